@@ -1,0 +1,12 @@
+"""SQLModel tables, the engine and the session factory."""
+
+from models.accounts import Organisation, OrganisationKind, Role, User, UserSession
+from models.audit import AuditLog
+from models.catalog import Part, Trim, VehicleModel
+from models.inventory import Location, LocationKind, StockLevel
+from models.messaging import CacheEntry, OutboxMessage
+
+__all__ = [
+    "AuditLog", "CacheEntry", "Location", "LocationKind", "Organisation", "OrganisationKind",
+    "OutboxMessage", "Part", "Role", "StockLevel", "Trim", "User", "UserSession", "VehicleModel",
+]

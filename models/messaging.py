@@ -1,0 +1,36 @@
+"""Cross-process plumbing kept in the database: the outbox and the embedded cache."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime, utcnow
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An effect for another process, written in the same transaction as the change.
+
+    The relay sends undispatched rows to the broker and marks them; a crash between
+    the two sends a row again, so every consumer is idempotent.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    topic: str = Field(max_length=80, index=True)
+    payload: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    dispatched_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+
+
+class CacheEntry(SQLModel, table=True):
+    """The cache in embedded mode (Redis holds it in services mode)."""
+
+    __tablename__ = "cache_entry"
+
+    key: str = Field(primary_key=True, max_length=200)
+    value: dict = Field(sa_column=Column(JSON, nullable=False))
+    expires_at: datetime = Field(sa_type=UTCDateTime)

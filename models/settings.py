@@ -1,0 +1,77 @@
+"""Every knob of the portal in one place, read from the environment and `.env`.
+
+It lives in the lowest layer (`models/`) so that every other layer may read it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEMO_SECRET = "demo-secret-not-for-production"
+
+
+class Settings(BaseSettings):
+    """Portal settings; environment variables are the upper-case field names."""
+
+    model_config = SettingsConfigDict(
+        env_file=PROJECT_ROOT / ".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    mode: Literal["demo", "production"] = "demo"
+    secret_key: str = DEMO_SECRET
+    var_dir: Path = PROJECT_ROOT / "var"
+    database_url: str = ""
+    redis_url: str = ""
+    broker_url: str = ""
+    result_backend: str = ""
+    app_port: int = Field(default=3000, ge=1, le=65535)
+    session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
+    lockout_threshold: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    cache_ttl_seconds: int = Field(default=300, ge=1)
+    summary_refresh_seconds: float = Field(default=60.0, gt=0)
+    outbox_relay_seconds: float = Field(default=2.0, gt=0)
+    low_stock_threshold: int = Field(default=10, ge=0)
+    default_language: Literal["en", "zh"] = "en"
+
+    @model_validator(mode="after")
+    def _derive_and_check(self) -> Settings:
+        if self.mode != "demo" and self.secret_key == DEMO_SECRET:
+            raise ValueError(
+                "SECRET_KEY must be set to a real secret when MODE is not 'demo'"
+            )
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.var_dir / 'portal.db'}"
+        if not self.broker_url:
+            self.broker_url = self.redis_url or f"sqla+sqlite:///{self.var_dir / 'broker.db'}"
+        if not self.result_backend:
+            self.result_backend = (
+                self.redis_url or f"db+sqlite:///{self.var_dir / 'celery-results.db'}"
+            )
+        return self
+
+    @property
+    def is_demo(self) -> bool:
+        return self.mode == "demo"
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def uses_redis(self) -> bool:
+        return bool(self.redis_url)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached; tests call `get_settings.cache_clear()`)."""
+    settings = Settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    return settings

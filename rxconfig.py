@@ -1,0 +1,20 @@
+"""Reflex configuration: built from the portal's Settings."""
+
+import reflex as rx
+
+from models.settings import get_settings
+
+settings = get_settings()
+
+config = rx.Config(
+    app_name="portal",
+    telemetry_enabled=False,
+    frontend_port=settings.app_port,
+    backend_port=settings.app_port,
+    db_url=settings.database_url,
+    # Redis as Reflex's state manager in services mode, so several app processes can serve.
+    redis_url=settings.redis_url or None,
+    state_manager_mode="redis" if settings.uses_redis else "memory",
+    show_built_with_reflex=False,
+    plugins=[rx.plugins.RadixThemesPlugin(), rx.plugins.SitemapPlugin()],
+)

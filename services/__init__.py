@@ -1,0 +1,1 @@
+"""Domain rules, free of any web or task framework."""
