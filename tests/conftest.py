@@ -1,0 +1,105 @@
+"""Shared fixtures: a migrated database per test (SQLite file, or the real PostgreSQL server)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy import text
+
+from models.db import engine_for
+from models.migrate import upgrade
+from models.settings import get_settings
+
+PG_ADMIN_DSN = os.environ.get("PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+def pg_url_for(database: str) -> str:
+    base = PG_ADMIN_DSN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
+    return f"{base}/{database}"
+
+
+def configure(monkeypatch: pytest.MonkeyPatch, **env: str) -> None:
+    """Point the process's Settings at `env` (DATABASE_URL=..., REDIS_URL=...)."""
+    for key, value in env.items():
+        monkeypatch.setenv(key.upper(), value)
+    get_settings.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test gets its own var/ and the embedded defaults unless it says otherwise."""
+    for key in ("DATABASE_URL", "REDIS_URL", "BROKER_URL", "RESULT_BACKEND", "MODE", "SECRET_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path / "var"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "portal.db"
+    upgrade(f"sqlite:///{path}")
+    engine_for(f"sqlite:///{path}").dispose()
+    return path
+
+
+@pytest.fixture
+def sqlite_url(_sqlite_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh migrated SQLite file, configured as DATABASE_URL."""
+    path = tmp_path / "portal.db"
+    shutil.copy(_sqlite_template, path)
+    url = f"sqlite:///{path}"
+    configure(monkeypatch, database_url=url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _pg_database() -> Iterator[str]:
+    name = f"portal_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    url = pg_url_for(name)
+    upgrade(url)
+    yield url
+    engine_for(url).dispose()
+    with psycopg.connect(PG_ADMIN_DSN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def pg_url(_pg_database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The migrated PostgreSQL test database, emptied after the test, configured as DATABASE_URL."""
+    configure(monkeypatch, database_url=_pg_database)
+    yield _pg_database
+    engine = engine_for(_pg_database)
+    with engine.begin() as conn:
+        tables = conn.execute(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )).scalars().all()
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_db_url(request: pytest.FixtureRequest) -> str:
+    """Runs the test once on SQLite and once on PostgreSQL."""
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+
+
+@pytest.fixture
+def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The real Redis server (database 15, flushed before and after), configured as REDIS_URL."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_TEST_URL)
+    client.flushdb()
+    configure(monkeypatch, redis_url=REDIS_TEST_URL)
+    yield REDIS_TEST_URL
+    client.flushdb()

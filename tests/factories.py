@@ -1,0 +1,70 @@
+"""Small helpers that make organisations, users and stock for tests."""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+from sqlmodel import Session
+
+from models import Location, Organisation, Part, StockLevel, User
+from services.auth import normalize_email
+from services.passwords import hash_password
+
+PASSWORD = "correct-horse-battery"
+_counter = itertools.count(1)
+_hash_cache: dict[str, str] = {}
+
+
+def _hash(password: str) -> str:
+    if password not in _hash_cache:
+        _hash_cache[password] = hash_password(password)
+    return _hash_cache[password]
+
+
+def make_org(session: Session, kind: str = "supplier", **fields) -> Organisation:
+    n = next(_counter)
+    org = Organisation(**{"slug": f"{kind}-{n}", "name": f"{kind.title()} {n}", "kind": kind,
+                          "country": "CN", "currency": "CNY", "time_zone": "Asia/Shanghai", **fields})
+    session.add(org)
+    session.flush()
+    return org
+
+
+def make_user(session: Session, role: str, organisation: Organisation, password: str = PASSWORD,
+              **fields) -> User:
+    n = next(_counter)
+    email = fields.pop("email", f"{role}{n}@example.test")
+    user = User(email=email, email_normalized=normalize_email(email), full_name=f"{role} {n}",
+                password_hash=_hash(password), role=role, organisation_id=organisation.id, **fields)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_location(session: Session, organisation: Organisation, kind: str = "plant") -> Location:
+    n = next(_counter)
+    location = Location(code=f"LOC-{n}", organisation_id=organisation.id, kind=kind, name=f"Site {n}",
+                        address=f"{n} Test Road", city="Shanghai", country="CN", latitude=31.2,
+                        longitude=121.5, time_zone="Asia/Shanghai")
+    session.add(location)
+    session.flush()
+    return location
+
+
+def make_part(session: Session, supplier: Organisation, price: str = "10.00", **fields) -> Part:
+    n = next(_counter)
+    part = Part(**{"sku": f"SKU-{n:06d}", "name": f"Brake pad {n}", "category": "Brake pads",
+                   "list_price": Decimal(price), "currency": "CNY", "supplier_id": supplier.id,
+                   **fields})
+    session.add(part)
+    session.flush()
+    return part
+
+
+def make_stock(session: Session, location: Location, part: Part, on_hand: int, reserved: int = 0
+               ) -> StockLevel:
+    stock = StockLevel(location_id=location.id, part_id=part.id, on_hand=on_hand, reserved=reserved)
+    session.add(stock)
+    session.flush()
+    return stock
