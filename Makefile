@@ -1,0 +1,47 @@
+# The two commands: `make run` (install, migrate, seed, start worker + beat + app on :3000)
+# and `make test` (the whole suite). Everything else here serves those two.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUN_VERSION := 1.4.5
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+BUN := .tools/node_modules/.bin/bun
+
+export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test install lint bench seed-large browser clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	  print('\n'.join(p['dependencies'] + p['optional-dependencies']['test']))" > $(VENV)/requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r $(VENV)/requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+$(BUN):
+	npm install --prefix .tools --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+
+install: $(STAMP) $(BUN)
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+run: install
+	$(PY) -m portal.stack
+
+test: install browser
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+bench: install
+	@ls bench/*.py
+
+clean:
+	rm -rf .web var .states
