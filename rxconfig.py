@@ -16,5 +16,11 @@ config = rx.Config(
     redis_url=settings.redis_url or None,
     state_manager_mode="redis" if settings.uses_redis else "memory",
     show_built_with_reflex=False,
-    plugins=[rx.plugins.RadixThemesPlugin(), rx.plugins.SitemapPlugin()],
+    plugins=[
+        # The portal's one theme (rx.App(theme=...) is deprecated in Reflex 0.10).
+        rx.plugins.RadixThemesPlugin(
+            theme=rx.theme(accent_color="indigo", gray_color="slate", radius="medium", scaling="100%")
+        ),
+        rx.plugins.SitemapPlugin(),
+    ],
 )

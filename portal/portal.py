@@ -1,20 +1,13 @@
+"""The Reflex app: the pages (each registered with its on_load guard) and the JSON API under /api/v1."""
+
+from __future__ import annotations
+
 import reflex as rx
-from fastapi import FastAPI
 
-api = FastAPI(openapi_url="/api/v1/openapi.json", docs_url="/api/v1/docs")
+from portal.api import api
+from portal.pages import login, manager  # noqa: F401  (importing a page module registers its pages)
 
-@api.get("/api/v1/health")
-def health():
-    return {"status": "ok"}
-
-class S(rx.State):
-    n: int = 0
-    @rx.event
-    def inc(self):
-        self.n += 1
-
-def index():
-    return rx.vstack(rx.heading("hi"), rx.button("inc", on_click=S.inc), rx.text(S.n))
-
-app = rx.App(api_transformer=api)
-app.add_page(index)
+app = rx.App(
+    api_transformer=api,
+    head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+)

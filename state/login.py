@@ -1,0 +1,83 @@
+"""The login page: check the credentials, keep the token, send the person to their home."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from models.db import session_scope
+from models.settings import get_settings
+from services import auth
+from services.access import home_for
+from services.errors import AccountLocked, AuthenticationFailed
+from services.formatting import format_datetime
+from services.viewer import time_zone_for_email
+from state.auth import AuthState
+
+MAX_EMAIL_LENGTH = 254
+MAX_PASSWORD_LENGTH = 1024
+
+
+class LoginState(AuthState):
+    """The form's outcome only: the password passes through `submit` and is never kept."""
+
+    error_key: str = ""
+    locked_until: str = ""  # ISO time, shown in the account's zone
+    locked_zone: str = "UTC"
+    submitting: bool = False
+    demo_mode: bool = False
+
+    @rx.var
+    def error_text(self) -> str:
+        if not self.error_key:
+            return ""
+        until = format_datetime(self.locked_until, self.locked_zone, self.language) \
+            if self.locked_until else ""
+        return self.t(self.error_key, until=until)
+
+    @rx.event
+    def open(self):
+        """on_load of /login: someone already signed in goes straight to their home."""
+        self.demo_mode = get_settings().is_demo
+        self.submitting = False
+        with session_scope() as session:
+            principal = self._resolve(session)
+        if principal is not None:
+            self._remember(principal)
+            return rx.redirect(home_for(principal.role))
+        self._forget()
+        return None
+
+    @rx.event
+    def submit(self, form_data: dict):
+        """Sign in with the submitted e-mail and password (the same message for either wrong)."""
+        email = str(form_data.get("email") or "").strip()[:MAX_EMAIL_LENGTH]
+        password = str(form_data.get("password") or "")[:MAX_PASSWORD_LENGTH]
+        self.locked_until = ""
+        if not email or not password:
+            self.error_key = "login.fill_in"
+            return
+        self.error_key = ""
+        self.submitting = True
+        yield
+        try:
+            with session_scope() as session:
+                token, principal = auth.login(
+                    session, email=email, password=password,
+                    user_agent=self.router.headers.user_agent or "",
+                )
+        except AccountLocked as locked:
+            with session_scope() as session:
+                self.locked_zone = time_zone_for_email(session, email)
+            until = locked.params.get("until")
+            self.locked_until = until.isoformat() if until else ""
+            self.error_key = "auth.locked"
+            self.submitting = False
+            return
+        except AuthenticationFailed:
+            self.error_key = "auth.invalid_credentials"
+            self.submitting = False
+            return
+        self.token = token
+        self._remember(principal)
+        self.submitting = False
+        yield rx.redirect(home_for(principal.role))
