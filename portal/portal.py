@@ -1,13 +1,16 @@
-"""The Reflex app: the pages (each registered with its on_load guard) and the JSON API under /api/v1."""
+"""The Reflex app: every page with its on_load guard, and the JSON API under /api/v1."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from portal.api import api
-from portal.pages import login, manager  # noqa: F401  (importing a page module registers its pages)
+from portal.components.frame import PAGES
+from portal.pages import dealer, lists, login, manager, showroom, supplier  # noqa: F401  (importing a page module declares its pages)
 
 app = rx.App(
     api_transformer=api,
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
 )
+for spec in PAGES:
+    app.add_page(spec.render, route=spec.route, title=spec.title, on_load=list(spec.on_load))

@@ -8,6 +8,7 @@ only once the guard (`AuthState.check_access`) has let the principal in.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import reflex as rx
 from reflex.event import EventType
@@ -37,7 +38,8 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
 
 
 def _nav_link(label_key: str, href: str, icon: str) -> rx.Component:
-    active = AuthState.router.url.path == href
+    path = AuthState.router.url.path
+    active = (path == href) | (path == href + "/")
     return rx.link(
         rx.hstack(
             rx.icon(icon, size=18),
@@ -198,19 +200,46 @@ def frame(content: rx.Component) -> rx.Component:
     )
 
 
+@dataclass(frozen=True)
+class PageSpec:
+    """A page waiting to be added to the app (portal/portal.py adds them all, once)."""
+
+    render: Callable[[], rx.Component]
+    route: str
+    title: str
+    on_load: tuple
+
+
+PAGES: list[PageSpec] = []
+TITLE = "Automotive Portal · 汽车产业链门户"
+
+
+def _as_list(on_load) -> list:
+    return [] if on_load is None else list(on_load) if isinstance(on_load, Sequence) else [on_load]
+
+
+def public_page(route: str, on_load: EventType[()] | Sequence[EventType[()]] | None = None):
+    """Register an unframed page (login, the '/' redirect) at `route`."""
+
+    def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        PAGES.append(PageSpec(render, route, TITLE, tuple(_as_list(on_load))))
+        return render
+
+    return decorator
+
+
 def framed_page(
-    route: str, title: str, on_load: EventType[()] | Sequence[EventType[()]] | None = None,
+    route: str, on_load: EventType[()] | Sequence[EventType[()]] | None = None,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Register a guarded page at `route`: the frame around it, and on load first the access
     guard, then the page's own loaders (which re-check the role on the server themselves)."""
-    extra = [] if on_load is None else list(on_load) if isinstance(on_load, Sequence) else [on_load]
 
     def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def page() -> rx.Component:
             return frame(render())
 
         page.__name__ = render.__name__
-        rx.page(route=route, title=title, on_load=[AuthState.check_access, *extra])(page)
+        PAGES.append(PageSpec(page, route, TITLE, (AuthState.check_access, *_as_list(on_load))))
         return page
 
     return decorator

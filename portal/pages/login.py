@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal import routes
-from portal.components.frame import brand, language_switch
+from portal.components.frame import brand, language_switch, public_page
 from portal.components.ui import t
 from portal.stack import DEMO_LOGINS, DEMO_PASSWORD
 from state.auth import AuthState
@@ -55,7 +55,7 @@ def _form() -> rx.Component:
     )
 
 
-@rx.page(route=routes.LOGIN, title="Automotive Portal", on_load=LoginState.open)
+@public_page(routes.LOGIN, on_load=LoginState.open)
 def login_page() -> rx.Component:
     return rx.center(
         rx.vstack(
@@ -76,7 +76,7 @@ def login_page() -> rx.Component:
     )
 
 
-@rx.page(route=routes.INDEX, title="Automotive Portal", on_load=AuthState.go_home)
+@public_page(routes.INDEX, on_load=AuthState.go_home)
 def index_page() -> rx.Component:
     return rx.center(rx.spinner(size="3"), min_height="100vh")
 

@@ -46,7 +46,7 @@ def _chart(figure) -> rx.Component:
     )
 
 
-@framed_page(routes.MANAGER, title="Automotive Portal", on_load=ManagerState.load)
+@framed_page(routes.MANAGER, on_load=ManagerState.load)
 def manager_home() -> rx.Component:
     return rx.vstack(
         page_heading("manager.title", "manager.subtitle",

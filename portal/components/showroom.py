@@ -1,0 +1,89 @@
+"""The showroom's trim cards and filters (the customer's showroom and the dealer's home)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.components.ui import empty_state, t
+from state.showroom import ShowroomState
+
+
+def _trim_card(card) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.inset(
+                rx.center(
+                    rx.image(src=card["image"], alt=card["model"], height="9rem", width="100%",
+                             object_fit="contain", loading="lazy"),
+                    background=rx.color("accent", 2), padding="0.75rem", width="100%",
+                ),
+                side="top", pb="current",
+            ),
+            rx.hstack(
+                rx.vstack(
+                    rx.text(card["model"], size="2", color_scheme="gray", weight="medium"),
+                    rx.heading(card["name"], size="4"),
+                    spacing="0",
+                ),
+                rx.spacer(),
+                rx.cond(card["stock"] != "",
+                        rx.badge(card["stock"], color_scheme=rx.cond(card["stock_level"] == "none",
+                                                                    "gray", "grass"),
+                                 variant="soft", class_name="trim-stock")),
+                width="100%", align="start",
+            ),
+            rx.flex(rx.badge(card["body"], variant="outline"),
+                    rx.badge(card["powertrain"], variant="soft", color_scheme="teal"),
+                    gap="2", wrap="wrap"),
+            rx.hstack(
+                rx.cond(card["efficiency"] != "",
+                        rx.hstack(rx.icon("gauge", size=15), rx.text(card["efficiency"], size="2"),
+                                  align="center", spacing="1")),
+                rx.hstack(rx.icon("zap", size=15), rx.text(card["power"], size="2"),
+                          align="center", spacing="1"),
+                spacing="4", color=rx.color("gray", 11), wrap="wrap",
+            ),
+            rx.text(card["price"], size="5", weight="bold", class_name="trim-price"),
+            spacing="3", width="100%",
+        ),
+        width="100%", custom_attrs={"data-trim": card["code"]},
+    )
+
+
+def _filter(label_key: str, value, options, on_change, element_id: str) -> rx.Component:
+    return rx.vstack(
+        rx.text(t(label_key), size="1", color_scheme="gray", weight="medium"),
+        rx.select.root(
+            rx.select.trigger(id=element_id, min_width="10rem"),
+            rx.select.content(rx.foreach(options, lambda option: rx.select.item(option["label"],
+                                                                              value=option["value"]))),
+            value=value, on_change=on_change,
+        ),
+        spacing="1",
+    )
+
+
+def showroom_filters() -> rx.Component:
+    return rx.flex(
+        _filter("showroom.body", ShowroomState.body, ShowroomState.body_options,
+                ShowroomState.set_body, "filter-body"),
+        _filter("showroom.powertrain", ShowroomState.powertrain, ShowroomState.powertrain_options,
+                ShowroomState.set_powertrain, "filter-powertrain"),
+        gap="3", wrap="wrap",
+    )
+
+
+def trim_grid() -> rx.Component:
+    skeleton_cards = [rx.skeleton(rx.card(rx.box(height="18rem")), loading=True) for _ in range(3)]
+    return rx.cond(
+        ShowroomState.loading & (ShowroomState.cards.length() == 0),
+        rx.grid(*skeleton_cards, columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4",
+                width="100%"),
+        rx.cond(
+            ShowroomState.cards.length() == 0,
+            empty_state("car", t("showroom.empty")),
+            rx.grid(rx.foreach(ShowroomState.cards, _trim_card),
+                    columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%",
+                    id="trim-grid"),
+        ),
+    )
