@@ -42,7 +42,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _derive_and_check(self) -> Settings:
-        if self.mode != "demo" and self.secret_key == DEMO_SECRET:
+        if self.mode != "demo" and (self.secret_key == DEMO_SECRET or not self.secret_key.strip()):
             raise ValueError(
                 "SECRET_KEY must be set to a real secret when MODE is not 'demo'"
             )

@@ -70,7 +70,10 @@ def location_scope(principal: Principal) -> ColumnElement[bool]:
 
 
 def part_scope(principal: Principal) -> ColumnElement[bool]:
-    """A WHERE clause on Part: suppliers read only the parts they supply; others all parts."""
+    """A WHERE clause on Part: suppliers read only the parts they supply; managers, dealers and
+    admins all parts. Raises PermissionDenied for roles outside the parts catalogue (customers)."""
     if principal.role == Role.SUPPLIER:
         return Part.supplier_id == principal.organisation_id
-    return true()
+    if principal.role in AREA_ROLES["catalogue"]:
+        return true()
+    raise PermissionDenied("access.denied")

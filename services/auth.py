@@ -66,10 +66,18 @@ def login(
     """
     settings = get_settings()
     now = now or utcnow()
-    user = session.exec(select(User).where(User.email_normalized == normalize_email(email))).first()
-    if user is None:
+    # Lock the row: parallel guesses must count one after another, or none of them locks the account.
+    user = session.exec(
+        select(User).where(User.email_normalized == normalize_email(email))
+        .with_for_update().execution_options(populate_existing=True)
+    ).first()
+    if user is None or not user.is_active:
+        # A deactivated account answers exactly like an unknown e-mail: no count, no lock-out.
         verify_password(password, _DUMMY_HASH)
-        audit.record(session, action="login.failed", entity="user", after={"email": email[:254]})
+        audit.record(session, action="login.failed", entity="user",
+                     entity_id=user.id if user else "", actor_user_id=user.id if user else None,
+                     organisation_id=user.organisation_id if user else None,
+                     after={"email": email[:254]})
         session.commit()
         raise AuthenticationFailed("auth.invalid_credentials", field="password")
 
@@ -79,7 +87,7 @@ def login(
         session.commit()
         raise AccountLocked("auth.locked", field="email", until=user.locked_until)
 
-    if not verify_password(password, user.password_hash) or not user.is_active:
+    if not verify_password(password, user.password_hash):
         user.failed_login_count += 1
         audit.record(session, action="login.failed", entity="user", entity_id=user.id,
                      actor_user_id=user.id, organisation_id=user.organisation_id,

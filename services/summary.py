@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import case, func
+from sqlalchemy import BigInteger, case, cast, func
 from sqlmodel import Session, select
 
 from models import Location, Organisation, OrganisationKind, Part, StockLevel, Trim, VehicleModel
@@ -75,15 +75,23 @@ def _count_kind(session: Session, kind: str) -> int:
     return session.exec(select(func.count()).select_from(Organisation).where(Organisation.kind == kind)).one()
 
 
+def _cents(price):
+    """A price as whole minor units in SQL. SQLite keeps NUMERIC as a float, so summing prices
+    there drifts by cents; a sum of integers is exact on both databases."""
+    return cast(func.round(price * 100), BigInteger)
+
+
 def _stock_values(session: Session):
     parts = (
-        select(Location.organisation_id, Part.currency, func.sum(StockLevel.on_hand * Part.list_price))
+        select(Location.organisation_id, Part.currency,
+               func.sum(StockLevel.on_hand * _cents(Part.list_price)))
         .join(StockLevel, StockLevel.location_id == Location.id)
         .join(Part, Part.id == StockLevel.part_id)
         .group_by(Location.organisation_id, Part.currency)
     )
     trims = (
-        select(Location.organisation_id, Trim.currency, func.sum(StockLevel.on_hand * Trim.price))
+        select(Location.organisation_id, Trim.currency,
+               func.sum(StockLevel.on_hand * _cents(Trim.price)))
         .join(StockLevel, StockLevel.location_id == Location.id)
         .join(Trim, Trim.id == StockLevel.trim_id)
         .group_by(Location.organisation_id, Trim.currency)
@@ -91,7 +99,7 @@ def _stock_values(session: Session):
     totals: dict[tuple[int, str], Decimal] = {}
     for org_id, currency, value in [*session.exec(parts).all(), *session.exec(trims).all()]:
         key = (org_id, currency)
-        totals[key] = totals.get(key, Decimal(0)) + Decimal(str(value or 0))
+        totals[key] = totals.get(key, Decimal(0)) + Decimal(int(value or 0)).scaleb(-2)
     return [(org_id, currency, value) for (org_id, currency), value in sorted(totals.items())]
 
 

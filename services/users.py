@@ -13,6 +13,7 @@ from services.auth import Principal, normalize_email, revoke_user_sessions
 from services.errors import NotFound, ValidationFailed
 from services.passwords import MIN_PASSWORD_LENGTH, hash_password
 
+MAX_NAME_LENGTH = 200  # the column's length
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Which kinds of organisation each role may belong to.
 ROLE_ORGANISATION_KINDS = {
@@ -39,13 +40,16 @@ def create_user(
     organisation_id: int, language: str = "en",
 ) -> User:
     """Create an account (admins only). Raises ValidationFailed naming the field at fault:
-    malformed or taken e-mail, short password, unknown role, organisation of the wrong kind."""
+    malformed or taken e-mail, empty or over-long name, short password, unknown role,
+    organisation of the wrong kind."""
     require_role(actor, Role.ADMIN)
     email = email.strip()
     if not _EMAIL.match(email) or len(email) > 254:
         raise ValidationFailed("user.email_invalid", field="email")
     if not full_name.strip():
         raise ValidationFailed("user.name_required", field="full_name")
+    if len(full_name.strip()) > MAX_NAME_LENGTH:
+        raise ValidationFailed("user.name_too_long", field="full_name", max=MAX_NAME_LENGTH)
     _check_password(password)
     if role not in {r.value for r in Role}:
         raise ValidationFailed("user.role_invalid", field="role")

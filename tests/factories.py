@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from models import Location, Organisation, Part, StockLevel, User
+from models import Location, Organisation, Part, StockLevel, Trim, User, VehicleModel
 from services.auth import normalize_email
 from services.passwords import hash_password
 
@@ -65,6 +65,33 @@ def make_part(session: Session, supplier: Organisation, price: str = "10.00", **
 def make_stock(session: Session, location: Location, part: Part, on_hand: int, reserved: int = 0
                ) -> StockLevel:
     stock = StockLevel(location_id=location.id, part_id=part.id, on_hand=on_hand, reserved=reserved)
+    session.add(stock)
+    session.flush()
+    return stock
+
+
+def make_vehicle_model(session: Session, body: str = "suv", **fields) -> VehicleModel:
+    n = next(_counter)
+    model = VehicleModel(**{"code": f"VM-{n}", "name": f"Model {n}", "body": body,
+                            "image": "models/placeholder.png", **fields})
+    session.add(model)
+    session.flush()
+    return model
+
+
+def make_trim(session: Session, model: VehicleModel, price: str = "200000.00", **fields) -> Trim:
+    n = next(_counter)
+    trim = Trim(**{"code": f"TR-{n}", "model_id": model.id, "name": f"Trim {n}", "powertrain": "bev",
+                   "range_km": 500, "power_kw": 150, "price": Decimal(price), "currency": "CNY",
+                   "image": "trims/placeholder.png", **fields})
+    session.add(trim)
+    session.flush()
+    return trim
+
+
+def make_trim_stock(session: Session, location: Location, trim: Trim, on_hand: int, reserved: int = 0
+                    ) -> StockLevel:
+    stock = StockLevel(location_id=location.id, trim_id=trim.id, on_hand=on_hand, reserved=reserved)
     session.add(stock)
     session.flush()
     return stock
