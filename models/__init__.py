@@ -5,8 +5,23 @@ from models.audit import AuditLog
 from models.catalog import Part, Trim, VehicleModel
 from models.inventory import Location, LocationKind, StockLevel
 from models.messaging import CacheEntry, OutboxMessage
+from models.orders import (
+    GatewayLedger,
+    GatewayScript,
+    OrderKind,
+    OrderStatus,
+    OrderTransition,
+    Payment,
+    PaymentStatus,
+    Refund,
+    SalesOrder,
+    SalesOrderLine,
+    Shipment,
+)
 
 __all__ = [
     "AuditLog", "CacheEntry", "Location", "LocationKind", "Organisation", "OrganisationKind",
     "OutboxMessage", "Part", "Role", "StockLevel", "Trim", "User", "UserSession", "VehicleModel",
+    "GatewayLedger", "GatewayScript", "OrderKind", "OrderStatus", "OrderTransition", "Payment",
+    "PaymentStatus", "Refund", "SalesOrder", "SalesOrderLine", "Shipment",
 ]

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_SECRET = "demo-secret-not-for-production"
+DEMO_NOTIFY_SECRET = "demo-payment-notify-secret-not-for-production"
 
 
 class Settings(BaseSettings):
@@ -39,12 +40,24 @@ class Settings(BaseSettings):
     outbox_relay_seconds: float = Field(default=2.0, gt=0)
     low_stock_threshold: int = Field(default=10, ge=0)
     default_language: Literal["en", "zh"] = "en"
+    # Orders and payments (services/ordering.py, services/payments.py).
+    order_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    order_max_part_quantity: int = Field(default=1000, ge=1, description="per order line")
+    order_max_vehicle_quantity: int = Field(default=10, ge=1, description="per order line")
+    customer_deposit_percent: int = Field(default=10, ge=1, le=100)
+    payment_notify_secret: str = DEMO_NOTIFY_SECRET
 
     @model_validator(mode="after")
     def _derive_and_check(self) -> Settings:
         if self.mode != "demo" and (self.secret_key == DEMO_SECRET or not self.secret_key.strip()):
             raise ValueError(
                 "SECRET_KEY must be set to a real secret when MODE is not 'demo'"
+            )
+        if self.mode != "demo" and (
+            self.payment_notify_secret == DEMO_NOTIFY_SECRET or not self.payment_notify_secret.strip()
+        ):
+            raise ValueError(
+                "PAYMENT_NOTIFY_SECRET must be set to a real secret when MODE is not 'demo'"
             )
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'portal.db'}"

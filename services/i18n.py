@@ -250,6 +250,149 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "不能停用自己的账户。",
     },
     "user.language_invalid": {"en": "Choose English or Simplified Chinese.", "zh": "请选择英文或简体中文。"},
+    # --- Orders and payments (services/ordering.py, services/payments.py, services/order_states.py) ---
+    "order.place_denied": {
+        "en": "Only dealers and customers can place orders.", "zh": "只有经销商和客户可以下单。",
+    },
+    "order.idempotency_key_required": {
+        "en": "An idempotency key is required for every order.", "zh": "每个订单都需要幂等键。",
+    },
+    "order.idempotency_key_invalid": {
+        "en": "The idempotency key must be printable text of at most {max} characters.",
+        "zh": "幂等键必须是不超过 {max} 个字符的可打印文本。",
+    },
+    "order.idempotency_conflict": {
+        "en": "This idempotency key was already used for a different order. Use a new key for a new order.",
+        "zh": "该幂等键已用于另一个不同的订单，新订单请使用新的幂等键。",
+    },
+    "order.lines_required": {
+        "en": "The cart is empty: add at least one line.", "zh": "购物车为空，请至少添加一行。",
+    },
+    "order.too_many_lines": {
+        "en": "An order can have at most {max} lines.", "zh": "一个订单最多 {max} 行。",
+    },
+    "order.line_invalid": {
+        "en": "Line {line} is not a valid order line.", "zh": "第 {line} 行不是有效的订单行。",
+    },
+    "order.item_kind_invalid": {
+        "en": "Line {line}: the item must be a part or a vehicle.",
+        "zh": "第 {line} 行：商品必须是零件或整车。",
+    },
+    "order.item_required": {
+        "en": "Line {line}: choose an item.", "zh": "第 {line} 行：请选择商品。",
+    },
+    "order.item_unknown": {
+        "en": "Line {line}: there is no item {item} in the catalogue.",
+        "zh": "第 {line} 行：目录中没有商品 {item}。",
+    },
+    "order.line_duplicate": {
+        "en": "Line {line}: {item} is already on line {other}. Change that line's quantity instead.",
+        "zh": "第 {line} 行：{item} 已在第 {other} 行，请直接修改该行数量。",
+    },
+    "order.quantity_invalid": {
+        "en": "Line {line}: the quantity must be a whole number.", "zh": "第 {line} 行：数量必须是整数。",
+    },
+    "order.quantity_not_positive": {
+        "en": "Line {line}: the quantity must be at least 1.", "zh": "第 {line} 行：数量至少为 1。",
+    },
+    "order.quantity_too_large": {
+        "en": "Line {line}: at most {max} per line.", "zh": "第 {line} 行：每行最多 {max}。",
+    },
+    "order.currency_mixed": {
+        "en": "Line {line} is priced in {currency}, the rest of the order in {expected}. "
+              "Order them separately.",
+        "zh": "第 {line} 行以 {currency} 计价，订单其他行以 {expected} 计价，请分开下单。",
+    },
+    "order.customer_one_vehicle": {
+        "en": "A customer order is for exactly one vehicle.", "zh": "客户订单只能订购一辆车。",
+    },
+    "order.customer_vehicles_only": {
+        "en": "Line {line}: customers can order vehicles only.", "zh": "第 {line} 行：客户只能订购整车。",
+    },
+    "order.buyer_location_invalid": {
+        "en": "Choose one of your own locations (customers: a dealer store) to deliver to.",
+        "zh": "请选择您自己的网点作为收货地（客户请选择经销商门店）。",
+    },
+    "order.source_location_invalid": {
+        "en": "Stock can only come from one of the carmaker's warehouses.",
+        "zh": "货源只能是主机厂的仓库。",
+    },
+    "order.no_source_location": {
+        "en": "There is no warehouse to order from yet.", "zh": "目前没有可供下单的仓库。",
+    },
+    "order.out_of_stock": {
+        "en": "Not enough stock for line {line} ({item}): {available} available, {requested} requested.",
+        "zh": "第 {line} 行（{item}）库存不足：可用 {available}，需要 {requested}。",
+    },
+    "order.line_short": {
+        "en": "Line {line} ({item}): {available} available, {requested} requested.",
+        "zh": "第 {line} 行（{item}）：可用 {available}，需要 {requested}。",
+    },
+    "order.not_found": {"en": "That order does not exist.", "zh": "该订单不存在。"},
+    "order.side_invalid": {
+        "en": "Show orders you bought or orders you sold.", "zh": "请选择采购订单或销售订单。",
+    },
+    "order.status_invalid": {"en": "Unknown order status.", "zh": "未知的订单状态。"},
+    "order.reason_too_long": {
+        "en": "The reason can be at most {max} characters long.", "zh": "原因最多 {max} 个字符。",
+    },
+    "order.cancel_buyer_only": {
+        "en": "Only the buyer can cancel this order.", "zh": "只有买方可以取消该订单。",
+    },
+    "order.not_cancellable": {
+        "en": "This order can no longer be cancelled.", "zh": "该订单已无法取消。",
+    },
+    "order.illegal_transition": {
+        "en": "An order cannot go from {from_status} to {to_status}.",
+        "zh": "订单不能从 {from_status} 变为 {to_status}。",
+    },
+    "order.status.pending_payment": {"en": "Awaiting payment", "zh": "待付款"},
+    "order.status.paid": {"en": "Paid", "zh": "已付款"},
+    "order.status.allocated": {"en": "Allocated", "zh": "已配货"},
+    "order.status.cancelled": {"en": "Cancelled", "zh": "已取消"},
+    "order.kind.dealer_purchase": {"en": "Dealer purchase", "zh": "经销商采购"},
+    "order.kind.customer_vehicle": {"en": "Vehicle order", "zh": "整车订单"},
+    "order.event.placed": {"en": "Order placed; stock reserved", "zh": "订单已提交，库存已预留"},
+    "order.event.payment_captured": {"en": "Payment received", "zh": "已收到付款"},
+    "order.event.allocated": {
+        "en": "Stock allocated; shipment created", "zh": "库存已分配，已创建发货单",
+    },
+    "order.event.cancelled_by_buyer": {"en": "Cancelled by the buyer", "zh": "买方已取消"},
+    "order.event.payment_declined": {"en": "Payment declined", "zh": "付款被拒绝"},
+    "order.event.hold_expired": {
+        "en": "Payment not received in time; reservation released", "zh": "未按时付款，预留已释放",
+    },
+    "order.cancelled.by_buyer": {"en": "You cancelled this order.", "zh": "您已取消该订单。"},
+    "order.cancelled.payment_declined": {
+        "en": "The payment was declined: {reason}", "zh": "付款被拒绝：{reason}",
+    },
+    "order.cancelled.payment_timeout": {
+        "en": "The payment was not received in time, so the reserved stock was released.",
+        "zh": "未在规定时间内收到付款，预留库存已释放。",
+    },
+    "payment.status.pending": {"en": "Pending", "zh": "待支付"},
+    "payment.status.captured": {"en": "Captured", "zh": "已扣款"},
+    "payment.status.declined": {"en": "Declined", "zh": "已拒绝"},
+    "payment.status.unknown": {"en": "Awaiting the bank's answer", "zh": "等待银行确认"},
+    "payment.status.void": {"en": "Not taken", "zh": "未扣款"},
+    "payment.status.refunded": {"en": "Refunded", "zh": "已退款"},
+    "payment.illegal_transition": {
+        "en": "A payment cannot go from {from_status} to {to_status}.",
+        "zh": "付款状态不能从 {from_status} 变为 {to_status}。",
+    },
+    "payment.notice_signature_invalid": {
+        "en": "The payment notice is not signed correctly.", "zh": "付款通知签名无效。",
+    },
+    "payment.notice_invalid": {"en": "The payment notice is malformed.", "zh": "付款通知格式不正确。"},
+    "payment.not_found": {"en": "There is no payment with that key.", "zh": "没有对应该键的付款。"},
+    "payment.notice_amount_mismatch": {
+        "en": "The payment notice's amount or currency does not match the payment.",
+        "zh": "付款通知的金额或币种与付款不符。",
+    },
+    "payment.refunded_late": {
+        "en": "The payment arrived after the order was cancelled and was refunded in full.",
+        "zh": "付款在订单取消后到账，已全额退款。",
+    },
 }
 
 

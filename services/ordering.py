@@ -1,0 +1,830 @@
+"""Placing, reading and cancelling sales orders: the buyer's side of the transaction core.
+
+Who buys what, from where:
+- a dealer buys parts and vehicles (trims) from OEM stock, for one of its own locations. The stock
+  comes from one OEM warehouse per order: the one given (`source_location_id`), or else the one
+  that can fill every line (among those, the one with the most of the cart free; ties go to the
+  lowest id); if none can fill every line, the one that can fill the most of it, and the buyer is
+  told what that warehouse is short of. The dealer pays the whole total.
+- a customer orders one vehicle at a dealer store, from that store's stock, and pays a deposit
+  (`settings.customer_deposit_percent` of the price, rounded half-up to the cent) now; the rest
+  is settled at handover, outside the portal.
+
+Prices always come from the server's price list (`Part.list_price`, `Trim.price`), never from the
+client; all lines must share one currency.
+
+Every state-changing function here runs ONE transaction on the session it is given and commits it
+(or rolls it back and raises: nothing is half-written). Orders are visible to their buyer (the
+dealer's organisation; for a customer, that customer alone, since customers share one consumer
+organisation) and to their seller (the organisation owning the source location: the OEM for dealer
+orders, the dealer for customer orders); to anyone else an order does not exist (NotFound).
+
+Payment, expiry and notices are in services/payments.py; the state machine in
+services/order_states.py; the stock updates in services/reservations.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from models import (
+    Location,
+    LocationKind,
+    OrderKind,
+    OrderStatus,
+    OrderTransition,
+    Organisation,
+    OrganisationKind,
+    Part,
+    Payment,
+    PaymentStatus,
+    Refund,
+    Role,
+    SalesOrder,
+    SalesOrderLine,
+    Shipment,
+    StockLevel,
+    Trim,
+)
+from models.settings import get_settings
+from models.types import CENTS, utcnow
+from services import outbox, reservations
+from services.auth import Principal
+from services.catalog import Page
+from services.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from services.order_states import IllegalTransition, move_order, move_payment, record_placement
+
+ORDER_PLACED = "order.placed"  # payload {"order_id", "number"}: the worker processes the payment
+ORDER_CHANGED = "order.changed"  # payload: see `order_changed_payload`; the live order pages
+MAX_LINES = 100
+MAX_IDEMPOTENCY_KEY = 100
+MAX_REASON = 300
+ITEM_KINDS = ("part", "trim")
+
+
+class OutOfStock(DomainError):
+    """One or more lines cannot be reserved; nothing was reserved. HTTP 409.
+
+    The message names the first short line; `shortages` lists every one (each a ShortLine), and
+    `params["shortages"]` holds them as plain dicts for the API.
+    """
+
+    status = 409
+
+    def __init__(self, shortages: Sequence[ShortLine]) -> None:
+        first = shortages[0]
+        super().__init__(
+            "order.out_of_stock", field=f"lines[{first.index}].quantity", line=first.index + 1,
+            item=first.item_code, requested=first.requested, available=first.available,
+            shortages=[asdict(s) for s in shortages],
+        )
+        self.shortages = list(shortages)
+
+
+class IdempotencyConflict(DomainError):
+    """The idempotency key was already used for a different request. HTTP 422."""
+
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__("order.idempotency_conflict", field="idempotency_key")
+
+
+@dataclass(frozen=True)
+class ShortLine:
+    """A cart line the source location cannot fill: how many are free there now."""
+
+    index: int  # position in the request's `lines` (0-based); the message says line index + 1
+    item_kind: str
+    item_code: str
+    item_name: str
+    requested: int
+    available: int
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """One cart line as the client sends it: an item (by id, or by SKU / trim code) and a quantity."""
+
+    item_kind: str
+    quantity: Any
+    item_id: Any = None
+    code: Any = None
+
+
+@dataclass(frozen=True)
+class OrderLineView:
+    line_no: int
+    item_kind: str
+    item_id: int
+    item_code: str
+    item_name: str
+    quantity: int
+    unit_price: Decimal
+    currency: str
+    line_total: Decimal
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    from_status: str | None
+    to_status: str
+    cause: str  # i18n key
+    detail: str
+    actor_user_id: int | None
+
+
+@dataclass(frozen=True)
+class ShipmentView:
+    id: int
+    status: str
+    from_location_id: int
+    to_location_id: int
+    carrier_reference: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """An order as its buyer or seller sees it: header, money, lines, payment, timeline, shipment."""
+
+    id: int
+    number: str
+    kind: str
+    status: str
+    buyer_organisation_id: int
+    buyer_user_id: int
+    buyer_location_id: int
+    buyer_location_name: str
+    source_location_id: int
+    source_location_name: str
+    seller_organisation_id: int
+    currency: str
+    total: Decimal
+    deposit: Decimal | None
+    amount_due: Decimal  # what the payment captures: the total, or the customer's deposit
+    payment_status: str
+    hold_expires_at: datetime
+    cancel_code: str | None
+    cancel_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    lines: tuple[OrderLineView, ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    shipment: ShipmentView | None = None
+    refunded_amount: Decimal | None = None
+
+    def as_dict(self) -> dict:
+        """JSON-ready: money as strings ("12.50"), times as ISO 8601 UTC."""
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
+class OrderSummary:
+    """One row of an order list."""
+
+    id: int
+    number: str
+    kind: str
+    status: str
+    buyer_location_id: int
+    buyer_location_name: str
+    currency: str
+    total: Decimal
+    amount_due: Decimal
+    line_count: int
+    hold_expires_at: datetime
+    created_at: datetime
+
+    def as_dict(self) -> dict:
+        return _jsonable(asdict(self))
+
+
+@dataclass(frozen=True)
+class PlacedOrder:
+    """The result of `place_order`: the order, and whether it already existed under that key."""
+
+    order: OrderView
+    replayed: bool = False
+
+
+@dataclass
+class _Line:
+    index: int
+    request: LineRequest
+    item: Part | Trim | None = None
+    stock_level_id: int | None = None
+    fields: dict = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return self.request.item_kind
+
+    @property
+    def quantity(self) -> int:
+        return self.request.quantity
+
+    @property
+    def price(self) -> Decimal:
+        return self.item.list_price if isinstance(self.item, Part) else self.item.price
+
+    @property
+    def code(self) -> str:
+        return self.item.sku if isinstance(self.item, Part) else self.item.code
+
+
+# --------------------------------------------------------------------------------------------
+# Placing
+
+
+def place_order(
+    session: Session,
+    principal: Principal,
+    *,
+    lines: Sequence[Mapping[str, Any] | LineRequest],
+    buyer_location_id: int,
+    idempotency_key: str,
+    source_location_id: int | None = None,
+) -> PlacedOrder:
+    """Place an order and reserve its stock, in one transaction; commits.
+
+    `lines`: each {"item_kind": "part" | "trim", "item_id": id (or "sku" / "code"), "quantity": n}.
+    Returns the new order in `pending_payment` (hold until now + `settings.order_hold_minutes`),
+    with its lines, first timeline entry, a pending Payment, and an "order.placed" outbox row.
+
+    Idempotent per (buyer organisation, `idempotency_key`): a repeat of the same request returns
+    the existing order with `replayed=True`, also when the repeats race each other (the unique
+    constraint decides; the loser returns the winner's order).
+
+    Raises (nothing written in every case):
+    - PermissionDenied "order.place_denied": only dealers and customers place orders;
+    - ValidationFailed naming the field (e.g. "lines[2].quantity"): empty cart, unknown item, bad or
+      too large quantity, duplicate item, mixed currencies, a buyer location not the buyer's own (a
+      dealer) or not a dealer store (a customer), a source that is not an OEM warehouse, a customer
+      ordering anything but one vehicle, a missing or too long idempotency key;
+    - IdempotencyConflict: the key was used before with different lines or locations;
+    - OutOfStock: some line is short at the source; lists each short line and how many are free.
+    """
+    if principal.role not in (Role.DEALER, Role.CUSTOMER):
+        raise PermissionDenied("order.place_denied")
+    key = _check_key(idempotency_key)
+    requested = _parse_lines(lines, customer=principal.role == Role.CUSTOMER)
+    fingerprint = _fingerprint(requested, buyer_location_id, source_location_id)
+
+    existing = _find_by_key(session, principal, key)
+    if existing is not None:
+        return _replay(session, principal, existing, fingerprint)
+
+    try:
+        return _place(session, principal, requested, key, fingerprint, buyer_location_id,
+                      source_location_id)
+    except IntegrityError:
+        # A concurrent request with the same key committed first: that order is the answer.
+        session.rollback()
+        existing = _find_by_key(session, principal, key)
+        if existing is None:
+            raise
+        return _replay(session, principal, existing, fingerprint)
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _place(
+    session: Session, principal: Principal, requested: list[_Line], key: str, fingerprint: str,
+    buyer_location_id: int, source_location_id: int | None,
+) -> PlacedOrder:
+    settings = get_settings()
+    customer = principal.role == Role.CUSTOMER
+    buyer_location = _check_buyer_location(session, principal, buyer_location_id)
+    _resolve_items(session, requested)
+    currency = _check_currency(requested)
+    if customer:
+        if source_location_id not in (None, buyer_location.id):
+            raise ValidationFailed("order.source_location_invalid", field="source_location_id")
+        source = buyer_location
+    else:
+        source = _choose_source(session, requested, source_location_id)
+    stock_ids = _stock_rows(session, source.id, requested)
+
+    now = utcnow()
+    total = sum((_line_total(line) for line in requested), Decimal("0.00"))
+    deposit = None
+    if customer:
+        deposit = (total * Decimal(settings.customer_deposit_percent) / 100).quantize(
+            CENTS, rounding=ROUND_HALF_UP)
+    order = SalesOrder(
+        kind=OrderKind.CUSTOMER_VEHICLE if customer else OrderKind.DEALER_PURCHASE,
+        buyer_organisation_id=principal.organisation_id, buyer_user_id=principal.user_id,
+        buyer_location_id=buyer_location.id, seller_organisation_id=source.organisation_id,
+        source_location_id=source.id, status=OrderStatus.PENDING_PAYMENT, currency=currency,
+        total=total, deposit=deposit, idempotency_key=key, request_fingerprint=fingerprint,
+        hold_expires_at=now + timedelta(minutes=settings.order_hold_minutes),
+        created_at=now, updated_at=now,
+    )
+    # Insert the order before touching stock: a concurrent duplicate of this key then waits on the
+    # unique index and fails there, before it could reserve anything.
+    session.add(order)
+    session.flush()
+
+    shortfalls = reservations.reserve(
+        session, [(stock_ids[line.index], line.quantity) for line in requested
+                  if stock_ids.get(line.index) is not None])
+    short_rows = {s.stock_level_id: s.available for s in shortfalls}
+    short_lines = [
+        ShortLine(line.index, line.kind, line.code, line.item.name, line.quantity,
+                  short_rows.get(stock_ids.get(line.index), 0))
+        for line in requested
+        if stock_ids.get(line.index) is None or stock_ids[line.index] in short_rows
+    ]
+    if short_lines:
+        session.rollback()
+        raise OutOfStock(short_lines)
+
+    order.number = order_number(order.id)
+    order_lines = [
+        SalesOrderLine(
+            order_id=order.id, line_no=line.index + 1,
+            part_id=line.item.id if line.kind == "part" else None,
+            trim_id=line.item.id if line.kind == "trim" else None,
+            stock_level_id=stock_ids[line.index], item_code=line.code, item_name=line.item.name,
+            quantity=line.quantity, unit_price=line.price, currency=currency,
+            line_total=_line_total(line),
+        )
+        for line in requested
+    ]
+    session.add_all(order_lines)
+    transition = record_placement(session, order, actor_user_id=principal.user_id, at=now)
+    payment = Payment(order_id=order.id, idempotency_key=payment_key(order.number),
+                      amount=deposit if deposit is not None else total, currency=currency,
+                      status=PaymentStatus.PENDING, created_at=now, updated_at=now)
+    session.add(payment)
+    outbox.enqueue(session, ORDER_PLACED, {"order_id": order.id, "number": order.number})
+    outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [source.id]})
+    view = _view(order, payment, buyer_location.name, source.name,
+                 lines=[_line_view(line) for line in order_lines], transitions=[transition])
+    session.commit()
+    return PlacedOrder(view, replayed=False)
+
+
+def order_number(order_id: int) -> str:
+    """The order's human number: "SO-000123"."""
+    return f"SO-{order_id:06d}"
+
+
+def payment_key(number: str) -> str:
+    """The idempotency key the gateway sees for an order's payment.
+
+    Derived from the order number, which is unique across the platform; the client's own key is
+    only unique within its organisation, so two organisations' keys could otherwise meet at the bank.
+    """
+    return f"PAY-{number}"
+
+
+def _check_key(idempotency_key: str) -> str:
+    key = (idempotency_key or "").strip() if isinstance(idempotency_key, str) else ""
+    if not key:
+        raise ValidationFailed("order.idempotency_key_required", field="idempotency_key")
+    if len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
+        raise ValidationFailed("order.idempotency_key_invalid", field="idempotency_key",
+                               max=MAX_IDEMPOTENCY_KEY)
+    return key
+
+
+def _parse_lines(lines: Sequence[Mapping[str, Any] | LineRequest], *, customer: bool) -> list[_Line]:
+    """Check the cart's shape without the database: kinds, references, whole positive quantities."""
+    settings = get_settings()
+    if not isinstance(lines, Sequence) or isinstance(lines, str | bytes) or not lines:
+        raise ValidationFailed("order.lines_required", field="lines")
+    if len(lines) > MAX_LINES:
+        raise ValidationFailed("order.too_many_lines", field="lines", max=MAX_LINES)
+    if customer and len(lines) != 1:
+        raise ValidationFailed("order.customer_one_vehicle", field="lines")
+    parsed: list[_Line] = []
+    for index, raw in enumerate(lines):
+        number = index + 1
+        if isinstance(raw, LineRequest):
+            request = raw
+        elif isinstance(raw, Mapping):
+            request = LineRequest(item_kind=raw.get("item_kind"), quantity=raw.get("quantity"),
+                                  item_id=raw.get("item_id"), code=raw.get("sku") or raw.get("code"))
+        else:
+            raise ValidationFailed("order.line_invalid", field=f"lines[{index}]", line=number)
+        if request.item_kind not in ITEM_KINDS:
+            raise ValidationFailed("order.item_kind_invalid", field=f"lines[{index}].item_kind",
+                                   line=number)
+        if customer and request.item_kind != "trim":
+            raise ValidationFailed("order.customer_vehicles_only", field=f"lines[{index}].item_kind",
+                                   line=number)
+        if request.item_id is not None:
+            if isinstance(request.item_id, bool) or not isinstance(request.item_id, int):
+                raise ValidationFailed("order.item_unknown", field=f"lines[{index}].item_id",
+                                       line=number, item=str(request.item_id)[:40])
+        elif not isinstance(request.code, str) or not request.code.strip():
+            raise ValidationFailed("order.item_required", field=f"lines[{index}].item_id", line=number)
+        else:
+            request = LineRequest(request.item_kind, request.quantity, None, request.code.strip())
+        quantity = request.quantity
+        if isinstance(quantity, bool) or not isinstance(quantity, int):
+            raise ValidationFailed("order.quantity_invalid", field=f"lines[{index}].quantity",
+                                   line=number)
+        if quantity <= 0:
+            raise ValidationFailed("order.quantity_not_positive", field=f"lines[{index}].quantity",
+                                   line=number)
+        if customer and quantity != 1:
+            raise ValidationFailed("order.customer_one_vehicle", field=f"lines[{index}].quantity")
+        maximum = (settings.order_max_part_quantity if request.item_kind == "part"
+                   else settings.order_max_vehicle_quantity)
+        if quantity > maximum:
+            raise ValidationFailed("order.quantity_too_large", field=f"lines[{index}].quantity",
+                                   line=number, max=maximum)
+        parsed.append(_Line(index, request))
+    return parsed
+
+
+def _fingerprint(lines: list[_Line], buyer_location_id: Any, source_location_id: Any) -> str:
+    """A hash of the request as sent (cart order does not matter), to recognise a reused key."""
+    canonical = sorted(
+        [line.kind, f"id:{line.request.item_id}" if line.request.item_id is not None
+         else f"code:{line.request.code}", line.quantity]
+        for line in lines
+    )
+    text = json.dumps({"lines": canonical, "buyer_location_id": buyer_location_id,
+                       "source_location_id": source_location_id}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _find_by_key(session: Session, principal: Principal, key: str) -> SalesOrder | None:
+    return session.exec(
+        select(SalesOrder).where(SalesOrder.buyer_organisation_id == principal.organisation_id,
+                                 SalesOrder.idempotency_key == key)
+    ).first()
+
+
+def _replay(session: Session, principal: Principal, order: SalesOrder, fingerprint: str) -> PlacedOrder:
+    # Customers share one organisation: another customer's key must never reveal that customer's order.
+    if order.request_fingerprint != fingerprint or (
+        principal.role == Role.CUSTOMER and order.buyer_user_id != principal.user_id
+    ):
+        session.rollback()
+        raise IdempotencyConflict()
+    view = load_order_view(session, order.id)
+    session.commit()
+    return PlacedOrder(view, replayed=True)
+
+
+def _check_buyer_location(session: Session, principal: Principal, location_id: Any) -> Location:
+    """A dealer buys for one of its own locations; a customer for a dealer's store."""
+    row = None
+    if isinstance(location_id, int) and not isinstance(location_id, bool):
+        row = session.exec(
+            select(Location, Organisation.kind)
+            .join(Organisation, Organisation.id == Location.organisation_id)
+            .where(Location.id == location_id)
+        ).first()
+    if row is not None:
+        location, organisation_kind = row
+        if principal.role == Role.DEALER and location.organisation_id == principal.organisation_id:
+            return location
+        if (principal.role == Role.CUSTOMER and location.kind == LocationKind.STORE
+                and organisation_kind == OrganisationKind.DEALER):
+            return location
+    raise ValidationFailed("order.buyer_location_invalid", field="buyer_location_id")
+
+
+def _resolve_items(session: Session, lines: list[_Line]) -> None:
+    """Find each line's part or trim (by id or code); refuse unknown and repeated items."""
+    for kind, model, code_column in (("part", Part, Part.sku), ("trim", Trim, Trim.code)):
+        of_kind = [line for line in lines if line.kind == kind]
+        if not of_kind:
+            continue
+        ids = {line.request.item_id for line in of_kind if line.request.item_id is not None}
+        codes = {line.request.code for line in of_kind if line.request.item_id is None}
+        found = session.exec(
+            select(model).where(or_(model.id.in_(ids) if ids else false(),
+                                    code_column.in_(codes) if codes else false()))
+        ).all()
+        by_id = {item.id: item for item in found}
+        by_code = {(item.sku if kind == "part" else item.code): item for item in found}
+        for line in of_kind:
+            if line.request.item_id is not None:
+                line.item = by_id.get(line.request.item_id)
+                field_name = "item_id"
+            else:
+                line.item = by_code.get(line.request.code)
+                field_name = "sku" if kind == "part" else "code"
+            if line.item is None:
+                raise ValidationFailed(
+                    "order.item_unknown", field=f"lines[{line.index}].{field_name}", line=line.index + 1,
+                    item=str(line.request.item_id if line.request.item_id is not None
+                             else line.request.code)[:40])
+    seen: dict[tuple[str, int], int] = {}
+    for line in lines:
+        other = seen.setdefault((line.kind, line.item.id), line.index)
+        if other != line.index:
+            raise ValidationFailed("order.line_duplicate", field=f"lines[{line.index}]",
+                                   line=line.index + 1, other=other + 1, item=line.code)
+
+
+def _check_currency(lines: list[_Line]) -> str:
+    currency = lines[0].item.currency
+    for line in lines[1:]:
+        if line.item.currency != currency:
+            raise ValidationFailed("order.currency_mixed", field=f"lines[{line.index}]",
+                                   line=line.index + 1, currency=line.item.currency, expected=currency)
+    return currency
+
+
+def _item_column(kind: str):
+    return StockLevel.part_id if kind == "part" else StockLevel.trim_id
+
+
+def _item_filter(lines: list[_Line]) -> ColumnElement[bool]:
+    conditions = []
+    for kind in ITEM_KINDS:
+        ids = [line.item.id for line in lines if line.kind == kind]
+        if ids:
+            conditions.append(_item_column(kind).in_(ids))
+    return or_(*conditions)
+
+
+def _choose_source(session: Session, lines: list[_Line], source_location_id: Any) -> Location:
+    """The OEM warehouse a dealer's order ships from (see the module docstring for the rule)."""
+    warehouses = select(Location).join(Organisation, Organisation.id == Location.organisation_id).where(
+        Location.kind == LocationKind.WAREHOUSE, Organisation.kind == OrganisationKind.OEM)
+    if source_location_id is not None:
+        location = None
+        if isinstance(source_location_id, int) and not isinstance(source_location_id, bool):
+            location = session.exec(warehouses.where(Location.id == source_location_id)).first()
+        if location is None:
+            raise ValidationFailed("order.source_location_invalid", field="source_location_id")
+        return location
+    rows = session.exec(
+        select(StockLevel.location_id, StockLevel.part_id, StockLevel.trim_id,
+               StockLevel.on_hand - StockLevel.reserved)
+        .where(StockLevel.location_id.in_(warehouses.with_only_columns(Location.id)), _item_filter(lines))
+    ).all()
+    free: dict[int, dict[tuple[str, int], int]] = {}
+    for location_id, part_id, trim_id, available in rows:
+        item = ("part", part_id) if part_id is not None else ("trim", trim_id)
+        free.setdefault(location_id, {})[item] = available
+
+    def score(location_id: int) -> tuple:
+        stock = free[location_id]
+        wanted = [(stock.get((line.kind, line.item.id), 0), line.quantity) for line in lines]
+        fills_all = all(available >= quantity for available, quantity in wanted)
+        filled = sum(min(available, quantity) for available, quantity in wanted)
+        return (fills_all, filled, sum(available for available, _ in wanted), -location_id)
+
+    if free:
+        best = max(free, key=score)
+        return session.get(Location, best)
+    location = session.exec(warehouses.order_by(Location.id)).first()
+    if location is None:
+        raise ValidationFailed("order.no_source_location", field="source_location_id")
+    return location
+
+
+def _stock_rows(session: Session, location_id: int, lines: list[_Line]) -> dict[int, int | None]:
+    """Line index -> the stock_level row holding its item at `location_id` (None: not stocked there)."""
+    rows = session.exec(
+        select(StockLevel.id, StockLevel.part_id, StockLevel.trim_id)
+        .where(StockLevel.location_id == location_id, _item_filter(lines))
+    ).all()
+    by_item = {("part", p) if p is not None else ("trim", t): stock_id for stock_id, p, t in rows}
+    return {line.index: by_item.get((line.kind, line.item.id)) for line in lines}
+
+
+def _line_total(line: _Line) -> Decimal:
+    return (line.price * line.quantity).quantize(CENTS)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def visible_to(principal: Principal) -> ColumnElement[bool]:
+    """A WHERE clause on SalesOrder: what `principal` may read (buyer side or seller side)."""
+    if principal.role == Role.CUSTOMER:
+        return SalesOrder.buyer_user_id == principal.user_id
+    return or_(SalesOrder.buyer_organisation_id == principal.organisation_id,
+               SalesOrder.seller_organisation_id == principal.organisation_id)
+
+
+def get_order(session: Session, principal: Principal, order_id: int) -> OrderView:
+    """The order with lines, payment, timeline and shipment; NotFound ("order.not_found") when it
+    does not exist or `principal` is neither its buyer nor its seller."""
+    visible = session.exec(
+        select(SalesOrder.id).where(SalesOrder.id == order_id, visible_to(principal))
+    ).first() if isinstance(order_id, int) else None
+    if visible is None:
+        raise NotFound("order.not_found", field="order_id")
+    return load_order_view(session, order_id)
+
+
+def list_orders(
+    session: Session, principal: Principal, page: Page | None = None, *, side: str = "buyer",
+    status: str | None = None,
+) -> tuple[list[OrderSummary], int]:
+    """The principal's orders, newest first, one page of them, and how many there are in all.
+
+    `side` "buyer": orders the principal (a customer: the user; otherwise the organisation) placed;
+    "seller": orders filled from the organisation's locations (a dealer sees its customers'
+    orders, the OEM its dealers'). Customers have no seller side (empty). `status` filters.
+    """
+    page = page or Page()
+    if side not in ("buyer", "seller"):
+        raise ValidationFailed("order.side_invalid", field="side")
+    if status is not None and status not in {s.value for s in OrderStatus}:
+        raise ValidationFailed("order.status_invalid", field="status")
+    if principal.role == Role.CUSTOMER:
+        scope = SalesOrder.buyer_user_id == principal.user_id if side == "buyer" else false()
+    elif side == "buyer":
+        scope = SalesOrder.buyer_organisation_id == principal.organisation_id
+    else:
+        scope = SalesOrder.seller_organisation_id == principal.organisation_id
+    base = select(SalesOrder).where(scope)
+    if status is not None:
+        base = base.where(SalesOrder.status == status)
+    total = session.exec(select(func.count()).select_from(base.subquery())).one()
+    line_count = (select(func.count()).where(SalesOrderLine.order_id == SalesOrder.id)
+                  .correlate(SalesOrder).scalar_subquery())
+    rows = session.exec(
+        select(SalesOrder, Location.name, Payment.amount, line_count)
+        .join(Location, Location.id == SalesOrder.buyer_location_id)
+        .join(Payment, Payment.order_id == SalesOrder.id)
+        .where(scope, *([SalesOrder.status == status] if status is not None else []))
+        .order_by(SalesOrder.created_at.desc(), SalesOrder.id.desc())
+        .offset(page.offset).limit(page.size)
+    ).all()
+    return [
+        OrderSummary(id=o.id, number=o.number, kind=o.kind, status=o.status,
+                     buyer_location_id=o.buyer_location_id, buyer_location_name=location_name,
+                     currency=o.currency, total=o.total, amount_due=amount, line_count=count,
+                     hold_expires_at=o.hold_expires_at, created_at=o.created_at)
+        for o, location_name, amount, count in rows
+    ], total
+
+
+def load_order_view(session: Session, order_id: int) -> OrderView:
+    """The full view of an order, unscoped: for services that already checked access."""
+    order = session.get(SalesOrder, order_id, populate_existing=True)
+    if order is None:
+        raise NotFound("order.not_found", field="order_id")
+    payment = session.exec(select(Payment).where(Payment.order_id == order_id)).one()
+    names = dict(session.exec(select(Location.id, Location.name).where(
+        Location.id.in_([order.buyer_location_id, order.source_location_id]))).all())
+    lines = session.exec(select(SalesOrderLine).where(SalesOrderLine.order_id == order_id)
+                         .order_by(SalesOrderLine.line_no)).all()
+    transitions = session.exec(select(OrderTransition).where(OrderTransition.order_id == order_id)
+                               .order_by(OrderTransition.id)).all()
+    shipment = session.exec(select(Shipment).where(Shipment.order_id == order_id)).first()
+    refund = session.exec(select(Refund).where(Refund.payment_id == payment.id)).first()
+    return _view(order, payment, names.get(order.buyer_location_id, ""),
+                 names.get(order.source_location_id, ""), lines=[_line_view(line) for line in lines],
+                 transitions=transitions, shipment=shipment,
+                 refunded_amount=refund.amount if refund is not None else None)
+
+
+def _line_view(line: SalesOrderLine) -> OrderLineView:
+    return OrderLineView(
+        line_no=line.line_no, item_kind="part" if line.part_id is not None else "trim",
+        item_id=line.part_id if line.part_id is not None else line.trim_id, item_code=line.item_code,
+        item_name=line.item_name, quantity=line.quantity, unit_price=line.unit_price,
+        currency=line.currency, line_total=line.line_total)
+
+
+def _view(order: SalesOrder, payment: Payment, buyer_location_name: str, source_location_name: str, *,
+          lines: list[OrderLineView], transitions: Sequence[OrderTransition],
+          shipment: Shipment | None = None, refunded_amount: Decimal | None = None) -> OrderView:
+    return OrderView(
+        id=order.id, number=order.number, kind=order.kind, status=order.status,
+        buyer_organisation_id=order.buyer_organisation_id, buyer_user_id=order.buyer_user_id,
+        buyer_location_id=order.buyer_location_id, buyer_location_name=buyer_location_name,
+        source_location_id=order.source_location_id, source_location_name=source_location_name,
+        seller_organisation_id=order.seller_organisation_id, currency=order.currency,
+        total=order.total, deposit=order.deposit, amount_due=payment.amount,
+        payment_status=payment.status, hold_expires_at=order.hold_expires_at,
+        cancel_code=order.cancel_code, cancel_reason=order.cancel_reason,
+        created_at=order.created_at, updated_at=order.updated_at, lines=tuple(lines),
+        timeline=tuple(TimelineEntry(t.at, t.from_status, t.to_status, t.cause, t.detail,
+                                     t.actor_user_id) for t in transitions),
+        shipment=None if shipment is None else ShipmentView(
+            shipment.id, shipment.status, shipment.from_location_id, shipment.to_location_id,
+            shipment.carrier_reference, shipment.created_at),
+        refunded_amount=refunded_amount,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Cancelling, and the steps services/payments.py shares
+
+
+def cancel_order(session: Session, principal: Principal, order_id: int, reason: str = "") -> OrderView:
+    """The buyer cancels an order still waiting for payment; its reservation is released. Commits.
+
+    The payment becomes `void`; should the bank still capture it later, that capture is refunded
+    (services/payments.py). Raises NotFound when the principal cannot see the order,
+    PermissionDenied "order.cancel_buyer_only" for its seller, IllegalTransition
+    "order.not_cancellable" (params status) once it is paid, allocated or cancelled, and
+    ValidationFailed "order.reason_too_long" for a reason over 300 characters.
+    """
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON:
+        raise ValidationFailed("order.reason_too_long", field="reason", max=MAX_REASON)
+    try:
+        order = lock_order(session, order_id, visible_to(principal))
+        if order is None:
+            raise NotFound("order.not_found", field="order_id")
+        is_buyer = (order.buyer_user_id == principal.user_id if principal.role == Role.CUSTOMER
+                    else order.buyer_organisation_id == principal.organisation_id)
+        if not is_buyer:
+            raise PermissionDenied("order.cancel_buyer_only")
+        if order.status != OrderStatus.PENDING_PAYMENT:
+            raise IllegalTransition("order.not_cancellable", status=order.status)
+        release_and_cancel(session, order, cause="order.event.cancelled_by_buyer",
+                           cancel_code="order.cancelled.by_buyer", reason=reason,
+                           actor_user_id=principal.user_id)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return load_order_view(session, order_id)
+
+
+def lock_order(session: Session, order_id: int, *where: ColumnElement[bool]) -> SalesOrder | None:
+    """Read the order for update (row lock on PostgreSQL; SQLite's writers are already serialised).
+
+    Every writer takes the order row first and the stock rows after, in id order: one lock order
+    for the whole core, so processing, cancelling and expiring the same order never deadlock.
+    """
+    return session.exec(
+        select(SalesOrder).where(SalesOrder.id == order_id, *where)
+        .with_for_update().execution_options(populate_existing=True)
+    ).first()
+
+
+def order_quantities(session: Session, order_id: int) -> list[tuple[int, int]]:
+    """(stock_level_id, quantity) of the order's lines: what it holds reserved."""
+    return list(session.exec(
+        select(SalesOrderLine.stock_level_id, SalesOrderLine.quantity)
+        .where(SalesOrderLine.order_id == order_id)
+    ).all())
+
+
+def release_and_cancel(
+    session: Session, order: SalesOrder, *, cause: str, cancel_code: str, reason: str = "",
+    actor_user_id: int | None = None, payment_status: str = PaymentStatus.VOID,
+) -> None:
+    """Cancel a locked pending order and give its units back, in the caller's transaction.
+
+    The payment moves to `payment_status` (void, or declined when the bank said no).
+    Raises IllegalTransition if the order is not pending.
+    """
+    move_order(session, order, OrderStatus.CANCELLED, cause=cause, detail=reason,
+               actor_user_id=actor_user_id)
+    order.cancel_code = cancel_code
+    order.cancel_reason = reason[:MAX_REASON] or None
+    reservations.release(session, order_quantities(session, order.id))
+    payment = session.exec(select(Payment).where(Payment.order_id == order.id)
+                           .execution_options(populate_existing=True)).one()
+    if payment.status != payment_status:
+        move_payment(payment, payment_status)
+    if payment_status == PaymentStatus.DECLINED:
+        payment.decline_reason = reason[:MAX_REASON] or None
+    session.add(payment)
+    outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
+    outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [order.source_location_id]})
+
+
+def order_changed_payload(order: SalesOrder) -> dict:
+    """What the live order pages need to know to refresh the right clients."""
+    return {"order_id": order.id, "number": order.number, "status": order.status,
+            "buyer_organisation_id": order.buyer_organisation_id, "buyer_user_id": order.buyer_user_id,
+            "seller_organisation_id": order.seller_organisation_id}

@@ -1,0 +1,329 @@
+"""Taking the money for an order, and everything that follows from the bank's answer.
+
+Three ways an answer arrives, all ending in the same few steps:
+- `process_order` (the Celery task's body): capture with the order's payment key;
+- `handle_payment_notice` (POST /api/v1/payments/notify): the bank's signed notice;
+- `expire_holds` (the beat task): for an order whose hold ran out, the bank's final status.
+
+Approved, order still pending: in one transaction the payment is captured, the reserved units
+leave stock (`on_hand -= q`, `reserved -= q`), the order goes pending_payment -> paid -> allocated,
+a shipment to the buyer's location is created, and "order.changed" goes to the outbox.
+Approved, order already cancelled (a late approval): the capture is recorded, then refunded in
+full; the order stays cancelled. Declined: the reservation is released and the order cancelled with
+the bank's reason. No answer: nothing changes but the payment's status (`unknown`); the expiry
+sweep decides.
+
+Crash safety: the bank is called outside any transaction of ours, under an idempotency key that is
+fixed per order. A worker that dies after the capture and before its commit leaves the order
+pending; the redelivered task asks again with the same key, the bank answers with the same
+capture (no second charge), and the commit happens then. Every step re-reads the order under its
+row lock and acts only if the order is still in the state that step expects, so duplicates
+(redelivered tasks, repeated notices, a sweep racing a worker) change nothing twice. A capture
+recorded on a cancelled order whose refund did not complete is refunded by the next sweep.
+
+Every function here manages the transactions of the session it is given (and commits).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlmodel import Session, select
+
+from models import OrderStatus, Payment, PaymentStatus, Refund, SalesOrder, Shipment
+from models.orders import GatewayStatus
+from models.types import utcnow
+from services import outbox, reservations
+from services.errors import AuthenticationFailed, NotFound, ValidationFailed
+from services.gateway import GatewayResult, PaymentGateway, get_gateway, sign_notice, verify_notice
+from services.order_states import move_order, move_payment
+from services.ordering import (
+    ORDER_CHANGED,
+    lock_order,
+    order_changed_payload,
+    order_quantities,
+    release_and_cancel,
+)
+
+__all__ = [
+    "PaymentOutcome", "expire_holds", "handle_payment_notice", "process_order", "sign_notice",
+    "verify_notice",
+]
+
+HOLD_EXPIRED_REASON = "payment not received in time"
+LATE_PAYMENT_REFUND_REASON = "payment arrived after the order was cancelled"
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    """What a payment step did. `action`: "completed" (paid and allocated), "cancelled",
+    "refunded" (late capture given back), "waiting" (no answer yet), "nothing" (already done)."""
+
+    order_id: int
+    action: str
+    order_status: str | None
+    payment_status: str | None
+    reason: str | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# The three entry points
+
+
+def process_order(session: Session, order_id: int, *, gateway: PaymentGateway | None = None
+                  ) -> PaymentOutcome:
+    """Ask the bank to capture an order's payment and act on the answer. Idempotent.
+
+    An order that is gone or no longer `pending_payment` is left alone (action "nothing"); a
+    redelivery after a crash re-asks the bank with the same key and completes the order without a
+    second capture. Returns what happened; raises only on infrastructure errors.
+    """
+    gateway = gateway or get_gateway()
+    row = session.exec(
+        select(SalesOrder.status, Payment.idempotency_key, Payment.amount, Payment.currency,
+               Payment.status)
+        .join(Payment, Payment.order_id == SalesOrder.id).where(SalesOrder.id == order_id)
+    ).first()
+    session.commit()  # the bank is called outside our transaction
+    if row is None:
+        return PaymentOutcome(order_id, "nothing", None, None)
+    order_status, key, amount, currency, payment_status = row
+    if order_status != OrderStatus.PENDING_PAYMENT:
+        return PaymentOutcome(order_id, "nothing", order_status, payment_status)
+    result = gateway.capture(key, amount, currency)
+    return _apply(session, order_id, result, gateway)
+
+
+def handle_payment_notice(session: Session, body: bytes, signature: str | None, *,
+                          gateway: PaymentGateway | None = None) -> PaymentOutcome:
+    """Act on a bank notice (the raw request body and its signature header). Idempotent.
+
+    The body is JSON: {"idempotency_key", "reference", "status": "approved" | "declined",
+    "amount": "123.45", "currency", "reason"}. Raises AuthenticationFailed
+    "payment.notice_signature_invalid" (401) when the HMAC-SHA256 signature does not match
+    (nothing is read or written then), ValidationFailed "payment.notice_invalid" for a malformed
+    notice, NotFound "payment.not_found" for an unknown key, ValidationFailed
+    "payment.notice_amount_mismatch" when amount or currency differ from the payment.
+    A repeated notice changes nothing; an approval for a cancelled order is refunded.
+    """
+    if not verify_notice(body, signature):
+        raise AuthenticationFailed("payment.notice_signature_invalid", field="signature")
+    notice = _parse_notice(body)
+    row = session.exec(
+        select(Payment.order_id, Payment.amount, Payment.currency)
+        .where(Payment.idempotency_key == notice["idempotency_key"])
+    ).first()
+    session.commit()
+    if row is None:
+        raise NotFound("payment.not_found", field="idempotency_key")
+    order_id, amount, currency = row
+    if notice["amount"] != amount or notice["currency"] != currency:
+        raise ValidationFailed("payment.notice_amount_mismatch", field="amount")
+    result = GatewayResult(GatewayStatus(notice["status"]), reference=notice["reference"],
+                           reason=notice["reason"], amount=notice["amount"], currency=notice["currency"])
+    return _apply(session, order_id, result, gateway or get_gateway())
+
+
+def expire_holds(session: Session, now: datetime | None = None, *,
+                 gateway: PaymentGateway | None = None, batch: int = 100) -> list[PaymentOutcome]:
+    """Settle orders whose hold ran out, oldest first, up to `batch` of them. Idempotent.
+
+    For each, the bank's final status decides: approved -> completed as if captured now; declined
+    -> cancelled with the bank's reason; anything else -> the reservation is released and the order
+    cancelled with "payment not received in time" (a later approval is then refunded).
+    Also refunds captures recorded on cancelled orders whose refund did not complete.
+    """
+    gateway = gateway or get_gateway()
+    now = now or utcnow()
+    due = session.exec(
+        select(SalesOrder.id, Payment.idempotency_key)
+        .join(Payment, Payment.order_id == SalesOrder.id)
+        .where(SalesOrder.status == OrderStatus.PENDING_PAYMENT, SalesOrder.hold_expires_at <= now)
+        .order_by(SalesOrder.hold_expires_at, SalesOrder.id).limit(batch)
+    ).all()
+    unrefunded = session.exec(
+        select(SalesOrder.id)
+        .join(Payment, Payment.order_id == SalesOrder.id)
+        .where(SalesOrder.status == OrderStatus.CANCELLED, Payment.status == PaymentStatus.CAPTURED)
+        .limit(batch)
+    ).all()
+    session.commit()
+    outcomes = []
+    for order_id, key in due:
+        answer = gateway.status(key)
+        if answer.status in (GatewayStatus.APPROVED, GatewayStatus.DECLINED):
+            outcomes.append(_apply(session, order_id, answer, gateway))
+        else:
+            outcomes.append(_expire(session, order_id, now))
+    for order_id in unrefunded:
+        outcomes.append(_refund(session, order_id, gateway))
+    return outcomes
+
+
+# --------------------------------------------------------------------------------------------
+# The steps
+
+
+def _apply(session: Session, order_id: int, result: GatewayResult, gateway: PaymentGateway
+           ) -> PaymentOutcome:
+    if result.status == GatewayStatus.APPROVED:
+        return _settle_approval(session, order_id, result, gateway)
+    if result.status == GatewayStatus.DECLINED:
+        return _settle_decline(session, order_id, result.reason or "declined by the bank")
+    if result.status == GatewayStatus.TIMEOUT:
+        return _mark_unknown(session, order_id)
+    return _current(session, order_id, "nothing")
+
+
+def _settle_approval(session: Session, order_id: int, result: GatewayResult, gateway: PaymentGateway
+                     ) -> PaymentOutcome:
+    """The bank took the money: complete a pending order, or record and refund a late capture."""
+    try:
+        order = lock_order(session, order_id)
+        if order is None:
+            session.rollback()
+            return PaymentOutcome(order_id, "nothing", None, None)
+        payment = _payment(session, order_id)
+        if payment.status == PaymentStatus.REFUNDED or (
+            payment.status == PaymentStatus.CAPTURED and order.status != OrderStatus.CANCELLED
+        ):
+            session.rollback()
+            return PaymentOutcome(order_id, "nothing", order.status, payment.status)
+        if payment.status != PaymentStatus.CAPTURED:
+            move_payment(payment, PaymentStatus.CAPTURED)
+            payment.gateway_reference = result.reference
+            payment.captured_at = utcnow()
+            session.add(payment)
+        if order.status == OrderStatus.PENDING_PAYMENT:
+            _complete(session, order, payment)
+            session.commit()
+            return PaymentOutcome(order_id, "completed", OrderStatus.ALLOCATED, PaymentStatus.CAPTURED)
+        # Cancelled meanwhile: the money is ours now. Record that before asking for it back, so a
+        # crash during the refund leaves a captured payment on a cancelled order for the sweep.
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _refund(session, order_id, gateway)
+
+
+def _complete(session: Session, order: SalesOrder, payment: Payment) -> None:
+    """Paid -> stock committed -> allocated -> shipment, in the caller's transaction."""
+    move_order(session, order, OrderStatus.PAID, cause="order.event.payment_captured",
+               detail=payment.gateway_reference or "")
+    reservations.commit(session, order_quantities(session, order.id))
+    move_order(session, order, OrderStatus.ALLOCATED, cause="order.event.allocated")
+    session.add(Shipment(order_id=order.id, from_location_id=order.source_location_id,
+                         to_location_id=order.buyer_location_id, status="created"))
+    outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
+    outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [order.source_location_id]})
+
+
+def _refund(session: Session, order_id: int, gateway: PaymentGateway) -> PaymentOutcome:
+    """Give back a capture recorded on a cancelled order (bank call first, then our record)."""
+    payment = _payment(session, order_id)
+    reference, amount, status = payment.gateway_reference, payment.amount, payment.status
+    session.commit()
+    if status != PaymentStatus.CAPTURED:
+        return _current(session, order_id, "nothing")
+    answer = gateway.refund(reference, amount)
+    if answer.status != GatewayStatus.APPROVED:
+        # Left captured on a cancelled order: the next sweep asks again.
+        return _current(session, order_id, "waiting", reason=answer.reason)
+    try:
+        order = lock_order(session, order_id)
+        payment = _payment(session, order_id)
+        if order.status != OrderStatus.CANCELLED or payment.status != PaymentStatus.CAPTURED:
+            session.rollback()
+            return PaymentOutcome(order_id, "nothing", order.status, payment.status)
+        move_payment(payment, PaymentStatus.REFUNDED)
+        session.add(payment)
+        session.add(Refund(payment_id=payment.id, amount=payment.amount, currency=payment.currency,
+                           reason=LATE_PAYMENT_REFUND_REASON, gateway_reference=answer.reference))
+        outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return PaymentOutcome(order_id, "refunded", OrderStatus.CANCELLED, PaymentStatus.REFUNDED)
+
+
+def _settle_decline(session: Session, order_id: int, reason: str) -> PaymentOutcome:
+    try:
+        order = lock_order(session, order_id)
+        if order is None or order.status != OrderStatus.PENDING_PAYMENT:
+            session.rollback()
+            return _current(session, order_id, "nothing")
+        release_and_cancel(session, order, cause="order.event.payment_declined",
+                           cancel_code="order.cancelled.payment_declined", reason=reason,
+                           payment_status=PaymentStatus.DECLINED)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return PaymentOutcome(order_id, "cancelled", OrderStatus.CANCELLED, PaymentStatus.DECLINED, reason)
+
+
+def _mark_unknown(session: Session, order_id: int) -> PaymentOutcome:
+    try:
+        order = lock_order(session, order_id)
+        payment = _payment(session, order_id)
+        if order.status == OrderStatus.PENDING_PAYMENT and payment.status == PaymentStatus.PENDING:
+            move_payment(payment, PaymentStatus.UNKNOWN)
+            session.add(payment)
+            outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return _current(session, order_id, "waiting")
+
+
+def _expire(session: Session, order_id: int, now: datetime) -> PaymentOutcome:
+    try:
+        order = lock_order(session, order_id)
+        if order.status != OrderStatus.PENDING_PAYMENT or order.hold_expires_at > now:
+            session.rollback()
+            return _current(session, order_id, "nothing")
+        release_and_cancel(session, order, cause="order.event.hold_expired",
+                           cancel_code="order.cancelled.payment_timeout", reason=HOLD_EXPIRED_REASON)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return PaymentOutcome(order_id, "cancelled", OrderStatus.CANCELLED, PaymentStatus.VOID,
+                          HOLD_EXPIRED_REASON)
+
+
+def _payment(session: Session, order_id: int) -> Payment:
+    return session.exec(
+        select(Payment).where(Payment.order_id == order_id).execution_options(populate_existing=True)
+    ).one()
+
+
+def _current(session: Session, order_id: int, action: str, reason: str | None = None) -> PaymentOutcome:
+    row = session.exec(
+        select(SalesOrder.status, Payment.status).join(Payment, Payment.order_id == SalesOrder.id)
+        .where(SalesOrder.id == order_id)
+    ).first()
+    session.commit()
+    order_status, payment_status = row if row else (None, None)
+    return PaymentOutcome(order_id, action, order_status, payment_status, reason)
+
+
+def _parse_notice(body: bytes) -> dict:
+    try:
+        data = json.loads(body)
+        key, reference, status = data["idempotency_key"], data["reference"], data["status"]
+        amount, currency, reason = Decimal(str(data["amount"])), data["currency"], data.get("reason")
+    except (ValueError, TypeError, KeyError, InvalidOperation):
+        raise ValidationFailed("payment.notice_invalid", field="body") from None
+    if (not isinstance(key, str) or not isinstance(reference, str) or not isinstance(currency, str)
+            or status not in (GatewayStatus.APPROVED, GatewayStatus.DECLINED)
+            or not (reason is None or isinstance(reason, str)) or not amount.is_finite()):
+        raise ValidationFailed("payment.notice_invalid", field="body")
+    return {"idempotency_key": key, "reference": reference, "status": status, "amount": amount,
+            "currency": currency, "reason": reason[:300] if reason else None}
