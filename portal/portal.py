@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal.api import api
 from portal.components.frame import PAGES
-from portal.pages import dealer, lists, login, manager, showroom, supplier  # noqa: F401  (importing a page module declares its pages)
+from portal.pages import admin, dealer, lists, login, manager, showroom, supplier  # noqa: F401  (importing a page module declares its pages)
 
 app = rx.App(
     api_transformer=api,

@@ -138,12 +138,13 @@ def language_switch() -> rx.Component:
     )
 
 
-def brand() -> rx.Component:
+def brand(always_named: bool = False) -> rx.Component:
+    """The logo and the portal's name (the name folds away on a phone's header)."""
     return rx.link(
         rx.hstack(
             rx.image(src="/logo.svg", width="28px", height="28px", alt=""),
             rx.text(t("app.name"), size="4", weight="bold", white_space="nowrap",
-                    display=rx.breakpoints(initial="none", xs="block")),
+                    display="block" if always_named else rx.breakpoints(initial="none", xs="block")),
             align="center", spacing="2",
         ),
         href=AuthState.home_path, underline="none", color=rx.color("gray", 12),

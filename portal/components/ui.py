@@ -37,7 +37,7 @@ def kpi_card(label: Var | str, value: Var | str, icon: str, *, loading: Var, ele
             rx.vstack(
                 rx.text(label, size="2", color_scheme="gray", weight="medium"),
                 rx.skeleton(
-                    rx.text(value, size=rx.breakpoints(initial="6", md="7"), weight="bold",
+                    rx.text(value, size=rx.breakpoints(initial="5", sm="6", md="7"), weight="bold",
                             id=element_id, white_space="nowrap"),
                     loading=loading, min_width="4rem",
                 ),
@@ -47,15 +47,41 @@ def kpi_card(label: Var | str, value: Var | str, icon: str, *, loading: Var, ele
             rx.spacer(),
             rx.box(rx.icon(icon, size=22), color=rx.color("accent", 10),
                    background=rx.color("accent", 3), padding="0.55rem",
-                   border_radius="var(--radius-3)"),
+                   border_radius="var(--radius-3)",
+                   display=rx.breakpoints(initial="none", sm="block")),
             align="start", width="100%",
         ),
         size="2", width="100%",
     )
 
 
+def stock_value_card(values: Var, loading: Var) -> rx.Component:
+    """The value of the stock on hand, one badge per currency (amounts are never summed across
+    currencies)."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(rx.text(t("kpi.stock_value"), size="2", color_scheme="gray", weight="medium"),
+                      rx.spacer(), rx.icon("banknote", size=20, color=rx.color("accent", 10)),
+                      width="100%"),
+            rx.skeleton(
+                rx.flex(
+                    rx.foreach(values, lambda value: rx.badge(
+                        value, size="3", variant="surface",
+                        style={"font-variant-numeric": "tabular-nums"})),
+                    rx.cond(values.length() == 0, rx.text("—", color_scheme="gray")),
+                    wrap="wrap", gap="0.5rem", id="kpi-stock-value",
+                ),
+                loading=loading,
+            ),
+            spacing="3", width="100%",
+        ),
+        size="2", width="100%",
+    )
+
+
 def kpi_grid(*cards: rx.Component) -> rx.Component:
-    return rx.grid(*cards, columns=rx.breakpoints(initial="1", xs="2", lg="4"), spacing="4", width="100%")
+    return rx.grid(*cards, columns=rx.breakpoints(initial="2", lg="4"),
+                   spacing=rx.breakpoints(initial="3", sm="4"), width="100%")
 
 
 def section(title: Var | str, *children: rx.Component, actions: rx.Component | None = None,
@@ -71,7 +97,7 @@ def section(title: Var | str, *children: rx.Component, actions: rx.Component | N
             *children,
             spacing="4", width="100%",
         ),
-        size="3", width="100%", **props,
+        size=rx.breakpoints(initial="2", md="3"), width="100%", **props,
     )
 
 
@@ -105,10 +131,10 @@ def number_cell(value: Var | str) -> rx.Component:
     return rx.table.cell(value, text_align="right", style={"font-variant-numeric": "tabular-nums"})
 
 
-def scroll_table(*children: rx.Component, **props) -> rx.Component:
+def scroll_table(*children: rx.Component, size: str = "2", **props) -> rx.Component:
     """A table that scrolls sideways on a narrow screen instead of squeezing its columns."""
     return rx.box(
-        rx.table.root(*children, variant="surface", size="2", width="100%", **props),
+        rx.table.root(*children, variant="surface", size=size, width="100%", **props),
         overflow_x="auto", width="100%",
     )
 

@@ -7,7 +7,7 @@ import reflex as rx
 from portal import routes
 from portal.components.frame import framed_page
 from portal.components.showroom import showroom_filters, trim_grid
-from portal.components.ui import empty_state, kpi_card, kpi_grid, page_heading, section, t
+from portal.components.ui import empty_state, kpi_card, kpi_grid, page_heading, section, stock_value_card, t
 from state.dealer import DealerState
 from state.showroom import ShowroomState
 
@@ -36,6 +36,7 @@ def dealer_home() -> rx.Component:
             _kpi("part_units_on_hand", "kpi.part_units", "package"),
             _kpi("low_stock_items", "kpi.low_stock", "triangle-alert", hint=DealerState.low_stock_hint),
         ),
+        stock_value_card(DealerState.stock_values, DealerState.loading),
         orders_section(),
         section(t("dealer.showroom_stock"), trim_grid(), actions=showroom_filters()),
         spacing="4", width="100%",

@@ -26,8 +26,8 @@ def _demo_card() -> rx.Component:
         rx.vstack(
             rx.hstack(rx.icon("info", size=16), rx.text(t("login.demo_title"), weight="medium", size="2"),
                       align="center", spacing="2"),
-            rx.text(t("login.demo_hint"), " ", rx.code(DEMO_PASSWORD, id="demo-password"), size="2",
-                    color_scheme="gray"),
+            rx.text(t("login.demo_hint"), size="2", color_scheme="gray"),
+            rx.code(DEMO_PASSWORD, id="demo-password", size="2", white_space="nowrap"),
             rx.flex(*[rx.code(f"{role}@demo.test", size="2", variant="ghost") for role in DEMO_LOGINS],
                     direction="column", gap="1"),
             spacing="2",
@@ -59,7 +59,7 @@ def _form() -> rx.Component:
 def login_page() -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.hstack(brand(), rx.spacer(), language_switch(), width="100%", align="center"),
+            rx.hstack(brand(always_named=True), rx.spacer(), language_switch(), width="100%", align="center"),
             rx.card(
                 rx.vstack(
                     rx.heading(t("login.title"), size="6", id="page-title"),

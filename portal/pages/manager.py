@@ -6,7 +6,7 @@ import reflex as rx
 
 from portal import routes
 from portal.components.frame import framed_page
-from portal.components.ui import kpi_card, kpi_grid, page_heading, section, t
+from portal.components.ui import kpi_card, kpi_grid, page_heading, section, stock_value_card, t
 from state.manager import ManagerState
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
@@ -15,27 +15,6 @@ PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 def _kpi(key: str, label_key: str, icon: str, **extra) -> rx.Component:
     return kpi_card(t(label_key), ManagerState.kpi[key], icon, loading=ManagerState.loading,
                     element_id=f"kpi-{key}", **extra)
-
-
-def _stock_value_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(rx.text(t("kpi.stock_value"), size="2", color_scheme="gray", weight="medium"),
-                      rx.spacer(), rx.icon("banknote", size=20, color=rx.color("accent", 10)),
-                      width="100%"),
-            rx.skeleton(
-                rx.flex(
-                    rx.foreach(ManagerState.stock_values,
-                               lambda value: rx.badge(value, size="3", variant="surface",
-                                                      style={"font-variant-numeric": "tabular-nums"})),
-                    wrap="wrap", gap="0.5rem", id="kpi-stock-value",
-                ),
-                loading=ManagerState.loading,
-            ),
-            spacing="3", width="100%",
-        ),
-        size="2", width="100%",
-    )
 
 
 def _chart(figure) -> rx.Component:
@@ -62,7 +41,7 @@ def manager_home() -> rx.Component:
             _kpi("low_stock_items", "kpi.low_stock", "triangle-alert", hint=ManagerState.low_stock_hint),
             _kpi("locations", "kpi.locations", "map-pin"),
         ),
-        _stock_value_card(),
+        stock_value_card(ManagerState.stock_values, ManagerState.loading),
         rx.grid(
             section(t("manager.chart_title"), _chart(ManagerState.location_kind_figure)),
             section(t("manager.top_categories"), _chart(ManagerState.category_figure)),

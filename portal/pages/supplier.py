@@ -7,7 +7,7 @@ import reflex as rx
 from portal import routes
 from portal.components.frame import framed_page
 from portal.components.stock_table import stock_table
-from portal.components.ui import kpi_card, kpi_grid, page_heading, section, t
+from portal.components.ui import kpi_card, kpi_grid, page_heading, section, stock_value_card, t
 from state.stock import StockState
 from state.supplier import SupplierState
 
@@ -29,6 +29,7 @@ def supplier_home() -> rx.Component:
             _kpi("part_units_reserved", "kpi.part_units_reserved", "package-check"),
             _kpi("low_stock_items", "kpi.low_stock", "triangle-alert", hint=SupplierState.low_stock_hint),
         ),
+        stock_value_card(SupplierState.stock_values, SupplierState.loading),
         section(t("supplier.stock_title"), stock_table()),
         spacing="4", width="100%",
     )
