@@ -122,7 +122,8 @@ def _mobile_menu() -> rx.Component:
 def _organisation_badge() -> rx.Component:
     return rx.hstack(
         rx.text(AuthState.organisation_name, size="2", weight="medium", id="header-organisation",
-                white_space="nowrap", overflow="hidden", text_overflow="ellipsis", max_width="16rem"),
+                white_space="nowrap", overflow="hidden", text_overflow="ellipsis",
+                max_width=rx.breakpoints(initial="14rem", lg="24rem")),
         rx.badge(AuthState.role_label, variant="soft", radius="full", id="header-role"),
         align="center", spacing="2",
     )

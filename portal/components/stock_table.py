@@ -12,7 +12,8 @@ def _row(row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.vstack(rx.text(row["location"], size="2"),
                                 rx.text(row["location_code"], size="1", color_scheme="gray"),
-                                spacing="0")),
+                                spacing="0"),
+                      custom_attrs={"data-location": row["location_code"]}),
         rx.table.cell(rx.code(row["code"], variant="ghost", size="2"), white_space="nowrap"),
         rx.table.cell(row["item"]),
         number_cell(row["on_hand"]),
@@ -46,7 +47,7 @@ def stock_table() -> rx.Component:
             )),
             rx.table.body(rx.cond(StockState.loading & (StockState.total == 0), loading_rows(6),
                                   rx.foreach(StockState.display_rows, _row))),
-            id="stock-table",
+            id="stock-table", size="1",
         ),
         rx.cond(
             ~StockState.loading & (StockState.total == 0),

@@ -1,0 +1,258 @@
+"""The portal in a real browser: each role's home with real figures, the guards, the language
+switch, the phone layout, and the admin's user management."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from urllib.parse import urlparse
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from models import Location, Organisation, Role, Trim, User
+from services.auth import normalize_email, principal_for
+from services.formatting import format_datetime, format_money, format_number
+from services.summary import compute_summary
+from services.users import set_language
+from tests.e2e.conftest import DEMO_PASSWORD, RunningPortal
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.e2e
+
+HOMES = {"admin": "/admin", "manager": "/manager", "supplier": "/supplier", "dealer": "/dealer",
+         "customer": "/showroom"}
+
+
+def at(path: str):
+    """A URL predicate: the page shows `path` (with or without a trailing slash)."""
+    return lambda url: urlparse(url).path.rstrip("/") == path
+
+
+def sign_in(page: Page, portal: RunningPortal, email: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(f"{portal.base_url}/login")
+    # The demo card appears once the page is connected and its on_load has run.
+    expect(page.locator("#demo-logins")).to_be_visible()
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("#login-submit")
+
+
+def sign_in_as(page: Page, portal: RunningPortal, role: str) -> None:
+    sign_in(page, portal, f"{role}@demo.test")
+    page.wait_for_url(at(HOMES[role]))
+
+
+def organisation_of(session: Session, email: str) -> Organisation:
+    user = session.exec(select(User).where(User.email_normalized == normalize_email(email))).one()
+    return session.get(Organisation, user.organisation_id)
+
+
+def test_manager_sees_the_network_figures_of_the_database(page: Page, portal: RunningPortal,
+                                                          screenshots) -> None:
+    with Session(portal.engine) as session:
+        summary = compute_summary(session)
+    sign_in_as(page, portal, "manager")
+    catalogue = summary["catalogue"]
+    expect(page.locator("#kpi-parts")).to_have_text("2,000")
+    expect(page.locator("#kpi-parts")).to_have_text(format_number(catalogue["parts"], "en"))
+    expect(page.locator("#kpi-suppliers")).to_have_text(format_number(catalogue["suppliers"], "en"))
+    expect(page.locator("#kpi-dealers")).to_have_text(format_number(catalogue["dealers"], "en"))
+    expect(page.locator("#kpi-part_units_on_hand")).to_have_text(
+        format_number(summary["network"]["part_units_on_hand"], "en"))
+    expect(page.locator("#kpi-vehicle_units_on_hand")).to_have_text(
+        format_number(summary["network"]["vehicle_units_on_hand"], "en"))
+    for currency, amount in summary["network"]["stock_value"].items():
+        expect(page.locator("#kpi-stock-value")).to_contain_text(format_money(amount, currency, "en"))
+    expect(page.locator(".js-plotly-plot").first).to_be_visible()
+    expect(page.locator("#header-role").first).to_have_text("Manager")
+    page.screenshot(path=screenshots / "home-manager.png", full_page=True)
+
+
+def test_supplier_sees_only_its_own_figures_and_stock(page: Page, portal: RunningPortal,
+                                                      screenshots) -> None:
+    with Session(portal.engine) as session:
+        summary = compute_summary(session)
+        organisation = organisation_of(session, "supplier@demo.test")
+        own_locations = set(session.exec(
+            select(Location.code).where(Location.organisation_id == organisation.id)).all())
+    own = summary["by_organisation"][str(organisation.id)]
+    sign_in_as(page, portal, "supplier")
+    expect(page.locator("#kpi-parts_supplied")).to_have_text(format_number(own["parts_supplied"], "en"))
+    expect(page.locator("#kpi-part_units_on_hand")).to_have_text(
+        format_number(own["part_units_on_hand"], "en"))
+    expect(page.locator("#header-organisation").first).to_have_text(organisation.name)
+    # Its stock table lists rows of its own plants only.
+    expect(page.locator("#stock-table [data-location]").first).to_be_visible()
+    shown = set(page.locator("#stock-table [data-location]").evaluate_all(
+        "cells => cells.map(cell => cell.dataset.location)"))
+    assert shown and shown <= own_locations, shown - own_locations
+    page.screenshot(path=screenshots / "home-supplier.png", full_page=True)
+
+
+def test_dealer_sees_its_store_vehicles_and_an_honest_empty_order_list(page: Page, portal: RunningPortal,
+                                                                      screenshots) -> None:
+    with Session(portal.engine) as session:
+        summary = compute_summary(session)
+        organisation = organisation_of(session, "dealer@demo.test")
+        trims = session.exec(select(func.count()).select_from(Trim)).one()
+    own = summary["by_organisation"][str(organisation.id)]
+    sign_in_as(page, portal, "dealer")
+    expect(page.locator("#kpi-vehicle_units_on_hand")).to_have_text(
+        format_number(own["vehicle_units_on_hand"], "en"))
+    expect(page.locator("#kpi-part_units_on_hand")).to_have_text(
+        format_number(own["part_units_on_hand"], "en"))
+    expect(page.locator("#orders-empty")).to_contain_text("No orders yet")
+    expect(page.locator("[data-trim]")).to_have_count(trims)
+    shown = sum(int(text.split()[0].replace(",", ""))
+                for text in page.locator(".trim-stock").all_inner_texts())
+    assert shown == own["vehicle_units_on_hand"]
+    page.screenshot(path=screenshots / "home-dealer.png", full_page=True)
+
+
+def test_customer_browses_the_showroom_with_prices_and_filters(page: Page, portal: RunningPortal,
+                                                               screenshots) -> None:
+    with Session(portal.engine) as session:
+        trims = session.exec(select(Trim).order_by(Trim.price)).all()
+    sign_in_as(page, portal, "customer")
+    expect(page.locator("[data-trim]")).to_have_count(len(trims))
+    cheapest = trims[0]
+    expect(page.locator(f'[data-trim="{cheapest.code}"] .trim-price')).to_have_text(
+        format_money(Decimal(cheapest.price), cheapest.currency, "en"))
+    page.screenshot(path=screenshots / "home-customer.png", full_page=True)
+
+    electric = [trim for trim in trims if trim.powertrain == "bev"]
+    page.click("#filter-powertrain")
+    page.get_by_role("option", name="Electric").click()
+    expect(page.locator("[data-trim]")).to_have_count(len(electric))
+    page.goto(f"{portal.base_url}/my-orders")
+    expect(page.locator("#orders-empty")).to_contain_text("No orders yet")
+
+
+def test_admin_sees_every_user_and_organisation(page: Page, portal: RunningPortal, screenshots) -> None:
+    with Session(portal.engine) as session:
+        users = session.exec(select(func.count()).select_from(User)).one()
+        organisations = session.exec(select(func.count()).select_from(Organisation)).one()
+    sign_in_as(page, portal, "admin")
+    expect(page.locator("#users-table tbody tr")).to_have_count(users)
+    expect(page.locator("#organisations-table tbody tr")).to_have_count(organisations)
+    expect(page.locator('[data-user="manager@demo.test"]')).to_contain_text("Manager")
+    page.screenshot(path=screenshots / "home-admin.png", full_page=True)
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(page: Page, portal: RunningPortal) -> None:
+    sign_in(page, portal, "dealer@demo.test", "not-the-password")
+    expect(page.locator("#login-error")).to_have_text("The e-mail or password is not correct.")
+    sign_in(page, portal, "nobody@demo.test", "not-the-password")
+    expect(page.locator("#login-error")).to_have_text("The e-mail or password is not correct.")
+    assert at("/login")(page.url)
+
+
+def test_five_failures_lock_the_account_and_say_until_when(page: Page, portal: RunningPortal) -> None:
+    with Session(portal.engine) as session:
+        dealer_org = organisation_of(session, "dealer@demo.test")
+        user_id = make_user(session, Role.DEALER, dealer_org, email="lock.me@demo.test").id
+        time_zone = dealer_org.time_zone
+        session.commit()
+    for _ in range(5):
+        sign_in(page, portal, "lock.me@demo.test", "wrong-password")
+        expect(page.locator("#login-error")).to_be_visible()
+    expect(page.locator("#login-error")).to_contain_text("locked until")
+    # Even the right password is refused while locked.
+    sign_in(page, portal, "lock.me@demo.test", PASSWORD)
+    expect(page.locator("#login-error")).to_contain_text("locked until")
+    with Session(portal.engine) as session:
+        locked_until = session.get(User, user_id).locked_until
+    expect(page.locator("#login-error")).to_contain_text(format_datetime(locked_until, time_zone, "en"))
+
+
+def test_supplier_typing_a_manager_address_is_sent_back_home(page: Page, portal: RunningPortal) -> None:
+    sign_in_as(page, portal, "supplier")
+    page.goto(f"{portal.base_url}/manager")
+    page.wait_for_url(at("/supplier"))
+    expect(page.get_by_text("You do not have access to that page.")).to_be_visible()
+    expect(page.locator("#kpi-parts")).to_have_count(0)
+
+
+def test_visitor_without_a_session_is_sent_to_login(page: Page, portal: RunningPortal) -> None:
+    page.goto(f"{portal.base_url}/admin")
+    page.wait_for_url(at("/login"))
+    expect(page.locator("#login-submit")).to_be_visible()
+
+
+def test_logout_ends_the_session(page: Page, portal: RunningPortal) -> None:
+    sign_in_as(page, portal, "manager")
+    expect(page.locator("#kpi-parts")).to_have_text("2,000")
+    page.click("#logout")
+    page.wait_for_url(at("/login"))
+    page.goto(f"{portal.base_url}/manager")
+    page.wait_for_url(at("/login"))
+
+
+def test_language_switch_shows_chinese_and_is_kept_for_the_user(page: Page, portal: RunningPortal,
+                                                                 browser, screenshots) -> None:
+    sign_in_as(page, portal, "manager")
+    expect(page.locator("#page-title")).to_have_text("KPI overview")
+    try:
+        page.click("#language-switch")
+        page.get_by_role("option", name="简体中文").click()
+        expect(page.locator("#page-title")).to_have_text("关键指标总览")
+        expect(page.locator('[data-nav="/catalogue"]').first).to_contain_text("产品目录")
+        expect(page.locator("#header-role").first).to_have_text("主机厂经理")
+        page.screenshot(path=screenshots / "home-manager-zh.png", full_page=True)
+        # The choice is the user's: a new browser signs in to Chinese.
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        other = context.new_page()
+        sign_in_as(other, portal, "manager")
+        expect(other.locator("#page-title")).to_have_text("关键指标总览")
+        context.close()
+    finally:
+        with Session(portal.engine, expire_on_commit=False) as session:
+            manager = session.exec(select(User).where(User.email_normalized == "manager@demo.test")).one()
+            set_language(session, principal_for(manager, session.get(Organisation, manager.organisation_id)),
+                         "en")
+
+
+def test_phone_layout_folds_the_sidebar_into_a_menu(phone_page: Page, portal: RunningPortal,
+                                                    screenshots) -> None:
+    sign_in_as(phone_page, portal, "dealer")
+    expect(phone_page.locator("#kpi-vehicle_units_on_hand")).not_to_have_text("")
+    expect(phone_page.locator("#menu-button")).to_be_visible()
+    expect(phone_page.locator('[data-nav="/showroom"]').first).to_be_hidden()  # the folded sidebar
+    width = phone_page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide on a 390px screen"
+    phone_page.screenshot(path=screenshots / "home-dealer-phone.png", full_page=True)
+    phone_page.click("#menu-button")
+    drawer_link = phone_page.get_by_role("dialog").locator('[data-nav="/showroom"]')
+    expect(drawer_link).to_be_visible()
+    drawer_link.click()
+    phone_page.wait_for_url(at("/showroom"))
+
+
+def test_admin_creates_a_user_with_field_errors_then_deactivates_it(page: Page,
+                                                                     portal: RunningPortal) -> None:
+    sign_in_as(page, portal, "admin")
+    expect(page.locator('[data-user="manager@demo.test"]')).to_be_visible()
+    page.fill("#new-email", "new.buyer@demo.test")
+    page.fill("#new-full-name", "New Buyer")
+    page.click("#new-role")
+    page.get_by_role("option", name="Dealer", exact=True).click()
+    page.click("#new-organisation")
+    page.get_by_role("option").first.click()
+    page.fill("#new-password", "short")
+    page.click("#create-user")
+    expect(page.locator("#error-password")).to_have_text("The password must have at least 10 characters.")
+
+    page.fill("#new-password", "a-long-enough-password")
+    page.click("#create-user")
+    row = page.locator('[data-user="new.buyer@demo.test"]')
+    expect(row).to_contain_text("Dealer")
+    expect(page.get_by_text("User new.buyer@demo.test created.")).to_be_visible()
+
+    row.get_by_role("button").click()
+    page.get_by_role("menuitem", name="Deactivate").click()
+    expect(row).to_contain_text("No")
+    with Session(portal.engine) as session:
+        created = session.exec(select(User).where(User.email_normalized == "new.buyer@demo.test")).one()
+        assert created.role == "dealer" and created.is_active is False
