@@ -18,10 +18,36 @@ from models.orders import (
     SalesOrderLine,
     Shipment,
 )
+from models.supply import (
+    GoodsReceipt,
+    GoodsReceiptLine,
+    IncidentSource,
+    IncidentStatus,
+    PeriodKind,
+    PurchaseOrder,
+    PurchaseOrderEvent,
+    PurchaseOrderLine,
+    PurchaseOrderLineStatus,
+    PurchaseOrderStatus,
+    QualityIncident,
+    QualityIncidentEvent,
+    ScorecardSettings,
+    ShippingNotice,
+    ShippingNoticeLine,
+    ShippingNoticeStatus,
+    Standing,
+    SupplierControl,
+    SupplierScorecard,
+    SupplierStockSync,
+)
 
 __all__ = [
     "AuditLog", "CacheEntry", "Location", "LocationKind", "Organisation", "OrganisationKind",
     "OutboxMessage", "Part", "Role", "StockLevel", "Trim", "User", "UserSession", "VehicleModel",
     "GatewayLedger", "GatewayScript", "OrderKind", "OrderStatus", "OrderTransition", "Payment",
     "PaymentStatus", "Refund", "SalesOrder", "SalesOrderLine", "Shipment",
+    "GoodsReceipt", "GoodsReceiptLine", "IncidentSource", "IncidentStatus", "PeriodKind", "PurchaseOrder",
+    "PurchaseOrderEvent", "PurchaseOrderLine", "PurchaseOrderLineStatus", "PurchaseOrderStatus",
+    "QualityIncident", "QualityIncidentEvent", "ScorecardSettings", "ShippingNotice", "ShippingNoticeLine",
+    "ShippingNoticeStatus", "Standing", "SupplierControl", "SupplierScorecard", "SupplierStockSync",
 ]
