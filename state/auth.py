@@ -164,12 +164,22 @@ class AuthState(rx.State):
             return self._denied(error)
         return None
 
+    async def _clear_page_states(self) -> None:
+        """Forget every page's data, so the next person signing in on this browser tab never
+        glimpses the previous one's figures before their own load."""
+        pending = list(type(self).get_substates())
+        while pending:
+            state_class = pending.pop()
+            pending.extend(state_class.get_substates())
+            (await self.get_state(state_class)).reset()
+
     @rx.event
-    def logout(self):
-        """End the server-side session and go to the login page."""
+    async def logout(self):
+        """End the server-side session, forget the page data, and go to the login page."""
         with session_scope() as session:
             auth.logout(session, self.token)
         self._forget()
+        await self._clear_page_states()
         return rx.redirect(LOGIN_PATH)
 
 

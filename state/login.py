@@ -48,7 +48,7 @@ class LoginState(AuthState):
         return None
 
     @rx.event
-    def submit(self, form_data: dict):
+    async def submit(self, form_data: dict):
         """Sign in with the submitted e-mail and password (the same message for either wrong)."""
         email = str(form_data.get("email") or "").strip()[:MAX_EMAIL_LENGTH]
         password = str(form_data.get("password") or "")[:MAX_PASSWORD_LENGTH]
@@ -77,7 +77,7 @@ class LoginState(AuthState):
             self.error_key = "auth.invalid_credentials"
             self.submitting = False
             return
+        await self._clear_page_states()  # resets this form too
         self.token = token
         self._remember(principal)
-        self.submitting = False
         yield rx.redirect(home_for(principal.role))

@@ -6,11 +6,16 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
+from services.i18n import MESSAGES
 from state.auth import AuthState
 
 
 def t(key: str) -> Var:
-    """The message `key` in the viewer's language (a Var that follows the language switch)."""
+    """The message `key` in the viewer's language (a Var that follows the language switch).
+
+    An unknown key fails the page's compilation rather than showing the key to a user."""
+    if key not in MESSAGES:
+        raise LookupError(f"no message {key!r} in services/i18n.py")
     return AuthState.tr[key]
 
 
