@@ -7,7 +7,8 @@ begins every transaction with BEGIN IMMEDIATE, so writers queue). Rows are touch
 `stock_level.id`, the one lock order used by every writer of stock, so two carts that hold the
 same items in opposite order wait for each other instead of deadlocking.
 
-All functions work inside the caller's transaction and never commit.
+All functions work inside the caller's transaction and never commit. They write with Core UPDATEs
+(no ORM synchronisation): a StockLevel object already loaded in the session is stale until refreshed.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ def reserve(session: Session, quantities: Iterable[tuple[int, int]]) -> list[Sho
             .where(StockLevel.id == stock_level_id,
                    StockLevel.on_hand - StockLevel.reserved >= quantity)
             .values(reserved=StockLevel.reserved + quantity)
+            .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             shortfalls.append(Shortfall(stock_level_id, quantity, _available(session, stock_level_id)))
@@ -72,6 +74,7 @@ def release(session: Session, quantities: Iterable[tuple[int, int]]) -> None:
             update(StockLevel)
             .where(StockLevel.id == stock_level_id, StockLevel.reserved >= quantity)
             .values(reserved=StockLevel.reserved - quantity)
+            .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             raise ReservationInvariantBroken(f"stock_level {stock_level_id}: cannot release {quantity}")
@@ -88,6 +91,7 @@ def commit(session: Session, quantities: Iterable[tuple[int, int]]) -> None:
             .where(StockLevel.id == stock_level_id, StockLevel.reserved >= quantity,
                    StockLevel.on_hand >= quantity)
             .values(on_hand=StockLevel.on_hand - quantity, reserved=StockLevel.reserved - quantity)
+            .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
             raise ReservationInvariantBroken(f"stock_level {stock_level_id}: cannot commit {quantity}")

@@ -12,8 +12,8 @@ from sqlmodel import Session, select
 
 from models import (
     Location,
-    Organisation,
     OrderStatus,
+    Organisation,
     Part,
     SalesOrder,
     SalesOrderLine,
@@ -101,25 +101,30 @@ def build_world(session: Session, *, part_prices: tuple[str, ...] = ("10.00", "2
     return world
 
 
-def part_line(part: Part, quantity: int) -> dict:
-    return {"item_kind": "part", "item_id": part.id, "quantity": quantity}
+def part_line(part: Part | int, quantity: int) -> dict:
+    """A cart line for a part (or a part id)."""
+    return {"item_kind": "part", "item_id": part if isinstance(part, int) else part.id, "quantity": quantity}
 
 
 def stock_of(session: Session, stock_level_id: int) -> tuple[int, int]:
     """(on_hand, reserved) of a stock row, read fresh."""
     session.expire_all()
     row = session.get(StockLevel, stock_level_id)
-    return row.on_hand, row.reserved
+    figures = row.on_hand, row.reserved
+    session.commit()  # on SQLite an open transaction would hold the write lock
+    return figures
 
 
 def reserved_by_pending_orders(session: Session, stock_level_id: int) -> int:
     """What the pending orders' lines say they hold on a stock row."""
-    return session.exec(
+    total = session.exec(
         select(func.coalesce(func.sum(SalesOrderLine.quantity), 0))
         .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
         .where(SalesOrderLine.stock_level_id == stock_level_id,
                SalesOrder.status == OrderStatus.PENDING_PAYMENT)
     ).one()
+    session.commit()
+    return total
 
 
 def user_of(session: Session, principal: Principal) -> User:

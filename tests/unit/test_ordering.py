@@ -314,7 +314,8 @@ def test_a_customer_orders_one_vehicle_at_a_dealer_store_and_pays_a_deposit(sess
 @pytest.mark.parametrize("lines,field,code", [
     ([{"item_kind": "trim", "item_id": None, "code": None, "quantity": 2}], "lines[0].item_id",
      "order.item_required"),
-    ([{"item_kind": "part", "item_id": 1, "quantity": 1}], "lines[0].item_kind", "order.customer_vehicles_only"),
+    ([{"item_kind": "part", "item_id": 1, "quantity": 1}], "lines[0].item_kind",
+     "order.customer_vehicles_only"),
 ])
 def test_a_customer_cannot_order_parts_or_unnamed_items(session, world, lines, field, code):
     with pytest.raises(ValidationFailed) as raised:
