@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+
 import reflex as rx
+from reflex.event import EventSpec
 
 from portal.api import api
 from portal.components.frame import PAGES
-from portal.pages import admin, dealer, lists, login, manager, showroom, supplier  # noqa: F401  (importing a page module declares its pages)
+from portal.pages import admin, dealer, lists, login, manager, showroom, supplier  # noqa: F401  (declare pages)
+from services.i18n import translate
+
+log = logging.getLogger("portal")
+
+
+def report_unexpected_error(exception: Exception) -> EventSpec:
+    """A handler failed unexpectedly: log it in full, tell the user plainly (no internals shown).
+    The handler cannot know the viewer's language here, so the toast says it in both."""
+    log.error("unexpected error in an event handler", exc_info=exception)
+    return rx.toast.error(
+        " / ".join(translate("common.unexpected_error", language) for language in ("en", "zh")),
+        id="unexpected-error",
+    )
+
 
 app = rx.App(
     api_transformer=api,
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
+    backend_exception_handler=report_unexpected_error,
 )
 for spec in PAGES:
     app.add_page(spec.render, route=spec.route, title=spec.title, on_load=list(spec.on_load))

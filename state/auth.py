@@ -40,6 +40,8 @@ class AuthState(rx.State):
     time_zone: str = "UTC"
     # True once the guard has let the principal onto the current page.
     allowed: bool = False
+    # A visitor who picks a language on the login page keeps it once signed in.
+    _language_chosen_signed_out: bool = False
 
     # --- what the pages read -------------------------------------------------------------
 
@@ -154,6 +156,7 @@ class AuthState(rx.State):
             return None
         self.lang = language
         if not self.token:
+            self._language_chosen_signed_out = True
             return None
         try:
             with session_scope() as session:

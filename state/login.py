@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import reflex as rx
 
 from models.db import session_scope
 from models.settings import get_settings
-from services import auth
+from services import auth, users
 from services.access import home_for
 from services.errors import AccountLocked, AuthenticationFailed
 from services.formatting import format_datetime
@@ -79,5 +81,10 @@ class LoginState(AuthState):
             return
         await self._clear_page_states()  # resets this form too
         self.token = token
+        if self._language_chosen_signed_out and self.language != principal.language:
+            with session_scope() as session:
+                users.set_language(session, principal, self.language)
+            principal = replace(principal, language=self.language)
+        self._language_chosen_signed_out = False
         self._remember(principal)
         yield rx.redirect(home_for(principal.role))

@@ -44,6 +44,12 @@ def sign_in_as(page: Page, portal: RunningPortal, role: str) -> None:
     page.wait_for_url(at(HOMES[role]))
 
 
+def _set_language(portal: RunningPortal, email: str, language: str) -> None:
+    with Session(portal.engine, expire_on_commit=False) as session:
+        user = session.exec(select(User).where(User.email_normalized == email)).one()
+        set_language(session, principal_for(user, session.get(Organisation, user.organisation_id)), language)
+
+
 def organisation_of(session: Session, email: str) -> Organisation:
     user = session.exec(select(User).where(User.email_normalized == normalize_email(email))).one()
     return session.get(Organisation, user.organisation_id)
@@ -208,10 +214,7 @@ def test_language_switch_shows_chinese_and_is_kept_for_the_user(page: Page, port
         expect(other.locator("#page-title")).to_have_text("关键指标总览")
         context.close()
     finally:
-        with Session(portal.engine, expire_on_commit=False) as session:
-            manager = session.exec(select(User).where(User.email_normalized == "manager@demo.test")).one()
-            set_language(session, principal_for(manager, session.get(Organisation, manager.organisation_id)),
-                         "en")
+        _set_language(portal, "manager@demo.test", "en")
 
 
 def test_phone_layout_folds_the_sidebar_into_a_menu(phone_page: Page, portal: RunningPortal,
@@ -256,3 +259,23 @@ def test_admin_creates_a_user_with_field_errors_then_deactivates_it(page: Page,
     with Session(portal.engine) as session:
         created = session.exec(select(User).where(User.email_normalized == "new.buyer@demo.test")).one()
         assert created.role == "dealer" and created.is_active is False
+
+
+def test_language_picked_on_the_login_page_is_kept_for_the_account(page: Page,
+                                                                   portal: RunningPortal) -> None:
+    page.goto(f"{portal.base_url}/login")
+    expect(page.locator("#demo-logins")).to_be_visible()
+    try:
+        page.click("#language-switch")
+        page.get_by_role("option", name="简体中文").click()
+        expect(page.locator("#page-title")).to_have_text("登录")
+        page.fill("#email", "customer@demo.test")
+        page.fill("#password", DEMO_PASSWORD)
+        page.click("#login-submit")
+        page.wait_for_url(at("/showroom"))
+        expect(page.locator("#page-title")).to_have_text("在线展厅")
+        with Session(portal.engine) as session:
+            customer = session.exec(select(User).where(User.email_normalized == "customer@demo.test")).one()
+            assert customer.language == "zh"
+    finally:
+        _set_language(portal, "customer@demo.test", "en")
