@@ -1,0 +1,49 @@
+"""Builds the versioned JSON API. Reflex mounts its own app at "" inside this one
+(`rx.App(api_transformer=api)`), so every route here, under /api/v1, is matched first."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from starlette.exceptions import HTTPException
+from starlette.routing import Match, Mount
+
+from portal.api import auth, catalog, health, stock
+from portal.api.errors import API_PREFIX, install_error_handlers
+
+_ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+
+
+async def _no_such_endpoint(request: Request) -> None:
+    """Anything else under /api/v1: 405 when the path exists with other methods, 404 otherwise
+    (never handed on to the Reflex app behind, which would answer with a page)."""
+    # Mounts (the Reflex app behind) match every path; only our own routes count here.
+    routes = [route for route in request.app.router.routes
+              if not isinstance(route, Mount) and getattr(route, "endpoint", None) is not _no_such_endpoint]
+    allowed = [method for method in _ALL_METHODS
+               if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
+                      for route in routes)]
+    if allowed:
+        raise HTTPException(405, headers={"Allow": ", ".join(allowed)})
+    raise HTTPException(404)
+
+
+def create_api() -> FastAPI:
+    """A fresh API application (tests build their own; the portal uses `api`)."""
+    app = FastAPI(
+        title="Automotive portal API", version="1",
+        description="Catalogue, stock and health of the automotive B2B portal. "
+                    "Get a bearer token from `POST /api/v1/auth/token`.",
+        openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None,
+        swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
+    )
+    install_error_handlers(app)
+    v1 = APIRouter(prefix=API_PREFIX)
+    for module in (auth, health, catalog, stock):
+        v1.include_router(module.router)
+    app.include_router(v1)
+    for path in (API_PREFIX, f"{API_PREFIX}/{{rest:path}}"):
+        app.add_api_route(path, _no_such_endpoint, methods=_ALL_METHODS, include_in_schema=False)
+    return app
+
+
+api = create_api()

@@ -1,0 +1,116 @@
+"""Bearer tokens: the same login, session table and lock-out rules as the sign-in page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from sqlmodel import select
+from starlette.exceptions import HTTPException
+
+from models import UserSession
+from portal.api.deps import BearerToken, CurrentPrincipal, DbSession
+from portal.api.schemas import ErrorOut, OrganisationOut, TokenOut, TokenRequest, UserOut
+from services import auth
+from services.passwords import token_digest
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+_FORM = "application/x-www-form-urlencoded"
+MAX_BODY_BYTES = 16 * 1024  # an e-mail and a password
+_TOKEN_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {"schema": TokenRequest.model_json_schema()},
+        _FORM: {"schema": {
+            "type": "object", "required": ["username", "password"],
+            "properties": {"username": {"type": "string", "description": "The e-mail address."},
+                           "password": {"type": "string"}},
+        }},
+    },
+}
+
+
+def _body_errors(exc: ValidationError, rename: dict[str, str] | None = None) -> RequestValidationError:
+    rename = rename or {}
+    return RequestValidationError([
+        {**error, "loc": ("body", *(rename.get(str(part), part) for part in error["loc"]))}
+        for error in exc.errors(include_url=False, include_context=True)
+    ])
+
+
+async def _read_body(request: Request) -> bytes:
+    """The body, refused with 413 past MAX_BODY_BYTES (without reading it all first)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise HTTPException(413)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            raise HTTPException(413)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def token_request(request: Request) -> TokenRequest:
+    """The credentials, from a JSON body {email, password} or an OAuth2 password form
+    (username, password). Anything malformed raises RequestValidationError (400/422)."""
+    raw = await _read_body(request)
+    if not raw.strip():
+        raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required"}])
+    content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if content_type == _FORM:
+        form = parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
+        fields = {"email": form["username"][0]} if "username" in form else {}
+        if "password" in form:
+            fields["password"] = form["password"][0]
+        try:
+            return TokenRequest.model_validate(fields)
+        except ValidationError as exc:
+            raise _body_errors(exc, {"email": "username"}) from None
+    try:
+        return TokenRequest.model_validate_json(raw)
+    except ValidationError as exc:
+        raise _body_errors(exc) from None
+
+
+@router.post(
+    "/token", response_model=TokenOut, openapi_extra={"requestBody": _TOKEN_BODY},
+    responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 422: {"model": ErrorOut},
+               423: {"model": ErrorOut, "description": "Locked after repeated failures; see `until`."}},
+)
+def issue_token(
+    credentials: Annotated[TokenRequest, Depends(token_request)], session: DbSession, request: Request,
+) -> TokenOut:
+    """Exchange e-mail and password for a bearer token.
+
+    The same message answers an unknown e-mail and a wrong password (401). After repeated failures
+    the account is locked (423, with the time it opens again), even for the right password.
+    """
+    token, principal = auth.login(
+        session, email=credentials.email, password=credentials.password,
+        user_agent=request.headers.get("user-agent", ""),
+    )
+    expires_at = session.exec(
+        select(UserSession.expires_at).where(UserSession.token_hash == token_digest(token))
+    ).one()
+    return TokenOut(
+        access_token=token, expires_at=expires_at,
+        user=UserOut(
+            email=principal.email, full_name=principal.full_name, role=principal.role,
+            language=principal.language,
+            organisation=OrganisationOut(id=principal.organisation_id, name=principal.organisation_name,
+                                         kind=principal.organisation_kind),
+        ),
+    )
+
+
+@router.post("/logout", status_code=204, responses={401: {"model": ErrorOut}})
+def revoke_token(_principal: CurrentPrincipal, token: BearerToken, session: DbSession) -> Response:
+    """Revoke the bearer token of this request; it is refused from then on."""
+    auth.logout(session, token)
+    return Response(status_code=204)

@@ -1,0 +1,122 @@
+"""The shapes the API sends and accepts. Money and other decimals travel as exact strings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from portal.api.deps import PRINTABLE
+
+
+def decimal_text(value: Decimal | None) -> str | None:
+    """A Decimal as plain text, digit for digit ("123.40", never "1.234E+2" or a float)."""
+    return None if value is None else format(value, "f")
+
+
+class TokenRequest(BaseModel):
+    """Credentials for a bearer token."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    email: str = Field(min_length=1, max_length=254, pattern=PRINTABLE, examples=["dealer@demo.test"])
+    password: str = Field(min_length=1, max_length=1024, pattern=PRINTABLE)
+
+
+class OrganisationOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+
+
+class UserOut(BaseModel):
+    email: str
+    full_name: str
+    role: str
+    language: str
+    organisation: OrganisationOut
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_at: datetime
+    user: UserOut
+
+
+class PartOut(BaseModel):
+    id: int
+    sku: str
+    name: str
+    category: str
+    unit: str
+    list_price: str = Field(description="Exact decimal, e.g. \"123.40\", in `currency`.")
+    currency: str = Field(description="ISO 4217 code.")
+    supplier_id: int
+    supplier_name: str
+
+
+class TrimOut(BaseModel):
+    id: int
+    code: str
+    model: str
+    model_code: str
+    body: str
+    name: str
+    powertrain: str
+    range_km: int | None
+    consumption_l_per_100km: str | None
+    power_kw: int
+    price: str = Field(description="Exact decimal, e.g. \"239900.00\", in `currency`.")
+    currency: str = Field(description="ISO 4217 code.")
+    image: str
+
+
+class StockOut(BaseModel):
+    location_id: int
+    location_code: str
+    location_name: str
+    organisation_id: int
+    item_kind: str = Field(description="\"part\" or \"trim\".")
+    item_code: str
+    item_name: str
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class PartPage(BaseModel):
+    items: list[PartOut]
+    page: int
+    page_size: int
+    total: int
+
+
+class TrimPage(BaseModel):
+    items: list[TrimOut]
+    page: int
+    page_size: int
+    total: int
+
+
+class StockPage(BaseModel):
+    items: list[StockOut]
+    page: int
+    page_size: int
+    total: int
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Translation key, stable for programs.")
+    message: str = Field(description="Readable text (English, or Chinese for Accept-Language: zh).")
+    field: str | None = Field(description="The input at fault, when one is.")
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+class HealthOut(BaseModel):
+    status: str = Field(description="\"ok\" or \"unavailable\".")
+    checks: dict[str, str] = Field(description="Each dependency: \"ok\" or \"down: <reason>\".")
