@@ -393,6 +393,296 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The payment arrived after the order was cancelled and was refunded in full.",
         "zh": "付款在订单取消后到账，已全额退款。",
     },
+    # Supplier workspace (issue 4): purchase orders, incidents, inventory sync, scorecards.
+    "quantity.required": {"en": "Enter a quantity.", "zh": "请输入数量。"},
+    "quantity.not_a_number": {"en": "The quantity must be a number.", "zh": "数量必须是数字。"},
+    "quantity.not_whole": {"en": "The quantity must be a whole number.", "zh": "数量必须是整数。"},
+    "quantity.negative": {"en": "The quantity cannot be negative.", "zh": "数量不能为负数。"},
+    "quantity.not_positive": {"en": "The quantity must be at least 1.", "zh": "数量至少为 1。"},
+    "quantity.too_large": {"en": "The quantity cannot be more than {max}.", "zh": "数量不能超过 {max}。"},
+    "date.required": {"en": "Enter a date.", "zh": "请输入日期。"},
+    "date.invalid": {"en": "Enter the date as YYYY-MM-DD.", "zh": "请按 YYYY-MM-DD 格式输入日期。"},
+    "date.in_past": {
+        "en": "The date cannot be in the past (today is {today}).",
+        "zh": "日期不能早于今天（{today}）。",
+    },
+    "price.required": {"en": "Enter a price.", "zh": "请输入价格。"},
+    "price.invalid": {"en": "The price must be a number.", "zh": "价格必须是数字。"},
+    "price.not_positive": {"en": "The price must be more than 0.", "zh": "价格必须大于 0。"},
+    "price.too_precise": {"en": "The price can have at most 2 decimals.", "zh": "价格最多保留两位小数。"},
+    "price.too_large": {"en": "The price is too large.", "zh": "价格过大。"},
+    "currency.invalid": {
+        "en": "Enter a 3-letter currency code such as CNY.",
+        "zh": "请输入三位货币代码，例如 CNY。",
+    },
+    "text.required": {"en": "This field is required.", "zh": "此项为必填。"},
+    "text.too_long": {"en": "At most {max} characters.", "zh": "最多 {max} 个字符。"},
+    "lot.required": {"en": "Enter the lot or batch number.", "zh": "请输入批次号。"},
+    "lot.invalid": {
+        "en": "A lot number has at most 60 letters, digits and . _ / - (no spaces).",
+        "zh": "批次号最多 60 个字符，仅限字母、数字及 . _ / -（不含空格）。",
+    },
+    "id.invalid": {"en": "That reference is not valid.", "zh": "该编号无效。"},
+    "supplier.not_found": {"en": "Supplier not found.", "zh": "未找到该供应商。"},
+    "supplier.required": {"en": "Choose a supplier.", "zh": "请选择供应商。"},
+    "purchase.not_found": {"en": "Purchase order not found.", "zh": "未找到该采购订单。"},
+    "purchase.line_not_found": {"en": "Order line not found.", "zh": "未找到该订单行。"},
+    "purchase.notice_not_found": {"en": "Shipping notice not found.", "zh": "未找到该发货通知。"},
+    "purchase.receipt_not_found": {"en": "Goods receipt not found.", "zh": "未找到该收货单。"},
+    "purchase.lines_required": {"en": "Add at least one line.", "zh": "请至少添加一行。"},
+    "purchase.too_many_lines": {
+        "en": "An order can have at most {max} lines.",
+        "zh": "一张订单最多 {max} 行。",
+    },
+    "purchase.line_invalid": {"en": "This line is not valid.", "zh": "该行无效。"},
+    "purchase.part_required": {"en": "Choose a part.", "zh": "请选择零件。"},
+    "purchase.part_unknown": {"en": "Unknown part.", "zh": "未知零件。"},
+    "purchase.part_not_supplied": {
+        "en": "{sku} is not supplied by {supplier}.",
+        "zh": "{sku} 不由 {supplier} 供应。",
+    },
+    "purchase.ship_to_invalid": {
+        "en": "Choose one of your company's warehouses.",
+        "zh": "请选择本公司的仓库。",
+    },
+    "purchase.supplier_blocked": {
+        "en": "{supplier} is blocked and cannot receive new purchase orders ({reason}).",
+        "zh": "{supplier} 已被冻结，不能接收新的采购订单（{reason}）。",
+    },
+    "purchase.supplier_poor": {
+        "en": "Warning: {supplier} is in Poor standing (score {score}). The order was issued.",
+        "zh": "警告：{supplier} 评级为“差”（得分 {score}）。订单已下达。",
+    },
+    "purchase.answers_required": {"en": "Answer at least one line.", "zh": "请至少答复一行。"},
+    "purchase.answer_invalid": {"en": "This answer is not valid.", "zh": "该答复无效。"},
+    "purchase.action_invalid": {
+        "en": "Choose acknowledge, reject or propose.",
+        "zh": "请选择确认、拒绝或提议变更。",
+    },
+    "purchase.line_answered_twice": {"en": "Each line can be answered once.", "zh": "每行只能答复一次。"},
+    "purchase.line_not_open": {"en": "Line {line} has already been answered.", "zh": "第 {line} 行已答复。"},
+    "purchase.not_awaiting_answer": {
+        "en": "This order is no longer waiting for an answer.",
+        "zh": "该订单已不再等待答复。",
+    },
+    "purchase.proposal_unchanged": {
+        "en": "Propose a different quantity or date.",
+        "zh": "请提议不同的数量或日期。",
+    },
+    "purchase.no_proposal": {"en": "This line has no proposal to decide.", "zh": "该行没有待决定的提议。"},
+    "purchase.illegal_transition": {
+        "en": "An order that is {current} cannot become {target}.",
+        "zh": "状态为 {current} 的订单不能变为 {target}。",
+    },
+    "purchase.line_illegal_transition": {
+        "en": "A line that is {current} cannot become {target}.",
+        "zh": "状态为 {current} 的订单行不能变为 {target}。",
+    },
+    "purchase.not_shippable": {
+        "en": "Only acknowledged orders can be shipped (this one is {current}).",
+        "zh": "只有已确认的订单才能发货（当前为 {current}）。",
+    },
+    "purchase.line_not_acknowledged": {
+        "en": "Line {line} is not acknowledged.",
+        "zh": "第 {line} 行尚未确认。",
+    },
+    "purchase.ship_more_than_open": {
+        "en": "Line {line}: only {open} are still open to ship.",
+        "zh": "第 {line} 行：仅剩 {open} 件可发货。",
+    },
+    "purchase.not_receivable": {
+        "en": "Nothing on this order is waiting to be received (it is {current}).",
+        "zh": "该订单没有待收货的物品（当前为 {current}）。",
+    },
+    "purchase.receive_nothing": {
+        "en": "Enter an accepted or rejected quantity.",
+        "zh": "请输入合格或拒收数量。",
+    },
+    "purchase.receive_more_than_shipped": {
+        "en": "Lot {lot}: only {open} are still to be received.",
+        "zh": "批次 {lot}：仅剩 {open} 件待收货。",
+    },
+    "purchase.status.issued": {"en": "Issued", "zh": "已下达"},
+    "purchase.status.acknowledged": {"en": "Acknowledged", "zh": "已确认"},
+    "purchase.status.partly_shipped": {"en": "Partly shipped", "zh": "部分发货"},
+    "purchase.status.shipped": {"en": "Shipped", "zh": "已发货"},
+    "purchase.status.partly_received": {"en": "Partly received", "zh": "部分收货"},
+    "purchase.status.received": {"en": "Received", "zh": "已收货"},
+    "purchase.status.closed": {"en": "Closed", "zh": "已关闭"},
+    "purchase.status.cancelled": {"en": "Cancelled", "zh": "已取消"},
+    "purchase.line_status.open": {"en": "Waiting for answer", "zh": "待答复"},
+    "purchase.line_status.proposed": {"en": "Change proposed", "zh": "已提议变更"},
+    "purchase.line_status.acknowledged": {"en": "Acknowledged", "zh": "已确认"},
+    "purchase.line_status.rejected": {"en": "Rejected", "zh": "已拒绝"},
+    "purchase.line_status.cancelled": {"en": "Cancelled", "zh": "已取消"},
+    "purchase.event.issued": {"en": "Order issued", "zh": "订单已下达"},
+    "purchase.event.line_acknowledged": {"en": "Line acknowledged", "zh": "订单行已确认"},
+    "purchase.event.line_rejected": {"en": "Line rejected", "zh": "订单行被拒绝"},
+    "purchase.event.line_proposed": {"en": "Change proposed", "zh": "提议变更"},
+    "purchase.event.proposal_accepted": {"en": "Proposal accepted", "zh": "提议已接受"},
+    "purchase.event.proposal_declined": {"en": "Proposal declined", "zh": "提议被拒绝"},
+    "purchase.event.status_changed": {"en": "Status changed", "zh": "状态变更"},
+    "purchase.event.asn_created": {"en": "Shipping notice sent", "zh": "已发送发货通知"},
+    "purchase.event.goods_received": {"en": "Goods received", "zh": "已收货"},
+    "incident.not_found": {"en": "Quality incident not found.", "zh": "未找到该质量问题。"},
+    "incident.part_required": {"en": "Choose a part.", "zh": "请选择零件。"},
+    "incident.part_unknown": {"en": "Unknown part.", "zh": "未知零件。"},
+    "incident.illegal_transition": {
+        "en": "An incident that is {current} cannot become {target}.",
+        "zh": "状态为 {current} 的质量问题不能变为 {target}。",
+    },
+    "incident.not_in_analysis": {
+        "en": "Acknowledge the incident first (it is {current}).",
+        "zh": "请先确认该质量问题（当前为 {current}）。",
+    },
+    "incident.containment_required": {"en": "Give the containment action first.", "zh": "请先填写遏制措施。"},
+    "incident.root_cause_required": {"en": "Give the root cause first.", "zh": "请先填写根本原因。"},
+    "incident.status.open": {"en": "Open", "zh": "待处理"},
+    "incident.status.acknowledged": {"en": "Acknowledged", "zh": "已确认"},
+    "incident.status.resolved": {"en": "Resolved, awaiting acceptance", "zh": "已解决，待验收"},
+    "incident.status.closed": {"en": "Closed", "zh": "已关闭"},
+    "incident.status.reopened": {"en": "Reopened", "zh": "已重新打开"},
+    "incident.source.receipt_reject": {"en": "Rejected at receipt", "zh": "收货拒收"},
+    "incident.source.field_complaint": {"en": "Field complaint", "zh": "市场投诉"},
+    "inventory.no_plant": {
+        "en": "Your company has no plant to hold stock.",
+        "zh": "贵司没有可存放库存的工厂。",
+    },
+    "inventory.plant_not_found": {"en": "Plant not found.", "zh": "未找到该工厂。"},
+    "inventory.file_required": {"en": "Choose a CSV file.", "zh": "请选择 CSV 文件。"},
+    "inventory.file_too_large": {
+        "en": "The file is larger than {max_mb} MB.",
+        "zh": "文件超过 {max_mb} MB。",
+    },
+    "inventory.file_empty": {"en": "The file is empty.", "zh": "文件为空。"},
+    "inventory.file_not_utf8": {
+        "en": "The file is not UTF-8 text. Save it as CSV UTF-8 and try again.",
+        "zh": "文件不是 UTF-8 文本，请另存为 CSV UTF-8 后重试。",
+    },
+    "inventory.file_not_csv": {
+        "en": "The file is not a readable CSV file.",
+        "zh": "文件不是可读取的 CSV 文件。",
+    },
+    "inventory.columns_missing": {
+        "en": "Missing column(s): {missing}. The first row must be: {expected}",
+        "zh": "缺少列：{missing}。第一行应为：{expected}",
+    },
+    "inventory.columns_duplicate": {
+        "en": "A column appears twice in the first row.",
+        "zh": "第一行中有重复的列。",
+    },
+    "inventory.file_no_rows": {
+        "en": "The file has a header but no rows.",
+        "zh": "文件只有表头，没有数据行。",
+    },
+    "inventory.too_many_rows": {"en": "At most {max} rows per upload.", "zh": "每次上传最多 {max} 行。"},
+    "inventory.no_valid_rows": {
+        "en": "No row can be applied ({errors} with errors); nothing was changed.",
+        "zh": "没有可导入的行（{errors} 行有错误），未做任何更改。",
+    },
+    "inventory.items_required": {"en": "Send at least one item.", "zh": "请至少提交一项。"},
+    "inventory.items_invalid": {
+        "en": "{count} item(s) are not valid; nothing was changed.",
+        "zh": "{count} 项无效，未做任何更改。",
+    },
+    "inventory.item_invalid": {
+        "en": "Each item needs a sku and an available quantity.",
+        "zh": "每项都需要 sku 和可用数量。",
+    },
+    "inventory.sku_required": {"en": "The SKU is missing.", "zh": "缺少 SKU。"},
+    "inventory.sku_unknown": {"en": "Unknown SKU {sku}.", "zh": "未知 SKU {sku}。"},
+    "inventory.sku_not_yours": {"en": "{sku} is not one of your parts.", "zh": "{sku} 不是贵司的零件。"},
+    "inventory.sku_duplicate": {
+        "en": "{sku} already appears on row {first_row}.",
+        "zh": "{sku} 已在第 {first_row} 行出现。",
+    },
+    "inventory.available_required": {"en": "The available quantity is missing.", "zh": "缺少可用数量。"},
+    "inventory.available_not_number": {
+        "en": "The available quantity must be a number.",
+        "zh": "可用数量必须是数字。",
+    },
+    "inventory.available_not_whole": {
+        "en": "The available quantity must be a whole number.",
+        "zh": "可用数量必须是整数。",
+    },
+    "inventory.available_negative": {
+        "en": "The available quantity cannot be negative.",
+        "zh": "可用数量不能为负数。",
+    },
+    "inventory.available_too_large": {"en": "The available quantity is too large.", "zh": "可用数量过大。"},
+    "inventory.below_reserved": {
+        "en": "{reserved} units of {sku} are reserved; available cannot be lower.",
+        "zh": "{sku} 已预留 {reserved} 件，可用数量不能低于此数。",
+    },
+    "scorecard.period_invalid": {"en": "Choose a month (YYYY-MM).", "zh": "请选择月份（YYYY-MM）。"},
+    "scorecard.period_kind_invalid": {
+        "en": "Choose month or rolling 12 months.",
+        "zh": "请选择按月或滚动 12 个月。",
+    },
+    "scorecard.period_order": {
+        "en": "The first month must not be after the last.",
+        "zh": "起始月份不能晚于结束月份。",
+    },
+    "scorecard.period_too_long": {"en": "At most {max} months at once.", "zh": "一次最多 {max} 个月。"},
+    "scorecard.criterion_invalid": {"en": "Unknown criterion.", "zh": "未知指标。"},
+    "scorecard.standing_invalid": {"en": "Unknown standing.", "zh": "未知评级。"},
+    "scorecard.weights_criteria": {
+        "en": "Give a weight for each criterion: {criteria}.",
+        "zh": "请为每项指标设置权重：{criteria}。",
+    },
+    "scorecard.weights_sum": {
+        "en": "The weights must add up to 100 (they add up to {total}).",
+        "zh": "权重之和必须为 100（当前为 {total}）。",
+    },
+    "scorecard.bands_invalid": {"en": "The standing bands are not valid.", "zh": "评级区间无效。"},
+    "scorecard.bands_order": {
+        "en": "The bands must rise: Watch <= Good <= Excellent.",
+        "zh": "评级下限须递增：观察 <= 良好 <= 优秀。",
+    },
+    "scorecard.limit_invalid": {"en": "Enter a positive number.", "zh": "请输入正数。"},
+    "scorecard.limits_order": {"en": "This limit must be above the target.", "zh": "该上限必须高于目标值。"},
+    "scorecard.criterion.on_time": {"en": "On-time delivery", "zh": "准时交付"},
+    "scorecard.criterion.fill_rate": {"en": "Fill rate", "zh": "满足率"},
+    "scorecard.criterion.quality": {"en": "Quality (ppm)", "zh": "质量（PPM）"},
+    "scorecard.criterion.response": {"en": "Incident response", "zh": "质量问题响应"},
+    "scorecard.criterion.cost": {"en": "Cost", "zh": "成本"},
+    "scorecard.formula.on_time": {
+        "en": "Lines fully received by their promised date, out of the lines due.",
+        "zh": "在承诺日期前全部到货的订单行占到期订单行的比例。",
+    },
+    "scorecard.formula.fill_rate": {
+        "en": "Accepted units out of ordered units of the lines due.",
+        "zh": "到期订单行的合格入库数量占订购数量的比例。",
+    },
+    "scorecard.formula.quality": {
+        "en": "Rejected parts per million received; {ppm_zero} ppm or more scores 0.",
+        "zh": "每百万收货件中的拒收件数；达到 {ppm_zero} PPM 时得 0 分。",
+    },
+    "scorecard.formula.response": {
+        "en": (
+            "Mean hours from opening to acknowledgement; {response_target_hours} h or less scores 100, "
+            "{response_limit_hours} h or more scores 0."
+        ),
+        "zh": (
+            "从问题创建到确认的平均小时数；不超过 {response_target_hours} 小时得 100 分，达到 {response_lim"
+            "it_hours} 小时得 0 分。"
+        ),
+    },
+    "scorecard.formula.cost": {
+        "en": (
+            "Price paid against the part's list price, weighted by quantity; {cost_floor} or less scores "
+            "100, {cost_ceiling} or more scores 0."
+        ),
+        "zh": (
+            "按数量加权的采购价与零件目录价之比；不超过 {cost_floor} 得 100 分，达到 {cost_ceiling} 得 0 分"
+            "。"
+        ),
+    },
+    "scorecard.standing.excellent": {"en": "Excellent", "zh": "优秀"},
+    "scorecard.standing.good": {"en": "Good", "zh": "良好"},
+    "scorecard.standing.watch": {"en": "Watch", "zh": "观察"},
+    "scorecard.standing.poor": {"en": "Poor", "zh": "差"},
+    "scorecard.standing.none": {"en": "Not scored yet", "zh": "暂无评分"},
 }
 
 
