@@ -198,6 +198,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "admin.users": {"en": "Users", "zh": "用户"},
     "admin.organisations": {"en": "Organisations", "zh": "组织"},
     "admin.email": {"en": "E-mail", "zh": "邮箱"},
+    "admin.user": {"en": "User", "zh": "用户"},
     "admin.full_name": {"en": "Full name", "zh": "姓名"},
     "admin.role": {"en": "Role", "zh": "角色"},
     "admin.organisation": {"en": "Organisation", "zh": "组织"},

@@ -55,10 +55,6 @@ class AuthState(rx.State):
         return catalogue(self.language)
 
     @rx.var
-    def signed_in(self) -> bool:
-        return self.user_id > 0
-
-    @rx.var
     def role_label(self) -> str:
         return translate(f"role.{self.role}", self.language) if self.role else ""
 

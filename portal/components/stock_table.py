@@ -47,7 +47,7 @@ def stock_table() -> rx.Component:
             )),
             rx.table.body(rx.cond(StockState.loading & (StockState.total == 0), loading_rows(6),
                                   rx.foreach(StockState.display_rows, _row))),
-            id="stock-table", size="1",
+            id="stock-table", size="1", min_width="40rem",
         ),
         rx.cond(
             ~StockState.loading & (StockState.total == 0),

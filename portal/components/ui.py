@@ -136,10 +136,13 @@ def number_cell(value: Var | str) -> rx.Component:
     return rx.table.cell(value, text_align="right", style={"font-variant-numeric": "tabular-nums"})
 
 
-def scroll_table(*children: rx.Component, size: str = "2", **props) -> rx.Component:
-    """A table that scrolls sideways on a narrow screen instead of squeezing its columns."""
+def scroll_table(*children: rx.Component, size: str = "2", min_width: str = "36rem",
+                 **props) -> rx.Component:
+    """A table that scrolls sideways on a narrow screen (below `min_width`) instead of squeezing
+    its columns into unreadable slivers."""
     return rx.box(
-        rx.table.root(*children, variant="surface", size=size, width="100%", **props),
+        rx.table.root(*children, variant="surface", size=size, width="100%", min_width=min_width,
+                      **props),
         overflow_x="auto", width="100%",
     )
 

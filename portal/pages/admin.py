@@ -77,8 +77,9 @@ def create_user_form() -> rx.Component:
 
 def _user_row(user) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(user["email"], white_space="nowrap"),
-        rx.table.cell(user["full_name"]),
+        rx.table.cell(rx.vstack(rx.text(user["full_name"], weight="medium"),
+                                rx.text(user["email"], size="1", color_scheme="gray"),
+                                spacing="0")),
         rx.table.cell(rx.badge(user["role"], variant="soft")),
         rx.table.cell(user["organisation"]),
         rx.table.cell(rx.cond(user["active"] == "yes",
@@ -118,14 +119,14 @@ def users_table() -> rx.Component:
                  width=rx.breakpoints(initial="100%", sm="18rem")),
         scroll_table(
             rx.table.header(rx.table.row(
-                header_cell("admin.email"), header_cell("admin.full_name"), header_cell("admin.role"),
+                header_cell("admin.user"), header_cell("admin.role"),
                 header_cell("admin.organisation"), header_cell("admin.active"),
                 header_cell("admin.locked_until"), header_cell("admin.last_login"),
                 header_cell("admin.actions"),
             )),
             rx.table.body(rx.cond(AdminState.loading, loading_rows(8),
                                   rx.foreach(AdminState.user_rows, _user_row))),
-            id="users-table", size="1",
+            id="users-table", size="1", min_width="50rem",
         ),
         rx.cond(~AdminState.loading & (AdminState.user_rows.length() == 0),
                 empty_state("users", t("common.no_results"))),

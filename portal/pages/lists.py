@@ -50,7 +50,7 @@ def catalogue() -> rx.Component:
         section(
             t("kpi.parts"),
             rx.flex(search_box(CatalogueState.search, CatalogueState.set_search, "parts-search"),
-                    _category_filter(), gap="3", wrap="wrap", width="100%"),
+                    _category_filter(), gap="0.75rem", wrap="wrap", width="100%"),
             scroll_table(
                 rx.table.header(rx.table.row(
                     header_cell("stock.code"), header_cell("admin.name"), header_cell("catalogue.category"),
@@ -59,7 +59,7 @@ def catalogue() -> rx.Component:
                 rx.table.body(rx.cond(CatalogueState.loading & (CatalogueState.total == 0),
                                       loading_rows(5),
                                       rx.foreach(CatalogueState.display_rows, _part_row))),
-                id="parts-table",
+                id="parts-table", min_width="44rem",
             ),
             rx.cond(~CatalogueState.loading & (CatalogueState.total == 0),
                     empty_state("search-x", t("common.no_results"))),

@@ -187,12 +187,16 @@ def test_visitor_without_a_session_is_sent_to_login(page: Page, portal: RunningP
     expect(page.locator("#login-submit")).to_be_visible()
 
 
-def test_logout_ends_the_session(page: Page, portal: RunningPortal) -> None:
+def test_root_leads_home_and_logout_ends_the_session(page: Page, portal: RunningPortal) -> None:
     sign_in_as(page, portal, "manager")
     expect(page.locator("#kpi-parts")).to_have_text("2,000")
+    page.goto(f"{portal.base_url}/")
+    page.wait_for_url(at("/manager"))
     page.click("#logout")
     page.wait_for_url(at("/login"))
     page.goto(f"{portal.base_url}/manager")
+    page.wait_for_url(at("/login"))
+    page.goto(f"{portal.base_url}/")
     page.wait_for_url(at("/login"))
 
 
