@@ -35,7 +35,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, and_, false, null, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -209,15 +209,12 @@ def place_order(
     requested = _parse_lines(lines, customer=principal.role == Role.CUSTOMER)
     fingerprint = _fingerprint(requested, buyer_location_id, source_location_id)
 
-    existing = _find_by_key(session, principal, key)
-    if existing is not None:
-        return _replay(session, principal, existing, fingerprint)
-
     try:
         return _place(session, principal, requested, key, fingerprint, buyer_location_id,
                       source_location_id)
     except IntegrityError:
-        # A concurrent request with the same key committed first: that order is the answer.
+        # The key was used before (by an earlier request, or a concurrent one that committed first):
+        # that order is the answer. The unique constraint decides, so there is no read-then-insert race.
         session.rollback()
         existing = _find_by_key(session, principal, key)
         if existing is None:
@@ -240,10 +237,11 @@ def _place(
     if customer:
         if source_location_id not in (None, buyer_location.id):
             raise ValidationFailed("order.source_location_invalid", field="source_location_id")
-        source = buyer_location
+        source = _Source(buyer_location.id, buyer_location.name, buyer_location.organisation_id,
+                         _stock_rows(session, buyer_location.id, requested))
     else:
         source = _choose_source(session, requested, source_location_id)
-    stock_ids = _stock_rows(session, source.id, requested)
+    stock_ids = source.stock_ids
 
     now = utcnow()
     total = sum((_line_total(line) for line in requested), Decimal("0.00"))
@@ -300,7 +298,7 @@ def _place(
     outbox.enqueue(session, ORDER_PLACED, {"order_id": order.id, "number": order.number})
     outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [source.id]})
     view = build_view(order, payment, buyer_location.name, source.name,
-                 lines=[line_view(line) for line in order_lines], transitions=[transition])
+                      lines=[line_view(line) for line in order_lines], transitions=[transition])
     session.commit()
     return PlacedOrder(view, replayed=False)
 
@@ -392,21 +390,25 @@ def _fingerprint(lines: list[_Line], buyer_location_id: Any, source_location_id:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _find_by_key(session: Session, principal: Principal, key: str) -> SalesOrder | None:
+def _find_by_key(session: Session, principal: Principal, key: str) -> tuple[int, str, int] | None:
+    """(id, request fingerprint, buyer user) of the order placed under this key, if any."""
     return session.exec(
-        select(SalesOrder).where(SalesOrder.buyer_organisation_id == principal.organisation_id,
-                                 SalesOrder.idempotency_key == key)
+        select(SalesOrder.id, SalesOrder.request_fingerprint, SalesOrder.buyer_user_id)
+        .where(SalesOrder.buyer_organisation_id == principal.organisation_id,
+               SalesOrder.idempotency_key == key)
     ).first()
 
 
-def _replay(session: Session, principal: Principal, order: SalesOrder, fingerprint: str) -> PlacedOrder:
+def _replay(session: Session, principal: Principal, existing: tuple[int, str, int], fingerprint: str
+            ) -> PlacedOrder:
+    order_id, first_fingerprint, buyer_user_id = existing
     # Customers share one organisation: another customer's key must never reveal that customer's order.
-    if order.request_fingerprint != fingerprint or (
-        principal.role == Role.CUSTOMER and order.buyer_user_id != principal.user_id
+    if first_fingerprint != fingerprint or (
+        principal.role == Role.CUSTOMER and buyer_user_id != principal.user_id
     ):
         session.rollback()
         raise IdempotencyConflict()
-    view = load_order_view(session, order.id)
+    view = load_order_view(session, order_id)
     session.commit()
     return PlacedOrder(view, replayed=True)
 
@@ -486,41 +488,71 @@ def _item_filter(lines: list[_Line]) -> ColumnElement[bool]:
     return or_(*conditions)
 
 
-def _choose_source(session: Session, lines: list[_Line], source_location_id: Any) -> Location:
-    """The OEM warehouse a dealer's order ships from (see the module docstring for the rule)."""
-    warehouses = select(Location).join(Organisation, Organisation.id == Location.organisation_id).where(
-        Location.kind == LocationKind.WAREHOUSE, Organisation.kind == OrganisationKind.OEM)
+@dataclass(frozen=True)
+class _Source:
+    """Where an order's stock comes from, and its stock row per cart line (None: not stocked there)."""
+
+    id: int
+    name: str
+    organisation_id: int
+    stock_ids: dict[int, int | None]
+
+
+def _item_key(part_id: int | None, trim_id: int | None) -> tuple[str, int]:
+    return ("part", part_id) if part_id is not None else ("trim", trim_id)
+
+
+def _choose_source(session: Session, lines: list[_Line], source_location_id: Any) -> _Source:
+    """The OEM warehouse a dealer's order ships from (see the module docstring for the rule).
+
+    One query reads every OEM warehouse's stock of the cart's items, which also yields the stock
+    rows to reserve.
+    """
+    is_oem_warehouse = (Location.kind == LocationKind.WAREHOUSE, Organisation.kind == OrganisationKind.OEM)
+    if source_location_id is not None and (
+        not isinstance(source_location_id, int) or isinstance(source_location_id, bool)
+    ):
+        raise ValidationFailed("order.source_location_invalid", field="source_location_id")
+    statement = (
+        select(Location.id, Location.name, Location.organisation_id, StockLevel.id, StockLevel.part_id,
+               StockLevel.trim_id, StockLevel.on_hand - StockLevel.reserved)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .outerjoin(StockLevel, and_(StockLevel.location_id == Location.id, _item_filter(lines)))
+        .where(*is_oem_warehouse)
+    )
     if source_location_id is not None:
-        location = None
-        if isinstance(source_location_id, int) and not isinstance(source_location_id, bool):
-            location = session.exec(warehouses.where(Location.id == source_location_id)).first()
-        if location is None:
-            raise ValidationFailed("order.source_location_invalid", field="source_location_id")
-        return location
-    rows = session.exec(
-        select(StockLevel.location_id, StockLevel.part_id, StockLevel.trim_id,
-               StockLevel.on_hand - StockLevel.reserved)
-        .where(StockLevel.location_id.in_(warehouses.with_only_columns(Location.id)), _item_filter(lines))
-    ).all()
-    free: dict[int, dict[tuple[str, int], int]] = {}
-    for location_id, part_id, trim_id, available in rows:
-        item = ("part", part_id) if part_id is not None else ("trim", trim_id)
-        free.setdefault(location_id, {})[item] = available
+        statement = statement.where(Location.id == source_location_id)
+    else:
+        statement = statement.where(StockLevel.id.is_not(None))
+    rows = session.exec(statement).all()
+    if not rows and source_location_id is not None:
+        raise ValidationFailed("order.source_location_invalid", field="source_location_id")
+    if not rows:  # no warehouse holds any of it: the first one tells the buyer it has none
+        rows = session.exec(
+            select(Location.id, Location.name, Location.organisation_id, null(), null(), null(), null())
+            .join(Organisation, Organisation.id == Location.organisation_id)
+            .where(*is_oem_warehouse).order_by(Location.id).limit(1)
+        ).all()
+        if not rows:
+            raise ValidationFailed("order.no_source_location", field="source_location_id")
+    locations: dict[int, tuple[str, int]] = {}
+    stock: dict[int, dict[tuple[str, int], tuple[int, int]]] = {}
+    for location_id, name, organisation_id, stock_id, part_id, trim_id, available in rows:
+        locations[location_id] = (name, organisation_id)
+        if stock_id is not None:
+            stock.setdefault(location_id, {})[_item_key(part_id, trim_id)] = (stock_id, available)
 
     def score(location_id: int) -> tuple:
-        stock = free[location_id]
-        wanted = [(stock.get((line.kind, line.item.id), 0), line.quantity) for line in lines]
+        held = stock.get(location_id, {})
+        wanted = [(held.get((line.kind, line.item.id), (None, 0))[1], line.quantity) for line in lines]
         fills_all = all(available >= quantity for available, quantity in wanted)
         filled = sum(min(available, quantity) for available, quantity in wanted)
         return (fills_all, filled, sum(available for available, _ in wanted), -location_id)
 
-    if free:
-        best = max(free, key=score)
-        return session.get(Location, best)
-    location = session.exec(warehouses.order_by(Location.id)).first()
-    if location is None:
-        raise ValidationFailed("order.no_source_location", field="source_location_id")
-    return location
+    best = max(locations, key=score)
+    held = stock.get(best, {})
+    return _Source(best, *locations[best], {
+        line.index: held.get((line.kind, line.item.id), (None, 0))[0] for line in lines})
 
 
 def _stock_rows(session: Session, location_id: int, lines: list[_Line]) -> dict[int, int | None]:
@@ -529,7 +561,7 @@ def _stock_rows(session: Session, location_id: int, lines: list[_Line]) -> dict[
         select(StockLevel.id, StockLevel.part_id, StockLevel.trim_id)
         .where(StockLevel.location_id == location_id, _item_filter(lines))
     ).all()
-    by_item = {("part", p) if p is not None else ("trim", t): stock_id for stock_id, p, t in rows}
+    by_item = {_item_key(p, t): stock_id for stock_id, p, t in rows}
     return {line.index: by_item.get((line.kind, line.item.id)) for line in lines}
 
 

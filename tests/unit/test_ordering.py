@@ -239,6 +239,15 @@ def test_every_short_line_is_listed(session, world):
     assert raised.value.params["shortages"][1]["requested"] == 150
 
 
+def test_an_item_no_warehouse_stocks_is_short_with_none_available(session, world):
+    unstocked = make_part(session, world.supplier)
+    session.commit()
+    with pytest.raises(OutOfStock) as raised:
+        place(session, world, [part_line(unstocked, 2)])
+    assert [(s.index, s.requested, s.available) for s in raised.value.shortages] == [(0, 2, 0)]
+    assert order_count(session) == 0
+
+
 def test_an_item_the_warehouse_does_not_stock_is_short_with_none_available(session, world):
     unstocked = make_part(session, world.supplier)
     session.commit()
