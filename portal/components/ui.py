@@ -149,11 +149,11 @@ def scroll_table(*children: rx.Component, size: str = "2", min_width: str = "36r
 
 def pager(label: Var, on_previous, on_next, has_previous: Var, has_next: Var) -> rx.Component:
     return rx.hstack(
-        rx.text(label, size="2", color_scheme="gray"),
+        rx.text(label, size="2", color_scheme="gray", class_name="pager-label"),
         rx.spacer(),
         rx.button(rx.icon("chevron-left", size=16), t("common.previous"), variant="soft",
-                  size="2", on_click=on_previous, disabled=~has_previous),
+                  size="2", on_click=on_previous, disabled=~has_previous, class_name="pager-previous"),
         rx.button(t("common.next"), rx.icon("chevron-right", size=16), variant="soft",
-                  size="2", on_click=on_next, disabled=~has_next),
+                  size="2", on_click=on_next, disabled=~has_next, class_name="pager-next"),
         width="100%", align="center", spacing="2",
     )

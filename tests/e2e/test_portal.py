@@ -13,6 +13,8 @@ from sqlmodel import Session, select
 
 from models import Location, Organisation, Role, Trim, User
 from services.auth import normalize_email, principal_for
+from services.catalog import Page as CatalogPage
+from services.catalog import list_stock
 from services.formatting import format_datetime, format_money, format_number
 from services.summary import compute_summary
 from services.users import set_language
@@ -95,6 +97,21 @@ def test_supplier_sees_only_its_own_figures_and_stock(page: Page, portal: Runnin
         "cells => cells.map(cell => cell.dataset.location)"))
     assert shown and shown <= own_locations, shown - own_locations
     page.screenshot(path=screenshots / "home-supplier.png", full_page=True)
+
+    with Session(portal.engine) as session:
+        principal = principal_for(session.exec(select(User).where(
+            User.email_normalized == "supplier@demo.test")).one(), organisation)
+        _, rows = list_stock(session, principal, page=CatalogPage(1, 25))
+        first_sku = list_stock(session, principal, page=CatalogPage(1, 1))[0][0]["item_code"]
+        _, matching = list_stock(session, principal, page=CatalogPage(1, 25), text=first_sku)
+    pages = -(-rows // 25)
+    expect(page.locator(".pager-label")).to_have_text(f"Page 1 of {pages} · {rows} rows")
+    if pages > 1:
+        page.locator(".pager-next").click()
+        expect(page.locator(".pager-label")).to_contain_text(f"Page 2 of {pages}")
+    page.fill("#stock-search", first_sku)
+    expect(page.locator("#stock-table tbody tr")).to_have_count(matching)
+    expect(page.locator("#stock-table tbody tr").first).to_contain_text(first_sku)
 
 
 def test_dealer_sees_its_store_vehicles_and_an_honest_empty_order_list(page: Page, portal: RunningPortal,
