@@ -211,7 +211,11 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
 
 
 def _complete(session: Session, order: SalesOrder, payment: Payment) -> None:
-    """Paid -> stock committed -> allocated -> shipment, in the caller's transaction."""
+    """Paid -> stock committed -> allocated -> shipment, in the caller's transaction.
+
+    A dealer's shipment runs from the OEM warehouse to the dealer's location; a customer's vehicle is
+    already at the dealer store, so its shipment (from = to = the store) is the handover there.
+    """
     move_order(session, order, OrderStatus.PAID, cause="order.event.payment_captured",
                detail=payment.gateway_reference or "")
     reservations.commit(session, order_quantities(session, order.id))
