@@ -77,6 +77,7 @@ from services.order_views import (
 
 __all__ = [  # the ordering API in one place (views and reads live in services/order_views.py)
     "ORDER_CHANGED", "ORDER_PLACED", "IdempotencyConflict", "LineRequest", "OrderLineView", "OrderSummary",
+    "delivery_locations",
     "OrderView", "OutOfStock", "PlacedOrder", "ShipmentView", "ShortLine", "TimelineEntry", "cancel_order",
     "get_order", "list_orders", "load_order_view", "lock_order", "order_changed_payload", "order_number",
     "order_quantities", "payment_key", "place_order", "release_and_cancel", "visible_to",
@@ -413,23 +414,42 @@ def _replay(session: Session, principal: Principal, existing: tuple[int, str, in
     return PlacedOrder(view, replayed=True)
 
 
+def _buyer_location_rule(principal: Principal) -> ColumnElement[bool]:
+    """Where `principal` may have an order delivered: a dealer to its own locations, a customer to
+    any dealer's store (the vehicle is handed over there). Needs Location joined to Organisation."""
+    if principal.role == Role.DEALER:
+        return Location.organisation_id == principal.organisation_id
+    if principal.role == Role.CUSTOMER:
+        return and_(Location.kind == LocationKind.STORE, Organisation.kind == OrganisationKind.DEALER)
+    return false()
+
+
+def delivery_locations(session: Session, principal: Principal) -> list[dict]:
+    """The locations the principal may choose as `buyer_location_id` at checkout, by name:
+    [{"id", "code", "name", "city", "country", "organisation_name"}]. Empty for other roles."""
+    rows = session.exec(
+        select(Location, Organisation.name)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .where(_buyer_location_rule(principal))
+        .order_by(Location.name, Location.id)
+    ).all()
+    return [{"id": location.id, "code": location.code, "name": location.name, "city": location.city,
+             "country": location.country, "organisation_name": organisation_name}
+            for location, organisation_name in rows]
+
+
 def _check_buyer_location(session: Session, principal: Principal, location_id: Any) -> Location:
     """A dealer buys for one of its own locations; a customer for a dealer's store."""
-    row = None
+    location = None
     if isinstance(location_id, int) and not isinstance(location_id, bool):
-        row = session.exec(
-            select(Location, Organisation.kind)
+        location = session.exec(
+            select(Location)
             .join(Organisation, Organisation.id == Location.organisation_id)
-            .where(Location.id == location_id)
+            .where(Location.id == location_id, _buyer_location_rule(principal))
         ).first()
-    if row is not None:
-        location, organisation_kind = row
-        if principal.role == Role.DEALER and location.organisation_id == principal.organisation_id:
-            return location
-        if (principal.role == Role.CUSTOMER and location.kind == LocationKind.STORE
-                and organisation_kind == OrganisationKind.DEALER):
-            return location
-    raise ValidationFailed("order.buyer_location_invalid", field="buyer_location_id")
+    if location is None:
+        raise ValidationFailed("order.buyer_location_invalid", field="buyer_location_id")
+    return location
 
 
 def _resolve_items(session: Session, lines: list[_Line]) -> None:

@@ -171,6 +171,19 @@ def test_a_dealer_can_only_buy_for_its_own_locations(session, world):
     assert order_count(session) == 0
 
 
+def test_checkout_offers_exactly_the_locations_placement_accepts(session, world):
+    _, _, other_store = make_dealer(session)
+    session.commit()
+    dealer_choices = {row["id"] for row in ordering.delivery_locations(session, world.dealer)}
+    customer_choices = {row["id"] for row in ordering.delivery_locations(session, world.customer)}
+    assert dealer_choices == {world.store.id}
+    assert customer_choices >= {world.store.id, other_store.id}
+    assert world.warehouse.id not in customer_choices
+    line = [{"item_kind": "trim", "item_id": world.trim.id, "quantity": 1}]
+    with pytest.raises(OutOfStock):  # accepted as a place to buy at: the other store has no cars
+        place(session, world, line, principal=world.customer, buyer_location_id=other_store.id)
+
+
 def test_the_source_must_be_an_oem_warehouse(session, world):
     for location_id in (world.store.id, 987654):
         with pytest.raises(ValidationFailed) as raised:
