@@ -24,36 +24,59 @@ def _redis(url: str):
     return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
-def get(key: str) -> dict | None:
-    """The cached value of `key`, or None when missing or expired."""
+def get(key: str, session: Session | None = None) -> dict | None:
+    """The cached value of `key`, or None when missing or expired.
+
+    In embedded mode a caller that holds a `session` passes it: on SQLite every transaction takes
+    the write lock (see models.db), so a second session opened here would wait on the caller's.
+    """
     settings = get_settings()
     if settings.uses_redis:
         raw = _redis(settings.redis_url).get(_PREFIX + key)
         return json.loads(raw) if raw else None
-    with Session(get_engine()) as session:
-        entry = session.get(CacheEntry, key)
-        if entry is None or entry.expires_at <= utcnow():
-            return None
-        return entry.value
+    if session is not None:
+        return _live_value(session.get(CacheEntry, key))
+    with Session(get_engine()) as own_session:
+        return _live_value(own_session.get(CacheEntry, key))
 
 
-def put(key: str, value: dict, ttl_seconds: int | None = None) -> None:
-    """Store `value` (JSON-serialisable) under `key` for `ttl_seconds` (default: the setting)."""
+def _live_value(entry: CacheEntry | None) -> dict | None:
+    if entry is None or entry.expires_at <= utcnow():
+        return None
+    return entry.value
+
+
+def put(key: str, value: dict, ttl_seconds: int | None = None, session: Session | None = None) -> None:
+    """Store `value` (JSON-serialisable) under `key` for `ttl_seconds` (default: the setting).
+
+    With Redis the value is stored at once. In embedded mode, given a `session`, the entry is
+    written in that session's transaction (it is kept when the caller commits); without one it is
+    committed here in a session of its own.
+    """
     settings = get_settings()
     ttl = ttl_seconds or settings.cache_ttl_seconds
     if settings.uses_redis:
         _redis(settings.redis_url).set(_PREFIX + key, json.dumps(value), ex=ttl)
         return
-    with Session(get_engine()) as session:
-        session.merge(CacheEntry(key=key, value=value, expires_at=utcnow() + timedelta(seconds=ttl)))
-        session.commit()
+    entry = CacheEntry(key=key, value=value, expires_at=utcnow() + timedelta(seconds=ttl))
+    if session is not None:
+        session.merge(entry)
+        session.flush()
+        return
+    with Session(get_engine()) as own_session:
+        own_session.merge(entry)
+        own_session.commit()
 
 
-def invalidate(key: str) -> None:
+def invalidate(key: str, session: Session | None = None) -> None:
+    """Forget `key`; in embedded mode within `session`'s transaction when one is given."""
     settings = get_settings()
     if settings.uses_redis:
         _redis(settings.redis_url).delete(_PREFIX + key)
         return
-    with Session(get_engine()) as session:
+    if session is not None:
         session.exec(delete(CacheEntry).where(CacheEntry.key == key))
-        session.commit()
+        return
+    with Session(get_engine()) as own_session:
+        own_session.exec(delete(CacheEntry).where(CacheEntry.key == key))
+        own_session.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from sqlmodel import Session, select
 
@@ -19,24 +19,33 @@ def enqueue(session: Session, topic: str, payload: dict | None = None) -> Outbox
     return message
 
 
-def relay(session: Session, send: Callable[[OutboxMessage], None], batch: int = 100) -> int:
+def relay(
+    session: Session,
+    send: Callable[[OutboxMessage], None],
+    batch: int = 100,
+    topics: Collection[str] | None = None,
+) -> int:
     """Send undispatched messages in id order and mark each sent; returns how many were sent.
 
     Rows are locked (`FOR UPDATE SKIP LOCKED` where the database has it) so two relays never
     send the same row at once. A crash after `send` and before the commit sends it again:
-    consumers are idempotent.
+    consumers are idempotent. When `send` raises, the messages sent before it are committed as
+    dispatched, the failing one and those after it stay undispatched for the next relay (order
+    is kept), and the error propagates. With `topics`, only messages of those topics are
+    claimed; others wait for a relay that knows them.
     """
-    statement = (
-        select(OutboxMessage)
-        .where(OutboxMessage.dispatched_at.is_(None))
-        .order_by(OutboxMessage.id)
-        .limit(batch)
-        .with_for_update(skip_locked=True)
-    )
+    statement = select(OutboxMessage).where(OutboxMessage.dispatched_at.is_(None))
+    if topics is not None:
+        statement = statement.where(OutboxMessage.topic.in_(list(topics)))
+    statement = statement.order_by(OutboxMessage.id).limit(batch).with_for_update(skip_locked=True)
     messages = session.exec(statement).all()
-    for message in messages:
-        send(message)
-        message.dispatched_at = utcnow()
-        session.add(message)
-    session.commit()
-    return len(messages)
+    sent = 0
+    try:
+        for message in messages:
+            send(message)
+            message.dispatched_at = utcnow()
+            session.add(message)
+            sent += 1
+    finally:
+        session.commit()
+    return sent

@@ -117,15 +117,19 @@ def _total(rows) -> dict:
 
 
 def refresh_summary(session: Session) -> dict:
-    """Recompute the summary and put it in the cache; returns it."""
+    """Recompute the summary and put it in the cache; returns it.
+
+    Redis holds it at once; in embedded mode the cache row is written in `session`'s transaction,
+    so it is kept when the caller commits (a worker's `session_scope` does).
+    """
     summary = compute_summary(session)
-    cache.put(CACHE_KEY, summary, ttl_seconds=max(get_settings().cache_ttl_seconds, 3600))
+    cache.put(CACHE_KEY, summary, ttl_seconds=max(get_settings().cache_ttl_seconds, 3600), session=session)
     return summary
 
 
 def cached_summary(session: Session) -> dict:
     """The cached summary, computed and cached on a miss."""
-    return cache.get(CACHE_KEY) or refresh_summary(session)
+    return cache.get(CACHE_KEY, session=session) or refresh_summary(session)
 
 
 def home_figures(session: Session, principal: Principal) -> dict:

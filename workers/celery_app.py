@@ -1,0 +1,68 @@
+"""The portal's Celery app, built from Settings.
+
+`celery -A workers.celery_app worker -Q portal` runs a worker and `celery -A workers.celery_app beat`
+the scheduler. In services mode broker and results live in Redis; in embedded mode the broker is
+kombu's SQLAlchemy transport on `var/broker.db` and results go to `var/celery-results.db`.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from models.settings import Settings, get_settings
+from workers.schedule import beat_schedule
+
+QUEUE = "portal"
+RESULT_EXPIRES_SECONDS = 3600
+# SQLite waits this long for a lock held by another process (worker, beat, app) before failing.
+SQLITE_LOCK_TIMEOUT_SECONDS = 30
+
+
+def celery_config(settings: Settings) -> dict:
+    """Celery settings for `settings`: JSON only, late acks, one message prefetched at a time."""
+    config: dict = {
+        "broker_url": settings.broker_url,
+        "result_backend": settings.result_backend,
+        "broker_connection_retry_on_startup": True,
+        "task_serializer": "json",
+        "result_serializer": "json",
+        "accept_content": ["json"],
+        "result_accept_content": ["json"],
+        # Every task here is idempotent, so a message is acknowledged only after its task has run,
+        # and a worker that dies mid-task leaves it to be delivered again.
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_cancel_long_running_tasks_on_connection_loss": True,
+        "worker_prefetch_multiplier": 1,
+        "task_default_queue": QUEUE,
+        "timezone": "UTC",
+        "enable_utc": True,
+        "result_expires": RESULT_EXPIRES_SECONDS,
+        "beat_schedule": beat_schedule(settings),
+        # Beat keeps its state under var/, never in the working directory.
+        "beat_schedule_filename": str(settings.var_dir / "celerybeat-schedule"),
+    }
+    sqlite_options = {"connect_args": {"timeout": SQLITE_LOCK_TIMEOUT_SECONDS}}
+    if settings.broker_url.startswith("sqla+sqlite"):
+        config["broker_transport_options"] = sqlite_options
+    if settings.result_backend.startswith("db+sqlite"):
+        config["database_engine_options"] = sqlite_options
+    return config
+
+
+def make_celery(settings: Settings) -> Celery:
+    """A Celery app configured from `settings`, with the portal's tasks registered.
+
+    The process-wide `app` below is made from `get_settings()` at import; tests make their own
+    client with this function once they have pointed Settings at their broker.
+    """
+    celery = Celery("portal", include=["workers.tasks"], set_as_current=False)
+    celery.conf.update(celery_config(settings))
+    return celery
+
+
+app = make_celery(get_settings())
+# The default for every thread, so a task looked up through `current_app` finds this app, not
+# Celery's fallback on amqp://localhost.
+app.set_default()
+app.set_current()

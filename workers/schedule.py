@@ -1,0 +1,29 @@
+"""The periodic work, declared in one place: what beat sends, and how often (from Settings)."""
+
+from __future__ import annotations
+
+from models.settings import Settings
+
+REFRESH_SUMMARY = "workers.tasks.refresh_summary"
+RELAY_OUTBOX = "workers.tasks.relay_outbox"
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict]:
+    """Celery's `beat_schedule` for `settings`.
+
+    Each entry expires when its next run is due (at least a few seconds later), so a worker that
+    was down does not work through a backlog of identical runs when it returns: the next
+    scheduled run does the same job.
+    """
+    return {
+        "refresh-summary": {
+            "task": REFRESH_SUMMARY,
+            "schedule": settings.summary_refresh_seconds,
+            "options": {"expires": max(settings.summary_refresh_seconds, 10.0)},
+        },
+        "relay-outbox": {
+            "task": RELAY_OUTBOX,
+            "schedule": settings.outbox_relay_seconds,
+            "options": {"expires": max(settings.outbox_relay_seconds, 10.0)},
+        },
+    }
