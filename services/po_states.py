@@ -1,13 +1,16 @@
 """The purchase-order and line state machines, and the timeline entries every change writes.
 
 A purchase order moves only along `TRANSITIONS`; `move_order` checks before it writes, so an
-illegal transition raises `IllegalTransition` and leaves the order and its timeline untouched.
-Once the supplier has answered, the order's state follows its quantities (`status_from_lines`):
-shipping and receiving never set a state by hand.
+illegal transition raises `IllegalTransition` (409) and leaves the order and its timeline untouched.
+Once the supplier has answered every line, the order's state follows its quantities
+(`status_from_lines`): shipping and receiving never pick a state by hand.
 
-    issued ─► acknowledged ─► partly_shipped ─► shipped ─► partly_received ─► received ─► closed
-       │            │               └─────────────┴──────────►┘ (receipts)       │
-       └────────────┴─► cancelled (nothing shipped yet)        partly_received ──┘ (short close)
+    issued -> acknowledged (every line answered) | cancelled (by the manager, or every line rejected)
+    acknowledged -> partly_shipped | shipped | cancelled (nothing shipped yet)
+    partly_shipped -> shipped | partly_received | received
+    shipped -> partly_received | received
+    partly_received -> received | closed (short close: the rest is no longer expected)
+    received -> closed
 """
 
 from __future__ import annotations

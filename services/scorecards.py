@@ -807,8 +807,9 @@ def manager_ranking(
         .where(Organisation.kind == OrganisationKind.SUPPLIER)
     )
     if category:
+        # IN over the category's suppliers (the category index) beats EXISTS per supplier here.
         statement = statement.where(
-            select(Part.id).where(Part.supplier_id == Organisation.id, Part.category == category).exists())
+            Organisation.id.in_(select(Part.supplier_id).where(Part.category == category).distinct()))
     if standing == "unscored":
         statement = statement.where(card.score.is_(None))
     elif standing:
