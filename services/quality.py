@@ -6,9 +6,8 @@ acknowledges it (the response time runs from opening to that first acknowledgeme
 containment action and a root cause, and resolves it with evidence; the manager then accepts
 (closed) or reopens it. Every step is one transaction with a timeline entry both sides see.
 
-    open ─► acknowledged ─► resolved ─► closed
-                 ▲              │  ▲        │
-                 └── reopened ◄─┘  └────────┘ (reopened -> resolved again)
+    open -> acknowledged -> resolved -> closed
+    resolved | closed -> reopened (by the manager) -> acknowledged | resolved
 """
 
 from __future__ import annotations
