@@ -60,7 +60,7 @@ PLANT_HOURS = json.dumps({"mon": ["06:00", "22:00"], "tue": ["06:00", "22:00"], 
 
 
 def seed(target: Session | Engine, scale: str = "demo",
-         progress: Callable[[str], None] | None = None) -> dict:
+         progress: Callable[[str], None] | None = None, *, supply_history: bool = True) -> dict:
     """Fill an empty portal with the deterministic demo world of `scale` ("demo" or "large").
 
     Runs once: when the OEM organisation (slug "oem") exists it changes nothing and returns
@@ -69,6 +69,10 @@ def seed(target: Session | Engine, scale: str = "demo",
     everything in it on any error) and the counts of what was made are returned. The same seed
     and scale always give the same rows; only created_at and the password hash differ per run.
     A `stock.changed` outbox message in the same transaction lets a worker refresh the summary.
+    At demo scale (unless `supply_history` is False) a second transaction then adds twelve months
+    of purchase-order history (`services.supply_seed`, RNG seed 2026, "now" pinned to the start
+    of the current UTC day so a day's runs agree) and computes the scorecards, so the supplier
+    workspace shows scores at once; its counts come back under "supply_history".
     Raises ValueError for an unknown scale.
     """
     if scale not in SCALES:
@@ -86,6 +90,8 @@ def seed(target: Session | Engine, scale: str = "demo",
         counts = _write_world(session, scale, progress or (lambda _line: None))
         outbox.enqueue(session, outbox.STOCK_CHANGED, {"reason": "seed"})
         session.commit()
+        if scale == "demo" and supply_history:
+            counts["supply_history"] = _seed_supply_history(session)
         return counts
     except BaseException:
         session.rollback()
@@ -93,6 +99,18 @@ def seed(target: Session | Engine, scale: str = "demo",
     finally:
         if session is not target:
             session.close()
+
+
+def _seed_supply_history(session: Session) -> dict:
+    """The demo's year of purchase orders, then a scorecard recompute stamped with the real time."""
+    # Imported here: services.supply_seed imports services.seed.bulk, whose package imports us.
+    from services.scorecards import recompute_scorecards
+    from services.supply_seed import seed_supply_history
+
+    day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    history = seed_supply_history(session, rng_seed=2026, now=day_start, recompute=False)
+    history["scorecards"] = recompute_scorecards(session)["rows"]
+    return history
 
 
 def _write_world(session: Session, scale: str, progress: Callable[[str], None]) -> dict:

@@ -20,7 +20,10 @@ from models import (
     Organisation,
     OutboxMessage,
     Part,
+    PurchaseOrder,
+    PurchaseOrderLine,
     StockLevel,
+    SupplierScorecard,
     Trim,
     User,
     VehicleModel,
@@ -74,6 +77,14 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
             "users": rows(select(User.email, User.email_normalized, User.full_name, User.role,
                                  Organisation.slug, User.language, func.coalesce(User.time_zone, ""),
                                  User.is_active).join(Organisation, Organisation.id == User.organisation_id)),
+            "purchase_order_lines": rows(
+                select(Organisation.slug, PurchaseOrder.issued_at, PurchaseOrderLine.line_no, Part.sku,
+                       PurchaseOrder.status, PurchaseOrderLine.status, PurchaseOrderLine.quantity,
+                       PurchaseOrderLine.unit_price, PurchaseOrderLine.shipped_quantity,
+                       PurchaseOrderLine.accepted_quantity, PurchaseOrderLine.rejected_quantity)
+                .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+                .join(Organisation, Organisation.id == PurchaseOrder.supplier_id)
+                .join(Part, Part.id == PurchaseOrderLine.part_id)),
         }
 
 
@@ -107,6 +118,7 @@ def test_the_same_seed_gives_identical_data_on_two_fresh_databases(sqlite_url, t
 
     first_rows, second_rows = snapshot(sqlite_url), snapshot(second)
     assert len(first_rows["parts"]) == 2000 and len(first_rows["stock"]) > 10_000
+    assert len(first_rows["purchase_order_lines"]) > 40 * 12
     for table, rows in first_rows.items():
         assert rows == second_rows[table], f"{table} differ between two runs of the same seed"
 
@@ -133,6 +145,25 @@ def test_demo_scale_makes_what_the_spec_promises(seeded_url, seeded_template):
     assert seeded_template[1] | {"already_seeded": False} == seeded_template[1]
     assert {k: seeded_template[1][k] for k in ("suppliers", "parts", "trims", "dealers", "warehouses")} == {
         "suppliers": 40, "parts": 2000, "trims": 12, "dealers": 15, "warehouses": 3}
+
+
+def test_demo_scale_comes_with_a_year_of_purchase_orders_and_scores_for_every_supplier(seeded_url,
+                                                                                       seeded_template):
+    history = seeded_template[1]["supply_history"]
+    with Session(engine_for(seeded_url)) as session:
+        orders = session.exec(select(func.count()).select_from(PurchaseOrder)).one()
+        ordering_suppliers = session.exec(select(func.count(func.distinct(PurchaseOrder.supplier_id)))).one()
+        latest = session.exec(select(func.max(SupplierScorecard.period))).one()
+        scored = session.exec(
+            select(SupplierScorecard.supplier_id, SupplierScorecard.score, SupplierScorecard.standing)
+            .where(SupplierScorecard.period_kind == "rolling12", SupplierScorecard.period == latest)).all()
+
+    assert history["already_seeded"] is False
+    assert history["purchase_order"] == orders > 40 * 12
+    assert history["scorecards"] == 40 * 12 * 2  # 12 months, monthly and rolling-12 rows
+    assert ordering_suppliers == 40
+    assert len(scored) == 40 and all(score is not None for _, score, _ in scored)
+    assert len({standing for _, _, standing in scored}) >= 3, "the standings spread out"
 
 
 @pytest.mark.parametrize("email", sorted(DEMO_LOGINS))
