@@ -226,14 +226,15 @@ def resolve_incident(
 @all_or_nothing
 def accept_resolution(session: Session, principal: Principal, incident_id: int, *, note: str = "",
                       now: datetime | None = None) -> dict:
-    """The manager accepts the supplier's resolution: the incident is closed."""
+    """The manager accepts the supplier's resolution: the incident is closed, and a SCORECARD_STALE
+    message asks for the supplier's scores to be recomputed (as after an acknowledgement)."""
     require_manager(principal)
     now = now or utcnow()
     note = text_value(note, "note", max_length=2000)
     incident = _incident_for_update(session, principal, incident_id)
     check_incident_move(incident.status, IncidentStatus.CLOSED)
     incident.closed_at = now
-    return _move(session, principal, incident, IncidentStatus.CLOSED, "closed", note, now)
+    return _move(session, principal, incident, IncidentStatus.CLOSED, "closed", note, now, stale=True)
 
 
 @all_or_nothing
