@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from celery.schedules import crontab
+
 from models.settings import Settings
 
 REFRESH_SUMMARY = "workers.tasks.refresh_summary"
 RELAY_OUTBOX = "workers.tasks.relay_outbox"
+RECOMPUTE_SCORECARDS = "workers.tasks.recompute_scorecards"
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:
@@ -25,5 +28,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
             "task": RELAY_OUTBOX,
             "schedule": settings.outbox_relay_seconds,
             "options": {"expires": max(settings.outbox_relay_seconds, 10.0)},
+        },
+        # Every supplier's scores, nightly at 02:00 UTC (receipts and incidents also ask for their
+        # supplier's within seconds, through the relay); a missed night is not made up twice.
+        "recompute-scorecards-nightly": {
+            "task": RECOMPUTE_SCORECARDS,
+            "schedule": crontab(hour=2, minute=0),
+            "options": {"expires": 3600.0},
         },
     }

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 from models import OutboxMessage
 from models.db import session_scope
-from services import outbox, summary
+from services import outbox, scorecards, summary
 from workers.celery_app import app
-from workers.schedule import REFRESH_SUMMARY, RELAY_OUTBOX
+from workers.schedule import RECOMPUTE_SCORECARDS, REFRESH_SUMMARY, RELAY_OUTBOX
 
 log = logging.getLogger(__name__)
 
@@ -44,10 +44,18 @@ class Route:
 
     deliver: Callable[[dict], object]
     coalesce: bool = False
+    # `coalesce_by(payload)` names what a delivery refreshes: one delivery per name per relay
+    # batch; the name None means "everything", after which the topic's later messages in the
+    # batch are skipped too (the delivery made reads the database when it runs, after them).
+    coalesce_by: Callable[[dict], object] | None = None
 
 
 ROUTES: dict[str, Route] = {
     outbox.STOCK_CHANGED: Route(lambda payload: refresh_summary.delay(), coalesce=True),
+    # One recompute per supplier per batch; a message without a supplier means all of them.
+    scorecards.SCORECARD_STALE: Route(
+        lambda payload: recompute_scorecards_task.delay(payload.get("supplier_id")),
+        coalesce_by=lambda payload: payload.get("supplier_id")),
 }
 
 
@@ -61,11 +69,17 @@ def relay_outbox() -> dict:
     consumer is idempotent.
     """
     deliveries: Counter[str] = Counter()
+    delivered_keys: set[tuple[str, object]] = set()
 
     def send(message: OutboxMessage) -> None:
         route = ROUTES[message.topic]
         if route.coalesce and deliveries[message.topic]:
             return
+        if route.coalesce_by is not None:
+            key = (message.topic, route.coalesce_by(message.payload))
+            if key in delivered_keys or (message.topic, None) in delivered_keys:
+                return
+            delivered_keys.add(key)
         route.deliver(message.payload)
         deliveries[message.topic] += 1
 
@@ -74,3 +88,21 @@ def relay_outbox() -> dict:
     if relayed:
         log.info("relayed %d outbox messages: %s", relayed, dict(deliveries))
     return {"relayed": relayed, "deliveries": dict(deliveries)}
+
+
+@app.task(name=RECOMPUTE_SCORECARDS)
+def recompute_scorecards_task(supplier_id: int | None = None) -> dict:
+    """Recompute the scorecards of the twelve months ending with the current one (monthly and
+    rolling-12-month rows) for one supplier, or for every supplier when `supplier_id` is None:
+    nightly from beat, and through the relay after a receipt, an incident or a settings change
+    (SCORECARD_STALE).
+
+    Idempotent: a rerun rewrites the same rows from the same data; only `computed_at` moves.
+    Returns {"supplier_id", "rows", "period_from", "period_to", "computed_at" (ISO 8601), "seconds"}.
+    """
+    supplier_ids = None if supplier_id is None else [int(supplier_id)]
+    with session_scope() as session:
+        result = scorecards.recompute_scorecards(session, supplier_ids=supplier_ids)
+    return {"supplier_id": supplier_id, "rows": result["rows"], "period_from": result["period_from"],
+            "period_to": result["period_to"], "computed_at": result["computed_at"].isoformat(),
+            "seconds": result["seconds"]}
