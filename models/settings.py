@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     order_max_vehicle_quantity: int = Field(default=10, ge=1, description="per order line")
     customer_deposit_percent: int = Field(default=10, ge=1, le=100)
     payment_notify_secret: str = DEMO_NOTIFY_SECRET
+    # Beat's order sweeps (workers/schedule.py): how often holds are expired and stalled orders
+    # retried; an order still waiting for its first answer this long after placement is processed
+    # again (its worker died; the broker may not redeliver until much later).
+    order_sweep_seconds: float = Field(default=30.0, gt=0)
+    order_stalled_seconds: float = Field(default=60.0, gt=0)
 
     @model_validator(mode="after")
     def _derive_and_check(self) -> Settings:

@@ -9,6 +9,9 @@ from models.settings import Settings
 REFRESH_SUMMARY = "workers.tasks.refresh_summary"
 RELAY_OUTBOX = "workers.tasks.relay_outbox"
 RECOMPUTE_SCORECARDS = "workers.tasks.recompute_scorecards"
+PROCESS_ORDER = "workers.tasks.process_order"
+EXPIRE_HOLDS = "workers.tasks.expire_holds"
+RETRY_STALLED_ORDERS = "workers.tasks.retry_stalled_orders"
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:
@@ -28,6 +31,16 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
             "task": RELAY_OUTBOX,
             "schedule": settings.outbox_relay_seconds,
             "options": {"expires": max(settings.outbox_relay_seconds, 10.0)},
+        },
+        "expire-holds": {
+            "task": EXPIRE_HOLDS,
+            "schedule": settings.order_sweep_seconds,
+            "options": {"expires": max(settings.order_sweep_seconds, 10.0)},
+        },
+        "retry-stalled-orders": {
+            "task": RETRY_STALLED_ORDERS,
+            "schedule": settings.order_sweep_seconds,
+            "options": {"expires": max(settings.order_sweep_seconds, 10.0)},
         },
         # Every supplier's scores, nightly at 02:00 UTC (receipts and incidents also ask for their
         # supplier's within seconds, through the relay); a missed night is not made up twice.

@@ -10,14 +10,24 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import asdict, dataclass
+
+from sqlalchemy.exc import OperationalError
 
 from models import OutboxMessage
 from models.db import session_scope
-from services import outbox, scorecards, summary
+from services import live, order_recovery, outbox, payments, scorecards, summary
+from services.ordering import ORDER_CHANGED, ORDER_PLACED
 from workers.celery_app import app
-from workers.schedule import RECOMPUTE_SCORECARDS, REFRESH_SUMMARY, RELAY_OUTBOX
+from workers.schedule import (
+    EXPIRE_HOLDS,
+    PROCESS_ORDER,
+    RECOMPUTE_SCORECARDS,
+    REFRESH_SUMMARY,
+    RELAY_OUTBOX,
+    RETRY_STALLED_ORDERS,
+)
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +41,55 @@ def refresh_summary() -> dict:
     with session_scope() as session:
         figures = summary.refresh_summary(session)
     return {"computed_at": figures["computed_at"], "parts": figures["catalogue"]["parts"]}
+
+
+# A database that is briefly unreachable or locked: try the order again shortly (it stays pending).
+PROCESS_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 1, "retry_backoff_max": 30,
+                 "max_retries": 8}
+
+
+@app.task(name=PROCESS_ORDER, **PROCESS_RETRY)
+def process_order(order_id: int) -> dict:
+    """Take the payment for a placed order and act on the bank's answer (services.payments).
+
+    Idempotent, so late acks are safe: a redelivered or repeated task (the relay, the stalled-order
+    sweep) re-asks the bank under the order's fixed key and changes nothing twice. When it changed
+    the order, the "order.changed" messages are relayed at once so the order page hears within a
+    second (the beat relay would within `outbox_relay_seconds`; duplicates are harmless).
+    Returns the outcome (order_id, action, order_status, payment_status, reason).
+    """
+    with session_scope() as session:
+        outcome = payments.process_order(session, order_id)
+    if outcome.action != "nothing":
+        relay_order_changes()
+    return asdict(outcome)
+
+
+@app.task(name=EXPIRE_HOLDS)
+def expire_holds() -> dict:
+    """Beat: settle orders whose hold ran out (the bank's final status decides; else release the
+    stock and cancel), and refund late captures on cancelled orders. Idempotent.
+
+    Returns {"settled": n, "actions": {action: count}}.
+    """
+    with session_scope() as session:
+        outcomes = payments.expire_holds(session)
+    if outcomes:
+        relay_order_changes()
+    return {"settled": len(outcomes), "actions": dict(Counter(o.action for o in outcomes))}
+
+
+@app.task(name=RETRY_STALLED_ORDERS)
+def retry_stalled_orders() -> dict:
+    """Beat: process again the orders whose processing was lost with a dead worker (see
+    services/order_recovery.py). Returns {"retried": [order ids]}."""
+    with session_scope() as session:
+        order_ids = order_recovery.stalled_order_ids(session)
+    for order_id in order_ids:
+        process_order.delay(order_id)
+    if order_ids:
+        log.warning("re-queued %d stalled orders: %s", len(order_ids), order_ids)
+    return {"retried": order_ids}
 
 
 @dataclass(frozen=True)
@@ -56,18 +115,42 @@ ROUTES: dict[str, Route] = {
     scorecards.SCORECARD_STALE: Route(
         lambda payload: recompute_scorecards_task.delay(payload.get("supplier_id")),
         coalesce_by=lambda payload: payload.get("supplier_id")),
+    # One task per order, never coalesced; a second delivery finds the order settled and does nothing.
+    ORDER_PLACED: Route(lambda payload: process_order.delay(payload["order_id"])),
+    # The live order pages (services/live.py): Redis pub/sub, or nothing when the row is the notice.
+    ORDER_CHANGED: Route(live.publish),
 }
 
 
 @app.task(name=RELAY_OUTBOX)
-def relay_outbox() -> dict:
+def relay_outbox(topics: list[str] | None = None) -> dict:
     """Hand every undispatched outbox message of a known topic to its consumer, in id order.
 
+    `topics` restricts the run to those topics (the placement fast path relays only
+    "order.placed"; see workers/dispatch.py); unknown topics are ignored.
     Returns `{"relayed": messages marked dispatched, "deliveries": {topic: deliveries made}}`.
     Idempotent: a message is marked dispatched in the transaction that claimed it, so a second
     run finds nothing to send; a crash between delivery and commit delivers again, and every
     consumer is idempotent.
     """
+    known = tuple(ROUTES) if topics is None else tuple(topic for topic in topics if topic in ROUTES)
+    if not known:
+        return {"relayed": 0, "deliveries": {}}
+    return _relay(known)
+
+
+def relay_order_changes() -> None:
+    """Relay the "order.changed" messages now, in this process (the fast path to the live pages).
+
+    A failure is only logged: the messages stay undispatched and the beat relay sends them.
+    """
+    try:
+        _relay((ORDER_CHANGED,))
+    except Exception:
+        log.warning("relaying order changes failed; the beat relay will send them", exc_info=True)
+
+
+def _relay(topics: Collection[str]) -> dict:
     deliveries: Counter[str] = Counter()
     delivered_keys: set[tuple[str, object]] = set()
 
@@ -84,7 +167,7 @@ def relay_outbox() -> dict:
         deliveries[message.topic] += 1
 
     with session_scope() as session:
-        relayed = outbox.relay(session, send, topics=tuple(ROUTES))
+        relayed = outbox.relay(session, send, topics=tuple(topics))
     if relayed:
         log.info("relayed %d outbox messages: %s", relayed, dict(deliveries))
     return {"relayed": relayed, "deliveries": dict(deliveries)}

@@ -7,7 +7,7 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
-from portal.api import auth, catalog, health, stock
+from portal.api import auth, catalog, health, orders, payments, stock
 from portal.api.errors import API_PREFIX, install_error_handlers
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
@@ -38,7 +38,7 @@ def create_api() -> FastAPI:
     )
     install_error_handlers(app)
     v1 = APIRouter(prefix=API_PREFIX)
-    for module in (auth, health, catalog, stock):
+    for module in (auth, health, catalog, stock, orders, payments):
         v1.include_router(module.router)
     app.include_router(v1)
     for path in (API_PREFIX, f"{API_PREFIX}/{{rest:path}}"):
