@@ -423,6 +423,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A lot number has at most 60 letters, digits and . _ / - (no spaces).",
         "zh": "批次号最多 60 个字符，仅限字母、数字及 . _ / -（不含空格）。",
     },
+    "lot.not_found": {
+        "en": "Nothing you may see carries lot {lot}.",
+        "zh": "在您可查看的记录中没有批次 {lot}。",
+    },
     "id.invalid": {"en": "That reference is not valid.", "zh": "该编号无效。"},
     "supplier.not_found": {"en": "Supplier not found.", "zh": "未找到该供应商。"},
     "supplier.required": {"en": "Choose a supplier.", "zh": "请选择供应商。"},

@@ -7,7 +7,7 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
-from portal.api import auth, catalog, health, orders, payments, stock
+from portal.api import auth, catalog, health, orders, payments, quality, stock, supplier, suppliers
 from portal.api.errors import API_PREFIX, install_error_handlers
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
@@ -39,6 +39,9 @@ def create_api() -> FastAPI:
     install_error_handlers(app)
     v1 = APIRouter(prefix=API_PREFIX)
     for module in (auth, health, catalog, stock, orders, payments):
+        v1.include_router(module.router)
+    # The supplier workspace: the supplier's own API, quality and lots, the managers' ranking.
+    for module in (supplier, quality, suppliers):
         v1.include_router(module.router)
     app.include_router(v1)
     for path in (API_PREFIX, f"{API_PREFIX}/{{rest:path}}"):
