@@ -149,6 +149,14 @@ def test_managers_rank_every_supplier_and_filter_by_standing(client, world):
     assert [row["supplier_id"] for row in unscored["items"]] == [world.second.organisation.id]
     bad = client.get("/api/v1/suppliers/ranking", headers=manager, params={"standing": "splendid"})
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "standing")
+    month = client.get("/api/v1/suppliers/ranking", headers=manager, params={"period": "2026-13"})
+    assert (month.status_code, month.json()["error"]["code"]) == (422, "scorecard.period_invalid")
+    card = client.get(f"/api/v1/suppliers/{world.first.organisation.id}/scorecard", headers=manager).json()
+    assert (card["period"], card["score"], card["standing"]) == ("2026-03", "74.2", "good")
+    assert {c["name"]: (c["score"], c["weight"]) for c in card["criteria"]} == {
+        "on_time": ("75.0", 30), "fill_rate": ("99.8", 20), "quality": ("60.0", 25), "response": ("92.6", 10),
+        "cost": ("50.0", 15)}
+    assert [point["period"] for point in card["trend"]] == ["2026-03"]
 
 
 # ---------------------------------------------------------------- stock sync
@@ -223,6 +231,7 @@ def test_put_stock_is_for_suppliers_only_and_refuses_unknown_fields(client, worl
         assert response.status_code == 403, user.role
     assert client.put("/api/v1/supplier/stock", headers=bearer(world.manager), json=body).status_code == 403
     assert client.put("/api/v1/supplier/stock", json=body).status_code == 401
+    assert client.get("/api/v1/lots/LOT-1", headers={"Authorization": f"Bearer {token}"}).status_code == 403
 
     extra = client.put("/api/v1/supplier/stock", headers=bearer(world.first.principal),
                        json={"items": [{"sku": world.first.parts[0].sku, "available": 10, "colour": "red"}]})
@@ -306,7 +315,7 @@ def test_a_shipping_notice_over_the_open_quantity_is_422_and_ships_nothing(clien
     partial = client.post(url, headers=headers, json={
         "carrier": "SF Express", "tracking_number": "SF100",
         "lines": [{"line_id": line_id, "quantity": 30, "lot_number": "L-A"},
-                  {"line_id": line_id, "quantity": 30, "lot_number": "L-B"}]})
+                  {"line_id": line_id, "quantity": 30, "lot_number": "L/2026-B"}]})
     too_many = client.post(url, headers=headers, json={
         "carrier": "SF Express", "tracking_number": "SF101",
         "lines": [{"line_id": line_id, "quantity": 41, "lot_number": "L-C"}]})
@@ -316,7 +325,7 @@ def test_a_shipping_notice_over_the_open_quantity_is_422_and_ships_nothing(clien
 
     assert partial.status_code == 201
     assert [(line["lot_number"], line["quantity"]) for line in partial.json()["lines"]] == [
-        ("L-A", 30), ("L-B", 30)]
+        ("L-A", 30), ("L/2026-B", 30)]
     assert too_many.status_code == 422
     error = too_many.json()["error"]
     assert (error["code"], error["field"]) == ("purchase.ship_more_than_open", "lines.0.quantity")
@@ -326,6 +335,10 @@ def test_a_shipping_notice_over_the_open_quantity_is_422_and_ships_nothing(clien
     assert detail["status"] == "partly_shipped"
     assert (detail["lines"][0]["shipped_quantity"], detail["lines"][0]["open_to_ship"]) == (60, 40)
     assert len(detail["notices"]) == 1
+    trace = client.get("/api/v1/lots/L/2026-B", headers=headers).json()
+    assert [(line["notice_id"], line["quantity"]) for line in trace["shipping_notice_lines"]] == [
+        (partial.json()["id"], 30)]
+    assert trace["purchase_order_lines"][0]["purchase_order_id"] == order["id"]
 
 
 def test_the_inbox_filters_by_status_and_pages(client, world):
