@@ -9,7 +9,18 @@ from reflex.event import EventSpec
 
 from portal.api import api
 from portal.components.frame import PAGES
-from portal.pages import admin, dealer, lists, login, manager, showroom, supplier  # noqa: F401  (declare pages)
+from portal.live_updates import push_order_changes
+from portal.pages import (  # noqa: F401  (declare pages)
+    admin,
+    cart,
+    dealer,
+    lists,
+    login,
+    manager,
+    orders,
+    showroom,
+    supplier,
+)
 from services.i18n import translate
 
 log = logging.getLogger("portal")
@@ -32,3 +43,5 @@ app = rx.App(
 )
 for spec in PAGES:
     app.add_page(spec.render, route=spec.route, title=spec.title, on_load=list(spec.on_load))
+# One listener per web process pushes the worker's order changes to the open order pages.
+app.register_lifespan_task(push_order_changes)

@@ -17,3 +17,10 @@ SHOWROOM = HOME_BY_ROLE[Role.CUSTOMER]
 MY_ORDERS = "/my-orders"
 CATALOGUE = "/catalogue"
 STOCK = "/stock"
+ORDERS = "/orders"
+ORDER = "/orders/[order_ref]"  # one order; state/orders.py reads the id from the address
+CART = "/cart"
+
+
+def order_page(order_id: int | str) -> str:
+    return f"{ORDERS}/{order_id}"

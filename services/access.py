@@ -28,6 +28,9 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "dealer": frozenset({Role.DEALER}),
     "showroom": frozenset({Role.DEALER, Role.CUSTOMER, Role.MANAGER}),
     "my-orders": frozenset({Role.CUSTOMER}),
+    # /orders lists a dealer's orders; /orders/<id> shows one order to its buyer or seller.
+    "orders": frozenset({Role.DEALER, Role.CUSTOMER}),
+    "cart": frozenset({Role.DEALER}),
     "stock": frozenset({Role.MANAGER, Role.SUPPLIER, Role.DEALER, Role.ADMIN}),
     "catalogue": frozenset({Role.MANAGER, Role.SUPPLIER, Role.DEALER, Role.ADMIN}),
 }

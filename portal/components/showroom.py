@@ -5,7 +5,23 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.ui import empty_state, t
+from state.auth import AuthState
+from state.cart import CartState
 from state.showroom import ShowroomState
+from state.vehicle_order import VehicleOrderState
+
+
+def _buy_button(card) -> rx.Component:
+    """A dealer puts the vehicle in its cart; a customer orders it with a deposit."""
+    return rx.match(
+        AuthState.role,
+        ("dealer", rx.button(rx.icon("shopping-cart", size=15), t("cart.add"), variant="soft", size="2",
+                             on_click=CartState.add_item("trim", card["code"]), class_name="add-to-cart")),
+        ("customer", rx.button(rx.icon("badge-check", size=15), t("vehicle_order.open"), size="2",
+                               on_click=VehicleOrderState.open_for(card["code"]),
+                               class_name="order-with-deposit")),
+        rx.fragment(),
+    )
 
 
 def _trim_card(card) -> rx.Component:
@@ -43,7 +59,12 @@ def _trim_card(card) -> rx.Component:
                           align="center", spacing="1"),
                 spacing="4", color=rx.color("gray", 11), wrap="wrap",
             ),
-            rx.text(card["price"], size="5", weight="bold", class_name="trim-price"),
+            rx.hstack(
+                rx.text(card["price"], size="5", weight="bold", class_name="trim-price"),
+                rx.spacer(),
+                _buy_button(card),
+                align="center", width="100%", wrap="wrap", spacing="2",
+            ),
             spacing="3", width="100%",
         ),
         width="100%", custom_attrs={"data-trim": card["code"]},

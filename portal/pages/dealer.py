@@ -1,4 +1,4 @@
-"""/dealer: the dealer's store figures, its showroom stock, and its orders."""
+"""/dealer: the dealer's store figures, its latest orders, and its showroom stock."""
 
 from __future__ import annotations
 
@@ -6,9 +6,11 @@ import reflex as rx
 
 from portal import routes
 from portal.components.frame import framed_page
+from portal.components.orders import choice, orders_table
 from portal.components.showroom import showroom_filters, trim_grid
-from portal.components.ui import empty_state, kpi_card, kpi_grid, page_heading, section, stock_value_card, t
+from portal.components.ui import kpi_card, kpi_grid, page_heading, section, stock_value_card, t
 from state.dealer import DealerState
+from state.orders import RecentOrdersState
 from state.showroom import ShowroomState
 
 
@@ -18,13 +20,23 @@ def _kpi(key: str, label_key: str, icon: str, **extra) -> rx.Component:
 
 
 def orders_section() -> rx.Component:
+    """The latest orders the dealer placed (or its customers placed), with the way to all of them."""
     return section(
         t("orders.title"),
-        empty_state("clipboard-list", t("orders.none"), t("orders.none_hint"), id="orders-empty"),
+        orders_table(RecentOrdersState.display_rows, RecentOrdersState.loading, "recent-orders"),
+        rx.cond(RecentOrdersState.total > 0,
+                rx.link(RecentOrdersState.more_label, href=routes.ORDERS, size="2", id="all-orders")),
+        actions=rx.flex(
+            choice(RecentOrdersState.side, RecentOrdersState.side_options, RecentOrdersState.set_side,
+                   "recent-orders-side"),
+            rx.link(rx.button(rx.icon("shopping-cart", size=16), t("nav.cart"), variant="soft"),
+                    href=routes.CART),
+            gap="0.75rem", wrap="wrap", align="center",
+        ),
     )
 
 
-@framed_page(routes.DEALER, on_load=[DealerState.load, ShowroomState.load])
+@framed_page(routes.DEALER, on_load=[DealerState.load, RecentOrdersState.load, ShowroomState.load])
 def dealer_home() -> rx.Component:
     return rx.vstack(
         page_heading("dealer.title", "dealer.subtitle",

@@ -17,6 +17,8 @@ from portal.components.ui import (
     section,
     t,
 )
+from state.auth import AuthState
+from state.cart import CartState
 from state.catalogue import ALL, CatalogueState
 from state.stock import StockState
 
@@ -29,6 +31,11 @@ def _part_row(row) -> rx.Component:
         rx.table.cell(row["supplier"]),
         rx.table.cell(row["price"], text_align="right", white_space="nowrap",
                       style={"font-variant-numeric": "tabular-nums"}),
+        rx.cond(AuthState.role == "dealer", rx.table.cell(
+            rx.icon_button(rx.icon("shopping-cart", size=15), variant="soft", size="1",
+                           on_click=CartState.add_item("part", row["sku"]), aria_label=t("cart.add"),
+                           title=t("cart.add"), class_name="add-to-cart"),
+            text_align="center")),
     )
 
 
@@ -55,6 +62,7 @@ def catalogue() -> rx.Component:
                 rx.table.header(rx.table.row(
                     header_cell("stock.code"), header_cell("admin.name"), header_cell("catalogue.category"),
                     header_cell("catalogue.supplier"), header_cell("catalogue.list_price", "right"),
+                    rx.cond(AuthState.role == "dealer", header_cell("cart.add", "center")),
                 )),
                 rx.table.body(rx.cond(CatalogueState.loading & (CatalogueState.total == 0),
                                       loading_rows(5),

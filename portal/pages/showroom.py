@@ -7,7 +7,10 @@ import reflex as rx
 from portal import routes
 from portal.components.frame import framed_page
 from portal.components.showroom import showroom_filters, trim_grid
-from portal.components.ui import empty_state, page_heading, section, t
+from portal.components.ui import page_heading, section, t
+from portal.components.vehicle_order import vehicle_order_dialog
+from portal.pages.orders import order_filters, order_list
+from state.orders import OrderListState
 from state.showroom import ShowroomState
 
 
@@ -16,15 +19,15 @@ def showroom() -> rx.Component:
     return rx.vstack(
         page_heading("showroom.title", "showroom.subtitle", showroom_filters()),
         trim_grid(),
+        vehicle_order_dialog(),
         spacing="4", width="100%",
     )
 
 
-@framed_page(routes.MY_ORDERS)
+@framed_page(routes.MY_ORDERS, on_load=OrderListState.load)
 def my_orders() -> rx.Component:
     return rx.vstack(
-        page_heading("my_orders.title"),
-        section(t("orders.title"),
-                empty_state("shopping-bag", t("orders.none"), t("orders.none_hint"), id="orders-empty")),
+        page_heading("my_orders.title", None, order_filters(with_side=False)),
+        section(t("orders.title"), order_list()),
         spacing="4", width="100%",
     )

@@ -1,5 +1,9 @@
 """End-to-end fixtures: a demo-seeded SQLite database, the production build of the portal served by
-`reflex run --env prod --single-port` on a free port, and headless Chromium driven by Playwright."""
+`reflex run --env prod --single-port` on a free port, a real Celery worker and beat beside it (the
+same database and var/, the embedded SQLite broker), and headless Chromium driven by Playwright.
+
+`REFLEX_WEB_WORKDIR` / `REFLEX_STATES_WORKDIR`, when set, pass through to the app, so two builds of
+the same tree can run side by side; the default is the project's .web/."""
 
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ DEMO_PASSWORD = "demo-pass-2026"
 STARTUP_TIMEOUT_SECONDS = 240
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+CELERY = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
 # Settings that would point the app at servers the test did not start.
 _FOREIGN_ENV = ("DATABASE_URL", "REDIS_URL", "BROKER_URL", "RESULT_BACKEND", "SECRET_KEY", "MODE",
                 "APP_PORT", "VAR_DIR")
@@ -74,6 +79,14 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait(timeout=15)
 
 
+def _start_process(args: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen:
+    """Start `args` in its own process group (so `_stop` ends it with its children), logging to
+    `log_path`."""
+    with open(log_path, "wb") as log:
+        return subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+
+
 def _tail(path: Path, lines: int = 80) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
@@ -96,24 +109,31 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPortal]:
 
     log_path = var_dir / "app.log"
     reflex = Path(sys.executable).with_name("reflex")
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [str(reflex), "run", "--env", "prod", "--single-port", "--loglevel", "info"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
+    # The worker processes placed orders (payment, allocation); beat relays the outbox and
+    # refreshes the summary, as under `make run`.
+    workers = [_start_process([*CELERY, "worker", "-Q", "portal", "--concurrency", "1", "--pool", "solo",
+                               "--loglevel", "INFO"], env, var_dir / "worker.log"),
+               _start_process([*CELERY, "beat", "--loglevel", "INFO"], env, var_dir / "beat.log")]
+    process = _start_process([str(reflex), "run", "--env", "prod", "--single-port", "--loglevel", "info"],
+                             env, log_path)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
         while not (_answers(f"{base_url}/api/v1/health") and _answers(f"{base_url}/")):
             if process.poll() is not None:
                 pytest.fail(f"the portal exited with code {process.returncode}:\n{_tail(log_path)}")
+            for worker in workers:
+                if worker.poll() is not None:
+                    pytest.fail(f"a Celery process exited with code {worker.returncode}:\n"
+                                f"{_tail(var_dir / 'worker.log')}\n{_tail(var_dir / 'beat.log')}")
             if time.monotonic() > deadline:
                 pytest.fail(f"the portal did not answer within {STARTUP_TIMEOUT_SECONDS}s:\n"
                             f"{_tail(log_path)}")
             time.sleep(1)
         yield RunningPortal(base_url, database_url, var_dir, log_path)
     finally:
-        _stop(process)
+        for running in (process, *workers):
+            _stop(running)
         engine_for(database_url).dispose()
 
 

@@ -52,6 +52,8 @@ EXPECTED_AREAS = {
     "/dealer": {"dealer"},
     "/showroom": {"dealer", "customer", "manager"},
     "/my-orders": {"customer"},
+    "/orders": {"dealer", "customer"},
+    "/cart": {"dealer"},
     "/stock": {"manager", "supplier", "dealer", "admin"},
     "/catalogue": {"manager", "supplier", "dealer", "admin"},
 }

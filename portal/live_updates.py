@@ -1,0 +1,87 @@
+"""The one task per web process that keeps open order pages live.
+
+It consumes services.live.listen() (the worker's committed order changes) and, for each change,
+reloads that order once and pushes it into the state of every tab of this process that shows it
+(the registry in state/order_watchers.py), through `app.modify_state`: Reflex then sends those
+tabs the delta over their open socket. No tab polls; a tab that has disconnected is dropped from
+the registry the first time a change finds it gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import reflex as rx
+
+from models.db import session_scope
+from services import live
+from services.errors import NotFound
+from services.ordering import load_order_view
+from state.order_watchers import WATCHERS, OrderWatchers
+from state.orders import OrderState
+
+log = logging.getLogger("portal.live")
+RESTART_DELAY_SECONDS = 1.0
+
+
+def _load_order(order_id: int) -> dict | None:
+    """The order as the page holds it (None if it is gone). Runs in a thread: a blocking read."""
+    try:
+        with session_scope() as session:
+            return load_order_view(session, order_id).as_dict()
+    except NotFound:
+        return None
+
+
+async def _is_connected(app: rx.App, token: str) -> bool:
+    namespace = app.event_namespace
+    if namespace is None:
+        return False
+    return await namespace._token_manager.is_token_connected(token)
+
+
+async def push_order(app: rx.App, order_id: int, watchers: OrderWatchers = WATCHERS) -> int:
+    """Reload `order_id` and show it on every connected tab watching it; returns how many tabs
+    were updated. Tabs that left the order (or disconnected) are forgotten."""
+    tokens = watchers.tokens_for(order_id)
+    if not tokens:
+        return 0
+    order = await asyncio.to_thread(_load_order, order_id)
+    if order is None:
+        return 0
+    updated = 0
+    for token in tokens:
+        if not await _is_connected(app, token):
+            watchers.forget(token, order_id)
+            continue
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=OrderState)) as root:
+                page = await root.get_state(OrderState)
+                if page.order_id != order_id:  # the tab moved on (or signed out) meanwhile
+                    watchers.forget(token, order_id)
+                    continue
+                page.show(order)
+            updated += 1
+        except Exception:  # one broken tab must not stop the others' updates
+            log.exception("live: could not update a tab showing order %s", order_id)
+    return updated
+
+
+async def push_order_changes(app: rx.App) -> None:
+    """Lifespan task: forever, push each order change to the tabs that show the order.
+
+    A failure of the listener (or of one push) is logged and the loop goes on; cancelling the
+    task (the app shutting down) ends it.
+    """
+    while True:
+        try:
+            async for event in live.listen():
+                order_id = event.get("order_id")
+                if isinstance(order_id, int):
+                    await push_order(app, order_id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("live: the order-change listener failed; restarting it")
+        await asyncio.sleep(RESTART_DELAY_SECONDS)
