@@ -147,6 +147,12 @@ def test_managers_rank_every_supplier_and_filter_by_standing(client, world):
     unscored = client.get("/api/v1/suppliers/ranking", headers=manager,
                           params={"period": "2026-03", "standing": "unscored"}).json()
     assert [row["supplier_id"] for row in unscored["items"]] == [world.second.organisation.id]
+    brakes = client.get("/api/v1/suppliers/ranking", headers=manager,
+                        params={"period": "2026-03", "category": "Brake pads", "standing": "good"}).json()
+    wipers = client.get("/api/v1/suppliers/ranking", headers=manager,
+                        params={"period": "2026-03", "category": "Wiper blades"}).json()
+    assert [row["supplier_id"] for row in brakes["items"]] == [world.first.organisation.id]
+    assert (wipers["total"], wipers["items"], wipers["scatter"]) == (0, [], [])
     bad = client.get("/api/v1/suppliers/ranking", headers=manager, params={"standing": "splendid"})
     assert (bad.status_code, bad.json()["error"]["field"]) == (422, "standing")
     month = client.get("/api/v1/suppliers/ranking", headers=manager, params={"period": "2026-13"})
