@@ -168,7 +168,11 @@ def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
     expect(page.locator(".cart-total")).to_have_text(format_money(total, "CNY", "en"))
     page.screenshot(path=screenshots / "cart-dealer.png", full_page=True)
 
-    page.click("#checkout")
+    with Session(portal.engine) as session:
+        dealer = session.exec(select(User).where(User.email_normalized == DEALER_EMAIL)).one()
+        orders_before = session.exec(select(func.count()).select_from(SalesOrder).where(
+            SalesOrder.buyer_organisation_id == dealer.organisation_id)).one()
+    page.dblclick("#checkout")  # an impatient double click places one order
     page.wait_for_url(on_order_page)
     _watch_status(page)
     expect(page.get_by_text("Order SO-").first).to_be_visible()  # the toast
@@ -190,6 +194,8 @@ def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
         order = session.get(SalesOrder, order_id)
         assert order.status == OrderStatus.ALLOCATED
         assert order.total == total
+        assert session.exec(select(func.count()).select_from(SalesOrder).where(
+            SalesOrder.buyer_organisation_id == dealer.organisation_id)).one() == orders_before + 1
         buyer = session.get(User, order.buyer_user_id)
         zone = buyer.time_zone or session.get(Organisation, buyer.organisation_id).time_zone
         allocated_at = session.exec(
