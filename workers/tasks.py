@@ -48,7 +48,8 @@ PROCESS_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 1, "retr
                  "max_retries": 8}
 
 
-@app.task(name=PROCESS_ORDER, **PROCESS_RETRY)
+# Nobody waits on its result (the order row is the result): none is stored.
+@app.task(name=PROCESS_ORDER, ignore_result=True, **PROCESS_RETRY)
 def process_order(order_id: int) -> dict:
     """Take the payment for a placed order and act on the bank's answer (services.payments).
 
@@ -116,6 +117,7 @@ ROUTES: dict[str, Route] = {
         lambda payload: recompute_scorecards_task.delay(payload.get("supplier_id")),
         coalesce_by=lambda payload: payload.get("supplier_id")),
     # One task per order, never coalesced; a second delivery finds the order settled and does nothing.
+    # (workers/dispatch.py delivers these two topics the same way from the web process.)
     ORDER_PLACED: Route(lambda payload: process_order.delay(payload["order_id"])),
     # The live order pages (services/live.py): Redis pub/sub, or nothing when the row is the notice.
     ORDER_CHANGED: Route(live.publish),
@@ -126,8 +128,8 @@ ROUTES: dict[str, Route] = {
 def relay_outbox(topics: list[str] | None = None) -> dict:
     """Hand every undispatched outbox message of a known topic to its consumer, in id order.
 
-    `topics` restricts the run to those topics (the placement fast path relays only
-    "order.placed"; see workers/dispatch.py); unknown topics are ignored.
+    `topics` restricts the run to those topics; unknown topics are ignored. (The placement fast
+    path relays "order.placed" in the web process itself: workers/dispatch.py.)
     Returns `{"relayed": messages marked dispatched, "deliveries": {topic: deliveries made}}`.
     Idempotent: a message is marked dispatched in the transaction that claimed it, so a second
     run finds nothing to send; a crash between delivery and commit delivers again, and every
