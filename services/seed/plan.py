@@ -386,7 +386,8 @@ def stock_rows(
 ) -> Iterator[tuple[int, int | None, int | None, int, int]]:
     """Stock rows (location_id, part_id, trim_id, on_hand, reserved), lazily, in a fixed order.
 
-    Warehouses hold every part (0-500 units, about 3% at or below 10); each dealer store holds
+    Warehouses hold every part (0-500 units, about 3% at or below 10) and every trim (20-120
+    vehicles, which dealers order from the carmaker); each dealer store holds
     every trim (0-12 vehicles) and `store_parts` service parts; each supplier plant holds the
     parts its supplier makes. The draws depend only on the order, never on the ids.
     """
@@ -406,3 +407,8 @@ def stock_rows(
     for index, part in enumerate(part_ids):
         on_hand, reserved = _level(rng, 0.02, 2000, 200)
         yield plant_ids[parts.owner[index]], part, None, on_hand, reserved
+    # Drawn last so that every row above stays as it was before warehouses held vehicles.
+    for location in warehouse_ids:
+        for trim in trim_ids:
+            on_hand = rng.randint(20, 120)
+            yield location, None, trim, on_hand, rng.randint(0, 5)

@@ -214,7 +214,7 @@ def test_every_stock_level_respects_its_bounds_and_every_location_is_stocked(see
     assert len(per_location) == 3 + 15 + 40, "every location holds stock"
     for kind, organisation_id, parts, trims, most in per_location:
         if kind == "warehouse":
-            assert (parts, trims) == (2000, 0) and most <= 500
+            assert (parts, trims) == (2000, 12) and most <= 500
         elif kind == "store":
             assert (parts, trims) == (150, 12)
         else:
