@@ -8,6 +8,7 @@ logged, the messages stay in the outbox, and the beat relay sends them a moment 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -35,15 +36,39 @@ def kick_relay(topics: Sequence[str] = (ORDER_PLACED,)) -> None:
     "order.placed" -> the `process_order` task, "order.changed" -> `services.live.publish`.
     Other topics (the stock summary) stay on beat's rhythm, however many orders are placed.
     Doing it here rather than in a relay task saves a trip through the broker per order.
+
+    One relay at a time per process: a kick that arrives while one runs is left to it (it looks
+    again before it stops), so under load one relay carries many orders' messages at once.
     """
-    wanted = [topic for topic in topics if topic in _DELIVER]
-    if not wanted:
-        return
+    with _wanted_lock:
+        _wanted.update(topic for topic in topics if topic in _DELIVER)
+    while _relaying.acquire(blocking=False):
+        try:
+            while True:
+                with _wanted_lock:
+                    batch = sorted(_wanted)
+                    _wanted.clear()
+                if not batch:
+                    break
+                _relay_now(batch)
+        finally:
+            _relaying.release()
+        with _wanted_lock:
+            if not _wanted:  # else a kick came between the last look and the release: go again
+                return
+
+
+_relaying = threading.Lock()
+_wanted_lock = threading.Lock()
+_wanted: set[str] = set()
+
+
+def _relay_now(topics: list[str]) -> None:
     try:
         with session_scope() as session:
-            outbox.relay(session, _deliver, topics=wanted)
+            outbox.relay(session, _deliver, topics=topics)
     except Exception:
-        log.warning("could not relay %s now; the beat relay will", wanted, exc_info=True)
+        log.warning("could not relay %s now; the beat relay will", topics, exc_info=True)
 
 
 def _process_order(payload: dict) -> None:

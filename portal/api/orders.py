@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Request, Response
+from fastapi import APIRouter, BackgroundTasks, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
@@ -48,6 +48,8 @@ class OrderRequest(BaseModel):
 
 
 class OrderLineOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     line_no: int
     item_kind: str
     item_id: int
@@ -60,6 +62,8 @@ class OrderLineOut(BaseModel):
 
 
 class TimelineOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     at: str = Field(description="ISO 8601, UTC.")
     from_status: str | None
     to_status: str
@@ -69,6 +73,8 @@ class TimelineOut(BaseModel):
 
 
 class ShipmentOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     id: int
     status: str
     from_location_id: int
@@ -78,6 +84,8 @@ class ShipmentOut(BaseModel):
 
 
 class OrderOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     id: int
     number: str
     kind: str = Field(description="dealer_purchase or customer_vehicle.")
@@ -161,7 +169,7 @@ _READ_ERRORS = {401: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model
 )
 def place_order(
     body: OrderRequest, principal: CurrentPrincipal, session: DbSession, request: Request,
-    response: Response, background: BackgroundTasks,
+    background: BackgroundTasks,
     idempotency_key: Annotated[str | None, Header(
         alias=IDEMPOTENCY_HEADER,
         description="Required. A new key per order; send the same key again to retry safely.")] = None,
@@ -184,12 +192,11 @@ def place_order(
         if exc.field in _KEY_FIELDS:
             exc.field = IDEMPOTENCY_HEADER
         raise
-    if placed.replayed:
-        response.status_code = 200
-    else:
+    if not placed.replayed:
         # After the response is sent: have a worker take the payment now, not at the next beat relay.
         background.add_task(kick_relay)
-    return placed.order.as_dict()
+    # The view is already JSON-ready and shaped like OrderOut (the documented model): sent as is.
+    return JSONResponse(placed.order.as_dict(), status_code=200 if placed.replayed else 201)
 
 
 def _out_of_stock(exc: ordering.OutOfStock, language: str) -> JSONResponse:
@@ -214,7 +221,7 @@ def read_order(
     and its seller; to anyone else it does not exist (404)."""
     view = ordering.get_order(session, principal, order_id)
     session.commit()  # end the read: on SQLite an open transaction holds the write lock
-    return view.as_dict()
+    return JSONResponse(view.as_dict())
 
 
 @router.get("", response_model=OrderPage, responses=_READ_ERRORS)

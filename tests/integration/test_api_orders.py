@@ -17,6 +17,7 @@ from sqlmodel import Session, func, select
 from models import OrderStatus, OrderTransition, SalesOrder
 from models.db import get_engine
 from portal.api import api
+from portal.api.orders import OrderOut
 from services import auth, payments
 from services.gateway import SIGNATURE_HEADER, SimulatedGateway, sign_notice
 from services.ordering import payment_key
@@ -99,6 +100,7 @@ def test_placement_answers_201_with_the_order_and_server_prices(client, world, k
     assert (order["total"], order["amount_due"], order["currency"]) == ("81.00", "81.00", "CNY")
     assert [entry["to_status"] for entry in order["timeline"]] == ["pending_payment"]
     assert order["payment_status"] == "pending"
+    OrderOut.model_validate(order)  # the documented shape is the one sent
     with Session(get_engine()) as session:
         assert stock_of(session, world.part_stock[0]) == (10, 3)
     assert kicks == [()]  # a worker is asked to take the payment now
