@@ -14,11 +14,13 @@ from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 
 from sqlalchemy.exc import OperationalError
+from sqlmodel import select
 
-from models import OutboxMessage
+from models import OutboxMessage, SalesOrder
 from models.db import session_scope
+from models.settings import get_settings
 from services import live, order_recovery, outbox, payments, scorecards, summary
-from services.ordering import ORDER_CHANGED, ORDER_PLACED
+from services.ordering import ORDER_CHANGED, ORDER_PLACED, order_changed_payload
 from workers.celery_app import app
 from workers.schedule import (
     EXPIRE_HOLDS,
@@ -55,14 +57,13 @@ def process_order(order_id: int) -> dict:
 
     Idempotent, so late acks are safe: a redelivered or repeated task (the relay, the stalled-order
     sweep) re-asks the bank under the order's fixed key and changes nothing twice. When it changed
-    the order, the "order.changed" messages are relayed at once so the order page hears within a
-    second (the beat relay would within `outbox_relay_seconds`; duplicates are harmless).
-    Returns the outcome (order_id, action, order_status, payment_status, reason).
+    the order, the change is announced at once (`announce_changes`) so the order page hears within
+    a second. Returns the outcome (order_id, action, order_status, payment_status, reason).
     """
     with session_scope() as session:
         outcome = payments.process_order(session, order_id)
     if outcome.action != "nothing":
-        relay_order_changes()
+        announce_changes([order_id])
     return asdict(outcome)
 
 
@@ -75,8 +76,7 @@ def expire_holds() -> dict:
     """
     with session_scope() as session:
         outcomes = payments.expire_holds(session)
-    if outcomes:
-        relay_order_changes()
+    announce_changes([o.order_id for o in outcomes if o.action != "nothing"])
     return {"settled": len(outcomes), "actions": dict(Counter(o.action for o in outcomes))}
 
 
@@ -141,15 +141,22 @@ def relay_outbox(topics: list[str] | None = None) -> dict:
     return _relay(known)
 
 
-def relay_order_changes() -> None:
-    """Relay the "order.changed" messages now, in this process (the fast path to the live pages).
+def announce_changes(order_ids: list[int]) -> None:
+    """The fast path to the live order pages, right after a task committed changes to orders.
 
-    A failure is only logged: the messages stay undispatched and the beat relay sends them.
+    Services mode: publish each order's current "order.changed" notice on Redis now (one read).
+    Embedded mode: nothing, the committed outbox row is the notice. Either way the outbox rows the
+    change wrote are relayed by beat as usual, which is the guarantee; a page may hear the same
+    change twice, and reloads the order twice. A failure is only logged.
     """
+    if not order_ids or not get_settings().uses_redis:
+        return
     try:
-        _relay((ORDER_CHANGED,))
+        with session_scope() as session:
+            for order in session.exec(select(SalesOrder).where(SalesOrder.id.in_(order_ids))):
+                live.publish(order_changed_payload(order))
     except Exception:
-        log.warning("relaying order changes failed; the beat relay will send them", exc_info=True)
+        log.warning("announcing order changes failed; the beat relay will", exc_info=True)
 
 
 def _relay(topics: Collection[str]) -> dict:
