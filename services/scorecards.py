@@ -139,13 +139,14 @@ def period_bounds(period: str, period_kind: str = PeriodKind.MONTH) -> tuple[dat
 def get_scorecard_settings(session: Session) -> dict:
     """The scoring rules in force: weights per criterion (sum 100), standing bands and the
     normalisation limits (the defaults until a manager saves some)."""
-    row = session.get(ScorecardSettings, 1) or ScorecardSettings(id=1)
+    saved = session.get(ScorecardSettings, 1)
+    row = saved or ScorecardSettings(id=1)
     return {
         "weights": {name: getattr(row, meta["weight"]) for name, meta in CRITERIA.items()},
         "bands": {"excellent": row.band_excellent, "good": row.band_good, "watch": row.band_watch},
         "ppm_zero": row.ppm_zero, "response_target_hours": Decimal(row.response_target_hours),
         "response_limit_hours": Decimal(row.response_limit_hours), "cost_floor": Decimal(row.cost_floor),
-        "cost_ceiling": Decimal(row.cost_ceiling), "updated_at": row.updated_at if row.id else None,
+        "cost_ceiling": Decimal(row.cost_ceiling), "updated_at": saved.updated_at if saved else None,
     }
 
 

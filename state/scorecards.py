@@ -48,6 +48,7 @@ CRITERION_COLOURS = {
 TOTAL_COLOUR = "#1c2024"
 STANDING_HEX = {"excellent": "#30a46c", "good": "#0090ff", "watch": "#ffb224", "poor": "#e5484d"}
 ROLLING = "rolling12"
+EXPLAIN_ROWS = 50  # the worst items of a criterion shown at once (the count says how many there are)
 NUMERIC_COLUMNS = frozenset(
     {
         "explain.line",
@@ -561,7 +562,7 @@ class ScorecardState(AuthState):
                         period,
                         criterion,
                         period_kind=kind,
-                        limit=100,
+                        limit=EXPLAIN_ROWS,
                     )
                 )
         except DomainError as error:
