@@ -32,10 +32,16 @@ def _like(text: str) -> str:
 
 
 def supplier_choices(
-    session: Session, principal: Principal, *, text: str | None = None, limit: int = 100
+    session: Session,
+    principal: Principal,
+    *,
+    text: str | None = None,
+    supplier_id: int | None = None,
+    limit: int = 100,
 ) -> list[dict]:
-    """Suppliers by name (matching `text` when given): id, name, country, currency, whether blocked
-    (and why), and the latest rolling-12-month standing and score (None before any scoring)."""
+    """Suppliers by name (matching `text`, or the one `supplier_id`, when given): id, name, country,
+    currency, whether blocked (and why), and the latest rolling-12-month standing and score (None
+    before any scoring)."""
     require_manager(principal)
     limit = max(1, min(int(limit), MAX_CHOICES))
     latest = (
@@ -66,6 +72,8 @@ def supplier_choices(
     )
     if text and text.strip():
         statement = statement.where(func.lower(Organisation.name).like(_like(text), escape="\\"))
+    if supplier_id is not None:
+        statement = statement.where(Organisation.id == record_id(supplier_id, "supplier_id"))
     return [
         {
             "id": organisation.id,

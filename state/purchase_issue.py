@@ -31,6 +31,7 @@ from state.supply_view import (
 )
 
 MAX_LINES = 50
+SEARCH_LIMIT = 100
 MAX_INPUT = 40
 LEAD_DAYS = 14
 
@@ -40,7 +41,8 @@ def _blank_line(requested: str) -> dict[str, str]:
 
 
 class IssueOrderState(AuthState):
-    _suppliers: list[dict] = []
+    _suppliers: list[dict] = []  # the suppliers matching the search
+    _chosen: dict = {}  # the chosen supplier's facts
     _parts: list[dict] = []
     _warehouses: list[dict] = []
     supplier_search: str = ""
@@ -60,19 +62,16 @@ class IssueOrderState(AuthState):
 
     @rx.var
     def supplier_options(self) -> list[dict[str, str]]:
-        needle = self.supplier_search.strip().lower()
-        chosen = self.supplier_id
-        return [
-            {"value": str(supplier["id"]), "label": supplier["name"]}
-            for supplier in self._suppliers
-            if not needle or needle in supplier["name"].lower() or str(supplier["id"]) == chosen
-        ][:200]
+        options = [{"value": str(supplier["id"]), "label": supplier["name"]} for supplier in self._suppliers]
+        if self._chosen and all(option["value"] != self.supplier_id for option in options):
+            options.insert(0, {"value": self.supplier_id, "label": self._chosen["name"]})
+        return options
 
     @rx.var
     def supplier(self) -> dict[str, str]:
         """The chosen supplier's facts as the form shows them (empty before a choice)."""
-        found = next((s for s in self._suppliers if str(s["id"]) == self.supplier_id), None)
-        if found is None:
+        found = self._chosen
+        if not found:
             return {}
         language = self.language
         standing = found["standing"]
@@ -163,7 +162,7 @@ class IssueOrderState(AuthState):
     @rx.event
     def load(self):
         self.loading, self._errors, self.supplier_search, self.notes = True, {}, "", ""
-        self.supplier_id, self._parts, self.lines = "", [], []
+        self.supplier_id, self._parts, self.lines, self._chosen = "", [], [], {}
         yield
         try:
             principal = self._principal(Role.MANAGER)
@@ -171,9 +170,7 @@ class IssueOrderState(AuthState):
             self.loading = False
             return
         with session_scope() as session:
-            self._suppliers = plain(
-                purchase_choices.supplier_choices(session, principal, limit=purchase_choices.MAX_CHOICES)
-            )
+            self._suppliers = plain(purchase_choices.supplier_choices(session, principal, limit=SEARCH_LIMIT))
             self._warehouses = plain(purchase_choices.ship_to_warehouses(session, principal))
         self.ship_to = str(self._warehouses[0]["id"]) if self._warehouses else ""
         wanted = self.router.url.query_parameters.get("supplier", "")
@@ -183,19 +180,38 @@ class IssueOrderState(AuthState):
 
     @rx.event
     def set_supplier_search(self, text: str):
+        """Narrow the supplier list to the names matching `text` (searched in the database, so
+        every one of thousands of suppliers can be found)."""
         self.supplier_search = text[:100]
+        try:
+            principal = self._principal(Role.MANAGER)
+            with session_scope() as session:
+                self._suppliers = plain(
+                    purchase_choices.supplier_choices(
+                        session, principal, text=self.supplier_search, limit=SEARCH_LIMIT
+                    )
+                )
+        except DomainError as error:
+            return self._denied(error)
+        return None
 
     @rx.event
     def choose_supplier(self, supplier_id: str):
-        if not any(str(s["id"]) == supplier_id for s in self._suppliers):
+        if not str(supplier_id).isdigit():
             return None
         try:
             principal = self._principal(Role.MANAGER)
             with session_scope() as session:
+                found = purchase_choices.supplier_choices(
+                    session, principal, supplier_id=int(supplier_id), limit=1
+                )
+                if not found:
+                    return None
                 self._parts = plain(purchase_choices.supplier_parts(session, principal, int(supplier_id)))
         except DomainError as error:
             return self._denied(error)
-        self.supplier_id = supplier_id
+        self._chosen = plain(found[0])
+        self.supplier_id = str(supplier_id)
         self.lines = [_blank_line(self._default_date())]
         self._errors = {}
         return None

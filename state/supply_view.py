@@ -8,6 +8,7 @@ for the viewer's language and zone, so switching language needs no reload.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -40,9 +41,25 @@ def error_entry(error: DomainError) -> list:
     return [error.code, plain(dict(error.params))]
 
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def messages(errors: dict[str, list], language: str) -> dict[str, str]:
-    """{field: message} from {field: [key, params]}."""
-    return {field: translate(code, language, **params) for field, (code, params) in errors.items()}
+    """{field: message} from {field: [key, params]}; a date among the params (e.g. today's, in
+    "cannot be in the past") reads as the viewer reads dates."""
+    return {
+        field: translate(
+            code,
+            language,
+            **{
+                name: fmt_date(value, language)
+                if isinstance(value, str) and _ISO_DATE.match(value)
+                else value
+                for name, value in params.items()
+            },
+        )
+        for field, (code, params) in errors.items()
+    }
 
 
 def fmt_date(value: str | date | None, language: str) -> str:
