@@ -2,28 +2,32 @@
 from placement to `paid` through Redis and the real Celery worker. Not a test: it prints a table and
 writes var/bench/orders.json.
 
-    .venv/bin/python bench/orders.py [--seconds 4] [--keep-db]
+    .venv/bin/python bench/orders.py [--seconds 4] [--keep-db] [--parts e2e,api,raw,orm]
+
+(BENCH_WORKER_CONCURRENCY sets the worker's processes, default 2: one per core here.)
 
 What runs (all on this machine):
 - a scratch PostgreSQL database (created, migrated, demo-seeded, dropped at the end) and Redis
   database 13 (flushed before and after);
 - the JSON API alone (`portal.api:api`) under granian, 2 worker processes, in a subprocess;
   the full `reflex run` would put the same FastAPI app in front of the same code;
-- a Celery worker (prefork) and beat in subprocesses, for the end-to-end part only.
+- a Celery worker (prefork, 2 processes) and beat in subprocesses, for the end-to-end part only.
 
 Parts:
 1. end to end: orders placed at a steady rate (open loop: every 1/rate seconds, whatever the
    previous ones are doing), each timed from the moment its request is sent to the moment the
    "order.changed" notice with status `allocated` arrives from Redis pub/sub (what the live order
-   page hears: the worker has captured the payment and committed). 20, 50, 100 orders/s, then
-   higher rates until the worker falls behind. "Keeps up": every order paid within 2 s of the
-   last placement and p99 under 1 s.
+   page hears: the worker has captured the payment and committed). 20, 50, 100 orders/s; then
+   higher rates while the worker keeps up, or two bisection steps below the first rate it did
+   not. "Keeps up": every order paid within 2 s of the last placement and p99 under 1 s.
 2. placements through the API, closed loop (each client sends its next order when the previous
    answer arrives), at 1, 8 and 32 clients, for spread SKUs (500 parts, one picked at random per
    order) and for one hot SKU (every order the same part). The worker is stopped for this part,
    so the figures are the API's own.
 3. the raw baseline: the same placement transaction as hand-written SQL through psycopg (no ORM,
    no HTTP, no authentication), one connection per client thread, same clients and SKUs.
+4. the service call alone: `services.ordering.place_order` in this process (ORM, no HTTP, no
+   authentication), one session per client thread: it splits the gap between 2 and 3.
 
 Checks after every part: no stock row with reserved < 0 or reserved > on_hand; for every stock row
 the bench used, reserved == units on pending orders and on_hand fell by exactly the units of paid
@@ -70,7 +74,7 @@ PROBE_RATES = (150, 200, 300)
 E2E_SECONDS = 8
 PROBE_SECONDS = 6
 DRAIN_SECONDS = 2.0
-WORKER_CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", "4"))
+WORKER_CONCURRENCY = int(os.environ.get("BENCH_WORKER_CONCURRENCY", "2"))
 TARGETS = {"spread_ratio": 0.25, "hot_ratio": 0.50, "p99_ms_at_8": 50.0, "e2e_p95_ms_at_100": 200.0}
 
 
@@ -370,10 +374,10 @@ class RateResult:
 async def run_rate(shop: Shop, rate: int, seconds: float) -> RateResult:
     from services import live
 
+    await asyncio.to_thread(wait_until, lambda: pending_orders(shop) == 0, 120, "the worker's backlog")
     sent_at: dict[int, float] = {}
     paid_at: dict[int, float] = {}
     errors = 0
-    done = asyncio.Event()
 
     async def listen() -> None:
         async for event in live.listen():
@@ -424,7 +428,6 @@ async def run_rate(shop: Shop, rate: int, seconds: float) -> RateResult:
     listener.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await listener
-    done.set()
     while not pool.empty():
         pool.get_nowait().close()
 
@@ -579,24 +582,58 @@ class RawPlacement:
 
 
 def raw_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadResult:
+    placers = [RawPlacement(shop) for _ in range(clients)]
+    try:
+        return threaded_load("raw", [placer.place for placer in placers], shop, skus, seconds)
+    finally:
+        for placer in placers:
+            placer.close()
+
+
+def domain_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadResult:
+    """services.ordering.place_order in this process (ORM, no HTTP, no authentication): what the
+    API's endpoint calls, to split the gap between the raw SQL and the API."""
+    from sqlmodel import Session
+
+    from models import Organisation, User
+    from models.db import get_engine
+    from services import ordering
+    from services.auth import principal_for
+
+    engine = get_engine()
+    with Session(engine) as session:
+        user = session.get(User, shop.dealer_user_id)
+        principal = principal_for(user, session.get(Organisation, user.organisation_id))
+
+    def place(sku: str, key: str) -> bool:
+        with Session(engine, expire_on_commit=False) as session:
+            ordering.place_order(session, principal, lines=[{"item_kind": "part", "sku": sku, "quantity": 1}],
+                                 buyer_location_id=shop.store_id, idempotency_key=key)
+        return True
+
+    return threaded_load("domain", [place] * clients, shop, skus, seconds)
+
+
+def threaded_load(kind: str, placers: list, shop: Shop, skus: str, seconds: float) -> LoadResult:
+    """Each placer in its own thread, placing one-unit orders back to back for `seconds`."""
+    clients = len(placers)
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     run = uuid.uuid4().hex[:6]
-    placers = [RawPlacement(shop) for _ in range(clients)]
     barrier = threading.Barrier(clients + 1)
     deadline = [0.0]
 
     def client(number: int) -> None:
         nonlocal errors
-        placer, mine, failed, sequence = placers[number], [], 0, 0
+        place, mine, failed, sequence = placers[number], [], 0, 0
         barrier.wait()
         while time.perf_counter() < deadline[0]:
             sku = shop.hot if skus == "hot" else random.choice(shop.spread)
             sequence += 1
             started = time.perf_counter()
             try:
-                placer.place(sku, f"raw-{run}-{number}-{sequence}")
+                place(sku, f"{kind}-{run}-{number}-{sequence}")
                 mine.append((time.perf_counter() - started) * 1000)
             except Exception:
                 failed += 1
@@ -612,10 +649,7 @@ def raw_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadResult:
     barrier.wait()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - began
-    for placer in placers:
-        placer.close()
-    return load_result("raw", skus, clients, elapsed, latencies, errors)
+    return load_result(kind, skus, clients, time.perf_counter() - began, latencies, errors)
 
 
 # --------------------------------------------------------------------------------------------
@@ -630,27 +664,38 @@ def percentile(sorted_values: list[float], pct: float) -> float | None:
     return statistics.quantiles(sorted_values, n=100, method="inclusive")[int(pct) - 1]
 
 
+def percent(ratio: float | None) -> str:
+    return "-" if ratio is None else f"{ratio * 100:.0f} %"
+
+
 def fmt(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
 def report(loads: list[LoadResult], rates: list[RateResult], checks: dict, meta: dict) -> dict:
     raw = {(r.skus, r.clients): r for r in loads if r.kind == "raw"}
+    domain = {(r.skus, r.clients): r for r in loads if r.kind == "domain"}
     api = [r for r in loads if r.kind == "api"]
     print(f"\n1-minute load average before each part (other work on this {meta['cpus']}-core machine "
           f"competes): {meta['load_average_1min']}")
-    print("\nPlacements through the HTTP API (closed loop), and the raw SQL baseline of the same transaction")
-    print(f"{'SKUs':<7}{'clients':>8}{'API/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'raw/s':>10}{'raw p99':>9}{'API/raw':>9}{'errors':>8}")
+    print("\nPlacements: through the HTTP API (closed loop); the same service call in-process (ORM, no "
+          "HTTP); the raw SQL baseline of the same transaction (psycopg)")
+    print(f"{'SKUs':<7}{'clients':>8}{'API/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'ORM/s':>9}"
+          f"{'ORM p99':>9}{'raw/s':>9}{'raw p99':>9}{'API/raw':>9}{'ORM/raw':>9}{'errors':>8}")
     rows = []
     for result in api:
-        base = raw[(result.skus, result.clients)]
-        ratio = result.per_second / base.per_second if base.per_second else None
+        base = raw.get((result.skus, result.clients))
+        orm = domain.get((result.skus, result.clients))
+        ratio = result.per_second / base.per_second if base and base.per_second else None
+        orm_ratio = orm.per_second / base.per_second if base and orm and base.per_second else None
         rows.append({"skus": result.skus, "clients": result.clients, "api": asdict(result),
-                     "raw": asdict(base), "ratio": ratio})
-        print(f"{result.skus:<7}{result.clients:>8}{fmt(result.per_second):>10}{fmt(result.p50_ms):>9}"
-              f"{fmt(result.p95_ms):>9}{fmt(result.p99_ms):>9}{fmt(base.per_second):>10}{fmt(base.p99_ms):>9}"
-              f"{fmt(ratio * 100 if ratio else None, 0) + ' %':>9}{result.errors + base.errors:>8}")
+                     "domain": orm and asdict(orm), "raw": base and asdict(base), "ratio": ratio,
+                     "domain_ratio": orm_ratio})
+        errors = result.errors + (base.errors if base else 0) + (orm.errors if orm else 0)
+        print(f"{result.skus:<7}{result.clients:>8}{fmt(result.per_second):>9}{fmt(result.p50_ms):>8}"
+              f"{fmt(result.p95_ms):>8}{fmt(result.p99_ms):>8}{fmt(orm and orm.per_second):>9}"
+              f"{fmt(orm and orm.p99_ms):>9}{fmt(base and base.per_second):>9}{fmt(base and base.p99_ms):>9}"
+              f"{percent(ratio):>9}{percent(orm_ratio):>9}{errors:>8}")
     print("\nPlacement -> paid (the live notice from Redis), open loop, worker concurrency "
           f"{WORKER_CONCURRENCY}")
     print(f"{'rate/s':>7}{'sent':>7}{'paid':>7}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
@@ -705,7 +750,10 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=4.0, help="length of each placement run")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the scratch database")
+    parser.add_argument("--parts", default="e2e,api,raw,orm",
+                        help="which parts to run, comma-separated (default: all)")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
 
     started = time.perf_counter()
     var_dir = PROJECT_ROOT / "var" / "bench" / f"orders-{datetime.now(UTC):%Y%m%d-%H%M%S}"
@@ -729,42 +777,40 @@ def main() -> int:
         api_process = start_api(env, var_dir)
         sign_in(shop)
 
-        loads_seen["part 1"] = round(os.getloadavg()[0], 2)
-        print("part 1: placement -> paid through Redis and the worker ...", flush=True)
-        worker, beat = start_worker(env, var_dir)
-        asyncio.run(warm_up(shop))
-        wait_until(lambda: pending_orders(shop) == 0, 60, "the worker's warm-up backlog")
         rates: list[RateResult] = []
-        for rate in E2E_RATES:
-            rates.append(asyncio.run(run_rate(shop, rate, E2E_SECONDS)))
-            progress(rates[-1])
-        for rate in PROBE_RATES:
-            if not rates[-1].kept_up:
-                break
-            rates.append(asyncio.run(run_rate(shop, rate, PROBE_SECONDS)))
-            progress(rates[-1])
-        wait_until(lambda: pending_orders(shop) == 0, 60, "the worker's backlog")
-        stop(beat)
-        stop(worker)
-        worker = beat = None
-        checks["placement -> paid"] = check_invariants(shop)
-
-        loads_seen["part 2"] = round(os.getloadavg()[0], 2)
-        print("part 2: placements through the API (worker stopped) ...", flush=True)
         loads: list[LoadResult] = []
-        for skus in ("spread", "hot"):
-            for clients in CLIENTS:
-                loads.append(asyncio.run(api_load(shop, skus, clients, args.seconds)))
-                print(f"  api {skus} x{clients}: {loads[-1].per_second:.0f}/s", flush=True)
-        checks["API placements"] = check_invariants(shop)
+        if "e2e" in parts:
+            loads_seen["part 1"] = round(os.getloadavg()[0], 2)
+            print("part 1: placement -> paid through Redis and the worker ...", flush=True)
+            worker, beat = start_worker(env, var_dir)
+            asyncio.run(warm_up(shop))
+            rates = rate_search(shop)
+            wait_until(lambda: pending_orders(shop) == 0, 60, "the worker's backlog")
+            stop(beat)
+            stop(worker)
+            worker = beat = None
+            checks["placement -> paid"] = check_invariants(shop)
+        else:
+            asyncio.run(warm_up(shop))
 
-        loads_seen["part 3"] = round(os.getloadavg()[0], 2)
-        print("part 3: the raw SQL baseline ...", flush=True)
-        for skus in ("spread", "hot"):
-            for clients in CLIENTS:
-                loads.append(raw_load(shop, skus, clients, args.seconds))
-                print(f"  raw {skus} x{clients}: {loads[-1].per_second:.0f}/s", flush=True)
-        checks["raw placements"] = check_invariants(shop)
+        placement_parts = [
+            ("api", "part 2: placements through the API (worker stopped)", "API placements",
+             lambda skus, clients: asyncio.run(api_load(shop, skus, clients, args.seconds))),
+            ("raw", "part 3: the raw SQL baseline", "raw placements",
+             lambda skus, clients: raw_load(shop, skus, clients, args.seconds)),
+            ("orm", "part 4: the service call in-process (ORM, no HTTP)", "in-process placements",
+             lambda skus, clients: domain_load(shop, skus, clients, args.seconds)),
+        ]
+        for name, title, check_name, measure in placement_parts:
+            if name not in parts:
+                continue
+            loads_seen[title.split(":")[0]] = round(os.getloadavg()[0], 2)
+            print(f"{title} ...", flush=True)
+            for skus in ("spread", "hot"):
+                for clients in CLIENTS:
+                    loads.append(measure(skus, clients))
+                    print(f"  {name} {skus} x{clients}: {loads[-1].per_second:.0f}/s", flush=True)
+            checks[check_name] = check_invariants(shop)
 
         meta = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
                 "server": "granian --interface asgi --workers 2 portal.api:api",
@@ -789,6 +835,32 @@ def main() -> int:
         engine_for(database_url).dispose()
         if not args.keep_db:
             drop_database(database)
+
+
+def rate_search(shop: Shop) -> list[RateResult]:
+    """20, 50, 100 orders/s; then upwards while the worker keeps up, or else two bisection steps
+    between the highest rate kept up with and the lowest one that was not."""
+    rates = []
+    for rate in E2E_RATES:
+        rates.append(asyncio.run(run_rate(shop, rate, E2E_SECONDS)))
+        progress(rates[-1])
+    if all(r.kept_up for r in rates):
+        for rate in PROBE_RATES:
+            rates.append(asyncio.run(run_rate(shop, rate, PROBE_SECONDS)))
+            progress(rates[-1])
+            if not rates[-1].kept_up:
+                break
+        return rates
+    for _ in range(2):
+        kept = max((r.rate for r in rates if r.kept_up), default=0)
+        lost = min(r.rate for r in rates if not r.kept_up)
+        rate = (kept + lost) // 2 // 5 * 5
+        if rate <= kept or rate >= lost:
+            break
+        wait_until(lambda: pending_orders(shop) == 0, 60, "the worker's backlog")
+        rates.append(asyncio.run(run_rate(shop, rate, PROBE_SECONDS)))
+        progress(rates[-1])
+    return sorted(rates, key=lambda r: r.rate)
 
 
 def progress(result: RateResult) -> None:
