@@ -7,7 +7,10 @@ services/ordering.py, `order_changed_payload`): {"order_id", "number", "status",
 - services mode (`settings.uses_redis`): the outbox relay calls `publish(payload)`, which PUBLISHes
   the JSON on the Redis channel "portal:live"; `listen()` subscribes to it.
 - embedded mode: the committed outbox row IS the notice (`publish` does nothing); `listen()` reads
-  new "order.changed" rows from the table, one light query per `poll_interval`.
+  new "order.changed" rows from the table, one light query per `poll_interval`. It follows the
+  highest id seen, which is exact on SQLite (writers are serialised, so rows become visible in id
+  order); PostgreSQL without Redis is not a supported mode, and there a row whose transaction
+  commits after a later one's could be missed.
 
 `listen()` is meant to run ONCE per web process (a lifespan task of the app) and fan the events
 out to the connected clients that show the order; never one loop per client. An event may arrive

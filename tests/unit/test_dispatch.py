@@ -1,0 +1,102 @@
+"""workers/dispatch.py: the web process's "relay now" after a placement, on SQLite (no broker needed:
+the delivery to the worker is recorded instead of sent)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlmodel import Session, select
+
+from models import OutboxMessage
+from models.db import get_engine
+from services import ordering
+from services.ordering import ORDER_CHANGED, ORDER_PLACED
+from tests.ordering_world import build_world, new_key, part_line
+from workers import dispatch
+
+
+@pytest.fixture
+def delivered(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, dict]]:
+    sent: list[tuple[str, dict]] = []
+    lock = threading.Lock()
+
+    def record(topic: str):
+        def deliver(payload: dict) -> None:
+            with lock:
+                sent.append((topic, payload))
+        return deliver
+
+    monkeypatch.setitem(dispatch._DELIVER, ORDER_PLACED, record(ORDER_PLACED))
+    monkeypatch.setitem(dispatch._DELIVER, ORDER_CHANGED, record(ORDER_CHANGED))
+    return sent
+
+
+def _undispatched(topic: str) -> int:
+    with Session(get_engine()) as session:
+        rows = session.exec(select(OutboxMessage.id).where(OutboxMessage.topic == topic,
+                                                           OutboxMessage.dispatched_at.is_(None))).all()
+        session.commit()
+    return len(rows)
+
+
+def test_every_placed_order_is_handed_to_the_worker_exactly_once_under_concurrent_kicks(delivered):
+    """Kicks racing each other (one relay at a time per process) lose none and double none."""
+    with Session(get_engine()) as session:
+        world = build_world(session, part_on_hand=1000)
+    part_id, store_id, dealer = world.parts[0].id, world.store.id, world.dealer
+    placed: list[int] = []
+    lock = threading.Lock()
+    start = threading.Barrier(12)
+
+    def buyer() -> None:
+        start.wait()
+        for _ in range(3):
+            with Session(get_engine()) as session:
+                order = ordering.place_order(session, dealer, lines=[part_line(part_id, 1)],
+                                             buyer_location_id=store_id, idempotency_key=new_key()).order
+            with lock:
+                placed.append(order.id)
+            dispatch.kick_relay()
+
+    threads = [threading.Thread(target=buyer) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    handed = sorted(payload["order_id"] for topic, payload in delivered if topic == ORDER_PLACED)
+    assert handed == sorted(placed)
+    assert len(placed) == 36
+    assert _undispatched(ORDER_PLACED) == 0
+    # The stock summary stays on beat's rhythm: those messages wait for the worker's relay.
+    assert _undispatched("stock.changed") == 36
+
+
+def test_a_failing_delivery_leaves_the_message_for_the_beat_relay_and_never_raises(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+):
+    def broker_down(payload: dict) -> None:
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setitem(dispatch._DELIVER, ORDER_PLACED, broker_down)
+    with Session(get_engine()) as session:
+        world = build_world(session)
+        ordering.place_order(session, world.dealer, lines=[part_line(world.parts[0], 1)],
+                             buyer_location_id=world.store.id, idempotency_key=new_key())
+
+    dispatch.kick_relay()
+
+    assert _undispatched(ORDER_PLACED) == 1
+
+
+def test_only_the_fast_path_topics_are_relayed(delivered):
+    with Session(get_engine()) as session:
+        world = build_world(session)
+        ordering.place_order(session, world.dealer, lines=[part_line(world.parts[0], 1)],
+                             buyer_location_id=world.store.id, idempotency_key=new_key())
+
+    dispatch.kick_relay(("stock.changed", "no.such.topic"))
+
+    assert delivered == []
+    assert _undispatched(ORDER_PLACED) == 1
