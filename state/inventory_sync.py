@@ -9,7 +9,9 @@ row in the transaction that applies them, so what is applied is what is valid at
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import time
 from pathlib import Path
 
 import reflex as rx
@@ -27,12 +29,22 @@ UPLOAD_ID = "stock-csv"
 MAX_BYTES = inventory_sync.MAX_CSV_BYTES
 SHOWN_VALID_ROWS = 200
 SHOWN_ERRORS = 500
+ABANDONED_AFTER_SECONDS = 24 * 3600
 
 
 def _upload_dir() -> Path:
     folder = get_settings().var_dir / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _forget_abandoned_uploads(folder: Path) -> None:
+    """Previews nobody confirmed or discarded (a closed tab) leave their file; drop old ones."""
+    cutoff = time.time() - ABANDONED_AFTER_SECONDS
+    for path in folder.glob("*.csv"):
+        with contextlib.suppress(OSError):
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
 
 
 class InventorySyncState(AuthState):
@@ -179,6 +191,7 @@ class InventorySyncState(AuthState):
             return rx.clear_selected_files(UPLOAD_ID)
         except DomainError as error:
             return self._denied(error)
+        _forget_abandoned_uploads(_upload_dir())
         token = secrets.token_hex(16)
         (_upload_dir() / f"{token}.csv").write_bytes(data)
         self._pending, self.file_name = token, name
