@@ -103,3 +103,9 @@ def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     configure(monkeypatch, redis_url=REDIS_TEST_URL)
     yield REDIS_TEST_URL
     client.flushdb()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main thread
+    until the session ends, which would refuse `asyncio.run` in any test after it."""
+    items.sort(key=lambda item: item.path.is_relative_to(Path(__file__).parent / "e2e"))
