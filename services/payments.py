@@ -186,6 +186,9 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
         if order is None:
             session.rollback()
             return PaymentOutcome(order_id, "nothing", None, None)
+        # A separate query after the lock, not a join in the locking one: on PostgreSQL a join
+        # re-checked after waiting for the lock would return the payment row as it was before the
+        # other transaction's commit.
         payment = _payment(session, order_id)
         if payment.status == PaymentStatus.REFUNDED or (
             payment.status == PaymentStatus.CAPTURED and order.status != OrderStatus.CANCELLED
@@ -216,14 +219,18 @@ def _complete(session: Session, order: SalesOrder, payment: Payment) -> None:
     A dealer's shipment runs from the OEM warehouse to the dealer's location; a customer's vehicle is
     already at the dealer store, so its shipment (from = to = the store) is the handover there.
     """
-    move_order(session, order, OrderStatus.PAID, cause="order.event.payment_captured",
-               detail=payment.gateway_reference or "")
-    reservations.commit(session, order_quantities(session, order.id))
-    move_order(session, order, OrderStatus.ALLOCATED, cause="order.event.allocated")
-    session.add(Shipment(order_id=order.id, from_location_id=order.source_location_id,
-                         to_location_id=order.buyer_location_id, status="created"))
-    outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
-    outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [order.source_location_id]})
+    # No flush until the caller commits: the stock is written by Core UPDATEs, and the payment,
+    # the order (its final status once), both timeline rows (one INSERT), the shipment and the
+    # outbox rows are written by the single flush at commit.
+    with session.no_autoflush:
+        move_order(session, order, OrderStatus.PAID, cause="order.event.payment_captured",
+                   detail=payment.gateway_reference or "")
+        reservations.commit(session, order_quantities(session, order.id))
+        move_order(session, order, OrderStatus.ALLOCATED, cause="order.event.allocated")
+        session.add(Shipment(order_id=order.id, from_location_id=order.source_location_id,
+                             to_location_id=order.buyer_location_id, status="created"))
+        outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
+        outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [order.source_location_id]})
 
 
 def _refund(session: Session, order_id: int, gateway: PaymentGateway) -> PaymentOutcome:
