@@ -35,9 +35,9 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, null, or_
+from sqlalchemy import ColumnElement, and_, false, insert, null, or_, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from models import (
     Location,
@@ -60,7 +60,7 @@ from models.types import CENTS, utcnow
 from services import outbox, reservations
 from services.auth import Principal
 from services.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from services.order_states import IllegalTransition, move_order, move_payment, record_placement
+from services.order_states import IllegalTransition, move_order, move_payment, placement_transition
 from services.order_views import (
     OrderLineView,
     OrderSummary,
@@ -259,10 +259,11 @@ def _place(
         hold_expires_at=now + timedelta(minutes=settings.order_hold_minutes),
         created_at=now, updated_at=now,
     )
-    # Insert the order before touching stock: a concurrent duplicate of this key then waits on the
-    # unique index and fails there, before it could reserve anything.
-    session.add(order)
-    session.flush()
+    # The rows are written with Core INSERTs (no unit of work; the objects stay transient and only
+    # shape the rows and the answer). Insert the order before touching stock: a concurrent
+    # duplicate of this key then waits on the unique index and fails there, before it could
+    # reserve anything.
+    order.id = _insert(session, order)
 
     shortfalls = reservations.reserve(
         session, [(stock_ids[line.index], line.quantity) for line in requested
@@ -279,6 +280,8 @@ def _place(
         raise OutOfStock(short_lines)
 
     order.number = order_number(order.id)
+    session.exec(update(SalesOrder.__table__).where(SalesOrder.__table__.c.id == order.id)
+                 .values(number=order.number))
     order_lines = [
         SalesOrderLine(
             order_id=order.id, line_no=line.index + 1,
@@ -290,18 +293,38 @@ def _place(
         )
         for line in requested
     ]
-    session.add_all(order_lines)
-    transition = record_placement(session, order, actor_user_id=principal.user_id, at=now)
+    _insert_many(session, order_lines)
+    transition = placement_transition(order, actor_user_id=principal.user_id, at=now)
+    _insert_many(session, [transition])
     payment = Payment(order_id=order.id, idempotency_key=payment_key(order.number),
                       amount=deposit if deposit is not None else total, currency=currency,
                       status=PaymentStatus.PENDING, created_at=now, updated_at=now)
-    session.add(payment)
-    outbox.enqueue(session, ORDER_PLACED, {"order_id": order.id, "number": order.number})
-    outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [source.id]})
+    _insert_many(session, [payment])
+    _insert_many(session, [
+        outbox.message(ORDER_PLACED, {"order_id": order.id, "number": order.number}),
+        outbox.message(outbox.STOCK_CHANGED, {"location_ids": [source.id]}),
+    ])
     view = build_view(order, payment, buyer_location.name, source.name,
                       lines=[line_view(line) for line in order_lines], transitions=[transition])
     session.commit()
     return PlacedOrder(view, replayed=False)
+
+
+def _row(obj: SQLModel) -> dict[str, Any]:
+    """The column values of a transient table object (its defaults applied), without the id."""
+    return {column.name: getattr(obj, column.key) for column in type(obj).__table__.columns
+            if not column.primary_key}
+
+
+def _insert(session: Session, obj: SQLModel) -> int:
+    """INSERT one row with Core, returning its new id."""
+    table = type(obj).__table__
+    return session.exec(insert(table).values(_row(obj)).returning(table.c.id)).scalar_one()
+
+
+def _insert_many(session: Session, objs: Sequence[SQLModel]) -> None:
+    """INSERT rows of one table with a single Core multi-row INSERT."""
+    session.exec(insert(type(objs[0]).__table__).values([_row(obj) for obj in objs]))
 
 
 def order_number(order_id: int) -> str:
