@@ -319,12 +319,13 @@ def _row(obj: SQLModel) -> dict[str, Any]:
 def _insert(session: Session, obj: SQLModel) -> int:
     """INSERT one row with Core, returning its new id."""
     table = type(obj).__table__
-    return session.exec(insert(table).values(_row(obj)).returning(table.c.id)).scalar_one()
+    return session.execute(insert(table).returning(table.c.id), _row(obj)).scalar_one()
 
 
 def _insert_many(session: Session, objs: Sequence[SQLModel]) -> None:
-    """INSERT rows of one table with a single Core multi-row INSERT."""
-    session.exec(insert(type(objs[0]).__table__).values([_row(obj) for obj in objs]))
+    """INSERT rows of one table with one Core executemany (sent as one multi-row INSERT where the
+    driver allows; the statement's compiled form is cached)."""
+    session.execute(insert(type(objs[0]).__table__), [_row(obj) for obj in objs])
 
 
 def order_number(order_id: int) -> str:
