@@ -35,7 +35,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, insert, null, or_, update
+from sqlalchemy import ColumnElement, Text, and_, cast, false, func, insert, literal, null, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
@@ -263,7 +263,7 @@ def _place(
     # shape the rows and the answer). Insert the order before touching stock: a concurrent
     # duplicate of this key then waits on the unique index and fails there, before it could
     # reserve anything.
-    order.id = _insert(session, order)
+    order.id = _insert_order(session, order)
 
     shortfalls = reservations.reserve(
         session, [(stock_ids[line.index], line.quantity) for line in requested
@@ -279,9 +279,6 @@ def _place(
         session.rollback()
         raise OutOfStock(short_lines)
 
-    order.number = order_number(order.id)
-    session.exec(update(SalesOrder.__table__).where(SalesOrder.__table__.c.id == order.id)
-                 .values(number=order.number))
     order_lines = [
         SalesOrderLine(
             order_id=order.id, line_no=line.index + 1,
@@ -320,6 +317,32 @@ def _insert(session: Session, obj: SQLModel) -> int:
     """INSERT one row with Core, returning its new id."""
     table = type(obj).__table__
     return session.execute(insert(table).returning(table.c.id), _row(obj)).scalar_one()
+
+
+def _insert_order(session: Session, order: SalesOrder) -> int:
+    """INSERT the order with its number (`order_number` of its new id); sets `order.number`.
+
+    On PostgreSQL one statement takes the id from the table's sequence and writes the number with
+    it; elsewhere the number is set by an UPDATE after the INSERT, in the same transaction.
+    """
+    table = SalesOrder.__table__
+    row = _row(order)
+    if session.get_bind().dialect.name == "postgresql":
+        new_id = select(func.nextval(func.pg_get_serial_sequence(table.name, "id")).label("id")).subquery()
+        id_text = cast(new_id.c.id, Text)
+        number = literal("SO-", Text) + func.lpad(id_text, func.greatest(6, func.length(id_text)), "0")
+        columns = [c for c in table.columns if c.name not in ("id", "number")]
+        statement = insert(table).from_select(
+            ["id", "number", *(c.name for c in columns)],
+            select(new_id.c.id, number, *(literal(row[c.name], c.type) for c in columns)),
+        ).returning(table.c.id, table.c.number)
+        order_id, stored = session.execute(statement).one()
+    else:
+        order_id, stored = _insert(session, order), None
+    order.number = order_number(order_id)
+    if stored != order.number:
+        session.execute(update(table).where(table.c.id == order_id).values(number=order.number))
+    return order_id
 
 
 def _insert_many(session: Session, objs: Sequence[SQLModel]) -> None:
