@@ -27,6 +27,7 @@ services/order_states.py; the stock updates in services/reservations.py.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -35,7 +36,21 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, false, func, insert, literal, null, or_, update
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    false,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
@@ -326,23 +341,32 @@ def _insert_order(session: Session, order: SalesOrder) -> int:
     it; elsewhere the number is set by an UPDATE after the INSERT, in the same transaction.
     """
     table = SalesOrder.__table__
-    row = _row(order)
     if session.get_bind().dialect.name == "postgresql":
-        new_id = select(func.nextval(func.pg_get_serial_sequence(table.name, "id")).label("id")).subquery()
-        id_text = cast(new_id.c.id, Text)
-        number = literal("SO-", Text) + func.lpad(id_text, func.greatest(6, func.length(id_text)), "0")
-        columns = [c for c in table.columns if c.name not in ("id", "number")]
-        statement = insert(table).from_select(
-            ["id", "number", *(c.name for c in columns)],
-            select(new_id.c.id, number, *(literal(row[c.name], c.type) for c in columns)),
-        ).returning(table.c.id, table.c.number)
-        order_id, stored = session.execute(statement).one()
+        row = _row(order)
+        del row["number"]
+        order_id, stored = session.execute(_pg_insert_order(), row).one()
     else:
         order_id, stored = _insert(session, order), None
     order.number = order_number(order_id)
     if stored != order.number:
         session.execute(update(table).where(table.c.id == order_id).values(number=order.number))
     return order_id
+
+
+@functools.cache
+def _pg_insert_order() -> Insert:
+    """INSERT INTO sales_order (id, number, ...) SELECT the sequence's next id, "SO-" + that id
+    zero-padded to 6 digits (as `order_number`), and the other columns as bound parameters named
+    after them; RETURNING id, number. Built once."""
+    table = SalesOrder.__table__
+    new_id = select(func.nextval(func.pg_get_serial_sequence(table.name, "id")).label("id")).subquery()
+    id_text = cast(new_id.c.id, Text)
+    number = literal("SO-", Text) + func.lpad(id_text, func.greatest(6, func.length(id_text)), "0")
+    columns = [c for c in table.columns if c.name not in ("id", "number")]
+    return insert(table).from_select(
+        ["id", "number", *(c.name for c in columns)],
+        select(new_id.c.id, number, *(bindparam(c.name, type_=c.type) for c in columns)),
+    ).returning(table.c.id, table.c.number)
 
 
 def _insert_many(session: Session, objs: Sequence[SQLModel]) -> None:
