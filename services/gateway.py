@@ -40,6 +40,8 @@ from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -140,11 +142,7 @@ class SimulatedGateway:
                 session.commit()
                 entry = None
             else:
-                entry = _ledger_entry(session, idempotency_key)
-                if entry is None:
-                    entry = self._record(session, idempotency_key, amount, currency, script)
-                else:
-                    session.commit()
+                entry = self._record(session, idempotency_key, amount, currency, script)
         self._sleep(script.delay_seconds)
         if entry is None:
             return GatewayResult(GatewayStatus.TIMEOUT, reason="no answer from the bank")
@@ -254,7 +252,9 @@ class SimulatedGateway:
     @staticmethod
     def _record(session: Session, idempotency_key: str, amount: Decimal, currency: str,
                 script: GatewayScript) -> GatewayLedger:
-        """Insert the bank's decision for a new key and commit `session` (a session of ours)."""
+        """The bank's decision for this key: the one recorded before, else a new one inserted now
+        (`INSERT ... ON CONFLICT DO NOTHING` on PostgreSQL and SQLite: one statement when the key is
+        new). Commits `session` (a session of ours)."""
         status = {GatewayMode.APPROVE: GatewayStatus.APPROVED, GatewayMode.DECLINE: GatewayStatus.DECLINED,
                   GatewayMode.LATE: GatewayStatus.PENDING}[GatewayMode(script.mode)]
         now = utcnow()
@@ -264,6 +264,25 @@ class SimulatedGateway:
             reason=(script.reason or "declined by the bank") if status == GatewayStatus.DECLINED else None,
             created_at=now, settled_at=None if status == GatewayStatus.PENDING else now,
         )
+        dialect = session.get_bind().dialect.name
+        if dialect in _UPSERT_INSERTS:
+            table = GatewayLedger.__table__
+            row = {column.name: getattr(entry, column.key) for column in table.columns
+                   if not column.primary_key}
+            inserted = session.execute(
+                _UPSERT_INSERTS[dialect](table).values(row)
+                .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
+            ).first()
+            if inserted is None:  # recorded before (or by a concurrent capture): that decision stands
+                entry = _ledger_entry(session, idempotency_key)
+            else:
+                entry.id = inserted[0]
+            session.commit()
+            return entry
+        existing = _ledger_entry(session, idempotency_key)
+        if existing is not None:
+            session.commit()
+            return existing
         session.add(entry)
         try:
             session.commit()
@@ -275,6 +294,9 @@ class SimulatedGateway:
             ).one()
             session.commit()
         return entry
+
+
+_UPSERT_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 def _ledger_entry(session: Session, idempotency_key: str) -> GatewayLedger | None:
