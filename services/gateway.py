@@ -40,6 +40,8 @@ from decimal import Decimal
 from typing import Protocol
 
 from sqlalchemy import update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -132,14 +134,18 @@ class SimulatedGateway:
         return self._engine or get_engine()
 
     def capture(self, idempotency_key: str, amount: Decimal, currency: str) -> GatewayResult:
-        script = self.script_for(idempotency_key)
-        if script.mode == GatewayMode.TIMEOUT:
-            self._sleep(script.delay_seconds)
-            return GatewayResult(GatewayStatus.TIMEOUT, reason="no answer from the bank")
-        entry = self._entry(idempotency_key)
-        if entry is None:
-            entry = self._record(idempotency_key, amount, currency, script)
+        # One short session for the whole capture (script, ledger look-up, ledger insert): the
+        # bank's decision is committed before the scripted delay, as before.
+        with Session(self.engine, expire_on_commit=False) as session:
+            script = self._script(session, idempotency_key)
+            if script.mode == GatewayMode.TIMEOUT:
+                session.commit()
+                entry = None
+            else:
+                entry = self._record(session, idempotency_key, amount, currency, script)
         self._sleep(script.delay_seconds)
+        if entry is None:
+            return GatewayResult(GatewayStatus.TIMEOUT, reason="no answer from the bank")
         if entry.amount != amount or entry.currency != currency:
             return GatewayResult(GatewayStatus.DECLINED, reference=entry.reference,
                                  reason="idempotency key already used for another amount")
@@ -175,10 +181,16 @@ class SimulatedGateway:
 
     def script_for(self, idempotency_key: str) -> GatewayScript:
         """The behaviour for this key: its own row, else the "*" row, else approve."""
-        with Session(self.engine) as session:
-            rows = {row.key: row for row in session.exec(
-                select(GatewayScript).where(GatewayScript.key.in_([idempotency_key, DEFAULT_SCRIPT_KEY]))
-            )}
+        with Session(self.engine, expire_on_commit=False) as session:
+            script = self._script(session, idempotency_key)
+            session.commit()
+        return script
+
+    @staticmethod
+    def _script(session: Session, idempotency_key: str) -> GatewayScript:
+        rows = {row.key: row for row in session.exec(
+            select(GatewayScript).where(GatewayScript.key.in_([idempotency_key, DEFAULT_SCRIPT_KEY]))
+        )}
         return rows.get(idempotency_key) or rows.get(DEFAULT_SCRIPT_KEY) or GatewayScript(
             key=DEFAULT_SCRIPT_KEY, mode=GatewayMode.APPROVE)
 
@@ -233,12 +245,16 @@ class SimulatedGateway:
 
     def _entry(self, idempotency_key: str) -> GatewayLedger | None:
         with Session(self.engine, expire_on_commit=False) as session:
-            return session.exec(
-                select(GatewayLedger).where(GatewayLedger.idempotency_key == idempotency_key)
-            ).first()
+            entry = _ledger_entry(session, idempotency_key)
+            session.commit()
+            return entry
 
-    def _record(self, idempotency_key: str, amount: Decimal, currency: str,
+    @staticmethod
+    def _record(session: Session, idempotency_key: str, amount: Decimal, currency: str,
                 script: GatewayScript) -> GatewayLedger:
+        """The bank's decision for this key: the one recorded before, else a new one inserted now
+        (`INSERT ... ON CONFLICT DO NOTHING` on PostgreSQL and SQLite: one statement when the key is
+        new). Commits `session` (a session of ours)."""
         status = {GatewayMode.APPROVE: GatewayStatus.APPROVED, GatewayMode.DECLINE: GatewayStatus.DECLINED,
                   GatewayMode.LATE: GatewayStatus.PENDING}[GatewayMode(script.mode)]
         now = utcnow()
@@ -248,17 +264,45 @@ class SimulatedGateway:
             reason=(script.reason or "declined by the bank") if status == GatewayStatus.DECLINED else None,
             created_at=now, settled_at=None if status == GatewayStatus.PENDING else now,
         )
-        with Session(self.engine, expire_on_commit=False) as session:
-            session.add(entry)
-            try:
-                session.commit()
-            except IntegrityError:
-                # A concurrent capture with the same key got there first: its decision stands.
-                session.rollback()
-                return session.exec(
-                    select(GatewayLedger).where(GatewayLedger.idempotency_key == idempotency_key)
-                ).one()
+        dialect = session.get_bind().dialect.name
+        if dialect in _UPSERT_INSERTS:
+            table = GatewayLedger.__table__
+            row = {column.name: getattr(entry, column.key) for column in table.columns
+                   if not column.primary_key}
+            inserted = session.execute(
+                _UPSERT_INSERTS[dialect](table).values(row)
+                .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
+            ).first()
+            if inserted is None:  # recorded before (or by a concurrent capture): that decision stands
+                entry = _ledger_entry(session, idempotency_key)
+            else:
+                entry.id = inserted[0]
+            session.commit()
+            return entry
+        existing = _ledger_entry(session, idempotency_key)
+        if existing is not None:
+            session.commit()
+            return existing
+        session.add(entry)
+        try:
+            session.commit()
+        except IntegrityError:
+            # A concurrent capture with the same key got there first: its decision stands.
+            session.rollback()
+            entry = session.exec(
+                select(GatewayLedger).where(GatewayLedger.idempotency_key == idempotency_key)
+            ).one()
+            session.commit()
         return entry
+
+
+_UPSERT_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+
+
+def _ledger_entry(session: Session, idempotency_key: str) -> GatewayLedger | None:
+    return session.exec(
+        select(GatewayLedger).where(GatewayLedger.idempotency_key == idempotency_key)
+    ).first()
 
 
 def _result(entry: GatewayLedger, *, answering_capture: bool) -> GatewayResult:

@@ -27,6 +27,7 @@ services/order_states.py; the stock updates in services/reservations.py.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -35,9 +36,23 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, null, or_
+from sqlalchemy import (
+    ColumnElement,
+    Insert,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    false,
+    func,
+    insert,
+    literal,
+    null,
+    or_,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from models import (
     Location,
@@ -60,7 +75,7 @@ from models.types import CENTS, utcnow
 from services import outbox, reservations
 from services.auth import Principal
 from services.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from services.order_states import IllegalTransition, move_order, move_payment, record_placement
+from services.order_states import IllegalTransition, move_order, move_payment, placement_transition
 from services.order_views import (
     OrderLineView,
     OrderSummary,
@@ -259,10 +274,11 @@ def _place(
         hold_expires_at=now + timedelta(minutes=settings.order_hold_minutes),
         created_at=now, updated_at=now,
     )
-    # Insert the order before touching stock: a concurrent duplicate of this key then waits on the
-    # unique index and fails there, before it could reserve anything.
-    session.add(order)
-    session.flush()
+    # The rows are written with Core INSERTs (no unit of work; the objects stay transient and only
+    # shape the rows and the answer). Insert the order before touching stock: a concurrent
+    # duplicate of this key then waits on the unique index and fails there, before it could
+    # reserve anything.
+    order.id = _insert_order(session, order)
 
     shortfalls = reservations.reserve(
         session, [(stock_ids[line.index], line.quantity) for line in requested
@@ -278,7 +294,6 @@ def _place(
         session.rollback()
         raise OutOfStock(short_lines)
 
-    order.number = order_number(order.id)
     order_lines = [
         SalesOrderLine(
             order_id=order.id, line_no=line.index + 1,
@@ -290,18 +305,74 @@ def _place(
         )
         for line in requested
     ]
-    session.add_all(order_lines)
-    transition = record_placement(session, order, actor_user_id=principal.user_id, at=now)
+    _insert_many(session, order_lines)
+    transition = placement_transition(order, actor_user_id=principal.user_id, at=now)
+    _insert_many(session, [transition])
     payment = Payment(order_id=order.id, idempotency_key=payment_key(order.number),
                       amount=deposit if deposit is not None else total, currency=currency,
                       status=PaymentStatus.PENDING, created_at=now, updated_at=now)
-    session.add(payment)
-    outbox.enqueue(session, ORDER_PLACED, {"order_id": order.id, "number": order.number})
-    outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [source.id]})
+    _insert_many(session, [payment])
+    _insert_many(session, [
+        outbox.message(ORDER_PLACED, {"order_id": order.id, "number": order.number}),
+        outbox.message(outbox.STOCK_CHANGED, {"location_ids": [source.id]}),
+    ])
     view = build_view(order, payment, buyer_location.name, source.name,
                       lines=[line_view(line) for line in order_lines], transitions=[transition])
     session.commit()
     return PlacedOrder(view, replayed=False)
+
+
+def _row(obj: SQLModel) -> dict[str, Any]:
+    """The column values of a transient table object (its defaults applied), without the id."""
+    return {column.name: getattr(obj, column.key) for column in type(obj).__table__.columns
+            if not column.primary_key}
+
+
+def _insert(session: Session, obj: SQLModel) -> int:
+    """INSERT one row with Core, returning its new id."""
+    table = type(obj).__table__
+    return session.execute(insert(table).returning(table.c.id), _row(obj)).scalar_one()
+
+
+def _insert_order(session: Session, order: SalesOrder) -> int:
+    """INSERT the order with its number (`order_number` of its new id); sets `order.number`.
+
+    On PostgreSQL one statement takes the id from the table's sequence and writes the number with
+    it; elsewhere the number is set by an UPDATE after the INSERT, in the same transaction.
+    """
+    table = SalesOrder.__table__
+    if session.get_bind().dialect.name == "postgresql":
+        row = _row(order)
+        del row["number"]
+        order_id, stored = session.execute(_pg_insert_order(), row).one()
+    else:
+        order_id, stored = _insert(session, order), None
+    order.number = order_number(order_id)
+    if stored != order.number:
+        session.execute(update(table).where(table.c.id == order_id).values(number=order.number))
+    return order_id
+
+
+@functools.cache
+def _pg_insert_order() -> Insert:
+    """INSERT INTO sales_order (id, number, ...) SELECT the sequence's next id, "SO-" + that id
+    zero-padded to 6 digits (as `order_number`), and the other columns as bound parameters named
+    after them; RETURNING id, number. Built once."""
+    table = SalesOrder.__table__
+    new_id = select(func.nextval(func.pg_get_serial_sequence(table.name, "id")).label("id")).subquery()
+    id_text = cast(new_id.c.id, Text)
+    number = literal("SO-", Text) + func.lpad(id_text, func.greatest(6, func.length(id_text)), "0")
+    columns = [c for c in table.columns if c.name not in ("id", "number")]
+    return insert(table).from_select(
+        ["id", "number", *(c.name for c in columns)],
+        select(new_id.c.id, number, *(bindparam(c.name, type_=c.type) for c in columns)),
+    ).returning(table.c.id, table.c.number)
+
+
+def _insert_many(session: Session, objs: Sequence[SQLModel]) -> None:
+    """INSERT rows of one table with one Core executemany (sent as one multi-row INSERT where the
+    driver allows; the statement's compiled form is cached)."""
+    session.execute(insert(type(objs[0]).__table__), [_row(obj) for obj in objs])
 
 
 def order_number(order_id: int) -> str:

@@ -33,7 +33,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlmodel import Session, select
 
-from models import OrderStatus, Payment, PaymentStatus, Refund, SalesOrder, Shipment
+from models import OrderStatus, Payment, PaymentStatus, Refund, SalesOrder, SalesOrderLine, Shipment
 from models.orders import GatewayStatus
 from models.types import utcnow
 from services import outbox, reservations
@@ -186,7 +186,10 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
         if order is None:
             session.rollback()
             return PaymentOutcome(order_id, "nothing", None, None)
-        payment = _payment(session, order_id)
+        # A separate query after the lock, not a join in the locking one: on PostgreSQL a join
+        # re-checked after waiting for the lock would return the payment row as it was before the
+        # other transaction's commit.
+        payment, quantities = _payment_and_quantities(session, order_id)
         if payment.status == PaymentStatus.REFUNDED or (
             payment.status == PaymentStatus.CAPTURED and order.status != OrderStatus.CANCELLED
         ):
@@ -198,7 +201,7 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
             payment.captured_at = utcnow()
             session.add(payment)
         if order.status == OrderStatus.PENDING_PAYMENT:
-            _complete(session, order, payment)
+            _complete(session, order, payment, quantities)
             session.commit()
             return PaymentOutcome(order_id, "completed", OrderStatus.ALLOCATED, PaymentStatus.CAPTURED)
         # Cancelled meanwhile: the money is ours now. Record that before asking for it back, so a
@@ -210,20 +213,25 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
     return _refund(session, order_id, gateway)
 
 
-def _complete(session: Session, order: SalesOrder, payment: Payment) -> None:
+def _complete(session: Session, order: SalesOrder, payment: Payment,
+              quantities: list[tuple[int, int]]) -> None:
     """Paid -> stock committed -> allocated -> shipment, in the caller's transaction.
 
     A dealer's shipment runs from the OEM warehouse to the dealer's location; a customer's vehicle is
     already at the dealer store, so its shipment (from = to = the store) is the handover there.
     """
-    move_order(session, order, OrderStatus.PAID, cause="order.event.payment_captured",
-               detail=payment.gateway_reference or "")
-    reservations.commit(session, order_quantities(session, order.id))
-    move_order(session, order, OrderStatus.ALLOCATED, cause="order.event.allocated")
-    session.add(Shipment(order_id=order.id, from_location_id=order.source_location_id,
-                         to_location_id=order.buyer_location_id, status="created"))
-    outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
-    outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [order.source_location_id]})
+    # No flush until the caller commits: the stock is written by Core UPDATEs, and the payment,
+    # the order (its final status once), both timeline rows (one INSERT), the shipment and the
+    # outbox rows are written by the single flush at commit.
+    with session.no_autoflush:
+        move_order(session, order, OrderStatus.PAID, cause="order.event.payment_captured",
+                   detail=payment.gateway_reference or "")
+        reservations.commit(session, quantities)
+        move_order(session, order, OrderStatus.ALLOCATED, cause="order.event.allocated")
+        session.add(Shipment(order_id=order.id, from_location_id=order.source_location_id,
+                             to_location_id=order.buyer_location_id, status="created"))
+        outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
+        outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [order.source_location_id]})
 
 
 def _refund(session: Session, order_id: int, gateway: PaymentGateway) -> PaymentOutcome:
@@ -300,6 +308,20 @@ def _expire(session: Session, order_id: int, now: datetime) -> PaymentOutcome:
         raise
     return PaymentOutcome(order_id, "cancelled", OrderStatus.CANCELLED, PaymentStatus.VOID,
                           HOLD_EXPIRED_REASON)
+
+
+def _payment_and_quantities(session: Session, order_id: int
+                            ) -> tuple[Payment, list[tuple[int, int]]]:
+    """The order's payment and its lines' (stock_level_id, quantity), in one query (read after the
+    order's row lock, so they are current)."""
+    rows = session.exec(
+        select(Payment, SalesOrderLine.stock_level_id, SalesOrderLine.quantity)
+        .join(SalesOrderLine, SalesOrderLine.order_id == Payment.order_id)
+        .where(Payment.order_id == order_id).execution_options(populate_existing=True)
+    ).all()
+    if not rows:  # an order always has lines; without any, fall back to the plain reads
+        return _payment(session, order_id), order_quantities(session, order_id)
+    return rows[0][0], [(stock_level_id, quantity) for _, stock_level_id, quantity in rows]
 
 
 def _payment(session: Session, order_id: int) -> Payment:
