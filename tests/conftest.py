@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from models.db import engine_for
 from models.migrate import upgrade
@@ -80,11 +82,21 @@ def pg_url(_pg_database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     configure(monkeypatch, database_url=_pg_database)
     yield _pg_database
     engine = engine_for(_pg_database)
-    with engine.begin() as conn:
-        tables = conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-        )).scalars().all()
-        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    # A real worker of the test's module may still be finishing a task on these tables; PostgreSQL
+    # then picks one side of the lock cycle to abort. If that is the TRUNCATE, try again.
+    for attempt in range(5):
+        try:
+            with engine.begin() as conn:
+                tables = conn.execute(text(
+                    "SELECT tablename FROM pg_tables"
+                    " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                )).scalars().all()
+                conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            break
+        except OperationalError:
+            if attempt == 4:
+                raise
+            time.sleep(0.5)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
