@@ -87,3 +87,23 @@ def missing_notice(title_key: str) -> rx.Component:
 def callout(message: Var, icon: str, colour: str, element_id: str | None = None) -> rx.Component:
     props = {"id": element_id} if element_id else {}
     return rx.cond(message, rx.callout(message, icon=icon, color_scheme=colour, width="100%", **props))
+
+
+def dialog_actions(submit_label_key: str, submit_id: str) -> rx.Component:
+    """A form dialog's footer: Cancel closes it, the submit button sends the form."""
+    return rx.hstack(
+        rx.dialog.close(
+            rx.button(t("common.cancel"), variant="soft", color_scheme="gray", type="button")
+        ),
+        rx.button(t(submit_label_key), type="submit", id=submit_id),
+        justify="end",
+        width="100%",
+        spacing="3",
+    )
+
+
+def cell_input(error: Var, **input_props) -> rx.Component:
+    """A table cell holding a small input with its error beneath it."""
+    return rx.table.cell(
+        rx.vstack(rx.input(size="1", **input_props), field_error(error), spacing="1")
+    )

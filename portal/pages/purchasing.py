@@ -12,7 +12,9 @@ from portal.components.po_timeline import timeline
 from portal.components.supply_ui import (
     back_link,
     callout,
+    cell_input,
     choice_select,
+    dialog_actions,
     fact,
     facts,
     field_error,
@@ -607,47 +609,15 @@ def _receive_form() -> rx.Component:
                                 rx.table.cell(rx.code(row["sku"], variant="ghost", size="2")),
                                 rx.table.cell(rx.code(row["lot"], size="2")),
                                 number_cell(row["open_text"]),
-                                rx.table.cell(
-                                    rx.vstack(
-                                        rx.input(
-                                            name="acc_" + row["id"],
-                                            default_value=row["open"],
-                                            width="6rem",
-                                            size="1",
-                                            input_mode="numeric",
-                                            aria_label=t("purchase.accepted"),
-                                        ),
-                                        field_error(row["error_accepted"]),
-                                        spacing="1",
-                                    )
-                                ),
-                                rx.table.cell(
-                                    rx.vstack(
-                                        rx.input(
-                                            name="rej_" + row["id"],
-                                            default_value="0",
-                                            width="6rem",
-                                            size="1",
-                                            input_mode="numeric",
-                                            aria_label=t("purchase.rejected"),
-                                        ),
-                                        field_error(row["error_rejected"]),
-                                        spacing="1",
-                                    )
-                                ),
-                                rx.table.cell(
-                                    rx.vstack(
-                                        rx.input(
-                                            name="why_" + row["id"],
-                                            width="14rem",
-                                            size="1",
-                                            max_length=500,
-                                            aria_label=t("purchase.reject_reason"),
-                                        ),
-                                        field_error(row["error_reason"]),
-                                        spacing="1",
-                                    )
-                                ),
+                                cell_input(row["error_accepted"], name="acc_" + row["id"],
+                                           default_value=row["open"], width="6rem",
+                                           input_mode="numeric", aria_label=t("purchase.accepted")),
+                                cell_input(row["error_rejected"], name="rej_" + row["id"],
+                                           default_value="0", width="6rem",
+                                           input_mode="numeric", aria_label=t("purchase.rejected")),
+                                cell_input(row["error_reason"], name="why_" + row["id"],
+                                           width="14rem", max_length=500,
+                                           aria_label=t("purchase.reject_reason")),
                                 custom_attrs={"data-receive-lot": row["lot"]},
                             ),
                         )
@@ -819,15 +789,7 @@ def _dialog() -> rx.Component:
                         ),
                     ),
                     field_error(error["dialog.form"]),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button(t("common.cancel"), variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button(t("common.save"), type="submit", id="dialog-submit"),
-                        justify="end",
-                        width="100%",
-                        spacing="3",
-                    ),
+                    dialog_actions("common.save", "dialog-submit"),
                     spacing="4",
                     width="100%",
                 ),

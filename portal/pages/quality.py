@@ -11,6 +11,7 @@ from portal.components.po_timeline import timeline
 from portal.components.supply_ui import (
     back_link,
     choice_select,
+    dialog_actions,
     fact,
     facts,
     field_error,
@@ -129,15 +130,7 @@ def _complaint_dialog() -> rx.Component:
                         "error-complaint-description",
                     ),
                     field_error(error["form"]),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button(t("common.cancel"), variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button(t("incident.open_incident"), type="submit", id="complaint-submit"),
-                        justify="end",
-                        width="100%",
-                        spacing="3",
-                    ),
+                    dialog_actions("incident.open_incident", "complaint-submit"),
                     spacing="4",
                     width="100%",
                 ),

@@ -12,6 +12,7 @@ from portal.components.score_card import chart, criterion_tile, score_block, sta
 from portal.components.supply_ui import (
     back_link,
     choice_select,
+    dialog_actions,
     field_error,
     labelled,
     missing_notice,
@@ -142,15 +143,7 @@ def _block_dialog() -> rx.Component:
                         Card.error["reason"],
                         "error-block-reason",
                     ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button(t("common.cancel"), variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button(t("common.save"), type="submit", id="block-submit"),
-                        justify="end",
-                        width="100%",
-                        spacing="3",
-                    ),
+                    dialog_actions("common.save", "block-submit"),
                     spacing="4",
                     width="100%",
                 ),
