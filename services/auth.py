@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from models import Organisation, User, UserSession
@@ -124,26 +125,40 @@ def login(
 
 def resolve_token(session: Session, token: str | None, now: datetime | None = None) -> Principal | None:
     """The principal behind a session token, or None when it is unknown, expired, revoked,
-    or its user is deactivated. Touches `last_seen_at` at most once a minute."""
+    or its user is deactivated. Touches `last_seen_at` at most once a minute.
+
+    Every API request passes here, so it reads plain columns (no ORM objects) in one query and
+    writes only when `last_seen_at` is due.
+    """
     if not token:
         return None
     now = now or utcnow()
-    row = session.exec(
-        select(UserSession, User, Organisation)
-        .join(User, User.id == UserSession.user_id)
-        .join(Organisation, Organisation.id == User.organisation_id)
-        .where(UserSession.token_hash == token_digest(token))
-    ).first()
+    row = session.exec(_TOKEN_QUERY, params={"digest": token_digest(token)}).first()
     if row is None:
         return None
-    user_session, user, organisation = row
-    if user_session.revoked or user_session.expires_at <= now or not user.is_active:
+    (session_id, revoked, expires_at, last_seen_at, user_id, email, full_name, role, language,
+     user_zone, is_active, organisation_id, organisation_name, organisation_kind, organisation_zone) = row
+    if revoked or expires_at <= now or not is_active:
         return None
-    if now - user_session.last_seen_at > _SEEN_REFRESH:
-        user_session.last_seen_at = now
-        session.add(user_session)
+    if now - last_seen_at > _SEEN_REFRESH:
+        session.execute(update(UserSession).where(UserSession.id == session_id)
+                        .values(last_seen_at=now).execution_options(synchronize_session=False))
         session.commit()
-    return principal_for(user, organisation)
+    return Principal(
+        user_id=user_id, email=email, full_name=full_name, role=role, organisation_id=organisation_id,
+        organisation_name=organisation_name, organisation_kind=organisation_kind, language=language,
+        time_zone=user_zone or organisation_zone,
+    )
+
+
+_TOKEN_QUERY = (
+    select(UserSession.id, UserSession.revoked, UserSession.expires_at, UserSession.last_seen_at,
+           User.id, User.email, User.full_name, User.role, User.language, User.time_zone,
+           User.is_active, Organisation.id, Organisation.name, Organisation.kind, Organisation.time_zone)
+    .join(User, User.id == UserSession.user_id)
+    .join(Organisation, Organisation.id == User.organisation_id)
+    .where(UserSession.token_hash == bindparam("digest"))
+)
 
 
 def logout(session: Session, token: str | None) -> None:

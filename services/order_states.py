@@ -85,6 +85,13 @@ def placement_transition(order: SalesOrder, *, actor_user_id: int | None,
                            at=at or utcnow(), cause="order.event.placed", actor_user_id=actor_user_id)
 
 
+def placement_row(order_id: int, *, actor_user_id: int | None, at: datetime) -> dict:
+    """The first timeline entry of a new order (None -> pending_payment) as a plain row, for a
+    caller writing with Core (services/row_writes.py)."""
+    return {"order_id": order_id, "from_status": None, "to_status": OrderStatus.PENDING_PAYMENT,
+            "at": at, "cause": "order.event.placed", "detail": "", "actor_user_id": actor_user_id}
+
+
 def move_order(
     session: Session, order: SalesOrder, to_status: str, *, cause: str, detail: str = "",
     actor_user_id: int | None = None, at: datetime | None = None,

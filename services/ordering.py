@@ -34,11 +34,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
     Insert,
+    Select,
     Text,
     and_,
     bindparam,
@@ -52,15 +54,17 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, select
 
 from models import (
     Location,
     LocationKind,
     OrderKind,
     OrderStatus,
+    OrderTransition,
     Organisation,
     OrganisationKind,
+    OutboxMessage,
     Part,
     Payment,
     PaymentStatus,
@@ -72,10 +76,10 @@ from models import (
 )
 from models.settings import get_settings
 from models.types import CENTS, utcnow
-from services import outbox, reservations
+from services import outbox, reservations, row_writes
 from services.auth import Principal
 from services.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from services.order_states import IllegalTransition, move_order, move_payment, placement_transition
+from services.order_states import IllegalTransition, move_order, move_payment, placement_row
 from services.order_views import (
     OrderLineView,
     OrderSummary,
@@ -164,11 +168,22 @@ class PlacedOrder:
     replayed: bool = False
 
 
+@dataclass(frozen=True)
+class _Item:
+    """A part or trim as an order line needs it (read as plain columns, no ORM object)."""
+
+    id: int
+    code: str  # SKU or trim code
+    name: str
+    price: Decimal  # the current list price
+    currency: str
+
+
 @dataclass
 class _Line:
     index: int
     request: LineRequest
-    item: Part | Trim | None = None
+    item: _Item | None = None
 
     @property
     def kind(self) -> str:
@@ -180,11 +195,18 @@ class _Line:
 
     @property
     def price(self) -> Decimal:
-        return self.item.list_price if isinstance(self.item, Part) else self.item.price
+        return self.item.price
 
     @property
     def code(self) -> str:
-        return self.item.sku if isinstance(self.item, Part) else self.item.code
+        return self.item.code
+
+
+@dataclass(frozen=True)
+class _BuyerLocation:
+    id: int
+    name: str
+    organisation_id: int
 
 
 # --------------------------------------------------------------------------------------------
@@ -265,92 +287,91 @@ def _place(
     if customer:
         deposit = (total * Decimal(settings.customer_deposit_percent) / 100).quantize(
             CENTS, rounding=ROUND_HALF_UP)
-    order = SalesOrder(
-        kind=OrderKind.CUSTOMER_VEHICLE if customer else OrderKind.DEALER_PURCHASE,
-        buyer_organisation_id=principal.organisation_id, buyer_user_id=principal.user_id,
-        buyer_location_id=buyer_location.id, seller_organisation_id=source.organisation_id,
-        source_location_id=source.id, status=OrderStatus.PENDING_PAYMENT, currency=currency,
-        total=total, deposit=deposit, idempotency_key=key, request_fingerprint=fingerprint,
-        hold_expires_at=now + timedelta(minutes=settings.order_hold_minutes),
-        created_at=now, updated_at=now,
-    )
-    # The rows are written with Core INSERTs (no unit of work; the objects stay transient and only
-    # shape the rows and the answer). Insert the order before touching stock: a concurrent
-    # duplicate of this key then waits on the unique index and fails there, before it could
-    # reserve anything.
-    order.id = _insert_order(session, order)
-
-    shortfalls = reservations.reserve(
-        session, [(stock_ids[line.index], line.quantity) for line in requested
-                  if stock_ids.get(line.index) is not None])
-    short_rows = {s.stock_level_id: s.available for s in shortfalls}
-    short_lines = [
-        ShortLine(line.index, line.kind, line.code, line.item.name, line.quantity,
-                  short_rows.get(stock_ids.get(line.index), 0))
-        for line in requested
-        if stock_ids.get(line.index) is None or stock_ids[line.index] in short_rows
+    order = {
+        "kind": OrderKind.CUSTOMER_VEHICLE if customer else OrderKind.DEALER_PURCHASE,
+        "buyer_organisation_id": principal.organisation_id, "buyer_user_id": principal.user_id,
+        "buyer_location_id": buyer_location.id, "seller_organisation_id": source.organisation_id,
+        "source_location_id": source.id, "status": OrderStatus.PENDING_PAYMENT, "currency": currency,
+        "total": total, "deposit": deposit, "idempotency_key": key, "request_fingerprint": fingerprint,
+        "hold_expires_at": now + timedelta(minutes=settings.order_hold_minutes),
+        "cancel_code": None, "cancel_reason": None, "created_at": now, "updated_at": now,
+    }
+    # The rows are plain dicts written by prebuilt Core statements (services/row_writes.py): no
+    # ORM objects, no statement built per call. The order goes first: a concurrent duplicate of
+    # this key then waits on the unique index and fails there, before it could reserve anything.
+    # The stock comes last, right before the commit, so a row lock on a much-wanted item is held
+    # for one statement and the commit, not for the whole placement. (A line with no stock row at
+    # the source needs no writes at all: nothing can be reserved for it.)
+    order["id"], order["number"] = order_id, number = _insert_order(session, order)
+    order_lines = [
+        {"order_id": order_id, "line_no": line.index + 1,
+         "part_id": line.item.id if line.kind == "part" else None,
+         "trim_id": line.item.id if line.kind == "trim" else None,
+         "stock_level_id": stock_ids[line.index], "item_code": line.code, "item_name": line.item.name,
+         "quantity": line.quantity, "unit_price": line.price, "currency": currency,
+         "line_total": _line_total(line)}
+        for line in requested if stock_ids.get(line.index) is not None
     ]
+    transition = placement_row(order_id, actor_user_id=principal.user_id, at=now)
+    payment = {"order_id": order_id, "idempotency_key": payment_key(number),
+               "amount": deposit if deposit is not None else total, "currency": currency,
+               "status": PaymentStatus.PENDING, "gateway_reference": None, "decline_reason": None,
+               "captured_at": None, "created_at": now, "updated_at": now}
+    stocked = [line for line in requested if stock_ids.get(line.index) is not None]
+    if len(stocked) == len(requested):
+        row_writes.insert_together(session, [
+            (SalesOrderLine, order_lines), (OrderTransition, [transition]), (Payment, [payment]),
+            (OutboxMessage, [outbox.row(ORDER_PLACED, {"order_id": order_id, "number": number}, now),
+                             outbox.row(outbox.STOCK_CHANGED, {"location_ids": [source.id]}, now)]),
+        ])
+    # With a line not stocked at the source at all, the others are still tried (and rolled back)
+    # so the buyer learns every short line at once.
+    shortfalls = reservations.reserve(session, [(stock_ids[line.index], line.quantity) for line in stocked])
+    short_rows = {s.stock_level_id: s.available for s in shortfalls}
+    short_lines = [line for line in requested
+                   if stock_ids.get(line.index) is None or stock_ids[line.index] in short_rows]
     if short_lines:
         session.rollback()
-        raise OutOfStock(short_lines)
-
-    order_lines = [
-        SalesOrderLine(
-            order_id=order.id, line_no=line.index + 1,
-            part_id=line.item.id if line.kind == "part" else None,
-            trim_id=line.item.id if line.kind == "trim" else None,
-            stock_level_id=stock_ids[line.index], item_code=line.code, item_name=line.item.name,
-            quantity=line.quantity, unit_price=line.price, currency=currency,
-            line_total=_line_total(line),
-        )
-        for line in requested
-    ]
-    _insert_many(session, order_lines)
-    transition = placement_transition(order, actor_user_id=principal.user_id, at=now)
-    _insert_many(session, [transition])
-    payment = Payment(order_id=order.id, idempotency_key=payment_key(order.number),
-                      amount=deposit if deposit is not None else total, currency=currency,
-                      status=PaymentStatus.PENDING, created_at=now, updated_at=now)
-    _insert_many(session, [payment])
-    _insert_many(session, [
-        outbox.message(ORDER_PLACED, {"order_id": order.id, "number": order.number}),
-        outbox.message(outbox.STOCK_CHANGED, {"location_ids": [source.id]}),
-    ])
-    view = build_view(order, payment, buyer_location.name, source.name,
-                      lines=[line_view(line) for line in order_lines], transitions=[transition])
+        raise OutOfStock([
+            ShortLine(line.index, line.kind, line.code, line.item.name, line.quantity,
+                      short_rows.get(stock_ids.get(line.index), 0))
+            for line in short_lines
+        ])
     session.commit()
+    view = build_view(SimpleNamespace(**order), SimpleNamespace(**payment), buyer_location.name,
+                      source.name, lines=[line_view(SimpleNamespace(**line)) for line in order_lines],
+                      transitions=[SimpleNamespace(**transition)])
     return PlacedOrder(view, replayed=False)
 
 
-def _row(obj: SQLModel) -> dict[str, Any]:
-    """The column values of a transient table object (its defaults applied), without the id."""
-    return {column.name: getattr(obj, column.key) for column in type(obj).__table__.columns
-            if not column.primary_key}
-
-
-def _insert(session: Session, obj: SQLModel) -> int:
-    """INSERT one row with Core, returning its new id."""
-    table = type(obj).__table__
-    return session.execute(insert(table).returning(table.c.id), _row(obj)).scalar_one()
-
-
-def _insert_order(session: Session, order: SalesOrder) -> int:
-    """INSERT the order with its number (`order_number` of its new id); sets `order.number`.
+def _insert_order(session: Session, order: dict[str, Any]) -> tuple[int, str]:
+    """INSERT the order row (every column but id and number) and give it its number
+    (`order_number` of its new id); returns (id, number).
 
     On PostgreSQL one statement takes the id from the table's sequence and writes the number with
     it; elsewhere the number is set by an UPDATE after the INSERT, in the same transaction.
     """
-    table = SalesOrder.__table__
-    if session.get_bind().dialect.name == "postgresql":
-        row = _row(order)
-        del row["number"]
-        order_id, stored = session.execute(_pg_insert_order(), row).one()
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        order_id, stored = connection.execute(_pg_insert_order(), order).one()
     else:
-        order_id, stored = _insert(session, order), None
-    order.number = order_number(order_id)
-    if stored != order.number:
-        session.execute(update(table).where(table.c.id == order_id).values(number=order.number))
-    return order_id
+        order_id, stored = connection.execute(_insert_order_statement(), {**order, "number": None}).one()
+    number = order_number(order_id)
+    if stored != number:
+        connection.execute(_set_number_statement(), {"order_id": order_id, "number": number})
+    return order_id, number
+
+
+@functools.cache
+def _insert_order_statement() -> Insert:
+    table = SalesOrder.__table__
+    return insert(table).returning(table.c.id, table.c.number)
+
+
+@functools.cache
+def _set_number_statement():
+    table = SalesOrder.__table__
+    return update(table).where(table.c.id == bindparam("order_id")).values(number=bindparam("number"))
 
 
 @functools.cache
@@ -367,12 +388,6 @@ def _pg_insert_order() -> Insert:
         ["id", "number", *(c.name for c in columns)],
         select(new_id.c.id, number, *(bindparam(c.name, type_=c.type) for c in columns)),
     ).returning(table.c.id, table.c.number)
-
-
-def _insert_many(session: Session, objs: Sequence[SQLModel]) -> None:
-    """INSERT rows of one table with one Core executemany (sent as one multi-row INSERT where the
-    driver allows; the statement's compiled form is cached)."""
-    session.execute(insert(type(objs[0]).__table__), [_row(obj) for obj in objs])
 
 
 def order_number(order_id: int) -> str:
@@ -509,34 +524,43 @@ def delivery_locations(session: Session, principal: Principal) -> list[dict]:
             for location, organisation_name in rows]
 
 
-def _check_buyer_location(session: Session, principal: Principal, location_id: Any) -> Location:
+def _check_buyer_location(session: Session, principal: Principal, location_id: Any) -> _BuyerLocation:
     """A dealer buys for one of its own locations; a customer for a dealer's store."""
-    location = None
-    if isinstance(location_id, int) and not isinstance(location_id, bool):
-        location = session.exec(
-            select(Location)
-            .join(Organisation, Organisation.id == Location.organisation_id)
-            .where(Location.id == location_id, _buyer_location_rule(principal))
+    row = None
+    if isinstance(location_id, int) and not isinstance(location_id, bool) and location_id <= _MAX_ID:
+        row = session.connection().execute(
+            _buyer_location_statement(principal.role),
+            {"location_id": location_id, "organisation_id": principal.organisation_id},
         ).first()
-    if location is None:
+    if row is None:
         raise ValidationFailed("order.buyer_location_invalid", field="buyer_location_id")
-    return location
+    return _BuyerLocation(*row)
+
+
+_MAX_ID = 2**63 - 1  # beyond any id column; a larger number cannot name a row
+
+
+@functools.cache
+def _buyer_location_statement(role: str) -> Select:
+    """The buyer location check for one role, built once (parameters location_id, organisation_id)."""
+    rule = _buyer_location_rule(SimpleNamespace(role=role, organisation_id=bindparam("organisation_id")))
+    return (select(Location.id, Location.name, Location.organisation_id)
+            .join(Organisation, Organisation.id == Location.organisation_id)
+            .where(Location.id == bindparam("location_id"), rule))
 
 
 def _resolve_items(session: Session, lines: list[_Line]) -> None:
     """Find each line's part or trim (by id or code); refuse unknown and repeated items."""
-    for kind, model, code_column in (("part", Part, Part.sku), ("trim", Trim, Trim.code)):
+    for kind in ITEM_KINDS:
         of_kind = [line for line in lines if line.kind == kind]
         if not of_kind:
             continue
         ids = {line.request.item_id for line in of_kind if line.request.item_id is not None}
         codes = {line.request.code for line in of_kind if line.request.item_id is None}
-        found = session.exec(
-            select(model).where(or_(model.id.in_(ids) if ids else false(),
-                                    code_column.in_(codes) if codes else false()))
-        ).all()
+        found = [_Item(*row) for row in session.connection().execute(
+            _items_statement(kind, bool(ids), bool(codes)), {"ids": list(ids), "codes": list(codes)})]
         by_id = {item.id: item for item in found}
-        by_code = {(item.sku if kind == "part" else item.code): item for item in found}
+        by_code = {item.code: item for item in found}
         for line in of_kind:
             if line.request.item_id is not None:
                 line.item = by_id.get(line.request.item_id)
@@ -557,6 +581,16 @@ def _resolve_items(session: Session, lines: list[_Line]) -> None:
                                    line=line.index + 1, other=other + 1, item=line.code)
 
 
+@functools.cache
+def _items_statement(kind: str, by_id: bool, by_code: bool) -> Select:
+    """Parts or trims by id and/or code (expanding parameters ids, codes), as _Item columns."""
+    model, code_column, price_column = ((Part, Part.sku, Part.list_price) if kind == "part"
+                                        else (Trim, Trim.code, Trim.price))
+    return select(model.id, code_column, model.name, price_column, model.currency).where(or_(
+        model.id.in_(bindparam("ids", expanding=True)) if by_id else false(),
+        code_column.in_(bindparam("codes", expanding=True)) if by_code else false()))
+
+
 def _check_currency(lines: list[_Line]) -> str:
     currency = lines[0].item.currency
     for line in lines[1:]:
@@ -570,13 +604,19 @@ def _item_column(kind: str):
     return StockLevel.part_id if kind == "part" else StockLevel.trim_id
 
 
-def _item_filter(lines: list[_Line]) -> ColumnElement[bool]:
-    conditions = []
-    for kind in ITEM_KINDS:
-        ids = [line.item.id for line in lines if line.kind == kind]
-        if ids:
-            conditions.append(_item_column(kind).in_(ids))
-    return or_(*conditions)
+def _item_ids(lines: list[_Line]) -> dict[str, list[int]]:
+    """{"part_ids": [...], "trim_ids": [...]}: the parameters of `_item_filter`."""
+    return {f"{kind}_ids": [line.item.id for line in lines if line.kind == kind] for kind in ITEM_KINDS}
+
+
+def _item_filter(kinds: tuple[str, ...]) -> ColumnElement[bool]:
+    """Stock rows of the cart's items, for the kinds it holds (expanding parameters part_ids,
+    trim_ids)."""
+    return or_(*(_item_column(kind).in_(bindparam(f"{kind}_ids", expanding=True)) for kind in kinds))
+
+
+def _kinds(lines: list[_Line]) -> tuple[str, ...]:
+    return tuple(kind for kind in ITEM_KINDS if any(line.kind == kind for line in lines))
 
 
 @dataclass(frozen=True)
@@ -599,30 +639,23 @@ def _choose_source(session: Session, lines: list[_Line], source_location_id: Any
     One query reads every OEM warehouse's stock of the cart's items, which also yields the stock
     rows to reserve.
     """
-    is_oem_warehouse = (Location.kind == LocationKind.WAREHOUSE, Organisation.kind == OrganisationKind.OEM)
     if source_location_id is not None and (
         not isinstance(source_location_id, int) or isinstance(source_location_id, bool)
+        or source_location_id > _MAX_ID
     ):
         raise ValidationFailed("order.source_location_invalid", field="source_location_id")
-    statement = (
-        select(Location.id, Location.name, Location.organisation_id, StockLevel.id, StockLevel.part_id,
-               StockLevel.trim_id, StockLevel.on_hand - StockLevel.reserved)
-        .join(Organisation, Organisation.id == Location.organisation_id)
-        .outerjoin(StockLevel, and_(StockLevel.location_id == Location.id, _item_filter(lines)))
-        .where(*is_oem_warehouse)
-    )
-    if source_location_id is not None:
-        statement = statement.where(Location.id == source_location_id)
-    else:
-        statement = statement.where(StockLevel.id.is_not(None))
-    rows = session.exec(statement).all()
+    connection = session.connection()
+    rows = connection.execute(
+        _sources_statement(_kinds(lines), source_location_id is not None),
+        {**_item_ids(lines), "source_id": source_location_id},
+    ).all()
     if not rows and source_location_id is not None:
         raise ValidationFailed("order.source_location_invalid", field="source_location_id")
     if not rows:  # no warehouse holds any of it: the first one tells the buyer it has none
-        rows = session.exec(
+        rows = connection.execute(
             select(Location.id, Location.name, Location.organisation_id, null(), null(), null(), null())
             .join(Organisation, Organisation.id == Location.organisation_id)
-            .where(*is_oem_warehouse).order_by(Location.id).limit(1)
+            .where(*_IS_OEM_WAREHOUSE).order_by(Location.id).limit(1)
         ).all()
         if not rows:
             raise ValidationFailed("order.no_source_location", field="source_location_id")
@@ -646,12 +679,35 @@ def _choose_source(session: Session, lines: list[_Line], source_location_id: Any
         line.index: held.get((line.kind, line.item.id), (None, 0))[0] for line in lines})
 
 
+_IS_OEM_WAREHOUSE = (Location.kind == LocationKind.WAREHOUSE, Organisation.kind == OrganisationKind.OEM)
+
+
+@functools.cache
+def _sources_statement(kinds: tuple[str, ...], one_source: bool) -> Select:
+    """Every OEM warehouse's stock of the cart's items (or the one given: parameter source_id),
+    with what is free of each; built once per shape."""
+    statement = (
+        select(Location.id, Location.name, Location.organisation_id, StockLevel.id, StockLevel.part_id,
+               StockLevel.trim_id, StockLevel.on_hand - StockLevel.reserved)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .outerjoin(StockLevel, and_(StockLevel.location_id == Location.id, _item_filter(kinds)))
+        .where(*_IS_OEM_WAREHOUSE)
+    )
+    if one_source:
+        return statement.where(Location.id == bindparam("source_id"))
+    return statement.where(StockLevel.id.is_not(None))
+
+
+@functools.cache
+def _stock_rows_statement(kinds: tuple[str, ...]) -> Select:
+    return (select(StockLevel.id, StockLevel.part_id, StockLevel.trim_id)
+            .where(StockLevel.location_id == bindparam("location_id"), _item_filter(kinds)))
+
+
 def _stock_rows(session: Session, location_id: int, lines: list[_Line]) -> dict[int, int | None]:
     """Line index -> the stock_level row holding its item at `location_id` (None: not stocked there)."""
-    rows = session.exec(
-        select(StockLevel.id, StockLevel.part_id, StockLevel.trim_id)
-        .where(StockLevel.location_id == location_id, _item_filter(lines))
-    ).all()
+    rows = session.connection().execute(_stock_rows_statement(_kinds(lines)),
+                                        {**_item_ids(lines), "location_id": location_id}).all()
     by_item = {_item_key(p, t): stock_id for stock_id, p, t in rows}
     return {line.index: by_item.get((line.kind, line.item.id)) for line in lines}
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from models import OutboxMessage
@@ -25,33 +28,55 @@ def message(topic: str, payload: dict | None = None) -> OutboxMessage:
     return OutboxMessage(topic=topic, payload=payload or {})
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """An outbox message as the relay hands it to `send`."""
+
+    id: int
+    topic: str
+    payload: dict
+
+
+def row(topic: str, payload: dict, now: datetime) -> dict:
+    """A message as a plain row, for a caller writing with Core (services/row_writes.py) in its own
+    transaction (the same guarantee as `enqueue`)."""
+    return {"topic": topic, "payload": payload, "created_at": now, "dispatched_at": None}
+
+
 def relay(
     session: Session,
-    send: Callable[[OutboxMessage], None],
+    send: Callable[[Claimed], None],
     batch: int = 100,
     topics: Collection[str] | None = None,
 ) -> int:
     """Send undispatched messages in id order and mark each sent; returns how many were sent.
 
-    Rows are locked (`FOR UPDATE SKIP LOCKED` where the database has it) so two relays never
-    send the same row at once. A crash after `send` and before the commit sends it again:
-    consumers are idempotent. When `send` raises, the messages sent before it are committed as
-    dispatched, the failing one and those after it stay undispatched for the next relay (order
-    is kept), and the error propagates. With `topics`, only messages of those topics are
-    claimed; others wait for a relay that knows them.
+    One statement claims the batch: it marks up to `batch` of the oldest undispatched rows
+    dispatched and returns them, taking their row locks (`FOR UPDATE SKIP LOCKED` where the
+    database has it, so two relays never claim the same row; SQLite serialises writers). The
+    marks become visible only at the commit after the sends, so a crash after `send` and before
+    the commit sends a row again: consumers are idempotent. When `send` raises, the messages
+    sent before it are committed as dispatched, the failing one and those after it are put back
+    (order is kept) for the next relay, and the error propagates. With `topics`, only messages of
+    those topics are claimed; others wait for a relay that knows them.
     """
-    statement = select(OutboxMessage).where(OutboxMessage.dispatched_at.is_(None))
+    table = OutboxMessage.__table__
+    oldest = select(table.c.id).where(table.c.dispatched_at.is_(None))
     if topics is not None:
-        statement = statement.where(OutboxMessage.topic.in_(list(topics)))
-    statement = statement.order_by(OutboxMessage.id).limit(batch).with_for_update(skip_locked=True)
-    messages = session.exec(statement).all()
+        oldest = oldest.where(table.c.topic.in_(list(topics)))
+    oldest = oldest.order_by(table.c.id).limit(batch).with_for_update(skip_locked=True)
+    claimed = sorted(session.execute(
+        update(table).where(table.c.id.in_(oldest.scalar_subquery())).values(dispatched_at=utcnow())
+        .returning(table.c.id, table.c.topic, table.c.payload)
+    ).all())
     sent = 0
     try:
-        for message in messages:
-            send(message)
-            message.dispatched_at = utcnow()
-            session.add(message)
+        for row in claimed:
+            send(Claimed(*row))
             sent += 1
     finally:
+        if sent < len(claimed):
+            session.execute(update(table).where(table.c.id.in_([row[0] for row in claimed[sent:]]))
+                            .values(dispatched_at=None))
         session.commit()
     return sent

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
 from models import StockLevel
@@ -51,17 +51,25 @@ def reserve(session: Session, quantities: Iterable[tuple[int, int]]) -> list[Sho
     short line at once); the caller must then roll back, which undoes the rows that did succeed.
     """
     shortfalls: list[Shortfall] = []
+    connection = session.connection()
     for stock_level_id, quantity in in_lock_order(quantities):
-        result = session.exec(
-            update(StockLevel)
-            .where(StockLevel.id == stock_level_id,
-                   StockLevel.on_hand - StockLevel.reserved >= quantity)
-            .values(reserved=StockLevel.reserved + quantity)
-            .execution_options(synchronize_session=False)
-        )
+        result = connection.execute(_RESERVE, {"row_id": stock_level_id, "quantity": quantity})
         if result.rowcount != 1:
             shortfalls.append(Shortfall(stock_level_id, quantity, _available(session, stock_level_id)))
     return shortfalls
+
+
+# Built once: reserving runs on every placement.
+_STOCK = StockLevel.__table__
+_RESERVE = (update(_STOCK)
+            .where(_STOCK.c.id == bindparam("row_id"),
+                   _STOCK.c.on_hand - _STOCK.c.reserved >= bindparam("quantity"))
+            .values(reserved=_STOCK.c.reserved + bindparam("quantity")))
+_COMMIT = (update(_STOCK)
+           .where(_STOCK.c.id == bindparam("row_id"), _STOCK.c.reserved >= bindparam("quantity"),
+                  _STOCK.c.on_hand >= bindparam("quantity"))
+           .values(on_hand=_STOCK.c.on_hand - bindparam("quantity"),
+                   reserved=_STOCK.c.reserved - bindparam("quantity")))
 
 
 def release(session: Session, quantities: Iterable[tuple[int, int]]) -> None:
@@ -85,14 +93,9 @@ def commit(session: Session, quantities: Iterable[tuple[int, int]]) -> None:
 
     Raises ReservationInvariantBroken if a row holds fewer reserved units than the order says.
     """
+    connection = session.connection()
     for stock_level_id, quantity in in_lock_order(quantities):
-        result = session.exec(
-            update(StockLevel)
-            .where(StockLevel.id == stock_level_id, StockLevel.reserved >= quantity,
-                   StockLevel.on_hand >= quantity)
-            .values(on_hand=StockLevel.on_hand - quantity, reserved=StockLevel.reserved - quantity)
-            .execution_options(synchronize_session=False)
-        )
+        result = connection.execute(_COMMIT, {"row_id": stock_level_id, "quantity": quantity})
         if result.rowcount != 1:
             raise ReservationInvariantBroken(f"stock_level {stock_level_id}: cannot commit {quantity}")
 

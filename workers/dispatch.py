@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from celery import Celery
 
-from models import OutboxMessage
 from models.db import session_scope
 from models.settings import get_settings
 from services import live, outbox
@@ -63,6 +62,35 @@ _wanted_lock = threading.Lock()
 _wanted: set[str] = set()
 
 
+def kick_relay_soon(topics: Sequence[str] = (ORDER_PLACED,)) -> None:
+    """`kick_relay(topics)` on this process's relay thread; returns at once.
+
+    For request handlers: the relay (a database transaction and a broker send) then runs beside
+    the next requests instead of in front of the answer, and placements that arrive while it
+    runs share its next round.
+    """
+    with _wanted_lock:
+        _wanted.update(topic for topic in topics if topic in _DELIVER)
+    _wake.set()
+    if _thread[0] is None or not _thread[0].is_alive():
+        with _thread_lock:
+            if _thread[0] is None or not _thread[0].is_alive():
+                _thread[0] = threading.Thread(target=_relay_thread, name="outbox-kick", daemon=True)
+                _thread[0].start()
+
+
+def _relay_thread() -> None:
+    while True:
+        _wake.wait()
+        _wake.clear()
+        kick_relay(())  # relays what `_wanted` holds; never raises
+
+
+_wake = threading.Event()
+_thread_lock = threading.Lock()
+_thread: list[threading.Thread | None] = [None]
+
+
 def _relay_now(topics: list[str]) -> None:
     try:
         with session_scope() as session:
@@ -79,7 +107,7 @@ def _process_order(payload: dict) -> None:
 _DELIVER = {ORDER_PLACED: _process_order, ORDER_CHANGED: live.publish}
 
 
-def _deliver(message: OutboxMessage) -> None:
+def _deliver(message: outbox.Claimed) -> None:
     _DELIVER[message.topic](message.payload)
 
 

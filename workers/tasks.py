@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from models import OutboxMessage, SalesOrder
+from models import SalesOrder
 from models.db import session_scope
 from models.settings import get_settings
 from services import live, order_recovery, outbox, payments, scorecards, summary
@@ -163,7 +163,7 @@ def _relay(topics: Collection[str]) -> dict:
     deliveries: Counter[str] = Counter()
     delivered_keys: set[tuple[str, object]] = set()
 
-    def send(message: OutboxMessage) -> None:
+    def send(message: outbox.Claimed) -> None:
         route = ROUTES[message.topic]
         if route.coalesce and deliveries[message.topic]:
             return

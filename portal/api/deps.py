@@ -32,7 +32,12 @@ BearerToken = Annotated[str | None, Depends(bearer_scheme)]
 
 
 def current_principal(session: DbSession, token: BearerToken) -> Principal:
-    """The caller behind `Authorization: Bearer <token>`.
+    """The caller behind `Authorization: Bearer <token>` (see `authenticate`)."""
+    return authenticate(session, token)
+
+
+def authenticate(session: Session, token: str | None) -> Principal:
+    """The principal behind a bearer token.
 
     Raises AuthenticationFailed (401, with WWW-Authenticate: Bearer) when the header is missing
     or the token is unknown, expired, revoked or belongs to a deactivated user.

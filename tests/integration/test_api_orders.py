@@ -33,8 +33,8 @@ ORDERS = "/api/v1/orders"
 def kicks(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
     """The relay kicks the API sends after a placement or a notice, recorded instead of sent."""
     sent: list[tuple] = []
-    monkeypatch.setattr("portal.api.orders.kick_relay", lambda *args: sent.append(args))
-    monkeypatch.setattr("portal.api.payments.kick_relay", lambda *args: sent.append(args))
+    monkeypatch.setattr("portal.api.orders.kick_relay_soon", lambda *args: sent.append(args))
+    monkeypatch.setattr("portal.api.payments.kick_relay_soon", lambda *args: sent.append(args))
     return sent
 
 
