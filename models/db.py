@@ -38,7 +38,12 @@ def engine_for(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip on every checkout, and a session checks out once per
+    # transaction. A connection the server dropped fails its next statement instead; SQLAlchemy
+    # then invalidates the whole pool, so one request (or one task try: workers retry on
+    # OperationalError) sees the error and the next ones get fresh connections. Connections are
+    # also replaced after half an hour.
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
 
 
 def get_engine() -> Engine:

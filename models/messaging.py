@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -18,6 +18,12 @@ class OutboxMessage(SQLModel, table=True):
     """
 
     __tablename__ = "outbox_message"
+    # What a relay reads: the oldest undispatched rows of its topics. Partial, so it stays as small
+    # as the backlog however many rows were dispatched before.
+    __table_args__ = (
+        Index("ix_outbox_message_undispatched", "topic", "id",
+              postgresql_where=text("dispatched_at IS NULL"), sqlite_where=text("dispatched_at IS NULL")),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     topic: str = Field(max_length=80, index=True)

@@ -166,6 +166,9 @@ class PlacedOrder:
 
     order: OrderView
     replayed: bool = False
+    # The new order's "order.placed" outbox message: the caller hands the order to the worker
+    # (workers/dispatch.py `start_processing`) and the worker marks the message sent.
+    message_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -318,11 +321,12 @@ def _place(
                "status": PaymentStatus.PENDING, "gateway_reference": None, "decline_reason": None,
                "captured_at": None, "created_at": now, "updated_at": now}
     stocked = [line for line in requested if stock_ids.get(line.index) is not None]
+    message_id = None
     if len(stocked) == len(requested):
-        row_writes.insert_together(session, [
+        message_id = row_writes.insert_together(session, [
             (SalesOrderLine, order_lines), (OrderTransition, [transition]), (Payment, [payment]),
-            (OutboxMessage, [outbox.row(ORDER_PLACED, {"order_id": order_id, "number": number}, now),
-                             outbox.row(outbox.STOCK_CHANGED, {"location_ids": [source.id]}, now)]),
+            (OutboxMessage, [outbox.row(outbox.STOCK_CHANGED, {"location_ids": [source.id]}, now),
+                             outbox.row(ORDER_PLACED, {"order_id": order_id, "number": number}, now)]),
         ])
     # With a line not stocked at the source at all, the others are still tried (and rolled back)
     # so the buyer learns every short line at once.
@@ -341,7 +345,7 @@ def _place(
     view = build_view(SimpleNamespace(**order), SimpleNamespace(**payment), buyer_location.name,
                       source.name, lines=[line_view(SimpleNamespace(**line)) for line in order_lines],
                       transitions=[SimpleNamespace(**transition)])
-    return PlacedOrder(view, replayed=False)
+    return PlacedOrder(view, replayed=False, message_id=message_id)
 
 
 def _insert_order(session: Session, order: dict[str, Any]) -> tuple[int, str]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, or_, update
 from sqlmodel import Session, select
 
 from models import OutboxMessage
@@ -37,6 +37,17 @@ class Claimed:
     payload: dict
 
 
+def mark_sent(session: Session, message_id: int) -> None:
+    """Mark one message dispatched (its consumer got it another way), in the caller's transaction."""
+    session.connection().execute(_MARK_SENT, {"message_id": message_id, "now": utcnow()})
+
+
+_MARK_SENT = (update(OutboxMessage.__table__)
+              .where(OutboxMessage.__table__.c.id == bindparam("message_id"),
+                     OutboxMessage.__table__.c.dispatched_at.is_(None))
+              .values(dispatched_at=bindparam("now")))
+
+
 def row(topic: str, payload: dict, now: datetime) -> dict:
     """A message as a plain row, for a caller writing with Core (services/row_writes.py) in its own
     transaction (the same guarantee as `enqueue`)."""
@@ -48,6 +59,7 @@ def relay(
     send: Callable[[Claimed], None],
     batch: int = 100,
     topics: Collection[str] | None = None,
+    hold_back: Mapping[str, float] | None = None,
 ) -> int:
     """Send undispatched messages in id order and mark each sent; returns how many were sent.
 
@@ -58,12 +70,17 @@ def relay(
     the commit sends a row again: consumers are idempotent. When `send` raises, the messages
     sent before it are committed as dispatched, the failing one and those after it are put back
     (order is kept) for the next relay, and the error propagates. With `topics`, only messages of
-    those topics are claimed; others wait for a relay that knows them.
+    those topics are claimed; others wait for a relay that knows them. `hold_back` maps a topic
+    to seconds: its messages younger than that are left for their fast path (see
+    workers/dispatch.py `start_processing`).
     """
     table = OutboxMessage.__table__
     oldest = select(table.c.id).where(table.c.dispatched_at.is_(None))
     if topics is not None:
         oldest = oldest.where(table.c.topic.in_(list(topics)))
+    for topic, seconds in (hold_back or {}).items():
+        oldest = oldest.where(or_(table.c.topic != topic,
+                                  table.c.created_at <= utcnow() - timedelta(seconds=seconds)))
     oldest = oldest.order_by(table.c.id).limit(batch).with_for_update(skip_locked=True)
     claimed = sorted(session.execute(
         update(table).where(table.c.id.in_(oldest.scalar_subquery())).values(dispatched_at=utcnow())

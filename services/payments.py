@@ -73,15 +73,20 @@ class PaymentOutcome:
 # The three entry points
 
 
-def process_order(session: Session, order_id: int, *, gateway: PaymentGateway | None = None
-                  ) -> PaymentOutcome:
+def process_order(session: Session, order_id: int, *, gateway: PaymentGateway | None = None,
+                  message_id: int | None = None) -> PaymentOutcome:
     """Ask the bank to capture an order's payment and act on the answer. Idempotent.
 
     An order that is gone or no longer `pending_payment` is left alone (action "nothing"); a
     redelivery after a crash re-asks the bank with the same key and completes the order without a
     second capture. Returns what happened; raises only on infrastructure errors.
+
+    `message_id`: the order's "order.placed" outbox message, when the placing process sent this
+    task itself (workers/dispatch.py): it is marked sent here, so the relay does not send it again.
     """
     gateway = gateway or get_gateway()
+    if message_id is not None:
+        outbox.mark_sent(session, message_id)
     row = session.exec(
         select(SalesOrder.status, Payment.idempotency_key, Payment.amount, Payment.currency,
                Payment.status)

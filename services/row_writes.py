@@ -27,26 +27,26 @@ def table_of(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined]
 
 
-def insert_together(session: Session, groups: Sequence[tuple[type[SQLModel], Rows]]) -> None:
-    """INSERT each group's rows into its table; groups with no rows are skipped.
+def insert_together(session: Session, groups: Sequence[tuple[type[SQLModel], Rows]]) -> int:
+    """INSERT each group's rows into its table; returns the id of the very last row.
 
-    Every row of a group must have the same keys. Columns a row leaves out get their server-side
-    or SQL default (none here: pass every column you need).
+    Every row of a group must have the same keys; groups with no rows are skipped (at least one
+    row in all). Columns a row leaves out get their SQL default (none here: pass every column).
     """
     groups = [(table_of(model), rows) for model, rows in groups if rows]
-    if not groups:
-        return
     connection = session.connection()
     if connection.dialect.name != "postgresql":
-        for table, rows in groups:
-            connection.execute(insert(table), list(rows))
-        return
+        *others, (last_table, last_rows) = groups
+        for table, rows in [*others, (last_table, last_rows[:-1])]:
+            if rows:
+                connection.execute(insert(table), list(rows))
+        return connection.execute(insert(last_table).returning(last_table.c.id), last_rows[-1]).scalar_one()
     shape = tuple((table.name, tuple(rows[0]), len(rows)) for table, rows in groups)
     params = {f"g{g}r{r}_{column}": value
               for g, (_, rows) in enumerate(groups)
               for r, row in enumerate(rows)
               for column, value in row.items()}
-    connection.execute(_combined_insert(shape), params)
+    return connection.execute(_combined_insert(shape), params).scalar_one()
 
 
 @functools.lru_cache(maxsize=256)
@@ -61,4 +61,5 @@ def _combined_insert(shape: tuple[tuple[str, tuple[str, ...], int], ...]) -> Ins
         for g, (table_name, columns, count) in enumerate(shape) for r in range(count)
     ]
     ctes = [statement.cte(f"insert_{n}") for n, statement in enumerate(statements[:-1])]
-    return statements[-1].add_cte(*ctes) if ctes else statements[-1]
+    last = statements[-1].returning(statements[-1].table.c.id)
+    return last.add_cte(*ctes) if ctes else last

@@ -22,7 +22,7 @@ from services.formatting import format_money
 from services.ordering import OutOfStock, delivery_locations, place_order
 from services.supply_fields import whole_quantity
 from state.auth import AuthState
-from workers.dispatch import kick_relay_soon
+from workers.dispatch import start_processing
 
 MAX_CART_LINES = 100  # what one order may hold (services.ordering.MAX_LINES)
 LOCATION_FIELD = "buyer_location_id"
@@ -320,7 +320,7 @@ class CartState(AuthState):
             self.placing = False
             return
         self.placing = False
-        kick_relay_soon()  # the worker picks the order up now, not at the next beat relay
+        start_processing(placed)  # a worker takes the payment now
         order = placed.order
         self._clear()
         yield rx.redirect(order_path(order.id))

@@ -21,7 +21,7 @@ from services.formatting import format_money
 from services.ordering import OutOfStock, delivery_locations, place_order
 from state.auth import AuthState
 from state.cart import FORM_FIELD, LOCATION_FIELD, order_path
-from workers.dispatch import kick_relay_soon
+from workers.dispatch import start_processing
 
 
 class VehicleOrderState(AuthState):
@@ -145,7 +145,7 @@ class VehicleOrderState(AuthState):
                                                 if isinstance(v, str | int)}]}
             self.placing = False
             return
-        kick_relay_soon()
+        start_processing(placed)  # a worker takes the payment now
         self.placing, self.dialog_open = False, False
         yield rx.redirect(order_path(placed.order.id))
         yield rx.toast.success(self.t("vehicle_order.placed", number=placed.order.number), id="order-placed")

@@ -17,11 +17,31 @@ from celery import Celery
 from models.db import session_scope
 from models.settings import get_settings
 from services import live, outbox
-from services.ordering import ORDER_CHANGED, ORDER_PLACED
+from services.ordering import ORDER_CHANGED, ORDER_PLACED, PlacedOrder
 from workers.celery_app import make_celery
 from workers.schedule import PROCESS_ORDER
 
 log = logging.getLogger(__name__)
+
+
+def start_processing(placed: PlacedOrder) -> None:
+    """Hand a newly placed order to the worker now; never raises (call it after `place_order`).
+
+    Sends the `process_order` task straight to the broker with the order's "order.placed" outbox
+    message id; the worker marks that message sent when it starts. Should this send fail (the
+    broker is down, the process dies first), the message stays unsent and the beat relay sends
+    it once it is `settings.order_relay_grace_seconds` old; a worker that dies while processing
+    is covered by the stalled-order sweep. A replayed placement sends nothing.
+    """
+    if placed.replayed or placed.message_id is None:
+        return
+    try:
+        _client(get_settings().broker_url).send_task(
+            PROCESS_ORDER, args=[placed.order.id], kwargs={"message_id": placed.message_id},
+            retry=False, ignore_result=True)
+    except Exception:
+        log.warning("could not hand order %s to the worker now; the beat relay will",
+                    placed.order.id, exc_info=True)
 
 
 def kick_relay(topics: Sequence[str] = (ORDER_PLACED,)) -> None:

@@ -52,7 +52,7 @@ PROCESS_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 1, "retr
 
 # Nobody waits on its result (the order row is the result): none is stored.
 @app.task(name=PROCESS_ORDER, ignore_result=True, **PROCESS_RETRY)
-def process_order(order_id: int) -> dict:
+def process_order(order_id: int, message_id: int | None = None) -> dict:
     """Take the payment for a placed order and act on the bank's answer (services.payments).
 
     Idempotent, so late acks are safe: a redelivered or repeated task (the relay, the stalled-order
@@ -61,7 +61,7 @@ def process_order(order_id: int) -> dict:
     a second. Returns the outcome (order_id, action, order_status, payment_status, reason).
     """
     with session_scope() as session:
-        outcome = payments.process_order(session, order_id)
+        outcome = payments.process_order(session, order_id, message_id=message_id)
     if outcome.action != "nothing":
         announce_changes([order_id])
     return asdict(outcome)
@@ -141,6 +141,12 @@ def relay_outbox(topics: list[str] | None = None) -> dict:
     return _relay(known)
 
 
+def _hold_back() -> dict[str, float]:
+    """New orders are handed to the worker by the process that placed them (workers/dispatch.py
+    `start_processing`); their messages wait this long for that before the relay sends them."""
+    return {ORDER_PLACED: get_settings().order_relay_grace_seconds}
+
+
 def announce_changes(order_ids: list[int]) -> None:
     """The fast path to the live order pages, right after a task committed changes to orders.
 
@@ -176,7 +182,7 @@ def _relay(topics: Collection[str]) -> dict:
         deliveries[message.topic] += 1
 
     with session_scope() as session:
-        relayed = outbox.relay(session, send, topics=tuple(topics))
+        relayed = outbox.relay(session, send, topics=tuple(topics), hold_back=_hold_back())
     if relayed:
         log.info("relayed %d outbox messages: %s", relayed, dict(deliveries))
     return {"relayed": relayed, "deliveries": dict(deliveries)}

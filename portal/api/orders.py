@@ -23,7 +23,7 @@ from portal.api.errors import error_response, language_for, message_for
 from portal.api.schemas import ErrorOut
 from services import ordering
 from services.errors import DomainError, ValidationFailed
-from workers.dispatch import kick_relay_soon
+from workers.dispatch import start_processing
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -187,10 +187,6 @@ async def place_order(
         placed = await run_in_threadpool(_place, token, body, idempotency_key)
     except ordering.OutOfStock as exc:
         return _out_of_stock(exc, language_for(request))
-    if not placed.replayed:
-        # Have a worker take the payment now, not at the next beat relay (on the relay thread:
-        # the answer does not wait for it).
-        kick_relay_soon()
     # The view is already JSON-ready and shaped like OrderOut (the documented model): sent as is.
     return JSONResponse(placed.order.as_dict(), status_code=200 if placed.replayed else 201)
 
@@ -201,7 +197,7 @@ def _place(token: str | None, body: OrderRequest, idempotency_key: str | None) -
         if idempotency_key is None or not idempotency_key.strip():
             raise ValidationFailed("order.idempotency_key_required", field=IDEMPOTENCY_HEADER)
         try:
-            return ordering.place_order(
+            placed = ordering.place_order(
                 session, principal, lines=body.lines, buyer_location_id=body.buyer_location_id,
                 idempotency_key=idempotency_key, source_location_id=body.source_location_id,
             )
@@ -211,6 +207,8 @@ def _place(token: str | None, body: OrderRequest, idempotency_key: str | None) -
             if exc.field in _KEY_FIELDS:
                 exc.field = IDEMPOTENCY_HEADER
             raise
+    start_processing(placed)  # a worker takes the payment now (a replay sends nothing)
+    return placed
 
 
 def _out_of_stock(exc: ordering.OutOfStock, language: str) -> JSONResponse:

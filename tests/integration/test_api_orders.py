@@ -31,9 +31,15 @@ ORDERS = "/api/v1/orders"
 
 @pytest.fixture
 def kicks(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
-    """The relay kicks the API sends after a placement or a notice, recorded instead of sent."""
+    """What the API hands on after a placement (the process_order task, to a broker that records
+    it instead of sending) or a notice (a relay kick), in order."""
     sent: list[tuple] = []
-    monkeypatch.setattr("portal.api.orders.kick_relay_soon", lambda *args: sent.append(args))
+
+    class RecordingBroker:
+        def send_task(self, name, args=(), kwargs=None, **options):
+            sent.append((name.rsplit(".", 1)[-1], *args))
+
+    monkeypatch.setattr("workers.dispatch._client", lambda broker_url: RecordingBroker())
     monkeypatch.setattr("portal.api.payments.kick_relay_soon", lambda *args: sent.append(args))
     return sent
 
@@ -103,7 +109,7 @@ def test_placement_answers_201_with_the_order_and_server_prices(client, world, k
     OrderOut.model_validate(order)  # the documented shape is the one sent
     with Session(get_engine()) as session:
         assert stock_of(session, world.part_stock[0]) == (10, 3)
-    assert kicks == [()]  # a worker is asked to take the payment now
+    assert kicks == [("process_order", order["id"])]  # a worker is asked to take the payment now
 
 
 def test_a_replayed_key_returns_the_same_order_with_200_and_reserves_nothing_more(client, world, kicks):

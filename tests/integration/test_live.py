@@ -17,7 +17,7 @@ from sqlmodel import Session
 from models.db import get_engine
 from services import live, outbox, payments
 from services.gateway import SimulatedGateway
-from services.ordering import ORDER_CHANGED, place_order
+from services.ordering import ORDER_CHANGED, PlacedOrder, place_order
 from tests.integration.worker_helpers import CeleryProcess
 from tests.ordering_world import build_world, new_key, part_line
 from workers import tasks
@@ -69,10 +69,14 @@ class Listener:
 
 
 def _place(session: Session) -> tuple[int, int]:
+    placed = _placed(session)
+    return placed.order.id, placed.order.buyer_organisation_id
+
+
+def _placed(session: Session) -> PlacedOrder:
     world = build_world(session)
-    placed = place_order(session, world.dealer, lines=[part_line(world.parts[0], 2)],
-                         buyer_location_id=world.store.id, idempotency_key=new_key())
-    return placed.order.id, world.dealer.organisation_id
+    return place_order(session, world.dealer, lines=[part_line(world.parts[0], 2)],
+                       buyer_location_id=world.store.id, idempotency_key=new_key())
 
 
 async def _in_thread(function: Callable, *args):
@@ -123,9 +127,11 @@ def test_services_listener_hears_the_worker_commit_within_a_second(
     async def scenario() -> None:
         async with Listener() as listener:
             with Session(get_engine()) as session:
-                order_id, _ = await _in_thread(_place, session)
-            # What the API does after placing: relay now, so the worker processes the order.
-            services_celery.signature(tasks.relay_outbox.name).delay()
+                placed = await _in_thread(_placed, session)
+            order_id = placed.order.id
+            # What the API does after placing (workers/dispatch.py start_processing).
+            services_celery.signature(tasks.process_order.name, args=[order_id],
+                                      kwargs={"message_id": placed.message_id}).delay()
             event = await listener.next_for(order_id, "allocated", timeout=15)
             assert event["order_id"] == order_id
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import Interval, literal, update
 from sqlmodel import Session
 
-from models import SalesOrder
+from models import OutboxMessage, SalesOrder
 from models.db import get_engine
+from models.settings import get_settings
 from models.types import utcnow
 from services import ordering
 from services.gateway import SIGNATURE_HEADER, SimulatedGateway
@@ -67,17 +68,21 @@ def test_a_declined_payment_cancels_the_order_with_the_reason_and_releases_the_s
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_each_placed_order_in_one_relay_batch_gets_its_own_processing(services_celery):
-    """"order.placed" is never coalesced (unlike the stock summary): three orders, three payments."""
+def test_orders_whose_hand_off_failed_are_relayed_each_to_its_own_processing(services_celery):
+    """Placed without the placing process handing them to the worker (as if the broker had been
+    down then): once past the grace, the beat relay sends each; "order.placed" is never
+    coalesced (unlike the stock summary): three orders, three payments."""
     shop = open_shop()
     with Session(get_engine()) as session:
         orders = [ordering.place_order(session, shop.world.dealer, lines=[part_line(shop.world.parts[0], 2)],
                                        buyer_location_id=shop.world.store.id, idempotency_key=new_key()
                                        ).order.as_dict() for _ in range(3)]
+    assert run_task(services_celery, tasks.relay_outbox)["deliveries"] == {"stock.changed": 1}
+    _age_outbox(seconds=get_settings().order_relay_grace_seconds + 1)
 
     relayed = run_task(services_celery, tasks.relay_outbox)
 
-    assert relayed["deliveries"] == {"order.placed": 3, "stock.changed": 1}
+    assert relayed["deliveries"] == {"order.placed": 3}
     for order in orders:
         wait_for(lambda order=order: status_of(order["id"]) == "allocated", timeout=SETTLE_TIMEOUT)
         assert settled(order).bank_captures == 1
@@ -132,3 +137,11 @@ def test_beat_releases_an_unpaid_order_after_its_hold_and_a_late_approval_is_ref
     assert (seen["status"], seen["payment_status"], seen["refunded_amount"]) == (
         "cancelled", "refunded", seen["amount_due"])
     assert stock(shop.world.part_stock[0]) == (10, 0)
+
+
+def _age_outbox(seconds: float) -> None:
+    """Move every outbox message's creation `seconds` into the past."""
+    with Session(get_engine()) as session:
+        session.execute(update(OutboxMessage).values(
+            created_at=OutboxMessage.created_at - literal(timedelta(seconds=seconds), Interval)))
+        session.commit()

@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 
 from models import OutboxMessage
 from models.db import get_engine
-from services import ordering
+from services import ordering, outbox, payments
 from services.ordering import ORDER_CHANGED, ORDER_PLACED
 from tests.ordering_world import build_world, new_key, part_line
 from workers import dispatch
@@ -116,3 +116,71 @@ def test_kick_relay_soon_hands_the_order_to_the_worker_from_the_relay_thread(del
         time.sleep(0.02)
     assert delivered == [(ORDER_PLACED, {"order_id": order.id, "number": order.number})]
     assert _undispatched(ORDER_PLACED) == 0
+
+
+class RecordingBroker:
+    def __init__(self, fail: bool = False) -> None:
+        self.sent: list[tuple[str, list, dict]] = []
+        self.fail = fail
+
+    def send_task(self, name: str, args=(), kwargs=None, **options) -> None:
+        if self.fail:
+            raise ConnectionError("broker unreachable")
+        self.sent.append((name, list(args), kwargs or {}))
+
+
+@pytest.fixture
+def broker(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> RecordingBroker:
+    recording = RecordingBroker()
+    monkeypatch.setattr(dispatch, "_client", lambda broker_url: recording)
+    with Session(get_engine(), expire_on_commit=False) as session:
+        world = build_world(session)
+        recording.cart = {"principal": world.dealer, "part_id": world.parts[0].id, "store_id": world.store.id}
+    return recording
+
+
+def _place_once(broker: RecordingBroker, key: str) -> ordering.PlacedOrder:
+    cart = broker.cart
+    with Session(get_engine()) as session:
+        return ordering.place_order(session, cart["principal"], lines=[part_line(cart["part_id"], 1)],
+                                    buyer_location_id=cart["store_id"], idempotency_key=key)
+
+
+def test_start_processing_sends_the_order_with_its_message_and_a_replay_sends_nothing(broker):
+    placed = _place_once(broker, "checkout-1")
+    dispatch.start_processing(placed)
+    dispatch.start_processing(_place_once(broker, "checkout-1"))  # the same key again: a replay
+
+    assert broker.sent == [("workers.tasks.process_order", [placed.order.id],
+                            {"message_id": placed.message_id})]
+    with Session(get_engine()) as session:
+        message = session.get(OutboxMessage, placed.message_id)
+    assert (message.topic, message.payload["order_id"]) == (ORDER_PLACED, placed.order.id)
+
+
+def test_a_failed_hand_off_never_raises_and_the_relay_sends_the_order_after_the_grace(broker):
+    broker.fail = True
+    placed = _place_once(broker, "checkout-2")
+
+    dispatch.start_processing(placed)  # logged, not raised
+
+    sent: list[int] = []
+    with Session(get_engine()) as session:
+        assert outbox.relay(session, lambda m: sent.append(m.id), topics=[ORDER_PLACED],
+                            hold_back={ORDER_PLACED: 60}) == 0
+        assert outbox.relay(session, lambda m: sent.append(m.id), topics=[ORDER_PLACED],
+                            hold_back={ORDER_PLACED: 0}) == 1
+    assert sent == [placed.message_id]
+
+
+def test_the_worker_marks_the_message_of_the_order_it_was_handed_as_sent(broker):
+    placed = _place_once(broker, "checkout-3")
+
+    with Session(get_engine()) as session:
+        outcome = payments.process_order(session, placed.order.id, message_id=placed.message_id)
+
+    assert outcome.action == "completed"
+    assert _undispatched(ORDER_PLACED) == 0
+    with Session(get_engine()) as session:  # nothing left for the relay, however old
+        assert outbox.relay(session, lambda m: pytest.fail("sent twice"), topics=[ORDER_PLACED],
+                            hold_back={ORDER_PLACED: 0}) == 0
