@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
@@ -188,11 +188,14 @@ class SimulatedGateway:
 
     @staticmethod
     def _script(session: Session, idempotency_key: str) -> GatewayScript:
-        rows = {row.key: row for row in session.exec(
-            select(GatewayScript).where(GatewayScript.key.in_([idempotency_key, DEFAULT_SCRIPT_KEY]))
-        )}
-        return rows.get(idempotency_key) or rows.get(DEFAULT_SCRIPT_KEY) or GatewayScript(
-            key=DEFAULT_SCRIPT_KEY, mode=GatewayMode.APPROVE)
+        # Plain columns, one prebuilt statement: the bank is asked once per order.
+        rows = {row.key: row for row in session.connection().execute(
+            _SCRIPTS, {"key": idempotency_key, "default": DEFAULT_SCRIPT_KEY})}
+        row = rows.get(idempotency_key) or rows.get(DEFAULT_SCRIPT_KEY)
+        if row is None:
+            return GatewayScript(key=DEFAULT_SCRIPT_KEY, mode=GatewayMode.APPROVE)
+        return GatewayScript(key=row.key, mode=row.mode, reason=row.reason,
+                             delay_seconds=row.delay_seconds, notices=row.notices)
 
     def set_behaviour(self, mode: GatewayMode | str, *, key: str = DEFAULT_SCRIPT_KEY,
                       reason: str | None = None, delay_seconds: float = 0.0, notices: int = 1) -> None:
@@ -295,6 +298,11 @@ class SimulatedGateway:
             session.commit()
         return entry
 
+
+_SCRIPT_TABLE = GatewayScript.__table__
+_SCRIPTS = select(_SCRIPT_TABLE.c.key, _SCRIPT_TABLE.c.mode, _SCRIPT_TABLE.c.reason,
+                  _SCRIPT_TABLE.c.delay_seconds, _SCRIPT_TABLE.c.notices).where(
+    _SCRIPT_TABLE.c.key.in_([bindparam("key"), bindparam("default")]))
 
 _UPSERT_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 

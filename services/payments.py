@@ -30,16 +30,28 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from types import SimpleNamespace
 
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, select
 
-from models import OrderStatus, Payment, PaymentStatus, Refund, SalesOrder, SalesOrderLine, Shipment
+from models import (
+    OrderStatus,
+    OrderTransition,
+    OutboxMessage,
+    Payment,
+    PaymentStatus,
+    Refund,
+    SalesOrder,
+    SalesOrderLine,
+    Shipment,
+)
 from models.orders import GatewayStatus
 from models.types import utcnow
-from services import outbox, reservations
+from services import outbox, reservations, row_writes
 from services.errors import AuthenticationFailed, NotFound, ValidationFailed
 from services.gateway import GatewayResult, PaymentGateway, get_gateway, sign_notice, verify_notice
-from services.order_states import move_order, move_payment
+from services.order_states import may_move, may_move_payment, move_order, move_payment
 from services.ordering import (
     ORDER_CHANGED,
     lock_order,
@@ -67,6 +79,9 @@ class PaymentOutcome:
     order_status: str | None
     payment_status: str | None
     reason: str | None = None
+    # The "order.changed" notice of the change just committed (`order_changed_payload`), when
+    # the step knows it without another read: the worker publishes it at once.
+    notice: dict | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -87,11 +102,7 @@ def process_order(session: Session, order_id: int, *, gateway: PaymentGateway | 
     gateway = gateway or get_gateway()
     if message_id is not None:
         outbox.mark_sent(session, message_id)
-    row = session.exec(
-        select(SalesOrder.status, Payment.idempotency_key, Payment.amount, Payment.currency,
-               Payment.status)
-        .join(Payment, Payment.order_id == SalesOrder.id).where(SalesOrder.id == order_id)
-    ).first()
+    row = session.connection().execute(_TO_CAPTURE, {"order_id": order_id}).first()
     session.commit()  # the bank is called outside our transaction
     if row is None:
         return PaymentOutcome(order_id, "nothing", None, None)
@@ -187,6 +198,9 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
                      ) -> PaymentOutcome:
     """The bank took the money: complete a pending order, or record and refund a late capture."""
     try:
+        completed = _complete_fast(session, order_id, result)
+        if completed is not None:
+            return completed
         order = lock_order(session, order_id)
         if order is None:
             session.rollback()
@@ -216,6 +230,82 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
         session.rollback()
         raise
     return _refund(session, order_id, gateway)
+
+
+def _complete_fast(session: Session, order_id: int, result: GatewayResult) -> PaymentOutcome | None:
+    """The common case of an approval, in plain SQL: the order is still pending and its payment
+    not yet captured. Locks the order, and if so completes it exactly as `_complete` would
+    (payment captured, stock committed, pending_payment -> paid -> allocated on the timeline,
+    shipment, outbox) and commits. Otherwise returns None with the order locked and nothing
+    written, for the general path to decide."""
+    connection = session.connection()
+    order = connection.execute(_LOCK_ORDER, {"order_id": order_id}).mappings().first()
+    if order is None or order["status"] != OrderStatus.PENDING_PAYMENT:
+        return None
+    # Read after the lock (see `_settle_approval`): the payment and the lines as they are now.
+    rows = connection.execute(_PAYMENT_AND_LINES, {"order_id": order_id}).all()
+    if not rows or not may_move_payment(rows[0].status, PaymentStatus.CAPTURED):
+        return None
+    if not (may_move(order["status"], OrderStatus.PAID)
+            and may_move(OrderStatus.PAID, OrderStatus.ALLOCATED)):
+        return None
+    now = utcnow()
+    reservations.commit(session, [(row.stock_level_id, row.quantity) for row in rows])
+    connection.execute(_CAPTURE_PAYMENT, {"payment_id": rows[0].id, "reference": result.reference,
+                                          "now": now})
+    connection.execute(_ALLOCATE_ORDER, {"order_id": order_id, "now": now})
+    notice = order_changed_payload(SimpleNamespace(**{**order, "status": OrderStatus.ALLOCATED}))
+    row_writes.insert_together(session, [
+        (OrderTransition, [
+            _transition(order_id, OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, now,
+                        "order.event.payment_captured", result.reference or ""),
+            _transition(order_id, OrderStatus.PAID, OrderStatus.ALLOCATED, now, "order.event.allocated", ""),
+        ]),
+        (Shipment, [{"order_id": order_id, "from_location_id": order["source_location_id"],
+                     "to_location_id": order["buyer_location_id"], "status": "created",
+                     "carrier_reference": None, "created_at": now}]),
+        (OutboxMessage, [
+            outbox.row(ORDER_CHANGED, notice, now),
+            outbox.row(outbox.STOCK_CHANGED, {"location_ids": [order["source_location_id"]]}, now)]),
+    ])
+    session.commit()
+    return PaymentOutcome(order_id, "completed", OrderStatus.ALLOCATED, PaymentStatus.CAPTURED,
+                          notice=notice)
+
+
+def _transition(order_id: int, from_status: str, to_status: str, at: datetime, cause: str,
+                detail: str) -> dict:
+    return {"order_id": order_id, "from_status": from_status, "to_status": to_status, "at": at,
+            "cause": cause, "detail": detail[:300], "actor_user_id": None}
+
+
+# Built once: these run for every order.
+_ORDERS, _PAYMENTS, _LINES = SalesOrder.__table__, Payment.__table__, SalesOrderLine.__table__
+_TO_CAPTURE = (
+    select(_ORDERS.c.status, _PAYMENTS.c.idempotency_key, _PAYMENTS.c.amount, _PAYMENTS.c.currency,
+           _PAYMENTS.c.status)
+    .join(_PAYMENTS, _PAYMENTS.c.order_id == _ORDERS.c.id).where(_ORDERS.c.id == bindparam("order_id"))
+)
+_LOCK_ORDER = (
+    select(_ORDERS.c.id, _ORDERS.c.number, _ORDERS.c.status, _ORDERS.c.buyer_organisation_id,
+           _ORDERS.c.buyer_user_id, _ORDERS.c.seller_organisation_id, _ORDERS.c.source_location_id,
+           _ORDERS.c.buyer_location_id)
+    .where(_ORDERS.c.id == bindparam("order_id")).with_for_update()
+)
+_PAYMENT_AND_LINES = (
+    select(_PAYMENTS.c.id, _PAYMENTS.c.status, _LINES.c.stock_level_id, _LINES.c.quantity)
+    .join(_LINES, _LINES.c.order_id == _PAYMENTS.c.order_id)
+    .where(_PAYMENTS.c.order_id == bindparam("order_id")).order_by(_LINES.c.id)
+)
+_CAPTURE_PAYMENT = (
+    update(_PAYMENTS).where(_PAYMENTS.c.id == bindparam("payment_id"))
+    .values(status=PaymentStatus.CAPTURED, gateway_reference=bindparam("reference"),
+            captured_at=bindparam("now"), updated_at=bindparam("now"))
+)
+_ALLOCATE_ORDER = (
+    update(_ORDERS).where(_ORDERS.c.id == bindparam("order_id"))
+    .values(status=OrderStatus.ALLOCATED, updated_at=bindparam("now"))
+)
 
 
 def _complete(session: Session, order: SalesOrder, payment: Payment,

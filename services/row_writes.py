@@ -17,7 +17,8 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Insert, Table, bindparam, insert
+from sqlalchemy import Table, TextClause, bindparam, insert, text
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 from sqlmodel import Session, SQLModel
 
 Rows = Sequence[dict[str, Any]]
@@ -46,20 +47,33 @@ def insert_together(session: Session, groups: Sequence[tuple[type[SQLModel], Row
               for g, (_, rows) in enumerate(groups)
               for r, row in enumerate(rows)
               for column, value in row.items()}
-    return connection.execute(_combined_insert(shape), params).scalar_one()
+    return connection.execute(_combined_insert(shape), params).all()[-1][0]
 
 
 @functools.lru_cache(maxsize=256)
-def _combined_insert(shape: tuple[tuple[str, tuple[str, ...], int], ...]) -> Insert:
-    """The PostgreSQL statement for one shape: ((table name, columns, row count), ...)."""
-    # One single-row INSERT per row: a multi-row VALUES statement is one SQLAlchemy will not cache.
+def _combined_insert(shape: tuple[tuple[str, tuple[str, ...], int], ...]) -> TextClause:
+    """The PostgreSQL statement for one shape: ((table name, columns, row count), ...).
+
+    Each group is ONE multi-row INSERT, so its rows get their ids in the order given (a timeline's
+    entries stay in order); groups but the last are CTEs. SQLAlchemy does not cache multi-row
+    VALUES statements, so the SQL is rendered here once per shape and kept as a text statement
+    whose parameters carry the columns' types (JSON, UTC datetimes, money are converted as usual).
+    """
     metadata = SQLModel.metadata
-    statements = [
-        insert(metadata.tables[table_name]).values({
-            column: bindparam(f"g{g}r{r}_{column}", type_=metadata.tables[table_name].c[column].type)
-            for column in columns})
-        for g, (table_name, columns, count) in enumerate(shape) for r in range(count)
-    ]
-    ctes = [statement.cte(f"insert_{n}") for n, statement in enumerate(statements[:-1])]
+    statements, parameters = [], []
+    for g, (table_name, columns, count) in enumerate(shape):
+        table = metadata.tables[table_name]
+        rows = [{column: bindparam(f"g{g}r{r}_{column}", type_=table.c[column].type) for column in columns}
+                for r in range(count)]
+        statements.append(insert(table).values(rows) if count > 1 else insert(table).values(rows[0]))
+        parameters += [row[column] for row in rows for column in columns]
+    ctes = [statement.cte(f"insert_{g}") for g, statement in enumerate(statements[:-1])]
     last = statements[-1].returning(statements[-1].table.c.id)
-    return last.add_cte(*ctes) if ctes else last
+    statement = last.add_cte(*ctes) if ctes else last
+    # Casts ("::TYPE") must not read as parameters in a text statement: escape their colons.
+    sql = str(statement.compile(dialect=_NAMED_PARAMETERS)).replace("::", "\\:\\:")
+    # The last group's ids, last row last: RETURNING follows the VALUES order for one INSERT.
+    return text(sql).bindparams(*parameters)
+
+
+_NAMED_PARAMETERS = postgresql_psycopg.dialect(paramstyle="named")

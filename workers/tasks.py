@@ -62,7 +62,9 @@ def process_order(order_id: int, message_id: int | None = None) -> dict:
     """
     with session_scope() as session:
         outcome = payments.process_order(session, order_id, message_id=message_id)
-    if outcome.action != "nothing":
+    if outcome.notice is not None:
+        announce_notice(outcome.notice)
+    elif outcome.action != "nothing":
         announce_changes([order_id])
     return asdict(outcome)
 
@@ -163,6 +165,16 @@ def announce_changes(order_ids: list[int]) -> None:
                 live.publish(order_changed_payload(order))
     except Exception:
         log.warning("announcing order changes failed; the beat relay will", exc_info=True)
+
+
+def announce_notice(notice: dict) -> None:
+    """`announce_changes` for a change whose notice the task already holds (no read)."""
+    if not get_settings().uses_redis:
+        return
+    try:
+        live.publish(notice)
+    except Exception:
+        log.warning("announcing an order change failed; the beat relay will", exc_info=True)
 
 
 def _relay(topics: Collection[str]) -> dict:
