@@ -838,7 +838,7 @@ def main() -> int:
 
 
 def rate_search(shop: Shop) -> list[RateResult]:
-    """20, 50, 100 orders/s; then upwards while the worker keeps up, or else two bisection steps
+    """20, 50, 100 orders/s; then upwards while the worker keeps up; then two bisection steps
     between the highest rate kept up with and the lowest one that was not."""
     rates = []
     for rate in E2E_RATES:
@@ -846,11 +846,13 @@ def rate_search(shop: Shop) -> list[RateResult]:
         progress(rates[-1])
     if all(r.kept_up for r in rates):
         for rate in PROBE_RATES:
+            wait_until(lambda: pending_orders(shop) == 0, 60, "the worker's backlog")
             rates.append(asyncio.run(run_rate(shop, rate, PROBE_SECONDS)))
             progress(rates[-1])
             if not rates[-1].kept_up:
                 break
-        return rates
+        else:
+            return rates
     for _ in range(2):
         kept = max((r.rate for r in rates if r.kept_up), default=0)
         lost = min(r.rate for r in rates if not r.kept_up)
