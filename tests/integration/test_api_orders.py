@@ -146,6 +146,13 @@ def test_the_idempotency_key_header_is_required(client, world, key):
     assert _order_count() == 0
 
 
+def test_the_api_documents_the_idempotency_key_header_as_required(client):
+    operation = client.get("/api/v1/openapi.json").json()["paths"][ORDERS]["post"]
+
+    headers = [p for p in operation["parameters"] if p["in"] == "header"]
+    assert [(p["name"], p["required"]) for p in headers] == [("Idempotency-Key", True)]
+
+
 def test_out_of_stock_is_409_listing_each_short_line_and_nothing_is_reserved(client, world):
     response = _place(client, world, 11, 12)
 
