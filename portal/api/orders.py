@@ -15,6 +15,7 @@ from fastapi import APIRouter, Header, Path, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from sqlmodel import Session
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from models.db import get_engine
@@ -198,7 +199,10 @@ async def place_order(
     except ordering.OutOfStock as exc:
         return _out_of_stock(exc, language_for(request))
     # The view is already JSON-ready and shaped like OrderOut (the documented model): sent as is.
-    return JSONResponse(placed.order.as_dict(), status_code=200 if placed.replayed else 201)
+    # A worker takes the payment now: the task is sent right after the answer (a replay sends
+    # nothing; should the process die first, the relay sends it after the grace).
+    return JSONResponse(placed.order.as_dict(), status_code=200 if placed.replayed else 201,
+                        background=BackgroundTask(start_processing, placed))
 
 
 def _place(token: str | None, body: OrderRequest, idempotency_key: str | None) -> ordering.PlacedOrder:
@@ -217,7 +221,6 @@ def _place(token: str | None, body: OrderRequest, idempotency_key: str | None) -
             if exc.field in _KEY_FIELDS:
                 exc.field = IDEMPOTENCY_HEADER
             raise
-    start_processing(placed)  # a worker takes the payment now (a replay sends nothing)
     return placed
 
 
