@@ -330,16 +330,23 @@ def _place(
                "status": PaymentStatus.PENDING, "gateway_reference": None, "decline_reason": None,
                "captured_at": None, "created_at": now, "updated_at": now}
     stocked = [line for line in requested if stock_ids.get(line.index) is not None]
-    message_id = None
+    message_id, shortfalls = None, None
     if len(stocked) == len(requested):
-        message_id = row_writes.insert_together(session, [
+        # A one-line cart reserves in the same statement (one row: no lock order to keep).
+        guard = reservations.reserve_statement() if len(requested) == 1 else None
+        message_id, reserved = row_writes.insert_together(session, [
             *first_rows, (SalesOrderLine, order_lines), (OrderTransition, [transition]), (Payment, [payment]),
             (OutboxMessage, [outbox.row(outbox.STOCK_CHANGED, {"location_ids": [source.id]}, now),
                              outbox.row(ORDER_PLACED, {"order_id": order_id, "number": number}, now)]),
-        ])
+        ], guard, None if guard is None else reservations.reserve_params(stock_ids[0], requested[0].quantity))
+        if guard is not None:
+            shortfalls = [] if reserved == 1 else [
+                reservations.shortfall(session, stock_ids[0], requested[0].quantity)]
     # With a line not stocked at the source at all, the others are still tried (and rolled back)
     # so the buyer learns every short line at once.
-    shortfalls = reservations.reserve(session, [(stock_ids[line.index], line.quantity) for line in stocked])
+    if shortfalls is None:
+        shortfalls = reservations.reserve(session, [(stock_ids[line.index], line.quantity)
+                                                    for line in stocked])
     short_rows = {s.stock_level_id: s.available for s in shortfalls}
     short_lines = [line for line in requested
                    if stock_ids.get(line.index) is None or stock_ids[line.index] in short_rows]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Update, bindparam, update
 from sqlmodel import Session, select
 
 from models import StockLevel
@@ -57,6 +57,21 @@ def reserve(session: Session, quantities: Iterable[tuple[int, int]]) -> list[Sho
         if result.rowcount != 1:
             shortfalls.append(Shortfall(stock_level_id, quantity, _available(session, stock_level_id)))
     return shortfalls
+
+
+def reserve_statement() -> Update:
+    """The conditional reservation of one row as a statement (parameters: `reserve_params`), for
+    a caller that runs it inside a larger statement (services/row_writes.py `insert_together`)."""
+    return _RESERVE
+
+
+def reserve_params(stock_level_id: int, quantity: int) -> dict[str, int]:
+    return {"row_id": stock_level_id, "quantity": quantity}
+
+
+def shortfall(session: Session, stock_level_id: int, quantity: int) -> Shortfall:
+    """Why `quantity` could not be reserved on the row: what it has free now."""
+    return Shortfall(stock_level_id, quantity, _available(session, stock_level_id))
 
 
 # Built once: reserving runs on every placement.

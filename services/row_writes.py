@@ -17,7 +17,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, TextClause, bindparam, insert, text
+from sqlalchemy import Table, TextClause, Update, bindparam, func, insert, select, text
 from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 from sqlmodel import Session, SQLModel
 
@@ -28,11 +28,17 @@ def table_of(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined]
 
 
-def insert_together(session: Session, groups: Sequence[tuple[type[SQLModel], Rows]]) -> int:
-    """INSERT each group's rows into its table; returns the id of the very last row.
+def insert_together(session: Session, groups: Sequence[tuple[type[SQLModel], Rows]],
+                    guard: Update | None = None, guard_params: dict[str, Any] | None = None
+                    ) -> tuple[int, int | None]:
+    """INSERT each group's rows into its table, and run `guard` (an UPDATE) with them.
 
-    Every row of a group must have the same keys; groups with no rows are skipped (at least one
-    row in all). Columns a row leaves out get their SQL default (none here: pass every column).
+    Returns (the id of the very last row inserted, the number of rows `guard` updated, or None
+    without a guard). Every row of a group must have the same keys; groups with no rows are
+    skipped (at least one row in all). Columns a row leaves out get their SQL default (none here:
+    pass every column). On PostgreSQL the guard is one more CTE of the same statement; a caller
+    that needs it to have updated something rolls back when it did not. Its parameter names must
+    not start with "g<digit>".
     """
     groups = [(table_of(model), rows) for model, rows in groups if rows]
     connection = session.connection()
@@ -41,23 +47,28 @@ def insert_together(session: Session, groups: Sequence[tuple[type[SQLModel], Row
         for table, rows in [*others, (last_table, last_rows[:-1])]:
             if rows:
                 connection.execute(insert(table), list(rows))
-        return connection.execute(insert(last_table).returning(last_table.c.id), last_rows[-1]).scalar_one()
+        last_id = connection.execute(insert(last_table).returning(last_table.c.id),
+                                     last_rows[-1]).scalar_one()
+        return last_id, None if guard is None else connection.execute(guard, guard_params).rowcount
     shape = tuple((table.name, tuple(rows[0]), len(rows)) for table, rows in groups)
     params = {f"g{g}r{r}_{column}": value
               for g, (_, rows) in enumerate(groups)
               for r, row in enumerate(rows)
               for column, value in row.items()}
-    return connection.execute(_combined_insert(shape), params).all()[-1][0]
+    returned = connection.execute(_combined_insert(shape, guard), {**params, **(guard_params or {})}).all()
+    return returned[-1][0], None if guard is None else returned[-1][1]
 
 
 @functools.lru_cache(maxsize=256)
-def _combined_insert(shape: tuple[tuple[str, tuple[str, ...], int], ...]) -> TextClause:
-    """The PostgreSQL statement for one shape: ((table name, columns, row count), ...).
+def _combined_insert(shape: tuple[tuple[str, tuple[str, ...], int], ...], guard: Update | None = None
+                     ) -> TextClause:
+    """The PostgreSQL statement for one shape: ((table name, columns, row count), ...), and a guard.
 
     Each group is ONE multi-row INSERT, so its rows get their ids in the order given (a timeline's
-    entries stay in order); groups but the last are CTEs. SQLAlchemy does not cache multi-row
-    VALUES statements, so the SQL is rendered here once per shape and kept as a text statement
-    whose parameters carry the columns' types (JSON, UTC datetimes, money are converted as usual).
+    entries stay in order); groups but the last are CTEs, as is the guard, whose updated rows are
+    counted in the RETURNING. SQLAlchemy does not cache multi-row VALUES statements, so the SQL is
+    rendered here once per shape and kept as a text statement whose parameters carry the columns'
+    types (JSON, UTC datetimes, money are converted as usual).
     """
     metadata = SQLModel.metadata
     statements, parameters = [], []
@@ -68,7 +79,12 @@ def _combined_insert(shape: tuple[tuple[str, tuple[str, ...], int], ...]) -> Tex
         statements.append(insert(table).values(rows) if count > 1 else insert(table).values(rows[0]))
         parameters += [row[column] for row in rows for column in columns]
     ctes = [statement.cte(f"insert_{g}") for g, statement in enumerate(statements[:-1])]
-    last = statements[-1].returning(statements[-1].table.c.id)
+    returning = [statements[-1].table.c.id]
+    if guard is not None:
+        guarded = guard.returning(guard.table.c.id).cte("guard")
+        ctes.append(guarded)
+        returning.append(select(func.count()).select_from(guarded).scalar_subquery())
+    last = statements[-1].returning(*returning)
     statement = last.add_cte(*ctes) if ctes else last
     # Casts ("::TYPE") must not read as parameters in a text statement: escape their colons.
     sql = str(statement.compile(dialect=_NAMED_PARAMETERS)).replace("::", "\\:\\:")
