@@ -133,7 +133,7 @@ def resolve_token(session: Session, token: str | None, now: datetime | None = No
     if not token:
         return None
     now = now or utcnow()
-    row = session.exec(_TOKEN_QUERY, params={"digest": token_digest(token)}).first()
+    row = session.connection().execute(_TOKEN_QUERY, {"digest": token_digest(token)}).first()
     if row is None:
         return None
     (session_id, revoked, expires_at, last_seen_at, user_id, email, full_name, role, language,

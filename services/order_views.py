@@ -9,7 +9,7 @@ organisation owning the source location); to anyone else it does not exist (NotF
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -99,7 +99,7 @@ class OrderView:
 
     def as_dict(self) -> dict:
         """JSON-ready: money as strings ("12.50"), times as ISO 8601 UTC."""
-        return _jsonable(asdict(self))
+        return _jsonable(self)
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ class OrderSummary:
     created_at: datetime
 
     def as_dict(self) -> dict:
-        return _jsonable(asdict(self))
+        return _jsonable(self)
 
 
 def visible_to(principal: Principal) -> ColumnElement[bool]:
@@ -237,6 +237,10 @@ def build_view(order: SalesOrder, payment: Payment, buyer_location_name: str, so
 
 
 def _jsonable(value: Any) -> Any:
+    """Plain JSON values from a view (its nested views included), without `asdict`'s deep copy."""
+    fields = getattr(value, "__dataclass_fields__", None)
+    if fields is not None and not isinstance(value, type):
+        return {name: _jsonable(getattr(value, name)) for name in fields}
     if isinstance(value, dict):
         return {key: _jsonable(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
