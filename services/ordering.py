@@ -275,8 +275,7 @@ def _place(
 ) -> PlacedOrder:
     settings = get_settings()
     customer = principal.role == Role.CUSTOMER
-    buyer_location = _check_buyer_location(session, principal, buyer_location_id)
-    _resolve_items(session, requested)
+    buyer_location = _check_location_and_items(session, principal, buyer_location_id, requested)
     currency = _check_currency(requested)
     if customer:
         if source_location_id not in (None, buyer_location.id):
@@ -574,19 +573,71 @@ def _buyer_location_statement(role: str, new_order_id: bool) -> Select:
             .where(Location.id == bindparam("location_id"), rule))
 
 
+def _check_location_and_items(session: Session, principal: Principal, location_id: Any,
+                              lines: list[_Line]) -> _BuyerLocation:
+    """`_check_buyer_location` and `_resolve_items`; for a cart of one kind of item, in one query."""
+    kinds = _kinds(lines)
+    if len(kinds) != 1 or not _is_id(location_id):
+        buyer_location = _check_buyer_location(session, principal, location_id)
+        _resolve_items(session, lines)
+        return buyer_location
+    kind = kinds[0]
+    ids, codes = _references(lines)
+    connection = session.connection()
+    postgresql = connection.dialect.name == "postgresql"
+    rows = connection.execute(
+        _location_and_items_statement(principal.role, postgresql, kind, bool(ids), bool(codes)),
+        {"location_id": location_id, "organisation_id": principal.organisation_id,
+         "ids": list(ids), "codes": list(codes)},
+    ).all()
+    if not rows:
+        raise ValidationFailed("order.buyer_location_invalid", field="buyer_location_id")
+    width = 4 if postgresql else 3
+    _assign_items(kind, lines, [_Item(*row[width:]) for row in rows if row[width] is not None])
+    _refuse_duplicates(lines)
+    return _BuyerLocation(*rows[0][:width])
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= _MAX_ID
+
+
+def _references(lines: list[_Line]) -> tuple[set, set]:
+    """The (ids, codes) the lines name their items by."""
+    return ({line.request.item_id for line in lines if line.request.item_id is not None},
+            {line.request.code for line in lines if line.request.item_id is None})
+
+
+@functools.cache
+def _location_and_items_statement(role: str, new_order_id: bool, kind: str, by_id: bool,
+                                  by_code: bool) -> Select:
+    """The buyer location check (one row, or none) joined to the cart's items of one kind: one row
+    per item found, or one row with NULL item columns when none is."""
+    location = _buyer_location_statement(role, new_order_id).cte("buyer_location")
+    model, code_column, price_column = _item_columns(kind)
+    return (select(*location.c, model.id, code_column, model.name, price_column, model.currency)
+            .select_from(location.outerjoin(model, _item_match(kind, by_id, by_code))))
+
+
 def _resolve_items(session: Session, lines: list[_Line]) -> None:
     """Find each line's part or trim (by id or code); refuse unknown and repeated items."""
     for kind in ITEM_KINDS:
         of_kind = [line for line in lines if line.kind == kind]
         if not of_kind:
             continue
-        ids = {line.request.item_id for line in of_kind if line.request.item_id is not None}
-        codes = {line.request.code for line in of_kind if line.request.item_id is None}
+        ids, codes = _references(of_kind)
         found = [_Item(*row) for row in session.connection().execute(
             _items_statement(kind, bool(ids), bool(codes)), {"ids": list(ids), "codes": list(codes)})]
-        by_id = {item.id: item for item in found}
-        by_code = {item.code: item for item in found}
-        for line in of_kind:
+        _assign_items(kind, of_kind, found)
+    _refuse_duplicates(lines)
+
+
+def _assign_items(kind: str, lines: list[_Line], found: list[_Item]) -> None:
+    """Give each line of `kind` its item from `found`; refuse a line whose item is not there."""
+    by_id = {item.id: item for item in found}
+    by_code = {item.code: item for item in found}
+    for line in lines:
+        if line.kind == kind:
             if line.request.item_id is not None:
                 line.item = by_id.get(line.request.item_id)
                 field_name = "item_id"
@@ -598,6 +649,9 @@ def _resolve_items(session: Session, lines: list[_Line]) -> None:
                     "order.item_unknown", field=f"lines[{line.index}].{field_name}", line=line.index + 1,
                     item=str(line.request.item_id if line.request.item_id is not None
                              else line.request.code)[:40])
+
+
+def _refuse_duplicates(lines: list[_Line]) -> None:
     seen: dict[tuple[str, int], int] = {}
     for line in lines:
         other = seen.setdefault((line.kind, line.item.id), line.index)
@@ -609,11 +663,19 @@ def _resolve_items(session: Session, lines: list[_Line]) -> None:
 @functools.cache
 def _items_statement(kind: str, by_id: bool, by_code: bool) -> Select:
     """Parts or trims by id and/or code (expanding parameters ids, codes), as _Item columns."""
-    model, code_column, price_column = ((Part, Part.sku, Part.list_price) if kind == "part"
-                                        else (Trim, Trim.code, Trim.price))
-    return select(model.id, code_column, model.name, price_column, model.currency).where(or_(
-        model.id.in_(bindparam("ids", expanding=True)) if by_id else false(),
-        code_column.in_(bindparam("codes", expanding=True)) if by_code else false()))
+    model, code_column, price_column = _item_columns(kind)
+    return select(model.id, code_column, model.name, price_column, model.currency).where(
+        _item_match(kind, by_id, by_code))
+
+
+def _item_columns(kind: str) -> tuple:
+    return (Part, Part.sku, Part.list_price) if kind == "part" else (Trim, Trim.code, Trim.price)
+
+
+def _item_match(kind: str, by_id: bool, by_code: bool) -> ColumnElement[bool]:
+    model, code_column, _ = _item_columns(kind)
+    return or_(model.id.in_(bindparam("ids", expanding=True)) if by_id else false(),
+               code_column.in_(bindparam("codes", expanding=True)) if by_code else false())
 
 
 def _check_currency(lines: list[_Line]) -> str:
