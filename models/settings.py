@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     # The placing process hands a new order to the worker itself; the beat relay sends an
     # "order.placed" message only once it is this old and still unsent (that hand-off failed).
     order_relay_grace_seconds: float = Field(default=5.0, ge=0)
+    # Sent outbox messages are kept this long (to look into what was sent), then deleted hourly.
+    outbox_retention_days: float = Field(default=7.0, gt=0)
 
     @model_validator(mode="after")
     def _derive_and_check(self) -> Settings:

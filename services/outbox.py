@@ -6,7 +6,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, or_, update
+from sqlalchemy import bindparam, delete, or_, update
 from sqlmodel import Session, select
 
 from models import OutboxMessage
@@ -46,6 +46,23 @@ _MARK_SENT = (update(OutboxMessage.__table__)
               .where(OutboxMessage.__table__.c.id == bindparam("message_id"),
                      OutboxMessage.__table__.c.dispatched_at.is_(None))
               .values(dispatched_at=bindparam("now")))
+
+
+PRUNE_BATCH = 10_000
+
+
+def prune(session: Session, *, older_than: timedelta, now: datetime | None = None,
+          batch: int = PRUNE_BATCH) -> int:
+    """Delete up to `batch` messages sent more than `older_than` ago, oldest first; commits.
+    Unsent messages are never deleted. Returns how many were deleted (call again while it is
+    `batch`)."""
+    table = OutboxMessage.__table__
+    cutoff = (now or utcnow()) - older_than
+    oldest = (select(table.c.id).where(table.c.dispatched_at.is_not(None), table.c.dispatched_at < cutoff)
+              .order_by(table.c.id).limit(batch))
+    deleted = session.execute(delete(table).where(table.c.id.in_(oldest.scalar_subquery()))).rowcount
+    session.commit()
+    return deleted
 
 
 def row(topic: str, payload: dict, now: datetime) -> dict:

@@ -12,6 +12,7 @@ RECOMPUTE_SCORECARDS = "workers.tasks.recompute_scorecards"
 PROCESS_ORDER = "workers.tasks.process_order"
 EXPIRE_HOLDS = "workers.tasks.expire_holds"
 RETRY_STALLED_ORDERS = "workers.tasks.retry_stalled_orders"
+PRUNE_OUTBOX = "workers.tasks.prune_outbox"
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:
@@ -36,6 +37,11 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
             "task": EXPIRE_HOLDS,
             "schedule": settings.order_sweep_seconds,
             "options": {"expires": max(settings.order_sweep_seconds, 10.0)},
+        },
+        "prune-outbox": {
+            "task": PRUNE_OUTBOX,
+            "schedule": 3600.0,
+            "options": {"expires": 3600.0},
         },
         "retry-stalled-orders": {
             "task": RETRY_STALLED_ORDERS,

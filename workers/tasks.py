@@ -12,6 +12,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
@@ -25,6 +26,7 @@ from workers.celery_app import app
 from workers.schedule import (
     EXPIRE_HOLDS,
     PROCESS_ORDER,
+    PRUNE_OUTBOX,
     RECOMPUTE_SCORECARDS,
     REFRESH_SUMMARY,
     RELAY_OUTBOX,
@@ -93,6 +95,20 @@ def retry_stalled_orders() -> dict:
     if order_ids:
         log.warning("re-queued %d stalled orders: %s", len(order_ids), order_ids)
     return {"retried": order_ids}
+
+
+@app.task(name=PRUNE_OUTBOX)
+def prune_outbox() -> dict:
+    """Beat, hourly: delete outbox messages sent more than `settings.outbox_retention_days` ago
+    (in batches, until none is left). Unsent ones stay. Returns {"deleted": n}."""
+    older_than = timedelta(days=get_settings().outbox_retention_days)
+    deleted = 0
+    while True:
+        with session_scope() as session:
+            count = outbox.prune(session, older_than=older_than)
+        deleted += count
+        if count < outbox.PRUNE_BATCH:
+            return {"deleted": deleted}
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,14 @@ hands messages on in order, once, keeping a message whose sending failed for the
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import Session, select
 
 from models import OutboxMessage
 from models.db import get_engine, session_scope
+from models.types import utcnow
 from services import outbox
 
 
@@ -108,3 +111,24 @@ def test_two_relays_at_once_never_send_the_same_message(pg_url):
     assert _relay(send_while_another_relay_runs) == 2
     assert sent_by_first == ids
     assert sent_by_second == []
+
+
+def test_prune_deletes_only_messages_sent_longer_ago_than_the_retention_oldest_first(any_db_url):
+    now = utcnow()
+    with session_scope() as session:
+        def sent(topic: str, days_ago: float) -> OutboxMessage:
+            at = now - timedelta(days=days_ago)
+            return OutboxMessage(topic=topic, created_at=at, dispatched_at=at)
+
+        rows = [sent("a", 12), sent("b", 10), sent("c", 1),
+                OutboxMessage(topic="d", created_at=now - timedelta(days=30))]  # never sent: kept
+        session.add_all(rows)
+        session.flush()
+
+    with Session(get_engine()) as session:
+        assert outbox.prune(session, older_than=timedelta(days=7), now=now, batch=1) == 1
+        assert [m.topic for m in _messages()] == ["b", "c", "d"]
+        assert outbox.prune(session, older_than=timedelta(days=7), now=now) == 1
+        assert outbox.prune(session, older_than=timedelta(days=7), now=now) == 0
+
+    assert [m.topic for m in _messages()] == ["c", "d"]
