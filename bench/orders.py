@@ -19,7 +19,8 @@ Parts:
    "order.changed" notice with status `allocated` arrives from Redis pub/sub (what the live order
    page hears: the worker has captured the payment and committed). 20, 50, 100 orders/s; then
    higher rates while the worker keeps up; then two bisection steps between the highest rate
-   kept up with and the first one that was not. "Keeps up": every order paid within 2 s of the last placement and p99 under 1 s.
+   kept up with and the first one that was not. "Keeps up": every order paid within 2 s of the
+   last placement and p99 under 1 s.
 2. placements through the API, closed loop (each client sends its next order when the previous
    answer arrives), at 1, 8 and 32 clients, for spread SKUs (500 parts, one picked at random per
    order) and for one hot SKU (every order the same part). The worker is stopped for this part,
