@@ -27,14 +27,18 @@ log = logging.getLogger(__name__)
 def start_processing(placed: PlacedOrder) -> None:
     """Hand a newly placed order to the worker now; never raises (call it after `place_order`).
 
-    Sends the `process_order` task straight to the broker with the order's "order.placed" outbox
-    message id; the worker marks that message sent when it starts. Should this send fail (the
-    broker is down, the process dies first), the message stays unsent and the beat relay sends
-    it once it is `settings.order_relay_grace_seconds` old; a worker that dies while processing
-    is covered by the stalled-order sweep. A replayed placement sends nothing.
+    On PostgreSQL there is nothing to do: the placement's commit wakes the worker's relay
+    (workers/outbox_listener.py), so the web process never talks to the broker on this path.
+    In embedded mode (SQLite) this sends the `process_order` task straight to the broker with the
+    order's "order.placed" outbox message id; the worker marks that message sent when it starts.
+    Should this send fail (the broker is down, the process dies first), the message stays unsent
+    and the beat relay sends it once it is `settings.order_relay_grace_seconds` old. A worker that
+    dies while processing is covered by the stalled-order sweep. A replayed placement sends nothing.
     """
     if placed.replayed or placed.message_id is None:
         return
+    if not get_settings().uses_sqlite:
+        return  # PostgreSQL: the commit's NOTIFY wakes the worker's relay (workers/outbox_listener.py)
     try:
         _client(get_settings().broker_url).send_task(
             PROCESS_ORDER, args=[placed.order.id], kwargs={"message_id": placed.message_id},

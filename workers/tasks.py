@@ -14,6 +14,7 @@ from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 
+from celery.signals import worker_ready
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
@@ -22,6 +23,7 @@ from models.db import session_scope
 from models.settings import get_settings
 from services import live, order_recovery, outbox, payments, scorecards, summary
 from services.ordering import ORDER_CHANGED, ORDER_PLACED, order_changed_payload
+from workers import outbox_listener
 from workers.celery_app import app
 from workers.schedule import (
     EXPIRE_HOLDS,
@@ -160,9 +162,28 @@ def relay_outbox(topics: list[str] | None = None) -> dict:
 
 
 def _hold_back() -> dict[str, float]:
-    """New orders are handed to the worker by the process that placed them (workers/dispatch.py
-    `start_processing`); their messages wait this long for that before the relay sends them."""
+    """In embedded mode new orders are handed to the worker by the process that placed them
+    (workers/dispatch.py `start_processing`); their messages wait this long for that before the
+    relay sends them. On PostgreSQL the relay is the only way (woken by workers/outbox_listener.py)."""
+    if not get_settings().uses_sqlite:
+        return {}
     return {ORDER_PLACED: get_settings().order_relay_grace_seconds}
+
+
+def relay_now(topics: Collection[str]) -> dict:
+    """Relay the undispatched messages of `topics` in this process, now; never raises (the beat
+    relay is the guarantee). For the outbox listener's wake-ups."""
+    try:
+        return _relay(tuple(topic for topic in topics if topic in ROUTES))
+    except Exception:
+        log.warning("relaying %s failed; the beat relay will", list(topics), exc_info=True)
+        return {}
+
+
+@worker_ready.connect
+def _listen_for_new_orders(**_kwargs) -> None:
+    """The worker's main process wakes its relay on each committed placement (PostgreSQL)."""
+    outbox_listener.start()
 
 
 def announce_changes(order_ids: list[int]) -> None:

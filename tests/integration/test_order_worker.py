@@ -7,20 +7,18 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import Interval, literal, update
+from sqlalchemy import update
 from sqlmodel import Session
 
-from models import OutboxMessage, SalesOrder
+from models import SalesOrder
 from models.db import get_engine
-from models.settings import get_settings
 from models.types import utcnow
 from services import ordering
 from services.gateway import SIGNATURE_HEADER, SimulatedGateway
 from services.ordering import payment_key
 from tests.integration.order_api_helpers import open_shop, settled, status_of, stock, sweeping_settings
-from tests.integration.worker_helpers import run_task, running, start_beat, start_worker, wait_for
+from tests.integration.worker_helpers import running, start_beat, start_worker, wait_for
 from tests.ordering_world import new_key, part_line
-from workers import tasks
 
 SETTLE_TIMEOUT = 30  # seconds; a bound, not a figure
 
@@ -40,6 +38,8 @@ def _assert_paid_once(shop, order: dict, quantity: int, on_hand_before: int = 10
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_an_order_placed_through_the_api_is_paid_and_allocated_by_the_worker(services_celery):
+    """No beat here and the API sends nothing on PostgreSQL: the placement's commit wakes the
+    worker's relay (workers/outbox_listener.py), which hands the order to processing."""
     shop = open_shop()
 
     order = shop.place(quantity=3)
@@ -68,21 +68,16 @@ def test_a_declined_payment_cancels_the_order_with_the_reason_and_releases_the_s
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_orders_whose_hand_off_failed_are_relayed_each_to_its_own_processing(services_celery):
-    """Placed without the placing process handing them to the worker (as if the broker had been
-    down then): once past the grace, the beat relay sends each; "order.placed" is never
+def test_orders_placed_together_are_relayed_on_their_commit_each_to_its_own_processing(services_celery):
+    """Three orders committed in one transaction: their commit wakes the worker's relay (NOTIFY,
+    no beat running here), which hands each to its own processing; "order.placed" is never
     coalesced (unlike the stock summary): three orders, three payments."""
     shop = open_shop()
     with Session(get_engine()) as session:
         orders = [ordering.place_order(session, shop.world.dealer, lines=[part_line(shop.world.parts[0], 2)],
                                        buyer_location_id=shop.world.store.id, idempotency_key=new_key()
                                        ).order.as_dict() for _ in range(3)]
-    assert run_task(services_celery, tasks.relay_outbox)["deliveries"] == {"stock.changed": 1}
-    _age_outbox(seconds=get_settings().order_relay_grace_seconds + 1)
 
-    relayed = run_task(services_celery, tasks.relay_outbox)
-
-    assert relayed["deliveries"] == {"order.placed": 3}
     for order in orders:
         wait_for(lambda order=order: status_of(order["id"]) == "allocated", timeout=SETTLE_TIMEOUT)
         assert settled(order).bank_captures == 1
@@ -138,10 +133,3 @@ def test_beat_releases_an_unpaid_order_after_its_hold_and_a_late_approval_is_ref
         "cancelled", "refunded", seen["amount_due"])
     assert stock(shop.world.part_stock[0]) == (10, 0)
 
-
-def _age_outbox(seconds: float) -> None:
-    """Move every outbox message's creation `seconds` into the past."""
-    with Session(get_engine()) as session:
-        session.execute(update(OutboxMessage).values(
-            created_at=OutboxMessage.created_at - literal(timedelta(seconds=seconds), Interval)))
-        session.commit()

@@ -1,0 +1,37 @@
+"""outbox: on PostgreSQL, every committed batch of new messages wakes the workers' relay (NOTIFY)
+
+Revision ID: 0005_outbox_notify
+Revises: 0004_outbox_backlog_index
+Create Date: 2026-11-25 15:55:00
+"""
+
+from alembic import op
+
+
+revision = '0005_outbox_notify'
+down_revision = '0004_outbox_backlog_index'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute("""
+        CREATE FUNCTION portal_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM pg_notify('portal_outbox', '');
+            RETURN NULL;
+        END $$
+    """)
+    op.execute("""
+        CREATE TRIGGER outbox_message_notify AFTER INSERT ON outbox_message
+        FOR EACH STATEMENT EXECUTE FUNCTION portal_outbox_notify()
+    """)
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute("DROP TRIGGER IF EXISTS outbox_message_notify ON outbox_message")
+    op.execute("DROP FUNCTION IF EXISTS portal_outbox_notify()")
