@@ -27,8 +27,9 @@ log = logging.getLogger(__name__)
 def start_processing(placed: PlacedOrder) -> None:
     """Hand a newly placed order to the worker now; never raises (call it after `place_order`).
 
-    On PostgreSQL there is nothing to do: the placement's commit wakes the worker's relay
-    (workers/outbox_listener.py), so the web process never talks to the broker on this path.
+    On PostgreSQL there is nothing to do: the placement's commit is announced to the worker, which
+    sends the task itself (workers/outbox_listener.py); the web process never talks to the broker
+    on this path.
     In embedded mode (SQLite) this sends the `process_order` task straight to the broker with the
     order's "order.placed" outbox message id; the worker marks that message sent when it starts.
     Should this send fail (the broker is down, the process dies first), the message stays unsent
@@ -38,7 +39,7 @@ def start_processing(placed: PlacedOrder) -> None:
     if placed.replayed or placed.message_id is None:
         return
     if not get_settings().uses_sqlite:
-        return  # PostgreSQL: the commit's NOTIFY wakes the worker's relay (workers/outbox_listener.py)
+        return  # PostgreSQL: the commit's NOTIFY reaches the worker (workers/outbox_listener.py)
     try:
         _client(get_settings().broker_url).send_task(
             PROCESS_ORDER, args=[placed.order.id], kwargs={"message_id": placed.message_id},

@@ -1,12 +1,12 @@
-"""On PostgreSQL: the relay of new orders wakes when their outbox messages are committed.
+"""On PostgreSQL: new orders reach the worker the moment their placement commits.
 
-A statement trigger on `outbox_message` (migration 0005) sends `NOTIFY portal_outbox` with every
-insert, delivered at commit. The worker's main process keeps one connection that LISTENs, and on
-each wake-up relays the "order.placed" messages waiting (`workers.tasks.relay_outbox` for that
-topic: claimed, handed to `process_order`, marked sent, in one transaction). Several placements
-committed close together are relayed in one round. So the web process never talks to the broker
-when it places an order. Should this connection be lost, it is opened again; meanwhile the beat
-relay (every `outbox_relay_seconds`) still sends everything.
+A row trigger on `outbox_message` (migration 0005) announces every "order.placed" message with
+`NOTIFY portal_outbox, '<message id> <order id>'`, delivered at commit (never for a rolled-back
+placement). The worker's main process keeps one connection that LISTENs and sends a
+`process_order(order id, message_id=...)` task per announcement; the task marks the message sent.
+So the web process never talks to the broker when it places an order. Should this connection be
+lost, it is opened again and catches up with a relay of what waits; the beat relay sends any
+message still unsent after `order_relay_grace_seconds`.
 
 In embedded mode (SQLite) there is no NOTIFY: the placing process sends the task itself
 (workers/dispatch.py `start_processing`).
@@ -51,17 +51,16 @@ def _listen_forever(dsn: str) -> None:
 
 def _listen(dsn: str) -> None:
     from services.ordering import ORDER_PLACED
-    from workers.tasks import relay_now
+    from workers.tasks import process_order, relay_now
 
     with psycopg.connect(dsn, autocommit=True) as connection:
         connection.execute(f"LISTEN {CHANNEL}")
         relay_now((ORDER_PLACED,))  # what was committed before we listened
         while True:
-            for _ in connection.notifies(timeout=60.0, stop_after=1):
-                break
-            else:
-                continue  # a quiet minute: listen on
-            # Take every wake-up already queued, then relay once for all of them.
-            for _ in connection.notifies(timeout=0.0):
-                pass
-            relay_now((ORDER_PLACED,))
+            for notice in connection.notifies(timeout=60.0):
+                try:
+                    message_id, order_id = (int(part) for part in notice.payload.split())
+                except ValueError:
+                    log.warning("ignoring a malformed outbox notice %r", notice.payload)
+                    continue
+                process_order.apply_async(args=[order_id], kwargs={"message_id": message_id})

@@ -162,11 +162,9 @@ def relay_outbox(topics: list[str] | None = None) -> dict:
 
 
 def _hold_back() -> dict[str, float]:
-    """In embedded mode new orders are handed to the worker by the process that placed them
-    (workers/dispatch.py `start_processing`); their messages wait this long for that before the
-    relay sends them. On PostgreSQL the relay is the only way (woken by workers/outbox_listener.py)."""
-    if not get_settings().uses_sqlite:
-        return {}
+    """New orders are handed to the worker at once (PostgreSQL: by the worker's own listener,
+    workers/outbox_listener.py; SQLite: by the placing process, workers/dispatch.py
+    `start_processing`); their messages wait this long for that before the relay sends them."""
     return {ORDER_PLACED: get_settings().order_relay_grace_seconds}
 
 
@@ -182,7 +180,7 @@ def relay_now(topics: Collection[str]) -> dict:
 
 @worker_ready.connect
 def _listen_for_new_orders(**_kwargs) -> None:
-    """The worker's main process wakes its relay on each committed placement (PostgreSQL)."""
+    """The worker's main process hears each committed placement (PostgreSQL) and sends its task."""
     outbox_listener.start()
 
 

@@ -109,7 +109,7 @@ def test_placement_answers_201_with_the_order_and_server_prices(client, world, k
     OrderOut.model_validate(order)  # the documented shape is the one sent
     with Session(get_engine()) as session:
         assert stock_of(session, world.part_stock[0]) == (10, 3)
-    # On PostgreSQL the web process sends nothing: the commit wakes the worker's relay (NOTIFY),
+    # On PostgreSQL the web process sends nothing: the commit is announced to the worker (NOTIFY),
     # and the order's "order.placed" message waits in the outbox for it.
     assert kicks == []
     with Session(get_engine()) as session:

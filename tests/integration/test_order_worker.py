@@ -8,9 +8,9 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from models import SalesOrder
+from models import OutboxMessage, SalesOrder
 from models.db import get_engine
 from models.types import utcnow
 from services import ordering
@@ -38,8 +38,8 @@ def _assert_paid_once(shop, order: dict, quantity: int, on_hand_before: int = 10
 @pytest.mark.postgres
 @pytest.mark.redis
 def test_an_order_placed_through_the_api_is_paid_and_allocated_by_the_worker(services_celery):
-    """No beat here and the API sends nothing on PostgreSQL: the placement's commit wakes the
-    worker's relay (workers/outbox_listener.py), which hands the order to processing."""
+    """No beat here and the API sends nothing on PostgreSQL: the placement's commit is announced
+    to the worker (NOTIFY, workers/outbox_listener.py), which sends the order to processing."""
     shop = open_shop()
 
     order = shop.place(quantity=3)
@@ -68,10 +68,10 @@ def test_a_declined_payment_cancels_the_order_with_the_reason_and_releases_the_s
 
 @pytest.mark.postgres
 @pytest.mark.redis
-def test_orders_placed_together_are_relayed_on_their_commit_each_to_its_own_processing(services_celery):
-    """Three orders committed in one transaction: their commit wakes the worker's relay (NOTIFY,
-    no beat running here), which hands each to its own processing; "order.placed" is never
-    coalesced (unlike the stock summary): three orders, three payments."""
+def test_each_placed_order_is_announced_to_the_worker_and_processed_once(services_celery):
+    """Three orders placed back to back: each commit is announced to the worker (NOTIFY, no beat
+    running here), which sends each to its own processing; "order.placed" is never coalesced
+    (unlike the stock summary): three orders, three payments."""
     shop = open_shop()
     with Session(get_engine()) as session:
         orders = [ordering.place_order(session, shop.world.dealer, lines=[part_line(shop.world.parts[0], 2)],
@@ -82,6 +82,10 @@ def test_orders_placed_together_are_relayed_on_their_commit_each_to_its_own_proc
         wait_for(lambda order=order: status_of(order["id"]) == "allocated", timeout=SETTLE_TIMEOUT)
         assert settled(order).bank_captures == 1
     assert stock(shop.world.part_stock[0]) == (4, 0)
+    with Session(get_engine()) as session:  # the worker marked each message sent: no relay sends it
+        unsent = session.exec(select(OutboxMessage.id).where(OutboxMessage.topic == "order.placed",
+                                                             OutboxMessage.dispatched_at.is_(None))).all()
+    assert unsent == []
 
 
 def test_embedded_mode_an_order_placed_through_the_api_is_paid_by_the_worker(embedded_celery):

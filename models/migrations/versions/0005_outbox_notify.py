@@ -1,4 +1,4 @@
-"""outbox: on PostgreSQL, every committed batch of new messages wakes the workers' relay (NOTIFY)
+"""outbox: on PostgreSQL, each committed "order.placed" message is announced to the workers (NOTIFY)
 
 Revision ID: 0005_outbox_notify
 Revises: 0004_outbox_backlog_index
@@ -20,13 +20,13 @@ def upgrade() -> None:
     op.execute("""
         CREATE FUNCTION portal_outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            PERFORM pg_notify('portal_outbox', '');
+            PERFORM pg_notify('portal_outbox', NEW.id || ' ' || (NEW.payload ->> 'order_id'));
             RETURN NULL;
         END $$
     """)
     op.execute("""
         CREATE TRIGGER outbox_message_notify AFTER INSERT ON outbox_message
-        FOR EACH STATEMENT EXECUTE FUNCTION portal_outbox_notify()
+        FOR EACH ROW WHEN (NEW.topic = 'order.placed') EXECUTE FUNCTION portal_outbox_notify()
     """)
 
 
