@@ -67,24 +67,6 @@ def may_move_payment(from_status: str, to_status: str) -> bool:
     return to_status in PAYMENT_TRANSITIONS.get(from_status, frozenset())
 
 
-def record_placement(session: Session, order: SalesOrder, *, actor_user_id: int | None,
-                     at: datetime | None = None) -> OrderTransition:
-    """The first timeline entry of a new order (None -> pending_payment), in the caller's transaction."""
-    transition = placement_transition(order, actor_user_id=actor_user_id, at=at)
-    session.add(transition)
-    return transition
-
-
-def placement_transition(order: SalesOrder, *, actor_user_id: int | None,
-                         at: datetime | None = None) -> OrderTransition:
-    """The first timeline entry of a new order (None -> pending_payment), not yet added anywhere:
-    for a caller writing its rows with Core. Raises IllegalTransition for any other status."""
-    if order.status != OrderStatus.PENDING_PAYMENT:
-        raise IllegalTransition(from_status=None, to_status=order.status)
-    return OrderTransition(order_id=order.id, from_status=None, to_status=order.status,
-                           at=at or utcnow(), cause="order.event.placed", actor_user_id=actor_user_id)
-
-
 def placement_row(order_id: int, *, actor_user_id: int | None, at: datetime) -> dict:
     """The first timeline entry of a new order (None -> pending_payment) as a plain row, for a
     caller writing with Core (services/row_writes.py)."""

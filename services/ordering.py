@@ -41,14 +41,11 @@ from sqlalchemy import (
     ColumnElement,
     Insert,
     Select,
-    Text,
     and_,
     bindparam,
-    cast,
     false,
     func,
     insert,
-    literal,
     null,
     or_,
     update,
@@ -364,49 +361,26 @@ def _place(
 
 
 def _insert_order(session: Session, order: dict[str, Any]) -> tuple[int, str]:
-    """INSERT the order row (every column but id and number) and give it its number
-    (`order_number` of its new id); returns (id, number).
-
-    On PostgreSQL one statement takes the id from the table's sequence and writes the number with
-    it; elsewhere the number is set by an UPDATE after the INSERT, in the same transaction.
-    """
+    """Where the order id does not come with the location check (SQLite): INSERT the order row,
+    then give it its number (`order_number` of its new id) in the same transaction; returns
+    (id, number)."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        order_id, stored = connection.execute(_pg_insert_order(), order).one()
-    else:
-        order_id, stored = connection.execute(_insert_order_statement(), {**order, "number": None}).one()
+    order_id = connection.execute(_insert_order_statement(), {**order, "number": None}).scalar_one()
     number = order_number(order_id)
-    if stored != number:
-        connection.execute(_set_number_statement(), {"order_id": order_id, "number": number})
+    connection.execute(_set_number_statement(), {"order_id": order_id, "number": number})
     return order_id, number
 
 
 @functools.cache
 def _insert_order_statement() -> Insert:
     table = SalesOrder.__table__
-    return insert(table).returning(table.c.id, table.c.number)
+    return insert(table).returning(table.c.id)
 
 
 @functools.cache
 def _set_number_statement():
     table = SalesOrder.__table__
     return update(table).where(table.c.id == bindparam("order_id")).values(number=bindparam("number"))
-
-
-@functools.cache
-def _pg_insert_order() -> Insert:
-    """INSERT INTO sales_order (id, number, ...) SELECT the sequence's next id, "SO-" + that id
-    zero-padded to 6 digits (as `order_number`), and the other columns as bound parameters named
-    after them; RETURNING id, number. Built once."""
-    table = SalesOrder.__table__
-    new_id = select(func.nextval(func.pg_get_serial_sequence(table.name, "id")).label("id")).subquery()
-    id_text = cast(new_id.c.id, Text)
-    number = literal("SO-", Text) + func.lpad(id_text, func.greatest(6, func.length(id_text)), "0")
-    columns = [c for c in table.columns if c.name not in ("id", "number")]
-    return insert(table).from_select(
-        ["id", "number", *(c.name for c in columns)],
-        select(new_id.c.id, number, *(bindparam(c.name, type_=c.type) for c in columns)),
-    ).returning(table.c.id, table.c.number)
 
 
 def order_number(order_id: int) -> str:

@@ -22,12 +22,6 @@ def enqueue(session: Session, topic: str, payload: dict | None = None) -> Outbox
     return message
 
 
-def message(topic: str, payload: dict | None = None) -> OutboxMessage:
-    """A message not yet added to any session: for a caller that writes its rows with Core
-    INSERTs in its own transaction (the same guarantee as `enqueue`)."""
-    return OutboxMessage(topic=topic, payload=payload or {})
-
-
 @dataclass(frozen=True)
 class Claimed:
     """An outbox message as the relay hands it to `send`."""

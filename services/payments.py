@@ -51,12 +51,11 @@ from models.types import utcnow
 from services import outbox, reservations, row_writes
 from services.errors import AuthenticationFailed, NotFound, ValidationFailed
 from services.gateway import GatewayResult, PaymentGateway, get_gateway, sign_notice, verify_notice
-from services.order_states import may_move, may_move_payment, move_order, move_payment
+from services.order_states import may_move, may_move_payment, move_payment
 from services.ordering import (
     ORDER_CHANGED,
     lock_order,
     order_changed_payload,
-    order_quantities,
     release_and_cancel,
 )
 
@@ -198,9 +197,10 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
                      ) -> PaymentOutcome:
     """The bank took the money: complete a pending order, or record and refund a late capture."""
     try:
-        completed = _complete_fast(session, order_id, result)
+        completed = _complete(session, order_id, result)
         if completed is not None:
             return completed
+        # No longer pending (or its payment already settled): the order is locked; decide here.
         order = lock_order(session, order_id)
         if order is None:
             session.rollback()
@@ -208,7 +208,7 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
         # A separate query after the lock, not a join in the locking one: on PostgreSQL a join
         # re-checked after waiting for the lock would return the payment row as it was before the
         # other transaction's commit.
-        payment, quantities = _payment_and_quantities(session, order_id)
+        payment = _payment(session, order_id)
         if payment.status == PaymentStatus.REFUNDED or (
             payment.status == PaymentStatus.CAPTURED and order.status != OrderStatus.CANCELLED
         ):
@@ -219,10 +219,6 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
             payment.gateway_reference = result.reference
             payment.captured_at = utcnow()
             session.add(payment)
-        if order.status == OrderStatus.PENDING_PAYMENT:
-            _complete(session, order, payment, quantities)
-            session.commit()
-            return PaymentOutcome(order_id, "completed", OrderStatus.ALLOCATED, PaymentStatus.CAPTURED)
         # Cancelled meanwhile: the money is ours now. Record that before asking for it back, so a
         # crash during the refund leaves a captured payment on a cancelled order for the sweep.
         session.commit()
@@ -232,12 +228,15 @@ def _settle_approval(session: Session, order_id: int, result: GatewayResult, gat
     return _refund(session, order_id, gateway)
 
 
-def _complete_fast(session: Session, order_id: int, result: GatewayResult) -> PaymentOutcome | None:
-    """The common case of an approval, in plain SQL: the order is still pending and its payment
-    not yet captured. Locks the order, and if so completes it exactly as `_complete` would
-    (payment captured, stock committed, pending_payment -> paid -> allocated on the timeline,
-    shipment, outbox) and commits. Otherwise returns None with the order locked and nothing
-    written, for the general path to decide."""
+def _complete(session: Session, order_id: int, result: GatewayResult) -> PaymentOutcome | None:
+    """Paid -> stock committed -> allocated -> shipment, when the order is still pending and its
+    payment may be captured; in plain SQL, one transaction, committed.
+
+    Locks the order; then the payment is captured, the reserved units leave stock, the timeline
+    gets pending_payment -> paid -> allocated, a shipment is created (a dealer's from the OEM
+    warehouse to its location; a customer's vehicle is already at the store, so from = to: the
+    handover) and "order.changed" and "stock.changed" go to the outbox. Otherwise returns None with
+    the order locked and nothing written, for `_settle_approval` to decide."""
     connection = session.connection()
     order = connection.execute(_LOCK_ORDER, {"order_id": order_id}).mappings().first()
     if order is None or order["status"] != OrderStatus.PENDING_PAYMENT:
@@ -306,27 +305,6 @@ _ALLOCATE_ORDER = (
     update(_ORDERS).where(_ORDERS.c.id == bindparam("order_id"))
     .values(status=OrderStatus.ALLOCATED, updated_at=bindparam("now"))
 )
-
-
-def _complete(session: Session, order: SalesOrder, payment: Payment,
-              quantities: list[tuple[int, int]]) -> None:
-    """Paid -> stock committed -> allocated -> shipment, in the caller's transaction.
-
-    A dealer's shipment runs from the OEM warehouse to the dealer's location; a customer's vehicle is
-    already at the dealer store, so its shipment (from = to = the store) is the handover there.
-    """
-    # No flush until the caller commits: the stock is written by Core UPDATEs, and the payment,
-    # the order (its final status once), both timeline rows (one INSERT), the shipment and the
-    # outbox rows are written by the single flush at commit.
-    with session.no_autoflush:
-        move_order(session, order, OrderStatus.PAID, cause="order.event.payment_captured",
-                   detail=payment.gateway_reference or "")
-        reservations.commit(session, quantities)
-        move_order(session, order, OrderStatus.ALLOCATED, cause="order.event.allocated")
-        session.add(Shipment(order_id=order.id, from_location_id=order.source_location_id,
-                             to_location_id=order.buyer_location_id, status="created"))
-        outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
-        outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [order.source_location_id]})
 
 
 def _refund(session: Session, order_id: int, gateway: PaymentGateway) -> PaymentOutcome:
@@ -403,20 +381,6 @@ def _expire(session: Session, order_id: int, now: datetime) -> PaymentOutcome:
         raise
     return PaymentOutcome(order_id, "cancelled", OrderStatus.CANCELLED, PaymentStatus.VOID,
                           HOLD_EXPIRED_REASON)
-
-
-def _payment_and_quantities(session: Session, order_id: int
-                            ) -> tuple[Payment, list[tuple[int, int]]]:
-    """The order's payment and its lines' (stock_level_id, quantity), in one query (read after the
-    order's row lock, so they are current)."""
-    rows = session.exec(
-        select(Payment, SalesOrderLine.stock_level_id, SalesOrderLine.quantity)
-        .join(SalesOrderLine, SalesOrderLine.order_id == Payment.order_id)
-        .where(Payment.order_id == order_id).execution_options(populate_existing=True)
-    ).all()
-    if not rows:  # an order always has lines; without any, fall back to the plain reads
-        return _payment(session, order_id), order_quantities(session, order_id)
-    return rows[0][0], [(stock_level_id, quantity) for _, stock_level_id, quantity in rows]
 
 
 def _payment(session: Session, order_id: int) -> Payment:

@@ -52,9 +52,9 @@ def start_processing(placed: PlacedOrder) -> None:
 def kick_relay(topics: Sequence[str] = (ORDER_PLACED,)) -> None:
     """Relay the outbox messages of `topics` now, in this process; never raises.
 
-    Call it after a successful `place_order` (default: "order.placed", so a worker takes the payment
-    at once instead of at the next beat relay) or after a payment notice changed an order
-    ("order.changed", for the live pages). It claims the undispatched messages of those topics
+    Call it after a payment notice changed an order ("order.changed", for the live pages); new
+    orders normally reach the worker through `start_processing` instead (the default topic,
+    "order.placed", is for catching up). It claims the undispatched messages of those topics
     (`outbox.relay`: row locks, skip-locked, marked dispatched in the same transaction) and hands
     each to its consumer exactly as the worker's relay would (`workers.tasks.ROUTES`):
     "order.placed" -> the `process_order` task, "order.changed" -> `services.live.publish`.
@@ -85,35 +85,6 @@ def kick_relay(topics: Sequence[str] = (ORDER_PLACED,)) -> None:
 _relaying = threading.Lock()
 _wanted_lock = threading.Lock()
 _wanted: set[str] = set()
-
-
-def kick_relay_soon(topics: Sequence[str] = (ORDER_PLACED,)) -> None:
-    """`kick_relay(topics)` on this process's relay thread; returns at once.
-
-    For request handlers: the relay (a database transaction and a broker send) then runs beside
-    the next requests instead of in front of the answer, and placements that arrive while it
-    runs share its next round.
-    """
-    with _wanted_lock:
-        _wanted.update(topic for topic in topics if topic in _DELIVER)
-    _wake.set()
-    if _thread[0] is None or not _thread[0].is_alive():
-        with _thread_lock:
-            if _thread[0] is None or not _thread[0].is_alive():
-                _thread[0] = threading.Thread(target=_relay_thread, name="outbox-kick", daemon=True)
-                _thread[0].start()
-
-
-def _relay_thread() -> None:
-    while True:
-        _wake.wait()
-        _wake.clear()
-        kick_relay(())  # relays what `_wanted` holds; never raises
-
-
-_wake = threading.Event()
-_thread_lock = threading.Lock()
-_thread: list[threading.Thread | None] = [None]
 
 
 def _relay_now(topics: list[str]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, BackgroundTasks, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlmodel import Session
@@ -21,7 +21,7 @@ from portal.api.schemas import ErrorOut
 from services import payments
 from services.gateway import SIGNATURE_HEADER
 from services.ordering import ORDER_CHANGED
-from workers.dispatch import kick_relay_soon
+from workers.dispatch import kick_relay
 
 router = APIRouter(prefix="/payments", tags=["payments"])
 
@@ -58,7 +58,7 @@ _NOTICE_BODY = {
                404: {"model": ErrorOut}, 413: {"model": ErrorOut}, 422: {"model": ErrorOut}},
 )
 async def payment_notice(
-    request: Request,
+    request: Request, background: BackgroundTasks,
     signature: Annotated[str | None, Header(alias=SIGNATURE_HEADER,
                                             description="Hex HMAC-SHA256 of the raw body.")] = None,
 ) -> NoticeResult:
@@ -66,7 +66,7 @@ async def payment_notice(
     body = await _read_body(request)
     outcome = await run_in_threadpool(_handle, body, signature)
     if outcome.action != "nothing":
-        kick_relay_soon((ORDER_CHANGED,))
+        background.add_task(kick_relay, (ORDER_CHANGED,))
     return NoticeResult(order_id=outcome.order_id, action=outcome.action,
                         order_status=outcome.order_status, payment_status=outcome.payment_status)
 

@@ -40,7 +40,7 @@ def kicks(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
             sent.append((name.rsplit(".", 1)[-1], *args))
 
     monkeypatch.setattr("workers.dispatch._client", lambda broker_url: RecordingBroker())
-    monkeypatch.setattr("portal.api.payments.kick_relay_soon", lambda *args: sent.append(args))
+    monkeypatch.setattr("portal.api.payments.kick_relay", lambda *args: sent.append(args))
     return sent
 
 

@@ -4,7 +4,6 @@ the delivery to the worker is recorded instead of sent)."""
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 from sqlmodel import Session, select
@@ -101,21 +100,6 @@ def test_only_the_fast_path_topics_are_relayed(delivered):
 
     assert delivered == []
     assert _undispatched(ORDER_PLACED) == 1
-
-
-def test_kick_relay_soon_hands_the_order_to_the_worker_from_the_relay_thread(delivered):
-    with Session(get_engine()) as session:
-        world = build_world(session)
-        order = ordering.place_order(session, world.dealer, lines=[part_line(world.parts[0], 1)],
-                                     buyer_location_id=world.store.id, idempotency_key=new_key()).order
-
-    dispatch.kick_relay_soon()
-
-    deadline = time.monotonic() + 10
-    while not delivered and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert delivered == [(ORDER_PLACED, {"order_id": order.id, "number": order.number})]
-    assert _undispatched(ORDER_PLACED) == 0
 
 
 class RecordingBroker:

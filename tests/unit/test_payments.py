@@ -153,7 +153,6 @@ def test_a_worker_that_dies_after_the_capture_is_completed_by_the_redelivery_wit
         raise SystemExit("worker killed after capture, before commit")
 
     with monkeypatch.context() as patch:
-        patch.setattr(payments, "_complete_fast", killed)  # the common path
         patch.setattr(payments, "_complete", killed)
         with pytest.raises(SystemExit):
             payments.process_order(session, order.id, gateway=bank)
