@@ -928,6 +928,23 @@ def manager_order() -> rx.Component:
 # --------------------------------------------------------------------------- issuing
 
 
+def _line_field(row, index, field: str, id_part: str, label, **input_props) -> rx.Component:
+    """One labelled input of a purchase-order line, with its error under it."""
+    return rx.vstack(
+        rx.text(label, size="1", weight="medium"),
+        rx.input(
+            value=row[field],
+            width="100%",
+            id="line-" + id_part + "-" + row["number"],
+            on_change=lambda value: IssueOrderState.set_line_field(index, field, value),
+            **input_props,
+        ),
+        field_error(row["error_" + field], "error-line-" + id_part + "-" + row["number"]),
+        spacing="1",
+        width="100%",
+    )
+
+
 def _issue_line(row, index) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -970,51 +987,11 @@ def _issue_line(row, index) -> rx.Component:
                     width="100%",
                     grid_column=rx.breakpoints(initial="span 1", md="span 2"),
                 ),
-                rx.vstack(
-                    rx.text(t("purchase.quantity"), size="1", weight="medium"),
-                    rx.input(
-                        value=row["quantity"],
-                        input_mode="numeric",
-                        width="100%",
-                        id="line-quantity-" + row["number"],
-                        on_change=lambda value: IssueOrderState.set_line_field(index, "quantity", value),
-                    ),
-                    field_error(row["error_quantity"], "error-line-quantity-" + row["number"]),
-                    spacing="1",
-                    width="100%",
-                ),
-                rx.vstack(
-                    rx.text(
-                        t("purchase.unit_price") + " (" + IssueOrderState.currency + ")",
-                        size="1",
-                        weight="medium",
-                    ),
-                    rx.input(
-                        value=row["unit_price"],
-                        input_mode="decimal",
-                        width="100%",
-                        id="line-price-" + row["number"],
-                        on_change=lambda value: IssueOrderState.set_line_field(index, "unit_price", value),
-                    ),
-                    field_error(row["error_unit_price"], "error-line-price-" + row["number"]),
-                    spacing="1",
-                    width="100%",
-                ),
-                rx.vstack(
-                    rx.text(t("purchase.requested"), size="1", weight="medium"),
-                    rx.input(
-                        value=row["requested_date"],
-                        type="date",
-                        width="100%",
-                        id="line-date-" + row["number"],
-                        on_change=lambda value: IssueOrderState.set_line_field(
-                            index, "requested_date", value
-                        ),
-                    ),
-                    field_error(row["error_requested_date"], "error-line-date-" + row["number"]),
-                    spacing="1",
-                    width="100%",
-                ),
+                _line_field(row, index, "quantity", "quantity", t("purchase.quantity"), input_mode="numeric"),
+                _line_field(row, index, "unit_price", "price",
+                            t("purchase.unit_price") + " (" + IssueOrderState.currency + ")",
+                            input_mode="decimal"),
+                _line_field(row, index, "requested_date", "date", t("purchase.requested"), type="date"),
                 columns=rx.breakpoints(initial="1", sm="2", md="5"),
                 spacing="3",
                 width="100%",
