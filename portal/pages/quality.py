@@ -225,11 +225,24 @@ def _text_block(label_key: str, value, element_id: str) -> rx.Component:
     )
 
 
-def _form_buttons(label_key: str, element_id: str, colour: str = "indigo") -> rx.Component:
-    return rx.hstack(
-        rx.button(t(label_key), type="submit", id=element_id, color_scheme=colour),
-        justify="end",
-        width="100%",
+def _action_form(on_submit, *fields: rx.Component, buttons: tuple) -> rx.Component:
+    """An incident action: its fields, then its submit button (label key, element id and an
+    optional colour) at the right; the typed text stays when the server refuses it."""
+    label_key, element_id, *colour = buttons
+    return rx.form(
+        rx.vstack(
+            *fields,
+            rx.hstack(
+                rx.button(t(label_key), type="submit", id=element_id,
+                          color_scheme=colour[0] if colour else "indigo"),
+                justify="end",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=on_submit,
+        reset_on_submit=False,
     )
 
 
@@ -241,19 +254,14 @@ def _supplier_forms() -> rx.Component:
             section(
                 t("incident.acknowledge_title"),
                 rx.text(t("incident.acknowledge_hint"), size="2", color_scheme="gray"),
-                rx.form(
-                    rx.vstack(
-                        labelled(
-                            "incident.note",
-                            rx.text_area(name="note", id="ack-note", max_length=2000),
-                            error["note"],
-                        ),
-                        _form_buttons("incident.acknowledge", "incident-acknowledge"),
-                        spacing="3",
-                        width="100%",
+                _action_form(
+                    Incident.acknowledge,
+                    labelled(
+                        "incident.note",
+                        rx.text_area(name="note", id="ack-note", max_length=2000),
+                        error["note"],
                     ),
-                    on_submit=Incident.acknowledge,
-                    reset_on_submit=False,
+                    buttons=("incident.acknowledge", "incident-acknowledge"),
                 ),
             ),
         ),
@@ -261,36 +269,31 @@ def _supplier_forms() -> rx.Component:
             view["can_analyse"] == "yes",
             section(
                 t("incident.analysis_title"),
-                rx.form(
-                    rx.vstack(
-                        labelled(
-                            "incident.containment",
-                            rx.text_area(
-                                name="containment_action",
-                                id="containment",
-                                max_length=2000,
-                                default_value=view["containment"],
-                            ),
-                            error["containment_action"],
-                            "error-containment",
+                _action_form(
+                    Incident.save_analysis,
+                    labelled(
+                        "incident.containment",
+                        rx.text_area(
+                            name="containment_action",
+                            id="containment",
+                            max_length=2000,
+                            default_value=view["containment"],
                         ),
-                        labelled(
-                            "incident.root_cause",
-                            rx.text_area(
-                                name="root_cause",
-                                id="root-cause",
-                                max_length=2000,
-                                default_value=view["root_cause"],
-                            ),
-                            error["root_cause"],
-                            "error-root-cause",
-                        ),
-                        _form_buttons("incident.save_analysis", "incident-save-analysis"),
-                        spacing="3",
-                        width="100%",
+                        error["containment_action"],
+                        "error-containment",
                     ),
-                    on_submit=Incident.save_analysis,
-                    reset_on_submit=False,
+                    labelled(
+                        "incident.root_cause",
+                        rx.text_area(
+                            name="root_cause",
+                            id="root-cause",
+                            max_length=2000,
+                            default_value=view["root_cause"],
+                        ),
+                        error["root_cause"],
+                        "error-root-cause",
+                    ),
+                    buttons=("incident.save_analysis", "incident-save-analysis"),
                 ),
             ),
         ),
@@ -299,20 +302,15 @@ def _supplier_forms() -> rx.Component:
             section(
                 t("incident.resolve_title"),
                 rx.text(t("incident.resolve_hint"), size="2", color_scheme="gray"),
-                rx.form(
-                    rx.vstack(
-                        labelled(
-                            "incident.evidence",
-                            rx.text_area(name="evidence", id="evidence", max_length=4000, rows="4"),
-                            error["evidence"],
-                            "error-evidence",
-                        ),
-                        _form_buttons("incident.resolve", "incident-resolve", "grass"),
-                        spacing="3",
-                        width="100%",
+                _action_form(
+                    Incident.resolve,
+                    labelled(
+                        "incident.evidence",
+                        rx.text_area(name="evidence", id="evidence", max_length=4000, rows="4"),
+                        error["evidence"],
+                        "error-evidence",
                     ),
-                    on_submit=Incident.resolve,
-                    reset_on_submit=False,
+                    buttons=("incident.resolve", "incident-resolve", "grass"),
                 ),
             ),
         ),
@@ -330,37 +328,27 @@ def _manager_forms() -> rx.Component:
             rx.grid(
                 rx.cond(
                     view["can_accept"] == "yes",
-                    rx.form(
-                        rx.vstack(
-                            labelled(
-                                "incident.note",
-                                rx.text_area(name="note", id="accept-note", max_length=2000),
-                                error["note"],
-                            ),
-                            _form_buttons("incident.accept", "incident-accept", "grass"),
-                            spacing="3",
-                            width="100%",
+                    _action_form(
+                        Incident.accept,
+                        labelled(
+                            "incident.note",
+                            rx.text_area(name="note", id="accept-note", max_length=2000),
+                            error["note"],
                         ),
-                        on_submit=Incident.accept,
-                        reset_on_submit=False,
+                        buttons=("incident.accept", "incident-accept", "grass"),
                     ),
                 ),
                 rx.cond(
                     view["can_reopen"] == "yes",
-                    rx.form(
-                        rx.vstack(
-                            labelled(
-                                "incident.reopen_reason",
-                                rx.text_area(name="reason", id="reopen-reason", max_length=2000),
-                                error["reason"],
-                                "error-reopen-reason",
-                            ),
-                            _form_buttons("incident.reopen", "incident-reopen", "orange"),
-                            spacing="3",
-                            width="100%",
+                    _action_form(
+                        Incident.reopen,
+                        labelled(
+                            "incident.reopen_reason",
+                            rx.text_area(name="reason", id="reopen-reason", max_length=2000),
+                            error["reason"],
+                            "error-reopen-reason",
                         ),
-                        on_submit=Incident.reopen,
-                        reset_on_submit=False,
+                        buttons=("incident.reopen", "incident-reopen", "orange"),
                     ),
                 ),
                 columns=rx.breakpoints(initial="1", md="2"),
