@@ -147,6 +147,23 @@ def scroll_table(*children: rx.Component, size: str = "2", min_width: str = "36r
     )
 
 
+def paged_table(state, headers: list[rx.Component], row, *, table_id: str, min_width: str,
+                skeleton_rows: int, empty: rx.Component) -> rx.Component:
+    """A list page's table: its header, skeleton rows while the first page loads, one `row(item)`
+    per item, `empty` when there is none, and the pager under it. `state` is a paged list state
+    (rows, total, loading, pager_label, previous_page, next_page, has_previous, has_next)."""
+    return rx.fragment(
+        scroll_table(
+            rx.table.header(rx.table.row(*headers)),
+            rx.table.body(rx.cond(state.loading & (state.total == 0), loading_rows(skeleton_rows),
+                                  rx.foreach(state.rows, row))),
+            id=table_id, size="1", min_width=min_width,
+        ),
+        rx.cond(~state.loading & (state.total == 0), empty),
+        pager(state.pager_label, state.previous_page, state.next_page, state.has_previous, state.has_next),
+    )
+
+
 def pager(label: Var, on_previous, on_next, has_previous: Var, has_next: Var) -> rx.Component:
     return rx.hstack(
         rx.text(label, size="2", color_scheme="gray", class_name="pager-label"),

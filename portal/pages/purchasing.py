@@ -29,7 +29,7 @@ from portal.components.ui import (
     loading_rows,
     number_cell,
     page_heading,
-    pager,
+    paged_table,
     scroll_table,
     section,
     t,
@@ -96,41 +96,24 @@ def _orders_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                 wrap="wrap",
                 width="100%",
             ),
-            scroll_table(
-                rx.table.header(
-                    rx.table.row(
-                        header_cell("purchase.number"),
-                        rx.cond(Orders.role == "manager", header_cell("catalogue.supplier"), rx.fragment()),
-                        header_cell("purchase.ship_to"),
-                        header_cell("purchase.status"),
-                        header_cell("purchase.issued"),
-                        header_cell("purchase.lines", "right"),
-                        header_cell("purchase.next_due"),
-                        header_cell("purchase.progress_header"),
-                        header_cell("purchase.total", "right"),
-                    )
-                ),
-                rx.table.body(
-                    rx.cond(
-                        Orders.loading & (Orders.total == 0),
-                        loading_rows(8),
-                        rx.foreach(Orders.rows, _order_row),
-                    )
-                ),
-                id="orders-table",
-                size="1",
+            paged_table(
+                Orders,
+                [
+                    header_cell("purchase.number"),
+                    rx.cond(Orders.role == "manager", header_cell("catalogue.supplier"), rx.fragment()),
+                    header_cell("purchase.ship_to"),
+                    header_cell("purchase.status"),
+                    header_cell("purchase.issued"),
+                    header_cell("purchase.lines", "right"),
+                    header_cell("purchase.next_due"),
+                    header_cell("purchase.progress_header"),
+                    header_cell("purchase.total", "right"),
+                ],
+                _order_row,
+                table_id="orders-table",
                 min_width="62rem",
-            ),
-            rx.cond(
-                ~Orders.loading & (Orders.total == 0),
-                empty_state("inbox", t("purchase.none"), t("purchase.none_hint")),
-            ),
-            pager(
-                Orders.pager_label,
-                Orders.previous_page,
-                Orders.next_page,
-                Orders.has_previous,
-                Orders.has_next,
+                skeleton_rows=8,
+                empty=empty_state("inbox", t("purchase.none"), t("purchase.none_hint")),
             ),
         ),
         spacing="4",

@@ -23,10 +23,9 @@ from portal.components.supply_ui import (
 from portal.components.ui import (
     empty_state,
     header_cell,
-    loading_rows,
     number_cell,
     page_heading,
-    pager,
+    paged_table,
     scroll_table,
     section,
     t,
@@ -156,42 +155,26 @@ def _incidents_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                 "incident-status-filter",
                 min_width="14rem",
             ),
-            scroll_table(
-                rx.table.header(
-                    rx.table.row(
-                        header_cell("incident.number"),
-                        header_cell("incident.what"),
-                        rx.cond(
-                            Incidents.role == "manager", header_cell("catalogue.supplier"), rx.fragment()
-                        ),
-                        header_cell("stock.code"),
-                        header_cell("purchase.lot"),
-                        header_cell("incident.quantity", "right"),
-                        header_cell("purchase.status"),
-                        header_cell("incident.opened"),
-                        header_cell("incident.response"),
-                    )
-                ),
-                rx.table.body(
+            paged_table(
+                Incidents,
+                [
+                    header_cell("incident.number"),
+                    header_cell("incident.what"),
                     rx.cond(
-                        Incidents.loading & (Incidents.total == 0),
-                        loading_rows(8),
-                        rx.foreach(Incidents.rows, _incident_row),
-                    )
-                ),
-                id="incidents-table",
-                size="1",
+                        Incidents.role == "manager", header_cell("catalogue.supplier"), rx.fragment()
+                    ),
+                    header_cell("stock.code"),
+                    header_cell("purchase.lot"),
+                    header_cell("incident.quantity", "right"),
+                    header_cell("purchase.status"),
+                    header_cell("incident.opened"),
+                    header_cell("incident.response"),
+                ],
+                _incident_row,
+                table_id="incidents-table",
                 min_width="62rem",
-            ),
-            rx.cond(
-                ~Incidents.loading & (Incidents.total == 0), empty_state("shield-check", t("incident.none"))
-            ),
-            pager(
-                Incidents.pager_label,
-                Incidents.previous_page,
-                Incidents.next_page,
-                Incidents.has_previous,
-                Incidents.has_next,
+                skeleton_rows=8,
+                empty=empty_state("shield-check", t("incident.none")),
             ),
         ),
         spacing="4",

@@ -21,10 +21,9 @@ from portal.components.supply_ui import (
 from portal.components.ui import (
     empty_state,
     header_cell,
-    loading_rows,
     number_cell,
     page_heading,
-    pager,
+    paged_table,
     scroll_table,
     section,
     t,
@@ -341,39 +340,25 @@ def manager_suppliers() -> rx.Component:
         ),
         section(
             t("ranking.table_title"),
-            scroll_table(
-                rx.table.header(
-                    rx.table.row(
-                        header_cell("ranking.rank", "right"),
-                        header_cell("catalogue.supplier"),
-                        header_cell("admin.country"),
-                        header_cell("ranking.score", "right"),
-                        header_cell("ranking.standing"),
-                        header_cell("ranking.on_time", "right"),
-                        header_cell("ranking.fill_rate", "right"),
-                        header_cell("ranking.ppm", "right"),
-                        header_cell("ranking.response", "right"),
-                        header_cell("ranking.cost", "right"),
-                    )
-                ),
-                rx.table.body(
-                    rx.cond(
-                        Ranking.loading & (Ranking.total == 0),
-                        loading_rows(10),
-                        rx.foreach(Ranking.rows, _ranking_row),
-                    )
-                ),
-                id="ranking-table",
-                size="1",
+            paged_table(
+                Ranking,
+                [
+                    header_cell("ranking.rank", "right"),
+                    header_cell("catalogue.supplier"),
+                    header_cell("admin.country"),
+                    header_cell("ranking.score", "right"),
+                    header_cell("ranking.standing"),
+                    header_cell("ranking.on_time", "right"),
+                    header_cell("ranking.fill_rate", "right"),
+                    header_cell("ranking.ppm", "right"),
+                    header_cell("ranking.response", "right"),
+                    header_cell("ranking.cost", "right"),
+                ],
+                _ranking_row,
+                table_id="ranking-table",
                 min_width="60rem",
-            ),
-            rx.cond(~Ranking.loading & (Ranking.total == 0), empty_state("search-x", t("common.no_results"))),
-            pager(
-                Ranking.pager_label,
-                Ranking.previous_page,
-                Ranking.next_page,
-                Ranking.has_previous,
-                Ranking.has_next,
+                skeleton_rows=10,
+                empty=empty_state("search-x", t("common.no_results")),
             ),
         ),
         spacing="4",
