@@ -520,7 +520,7 @@ def delivery_locations(session: Session, principal: Principal) -> list[dict]:
 def _check_buyer_location(session: Session, principal: Principal, location_id: Any) -> _BuyerLocation:
     """A dealer buys for one of its own locations; a customer for a dealer's store."""
     row = None
-    if isinstance(location_id, int) and not isinstance(location_id, bool) and location_id <= _MAX_ID:
+    if _is_id(location_id):
         connection = session.connection()
         row = connection.execute(
             _buyer_location_statement(principal.role, connection.dialect.name == "postgresql"),
@@ -700,10 +700,7 @@ def _choose_source(session: Session, lines: list[_Line], source_location_id: Any
     One query reads every OEM warehouse's stock of the cart's items, which also yields the stock
     rows to reserve.
     """
-    if source_location_id is not None and (
-        not isinstance(source_location_id, int) or isinstance(source_location_id, bool)
-        or source_location_id > _MAX_ID
-    ):
+    if source_location_id is not None and not _is_id(source_location_id):
         raise ValidationFailed("order.source_location_invalid", field="source_location_id")
     connection = session.connection()
     rows = connection.execute(
