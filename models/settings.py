@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     var_dir: Path = PROJECT_ROOT / "var"
     database_url: str = ""
     redis_url: str = ""
+    # Every Redis key, pub/sub channel and the Celery queue of this deployment start with it, so two
+    # deployments (or two test runs) can share one Redis server without seeing each other's data.
+    key_prefix: str = Field(default="portal", pattern=r"^[a-z][a-z0-9_-]{0,39}$")
     broker_url: str = ""
     result_backend: str = ""
     app_port: int = Field(default=3000, ge=1, le=65535)

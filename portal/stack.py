@@ -83,7 +83,7 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     try:
-        processes["worker"] = _start("worker", [*celery, "worker", "-Q", "portal", "--concurrency",
+        processes["worker"] = _start("worker", [*celery, "worker", "--concurrency",
                                                 "2", "--loglevel", "INFO"], log_dir)
         processes["beat"] = _start("beat", [*celery, "beat", "--loglevel", "INFO"], log_dir)
         processes["app"] = _start("app", reflex, log_dir)

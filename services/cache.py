@@ -14,7 +14,10 @@ from models.db import get_engine
 from models.settings import get_settings
 from models.types import utcnow
 
-_PREFIX = "portal:cache:"
+
+
+def _key(settings, key: str) -> str:
+    return f"{settings.key_prefix}:cache:{key}"
 
 
 @lru_cache(maxsize=4)
@@ -32,7 +35,7 @@ def get(key: str, session: Session | None = None) -> dict | None:
     """
     settings = get_settings()
     if settings.uses_redis:
-        raw = _redis(settings.redis_url).get(_PREFIX + key)
+        raw = _redis(settings.redis_url).get(_key(settings, key))
         return json.loads(raw) if raw else None
     if session is not None:
         return _live_value(session.get(CacheEntry, key))
@@ -56,7 +59,7 @@ def put(key: str, value: dict, ttl_seconds: int | None = None, session: Session 
     settings = get_settings()
     ttl = ttl_seconds or settings.cache_ttl_seconds
     if settings.uses_redis:
-        _redis(settings.redis_url).set(_PREFIX + key, json.dumps(value), ex=ttl)
+        _redis(settings.redis_url).set(_key(settings, key), json.dumps(value), ex=ttl)
         return
     entry = CacheEntry(key=key, value=value, expires_at=utcnow() + timedelta(seconds=ttl))
     if session is not None:
@@ -72,7 +75,7 @@ def invalidate(key: str, session: Session | None = None) -> None:
     """Forget `key`; in embedded mode within `session`'s transaction when one is given."""
     settings = get_settings()
     if settings.uses_redis:
-        _redis(settings.redis_url).delete(_PREFIX + key)
+        _redis(settings.redis_url).delete(_key(settings, key))
         return
     if session is not None:
         session.exec(delete(CacheEntry).where(CacheEntry.key == key))

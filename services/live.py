@@ -5,7 +5,7 @@ services/ordering.py, `order_changed_payload`): {"order_id", "number", "status",
 "buyer_organisation_id", "buyer_user_id", "seller_organisation_id"}. From there:
 
 - services mode (`settings.uses_redis`): the outbox relay calls `publish(payload)`, which PUBLISHes
-  the JSON on the Redis channel "portal:live"; `listen()` subscribes to it.
+  the JSON on the Redis channel "<KEY_PREFIX>:live"; `listen()` subscribes to it.
 - embedded mode: the committed outbox row IS the notice (`publish` does nothing); `listen()` reads
   new "order.changed" rows from the table, one light query per `poll_interval`. It follows the
   highest id seen, which is exact on SQLite (writers are serialised, so rows become visible in id
@@ -41,12 +41,17 @@ from models.db import get_engine
 from models.settings import get_settings
 from services.ordering import ORDER_CHANGED
 
-__all__ = ["CHANNEL", "ORDER_CHANGED", "listen", "publish"]
+__all__ = ["ORDER_CHANGED", "channel", "listen", "publish"]
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "portal:live"
 POLL_BATCH = 500
+
+
+def channel(key_prefix: str) -> str:
+    """The Redis pub/sub channel of the deployment whose Settings.key_prefix is `key_prefix`."""
+    return f"{key_prefix}:live"
+
 BACKOFF_START_SECONDS = 0.2
 BACKOFF_MAX_SECONDS = 5.0
 
@@ -58,14 +63,14 @@ BACKOFF_MAX_SECONDS = 5.0
 def publish(event: dict) -> None:
     """Tell every listening web process that an order changed.
 
-    Services mode: PUBLISH `event` as JSON on the Redis channel "portal:live" (raises on a Redis
+    Services mode: PUBLISH `event` as JSON on the Redis channel "<KEY_PREFIX>:live" (raises on a Redis
     error, so the outbox relay keeps the message and tries again). Embedded mode: nothing to do,
     the committed outbox row is the notice.
     """
     settings = get_settings()
     if not settings.uses_redis:
         return
-    _redis(settings.redis_url).publish(CHANNEL, json.dumps(event, default=str))
+    _redis(settings.redis_url).publish(channel(settings.key_prefix), json.dumps(event, default=str))
 
 
 @lru_cache(maxsize=4)
@@ -90,14 +95,14 @@ async def listen(poll_interval: float = 0.2) -> AsyncIterator[dict]:
     """
     settings = get_settings()
     if settings.uses_redis:
-        async for event in _listen_redis(settings.redis_url):
+        async for event in _listen_redis(settings.redis_url, channel(settings.key_prefix)):
             yield event
     else:
         async for event in _listen_outbox(settings.database_url, poll_interval):
             yield event
 
 
-async def _listen_redis(url: str) -> AsyncIterator[dict]:
+async def _listen_redis(url: str, live_channel: str) -> AsyncIterator[dict]:
     import redis.asyncio as aioredis
 
     backoff = BACKOFF_START_SECONDS
@@ -105,7 +110,7 @@ async def _listen_redis(url: str) -> AsyncIterator[dict]:
         client = aioredis.Redis.from_url(url, socket_connect_timeout=2)
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         try:
-            await pubsub.subscribe(CHANNEL)
+            await pubsub.subscribe(live_channel)
             backoff = BACKOFF_START_SECONDS
             while True:
                 message = await pubsub.get_message(timeout=1.0)

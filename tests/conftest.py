@@ -20,6 +20,10 @@ from models.settings import get_settings
 
 PG_ADMIN_DSN = os.environ.get("PG_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+# This run's Redis keys, pub/sub channels and Celery queue (Settings.key_prefix): two runs on one
+# machine share the server but never each other's data. Set here, so worker and app processes the
+# tests start inherit it.
+TEST_KEY_PREFIX = os.environ.setdefault("KEY_PREFIX", f"test-{uuid.uuid4().hex[:12]}")
 
 
 def pg_url_for(database: str) -> str:
@@ -107,14 +111,22 @@ def any_db_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def redis_url(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """The real Redis server (database 15, flushed before and after), configured as REDIS_URL."""
+    """The real Redis server, configured as REDIS_URL; this run's keys are deleted before and after."""
     import redis
 
     client = redis.Redis.from_url(REDIS_TEST_URL)
-    client.flushdb()
+    _delete_run_keys(client)
     configure(monkeypatch, redis_url=REDIS_TEST_URL)
     yield REDIS_TEST_URL
-    client.flushdb()
+    _delete_run_keys(client)
+
+
+def _delete_run_keys(client) -> None:
+    """Delete every key of this run (the ones under TEST_KEY_PREFIX), never another run's."""
+    batch = list(client.scan_iter(match=f"{TEST_KEY_PREFIX}:*", count=1000))
+    while batch:
+        client.delete(*batch[:1000])
+        batch = batch[1000:]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -1,6 +1,6 @@
 """The portal's Celery app, built from Settings.
 
-`celery -A workers.celery_app worker -Q portal` runs a worker and `celery -A workers.celery_app beat`
+`celery -A workers.celery_app worker` runs a worker (on the queue named by Settings.key_prefix) and `celery -A workers.celery_app beat`
 the scheduler. In services mode broker and results live in Redis; in embedded mode the broker is
 kombu's SQLAlchemy transport on `var/broker.db` and results go to `var/celery-results.db`.
 """
@@ -12,7 +12,6 @@ from celery import Celery
 from models.settings import Settings, get_settings
 from workers.schedule import beat_schedule
 
-QUEUE = "portal"
 RESULT_EXPIRES_SECONDS = 3600
 # SQLite waits this long for a lock held by another process (worker, beat, app) before failing.
 SQLITE_LOCK_TIMEOUT_SECONDS = 30
@@ -35,7 +34,9 @@ def celery_config(settings: Settings) -> dict:
         "task_reject_on_worker_lost": True,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
         "worker_prefetch_multiplier": 1,
-        "task_default_queue": QUEUE,
+        # The queue and, on Redis, every key of broker and results carry the deployment's prefix,
+        # so deployments (and test runs) sharing one Redis server stay apart.
+        "task_default_queue": settings.key_prefix,
         "timezone": "UTC",
         "enable_utc": True,
         "result_expires": RESULT_EXPIRES_SECONDS,
@@ -43,6 +44,11 @@ def celery_config(settings: Settings) -> dict:
         # Beat keeps its state under var/, never in the working directory.
         "beat_schedule_filename": str(settings.var_dir / "celerybeat-schedule"),
     }
+    redis_keys = {"global_keyprefix": f"{settings.key_prefix}:"}
+    if settings.broker_url.startswith(("redis://", "rediss://")):
+        config["broker_transport_options"] = redis_keys
+    if settings.result_backend.startswith(("redis://", "rediss://")):
+        config["result_backend_transport_options"] = redis_keys
     sqlite_options = {"connect_args": {"timeout": SQLITE_LOCK_TIMEOUT_SECONDS}}
     if settings.broker_url.startswith("sqla+sqlite"):
         config["broker_transport_options"] = sqlite_options

@@ -111,7 +111,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPortal]:
     reflex = Path(sys.executable).with_name("reflex")
     # The worker processes placed orders (payment, allocation); beat relays the outbox and
     # refreshes the summary, as under `make run`.
-    workers = [_start_process([*CELERY, "worker", "-Q", "portal", "--concurrency", "1", "--pool", "solo",
+    workers = [_start_process([*CELERY, "worker", "--concurrency", "1", "--pool", "solo",
                                "--loglevel", "INFO"], env, var_dir / "worker.log"),
                _start_process([*CELERY, "beat", "--loglevel", "INFO"], env, var_dir / "beat.log")]
     process = _start_process([str(reflex), "run", "--env", "prod", "--single-port", "--loglevel", "info"],
