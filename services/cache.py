@@ -15,7 +15,6 @@ from models.settings import get_settings
 from models.types import utcnow
 
 
-
 def _key(settings, key: str) -> str:
     return f"{settings.key_prefix}:cache:{key}"
 

@@ -1,8 +1,9 @@
 """The portal's Celery app, built from Settings.
 
-`celery -A workers.celery_app worker` runs a worker (on the queue named by Settings.key_prefix) and `celery -A workers.celery_app beat`
-the scheduler. In services mode broker and results live in Redis; in embedded mode the broker is
-kombu's SQLAlchemy transport on `var/broker.db` and results go to `var/celery-results.db`.
+`celery -A workers.celery_app worker` runs a worker (its queue is named by Settings.key_prefix) and
+`celery -A workers.celery_app beat` the scheduler. In services mode broker and results live in
+Redis; in embedded mode the broker is kombu's SQLAlchemy transport on `var/broker.db` and results
+go to `var/celery-results.db`.
 """
 
 from __future__ import annotations

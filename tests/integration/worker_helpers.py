@@ -79,7 +79,7 @@ def start_celery(name: str, arguments: list[str], settings: Settings, log_path: 
 def start_worker(settings: Settings, log_path: Path) -> CeleryProcess:
     """A worker consuming the portal queue, with the production pool (prefork) and one process."""
     hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
-    arguments = ["worker", "--loglevel=INFO", "--pool=prefork", "--concurrency=1", 
+    arguments = ["worker", "--loglevel=INFO", "--pool=prefork", "--concurrency=1",
                  "-n", hostname,
                  # Nothing to gossip with or synchronise from in a test; skipping them saves a second.
                  "--without-gossip", "--without-mingle", "--without-heartbeat"]
