@@ -1,10 +1,15 @@
 """Reflex configuration: built from the portal's Settings."""
 
+import os
+
 import reflex as rx
 
 from models.settings import get_settings
 
 settings = get_settings()
+# `reflex run --env prod` serves through granian with GRANIAN_WORKERS processes (Reflex's own default,
+# 2 x CPUs + 1, ignores the connection budget): APP_PROCESSES is the number the budget counts.
+os.environ.setdefault("GRANIAN_WORKERS", str(settings.app_processes))
 
 config = rx.Config(
     app_name="portal",

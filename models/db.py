@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
-from models.settings import get_settings
+from models.settings import Settings, get_settings
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -22,9 +23,30 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+@dataclass(frozen=True)
+class PoolSizing:
+    """A PostgreSQL engine's pool: its size, overflow, checkout timeout, and whether it goes
+    through PgBouncer in transaction mode (then no server-side prepared statements)."""
+
+    size: int
+    overflow: int
+    timeout_seconds: float
+    behind_pgbouncer: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PoolSizing:
+        return cls(size=settings.db_pool_size, overflow=settings.db_max_overflow,
+                   timeout_seconds=settings.db_pool_timeout_seconds,
+                   behind_pgbouncer=settings.database_behind_pgbouncer)
+
+
+def engine_for(url: str, pool: PoolSizing | None = None) -> Engine:
+    """An engine for `url`, made once per process and pool sizing (the settings' by default)."""
+    return _engine(url, pool or PoolSizing.from_settings(get_settings()))
+
+
 @lru_cache(maxsize=8)
-def engine_for(url: str) -> Engine:
-    """An engine for `url`, made once per process."""
+def _engine(url: str, pool: PoolSizing) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -43,7 +65,19 @@ def engine_for(url: str) -> Engine:
     # then invalidates the whole pool, so one request (or one task try: workers retry on
     # OperationalError) sees the error and the next ones get fresh connections. Connections are
     # also replaced after half an hour.
-    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+    # A checkout that waits longer than the timeout raises sqlalchemy.exc.TimeoutError, which the
+    # API answers with 503 and Retry-After (portal/api/errors.py): the pools' sum is the connection
+    # budget checked at start-up (models/connection_budget.py), so the server never refuses one.
+    # Through PgBouncer in transaction mode consecutive transactions may run on different server
+    # connections, where a statement psycopg prepared on another one does not exist: prepare none.
+    connect_args = {"prepare_threshold": None} if pool.behind_pgbouncer else {}
+    return create_engine(url, pool_size=pool.size, max_overflow=pool.overflow,
+                         pool_timeout=pool.timeout_seconds, pool_recycle=1800, connect_args=connect_args)
+
+
+def libpq_dsn(url: str) -> str:
+    """A SQLAlchemy PostgreSQL URL (postgresql+psycopg://...) as psycopg.connect() takes it."""
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def get_engine() -> Engine:

@@ -59,6 +59,24 @@ class Settings(BaseSettings):
     order_relay_grace_seconds: float = Field(default=5.0, ge=0)
     # Sent outbox messages are kept this long (to look into what was sent), then deleted hourly.
     outbox_retention_days: float = Field(default=7.0, gt=0)
+    # The connection budget (models/connection_budget.py, README "Connection budget"): every
+    # process has its own pool of `db_pool_size` connections, `db_max_overflow` more at peaks; a
+    # request that waits `db_pool_timeout_seconds` for one answers 503 with Retry-After. At start-up
+    # app_processes x (pool + overflow), the same for each worker child, the worker's main process
+    # and beat must fit in the server's max_connections minus its superuser reserve minus
+    # `db_reserved_connections` (for psql, migrations, backups), or the process refuses to start.
+    db_pool_size: int = Field(default=3, ge=1, le=100)
+    db_max_overflow: int = Field(default=2, ge=0, le=100)
+    db_pool_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    db_reserved_connections: int = Field(default=10, ge=0)
+    app_processes: int = Field(default=2, ge=1, le=64, description="web (granian) worker processes")
+    worker_concurrency: int = Field(default=2, ge=1, le=64, description="Celery prefork children")
+    # Behind PgBouncer in transaction mode: no server-side prepared statements (a transaction's
+    # server connection changes between statements), and the budget is PgBouncer's to keep.
+    database_behind_pgbouncer: bool = False
+    # The outbox listener's LISTEN needs a session of its own on the server, which transaction
+    # pooling cannot give: behind PgBouncer point this at PostgreSQL itself. Defaults to DATABASE_URL.
+    listen_database_url: str = ""
 
     @model_validator(mode="after")
     def _derive_and_check(self) -> Settings:
@@ -74,6 +92,8 @@ class Settings(BaseSettings):
             )
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'portal.db'}"
+        if not self.listen_database_url:
+            self.listen_database_url = self.database_url
         if not self.broker_url:
             self.broker_url = self.redis_url or f"sqla+sqlite:///{self.var_dir / 'broker.db'}"
         if not self.result_backend:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import os
 
 import reflex as rx
 from reflex.event import EventSpec
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from models.connection_budget import refuse_to_start_beyond_budget
+from models.settings import get_settings
 from portal.api import api
 from portal.components.frame import PAGES
 from portal.live_updates import push_order_changes
@@ -32,7 +36,14 @@ log = logging.getLogger("portal")
 
 def report_unexpected_error(exception: Exception) -> EventSpec:
     """A handler failed unexpectedly: log it in full, tell the user plainly (no internals shown).
-    The handler cannot know the viewer's language here, so the toast says it in both."""
+    The handler cannot know the viewer's language here, so the toast says it in both.
+    A busy database pool (overload, models/db.py) is no fault: the toast asks to try again."""
+    if isinstance(exception, PoolTimeout):
+        log.warning("an event handler found no free database connection in time")
+        return rx.toast.warning(
+            " / ".join(translate("service.busy", language) for language in ("en", "zh")),
+            id="service-busy",
+        )
     log.error("unexpected error in an event handler", exc_info=exception)
     return rx.toast.error(
         " / ".join(translate("common.unexpected_error", language) for language in ("en", "zh")),
@@ -40,6 +51,11 @@ def report_unexpected_error(exception: Exception) -> EventSpec:
     )
 
 
+# Exit before any page is served when this deployment's processes could open more database
+# connections than the server accepts: `reflex run` starts GRANIAN_WORKERS web processes (rxconfig.py
+# sets it from APP_PROCESSES unless given).
+refuse_to_start_beyond_budget(get_settings().model_copy(update={
+    "app_processes": int(os.environ.get("GRANIAN_WORKERS") or get_settings().app_processes)}))
 app = rx.App(
     api_transformer=api,
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],

@@ -14,19 +14,35 @@ import time
 import urllib.request
 from pathlib import Path
 
+from models.connection_budget import ConnectionBudgetExceeded, verify_connection_budget
 from models.migrate import upgrade
-from models.settings import PROJECT_ROOT, get_settings
+from models.settings import PROJECT_ROOT, Settings, get_settings
 
 DEMO_LOGINS = ("admin", "manager", "supplier", "dealer", "customer")
 DEMO_PASSWORD = "demo-pass-2026"
 STOP_GRACE_SECONDS = 10
 
 
-def _start(name: str, args: list[str], log_dir: Path) -> subprocess.Popen:
+def _start(name: str, args: list[str], log_dir: Path, env: dict[str, str] | None = None
+           ) -> subprocess.Popen:
     log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 (lives as long as the process)
     print(f"  starting {name}: {' '.join(args)}  (log: {log.name})", flush=True)
     return subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+                            start_new_session=True, env={**os.environ, **(env or {})})
+
+
+def check_connection_budget_or_explain(settings: Settings) -> bool:
+    """Before anything starts: do app, worker and beat fit in the server's connections? Prints the
+    budget, or the refusal with its numbers and what to change (models/connection_budget.py)."""
+    try:
+        budget = verify_connection_budget(settings)
+    except ConnectionBudgetExceeded as exc:
+        print(str(exc), flush=True)
+        return False
+    if budget is not None:
+        print(f"Connections: at most {budget.needed} of {budget.available} (app {budget.app}, "
+              f"worker {budget.worker}, beat {budget.beat})", flush=True)
+    return True
 
 
 def _stop(processes: dict[str, subprocess.Popen]) -> None:
@@ -67,6 +83,8 @@ def main() -> int:
     log_dir.mkdir(parents=True, exist_ok=True)
     where = settings.database_url.split("@")[-1]
     print(f"Database: {where}\nBroker:   {settings.broker_url.split('@')[-1]}", flush=True)
+    if not check_connection_budget_or_explain(settings):
+        return 2
     upgrade()
     subprocess.run([sys.executable, "-m", "services.seed", "--scale", "demo"], cwd=PROJECT_ROOT,
                    check=True)
@@ -84,9 +102,12 @@ def main() -> int:
     signal.signal(signal.SIGTERM, request_stop)
     try:
         processes["worker"] = _start("worker", [*celery, "worker", "--concurrency",
-                                                "2", "--loglevel", "INFO"], log_dir)
+                                                str(settings.worker_concurrency), "--loglevel", "INFO"],
+                                     log_dir)
         processes["beat"] = _start("beat", [*celery, "beat", "--loglevel", "INFO"], log_dir)
-        processes["app"] = _start("app", reflex, log_dir)
+        # Exactly the web processes the budget counted (Reflex would start 2 x CPUs + 1).
+        processes["app"] = _start("app", reflex, log_dir,
+                                  env={"GRANIAN_WORKERS": str(settings.app_processes)})
         base = f"http://localhost:{settings.app_port}"
         print("  building and starting the app (the first build takes a minute or two) ...", flush=True)
         if not _wait_for_health(f"{base}/api/v1/health", processes, timeout=600):

@@ -68,6 +68,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Something went wrong on our side. Please try again later.",
         "zh": "服务器出错，请稍后再试。",
     },
+    "service.busy": {
+        "en": "The portal is busy right now. Please try again in a few seconds.",
+        "zh": "系统繁忙，请几秒后重试。",
+    },
     # --- The portal's pages (portal/, state/) ---
     "app.name": {"en": "Automotive Portal", "zh": "汽车产业链门户"},
     "app.tagline": {

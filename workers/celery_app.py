@@ -9,7 +9,9 @@ go to `var/celery-results.db`.
 from __future__ import annotations
 
 from celery import Celery
+from celery.signals import beat_init, worker_init
 
+from models.connection_budget import refuse_to_start_beyond_budget
 from models.settings import Settings, get_settings
 from workers.schedule import beat_schedule
 
@@ -35,6 +37,8 @@ def celery_config(settings: Settings) -> dict:
         "task_reject_on_worker_lost": True,
         "worker_cancel_long_running_tasks_on_connection_loss": True,
         "worker_prefetch_multiplier": 1,
+        # Prefork children, each with its own database pool: counted in the connection budget.
+        "worker_concurrency": settings.worker_concurrency,
         # The queue and, on Redis, every key of broker and results carry the deployment's prefix,
         # so deployments (and test runs) sharing one Redis server stay apart.
         "task_default_queue": settings.key_prefix,
@@ -80,3 +84,16 @@ app = make_celery(get_settings())
 # Celery's fallback on amqp://localhost.
 app.set_default()
 app.set_current()
+
+
+@worker_init.connect
+def _check_budget_before_the_pool_starts(sender, **_kwargs) -> None:
+    # The children this worker really forks (--concurrency may override WORKER_CONCURRENCY).
+    children = getattr(sender, "concurrency", None) or get_settings().worker_concurrency
+    # Celery logs and swallows a receiver's Exception; the SystemExit of a refusal stops the worker.
+    refuse_to_start_beyond_budget(get_settings().model_copy(update={"worker_concurrency": children}))
+
+
+@beat_init.connect
+def _check_budget_before_beat_starts(**_kwargs) -> None:
+    refuse_to_start_beyond_budget(get_settings())

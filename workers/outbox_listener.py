@@ -19,8 +19,8 @@ import threading
 import time
 
 import psycopg
-from sqlalchemy.engine import make_url
 
+from models.db import libpq_dsn
 from models.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,9 @@ def start() -> threading.Thread | None:
     settings = get_settings()
     if settings.uses_sqlite:
         return None
-    dsn = make_url(settings.database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    # Its own session on PostgreSQL itself: LISTEN through PgBouncer's transaction pooling would
+    # subscribe a server connection that is handed to someone else after the statement.
+    dsn = libpq_dsn(settings.listen_database_url)
     thread = threading.Thread(target=_listen_forever, args=(dsn,), name="outbox-listener", daemon=True)
     thread.start()
     return thread

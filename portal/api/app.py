@@ -8,7 +8,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
 from portal.api import auth, catalog, health, orders, payments, quality, stock, supplier, suppliers
-from portal.api.errors import API_PREFIX, install_error_handlers
+from portal.api.errors import API_PREFIX, BUSY_RESPONSE, install_error_handlers
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
@@ -43,7 +43,8 @@ def create_api() -> FastAPI:
     # The supplier workspace: the supplier's own API, quality and lots, the managers' ranking.
     for module in (supplier, quality, suppliers):
         v1.include_router(module.router)
-    app.include_router(v1)
+    # Any endpoint may find the database pool busy under overload (errors.py `_pool_timeout`).
+    app.include_router(v1, responses=BUSY_RESPONSE)
     for path in (API_PREFIX, f"{API_PREFIX}/{{rest:path}}"):
         app.add_api_route(path, _no_such_endpoint, methods=_ALL_METHODS, include_in_schema=False)
     return app

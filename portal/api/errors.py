@@ -3,7 +3,9 @@
     {"error": {"code": "<translation key>", "message": "<text>", "field": "<input name or null>"}}
 
 Domain errors keep their own status; request validation gets 422 (400 for a body that is not JSON);
-anything unexpected becomes a 500 with code "internal" and no traceback.
+a request that found no free database connection in time (the pool is busy: overload) gets 503 with
+Retry-After and code "service.busy"; anything unexpected becomes a 500 with code "internal" and no
+traceback.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.catalog import MAX_PAGE_SIZE
@@ -22,6 +25,9 @@ from services.errors import DomainError
 from services.i18n import translate
 
 API_PREFIX = "/api/v1"
+# How long a client is asked to wait after a 503 for a busy pool: about one pool timeout.
+BUSY_RETRY_AFTER_SECONDS = 2
+BUSY_CODE = "service.busy"
 MAX_PAGE_NUMBER = 1_000_000
 
 # Query fields whose complaints read better in the words the pages use.
@@ -57,8 +63,16 @@ MESSAGE_KEYS: frozenset[str] = frozenset({
     *_FIELD_KEYS.values(), *_TYPE_KEYS.values(),
     "request.malformed_json", "request.body_required", "request.body_too_large", "request.field_empty",
     "request.value_invalid", "api.not_found", "api.method_not_allowed", "api.http_error", "internal",
-    "auth.required", "auth.token_invalid",
+    "auth.required", "auth.token_invalid", BUSY_CODE,
 })
+
+# The OpenAPI entry every endpoint shares: what an overloaded portal answers.
+BUSY_RESPONSE: dict[int | str, dict[str, Any]] = {503: {
+    "description": f"The portal is busy (no database connection was free in time); code `{BUSY_CODE}`. "
+                   "Try again after the seconds in `Retry-After`.",
+    "headers": {"Retry-After": {"description": "Seconds to wait before trying again.",
+                                "schema": {"type": "integer"}}},
+}}
 
 
 def language_for(request: Request) -> str:
@@ -157,6 +171,16 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> Response
                                   "http_status": exc.status_code})
 
 
+async def _pool_timeout(request: Request, exc: PoolTimeout) -> Response:
+    # Overload, not a fault: every connection of this process's pool stayed busy for the pool
+    # timeout. The budget check at start-up keeps the pools within the server's limit, so this,
+    # not PostgreSQL's "too many clients", is what a burst meets.
+    headers = {"Retry-After": str(BUSY_RETRY_AFTER_SECONDS)}
+    if not request.url.path.startswith(API_PREFIX):
+        return PlainTextResponse("Service busy, please retry", status_code=503, headers=headers)
+    return error_response(503, BUSY_CODE, language=language_for(request), headers=headers)
+
+
 async def _unexpected_error(request: Request, exc: Exception) -> Response:
     # Starlette re-raises `exc` after this response is sent, so the server still logs the traceback.
     if not request.url.path.startswith(API_PREFIX):
@@ -169,4 +193,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(PoolTimeout, _pool_timeout)
     app.add_exception_handler(Exception, _unexpected_error)
