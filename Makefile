@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install lint bench seed-large browser clean
+.PHONY: run test install lint bench seed-large browser pgbouncer clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,10 +34,15 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    chromium chromium-driver fonts-wqy-microhei >/dev/null; }
 
+# Debian's PgBouncer for the test of running behind it in transaction mode (the test starts its own).
+pgbouncer:
+	@test -x /usr/sbin/pgbouncer || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null; }
+
 run: install
 	$(PY) -m portal.stack
 
-test: install browser
+test: install browser pgbouncer
 	$(PY) -m pytest
 
 lint: install
