@@ -74,12 +74,14 @@ def login(
     LoginThrottled (with `retry_after` seconds) when too many attempts failed recently for this
     e-mail from `client_address`, or for any e-mail from it. Known and unknown e-mails count alike,
     and nothing is counted per account alone: failures elsewhere never refuse this address.
-    The audit rows are committed either way. `session` must not be inside a transaction (the
-    limiter uses its own connections; on SQLite a pending one would wait for the caller's).
+    The audit rows are committed either way.
     """
     settings = get_settings()
     now = now or utcnow()
     normalized = normalize_email(email)
+    # End what the caller left open (this function commits the session anyway): the limiter uses
+    # connections of its own, and on SQLite an open transaction holds the write lock they wait for.
+    session.commit()
     refusal = login_throttle.reserve_attempt(normalized, client_address)
     user = session.exec(select(User).where(User.email_normalized == normalized)).first()
     known = user is not None and user.is_active
