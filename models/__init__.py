@@ -4,7 +4,7 @@ from models.accounts import Organisation, OrganisationKind, Role, User, UserSess
 from models.audit import AuditLog
 from models.catalog import Part, Trim, VehicleModel
 from models.inventory import Location, LocationKind, StockLevel
-from models.messaging import CacheEntry, OutboxMessage
+from models.messaging import CacheEntry, OutboxMessage, RateLimitEntry
 from models.orders import (
     GatewayLedger,
     GatewayScript,
@@ -43,7 +43,8 @@ from models.supply import (
 
 __all__ = [
     "AuditLog", "CacheEntry", "Location", "LocationKind", "Organisation", "OrganisationKind",
-    "OutboxMessage", "Part", "Role", "StockLevel", "Trim", "User", "UserSession", "VehicleModel",
+    "OutboxMessage", "Part", "RateLimitEntry", "Role", "StockLevel", "Trim", "User", "UserSession",
+    "VehicleModel",
     "GatewayLedger", "GatewayScript", "OrderKind", "OrderStatus", "OrderTransition", "Payment",
     "PaymentStatus", "Refund", "SalesOrder", "SalesOrderLine", "Shipment",
     "GoodsReceipt", "GoodsReceiptLine", "IncidentSource", "IncidentStatus", "PeriodKind", "PurchaseOrder",

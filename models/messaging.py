@@ -1,4 +1,4 @@
-"""Cross-process plumbing kept in the database: the outbox and the embedded cache."""
+"""Cross-process plumbing kept in the database: the outbox, the embedded cache and rate limits."""
 
 from __future__ import annotations
 
@@ -40,3 +40,17 @@ class CacheEntry(SQLModel, table=True):
     key: str = Field(primary_key=True, max_length=200)
     value: dict = Field(sa_column=Column(JSON, nullable=False))
     expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class RateLimitEntry(SQLModel, table=True):
+    """One counted hit of a moving-window rate limit in embedded mode (Redis holds them in services
+    mode); services/rate_limits.py is the `limits` storage on this table. Times are Unix seconds,
+    as the `limits` library speaks them."""
+
+    __tablename__ = "rate_limit_entry"
+    __table_args__ = (Index("ix_rate_limit_entry_key_at", "key", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200)
+    at: float
+    expires_at: float = Field(index=True)

@@ -36,8 +36,14 @@ class Settings(BaseSettings):
     result_backend: str = ""
     app_port: int = Field(default=3000, ge=1, le=65535)
     session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
-    lockout_threshold: int = Field(default=5, ge=1)
-    lockout_minutes: int = Field(default=15, ge=1)
+    # Login throttling (services/login_throttle.py), counted in a moving window: failed attempts per
+    # (e-mail, client address) and per client address across e-mails. Each failure makes the next
+    # answer wait `login_delay_step_seconds` longer (at most the cap); a full window answers 429.
+    login_failures_per_account_address: int = Field(default=5, ge=1)
+    login_failures_per_address: int = Field(default=30, ge=1)
+    login_throttle_minutes: int = Field(default=15, ge=1)
+    login_delay_step_seconds: float = Field(default=0.5, ge=0)
+    login_delay_cap_seconds: float = Field(default=3.0, ge=0)
     cache_ttl_seconds: int = Field(default=300, ge=1)
     summary_refresh_seconds: float = Field(default=60.0, gt=0)
     outbox_relay_seconds: float = Field(default=2.0, gt=0)

@@ -1,7 +1,7 @@
-"""Logging in and out, server-side sessions, lock-out after repeated failures.
+"""Logging in and out, server-side sessions; failed logins are throttled (services/login_throttle.py).
 
 Each public function commits its own transaction, because a failed login must leave
-its trace (the failure count, the audit row) even though the caller gets an error.
+its trace (the audit row, the throttle's count) even though the caller gets an error.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from sqlmodel import Session, select
 from models import Organisation, User, UserSession
 from models.settings import get_settings
 from models.types import utcnow
-from services import audit
-from services.errors import AccountLocked, AuthenticationFailed
+from services import audit, login_throttle
+from services.errors import AuthenticationFailed, LoginThrottled
 from services.passwords import hash_password, new_token, token_digest, verify_password
 
-# Verified against when the e-mail is unknown, so both failures take the same time.
+# Verified against when the e-mail is unknown or deactivated, so every failure takes the same time.
 _DUMMY_HASH = hash_password("no-such-user-password")
 _SEEN_REFRESH = timedelta(minutes=1)
 
@@ -55,59 +55,55 @@ def principal_for(user: User, organisation: Organisation) -> Principal:
     )
 
 
+def login_delay(*, email: str, client_address: str) -> float:
+    """Seconds the answer to a login attempt from `client_address` should wait, growing with the
+    recent failures from there (the same for a known and an unknown e-mail). The caller waits
+    before calling `login`, without blocking its event loop."""
+    return login_throttle.delay_seconds(normalize_email(email), client_address)
+
+
 def login(
-    session: Session, *, email: str, password: str, user_agent: str = "", now: datetime | None = None
+    session: Session, *, email: str, password: str, client_address: str = "", user_agent: str = "",
+    now: datetime | None = None,
 ) -> tuple[str, Principal]:
     """Check the credentials and open a session.
 
     Returns the new session token (to hand to the client, never stored as is) and the principal.
     Raises AuthenticationFailed with the same message for an unknown e-mail, a wrong password
-    and a deactivated account; AccountLocked (with `until`) while the account is locked.
-    The failure count, lock-out and audit rows are committed either way.
+    and a deactivated account, after the same work (a password hash is verified either way);
+    LoginThrottled (with `retry_after` seconds) when too many attempts failed recently for this
+    e-mail from `client_address`, or for any e-mail from it. Known and unknown e-mails count alike,
+    and nothing is counted per account alone: failures elsewhere never refuse this address.
+    The audit rows are committed either way.
     """
     settings = get_settings()
     now = now or utcnow()
-    # Lock the row: parallel guesses must count one after another, or none of them locks the account.
-    user = session.exec(
-        select(User).where(User.email_normalized == normalize_email(email))
-        .with_for_update().execution_options(populate_existing=True)
-    ).first()
-    if user is None or not user.is_active:
-        # A deactivated account answers exactly like an unknown e-mail: no count, no lock-out.
-        verify_password(password, _DUMMY_HASH)
-        audit.record(session, action="login.failed", entity="user",
-                     entity_id=user.id if user else "", actor_user_id=user.id if user else None,
-                     organisation_id=user.organisation_id if user else None,
-                     after={"email": email[:254]})
+    normalized = normalize_email(email)
+    # End what the caller left open (this function commits the session anyway): the limiter uses
+    # connections of its own, and on SQLite an open transaction holds the write lock they wait for.
+    session.commit()
+    refusal = login_throttle.reserve_attempt(normalized, client_address)
+    user = session.exec(select(User).where(User.email_normalized == normalized)).first()
+    known = user is not None and user.is_active
+    # A deactivated account is audited like an unknown e-mail: no user attached.
+    audit_user = {"entity_id": user.id, "actor_user_id": user.id,
+                  "organisation_id": user.organisation_id} if known else {}
+    if refusal is not None:
+        audit.record(session, action="login.throttled", entity="user", **audit_user,
+                     after={"email": email[:254], "client_address": client_address,
+                            "retry_after": refusal.retry_after})
         session.commit()
+        raise LoginThrottled("auth.throttled", field="email", retry_after=refusal.retry_after,
+                             minutes=refusal.retry_after // 60)
+
+    password_ok = verify_password(password, user.password_hash if known else _DUMMY_HASH)
+    if not (known and password_ok):
+        audit.record(session, action="login.failed", entity="user", **audit_user,
+                     after={"email": email[:254], "client_address": client_address})
+        session.commit()
+        login_throttle.record_failure(client_address)
         raise AuthenticationFailed("auth.invalid_credentials", field="password")
 
-    if user.locked_until is not None and user.locked_until > now:
-        audit.record(session, action="login.refused_locked", entity="user", entity_id=user.id,
-                     actor_user_id=user.id, organisation_id=user.organisation_id)
-        session.commit()
-        raise AccountLocked("auth.locked", field="email", until=user.locked_until)
-
-    if not verify_password(password, user.password_hash):
-        user.failed_login_count += 1
-        audit.record(session, action="login.failed", entity="user", entity_id=user.id,
-                     actor_user_id=user.id, organisation_id=user.organisation_id,
-                     after={"failed_login_count": user.failed_login_count})
-        if user.failed_login_count >= settings.lockout_threshold:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_login_count = 0
-            audit.record(session, action="login.locked_out", entity="user", entity_id=user.id,
-                         actor_user_id=user.id, organisation_id=user.organisation_id,
-                         after={"locked_until": user.locked_until.isoformat()})
-            session.add(user)
-            session.commit()
-            raise AccountLocked("auth.locked", field="email", until=user.locked_until)
-        session.add(user)
-        session.commit()
-        raise AuthenticationFailed("auth.invalid_credentials", field="password")
-
-    user.failed_login_count = 0
-    user.locked_until = None
     user.last_login_at = now
     token = new_token()
     session.add(UserSession(
@@ -116,10 +112,12 @@ def login(
     ))
     session.add(user)
     audit.record(session, action="login.succeeded", entity="user", entity_id=user.id,
-                 actor_user_id=user.id, organisation_id=user.organisation_id)
+                 actor_user_id=user.id, organisation_id=user.organisation_id,
+                 after={"client_address": client_address})
     organisation = session.get(Organisation, user.organisation_id)
     principal = principal_for(user, organisation)
     session.commit()
+    login_throttle.record_success(normalized, client_address)
     return token, principal
 
 

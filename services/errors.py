@@ -27,8 +27,10 @@ class AuthenticationFailed(DomainError):
     status = 401
 
 
-class AccountLocked(AuthenticationFailed):
-    status = 423
+class LoginThrottled(DomainError):
+    """Too many failed logins from this client address; `retry_after` (seconds) says when to retry."""
+
+    status = 429
 
 
 class PermissionDenied(DomainError):

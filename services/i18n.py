@@ -9,9 +9,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The e-mail or password is not correct.",
         "zh": "邮箱或密码不正确。",
     },
-    "auth.locked": {
-        "en": "Too many failed attempts. This account is locked until {until}.",
-        "zh": "失败次数过多，账户已锁定至 {until}。",
+    "auth.throttled": {
+        "en": "Too many failed sign-ins from here. Please try again in {minutes} min.",
+        "zh": "此处登录失败次数过多，请 {minutes} 分钟后再试。",
     },
     "access.denied": {
         "en": "You do not have access to that page.",

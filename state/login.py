@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import reflex as rx
@@ -10,9 +11,7 @@ from models.db import session_scope
 from models.settings import get_settings
 from services import auth, users
 from services.access import home_for
-from services.errors import AccountLocked, AuthenticationFailed
-from services.formatting import format_datetime
-from services.viewer import time_zone_for_email
+from services.errors import AuthenticationFailed, LoginThrottled
 from state.auth import AuthState
 
 MAX_EMAIL_LENGTH = 254
@@ -23,8 +22,7 @@ class LoginState(AuthState):
     """The form's outcome only: the password passes through `submit` and is never kept."""
 
     error_key: str = ""
-    locked_until: str = ""  # ISO time, shown in the account's zone
-    locked_zone: str = "UTC"
+    retry_minutes: int = 0  # when throttled: try again in this many minutes
     submitting: bool = False
     demo_mode: bool = False
 
@@ -32,9 +30,7 @@ class LoginState(AuthState):
     def error_text(self) -> str:
         if not self.error_key:
             return ""
-        until = format_datetime(self.locked_until, self.locked_zone, self.language) \
-            if self.locked_until else ""
-        return self.t(self.error_key, until=until)
+        return self.t(self.error_key, minutes=self.retry_minutes)
 
     @rx.event
     def open(self):
@@ -51,28 +47,33 @@ class LoginState(AuthState):
 
     @rx.event
     async def submit(self, form_data: dict):
-        """Sign in with the submitted e-mail and password (the same message for either wrong)."""
+        """Sign in with the submitted e-mail and password (the same message for either wrong).
+
+        The same throttle as the API's: the answer waits longer with each recent failure from this
+        client address (the state of this tab only waits; the event loop does not), and too many
+        are refused for a while."""
         email = str(form_data.get("email") or "").strip()[:MAX_EMAIL_LENGTH]
         password = str(form_data.get("password") or "")[:MAX_PASSWORD_LENGTH]
-        self.locked_until = ""
+        self.retry_minutes = 0
         if not email or not password:
             self.error_key = "login.fill_in"
             return
         self.error_key = ""
         self.submitting = True
         yield
+        client_address = self.router.session.client_ip
+        delay = auth.login_delay(email=email, client_address=client_address)
+        if delay > 0:
+            await asyncio.sleep(delay)
         try:
             with session_scope() as session:
                 token, principal = auth.login(
-                    session, email=email, password=password,
+                    session, email=email, password=password, client_address=client_address,
                     user_agent=self.router.headers.user_agent or "",
                 )
-        except AccountLocked as locked:
-            with session_scope() as session:
-                self.locked_zone = time_zone_for_email(session, email)
-            until = locked.params.get("until")
-            self.locked_until = until.isoformat() if until else ""
-            self.error_key = "auth.locked"
+        except LoginThrottled as throttled:
+            self.retry_minutes = int(throttled.params.get("minutes", 1))
+            self.error_key = throttled.code
             self.submitting = False
             return
         except AuthenticationFailed:

@@ -1,14 +1,16 @@
-"""Bearer tokens: the same login, session table and lock-out rules as the sign-in page."""
+"""Bearer tokens: the same login, session table and throttling as the sign-in page."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
-from sqlmodel import select
+from sqlmodel import Session, select
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from models import UserSession
@@ -81,19 +83,33 @@ async def token_request(request: Request) -> TokenRequest:
 @router.post(
     "/token", response_model=TokenOut, openapi_extra={"requestBody": _TOKEN_BODY},
     responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 422: {"model": ErrorOut},
-               423: {"model": ErrorOut, "description": "Locked after repeated failures; see `until`."}},
+               429: {"model": ErrorOut, "description": "Too many failed attempts from this address; "
+                                                       "see the Retry-After header (seconds)."}},
 )
-def issue_token(
+async def issue_token(
     credentials: Annotated[TokenRequest, Depends(token_request)], session: DbSession, request: Request,
 ) -> TokenOut:
     """Exchange e-mail and password for a bearer token.
 
-    The same message answers an unknown e-mail and a wrong password (401). After repeated failures
-    the account is locked (423, with the time it opens again), even for the right password.
+    The same answer, after the same time, for an unknown e-mail and a wrong password (401). Each
+    recent failure from the caller's address makes the answer wait a little longer; too many
+    answer 429 with Retry-After. No account is ever locked: failures from one address never
+    refuse the owner at another.
     """
+    client_address = request.client.host if request.client else ""
+    delay = await run_in_threadpool(auth.login_delay, email=credentials.email,
+                                    client_address=client_address)
+    if delay > 0:
+        await asyncio.sleep(delay)  # waits without holding a worker thread
+    return await run_in_threadpool(_issue_token, session, credentials, client_address,
+                                   request.headers.get("user-agent", ""))
+
+
+def _issue_token(session: Session, credentials: TokenRequest, client_address: str,
+                 user_agent: str) -> TokenOut:
     token, principal = auth.login(
         session, email=credentials.email, password=credentials.password,
-        user_agent=request.headers.get("user-agent", ""),
+        client_address=client_address, user_agent=user_agent,
     )
     expires_at = session.exec(
         select(UserSession.expires_at).where(UserSession.token_hash == token_digest(token))

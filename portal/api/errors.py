@@ -149,8 +149,10 @@ async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
     until = exc.params.get("until")
     if isinstance(until, datetime):
         extra["until"] = until.astimezone(UTC).isoformat()
+    retry_after = exc.params.get("retry_after")
+    headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
     return error_response(exc.status, exc.code, field=exc.field, language=language_for(request),
-                          extra=extra, params=exc.params)
+                          headers=headers, extra=extra, params=exc.params)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -1,10 +1,12 @@
-"""The JSON API against the real PostgreSQL: tokens, lock-out, health, openapi, errors."""
+"""The JSON API against the real PostgreSQL: tokens, login throttling, health, openapi, errors."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
+import redis
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -13,7 +15,7 @@ from models.db import get_engine
 from models.types import utcnow
 from portal.api import api, create_api
 from portal.api.deps import db_session
-from tests.conftest import configure
+from tests.conftest import TEST_KEY_PREFIX, configure
 from tests.factories import PASSWORD, make_org, make_user
 
 pytestmark = pytest.mark.postgres
@@ -75,17 +77,54 @@ def test_wrong_password_and_unknown_email_get_the_same_401(client, dealer_email)
     assert wrong_password.headers["WWW-Authenticate"] == "Bearer"
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(client, dealer_email):
-    statuses = [_login(client, dealer_email, "wrong-password").status_code for _ in range(5)]
-    sixth = _login(client, dealer_email, PASSWORD)
+@pytest.fixture
+def throttled(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Services mode: the login throttle counts on Redis; delays kept short for the test."""
+    configure(monkeypatch, login_delay_step_seconds="0.01")
+    return redis_url
 
-    assert statuses == [401, 401, 401, 401, 423]
-    assert sixth.status_code == 423
-    error = sixth.json()["error"]
-    assert error["code"] == "auth.locked"
-    until = datetime.fromisoformat(error["until"])
-    assert timedelta(minutes=14) < until - utcnow() <= timedelta(minutes=15)
-    assert until.strftime("%Y-%m-%d %H:%M") in error["message"]
+
+def _answer(response) -> tuple[int, bytes, dict[str, str]]:
+    """All the client sees except the date."""
+    headers = {key: value for key, value in response.headers.items() if key != "date"}
+    return response.status_code, response.content, headers
+
+
+def test_known_and_unknown_emails_get_byte_identical_answers_at_every_step(client, dealer_email,
+                                                                           throttled):
+    known = [_answer(_login(client, dealer_email, "wrong-password")) for _ in range(7)]
+    unknown = [_answer(_login(client, "nobody@example.test", "wrong-password")) for _ in range(7)]
+
+    assert known == unknown
+    assert [status for status, _, _ in known] == [401] * 5 + [429] * 2
+    assert redis.Redis.from_url(throttled).keys(f"{TEST_KEY_PREFIX}:limits:*")  # counted on Redis
+    status, body, headers = known[5]
+    assert headers["retry-after"] == "900"
+    assert json.loads(body)["error"] == {
+        "code": "auth.throttled", "field": "email",
+        "message": "Too many failed sign-ins from here. Please try again in 15 min."}
+
+
+def test_throttling_answers_429_with_retry_after_even_for_the_right_password(client, dealer_email,
+                                                                            throttled):
+    for _ in range(5):
+        assert _login(client, dealer_email, "wrong-password").status_code == 401
+    refused = _login(client, dealer_email)
+
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "900"
+    assert "access_token" not in refused.json()
+
+
+def test_an_attacker_at_one_address_cannot_stop_the_owner_at_another(dealer_email, throttled):
+    attacker = TestClient(api, client=("203.0.113.9", 40000))
+    owner = TestClient(api, client=("198.51.100.7", 40000))
+    statuses = [_login(attacker, dealer_email, "wrong-password").status_code for _ in range(8)]
+    assert statuses == [401] * 5 + [429] * 3
+
+    response = _login(owner, dealer_email)
+    assert response.status_code == 200
+    assert owner.get("/api/v1/trims", headers=_bearer(response.json()["access_token"])).status_code == 200
 
 
 def test_missing_or_garbage_bearer_gets_401_with_www_authenticate(client):

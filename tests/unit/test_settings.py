@@ -80,9 +80,9 @@ def test_an_unknown_mode_is_refused(monkeypatch):
 
 
 def test_numbers_are_read_from_the_environment_and_checked(monkeypatch):
-    configure(monkeypatch, lockout_threshold="3", low_stock_threshold="25")
+    configure(monkeypatch, login_failures_per_address="3", low_stock_threshold="25")
     settings = get_settings()
-    assert settings.lockout_threshold == 3
+    assert settings.login_failures_per_address == 3
     assert settings.low_stock_threshold == 25
     configure(monkeypatch, app_port="0")
     with pytest.raises(ValidationError, match="app_port"):
