@@ -248,7 +248,7 @@ def _guarded(session: Session, order_id: int, step: str, failures: int | None,
 def _count_failure(session: Session, order_id: int, step: str, error: str) -> PaymentOutcome:
     try:
         counted = order_attention.record_failure(session, order_id, step=step, error=error)
-    except order_attention.TRANSIENT_ERRORS:
+    except Exception:  # e.g. the order was deleted meanwhile: the sweep still goes on
         log.warning("order %s: could not count its failure", order_id, exc_info=True)
         return PaymentOutcome(order_id, "failed", None, None, error)
     return PaymentOutcome(order_id, "parked" if counted.parked else "failed", None, None, error)
