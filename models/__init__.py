@@ -8,6 +8,7 @@ from models.messaging import CacheEntry, OutboxMessage, RateLimitEntry
 from models.orders import (
     GatewayLedger,
     GatewayScript,
+    OrderAttention,
     OrderKind,
     OrderStatus,
     OrderTransition,
@@ -45,8 +46,8 @@ __all__ = [
     "AuditLog", "CacheEntry", "Location", "LocationKind", "Organisation", "OrganisationKind",
     "OutboxMessage", "Part", "RateLimitEntry", "Role", "StockLevel", "Trim", "User", "UserSession",
     "VehicleModel",
-    "GatewayLedger", "GatewayScript", "OrderKind", "OrderStatus", "OrderTransition", "Payment",
-    "PaymentStatus", "Refund", "SalesOrder", "SalesOrderLine", "Shipment",
+    "GatewayLedger", "GatewayScript", "OrderAttention", "OrderKind", "OrderStatus", "OrderTransition",
+    "Payment", "PaymentStatus", "Refund", "SalesOrder", "SalesOrderLine", "Shipment",
     "GoodsReceipt", "GoodsReceiptLine", "IncidentSource", "IncidentStatus", "PeriodKind", "PurchaseOrder",
     "PurchaseOrderEvent", "PurchaseOrderLine", "PurchaseOrderLineStatus", "PurchaseOrderStatus",
     "QualityIncident", "QualityIncidentEvent", "ScorecardSettings", "ShippingNotice", "ShippingNoticeLine",

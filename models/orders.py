@@ -216,6 +216,29 @@ class Shipment(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
+class OrderAttention(SQLModel, table=True):
+    """An order a sweep could not settle: how often it failed, the last error, and whether it is
+    parked (`parked_at` set after `settings.order_sweep_max_failures` failures in a row).
+
+    A side record, not an order status: the order keeps its business status (pending_payment with
+    stock reserved, or cancelled with a capture to refund), which stays the truth about money and
+    stock; parking only takes it out of the sweeps until an admin retries it (which deletes this
+    row). At most one row per order; none for the healthy ones.
+    """
+
+    __tablename__ = "order_attention"
+    __table_args__ = (CheckConstraint("failures >= 1", name="ck_order_attention_failures"),)
+
+    order_id: int = Field(sa_column=Column(Integer, ForeignKey("sales_order.id", ondelete="CASCADE"),
+                                           primary_key=True))
+    failures: int = Field(default=1, description="failed attempts since the last success or retry")
+    step: str = Field(max_length=40, description="what failed: expire_hold, refund, process")
+    last_error: str = Field(max_length=500)
+    first_failed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_failed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    parked_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
+
+
 class GatewayLedger(SQLModel, table=True):
     """The simulated bank's record of each capture request, one row per idempotency key."""
 

@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # again (its worker died; the broker may not redeliver until much later).
     order_sweep_seconds: float = Field(default=30.0, gt=0)
     order_stalled_seconds: float = Field(default=60.0, gt=0)
+    # An order a sweep fails to settle this many times in a row is parked (services/order_attention.py):
+    # left out of the sweeps, shown to admins with its error, until an admin retries it.
+    order_sweep_max_failures: int = Field(default=5, ge=1)
     # The placing process hands a new order to the worker itself; the beat relay sends an
     # "order.placed" message only once it is this old and still unsent (that hand-off failed).
     order_relay_grace_seconds: float = Field(default=5.0, ge=0)

@@ -10,6 +10,7 @@ INDEX = "/"
 LOGIN = LOGIN_PATH
 ADMIN = HOME_BY_ROLE[Role.ADMIN]
 ADMIN_ORGANISATIONS = "/admin/organisations"
+ADMIN_PARKED_ORDERS = "/admin/parked-orders"  # orders the sweeps gave up on
 MANAGER = HOME_BY_ROLE[Role.MANAGER]
 SUPPLIER = HOME_BY_ROLE[Role.SUPPLIER]
 DEALER = HOME_BY_ROLE[Role.DEALER]

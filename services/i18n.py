@@ -117,6 +117,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nav.my_orders": {"en": "My orders", "zh": "我的订单"},
     "nav.users": {"en": "Users", "zh": "用户"},
     "nav.organisations": {"en": "Organisations", "zh": "组织"},
+    "nav.parked_orders": {"en": "Orders needing attention", "zh": "待处理异常订单"},
     "nav.menu": {"en": "Menu", "zh": "菜单"},
     "header.logout": {"en": "Log out", "zh": "退出登录"},
     "header.language": {"en": "Language", "zh": "语言"},
@@ -235,6 +236,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     "admin.deactivated": {"en": "{email} deactivated.", "zh": "已停用 {email}。"},
     "admin.activated": {"en": "{email} activated.", "zh": "已启用 {email}。"},
     "admin.never": {"en": "Never", "zh": "从未"},
+    # Orders the sweeps could not settle and parked (services/order_attention.py).
+    "attention.title": {"en": "Orders needing attention", "zh": "待处理异常订单"},
+    "attention.subtitle": {
+        "en": "The order sweeps failed on these orders {max} times in a row and now leave them alone. "
+              "Fix the cause, then retry: the next sweep takes the order up again.",
+        "zh": "订单批处理连续 {max} 次处理这些订单失败，已暂停处理。"
+              "请先排除原因再重试，下一次批处理将重新处理该订单。",
+    },
+    "attention.order": {"en": "Order", "zh": "订单"},
+    "attention.buyer": {"en": "Buyer", "zh": "买方"},
+    "attention.status": {"en": "Order / payment", "zh": "订单 / 支付"},
+    "attention.step": {"en": "Failed step", "zh": "失败环节"},
+    "attention.failures": {"en": "Failures", "zh": "失败次数"},
+    "attention.error": {"en": "Last error", "zh": "最近错误"},
+    "attention.parked_at": {"en": "Parked at", "zh": "暂停时间"},
+    "attention.retry": {"en": "Retry", "zh": "重试"},
+    "attention.retried": {
+        "en": "Order {number} goes back to the sweeps.", "zh": "订单 {number} 已重新交给批处理。",
+    },
+    "attention.none": {"en": "No order needs attention.", "zh": "没有需要处理的订单。"},
+    "attention.step.expire_hold": {"en": "Hold expiry", "zh": "保留到期处理"},
+    "attention.step.refund": {"en": "Refund", "zh": "退款"},
+    "attention.step.process": {"en": "Payment processing", "zh": "支付处理"},
+    "order.attention_not_found": {
+        "en": "This order is not parked (it may have been retried already).",
+        "zh": "该订单未被暂停（可能已被重试）。",
+    },
     "user.email_invalid": {"en": "Enter a valid e-mail address.", "zh": "请输入有效的邮箱地址。"},
     "user.name_required": {"en": "Enter the full name.", "zh": "请输入姓名。"},
     "user.name_too_long": {

@@ -7,6 +7,10 @@ database knows better: an order still `pending_payment` whose payment is still `
 was never asked, or its answer was never recorded) long after placement has stalled. Processing
 it again is safe: the bank is asked with the order's fixed key, so a capture that happened before
 the crash is answered again, never taken twice.
+
+An order whose processing keeps failing (each failure is counted by services/payments.py) is parked
+after `settings.order_sweep_max_failures` attempts and no longer retried here, until an admin
+retries it (services/order_attention.py).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlmodel import Session, select
 from models import OrderStatus, Payment, PaymentStatus, SalesOrder
 from models.settings import get_settings
 from models.types import utcnow
+from services.order_attention import not_parked
 
 __all__ = ["stalled_order_ids"]
 
@@ -26,8 +31,8 @@ def stalled_order_ids(session: Session, *, older_than_seconds: float | None = No
                       now: datetime | None = None, batch: int = 100) -> list[int]:
     """Ids of orders placed at least `older_than_seconds` ago (default
     `settings.order_stalled_seconds`) that still wait for their first payment answer and whose
-    hold has not run out (those are the expiry sweep's), oldest first, at most `batch`. Read-only;
-    ends its transaction.
+    hold has not run out (those are the expiry sweep's) and that are not parked, oldest first, at
+    most `batch`. Read-only; ends its transaction.
     """
     settings = get_settings()
     now = now or utcnow()
@@ -42,7 +47,7 @@ def stalled_order_ids(session: Session, *, older_than_seconds: float | None = No
         .where(SalesOrder.status == OrderStatus.PENDING_PAYMENT,
                SalesOrder.hold_expires_at > now,
                SalesOrder.hold_expires_at <= placed_before_hold_end,
-               Payment.status == PaymentStatus.PENDING)
+               Payment.status == PaymentStatus.PENDING, not_parked(SalesOrder.id))
         .order_by(SalesOrder.hold_expires_at, SalesOrder.id).limit(batch)
     ).all()
     session.commit()

@@ -7,6 +7,9 @@ move as an `OrderTransition` row: the timeline the order page shows.
     pending_payment --payment captured--> paid --stock committed, shipment created--> allocated
     pending_payment --declined / hold expired / cancelled by the buyer--> cancelled
 
+An order the sweeps cannot settle is not moved to a state of its own: it keeps its status and gets
+an `OrderAttention` record (failures, last error, parked), see services/order_attention.py.
+
 `paid` and `allocated` are reached in the same transaction today (see services/payments.py); they
 stay two states so the timeline says when the money came and when the goods were set aside, and
 so a later flow (back-orders, split shipments) can wait between them. `allocated` and `cancelled`

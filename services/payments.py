@@ -21,21 +21,30 @@ row lock and acts only if the order is still in the state that step expects, so 
 (redelivered tasks, repeated notices, a sweep racing a worker) change nothing twice. A capture
 recorded on a cancelled order whose refund did not complete is refunded by the next sweep.
 
+One broken order never stalls the others: each order's step runs in its own transaction, and a step
+that raises (or a refund the bank refuses) is rolled back, logged and counted against that order
+alone (services/order_attention.py); after `settings.order_sweep_max_failures` of them the order is
+parked, left out of the sweeps until an admin retries it.
+
 Every function here manages the transactions of the session it is given (and commits).
 """
 
 from __future__ import annotations
 
 import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from types import SimpleNamespace
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, delete, update
 from sqlmodel import Session, select
 
 from models import (
+    OrderAttention,
     OrderStatus,
     OrderTransition,
     OutboxMessage,
@@ -48,7 +57,7 @@ from models import (
 )
 from models.orders import GatewayStatus
 from models.types import utcnow
-from services import outbox, reservations, row_writes
+from services import order_attention, outbox, reservations, row_writes
 from services.errors import AuthenticationFailed, NotFound, ValidationFailed
 from services.gateway import GatewayResult, PaymentGateway, get_gateway, sign_notice, verify_notice
 from services.order_states import may_move, may_move_payment, move_payment
@@ -64,6 +73,8 @@ __all__ = [
     "verify_notice",
 ]
 
+log = logging.getLogger(__name__)
+
 HOLD_EXPIRED_REASON = "payment not received in time"
 LATE_PAYMENT_REFUND_REASON = "payment arrived after the order was cancelled"
 
@@ -71,7 +82,10 @@ LATE_PAYMENT_REFUND_REASON = "payment arrived after the order was cancelled"
 @dataclass(frozen=True)
 class PaymentOutcome:
     """What a payment step did. `action`: "completed" (paid and allocated), "cancelled",
-    "refunded" (late capture given back), "waiting" (no answer yet), "nothing" (already done)."""
+    "refunded" (late capture given back), "waiting" (no answer yet, or a refund the bank refused),
+    "nothing" (already done), "failed" (the step raised; rolled back and counted against the
+    order, `reason` says why), "parked" (failed and parked, or a refused refund parked it),
+    "skipped" (a sweep met a database or network error; nothing counted, the next run retries)."""
 
     order_id: int
     action: str
@@ -81,6 +95,14 @@ class PaymentOutcome:
     # The "order.changed" notice of the change just committed (`order_changed_payload`), when
     # the step knows it without another read: the worker publishes it at once.
     notice: dict | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the step may have changed the order (so its pages should hear of it)."""
+        return self.action not in _UNCHANGED_ACTIONS
+
+
+_UNCHANGED_ACTIONS = frozenset({"nothing", "failed", "parked", "skipped"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -93,7 +115,9 @@ def process_order(session: Session, order_id: int, *, gateway: PaymentGateway | 
 
     An order that is gone or no longer `pending_payment` is left alone (action "nothing"); a
     redelivery after a crash re-asks the bank with the same key and completes the order without a
-    second capture. Returns what happened; raises only on infrastructure errors.
+    second capture. Returns what happened; raises only on infrastructure errors (the database, the
+    bank unreachable: the task retries). A step that fails otherwise (e.g. the stock rows no longer
+    hold the order's reservation) is rolled back and counted (action "failed" or "parked").
 
     `message_id`: the order's "order.placed" outbox message, when the placing process sent this
     task itself (workers/dispatch.py): it is marked sent here, so the relay does not send it again.
@@ -105,11 +129,12 @@ def process_order(session: Session, order_id: int, *, gateway: PaymentGateway | 
     session.commit()  # the bank is called outside our transaction
     if row is None:
         return PaymentOutcome(order_id, "nothing", None, None)
-    order_status, key, amount, currency, payment_status = row
+    order_status, key, amount, currency, payment_status, failures = row
     if order_status != OrderStatus.PENDING_PAYMENT:
         return PaymentOutcome(order_id, "nothing", order_status, payment_status)
     result = gateway.capture(key, amount, currency)
-    return _apply(session, order_id, result, gateway)
+    return _guarded(session, order_id, "process", failures,
+                    partial(_apply, session, order_id, result, gateway), skip_transient=False)
 
 
 def handle_payment_notice(session: Session, body: bytes, signature: str | None, *,
@@ -150,32 +175,83 @@ def expire_holds(session: Session, now: datetime | None = None, *,
     -> cancelled with the bank's reason; anything else -> the reservation is released and the order
     cancelled with "payment not received in time" (a later approval is then refunded).
     Also refunds captures recorded on cancelled orders whose refund did not complete.
+
+    Each order is settled in its own transaction: one that fails is rolled back, counted ("failed",
+    "parked") and the sweep goes on with the next. Parked orders are left out.
     """
     gateway = gateway or get_gateway()
     now = now or utcnow()
     due = session.exec(
-        select(SalesOrder.id, Payment.idempotency_key)
+        select(SalesOrder.id, Payment.idempotency_key, OrderAttention.failures)
         .join(Payment, Payment.order_id == SalesOrder.id)
-        .where(SalesOrder.status == OrderStatus.PENDING_PAYMENT, SalesOrder.hold_expires_at <= now)
+        .outerjoin(OrderAttention, OrderAttention.order_id == SalesOrder.id)
+        .where(SalesOrder.status == OrderStatus.PENDING_PAYMENT, SalesOrder.hold_expires_at <= now,
+               OrderAttention.parked_at.is_(None))
         .order_by(SalesOrder.hold_expires_at, SalesOrder.id).limit(batch)
     ).all()
     unrefunded = session.exec(
-        select(SalesOrder.id)
+        select(SalesOrder.id, OrderAttention.failures)
         .join(Payment, Payment.order_id == SalesOrder.id)
-        .where(SalesOrder.status == OrderStatus.CANCELLED, Payment.status == PaymentStatus.CAPTURED)
-        .limit(batch)
+        .outerjoin(OrderAttention, OrderAttention.order_id == SalesOrder.id)
+        .where(SalesOrder.status == OrderStatus.CANCELLED, Payment.status == PaymentStatus.CAPTURED,
+               OrderAttention.parked_at.is_(None))
+        .order_by(SalesOrder.id).limit(batch)
     ).all()
     session.commit()
     outcomes = []
-    for order_id, key in due:
-        answer = gateway.status(key)
-        if answer.status in (GatewayStatus.APPROVED, GatewayStatus.DECLINED):
-            outcomes.append(_apply(session, order_id, answer, gateway))
-        else:
-            outcomes.append(_expire(session, order_id, now))
-    for order_id in unrefunded:
-        outcomes.append(_refund(session, order_id, gateway))
+    for order_id, key, failures in due:
+        outcomes.append(_guarded(session, order_id, "expire_hold", failures,
+                                 partial(_settle_expired, session, order_id, key, now, gateway)))
+    for order_id, failures in unrefunded:
+        outcomes.append(_guarded(session, order_id, "refund", failures,
+                                 partial(_refund, session, order_id, gateway)))
     return outcomes
+
+
+def _settle_expired(session: Session, order_id: int, key: str, now: datetime, gateway: PaymentGateway
+                    ) -> PaymentOutcome:
+    answer = gateway.status(key)
+    if answer.status in (GatewayStatus.APPROVED, GatewayStatus.DECLINED):
+        return _apply(session, order_id, answer, gateway)
+    return _expire(session, order_id, now)
+
+
+# A step that ends like this settled the order (or found it settled): its failures are forgotten.
+_SETTLED_ACTIONS = frozenset({"completed", "cancelled", "nothing"})
+
+
+def _guarded(session: Session, order_id: int, step: str, failures: int | None,
+             run: Callable[[], PaymentOutcome], *, skip_transient: bool = True) -> PaymentOutcome:
+    """Run one order's step so that its failure stays its own: an exception is rolled back, logged
+    with its traceback and counted against the order (services/order_attention.py). A database or
+    network error is not the order's fault: re-raised when `skip_transient` is false (the task
+    retries), else logged and the order skipped until the next sweep. `failures`: the order's
+    count before this run (None or 0: none), cleared when the step settles the order."""
+    try:
+        outcome = run()
+    except order_attention.TRANSIENT_ERRORS:
+        session.rollback()
+        if not skip_transient:
+            raise
+        log.warning("order %s: %s hit a database or network error; the next sweep retries",
+                    order_id, step, exc_info=True)
+        return PaymentOutcome(order_id, "skipped", None, None)
+    except Exception as error:
+        session.rollback()
+        log.exception("order %s: %s failed", order_id, step)
+        return _count_failure(session, order_id, step, order_attention.describe(error))
+    if failures and outcome.action in _SETTLED_ACTIONS:
+        order_attention.clear(session, order_id)
+    return outcome
+
+
+def _count_failure(session: Session, order_id: int, step: str, error: str) -> PaymentOutcome:
+    try:
+        counted = order_attention.record_failure(session, order_id, step=step, error=error)
+    except Exception:  # e.g. the order was deleted meanwhile: the sweep still goes on
+        log.warning("order %s: could not count its failure", order_id, exc_info=True)
+        return PaymentOutcome(order_id, "failed", None, None, error)
+    return PaymentOutcome(order_id, "parked" if counted.parked else "failed", None, None, error)
 
 
 # --------------------------------------------------------------------------------------------
@@ -280,10 +356,13 @@ def _transition(order_id: int, from_status: str, to_status: str, at: datetime, c
 
 # Built once: these run for every order.
 _ORDERS, _PAYMENTS, _LINES = SalesOrder.__table__, Payment.__table__, SalesOrderLine.__table__
+_ATTENTION = OrderAttention.__table__
 _TO_CAPTURE = (
     select(_ORDERS.c.status, _PAYMENTS.c.idempotency_key, _PAYMENTS.c.amount, _PAYMENTS.c.currency,
-           _PAYMENTS.c.status)
-    .join(_PAYMENTS, _PAYMENTS.c.order_id == _ORDERS.c.id).where(_ORDERS.c.id == bindparam("order_id"))
+           _PAYMENTS.c.status, _ATTENTION.c.failures)
+    .join(_PAYMENTS, _PAYMENTS.c.order_id == _ORDERS.c.id)
+    .outerjoin(_ATTENTION, _ATTENTION.c.order_id == _ORDERS.c.id)
+    .where(_ORDERS.c.id == bindparam("order_id"))
 )
 _LOCK_ORDER = (
     select(_ORDERS.c.id, _ORDERS.c.number, _ORDERS.c.status, _ORDERS.c.buyer_organisation_id,
@@ -308,7 +387,10 @@ _ALLOCATE_ORDER = (
 
 
 def _refund(session: Session, order_id: int, gateway: PaymentGateway) -> PaymentOutcome:
-    """Give back a capture recorded on a cancelled order (bank call first, then our record)."""
+    """Give back a capture recorded on a cancelled order (bank call first, then our record).
+
+    A refund the bank refuses (e.g. a capture its ledger does not hold) leaves the payment
+    captured for the next sweep and counts as a failure of the order: parked after too many."""
     payment = _payment(session, order_id)
     reference, amount, status = payment.gateway_reference, payment.amount, payment.status
     session.commit()
@@ -316,8 +398,11 @@ def _refund(session: Session, order_id: int, gateway: PaymentGateway) -> Payment
         return _current(session, order_id, "nothing")
     answer = gateway.refund(reference, amount)
     if answer.status != GatewayStatus.APPROVED:
-        # Left captured on a cancelled order: the next sweep asks again.
-        return _current(session, order_id, "waiting", reason=answer.reason)
+        # Left captured on a cancelled order: the next sweep asks again, until the order is parked.
+        reason = answer.reason or f"refund answered {answer.status}"
+        counted = _count_failure(session, order_id, "refund", f"the bank refused the refund: {reason}")
+        return PaymentOutcome(order_id, "parked" if counted.action == "parked" else "waiting",
+                              OrderStatus.CANCELLED, PaymentStatus.CAPTURED, reason)
     try:
         order = lock_order(session, order_id)
         payment = _payment(session, order_id)
@@ -329,6 +414,7 @@ def _refund(session: Session, order_id: int, gateway: PaymentGateway) -> Payment
         session.add(Refund(payment_id=payment.id, amount=payment.amount, currency=payment.currency,
                            reason=LATE_PAYMENT_REFUND_REASON, gateway_reference=answer.reference))
         outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
+        session.execute(delete(OrderAttention).where(OrderAttention.order_id == order_id))
         session.commit()
     except BaseException:
         session.rollback()

@@ -1,19 +1,25 @@
-"""The admin's users and organisations: create users, reset passwords, (de)activate.
+"""The admin's users and organisations: create users, reset passwords, (de)activate; and the
+orders the sweeps parked, with their errors, to retry.
 
-Every handler re-reads the principal and services.users re-checks the admin role and audits.
-Passwords pass through the handlers' form data and are never kept in state.
+Every handler re-reads the principal and the services (users, order_attention) re-check the admin
+role and audit. Passwords pass through the handlers' form data and are never kept in state.
 """
 
 from __future__ import annotations
+
+from dataclasses import asdict
 
 import reflex as rx
 
 from models import Role
 from models.db import session_scope
-from services import users
+from models.settings import get_settings
+from services import order_attention, users
+from services.catalog import Page
 from services.errors import DomainError, PermissionDenied
 from services.users import ROLE_ORGANISATION_KINDS
 from state.auth import AuthState
+from state.paging import PAGE_SIZE, PagedMixin
 
 MAX_FIELD_LENGTH = 254
 MAX_PASSWORD_LENGTH = 1024
@@ -199,3 +205,59 @@ class AdminState(AuthState):
         self._fetch()
         email = next((user["email"] for user in self.users if user["id"] == int(user_id)), "")
         return rx.toast.success(self.t("admin.activated" if active else "admin.deactivated", email=email))
+
+
+class ParkedOrderState(PagedMixin, AuthState):
+    """The orders the sweeps parked (services/order_attention.py), newest first, and the retry."""
+
+    _parked: list[dict] = []
+
+    @rx.var
+    def rows(self) -> list[dict[str, str]]:
+        return [
+            {"order_id": str(row["order_id"]), "number": row["number"] or f"#{row['order_id']}",
+             "buyer": row["buyer"],
+             "status": self.t(f"order.status.{row['status']}"),
+             "payment_status": self.t(f"payment.status.{row['payment_status']}")
+             if row["payment_status"] else "",
+             "step": self.t(f"attention.step.{row['step']}"),
+             "failures": self.fmt_number(row["failures"]), "error": row["last_error"],
+             "parked_at": self.fmt_time(row["parked_at"])}
+            for row in self._parked
+        ]
+
+    @rx.var
+    def subtitle(self) -> str:
+        return self.t("attention.subtitle", max=get_settings().order_sweep_max_failures)
+
+    def _fetch(self) -> None:
+        principal = self._principal(Role.ADMIN)
+        page = Page(self.page, PAGE_SIZE)
+        with session_scope() as session:
+            rows, self.total = order_attention.list_parked(session, principal, page=page)
+        # Plain data only in state: times as ISO strings.
+        self._parked = [{**asdict(row), "first_failed_at": row.first_failed_at.isoformat(),
+                         "last_failed_at": row.last_failed_at.isoformat(),
+                         "parked_at": row.parked_at.isoformat()} for row in rows]
+
+    def _empty(self) -> None:
+        self._parked, self.total = [], 0
+
+    @rx.event
+    def load(self):
+        self.page = 1
+        yield from self._reload()
+
+    @rx.event
+    def retry(self, order_id: int, number: str):
+        """Put a parked order back into the sweeps; the list then shows it no more."""
+        try:
+            principal = self._principal(Role.ADMIN)
+            with session_scope() as session:
+                order_attention.retry(session, principal, int(order_id))
+        except DomainError as error:
+            yield self._denied(error)
+            yield from self._reload()
+            return
+        yield rx.toast.success(self.t("attention.retried", number=number))
+        yield from self._reload()

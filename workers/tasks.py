@@ -68,7 +68,7 @@ def process_order(order_id: int, message_id: int | None = None) -> dict:
         outcome = payments.process_order(session, order_id, message_id=message_id)
     if outcome.notice is not None:
         announce_notice(outcome.notice)
-    elif outcome.action != "nothing":
+    elif outcome.changed:
         announce_changes([order_id])
     return asdict(outcome)
 
@@ -76,13 +76,15 @@ def process_order(order_id: int, message_id: int | None = None) -> dict:
 @app.task(name=EXPIRE_HOLDS)
 def expire_holds() -> dict:
     """Beat: settle orders whose hold ran out (the bank's final status decides; else release the
-    stock and cancel), and refund late captures on cancelled orders. Idempotent.
+    stock and cancel), and refund late captures on cancelled orders. Idempotent. An order that
+    fails is rolled back and counted (parked after `settings.order_sweep_max_failures`) without
+    stopping the others.
 
-    Returns {"settled": n, "actions": {action: count}}.
+    Returns {"settled": n, "actions": {action: count}} (including "failed" and "parked").
     """
     with session_scope() as session:
         outcomes = payments.expire_holds(session)
-    announce_changes([o.order_id for o in outcomes if o.action != "nothing"])
+    announce_changes([o.order_id for o in outcomes if o.changed])
     return {"settled": len(outcomes), "actions": dict(Counter(o.action for o in outcomes))}
 
 

@@ -47,7 +47,8 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
     "customer": [("nav.showroom", routes.SHOWROOM, "car"),
                  ("nav.my_orders", routes.MY_ORDERS, "shopping-bag")],
     "admin": [("nav.users", routes.ADMIN, "users"),
-              ("nav.organisations", routes.ADMIN_ORGANISATIONS, "building-2")],
+              ("nav.organisations", routes.ADMIN_ORGANISATIONS, "building-2"),
+              ("nav.parked_orders", routes.ADMIN_PARKED_ORDERS, "triangle-alert")],
 }
 
 

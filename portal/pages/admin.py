@@ -1,4 +1,5 @@
-"""/admin (users, the new-user form, organisations) and /admin/organisations."""
+"""/admin (users, the new-user form, organisations), /admin/organisations and
+/admin/parked-orders (the orders the sweeps gave up on, with their errors, to retry)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from portal.components.ui import (
     header_cell,
     loading_rows,
     page_heading,
+    paged_table,
     scroll_table,
     section,
     t,
 )
-from state.admin import CREATE_FORM_ID, AdminState
+from state.admin import CREATE_FORM_ID, AdminState, ParkedOrderState
 
 
 def _field_error(errors, field: str) -> rx.Component:
@@ -197,5 +199,48 @@ def admin_organisations() -> rx.Component:
     return rx.vstack(
         page_heading("admin.organisations"),
         section(t("admin.organisations"), organisations_table()),
+        spacing="4", width="100%",
+    )
+
+
+def _parked_order_row(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row["number"], weight="medium"), white_space="nowrap"),
+        rx.table.cell(row["buyer"]),
+        rx.table.cell(rx.vstack(rx.text(row["status"], size="2"),
+                                rx.text(row["payment_status"], size="1", color_scheme="gray"),
+                                spacing="0")),
+        rx.table.cell(row["step"], white_space="nowrap"),
+        rx.table.cell(row["failures"], text_align="right"),
+        rx.table.cell(rx.code(row["error"], size="1", color_scheme="red", variant="ghost",
+                              white_space="pre-wrap", word_break="break-word"), min_width="18rem"),
+        rx.table.cell(row["parked_at"], white_space="nowrap"),
+        rx.table.cell(
+            rx.button(rx.icon("rotate-ccw", size=14), t("attention.retry"), size="1", variant="soft",
+                      on_click=ParkedOrderState.retry(row["order_id"].to(int), row["number"]),
+                      class_name="retry-parked-order"),
+            text_align="center",
+        ),
+        custom_attrs={"data-order": row["number"]},
+    )
+
+
+@framed_page(routes.ADMIN_PARKED_ORDERS, on_load=ParkedOrderState.load)
+def admin_parked_orders() -> rx.Component:
+    return rx.vstack(
+        page_heading("attention.title"),
+        rx.text(ParkedOrderState.subtitle, size="2", color_scheme="gray"),
+        section(
+            t("attention.title"),
+            paged_table(
+                ParkedOrderState,
+                [header_cell("attention.order"), header_cell("attention.buyer"),
+                 header_cell("attention.status"), header_cell("attention.step"),
+                 header_cell("attention.failures", "right"), header_cell("attention.error"),
+                 header_cell("attention.parked_at"), header_cell("admin.actions", "center")],
+                _parked_order_row, table_id="parked-orders-table", min_width="56rem", skeleton_rows=8,
+                empty=empty_state("circle-check", t("attention.none")),
+            ),
+        ),
         spacing="4", width="100%",
     )

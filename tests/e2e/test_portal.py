@@ -1,5 +1,5 @@
 """The portal in a real browser: each role's home with real figures, the guards, the language
-switch, the phone layout, and the admin's user management."""
+switch, the phone layout, the admin's user management and the orders the sweeps parked."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import Location, Organisation, Role, Trim, User
+from models import Location, LocationKind, OrderAttention, Organisation, Role, StockLevel, Trim, User
+from models.types import utcnow
+from services import ordering
 from services.auth import normalize_email, principal_for
 from services.catalog import Page as CatalogPage
 from services.catalog import list_stock
@@ -301,3 +303,37 @@ def test_language_picked_on_the_login_page_is_kept_for_the_account(page: Page,
             assert customer.language == "zh"
     finally:
         _set_language(portal, "customer@demo.test", "en")
+
+
+def test_admin_sees_a_parked_order_with_its_error_and_retries_it(page: Page, portal: RunningPortal) -> None:
+    with Session(portal.engine, expire_on_commit=False) as session:
+        dealer = session.exec(select(User).where(User.email_normalized == "dealer@demo.test")).one()
+        dealer_org = session.get(Organisation, dealer.organisation_id)
+        store = session.exec(select(Location).where(Location.organisation_id == dealer_org.id,
+                                                    Location.kind == LocationKind.STORE)).first()
+        stock_row = session.exec(
+            select(StockLevel).join(Location, Location.id == StockLevel.location_id)
+            .where(Location.kind == LocationKind.WAREHOUSE, StockLevel.part_id.is_not(None),
+                   StockLevel.on_hand - StockLevel.reserved > 5).order_by(StockLevel.id)).first()
+        session.commit()
+        order = ordering.place_order(
+            session, principal_for(dealer, dealer_org),
+            lines=[{"item_kind": "part", "item_id": stock_row.part_id, "quantity": 1}],
+            buyer_location_id=store.id, idempotency_key="e2e-parked-order").order
+        error = f"ReservationInvariantBroken: stock_level {stock_row.id}: cannot release 1"
+        session.add(OrderAttention(order_id=order.id, failures=5, step="expire_hold", last_error=error,
+                                   parked_at=utcnow()))
+        session.commit()
+
+    sign_in_as(page, portal, "admin")
+    page.click('[data-nav="/admin/parked-orders"]')
+    row = page.locator(f'[data-order="{order.number}"]')
+    expect(row).to_contain_text(error)
+    expect(row).to_contain_text("Hold expiry")
+    expect(row).to_contain_text(dealer_org.name)
+    row.locator(".retry-parked-order").click()
+    expect(page.get_by_text(f"Order {order.number} goes back to the sweeps.")).to_be_visible()
+    expect(row).to_have_count(0)
+    expect(page.get_by_text("No order needs attention.")).to_be_visible()
+    with Session(portal.engine) as session:
+        assert session.get(OrderAttention, order.id) is None
