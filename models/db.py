@@ -1,13 +1,29 @@
-"""The one engine per database URL, and the session factory."""
+"""The one engine per database URL, and the session factory.
+
+A database connection belongs to the process that opened it. A forked process (a Celery pool
+child, re-forked whenever one dies or is recycled) starts with a copy of its parent's pools, whose
+sockets the parent and its other children still use; two processes talking over one socket mix
+up each other's results (another order's bank reference, "received 0 results from command
+ROLLBACK", a shipment for the wrong order). So every engine made here (`guard_engine`):
+
+- forgets, in a forked child, every connection it inherited, without closing them (closing would
+  end the parent's session too): `os.register_at_fork` calls `forget_inherited_connections`,
+  which the Celery pool child also calls on `worker_process_init` (workers/celery_app.py);
+- refuses to hand out a connection opened by another process: the pool's checkout compares the
+  pid recorded at connect with the current one, drops a foreign connection unclosed and opens a
+  new one (the "Using Connection Pools with Multiprocessing or os.fork()" recipe of SQLAlchemy).
+"""
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -21,6 +37,47 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# Every engine guarded in this process, so a fork can reset them all.
+_engines: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def guard_engine(engine: Engine) -> Engine:
+    """Make `engine` process-safe (see the module docstring) and return it."""
+
+    @event.listens_for(engine, "connect")
+    def _remember_owner(_dbapi_connection, record) -> None:
+        record.info["pid"] = os.getpid()
+
+    @event.listens_for(engine, "checkout")
+    def _refuse_other_process(_dbapi_connection, record, proxy) -> None:
+        owner = record.info.get("pid")
+        if owner is not None and owner != os.getpid():
+            # Detach without closing: the socket is the owner's. The pool then opens a new one.
+            record.dbapi_connection = proxy.dbapi_connection = None
+            raise exc.DisconnectionError(
+                f"connection opened by process {owner}, checked out in process {os.getpid()}")
+
+    _engines.add(engine)
+    return engine
+
+
+def forget_inherited_connections() -> None:
+    """In a freshly forked process: drop every pooled connection inherited from the parent,
+    unclosed, so each engine opens its own. Cheap and idempotent."""
+    for engine in list(_engines):
+        engine.dispose(close=False)
+
+
+def close_pooled_connections() -> None:
+    """In a process about to fork: close the idle pooled connections, so a child has none to
+    inherit (connections in use stay open and are closed when given back)."""
+    for engine in list(_engines):
+        engine.dispose()
+
+
+os.register_at_fork(after_in_child=forget_inherited_connections)
 
 
 @dataclass(frozen=True)
@@ -47,6 +104,10 @@ def engine_for(url: str, pool: PoolSizing | None = None) -> Engine:
 
 @lru_cache(maxsize=8)
 def _engine(url: str, pool: PoolSizing) -> Engine:
+    return guard_engine(_create_engine(url, pool))
+
+
+def _create_engine(url: str, pool: PoolSizing) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)

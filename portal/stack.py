@@ -1,6 +1,10 @@
 """`make run`: migrate, seed once, then run the Celery worker, beat and the Reflex app together.
 
-Ctrl-C (or SIGTERM) stops every process this started, each with its whole process group.
+A process that exits is started again (`Supervisor`), after 1 s, then 2 s, 4 s ... at most 30 s
+while it keeps dying; each restart is logged. The wait starts over at 1 s once a process has run
+for `STABLE_SECONDS`. Everything stops on Ctrl-C (or SIGTERM), or when one process died
+`GIVE_UP_AFTER` times in a row, each time within `STABLE_SECONDS` of its start (it cannot run:
+a wrong setting, a port in use); every process is stopped with its whole process group.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from models.connection_budget import ConnectionBudgetExceeded, verify_connection_budget
@@ -21,14 +27,130 @@ from models.settings import PROJECT_ROOT, Settings, get_settings
 DEMO_LOGINS = ("admin", "manager", "supplier", "dealer", "customer")
 DEMO_PASSWORD = "demo-pass-2026"
 STOP_GRACE_SECONDS = 10
+RESTART_FIRST_SECONDS = 1.0
+RESTART_MAX_SECONDS = 30.0
+STABLE_SECONDS = 10.0  # a process that ran this long before dying was not crash-looping
+GIVE_UP_AFTER = 5  # deaths in a row, each within STABLE_SECONDS of its start
 
 
-def _start(name: str, args: list[str], log_dir: Path, env: dict[str, str] | None = None
+def restart_delay(deaths_in_a_row: int, first: float = RESTART_FIRST_SECONDS,
+                  most: float = RESTART_MAX_SECONDS) -> float:
+    """How long to wait before the restart that follows the `deaths_in_a_row`-th death in a row:
+    1 s, 2 s, 4 s ... capped at 30 s."""
+    return min(first * 2 ** (deaths_in_a_row - 1), most)
+
+
+def _start(name: str, args: list[str], log_dir: Path, env: Mapping[str, str] | None = None
            ) -> subprocess.Popen:
     log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 (lives as long as the process)
     print(f"  starting {name}: {' '.join(args)}  (log: {log.name})", flush=True)
-    return subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True, env={**os.environ, **(env or {})})
+    try:
+        return subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True, env=None if env is None else dict(env))
+    finally:
+        log.close()  # the child has its own copy
+
+
+@dataclass
+class _Supervised:
+    name: str
+    args: list[str]
+    process: subprocess.Popen | None = None
+    started_at: float = 0.0
+    pgid: int = 0  # its process group (start_new_session: the first process's pid)
+    deaths_in_a_row: int = 0  # each within STABLE_SECONDS of its start
+    restarts: int = 0
+    restart_at: float | None = None
+
+
+@dataclass
+class Supervisor:
+    """Keeps `programs` ({name: command}) running, each in its own process group, logging to
+    `log_dir/<name>.log`; see the module docstring for the restart rule.
+
+    Call `start()`, then `check()` every fraction of a second (it never blocks: a process waiting
+    for its restart does not hold up the others); `check()` returns False once a process kept
+    dying and the supervisor gave up. `stop()` ends every process.
+    """
+
+    programs: Mapping[str, list[str]]
+    log_dir: Path
+    env: Mapping[str, str] | None = None
+    first_delay: float = RESTART_FIRST_SECONDS
+    max_delay: float = RESTART_MAX_SECONDS
+    stable_seconds: float = STABLE_SECONDS
+    give_up_after: int = GIVE_UP_AFTER
+    clock: Callable[[], float] = time.monotonic
+    say: Callable[[str], None] = field(default=lambda line: print(line, flush=True))
+    gave_up: str | None = None  # the process that kept dying
+    _supervised: dict[str, _Supervised] = field(default_factory=dict)
+
+    def start(self) -> None:
+        for name, args in self.programs.items():
+            self._supervised[name] = supervised = _Supervised(name, list(args))
+            self._launch(supervised)
+
+    def processes(self) -> dict[str, subprocess.Popen]:
+        """The current process of each program (one waiting for its restart has none)."""
+        return {name: s.process for name, s in self._supervised.items() if s.process is not None}
+
+    def check(self) -> bool:
+        """Notice deaths and make the restarts that are due. False once the supervisor gave up."""
+        if self.gave_up is not None:
+            return False
+        now = self.clock()
+        for supervised in self._supervised.values():
+            process = supervised.process
+            if process is not None and process.poll() is not None:
+                self._died(supervised, process.returncode, now)
+                if self.gave_up is not None:
+                    return False
+            if supervised.process is None and supervised.restart_at is not None \
+                    and now >= supervised.restart_at:
+                supervised.restarts += 1
+                self.say(f"restarting {supervised.name} (restart {supervised.restarts})")
+                self._launch(supervised)
+        return True
+
+    def run_until(self, stopped: Callable[[], bool], poll_seconds: float = 0.5) -> bool:
+        """`check()` every `poll_seconds` until `stopped()` (True) or the supervisor gave up (False)."""
+        while not stopped():
+            if not self.check():
+                return False
+            time.sleep(poll_seconds)
+        return True
+
+    def stop(self) -> None:
+        for supervised in self._supervised.values():
+            supervised.restart_at = None
+        _stop(self.processes())
+
+    def _launch(self, supervised: _Supervised) -> None:
+        supervised.process = _start(supervised.name, supervised.args, self.log_dir, self.env)
+        supervised.pgid = supervised.process.pid
+        supervised.started_at = self.clock()
+        supervised.restart_at = None
+
+    def _died(self, supervised: _Supervised, code: int, now: float) -> None:
+        lived = now - supervised.started_at
+        supervised.process = None
+        # What the dead process left behind in its group (a killed worker's pool children, the
+        # app's frontend server holding the port) goes too, before the restart.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(supervised.pgid, signal.SIGKILL)
+        if lived >= self.stable_seconds:
+            supervised.deaths_in_a_row = 0
+        supervised.deaths_in_a_row += 1
+        if lived < self.stable_seconds and supervised.deaths_in_a_row >= self.give_up_after:
+            self.gave_up = supervised.name
+            self.say(f"{supervised.name} exited with code {code} after {lived:.1f}s, the "
+                     f"{supervised.deaths_in_a_row}th time in a row within {self.stable_seconds:.0f}s "
+                     f"of its start; giving up (see {self.log_dir / supervised.name}.log)")
+            return
+        delay = restart_delay(supervised.deaths_in_a_row, self.first_delay, self.max_delay)
+        supervised.restart_at = now + delay
+        self.say(f"{supervised.name} exited with code {code} after {lived:.1f}s; restarting it in "
+                 f"{delay:g}s (see {self.log_dir / supervised.name}.log)")
 
 
 def check_connection_budget_or_explain(settings: Settings) -> bool:
@@ -60,13 +182,14 @@ def _stop(processes: dict[str, subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)  # whatever is left of its group
 
 
-def _wait_for_health(url: str, processes: dict[str, subprocess.Popen], timeout: float) -> bool:
+def _wait_for_health(url: str, supervisor: Supervisor, stopped: Callable[[], bool],
+                     timeout: float) -> bool:
+    """Poll `url` until it answers 200 (True); False on a timeout, a stop or a supervisor that
+    gave up. Crashed processes are restarted meanwhile."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        for name, process in processes.items():
-            if process.poll() is not None:
-                print(f"  {name} exited with code {process.returncode}; see var/logs/{name}.log")
-                return False
+    while time.monotonic() < deadline and not stopped():
+        if not supervisor.check():
+            return False
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
@@ -91,7 +214,14 @@ def main() -> int:
     celery = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
     reflex = [str(Path(sys.executable).with_name("reflex")), "run", "--env", "prod", "--single-port",
               "--loglevel", "warning"]
-    processes: dict[str, subprocess.Popen] = {}
+    supervisor = Supervisor({
+        "worker": [*celery, "worker", "--concurrency", str(settings.worker_concurrency),
+                   "--loglevel", "INFO"],
+        "beat": [*celery, "beat", "--loglevel", "INFO"],
+        "app": reflex,
+    }, log_dir,
+        # Exactly the web processes the connection budget counted (Reflex would start 2 x CPUs + 1).
+        env={**os.environ, "GRANIAN_WORKERS": str(settings.app_processes)})
     stopping = False
 
     def request_stop(signum, _frame):
@@ -101,16 +231,12 @@ def main() -> int:
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
     try:
-        processes["worker"] = _start("worker", [*celery, "worker", "--concurrency",
-                                                str(settings.worker_concurrency), "--loglevel", "INFO"],
-                                     log_dir)
-        processes["beat"] = _start("beat", [*celery, "beat", "--loglevel", "INFO"], log_dir)
-        # Exactly the web processes the budget counted (Reflex would start 2 x CPUs + 1).
-        processes["app"] = _start("app", reflex, log_dir,
-                                  env={"GRANIAN_WORKERS": str(settings.app_processes)})
+        supervisor.start()
         base = f"http://localhost:{settings.app_port}"
         print("  building and starting the app (the first build takes a minute or two) ...", flush=True)
-        if not _wait_for_health(f"{base}/api/v1/health", processes, timeout=600):
+        if not _wait_for_health(f"{base}/api/v1/health", supervisor, lambda: stopping, timeout=600):
+            if stopping:
+                return 0
             print("The app did not become healthy; stopping.", flush=True)
             return 1
         print(f"\nThe portal is running at {base}\n")
@@ -119,17 +245,10 @@ def main() -> int:
             for role in DEMO_LOGINS:
                 print(f"  {role:<9} {role}@demo.test")
         print("\nCtrl-C stops everything.", flush=True)
-        while not stopping:
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    print(f"{name} exited with code {process.returncode}; stopping the rest "
-                          f"(see var/logs/{name}.log)", flush=True)
-                    return 1
-            time.sleep(0.5)
-        return 0
+        return 0 if supervisor.run_until(lambda: stopping) else 1
     finally:
         print("\nStopping ...", flush=True)
-        _stop(processes)
+        supervisor.stop()
         print("Stopped.", flush=True)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from functools import lru_cache
 
 from sqlalchemy import delete
 from sqlmodel import Session
@@ -13,17 +12,11 @@ from models import CacheEntry
 from models.db import get_engine
 from models.settings import get_settings
 from models.types import utcnow
+from services.redis_clients import redis_client
 
 
 def _key(settings, key: str) -> str:
     return f"{settings.key_prefix}:cache:{key}"
-
-
-@lru_cache(maxsize=4)
-def _redis(url: str):
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
 
 
 def get(key: str, session: Session | None = None) -> dict | None:
@@ -34,7 +27,7 @@ def get(key: str, session: Session | None = None) -> dict | None:
     """
     settings = get_settings()
     if settings.uses_redis:
-        raw = _redis(settings.redis_url).get(_key(settings, key))
+        raw = redis_client(settings.redis_url).get(_key(settings, key))
         return json.loads(raw) if raw else None
     if session is not None:
         return _live_value(session.get(CacheEntry, key))
@@ -58,7 +51,7 @@ def put(key: str, value: dict, ttl_seconds: int | None = None, session: Session 
     settings = get_settings()
     ttl = ttl_seconds or settings.cache_ttl_seconds
     if settings.uses_redis:
-        _redis(settings.redis_url).set(_key(settings, key), json.dumps(value), ex=ttl)
+        redis_client(settings.redis_url).set(_key(settings, key), json.dumps(value), ex=ttl)
         return
     entry = CacheEntry(key=key, value=value, expires_at=utcnow() + timedelta(seconds=ttl))
     if session is not None:
@@ -74,7 +67,7 @@ def invalidate(key: str, session: Session | None = None) -> None:
     """Forget `key`; in embedded mode within `session`'s transaction when one is given."""
     settings = get_settings()
     if settings.uses_redis:
-        _redis(settings.redis_url).delete(_key(settings, key))
+        redis_client(settings.redis_url).delete(_key(settings, key))
         return
     if session is not None:
         session.exec(delete(CacheEntry).where(CacheEntry.key == key))

@@ -37,9 +37,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from models import OutboxMessage
-from models.db import get_engine
+from models.db import get_engine, guard_engine
 from models.settings import get_settings
 from services.ordering import ORDER_CHANGED
+from services.redis_clients import redis_client
 
 __all__ = ["ORDER_CHANGED", "channel", "listen", "publish"]
 
@@ -70,14 +71,7 @@ def publish(event: dict) -> None:
     settings = get_settings()
     if not settings.uses_redis:
         return
-    _redis(settings.redis_url).publish(channel(settings.key_prefix), json.dumps(event, default=str))
-
-
-@lru_cache(maxsize=4)
-def _redis(url: str):
-    import redis
-
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    redis_client(settings.redis_url).publish(channel(settings.key_prefix), json.dumps(event, default=str))
 
 
 # --------------------------------------------------------------------------------------------
@@ -181,7 +175,7 @@ def _read_engine(database_url: str) -> Engine:
 
 @lru_cache(maxsize=4)
 def _plain_sqlite_engine(database_url: str) -> Engine:
-    return create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
+    return guard_engine(create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30}))
 
 
 def _highest_id(engine: Engine) -> int:

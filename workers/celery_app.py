@@ -9,10 +9,12 @@ go to `var/celery-results.db`.
 from __future__ import annotations
 
 from celery import Celery
-from celery.signals import beat_init, worker_init
+from celery.signals import beat_init, worker_before_create_process, worker_init, worker_process_init
 
+from models import db
 from models.connection_budget import refuse_to_start_beyond_budget
 from models.settings import Settings, get_settings
+from services import redis_clients
 from workers.schedule import beat_schedule
 
 RESULT_EXPIRES_SECONDS = 3600
@@ -77,6 +79,24 @@ def make_celery(settings: Settings) -> Celery:
     celery = Celery("portal", include=["workers.tasks"], set_as_current=False)
     celery.conf.update(celery_config(settings))
     return celery
+
+
+@worker_before_create_process.connect
+def _close_connections_before_forking(**_kwargs) -> None:
+    """The main process forks a pool child (at start, and again whenever one dies or is recycled):
+    its idle database connections (the outbox listener's relay uses them) are closed first, so
+    the child has none to inherit."""
+    db.close_pooled_connections()
+
+
+@worker_process_init.connect
+def _forget_inherited_connections(**_kwargs) -> None:
+    """A new pool child drops the database connections and Redis clients it inherited, unclosed
+    (they are the main process's); it opens its own. (The at-fork hooks of models/db.py and
+    services/redis_clients.py do the same for any fork; this holds even for a pool that starts
+    its children some other way.)"""
+    db.forget_inherited_connections()
+    redis_clients.forget_inherited_clients()
 
 
 app = make_celery(get_settings())

@@ -8,6 +8,11 @@ So the web process never talks to the broker when it places an order. Should thi
 lost, it is opened again and catches up with a relay of what waits; the beat relay sends any
 message still unsent after `order_relay_grace_seconds`.
 
+The LISTEN connection is the main process's alone: pool children forked later inherit its socket
+but not the thread that uses it, and psycopg never ends a connection from a process other than
+the one that opened it (its PGconn checks the pid), so a child neither uses nor closes it. The
+relays here go through the guarded engine of models/db.py.
+
 In embedded mode (SQLite) there is no NOTIFY: the placing process sends the task itself
 (workers/dispatch.py `start_processing`).
 """

@@ -76,13 +76,15 @@ def start_celery(name: str, arguments: list[str], settings: Settings, log_path: 
     raise RuntimeError(f"celery {name} was not ready within {timeout}s:\n{started.log_tail()}")
 
 
-def start_worker(settings: Settings, log_path: Path) -> CeleryProcess:
-    """A worker consuming the portal queue, with the production pool (prefork) and one process."""
+def start_worker(settings: Settings, log_path: Path, *, concurrency: int = 1,
+                 extra: tuple[str, ...] = ()) -> CeleryProcess:
+    """A worker consuming the portal queue, with the production pool (prefork) of `concurrency`
+    processes (one by default) and any `extra` worker options."""
     hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
-    arguments = ["worker", "--loglevel=INFO", "--pool=prefork", "--concurrency=1",
+    arguments = ["worker", "--loglevel=INFO", "--pool=prefork", f"--concurrency={concurrency}",
                  "-n", hostname,
                  # Nothing to gossip with or synchronise from in a test; skipping them saves a second.
-                 "--without-gossip", "--without-mingle", "--without-heartbeat"]
+                 "--without-gossip", "--without-mingle", "--without-heartbeat", *extra]
     return start_celery("worker", arguments, settings, log_path, ready_marker=" ready.")
 
 
@@ -90,6 +92,16 @@ def start_beat(settings: Settings, log_path: Path) -> CeleryProcess:
     """Beat sending the portal's schedule (its state file lives under `settings.var_dir`)."""
     return start_celery("beat", ["beat", "--loglevel=INFO"], settings, log_path,
                         ready_marker="beat: Starting...")
+
+
+def pool_children(started: CeleryProcess) -> list[int]:
+    """The pids of the processes whose parent is `started`'s main process (a worker's pool), from /proc."""
+    pids: list[int] = []
+    # A child is listed under the thread that forked it: look at every thread of the main process.
+    for children in Path(f"/proc/{started.process.pid}/task").glob("*/children"):
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+            pids.extend(int(pid) for pid in children.read_text().split())
+    return sorted(pids)
 
 
 def stop_celery(*processes: CeleryProcess) -> None:
