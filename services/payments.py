@@ -26,7 +26,6 @@ Every function here manages the transactions of the session it is given (and com
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -47,8 +46,8 @@ from models import (
     Shipment,
 )
 from models.orders import GatewayStatus
-from models.types import utcnow
-from services import outbox, reservations, row_writes
+from models.types import column_length, utcnow
+from services import json_input, outbox, reservations, row_writes
 from services.errors import AuthenticationFailed, NotFound, ValidationFailed
 from services.gateway import GatewayResult, PaymentGateway, get_gateway, sign_notice, verify_notice
 from services.order_states import may_move, may_move_payment, move_payment
@@ -400,15 +399,23 @@ def _current(session: Session, order_id: int, action: str, reason: str | None = 
 
 
 def _parse_notice(body: bytes) -> dict:
+    data = json_input.loads(body)  # MalformedBody (400) for what is not JSON at all
     try:
-        data = json.loads(body)
         key, reference, status = data["idempotency_key"], data["reference"], data["status"]
         amount, currency, reason = Decimal(str(data["amount"])), data["currency"], data.get("reason")
     except (ValueError, TypeError, KeyError, InvalidOperation):
         raise ValidationFailed("payment.notice_invalid", field="body") from None
-    if (not isinstance(key, str) or not isinstance(reference, str) or not isinstance(currency, str)
+    if (not _text(key, column_length(Payment, "idempotency_key"))
+            or not _text(reference, column_length(Payment, "gateway_reference"))
+            or not _text(currency, column_length(Payment, "currency"))
             or status not in (GatewayStatus.APPROVED, GatewayStatus.DECLINED)
             or not (reason is None or isinstance(reason, str)) or not amount.is_finite()):
         raise ValidationFailed("payment.notice_invalid", field="body")
+    reason_length = column_length(Payment, "decline_reason")
     return {"idempotency_key": key, "reference": reference, "status": status, "amount": amount,
-            "currency": currency, "reason": reason[:300] if reason else None}
+            "currency": currency, "reason": reason[:reason_length] if reason else None}
+
+
+def _text(value: object, max_length: int) -> bool:
+    """A string that fits its column (longer ones would fail at the database, after the checks)."""
+    return isinstance(value, str) and len(value) <= max_length

@@ -21,12 +21,13 @@ from starlette.concurrency import run_in_threadpool
 from models.db import get_engine
 from portal.api.deps import BearerToken, CurrentPrincipal, DbSession, RequestedPage, authenticate
 from portal.api.errors import error_response, language_for, message_for
+from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import ErrorOut
 from services import ordering
 from services.errors import DomainError, ValidationFailed
 from workers.dispatch import start_processing
 
-router = APIRouter(prefix="/orders", tags=["orders"])
+router = APIRouter(prefix="/orders", tags=["orders"], route_class=CheckedBodyRoute)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _MAX_ID = 2**31 - 1

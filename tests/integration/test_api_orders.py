@@ -204,7 +204,7 @@ def test_a_body_that_is_not_json_is_400(client, world):
         **_headers(world.dealer_token, "checkout-10"), "Content-Type": "application/json"})
 
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "request.malformed_json"
+    assert response.json()["error"]["code"] == "request.malformed"
 
 
 def test_placing_needs_a_bearer_token(client, world):
