@@ -6,16 +6,10 @@ the column that stores it is refused before it reaches the database."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
-from sqlmodel import Session
 
 from models import ShippingNotice
-from models.db import get_engine
-from portal.api import api
-from services.auth import Principal, login
 from services.json_input import MAX_DEPTH
-from tests.factories import PASSWORD
-from tests.supply_world import SupplyWorld, build_world
+from tests.integration import test_api_supplier as supplier_api
 
 pytestmark = pytest.mark.postgres
 
@@ -39,21 +33,11 @@ BODY_ENDPOINTS = [
 JSON = {"Content-Type": "application/json"}
 
 
-@pytest.fixture
-def client(pg_url: str) -> TestClient:
-    return TestClient(api)
+client, world = supplier_api.client, supplier_api.world  # the supplier API's fixtures
 
 
-@pytest.fixture
-def world(pg_url: str) -> SupplyWorld:
-    with Session(get_engine(), expire_on_commit=False) as session:
-        return build_world(session, parts_per_supplier=1)
-
-
-def bearer(principal: Principal) -> dict[str, str]:
-    with Session(get_engine()) as session:
-        token, _ = login(session, email=principal.email, password=PASSWORD)
-    return {"Authorization": f"Bearer {token}", **JSON}
+def bearer(principal) -> dict[str, str]:
+    return {**supplier_api.bearer(principal), **JSON}
 
 
 def _error(response, status: int) -> dict:
