@@ -90,10 +90,15 @@ def test_settings_take_exact_origins_and_refuse_a_wildcard():
 
 
 def test_the_live_connection_takes_the_pages_own_origin_or_a_listed_one():
-    check = same_origin_or_listed(["https://erp.example.com"])
-    environ = {"wsgi.url_scheme": "http", "HTTP_HOST": "portal.example.com"}
+    from portal.portal import app
 
-    assert check("http://portal.example.com", environ)
-    assert check("https://erp.example.com", environ)
-    assert not check(EVIL, environ)
-    assert not check("https://portal.example.com.evil.example", environ)
+    environ = {"wsgi.url_scheme": "http", "HTTP_HOST": "portal.example.com"}
+    default = app.sio.eio.cors_allowed_origins  # Engine.IO would check nothing with Reflex's []
+    listed = same_origin_or_listed(["https://erp.example.com"])
+
+    assert default("http://portal.example.com", environ)
+    assert not default(EVIL, environ)
+    assert not default("https://erp.example.com", environ)
+    assert listed("https://erp.example.com", environ)
+    assert not listed(EVIL, environ)
+    assert not listed("https://portal.example.com.evil.example", environ)
