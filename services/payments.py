@@ -118,9 +118,11 @@ def handle_payment_notice(session: Session, body: bytes, signature: str | None, 
     The body is JSON: {"idempotency_key", "reference", "status": "approved" | "declined",
     "amount": "123.45", "currency", "reason"}. Raises AuthenticationFailed
     "payment.notice_signature_invalid" (401) when the HMAC-SHA256 signature does not match
-    (nothing is read or written then), ValidationFailed "payment.notice_invalid" for a malformed
-    notice, NotFound "payment.not_found" for an unknown key, ValidationFailed
-    "payment.notice_amount_mismatch" when amount or currency differ from the payment.
+    (nothing is read or written then), MalformedBody "request.malformed" (400) for a body that is
+    not UTF-8 JSON nested at most 32 deep, ValidationFailed "payment.notice_invalid" for a notice
+    of the wrong shape or with text longer than its column, NotFound "payment.not_found" for an
+    unknown key, ValidationFailed "payment.notice_amount_mismatch" when amount or currency differ
+    from the payment.
     A repeated notice changes nothing; an approval for a cancelled order is refunded.
     """
     if not verify_notice(body, signature):
