@@ -109,3 +109,14 @@ def test_the_openapi_gives_every_request_text_its_columns_length_and_every_body_
     assert len(with_body) == 9  # token, orders, notify, stock, 2 orders answers, 3 incidents
     for path, method, operation in with_body:
         assert "request.malformed" in operation["responses"]["400"]["description"], (method, path)
+
+
+def test_an_order_with_a_malformed_body_is_refused_for_its_caller_first(client, world):
+    body = b'{"lines": [' * 50
+
+    key = {"Idempotency-Key": "k1"}
+    anonymous = client.post("/api/v1/orders", content=body, headers={**JSON, **key})
+    manager = client.post("/api/v1/orders", content=body, headers={**bearer(world.manager), **key})
+
+    assert (anonymous.status_code, manager.status_code) == (401, 403)
+    assert manager.json()["error"]["code"] == "order.place_denied"
