@@ -21,6 +21,8 @@ config = rx.Config(
     redis_url=settings.redis_url or None,
     state_manager_mode="redis" if settings.uses_redis else "memory",
     show_built_with_reflex=False,
+    # Cross-origin callers: only those listed in Settings (none by default; Reflex's default is "*").
+    cors_allowed_origins=settings.cors_allowed_origins,
     plugins=[
         # The portal's one theme (rx.App(theme=...) is deprecated in Reflex 0.10).
         rx.plugins.RadixThemesPlugin(

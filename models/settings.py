@@ -5,6 +5,7 @@ It lives in the lowest layer (`models/`) so that every other layer may read it.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -14,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_SECRET = "demo-secret-not-for-production"
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 DEMO_NOTIFY_SECRET = "demo-payment-notify-secret-not-for-production"
 
 
@@ -66,6 +68,10 @@ class Settings(BaseSettings):
     # The placing process hands a new order to the worker itself; the beat relay sends an
     # "order.placed" message only once it is this old and still unsent (that hand-off failed).
     order_relay_grace_seconds: float = Field(default=5.0, ge=0)
+    # Other sites whose pages may call the API and the live connection with the user's credentials
+    # (exact origins, e.g. ["https://erp.example.com"], as JSON in CORS_ALLOWED_ORIGINS). None by
+    # default: the portal's own pages only. "*" is refused: credentials never go to any origin.
+    cors_allowed_origins: list[str] = Field(default_factory=list)
     # Sent outbox messages are kept this long (to look into what was sent), then deleted hourly.
     outbox_retention_days: float = Field(default=7.0, gt=0)
     # The connection budget (models/connection_budget.py, README "Connection budget"): every
@@ -89,6 +95,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _derive_and_check(self) -> Settings:
+        for origin in self.cors_allowed_origins:
+            if not _ORIGIN.match(origin):
+                raise ValueError(
+                    f"CORS_ALLOWED_ORIGINS: {origin!r} is not an origin like https://erp.example.com "
+                    "(no wildcard, path or trailing slash)"
+                )
         if self.mode != "demo" and (self.secret_key == DEMO_SECRET or not self.secret_key.strip()):
             raise ValueError(
                 "SECRET_KEY must be set to a real secret when MODE is not 'demo'"

@@ -43,3 +43,12 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def column_length(table: type, field: str) -> int:
+    """The `max_length` of a table's string column, so request schemas and checks that guard it
+    read it from the one place it is declared (`column_length(ShippingNotice, "carrier")` -> 80)."""
+    length = getattr(table.__table__.c[field].type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{table.__name__}.{field} has no length")
+    return length

@@ -12,6 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from models.connection_budget import refuse_to_start_beyond_budget
 from models.settings import get_settings
 from portal.api import api
+from portal.api.security import same_origin_or_listed
 from portal.components.frame import PAGES
 from portal.live_updates import push_order_changes
 from portal.pages import (  # noqa: F401  (declare pages)
@@ -61,6 +62,10 @@ app = rx.App(
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],
     backend_exception_handler=report_unexpected_error,
 )
+# The live connection: the page's own origin, or one listed in Settings (Reflex would pass Engine.IO
+# an empty list, which checks no origin at all).
+if app.sio is not None:
+    app.sio.eio.cors_allowed_origins = same_origin_or_listed(get_settings().cors_allowed_origins)
 for spec in PAGES:
     app.add_page(spec.render, route=spec.route, title=spec.title, on_load=list(spec.on_load))
 # One listener per web process pushes the worker's order changes to the open order pages.

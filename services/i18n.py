@@ -29,8 +29,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "登录已过期或无效，请重新登录。",
     },
     "page.number_too_large": {"en": "The page number must be at most {max}.", "zh": "页码不能大于 {max}。"},
-    "request.malformed_json": {
-        "en": "The request body is not valid JSON.", "zh": "请求内容不是有效的 JSON。",
+    "request.malformed": {
+        "en": "The request body is not valid JSON (UTF-8, nested at most 32 deep).",
+        "zh": "请求内容不是有效的 JSON（UTF-8 编码，嵌套不超过 32 层）。",
     },
     "request.body_required": {"en": "The request body is missing.", "zh": "缺少请求内容。"},
     "request.body_too_large": {"en": "The request body is too large.", "zh": "请求内容过大。"},

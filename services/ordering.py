@@ -216,6 +216,12 @@ class _BuyerLocation:
 # Placing
 
 
+def require_may_place(principal: Principal) -> None:
+    """PermissionDenied "order.place_denied" unless the caller is a dealer's or a customer's user."""
+    if principal.role not in (Role.DEALER, Role.CUSTOMER):
+        raise PermissionDenied("order.place_denied")
+
+
 def place_order(
     session: Session,
     principal: Principal,
@@ -244,8 +250,7 @@ def place_order(
     - IdempotencyConflict: the key was used before with different lines or locations;
     - OutOfStock: some line is short at the source; lists each short line and how many are free.
     """
-    if principal.role not in (Role.DEALER, Role.CUSTOMER):
-        raise PermissionDenied("order.place_denied")
+    require_may_place(principal)
     key = _check_key(idempotency_key)
     requested = _parse_lines(lines, customer=principal.role == Role.CUSTOMER)
     fingerprint = _fingerprint(requested, buyer_location_id, source_location_id)

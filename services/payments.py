@@ -31,7 +31,6 @@ Every function here manages the transactions of the session it is given (and com
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -56,8 +55,8 @@ from models import (
     Shipment,
 )
 from models.orders import GatewayStatus
-from models.types import utcnow
-from services import order_attention, outbox, reservations, row_writes
+from models.types import column_length, utcnow
+from services import json_input, order_attention, outbox, reservations, row_writes
 from services.errors import AuthenticationFailed, NotFound, ValidationFailed
 from services.gateway import GatewayResult, PaymentGateway, get_gateway, sign_notice, verify_notice
 from services.order_states import may_move, may_move_payment, move_payment
@@ -144,9 +143,11 @@ def handle_payment_notice(session: Session, body: bytes, signature: str | None, 
     The body is JSON: {"idempotency_key", "reference", "status": "approved" | "declined",
     "amount": "123.45", "currency", "reason"}. Raises AuthenticationFailed
     "payment.notice_signature_invalid" (401) when the HMAC-SHA256 signature does not match
-    (nothing is read or written then), ValidationFailed "payment.notice_invalid" for a malformed
-    notice, NotFound "payment.not_found" for an unknown key, ValidationFailed
-    "payment.notice_amount_mismatch" when amount or currency differ from the payment.
+    (nothing is read or written then), MalformedBody "request.malformed" (400) for a body that is
+    not UTF-8 JSON nested at most 32 deep, ValidationFailed "payment.notice_invalid" for a notice
+    of the wrong shape or with text longer than its column, NotFound "payment.not_found" for an
+    unknown key, ValidationFailed "payment.notice_amount_mismatch" when amount or currency differ
+    from the payment.
     A repeated notice changes nothing; an approval for a cancelled order is refunded.
     """
     if not verify_notice(body, signature):
@@ -486,15 +487,23 @@ def _current(session: Session, order_id: int, action: str, reason: str | None = 
 
 
 def _parse_notice(body: bytes) -> dict:
+    data = json_input.loads(body)  # MalformedBody (400) for what is not JSON at all
     try:
-        data = json.loads(body)
         key, reference, status = data["idempotency_key"], data["reference"], data["status"]
         amount, currency, reason = Decimal(str(data["amount"])), data["currency"], data.get("reason")
     except (ValueError, TypeError, KeyError, InvalidOperation):
         raise ValidationFailed("payment.notice_invalid", field="body") from None
-    if (not isinstance(key, str) or not isinstance(reference, str) or not isinstance(currency, str)
+    if (not _text(key, column_length(Payment, "idempotency_key"))
+            or not _text(reference, column_length(Payment, "gateway_reference"))
+            or not _text(currency, column_length(Payment, "currency"))
             or status not in (GatewayStatus.APPROVED, GatewayStatus.DECLINED)
             or not (reason is None or isinstance(reason, str)) or not amount.is_finite()):
         raise ValidationFailed("payment.notice_invalid", field="body")
+    reason_length = column_length(Payment, "decline_reason")
     return {"idempotency_key": key, "reference": reference, "status": status, "amount": amount,
-            "currency": currency, "reason": reason[:300] if reason else None}
+            "currency": currency, "reason": reason[:reason_length] if reason else None}
+
+
+def _text(value: object, max_length: int) -> bool:
+    """A string that fits its column (longer ones would fail at the database, after the checks)."""
+    return isinstance(value, str) and len(value) <= max_length

@@ -9,6 +9,7 @@ from starlette.routing import Match, Mount
 
 from portal.api import auth, catalog, health, orders, payments, quality, stock, supplier, suppliers
 from portal.api.errors import API_PREFIX, BUSY_RESPONSE, install_error_handlers
+from portal.api.security import SecurityHeaders
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
@@ -37,6 +38,7 @@ def create_api() -> FastAPI:
         swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
     )
     install_error_handlers(app)
+    app.add_middleware(SecurityHeaders)
     v1 = APIRouter(prefix=API_PREFIX)
     for module in (auth, health, catalog, stock, orders, payments):
         v1.include_router(module.router)

@@ -15,11 +15,13 @@ from starlette.exceptions import HTTPException
 
 from models import UserSession
 from portal.api.deps import BearerToken, CurrentPrincipal, DbSession
+from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import ErrorOut, OrganisationOut, TokenOut, TokenRequest, UserOut
-from services import auth
+from services import auth, json_input
+from services.json_input import MalformedBody
 from services.passwords import token_digest
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(prefix="/auth", tags=["auth"], route_class=CheckedBodyRoute)
 
 _FORM = "application/x-www-form-urlencoded"
 MAX_BODY_BYTES = 16 * 1024  # an e-mail and a password
@@ -60,13 +62,17 @@ async def _read_body(request: Request) -> bytes:
 
 async def token_request(request: Request) -> TokenRequest:
     """The credentials, from a JSON body {email, password} or an OAuth2 password form
-    (username, password). Anything malformed raises RequestValidationError (400/422)."""
+    (username, password). A body that is not UTF-8 JSON raises MalformedBody (400), a wrong
+    shape RequestValidationError (422)."""
     raw = await _read_body(request)
     if not raw.strip():
         raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required"}])
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if content_type == _FORM:
-        form = parse_qs(raw.decode("utf-8", errors="replace"), keep_blank_values=True)
+        try:
+            form = parse_qs(raw.decode("utf-8"), keep_blank_values=True)
+        except UnicodeDecodeError:
+            raise MalformedBody() from None
         fields = {"email": form["username"][0]} if "username" in form else {}
         if "password" in form:
             fields["password"] = form["password"][0]
@@ -74,8 +80,9 @@ async def token_request(request: Request) -> TokenRequest:
             return TokenRequest.model_validate(fields)
         except ValidationError as exc:
             raise _body_errors(exc, {"email": "username"}) from None
+    data = json_input.loads(raw)
     try:
-        return TokenRequest.model_validate_json(raw)
+        return TokenRequest.model_validate(data)
     except ValidationError as exc:
         raise _body_errors(exc) from None
 

@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from portal.api.deps import PRINTABLE, CurrentPrincipal, DbSession, RequestedPage, SearchText
+from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import ErrorOut, PartOut, PartPage, TrimOut, TrimPage, decimal_text
 from services import catalog
 from services.access import AREA_ROLES, require_role
 
-router = APIRouter(tags=["catalogue"])
+router = APIRouter(tags=["catalogue"], route_class=CheckedBodyRoute)
 
 _ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 

@@ -17,6 +17,8 @@ from services.errors import AuthenticationFailed
 
 # Control characters (NUL above all) can never be stored or searched for; refuse them up front.
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+# The same for text of several lines: tabs and line breaks are allowed there.
+PRINTABLE_LINES = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 bearer_scheme = OAuth2PasswordBearer(tokenUrl=f"{API_PREFIX}/auth/token", auto_error=False)
 

@@ -61,7 +61,7 @@ _TYPE_KEYS: dict[str, str] = {
 # Every message key the API itself may answer with (besides the domain errors' own keys).
 MESSAGE_KEYS: frozenset[str] = frozenset({
     *_FIELD_KEYS.values(), *_TYPE_KEYS.values(),
-    "request.malformed_json", "request.body_required", "request.body_too_large", "request.field_empty",
+    "request.malformed", "request.body_required", "request.body_too_large", "request.field_empty",
     "request.value_invalid", "api.not_found", "api.method_not_allowed", "api.http_error", "internal",
     "auth.required", "auth.token_invalid", BUSY_CODE,
 })
@@ -127,7 +127,7 @@ def describe_validation_error(error: Mapping[str, Any]) -> tuple[int, str, str |
     kind = error.get("type", "")
     location = tuple(error.get("loc", ()))
     if kind == "json_invalid":
-        return 400, "request.malformed_json", "body", {}
+        return 400, "request.malformed", "body", {}
     field = field_name(location)
     if location == ("body",) and kind == "missing":
         return 422, "request.body_required", "body", {}

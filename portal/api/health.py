@@ -11,9 +11,10 @@ from sqlalchemy import text
 
 from models.db import get_engine
 from models.settings import get_settings
+from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import HealthOut
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], route_class=CheckedBodyRoute)
 
 TIMEOUT_SECONDS = 2.0
 _REASON_LENGTH = 160

@@ -21,12 +21,13 @@ from starlette.concurrency import run_in_threadpool
 from models.db import get_engine
 from portal.api.deps import BearerToken, CurrentPrincipal, DbSession, RequestedPage, authenticate
 from portal.api.errors import error_response, language_for, message_for
+from portal.api.routing import CheckedBodyRoute, guard_before_malformed
 from portal.api.schemas import ErrorOut
 from services import ordering
 from services.errors import DomainError, ValidationFailed
 from workers.dispatch import start_processing
 
-router = APIRouter(prefix="/orders", tags=["orders"])
+router = APIRouter(prefix="/orders", tags=["orders"], route_class=CheckedBodyRoute)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 _MAX_ID = 2**31 - 1
@@ -174,6 +175,15 @@ _IDEMPOTENCY_PARAMETER = {
 }
 
 
+def _may_place(request: Request) -> None:
+    """The caller's 401 or 403, for a malformed body (a good one is checked in `_place`)."""
+    token = request.headers.get("authorization", "")
+    scheme, _, credentials = token.partition(" ")
+    with Session(get_engine(), expire_on_commit=False) as session:
+        principal = authenticate(session, credentials if scheme.lower() == "bearer" else None)
+    ordering.require_may_place(principal)
+
+
 @router.post(
     "", response_model=OrderOut, status_code=201,
     openapi_extra={"parameters": [_IDEMPOTENCY_PARAMETER]},
@@ -182,6 +192,7 @@ _IDEMPOTENCY_PARAMETER = {
                409: {"model": OutOfStockOut, "description": "Short lines; nothing was reserved."},
                422: {"model": ErrorOut}},
 )
+@guard_before_malformed(_may_place)  # below @router.post: set before the route is built
 async def place_order(
     body: OrderRequest, token: BearerToken, request: Request,
     idempotency_key: Annotated[str | None, Header(

@@ -17,13 +17,14 @@ from sqlmodel import Session
 from starlette.exceptions import HTTPException
 
 from models.db import get_engine
+from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import ErrorOut
 from services import payments
 from services.gateway import SIGNATURE_HEADER
 from services.ordering import ORDER_CHANGED
 from workers.dispatch import kick_relay
 
-router = APIRouter(prefix="/payments", tags=["payments"])
+router = APIRouter(prefix="/payments", tags=["payments"], route_class=CheckedBodyRoute)
 
 MAX_NOTICE_BYTES = 16 * 1024
 

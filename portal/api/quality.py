@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query
 
 from models.supply import IncidentStatus
 from portal.api.deps import CurrentPrincipal, DbSession, RequestedPage
+from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import ErrorOut
 from portal.api.supplier import SupplierPrincipal
 from portal.api.supply_schemas import (
@@ -29,7 +30,7 @@ from portal.api.supply_schemas import (
 from services import quality
 from services.errors import NotFound
 
-router = APIRouter(tags=["quality"])
+router = APIRouter(tags=["quality"], route_class=CheckedBodyRoute)
 
 _ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut},
            409: {"model": ErrorOut}, 422: {"model": ErrorOut}}

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from portal.api.deps import PRINTABLE
+from models import User
+from models.types import column_length
+from portal.api.deps import PRINTABLE, PRINTABLE_LINES
+
+
+def column_text(table: type, column: str, *, at_most: int | None = None, lines: bool = False,
+                **field: Any) -> Any:
+    """A request string field that fits the column it is stored in: its `max_length` is read from
+    the table (or `at_most`, where a rule is stricter), control characters are refused (line
+    breaks and tabs allowed with `lines`)."""
+    length = column_length(table, column)
+    return Field(max_length=min(length, at_most) if at_most else length,
+                 pattern=PRINTABLE_LINES if lines else PRINTABLE, **field)
 
 
 def decimal_text(value: Decimal | None) -> str | None:
@@ -20,7 +33,7 @@ class TokenRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    email: str = Field(min_length=1, max_length=254, pattern=PRINTABLE, examples=["dealer@demo.test"])
+    email: str = column_text(User, "email", min_length=1, examples=["dealer@demo.test"])
     password: str = Field(min_length=1, max_length=1024, pattern=PRINTABLE)
 
 

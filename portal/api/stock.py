@@ -7,10 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from portal.api.deps import CurrentPrincipal, DbSession, RequestedPage, SearchText
+from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import ErrorOut, StockOut, StockPage
 from services import catalog
 
-router = APIRouter(tags=["stock"])
+router = APIRouter(tags=["stock"], route_class=CheckedBodyRoute)
 
 _MAX_ID = 2**31 - 1
 

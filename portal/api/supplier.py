@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from models.supply import PurchaseOrderStatus
 from portal.api.deps import CurrentPrincipal, DbSession, RequestedPage
 from portal.api.errors import error_response, language_for, message_for
+from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import ErrorOut
 from portal.api.supply_schemas import (
     MAX_ID,
@@ -38,7 +39,7 @@ from services.auth import Principal
 from services.errors import DomainError, ValidationFailed
 from services.supply_access import require_supplier
 
-router = APIRouter(prefix="/supplier", tags=["supplier"])
+router = APIRouter(prefix="/supplier", tags=["supplier"], route_class=CheckedBodyRoute)
 
 _ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut},
            409: {"model": ErrorOut}, 422: {"model": ErrorOut}}

@@ -11,12 +11,13 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 
 from portal.api.deps import PRINTABLE, CurrentPrincipal, DbSession, RequestedPage
+from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import ErrorOut
 from portal.api.supplier import scorecard_out
 from portal.api.supply_schemas import MAX_ID, RankingOut, RankingRowOut, ScatterPointOut, ScorecardOut
 from services import scorecards
 
-router = APIRouter(prefix="/suppliers", tags=["suppliers"])
+router = APIRouter(prefix="/suppliers", tags=["suppliers"], route_class=CheckedBodyRoute)
 
 _ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut},
            422: {"model": ErrorOut}}

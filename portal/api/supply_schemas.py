@@ -13,8 +13,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StrictFloat, StrictInt, StrictStr
 
-from portal.api.deps import PRINTABLE
-from portal.api.schemas import decimal_text
+from models import Part
+from models.supply import (
+    PurchaseOrderLine,
+    QualityIncident,
+    QualityIncidentEvent,
+    ShippingNotice,
+    ShippingNoticeLine,
+)
+from portal.api.schemas import column_text, decimal_text
 
 MAX_ID = 2**31 - 1
 
@@ -30,7 +37,7 @@ class _Body(BaseModel):
 
 
 class StockItemIn(_Body):
-    sku: str | None = Field(default=None, max_length=100, pattern=PRINTABLE, examples=["BRK-000123"])
+    sku: str | None = column_text(Part, "sku", default=None, examples=["BRK-000123"])
     available: StrictInt | StrictFloat | StrictStr | None = Field(
         default=None, description="Whole units available at your plant, 0 or more.", examples=[250])
 
@@ -214,10 +221,10 @@ class LineAnswerIn(_Body):
     line_id: RecordId
     action: Literal["acknowledge", "reject", "propose"] = "acknowledge"
     promised_date: date | None = Field(default=None, description="Required to acknowledge; not in the past.")
-    reason: str | None = Field(default=None, max_length=500, pattern=PRINTABLE,
-                               description="Required to reject.")
+    reason: str | None = column_text(PurchaseOrderLine, "reject_reason", default=None,
+                                     description="Required to reject.")
     quantity: int | None = Field(default=None, description="A proposed quantity (action `propose`).")
-    note: str | None = Field(default=None, max_length=500, pattern=PRINTABLE)
+    note: str | None = column_text(PurchaseOrderLine, "proposal_note", default=None)
 
 
 class AcknowledgeIn(_Body):
@@ -229,14 +236,14 @@ class AcknowledgeIn(_Body):
 class ShipmentLineIn(_Body):
     line_id: RecordId
     quantity: int = Field(description="Whole units, at most what is still open on the line.")
-    lot_number: str = Field(max_length=200, pattern=PRINTABLE, examples=["L2026-0305"])
+    lot_number: str = column_text(ShippingNoticeLine, "lot_number", examples=["L2026-0305"])
 
 
 class ShipmentIn(_Body):
     """An advance shipping notice for (part of) an acknowledged order."""
 
-    carrier: str = Field(max_length=200, pattern=PRINTABLE, examples=["DHL"])
-    tracking_number: str = Field(max_length=200, pattern=PRINTABLE, examples=["JD014600006281"])
+    carrier: str = column_text(ShippingNotice, "carrier", examples=["DHL"])
+    tracking_number: str = column_text(ShippingNotice, "tracking_number", examples=["JD014600006281"])
     lines: list[ShipmentLineIn] = Field(max_length=200)
 
 
@@ -297,18 +304,20 @@ class IncidentDetailOut(IncidentOut):
 
 
 class IncidentNoteIn(_Body):
-    note: str = Field(default="", max_length=2000, pattern=PRINTABLE)
+    note: str = column_text(QualityIncidentEvent, "note", at_most=2000, lines=True, default="")
 
 
 class IncidentAnalysisIn(_Body):
-    containment_action: str | None = Field(default=None, max_length=2000)
-    root_cause: str | None = Field(default=None, max_length=2000)
+    containment_action: str | None = column_text(QualityIncident, "containment_action", lines=True,
+                                                 default=None)
+    root_cause: str | None = column_text(QualityIncident, "root_cause", lines=True, default=None)
 
 
 class IncidentResolutionIn(_Body):
-    evidence: str = Field(max_length=4000)
-    containment_action: str | None = Field(default=None, max_length=2000)
-    root_cause: str | None = Field(default=None, max_length=2000)
+    evidence: str = column_text(QualityIncident, "evidence", lines=True)
+    containment_action: str | None = column_text(QualityIncident, "containment_action", lines=True,
+                                                 default=None)
+    root_cause: str | None = column_text(QualityIncident, "root_cause", lines=True, default=None)
 
 
 class TracedOrderLineOut(BaseModel):

@@ -204,7 +204,7 @@ def test_a_body_that_is_not_json_is_400(client, world):
         **_headers(world.dealer_token, "checkout-10"), "Content-Type": "application/json"})
 
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "request.malformed_json"
+    assert response.json()["error"]["code"] == "request.malformed"
 
 
 def test_placing_needs_a_bearer_token(client, world):
@@ -350,3 +350,28 @@ def test_a_signed_notice_for_an_unknown_payment_is_404(client, world):
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "payment.not_found"
+
+
+def test_a_signed_notice_nested_8000_deep_is_400_request_malformed_and_changes_nothing(client, world):
+    order_id, _ = _pending_with_late_bank(client, world)
+    body = b"[" * 8000 + b"]" * 8000
+
+    response = client.post("/api/v1/payments/notify", content=body,
+                           headers={SIGNATURE_HEADER: sign_notice(body)})
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "request.malformed"
+    assert _state(order_id) == (OrderStatus.PENDING_PAYMENT, 0)
+
+
+def test_a_signed_approval_whose_reference_outgrows_its_column_is_422_and_changes_nothing(client, world):
+    order_id, key = _pending_with_late_bank(client, world)
+    notice = json.loads(SimulatedGateway().settle(key, approve=True)[0].body)
+    body = json.dumps({**notice, "reference": "R" * 81}).encode()
+
+    response = client.post("/api/v1/payments/notify", content=body,
+                           headers={SIGNATURE_HEADER: sign_notice(body)})
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "payment.notice_invalid"
+    assert _state(order_id) == (OrderStatus.PENDING_PAYMENT, 0)

@@ -38,7 +38,7 @@ def test_malformed_json_is_400_on_the_body():
     status, code, field, _ = errors.describe_validation_error(
         {"type": "json_invalid", "loc": ("body", 7), "msg": "Invalid JSON"})
 
-    assert (status, code, field) == (400, "request.malformed_json", "body")
+    assert (status, code, field) == (400, "request.malformed", "body")
 
 
 def test_page_size_errors_use_the_page_message_with_the_limit():

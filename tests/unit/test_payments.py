@@ -24,6 +24,7 @@ from models.types import utcnow
 from services import ordering, payments
 from services.errors import AuthenticationFailed, NotFound, ValidationFailed
 from services.gateway import SimulatedGateway, sign_notice, verify_notice
+from services.json_input import MalformedBody
 from tests.ordering_world import build_world, new_key, part_line, stock_of
 
 
@@ -253,8 +254,9 @@ def test_malformed_unknown_and_mismatched_notices_are_refused(session, world, ba
     with pytest.raises(ValidationFailed) as raised:
         payments.handle_payment_notice(session, *signed({"status": "approved"}), gateway=bank)
     assert raised.value.code == "payment.notice_invalid"
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(MalformedBody) as malformed:  # not JSON at all: the API's one code for it
         payments.handle_payment_notice(session, b"not json", sign_notice(b"not json"), gateway=bank)
+    assert (malformed.value.status, malformed.value.code) == (400, "request.malformed")
     base = {"idempotency_key": key, "reference": "R", "status": "approved", "amount": "30.00",
             "currency": "CNY"}
     with pytest.raises(NotFound):
