@@ -19,6 +19,7 @@ def _backend_pid(engine) -> int:
 
 def test_a_forked_child_opens_its_own_connection_and_the_parent_keeps_its_own(pg_url):
     engine = engine_for(pg_url)
+    engine.dispose()  # earlier tests may have left several idle connections: keep exactly one
     parent_backend = _backend_pid(engine)  # now idle in the pool, inherited by the child
     read, write = os.pipe()
     child = os.fork()
