@@ -183,7 +183,7 @@ def _read_csv(data: bytes) -> list[tuple[int, str | None, str | None]]:
     missing = [column for column in REQUIRED_COLUMNS if column not in names]
     if missing:
         raise ValidationFailed("inventory.columns_missing", field="file", missing=", ".join(missing),
-                               expected=",".join(REQUIRED_COLUMNS))
+                               count=len(missing), expected=",".join(REQUIRED_COLUMNS))
     if any(names.count(column) > 1 for column in REQUIRED_COLUMNS):
         raise ValidationFailed("inventory.columns_duplicate", field="file")
     sku_at, available_at = names.index("sku"), names.index("available")
@@ -276,7 +276,8 @@ def _check(session: Session, principal: Principal, plant: Location,
             continue
         on_hand, reserved = current.get(part_id, (0, 0))
         if available < reserved:
-            result.add_error(row, "available", "inventory.below_reserved", sku=sku, reserved=reserved)
+            result.add_error(row, "available", "inventory.below_reserved", sku=sku, reserved=reserved,
+                             count=reserved)
             continue
         result.valid.append({"row": row, "sku": sku, "part_id": part_id, "available": available,
                              "current": on_hand})

@@ -17,7 +17,7 @@ from models.db import session_scope
 from services.catalog import Page
 from services.errors import DomainError, NotFound, PermissionDenied
 from services.formatting import format_money
-from services.i18n import MESSAGES
+from services.i18n import KEYS
 from services.ordering import cancel_order, get_order, list_orders
 from state.auth import AuthState
 from state.order_watchers import WATCHERS
@@ -48,7 +48,7 @@ class OrderFormatMixin(rx.State, mixin=True):
 
     def _label(self, prefix: str, value: str | None) -> str:
         key = f"{prefix}.{value}"
-        return self.t(key) if key in MESSAGES else (value or "")
+        return self.t(key) if key in KEYS else (value or "")
 
     def _money(self, amount: str | None, currency: str) -> str:
         return format_money(amount, currency, self.language) if amount not in (None, "") else ""
@@ -125,7 +125,7 @@ class OrderState(OrderFormatMixin, AuthState):
         return [{
             "at": self.fmt_time(entry["at"]), "status": entry["to_status"],
             "status_label": self._label("order.status", entry["to_status"]),
-            "cause": self.t(entry["cause"]) if entry["cause"] in MESSAGES else entry["cause"],
+            "cause": self.t(entry["cause"]) if entry["cause"] in KEYS else entry["cause"],
             "detail": entry.get("detail") or "",
         } for entry in self._order.get("timeline", [])]
 

@@ -95,7 +95,8 @@ def timeline_detail(kind: str, details: dict, translate, language: str) -> str:
         return text
     if kind == "issued":
         return (
-            translate("purchase.detail.lines", lines=fmt_int(details.get("lines", 0), language))
+            translate("purchase.detail.lines", count=int(details["lines"]),
+                      lines=fmt_int(details["lines"], language))
             if details.get("lines")
             else ""
         )

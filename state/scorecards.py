@@ -184,6 +184,7 @@ def figures_text(name: str, row: dict, translate, language: str) -> str:
             return translate("scorecard.figures.no_incidents")
         return translate(
             "scorecard.figures.response",
+            count=int(row["incidents_opened"]),
             incidents=fmt_int(row["incidents_opened"], language),
             hours=fmt_decimal(row["response_hours"], language),
         )

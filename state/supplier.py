@@ -70,7 +70,8 @@ class SupplierState(FiguresMixin, AuthState):
                 "due": fmt_date(line["due_date"], language),
                 "open": fmt_int(line["open_quantity"], language),
                 "shipped": fmt_int(line["shipped_quantity"], language),
-                "days_late": self.t("supplier.days_late", days=fmt_int(line["days_late"], language))
+                "days_late": self.t("supplier.days_late", days=fmt_int(line["days_late"], language),
+                                    count=int(line["days_late"]))
                 if line["days_late"]
                 else "",
                 "status": label("purchase.line_status", line["line_status"], language),

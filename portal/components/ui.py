@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
-from services.i18n import MESSAGES
+from services.i18n import KEYS
 from state.auth import AuthState
 
 
@@ -14,8 +14,8 @@ def t(key: str) -> Var:
     """The message `key` in the viewer's language (a Var that follows the language switch).
 
     An unknown key fails the page's compilation rather than showing the key to a user."""
-    if key not in MESSAGES:
-        raise LookupError(f"no message {key!r} in services/i18n.py")
+    if key not in KEYS:
+        raise LookupError(f"no message {key!r} in services/i18n/locale")
     return AuthState.tr[key]
 
 

@@ -288,7 +288,7 @@ def test_supplier_syncs_stock_by_csv_with_row_errors_and_a_confirmation(
     _upload(page, "stock.csv", "sku,available\nBRD-001,\xe9\n".encode("latin-1"))
     expect(page.locator("#file-error")).to_contain_text("not UTF-8")
     _upload(page, "stock.csv", b"part,qty\nA,1\n")
-    expect(page.locator("#file-error")).to_contain_text("Missing column(s): sku, available")
+    expect(page.locator("#file-error")).to_contain_text("Missing columns: sku, available")
 
     _upload(
         page,

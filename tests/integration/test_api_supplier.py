@@ -200,7 +200,7 @@ def test_put_stock_with_bad_items_lists_every_one_and_changes_nothing(client, wo
     error = response.json()["error"]
     assert (error["code"], error["field"], error["error_count"]) == (
         "inventory.items_invalid", "items.1.sku", 5)
-    assert error["message"] == "5 item(s) are not valid; nothing was changed."
+    assert error["message"] == "5 items are not valid; nothing was changed."
     assert [(bad["index"], bad["sku"], bad["field"], bad["code"]) for bad in error["items"]] == [
         (1, "NO-SUCH-SKU", "items.1.sku", "inventory.sku_unknown"),
         (2, parts[1].sku, "items.2.available", "inventory.available_negative"),

@@ -115,14 +115,14 @@ _ITEMS = {
 @pytest.mark.parametrize("role", ["supplier", "manager"])
 def test_each_criterion_explanation_has_a_cell_per_column_linking_to_the_viewers_own_pages(
         criterion: str, role: str) -> None:
-    from services.i18n import MESSAGES, translate
+    from services.i18n import KEYS, translate
     from state.scorecards import explanation_table
 
     item = {**_ITEMS["on_time"], "accepted_quantity": 80, "shortfall": 20} if criterion == "fill_rate" \
         else _ITEMS[criterion]
     say = lambda key, **params: translate(key, "en", **params)  # noqa: E731
     columns, rows = explanation_table(criterion, [item], role, say, "en")
-    assert all(column in MESSAGES for column in columns)
+    assert all(column in KEYS for column in columns)
     (row,) = rows
     assert len(row["cells"]) == len(columns) == len(row["links"])
     assert row["links"][0].startswith(f"/{role}/")
