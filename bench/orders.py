@@ -27,7 +27,7 @@ Parts:
    so the figures are the API's own.
 3. the raw baseline: the same placement transaction as hand-written SQL through psycopg (no ORM,
    no HTTP, no authentication), one connection per client thread, same clients and SKUs.
-4. the service call alone: `services.ordering.place_order` in this process (ORM, no HTTP, no
+4. the service call alone: `services.ordering.placement.place_order` in this process (ORM, no HTTP, no
    authentication), one session per client thread: it splits the gap between 2 and 3.
 
 Checks after every part: no stock row with reserved < 0 or reserved > on_hand; for every stock row
@@ -373,7 +373,7 @@ class RateResult:
 
 
 async def run_rate(shop: Shop, rate: int, seconds: float) -> RateResult:
-    from services import live
+    from services.platform import live
 
     await asyncio.to_thread(wait_until, lambda: pending_orders(shop) == 0, 120, "the worker's backlog")
     sent_at: dict[int, float] = {}
@@ -516,7 +516,7 @@ def load_result(kind: str, skus: str, clients: int, elapsed: float, latencies: l
 
 
 class RawPlacement:
-    """services.ordering.place_order for a one-line dealer order, as plain SQL on one connection:
+    """services.ordering.placement.place_order for a one-line dealer order, as plain SQL on one connection:
     the item and its price, the buyer's location, the source warehouse with its stock row, the order
     row, the conditional reservation, the number, the line, the timeline entry, the payment and the
     two outbox rows, in one transaction."""
@@ -592,14 +592,14 @@ def raw_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadResult:
 
 
 def domain_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadResult:
-    """services.ordering.place_order in this process (ORM, no HTTP, no authentication): what the
+    """services.ordering.placement.place_order in this process (ORM, no HTTP, no authentication): what the
     API's endpoint calls, to split the gap between the raw SQL and the API."""
     from sqlmodel import Session
 
     from models import Organisation, User
     from models.db import get_engine
-    from services import ordering
-    from services.auth import principal_for
+    from services.identity.auth import principal_for
+    from services.ordering import placement as ordering
 
     engine = get_engine()
     with Session(engine) as session:

@@ -4,7 +4,7 @@
 
 Builds (once) a PostgreSQL database `portal_bench_scorecards`: migrations, the large seed
 (`services.seed`, scale "large") and a 12-month purchase-order history for every supplier
-(`services.supply_seed`, bulk COPY). Later runs reuse it; `--rebuild` starts from empty.
+(`services.seed.supply`, bulk COPY). Later runs reuse it; `--rebuild` starts from empty.
 
 Then measures, and prints as a table and writes as JSON (var/bench/scorecards.json):
 - full recompute: `recompute_scorecards` for every supplier, 12 months, month and rolling rows
@@ -45,12 +45,15 @@ from models import (  # noqa: E402
 from models.db import engine_for  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from models.settings import get_settings  # noqa: E402
-from services import inventory_sync, scorecards  # noqa: E402
-from services.auth import principal_for  # noqa: E402
-from services.catalog import Page  # noqa: E402
+from services.catalog.lists import Page  # noqa: E402
+from services.identity.auth import principal_for  # noqa: E402
 from services.seed import seed  # noqa: E402
 from services.seed.bulk import BulkWriter  # noqa: E402
-from services.supply_seed import seed_supply_history  # noqa: E402
+from services.seed.supply import seed_supply_history  # noqa: E402
+from services.supply import (
+    inventory_sync,  # noqa: E402
+    scorecards,  # noqa: E402
+)
 
 ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 DATABASE = "portal_bench_scorecards"

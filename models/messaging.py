@@ -44,7 +44,7 @@ class CacheEntry(SQLModel, table=True):
 
 class RateLimitEntry(SQLModel, table=True):
     """One counted hit of a moving-window rate limit in embedded mode (Redis holds them in services
-    mode); services/rate_limits.py is the `limits` storage on this table. Times are Unix seconds,
+    mode); services/platform/rate_limits.py is the `limits` storage on this table. Times are Unix seconds,
     as the `limits` library speaks them."""
 
     __tablename__ = "rate_limit_entry"

@@ -5,7 +5,7 @@ side", kept in the database so a worker process and a test see the same captures
 deployment replaces the simulated gateway and never writes those two tables.
 
 Stock is never held on an order row: a line points at the `stock_level` row it reserved, and the
-reservation is that row's `reserved` count (see services/reservations.py).
+reservation is that row's `reserved` count (see services/ordering/reservations.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from models.types import MONEY, UTCDateTime, utcnow
 
 
 class OrderStatus(StrEnum):
-    """Where an order is in its life; the legal moves are in services/order_states.py."""
+    """Where an order is in its life; the legal moves are in services/ordering/states.py."""
 
     PENDING_PAYMENT = "pending_payment"  # stock reserved, waiting for the money
     PAID = "paid"  # the gateway captured the payment
@@ -55,7 +55,7 @@ class GatewayStatus(StrEnum):
 
 
 class GatewayMode(StrEnum):
-    """How the simulated gateway answers a capture (see services/gateway.py)."""
+    """How the simulated gateway answers a capture (see services/ordering/gateway.py)."""
 
     APPROVE = "approve"
     DECLINE = "decline"

@@ -38,7 +38,7 @@ class Settings(BaseSettings):
     result_backend: str = ""
     app_port: int = Field(default=3000, ge=1, le=65535)
     session_ttl_hours: int = Field(default=12, ge=1, le=24 * 30)
-    # Login throttling (services/login_throttle.py), counted in a moving window: failed attempts per
+    # Login throttling (services/identity/login_throttle.py), counted in a moving window: failed attempts per
     # (e-mail, client address) and per client address across e-mails. Each failure makes the next
     # answer wait `login_delay_step_seconds` longer (at most the cap); a full window answers 429.
     login_failures_per_account_address: int = Field(default=5, ge=1)
@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     outbox_relay_seconds: float = Field(default=2.0, gt=0)
     low_stock_threshold: int = Field(default=10, ge=0)
     default_language: Literal["en", "zh"] = "en"
-    # Orders and payments (services/ordering.py, services/payments.py).
+    # Orders and payments (services/ordering/placement.py, services/ordering/payments.py).
     order_hold_minutes: int = Field(default=15, ge=1, le=24 * 60)
     order_max_part_quantity: int = Field(default=1000, ge=1, description="per order line")
     order_max_vehicle_quantity: int = Field(default=10, ge=1, description="per order line")
@@ -62,7 +62,7 @@ class Settings(BaseSettings):
     # again (its worker died; the broker may not redeliver until much later).
     order_sweep_seconds: float = Field(default=30.0, gt=0)
     order_stalled_seconds: float = Field(default=60.0, gt=0)
-    # An order a sweep fails to settle this many times in a row is parked (services/order_attention.py):
+    # An order a sweep fails to settle this many times in a row is parked (services/ordering/attention.py):
     # left out of the sweeps, shown to admins with its error, until an admin retries it.
     order_sweep_max_failures: int = Field(default=5, ge=1)
     # The placing process hands a new order to the worker itself; the beat relay sends an

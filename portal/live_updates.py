@@ -1,8 +1,8 @@
 """The one task per web process that keeps open order pages live.
 
-It consumes services.live.listen() (the worker's committed order changes) and, for each change,
+It consumes services.platform.live.listen() (the worker's committed order changes) and, for each change,
 reloads that order once and pushes it into the state of every tab of this process that shows it
-(the registry in state/order_watchers.py), through `app.modify_state`: Reflex then sends those
+(the registry in state/ordering/order_watchers.py), through `app.modify_state`: Reflex then sends those
 tabs the delta over their open socket. No tab polls; a tab that has disconnected is dropped from
 the registry the first time a change finds it gone.
 """
@@ -15,11 +15,11 @@ import logging
 import reflex as rx
 
 from models.db import session_scope
-from services import live
-from services.errors import NotFound
-from services.ordering import load_order_view
-from state.order_watchers import WATCHERS, OrderWatchers
-from state.orders import OrderState
+from services.ordering.placement import load_order_view
+from services.platform import live
+from services.platform.errors import NotFound
+from state.ordering.order_watchers import WATCHERS, OrderWatchers
+from state.ordering.orders import OrderState
 
 log = logging.getLogger("portal.live")
 RESTART_DELAY_SECONDS = 1.0

@@ -15,20 +15,26 @@ from portal.api import api
 from portal.api.security import same_origin_or_listed
 from portal.components.frame import PAGES
 from portal.live_updates import push_order_changes
-from portal.pages import (  # noqa: F401  (declare pages)
-    admin,
-    cart,
-    dealer,
-    inventory_sync,
-    lists,
-    login,
-    manager,
-    orders,
-    purchasing,
-    quality,
-    scorecards,
-    showroom,
-    supplier,
+from portal.pages.catalog import (
+    dealer_home,  # noqa: F401  (declare pages)
+    lists,  # noqa: F401  (declare pages)
+    manager_home,  # noqa: F401  (declare pages)
+)
+from portal.pages.identity import (
+    admin,  # noqa: F401  (declare pages)
+    login,  # noqa: F401  (declare pages)
+)
+from portal.pages.ordering import (
+    cart,  # noqa: F401  (declare pages)
+    orders,  # noqa: F401  (declare pages)
+)
+from portal.pages.showroom import browse  # noqa: F401  (declare pages)
+from portal.pages.supply import (
+    inventory_sync,  # noqa: F401  (declare pages)
+    purchasing,  # noqa: F401  (declare pages)
+    quality,  # noqa: F401  (declare pages)
+    scorecards,  # noqa: F401  (declare pages)
+    supplier_home,  # noqa: F401  (declare pages)
 )
 from services.i18n import translate
 

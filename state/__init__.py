@@ -1,1 +1,1 @@
-"""Reflex states, one module per area, all built on state.auth.AuthState."""
+"""Reflex states, one module per area, all built on state.shared.auth.AuthState."""

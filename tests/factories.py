@@ -8,8 +8,8 @@ from decimal import Decimal
 from sqlmodel import Session
 
 from models import Location, Organisation, Part, StockLevel, Trim, User, VehicleModel
-from services.auth import normalize_email
-from services.passwords import hash_password
+from services.identity.auth import normalize_email
+from services.identity.passwords import hash_password
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)

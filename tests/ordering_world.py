@@ -22,7 +22,7 @@ from models import (
     User,
     VehicleModel,
 )
-from services.auth import Principal, principal_for
+from services.identity.auth import Principal, principal_for
 from tests.factories import make_location, make_org, make_part, make_stock, make_user
 
 _keys = itertools.count(1)

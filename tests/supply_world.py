@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlmodel import Session
 
 from models import Location, Organisation, Part
-from services import purchasing
-from services.auth import Principal, principal_for
+from services.identity.auth import Principal, principal_for
+from services.supply import purchasing
 from tests.factories import make_location, make_org, make_part, make_user
 
 # A fixed "now" keeps dates in the tests readable: a Monday, mid-morning in Shanghai.
@@ -105,7 +105,7 @@ def hand_checked_month(session: Session, world: SupplyWorld) -> dict:
     10 March, shipped on 5 March in one notice; lines 1-3 arrive on 9 March (1 unit rejected on each
     of lines 1 and 2), line 4 on 12 March (late). The two incidents are acknowledged after 1 h 30
     and 6 h 30."""
-    from services import quality
+    from services.supply import quality
 
     march_1 = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
     order = purchasing.issue_purchase_order(

@@ -14,7 +14,7 @@ from celery.signals import beat_init, worker_before_create_process, worker_init,
 from models import db
 from models.connection_budget import refuse_to_start_beyond_budget
 from models.settings import Settings, get_settings
-from services import redis_clients
+from services.platform import redis_clients
 from workers.schedule import beat_schedule
 
 RESULT_EXPIRES_SECONDS = 3600
@@ -93,7 +93,7 @@ def _close_connections_before_forking(**_kwargs) -> None:
 def _forget_inherited_connections(**_kwargs) -> None:
     """A new pool child drops the database connections and Redis clients it inherited, unclosed
     (they are the main process's); it opens its own. (The at-fork hooks of models/db.py and
-    services/redis_clients.py do the same for any fork; this holds even for a pool that starts
+    services/platform/redis_clients.py do the same for any fork; this holds even for a pool that starts
     its children some other way.)"""
     db.forget_inherited_connections()
     redis_clients.forget_inherited_clients()

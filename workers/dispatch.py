@@ -16,8 +16,8 @@ from celery import Celery
 
 from models.db import session_scope
 from models.settings import get_settings
-from services import live, outbox
-from services.ordering import ORDER_CHANGED, ORDER_PLACED, PlacedOrder
+from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED, PlacedOrder
+from services.platform import live, outbox
 from workers.celery_app import make_celery
 from workers.schedule import PROCESS_ORDER
 
@@ -57,7 +57,7 @@ def kick_relay(topics: Sequence[str] = (ORDER_PLACED,)) -> None:
     "order.placed", is for catching up). It claims the undispatched messages of those topics
     (`outbox.relay`: row locks, skip-locked, marked dispatched in the same transaction) and hands
     each to its consumer exactly as the worker's relay would (`workers.tasks.ROUTES`):
-    "order.placed" -> the `process_order` task, "order.changed" -> `services.live.publish`.
+    "order.placed" -> the `process_order` task, "order.changed" -> `services.platform.live.publish`.
     Other topics (the stock summary) stay on beat's rhythm, however many orders are placed.
     Doing it here rather than in a relay task saves a trip through the broker per order.
 

@@ -57,7 +57,7 @@ def _listen_forever(dsn: str) -> None:
 
 
 def _listen(dsn: str) -> None:
-    from services.ordering import ORDER_PLACED
+    from services.ordering.placement import ORDER_PLACED
     from workers.tasks import process_order, relay_now
 
     with psycopg.connect(dsn, autocommit=True) as connection:

@@ -7,9 +7,14 @@ from fastapi import APIRouter, FastAPI, Request
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
-from portal.api import auth, catalog, health, orders, payments, quality, stock, supplier, suppliers
+from portal.api import health
+from portal.api.catalog import lists as catalog
+from portal.api.catalog import stock
 from portal.api.errors import API_PREFIX, BUSY_RESPONSE, install_error_handlers
+from portal.api.identity import auth
+from portal.api.ordering import orders, payments
 from portal.api.security import SecurityHeaders
+from portal.api.supply import quality, supplier, suppliers
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 

@@ -11,9 +11,9 @@ from sqlmodel import Session
 
 from models.db import get_engine
 from portal.api.errors import API_PREFIX, MAX_PAGE_NUMBER
-from services.auth import Principal, resolve_token
-from services.catalog import MAX_PAGE_SIZE, Page
-from services.errors import AuthenticationFailed
+from services.catalog.lists import MAX_PAGE_SIZE, Page
+from services.identity.auth import Principal, resolve_token
+from services.platform.errors import AuthenticationFailed
 
 # Control characters (NUL above all) can never be stored or searched for; refuse them up front.
 PRINTABLE = r"^[^\x00-\x1f\x7f]*$"

@@ -20,9 +20,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from services.catalog import MAX_PAGE_SIZE
-from services.errors import DomainError
+from services.catalog.lists import MAX_PAGE_SIZE
 from services.i18n import translate
+from services.platform.errors import DomainError
 
 API_PREFIX = "/api/v1"
 # How long a client is asked to wait after a 503 for a busy pool: about one pool timeout.

@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from portal.api.schemas import ErrorOut
-from services import json_input
-from services.json_input import MalformedBody
+from services.platform import json_input
+from services.platform.json_input import MalformedBody
 
 MALFORMED_RESPONSE = {
     "model": ErrorOut,

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import reflex as rx
 from reflex.event import EventType
 
-from portal import routes
 from portal.components.ui import t
 from services.i18n import LANGUAGES
-from state.auth import AuthState
+from state.shared import routes
+from state.shared.auth import AuthState
 
 SIDEBAR_WIDTH = "15rem"
 # (label key, route, icon) per role, in the order the sidebar shows them.

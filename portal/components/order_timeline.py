@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
-from state.orders import STATUS_COLOURS
+from state.ordering.orders import STATUS_COLOURS
 
 
 def _dot_colour(status: Var) -> Var:

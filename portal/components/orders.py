@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from portal.components.ui import empty_state, header_cell, loading_rows, number_cell, scroll_table, t
-from state.orders import STATUS_COLOURS
+from state.ordering.orders import STATUS_COLOURS
 
 
 def status_badge(status: Var | str, label: Var | str, size: str = "2", **props) -> rx.Component:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.ui import empty_state, t
-from state.auth import AuthState
-from state.cart import CartState
-from state.showroom import ShowroomState
-from state.vehicle_order import VehicleOrderState
+from state.ordering.cart import CartState
+from state.ordering.vehicle_order import VehicleOrderState
+from state.shared.auth import AuthState
+from state.showroom.browse import ShowroomState
 
 
 def _buy_button(card) -> rx.Component:

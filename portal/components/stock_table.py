@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.ui import empty_state, header_cell, loading_rows, number_cell, pager, scroll_table, t
-from state.stock import StockState
+from state.catalog.stock import StockState
 
 
 def _row(row) -> rx.Component:

@@ -7,7 +7,7 @@ import reflex as rx
 from reflex.vars import Var
 
 from services.i18n import KEYS
-from state.auth import AuthState
+from state.shared.auth import AuthState
 
 
 def t(key: str) -> Var:

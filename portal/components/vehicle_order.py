@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.ui import t
-from state.vehicle_order import VehicleOrderState
+from state.ordering.vehicle_order import VehicleOrderState
 
 
 def _figure(label_key: str, value, element_id: str, strong: bool = False) -> rx.Component:

@@ -13,8 +13,8 @@ from sqlmodel import Session
 
 from models import Location, Organisation, Part, StockLevel, Trim, User, VehicleModel
 from models.types import utcnow
-from services import outbox
-from services.passwords import hash_password
+from services.identity.passwords import hash_password
+from services.platform import outbox
 from services.seed.bulk import BulkWriter
 from services.seed.plan import (
     SCALES,
@@ -70,7 +70,7 @@ def seed(target: Session | Engine, scale: str = "demo",
     and scale always give the same rows; only created_at and the password hash differ per run.
     A `stock.changed` outbox message in the same transaction lets a worker refresh the summary.
     At demo scale (unless `supply_history` is False) a second transaction then adds twelve months
-    of purchase-order history (`services.supply_seed`, RNG seed 2026, "now" pinned to the start
+    of purchase-order history (`services.seed.supply`, RNG seed 2026, "now" pinned to the start
     of the current UTC day so a day's runs agree) and computes the scorecards, so the supplier
     workspace shows scores at once; its counts come back under "supply_history".
     Raises ValueError for an unknown scale.
@@ -103,9 +103,9 @@ def seed(target: Session | Engine, scale: str = "demo",
 
 def _seed_supply_history(session: Session) -> dict:
     """The demo's year of purchase orders, then a scorecard recompute stamped with the real time."""
-    # Imported here: services.supply_seed imports services.seed.bulk, whose package imports us.
-    from services.scorecards import recompute_scorecards
-    from services.supply_seed import seed_supply_history
+    # Imported here: services.seed.supply imports services.seed.bulk, whose package imports us.
+    from services.seed.supply import seed_supply_history
+    from services.supply.scorecards import recompute_scorecards
 
     day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     history = seed_supply_history(session, rng_seed=2026, now=day_start, recompute=False)

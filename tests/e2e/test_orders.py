@@ -33,10 +33,10 @@ from models import (
     User,
 )
 from models.types import CENTS
-from services.auth import normalize_email
-from services.cart_pricing import customer_deposit
-from services.formatting import format_datetime, format_money
-from services.gateway import SimulatedGateway
+from services.identity.auth import normalize_email
+from services.ordering.cart_pricing import customer_deposit
+from services.ordering.gateway import SimulatedGateway
+from services.platform.formatting import format_datetime, format_money
 from tests.e2e.conftest import PHONE, RunningPortal
 from tests.factories import PASSWORD, make_user
 

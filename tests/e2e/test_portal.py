@@ -13,13 +13,13 @@ from sqlmodel import Session, select
 
 from models import Location, LocationKind, OrderAttention, Organisation, Role, StockLevel, Trim, User
 from models.types import utcnow
-from services import ordering
-from services.auth import normalize_email, principal_for
-from services.catalog import Page as CatalogPage
-from services.catalog import list_stock
-from services.formatting import format_money, format_number
-from services.summary import compute_summary
-from services.users import set_language
+from services.catalog.lists import Page as CatalogPage
+from services.catalog.lists import list_stock
+from services.catalog.summary import compute_summary
+from services.identity.auth import normalize_email, principal_for
+from services.identity.users import set_language
+from services.ordering import placement as ordering
+from services.platform.formatting import format_money, format_number
 from tests.e2e.conftest import DEMO_PASSWORD, RunningPortal
 from tests.factories import PASSWORD, make_user
 

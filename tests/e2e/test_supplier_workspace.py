@@ -28,8 +28,8 @@ from models import (
 )
 from models.inventory import Location
 from models.supply import PeriodKind
-from services.formatting import format_number
-from services.supply_fields import today_in
+from services.platform.fields import today_in
+from services.platform.formatting import format_number
 from tests.e2e.conftest import DESKTOP, PHONE, RunningPortal
 from tests.e2e.test_portal import organisation_of, sign_in, sign_in_as
 
@@ -222,8 +222,8 @@ def test_an_order_from_issue_to_receipt_incident_and_a_changed_scorecard(
 def test_supplier_dashboard_counts_its_own_work_on_a_phone(
     browser: Browser, portal: RunningPortal, screenshots
 ) -> None:
-    from services.auth import principal_for
-    from services.scorecards import supplier_dashboard
+    from services.identity.auth import principal_for
+    from services.supply.scorecards import supplier_dashboard
 
     with Session(portal.engine) as session:
         user = session.exec(select(User).where(User.email_normalized == SUPPLIER_EMAIL)).one()

@@ -11,8 +11,8 @@ import reflex as rx
 from models import Role
 from portal.components.frame import PAGES, SECTIONS
 from portal.components.ui import t
-from services.access import AREA_ROLES, HOME_BY_ROLE, may_enter
-from services.auth import Principal
+from services.identity.access import AREA_ROLES, HOME_BY_ROLE, may_enter
+from services.identity.auth import Principal
 
 
 def test_every_registered_page_builds_its_component() -> None:
@@ -45,13 +45,14 @@ def test_each_roles_sidebar_links_only_to_pages_it_may_enter(role: str) -> None:
         t(label_key)  # the label exists
 
 
-# --- The supplier workspace (portal/pages/purchasing.py, quality.py, scorecards.py, inventory_sync.py) ---
+# --- The supplier workspace (portal/pages/supply/purchasing.py, quality.py, scorecards.py, inventory_sync.py)
+# ---
 
 
 @pytest.mark.parametrize(("prefix", "role"), [("SUPPLIER_", "supplier"), ("MANAGER_", "manager")])
 def test_supplier_workspace_pages_are_registered_and_open_only_to_their_side(prefix: str, role: str) -> None:
     import portal.portal  # noqa: F401  (declares every page)
-    from portal import routes
+    from state.shared import routes
 
     registered = {spec.route for spec in PAGES}
     declared = [value for name, value in vars(routes).items()
@@ -80,7 +81,7 @@ _EVENTS = {
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_order_timeline_entries_read_as_words_in_both_languages(language: str) -> None:
     from services.i18n import translate
-    from state.purchase_order import timeline_detail
+    from state.supply.purchase_order import timeline_detail
 
     def say(key: str, **params: object) -> str:
         return translate(key, language, **params)
@@ -116,7 +117,7 @@ _ITEMS = {
 def test_each_criterion_explanation_has_a_cell_per_column_linking_to_the_viewers_own_pages(
         criterion: str, role: str) -> None:
     from services.i18n import KEYS, translate
-    from state.scorecards import explanation_table
+    from state.supply.scorecards import explanation_table
 
     item = {**_ITEMS["on_time"], "accepted_quantity": 80, "shortfall": 20} if criterion == "fill_rate" \
         else _ITEMS[criterion]
@@ -136,7 +137,7 @@ def test_plain_keeps_state_data_serialisable() -> None:
     from datetime import UTC, date, datetime
     from decimal import Decimal
 
-    from state.supply_view import plain
+    from state.supply.view import plain
 
     value = plain({"a": Decimal("1.50"), "b": [date(2026, 3, 1), datetime(2026, 3, 1, 2, tzinfo=UTC)],
                    "c": None, 1: (True, 3)})

@@ -1,0 +1,55 @@
+"""/dealer: the dealer's store figures, its latest orders, and its showroom stock."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.components.frame import framed_page
+from portal.components.orders import choice, orders_table
+from portal.components.showroom import showroom_filters, trim_grid
+from portal.components.ui import kpi_card, kpi_grid, page_heading, section, stock_value_card, t
+from state.catalog.dealer_home import DealerState
+from state.ordering.orders import RecentOrdersState
+from state.shared import routes
+from state.showroom.browse import ShowroomState
+
+
+def _kpi(key: str, label_key: str, icon: str, **extra) -> rx.Component:
+    return kpi_card(t(label_key), DealerState.kpi[key], icon, loading=DealerState.loading,
+                    element_id=f"kpi-{key}", **extra)
+
+
+def orders_section() -> rx.Component:
+    """The latest orders the dealer placed (or its customers placed), with the way to all of them."""
+    return section(
+        t("orders.title"),
+        orders_table(RecentOrdersState.display_rows, RecentOrdersState.loading, "recent-orders"),
+        rx.cond(RecentOrdersState.total > 0,
+                rx.link(RecentOrdersState.more_label, href=routes.ORDERS, size="2", id="all-orders")),
+        actions=rx.flex(
+            choice(RecentOrdersState.side, RecentOrdersState.side_options, RecentOrdersState.set_side,
+                   "recent-orders-side"),
+            rx.link(rx.button(rx.icon("shopping-cart", size=16), t("nav.cart"), variant="soft"),
+                    href=routes.CART),
+            gap="0.75rem", wrap="wrap", align="center",
+        ),
+    )
+
+
+@framed_page(routes.DEALER, on_load=[DealerState.load, RecentOrdersState.load, ShowroomState.load])
+def dealer_home() -> rx.Component:
+    return rx.vstack(
+        page_heading("dealer.title", "dealer.subtitle",
+                     rx.text(DealerState.computed_at_text, size="1", color_scheme="gray",
+                             id="computed-at")),
+        kpi_grid(
+            _kpi("vehicle_units_on_hand", "kpi.vehicle_units", "car-front"),
+            _kpi("vehicle_units_reserved", "kpi.vehicle_units_reserved", "car"),
+            _kpi("part_units_on_hand", "kpi.part_units", "package"),
+            _kpi("low_stock_items", "kpi.low_stock", "triangle-alert", hint=DealerState.low_stock_hint),
+        ),
+        stock_value_card(DealerState.stock_values, DealerState.loading),
+        orders_section(),
+        section(t("dealer.showroom_stock"), trim_grid(), actions=showroom_filters()),
+        spacing="4", width="100%",
+    )

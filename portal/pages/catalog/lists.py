@@ -1,0 +1,87 @@
+"""/catalogue (parts; a supplier sees its own) and /stock (scoped to what the role may read)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.components.frame import framed_page
+from portal.components.stock_table import search_box, stock_table
+from portal.components.ui import (
+    empty_state,
+    header_cell,
+    loading_rows,
+    page_heading,
+    pager,
+    scroll_table,
+    section,
+    t,
+)
+from state.catalog.catalogue import ALL, CatalogueState
+from state.catalog.stock import StockState
+from state.ordering.cart import CartState
+from state.shared import routes
+from state.shared.auth import AuthState
+
+
+def _part_row(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.code(row["sku"], variant="ghost", size="2"), white_space="nowrap"),
+        rx.table.cell(row["name"]),
+        rx.table.cell(row["category"]),
+        rx.table.cell(row["supplier"]),
+        rx.table.cell(row["price"], text_align="right", white_space="nowrap",
+                      style={"font-variant-numeric": "tabular-nums"}),
+        rx.cond(AuthState.role == "dealer", rx.table.cell(
+            rx.icon_button(rx.icon("shopping-cart", size=15), variant="soft", size="1",
+                           on_click=CartState.add_item("part", row["sku"]), aria_label=t("cart.add"),
+                           title=t("cart.add"), class_name="add-to-cart"),
+            text_align="center")),
+    )
+
+
+def _category_filter() -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(id="category-filter", min_width="12rem"),
+        rx.select.content(
+            rx.select.item(t("common.all"), value=ALL),
+            rx.foreach(CatalogueState.categories, lambda name: rx.select.item(name, value=name)),
+        ),
+        value=CatalogueState.category, on_change=CatalogueState.set_category,
+    )
+
+
+@framed_page(routes.CATALOGUE, on_load=CatalogueState.load)
+def catalogue() -> rx.Component:
+    return rx.vstack(
+        page_heading("nav.catalogue", "catalogue.subtitle"),
+        section(
+            t("kpi.parts"),
+            rx.flex(search_box(CatalogueState.search, CatalogueState.set_search, "parts-search"),
+                    _category_filter(), gap="0.75rem", wrap="wrap", width="100%"),
+            scroll_table(
+                rx.table.header(rx.table.row(
+                    header_cell("stock.code"), header_cell("admin.name"), header_cell("catalogue.category"),
+                    header_cell("catalogue.supplier"), header_cell("catalogue.list_price", "right"),
+                    rx.cond(AuthState.role == "dealer", header_cell("cart.add", "center")),
+                )),
+                rx.table.body(rx.cond(CatalogueState.loading & (CatalogueState.total == 0),
+                                      loading_rows(5),
+                                      rx.foreach(CatalogueState.display_rows, _part_row))),
+                id="parts-table", min_width="44rem",
+            ),
+            rx.cond(~CatalogueState.loading & (CatalogueState.total == 0),
+                    empty_state("search-x", t("common.no_results"))),
+            pager(CatalogueState.pager_label, CatalogueState.previous_page, CatalogueState.next_page,
+                  CatalogueState.has_previous, CatalogueState.has_next),
+        ),
+        spacing="4", width="100%",
+    )
+
+
+@framed_page(routes.STOCK, on_load=StockState.load)
+def stock() -> rx.Component:
+    return rx.vstack(
+        page_heading("nav.stock", "stock.subtitle"),
+        section(t("nav.stock"), stock_table()),
+        spacing="4", width="100%",
+    )

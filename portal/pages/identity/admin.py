@@ -1,0 +1,246 @@
+"""/admin (users, the new-user form, organisations), /admin/organisations and
+/admin/parked-orders (the orders the sweeps gave up on, with their errors, to retry)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.components.frame import framed_page
+from portal.components.ui import (
+    empty_state,
+    header_cell,
+    loading_rows,
+    page_heading,
+    paged_table,
+    scroll_table,
+    section,
+    t,
+)
+from state.identity.admin import CREATE_FORM_ID, AdminState, ParkedOrderState
+from state.shared import routes
+
+
+def _field_error(errors, field: str) -> rx.Component:
+    return rx.cond(
+        errors.contains(field),
+        rx.text(errors[field], size="1", color_scheme="red", id=f"error-{field}", role="alert"),
+    )
+
+
+def _labelled(label_key: str, control: rx.Component, field: str, errors) -> rx.Component:
+    return rx.vstack(
+        rx.text(t(label_key), as_="label", size="2", weight="medium"),
+        rx.box(control, width="100%"),
+        _field_error(errors, field),
+        spacing="1", width="100%",
+    )
+
+
+def _text_input(name: str, element_id: str, **props) -> rx.Component:
+    return rx.input(name=name, id=element_id, width="100%", **props)
+
+
+def _select(value, options, on_change, element_id: str) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(placeholder=t("admin.choose"), id=element_id, width="100%"),
+        rx.select.content(rx.foreach(options, lambda option: rx.select.item(option["label"],
+                                                                          value=option["value"]))),
+        value=value, on_change=on_change,
+    )
+
+
+def create_user_form() -> rx.Component:
+    errors = AdminState.create_error
+    return rx.form(
+        rx.grid(
+            _labelled("admin.email", _text_input("email", "new-email", type="email", max_length=254),
+                      "email", errors),
+            _labelled("admin.full_name", _text_input("full_name", "new-full-name", max_length=200),
+                      "full_name", errors),
+            _labelled("admin.role", _select(AdminState.new_role, AdminState.role_options,
+                                            AdminState.set_new_role, "new-role"), "role", errors),
+            _labelled("admin.organisation",
+                      _select(AdminState.new_organisation_id, AdminState.organisation_options,
+                              AdminState.set_new_organisation, "new-organisation"),
+                      "organisation_id", errors),
+            _labelled("admin.password", _text_input("password", "new-password", type="password",
+                                                    auto_complete="new-password", max_length=1024),
+                      "password", errors),
+            rx.vstack(rx.text("\u00a0", size="2"),
+                      rx.button(rx.icon("user-plus", size=16), t("admin.create"), type="submit",
+                                id="create-user", width="100%"),
+                      spacing="1", width="100%"),
+            columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%",
+        ),
+        _field_error(errors, "form"),
+        on_submit=AdminState.create_user, id=CREATE_FORM_ID, width="100%",
+    )
+
+
+def _user_row(user) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.vstack(rx.text(user["full_name"], weight="medium"),
+                                rx.text(user["email"], size="1", color_scheme="gray"),
+                                spacing="0")),
+        rx.table.cell(rx.badge(user["role"], variant="soft")),
+        rx.table.cell(user["organisation"]),
+        rx.table.cell(rx.cond(user["active"] == "yes",
+                              rx.badge(t("common.yes"), color_scheme="grass", variant="soft"),
+                              rx.badge(t("common.no"), color_scheme="red", variant="soft"))),
+        rx.table.cell(rx.cond(user["locked_until"] != "",
+                              rx.text(user["locked_until"], color=rx.color("red", 11), size="2"),
+                              rx.text("—", color_scheme="gray"))),
+        rx.table.cell(user["last_login"]),
+        rx.table.cell(
+            rx.menu.root(
+                rx.menu.trigger(rx.icon_button(rx.icon("ellipsis", size=16), variant="ghost", size="2",
+                                               aria_label=t("admin.actions"))),
+                rx.menu.content(
+                    rx.menu.item(rx.icon("key-round", size=14), t("admin.reset_password"),
+                                 on_select=AdminState.open_reset(user["id"].to(int), user["email"])),
+                    rx.cond(
+                        user["is_self"] == "yes", rx.fragment(),
+                        rx.cond(user["active"] == "yes",
+                                rx.menu.item(rx.icon("user-x", size=14), t("admin.deactivate"), color="red",
+                                             on_select=AdminState.set_active(user["id"].to(int), False)),
+                                rx.menu.item(rx.icon("user-check", size=14), t("admin.activate"),
+                                             on_select=AdminState.set_active(user["id"].to(int), True))),
+                    ),
+                ),
+            ),
+            text_align="center",
+        ),
+        custom_attrs={"data-user": user["email"]},
+    )
+
+
+def users_table() -> rx.Component:
+    return rx.vstack(
+        rx.input(rx.input.slot(rx.icon("search", size=16)), value=AdminState.search,
+                 on_change=AdminState.set_search, placeholder=t("common.search"), id="user-search",
+                 width=rx.breakpoints(initial="100%", sm="18rem")),
+        scroll_table(
+            rx.table.header(rx.table.row(
+                header_cell("admin.user"), header_cell("admin.role"),
+                header_cell("admin.organisation"), header_cell("admin.active"),
+                header_cell("admin.locked_until"), header_cell("admin.last_login"),
+                header_cell("admin.actions"),
+            )),
+            rx.table.body(rx.cond(AdminState.loading, loading_rows(8),
+                                  rx.foreach(AdminState.user_rows, _user_row))),
+            id="users-table", size="1", min_width="50rem",
+        ),
+        rx.cond(~AdminState.loading & (AdminState.user_rows.length() == 0),
+                empty_state("users", t("common.no_results"))),
+        spacing="3", width="100%",
+    )
+
+
+def organisations_table() -> rx.Component:
+    return scroll_table(
+        rx.table.header(rx.table.row(
+            header_cell("admin.name"), header_cell("admin.kind"), header_cell("admin.country"),
+            header_cell("admin.currency"), header_cell("admin.time_zone"),
+        )),
+        rx.table.body(rx.cond(
+            AdminState.loading, loading_rows(5),
+            rx.foreach(AdminState.organisation_rows, lambda org: rx.table.row(
+                rx.table.cell(org["name"]), rx.table.cell(org["kind"]), rx.table.cell(org["country"]),
+                rx.table.cell(org["currency"]), rx.table.cell(org["time_zone"], white_space="nowrap"),
+            )),
+        )),
+        id="organisations-table",
+    )
+
+
+def reset_password_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(t("admin.reset_password")),
+            rx.dialog.description(AdminState.reset_title, size="2", margin_bottom="1rem"),
+            rx.form(
+                rx.vstack(
+                    _labelled("admin.new_password",
+                              rx.input(name="new_password", id="reset-password", type="password",
+                                       auto_complete="new-password", max_length=1024, width="100%"),
+                              "password", AdminState.reset_error),
+                    _field_error(AdminState.reset_error, "user_id"),
+                    rx.hstack(
+                        rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray",
+                                                  type="button")),
+                        rx.button(t("common.save"), type="submit", id="reset-save"),
+                        justify="end", width="100%", spacing="3",
+                    ),
+                    spacing="4", width="100%",
+                ),
+                on_submit=AdminState.reset_password,
+            ),
+            max_width="28rem",
+        ),
+        open=AdminState.reset_open,
+        on_open_change=AdminState.set_reset_open,
+    )
+
+
+@framed_page(routes.ADMIN, on_load=AdminState.load)
+def admin_home() -> rx.Component:
+    return rx.vstack(
+        page_heading("admin.title"),
+        section(t("admin.create_user"), create_user_form()),
+        section(t("admin.users"), users_table()),
+        section(t("admin.organisations"), organisations_table()),
+        reset_password_dialog(),
+        spacing="4", width="100%",
+    )
+
+
+@framed_page(routes.ADMIN_ORGANISATIONS, on_load=AdminState.load)
+def admin_organisations() -> rx.Component:
+    return rx.vstack(
+        page_heading("admin.organisations"),
+        section(t("admin.organisations"), organisations_table()),
+        spacing="4", width="100%",
+    )
+
+
+def _parked_order_row(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row["number"], weight="medium"), white_space="nowrap"),
+        rx.table.cell(row["buyer"]),
+        rx.table.cell(rx.vstack(rx.text(row["status"], size="2"),
+                                rx.text(row["payment_status"], size="1", color_scheme="gray"),
+                                spacing="0")),
+        rx.table.cell(row["step"], white_space="nowrap"),
+        rx.table.cell(row["failures"], text_align="right"),
+        rx.table.cell(rx.code(row["error"], size="1", color_scheme="red", variant="ghost",
+                              white_space="pre-wrap", word_break="break-word"), min_width="18rem"),
+        rx.table.cell(row["parked_at"], white_space="nowrap"),
+        rx.table.cell(
+            rx.button(rx.icon("rotate-ccw", size=14), t("attention.retry"), size="1", variant="soft",
+                      on_click=ParkedOrderState.retry(row["order_id"].to(int), row["number"]),
+                      class_name="retry-parked-order"),
+            text_align="center",
+        ),
+        custom_attrs={"data-order": row["number"]},
+    )
+
+
+@framed_page(routes.ADMIN_PARKED_ORDERS, on_load=ParkedOrderState.load)
+def admin_parked_orders() -> rx.Component:
+    return rx.vstack(
+        page_heading("attention.title"),
+        rx.text(ParkedOrderState.subtitle, size="2", color_scheme="gray"),
+        section(
+            t("attention.title"),
+            paged_table(
+                ParkedOrderState,
+                [header_cell("attention.order"), header_cell("attention.buyer"),
+                 header_cell("attention.status"), header_cell("attention.step"),
+                 header_cell("attention.failures", "right"), header_cell("attention.error"),
+                 header_cell("attention.parked_at"), header_cell("admin.actions", "center")],
+                _parked_order_row, table_id="parked-orders-table", min_width="56rem", skeleton_rows=8,
+                empty=empty_state("circle-check", t("attention.none")),
+            ),
+        ),
+        spacing="4", width="100%",
+    )

@@ -1,0 +1,33 @@
+"""/showroom (customers, dealers, managers) and /my-orders (customers)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.components.frame import framed_page
+from portal.components.showroom import showroom_filters, trim_grid
+from portal.components.ui import page_heading, section, t
+from portal.components.vehicle_order import vehicle_order_dialog
+from portal.pages.ordering.orders import order_filters, order_list
+from state.ordering.orders import OrderListState
+from state.shared import routes
+from state.showroom.browse import ShowroomState
+
+
+@framed_page(routes.SHOWROOM, on_load=ShowroomState.load)
+def showroom() -> rx.Component:
+    return rx.vstack(
+        page_heading("showroom.title", "showroom.subtitle", showroom_filters()),
+        trim_grid(),
+        vehicle_order_dialog(),
+        spacing="4", width="100%",
+    )
+
+
+@framed_page(routes.MY_ORDERS, on_load=OrderListState.load)
+def my_orders() -> rx.Component:
+    return rx.vstack(
+        page_heading("my_orders.title", None, order_filters(with_side=False)),
+        section(t("orders.title"), order_list()),
+        spacing="4", width="100%",
+    )

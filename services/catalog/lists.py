@@ -1,0 +1,141 @@
+"""Reading the catalogue and stock, scoped and paginated, as plain dictionaries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from models import Location, Organisation, Part, StockLevel, Trim, VehicleModel
+from services.identity.access import location_scope, part_scope
+from services.identity.auth import Principal
+from services.platform.errors import ValidationFailed
+
+MAX_PAGE_SIZE = 200
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int = 1
+    size: int = 50
+
+    def __post_init__(self) -> None:
+        if self.number < 1:
+            raise ValidationFailed("page.number_invalid", field="page")
+        if not 1 <= self.size <= MAX_PAGE_SIZE:
+            raise ValidationFailed("page.size_invalid", field="page_size", max=MAX_PAGE_SIZE)
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+def _like(text: str) -> str:
+    escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _paged(session: Session, statement, page: Page) -> tuple[list, int]:
+    total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
+    rows = session.exec(statement.offset(page.offset).limit(page.size)).all()
+    return rows, total
+
+
+def list_parts(
+    session: Session, principal: Principal, *, page: Page, category: str | None = None,
+    text: str | None = None,
+) -> tuple[list[dict], int]:
+    """Parts the principal may read (a supplier: its own), filtered, by SKU; and the total count."""
+    statement = (
+        select(Part, Organisation.name)
+        .join(Organisation, Organisation.id == Part.supplier_id)
+        .where(part_scope(principal))
+        .order_by(Part.sku)
+    )
+    if category:
+        statement = statement.where(Part.category == category)
+    if text and text.strip():
+        pattern = _like(text)
+        statement = statement.where(or_(
+            func.lower(Part.sku).like(pattern, escape="\\"),
+            func.lower(Part.name).like(pattern, escape="\\"),
+        ))
+    rows, total = _paged(session, statement, page)
+    return [
+        {"id": part.id, "sku": part.sku, "name": part.name, "category": part.category,
+         "unit": part.unit, "list_price": part.list_price, "currency": part.currency,
+         "supplier_id": part.supplier_id, "supplier_name": supplier_name}
+        for part, supplier_name in rows
+    ], total
+
+
+def part_categories(session: Session, principal: Principal) -> list[str]:
+    return list(session.exec(
+        select(Part.category).where(part_scope(principal)).distinct().order_by(Part.category)
+    ).all())
+
+
+def list_trims(
+    session: Session, *, page: Page, body: str | None = None, powertrain: str | None = None,
+    text: str | None = None,
+) -> tuple[list[dict], int]:
+    """The showroom catalogue (public to every signed-in role), cheapest first."""
+    statement = (
+        select(Trim, VehicleModel)
+        .join(VehicleModel, VehicleModel.id == Trim.model_id)
+        .order_by(Trim.price, Trim.code)
+    )
+    if body:
+        statement = statement.where(VehicleModel.body == body)
+    if powertrain:
+        statement = statement.where(Trim.powertrain == powertrain)
+    if text and text.strip():
+        pattern = _like(text)
+        statement = statement.where(or_(
+            func.lower(Trim.name).like(pattern, escape="\\"),
+            func.lower(VehicleModel.name).like(pattern, escape="\\"),
+        ))
+    rows, total = _paged(session, statement, page)
+    return [
+        {"id": trim.id, "code": trim.code, "model": model.name, "model_code": model.code,
+         "body": model.body, "name": trim.name, "powertrain": trim.powertrain,
+         "range_km": trim.range_km, "consumption_l_per_100km": trim.consumption_l_per_100km,
+         "power_kw": trim.power_kw, "price": trim.price, "currency": trim.currency,
+         "image": trim.image}
+        for trim, model in rows
+    ], total
+
+
+def list_stock(
+    session: Session, principal: Principal, *, page: Page, location_id: int | None = None,
+    text: str | None = None,
+) -> tuple[list[dict], int]:
+    """Stock rows at the locations the principal may read; raises PermissionDenied for customers."""
+    statement = (
+        select(StockLevel, Location, Part.sku, Part.name, Trim.code, Trim.name)
+        .join(Location, Location.id == StockLevel.location_id)
+        .outerjoin(Part, Part.id == StockLevel.part_id)
+        .outerjoin(Trim, Trim.id == StockLevel.trim_id)
+        .where(location_scope(principal))
+        .order_by(Location.code, StockLevel.id)
+    )
+    if location_id is not None:
+        statement = statement.where(StockLevel.location_id == location_id)
+    if text and text.strip():
+        pattern = _like(text)
+        statement = statement.where(or_(
+            func.lower(Part.sku).like(pattern, escape="\\"),
+            func.lower(Part.name).like(pattern, escape="\\"),
+            func.lower(Trim.name).like(pattern, escape="\\"),
+        ))
+    rows, total = _paged(session, statement, page)
+    return [
+        {"location_id": location.id, "location_code": location.code, "location_name": location.name,
+         "organisation_id": location.organisation_id,
+         "item_kind": "part" if stock.part_id else "trim",
+         "item_code": part_sku or trim_code, "item_name": part_name or trim_name,
+         "on_hand": stock.on_hand, "reserved": stock.reserved,
+         "available": stock.on_hand - stock.reserved}
+        for stock, location, part_sku, part_name, trim_code, trim_name in rows
+    ], total

@@ -1,0 +1,163 @@
+"""Administering accounts: create users, reset passwords, deactivate, change roles."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from models import Organisation, OrganisationKind, Role, User
+from services.identity.access import require_role
+from services.identity.auth import Principal, normalize_email, revoke_user_sessions
+from services.identity.passwords import MIN_PASSWORD_LENGTH, hash_password
+from services.platform import audit
+from services.platform.errors import NotFound, ValidationFailed
+
+MAX_NAME_LENGTH = 200  # the column's length
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Which kinds of organisation each role may belong to.
+ROLE_ORGANISATION_KINDS = {
+    Role.ADMIN: {OrganisationKind.OEM},
+    Role.MANAGER: {OrganisationKind.OEM},
+    Role.SUPPLIER: {OrganisationKind.SUPPLIER},
+    Role.DEALER: {OrganisationKind.DEALER},
+    Role.CUSTOMER: {OrganisationKind.CONSUMER},
+}
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed("user.password_short", field="password", min=MIN_PASSWORD_LENGTH)
+
+
+def _snapshot(user: User) -> dict:
+    return {"email": user.email, "role": user.role, "organisation_id": user.organisation_id,
+            "is_active": user.is_active, "full_name": user.full_name}
+
+
+def create_user(
+    session: Session, actor: Principal, *, email: str, full_name: str, password: str, role: str,
+    organisation_id: int, language: str = "en",
+) -> User:
+    """Create an account (admins only). Raises ValidationFailed naming the field at fault:
+    malformed or taken e-mail, empty or over-long name, short password, unknown role,
+    organisation of the wrong kind."""
+    require_role(actor, Role.ADMIN)
+    email = email.strip()
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise ValidationFailed("user.email_invalid", field="email")
+    if not full_name.strip():
+        raise ValidationFailed("user.name_required", field="full_name")
+    if len(full_name.strip()) > MAX_NAME_LENGTH:
+        raise ValidationFailed("user.name_too_long", field="full_name", max=MAX_NAME_LENGTH)
+    _check_password(password)
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed("user.role_invalid", field="role")
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise ValidationFailed("user.organisation_invalid", field="organisation_id")
+    if organisation.kind not in ROLE_ORGANISATION_KINDS[Role(role)]:
+        raise ValidationFailed("user.role_organisation_mismatch", field="organisation_id")
+    if session.exec(select(User.id).where(User.email_normalized == normalize_email(email))).first():
+        raise ValidationFailed("user.email_taken", field="email")
+    user = User(email=email, email_normalized=normalize_email(email), full_name=full_name.strip(),
+                password_hash=hash_password(password), role=role, organisation_id=organisation_id,
+                language=language if language in ("en", "zh") else "en")
+    session.add(user)
+    session.flush()
+    audit.record(session, action="user.created", entity="user", entity_id=user.id,
+                 actor_user_id=actor.user_id, organisation_id=organisation_id, after=_snapshot(user))
+    session.commit()
+    return user
+
+
+def _get(session: Session, user_id: int) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("user.not_found", field="user_id")
+    return user
+
+
+def reset_password(session: Session, actor: Principal, *, user_id: int, new_password: str) -> None:
+    """Set a new password (admins only), clear any lock-out and end the user's sessions."""
+    require_role(actor, Role.ADMIN)
+    _check_password(new_password)
+    user = _get(session, user_id)
+    user.password_hash = hash_password(new_password)
+    user.failed_login_count = 0
+    user.locked_until = None
+    revoke_user_sessions(session, user.id)
+    session.add(user)
+    audit.record(session, action="user.password_reset", entity="user", entity_id=user.id,
+                 actor_user_id=actor.user_id, organisation_id=user.organisation_id)
+    session.commit()
+
+
+def set_active(session: Session, actor: Principal, *, user_id: int, active: bool) -> None:
+    """Activate or deactivate an account (admins only; never one's own). Deactivating ends its sessions."""
+    require_role(actor, Role.ADMIN)
+    if user_id == actor.user_id:
+        raise ValidationFailed("user.cannot_deactivate_self", field="user_id")
+    user = _get(session, user_id)
+    before = _snapshot(user)
+    user.is_active = active
+    if not active:
+        revoke_user_sessions(session, user.id)
+    session.add(user)
+    audit.record(session, action="user.activated" if active else "user.deactivated", entity="user",
+                 entity_id=user.id, actor_user_id=actor.user_id,
+                 organisation_id=user.organisation_id, before=before, after=_snapshot(user))
+    session.commit()
+
+
+def change_role(session: Session, actor: Principal, *, user_id: int, role: str) -> None:
+    """Give a user another role (admins only); the organisation must suit the role."""
+    require_role(actor, Role.ADMIN)
+    if role not in {r.value for r in Role}:
+        raise ValidationFailed("user.role_invalid", field="role")
+    user = _get(session, user_id)
+    organisation = session.get(Organisation, user.organisation_id)
+    if organisation.kind not in ROLE_ORGANISATION_KINDS[Role(role)]:
+        raise ValidationFailed("user.role_organisation_mismatch", field="role")
+    before = _snapshot(user)
+    user.role = role
+    revoke_user_sessions(session, user.id)
+    session.add(user)
+    audit.record(session, action="user.role_changed", entity="user", entity_id=user.id,
+                 actor_user_id=actor.user_id, organisation_id=user.organisation_id,
+                 before=before, after=_snapshot(user))
+    session.commit()
+
+
+def set_language(session: Session, principal: Principal, language: str) -> None:
+    """Keep the user's chosen language."""
+    if language not in ("en", "zh"):
+        raise ValidationFailed("user.language_invalid", field="language")
+    user = _get(session, principal.user_id)
+    user.language = language
+    session.add(user)
+    session.commit()
+
+
+def list_users(session: Session, actor: Principal) -> list[dict]:
+    require_role(actor, Role.ADMIN)
+    rows = session.exec(
+        select(User, Organisation).join(Organisation, Organisation.id == User.organisation_id)
+        .order_by(User.email_normalized)
+    ).all()
+    return [
+        {"id": u.id, "email": u.email, "full_name": u.full_name, "role": u.role,
+         "organisation": o.name, "organisation_id": o.id, "is_active": u.is_active,
+         "locked_until": u.locked_until.isoformat() if u.locked_until else "",
+         "last_login_at": u.last_login_at.isoformat() if u.last_login_at else ""}
+        for u, o in rows
+    ]
+
+
+def list_organisations(session: Session, actor: Principal) -> list[dict]:
+    require_role(actor, Role.ADMIN)
+    return [
+        {"id": o.id, "slug": o.slug, "name": o.name, "kind": o.kind, "country": o.country,
+         "currency": o.currency, "time_zone": o.time_zone}
+        for o in session.exec(select(Organisation).order_by(Organisation.kind, Organisation.name))
+    ]

@@ -1,0 +1,5 @@
+"""Ordering: the dealer's cart and its prices, placement, the order and payment states, stock reservations,
+payments and the gateway, the order views, recovery of lost orders.
+
+May import: `models`, `services.platform`, `services.i18n`, `services.identity`, `services.catalog`. No
+reflex, no celery."""

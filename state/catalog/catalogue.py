@@ -1,0 +1,56 @@
+"""The parts catalogue (/catalogue): a supplier sees the parts it supplies, other roles all parts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from models import Role
+from models.db import session_scope
+from services.catalog.lists import Page, list_parts, part_categories
+from services.platform.formatting import format_money
+from state.shared.auth import AuthState
+from state.shared.paging import PAGE_SIZE, PagedMixin
+
+CATALOGUE_ROLES = (Role.MANAGER, Role.SUPPLIER, Role.DEALER, Role.ADMIN)
+ALL = "__all__"
+
+
+class CatalogueState(PagedMixin, AuthState):
+    rows: list[dict] = []
+    categories: list[str] = []
+    category: str = ALL
+
+    @rx.var
+    def display_rows(self) -> list[dict[str, str]]:
+        return [
+            {"sku": row["sku"], "name": row["name"], "category": row["category"], "unit": row["unit"],
+             "price": format_money(row["list_price"], row["currency"], self.language),
+             "supplier": row["supplier_name"]}
+            for row in self.rows
+        ]
+
+    def _fetch(self) -> None:
+        principal = self._principal(*CATALOGUE_ROLES)
+        with session_scope() as session:
+            if not self.categories:
+                self.categories = part_categories(session, principal)
+            rows, self.total = list_parts(
+                session, principal, page=Page(self.page, PAGE_SIZE),
+                category=None if self.category == ALL else self.category, text=self.search or None,
+            )
+        # Decimal prices become strings: state holds plain data only.
+        self.rows = [{**row, "list_price": str(row["list_price"])} for row in rows]
+
+    def _empty(self) -> None:
+        self.rows, self.total = [], 0
+
+    @rx.event
+    def load(self):
+        self.page, self.search, self.category, self.categories = 1, "", ALL, []
+        yield from self._reload()
+
+    @rx.event
+    def set_category(self, category: str):
+        self.category = category if category == ALL or category in self.categories else ALL
+        self.page = 1
+        yield from self._reload()

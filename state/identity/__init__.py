@@ -1,0 +1,3 @@
+"""Identity's Reflex states: thin, they validate input, call `services.identity` and enqueue tasks.
+
+May import: `state.shared`, `services`, `models`, `workers` (to enqueue)."""

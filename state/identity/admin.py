@@ -1,0 +1,264 @@
+"""The admin's users and organisations: create users, reset passwords, (de)activate; and the
+orders the sweeps parked, with their errors, to retry.
+
+Every handler re-reads the principal and the services (users, order_attention) re-check the admin
+role and audit. Passwords pass through the handlers' form data and are never kept in state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import reflex as rx
+
+from models import Role
+from models.db import session_scope
+from models.settings import get_settings
+from services.catalog.lists import Page
+from services.identity import users
+from services.identity.users import ROLE_ORGANISATION_KINDS
+from services.ordering import attention as order_attention
+from services.platform.errors import DomainError, PermissionDenied
+from state.shared.auth import AuthState
+from state.shared.paging import PAGE_SIZE, PagedMixin
+
+MAX_FIELD_LENGTH = 254
+MAX_PASSWORD_LENGTH = 1024
+CREATE_FORM_ID = "create-user-form"
+
+
+def _field_errors(error: DomainError) -> dict[str, list]:
+    return {error.field or "form": [error.code, dict(error.params)]}
+
+
+class AdminState(AuthState):
+    users: list[dict] = []
+    organisations: list[dict] = []
+    loading: bool = True
+    search: str = ""
+
+    # The create-user form: the role decides which organisations fit.
+    new_role: str = ""
+    new_organisation_id: str = ""
+    create_errors: dict[str, list] = {}
+    creating: bool = False
+
+    # The reset-password dialog.
+    reset_open: bool = False
+    reset_user_id: int = 0
+    reset_email: str = ""
+    reset_errors: dict[str, list] = {}
+
+    # --- display -----------------------------------------------------------------------
+
+    @rx.var
+    def user_rows(self) -> list[dict[str, str]]:
+        needle = self.search.strip().lower()
+        return [
+            {"id": str(user["id"]), "email": user["email"], "full_name": user["full_name"],
+             "role": self.t(f"role.{user['role']}"), "organisation": user["organisation"],
+             "active": "yes" if user["is_active"] else "",
+             "locked_until": self.fmt_time(user["locked_until"]) if user["locked_until"] else "",
+             "last_login": self.fmt_time(user["last_login_at"]) if user["last_login_at"]
+             else self.t("admin.never"),
+             "is_self": "yes" if user["id"] == self.user_id else ""}
+            for user in self.users
+            if not needle or needle in user["email"].lower() or needle in user["full_name"].lower()
+            or needle in user["organisation"].lower()
+        ]
+
+    @rx.var
+    def organisation_rows(self) -> list[dict[str, str]]:
+        return [{**{key: str(value) for key, value in org.items()},
+                 "kind": self.t(f"org_kind.{org['kind']}")} for org in self.organisations]
+
+    @rx.var
+    def role_options(self) -> list[dict[str, str]]:
+        return [{"value": role.value, "label": self.t(f"role.{role.value}")} for role in Role]
+
+    @rx.var
+    def organisation_options(self) -> list[dict[str, str]]:
+        """Organisations the chosen role may belong to (all of them before a role is chosen)."""
+        kinds = ROLE_ORGANISATION_KINDS.get(Role(self.new_role)) if self.new_role in set(Role) else None
+        return [{"value": str(org["id"]), "label": org["name"]} for org in self.organisations
+                if kinds is None or org["kind"] in kinds]
+
+    @rx.var
+    def create_error(self) -> dict[str, str]:
+        return {field: self.t(code, **params) for field, (code, params) in self.create_errors.items()}
+
+    @rx.var
+    def reset_error(self) -> dict[str, str]:
+        return {field: self.t(code, **params) for field, (code, params) in self.reset_errors.items()}
+
+    @rx.var
+    def reset_title(self) -> str:
+        return self.t("admin.reset_password_for", email=self.reset_email)
+
+    # --- loading -----------------------------------------------------------------------
+
+    def _fetch(self) -> None:
+        principal = self._principal(Role.ADMIN)
+        with session_scope() as session:
+            self.users = users.list_users(session, principal)
+            self.organisations = users.list_organisations(session, principal)
+
+    @rx.event
+    def load(self):
+        self.loading = True
+        self.create_errors, self.new_role, self.new_organisation_id = {}, "", ""
+        yield
+        try:
+            self._fetch()
+        except PermissionDenied:
+            self.users, self.organisations = [], []
+        self.loading = False
+
+    @rx.event
+    def set_search(self, text: str):
+        self.search = text[:MAX_FIELD_LENGTH]
+
+    @rx.event
+    def set_new_role(self, role: str):
+        self.new_role = role if role in set(Role) else ""
+        valid = {option["value"] for option in self.organisation_options}
+        if self.new_organisation_id not in valid:
+            self.new_organisation_id = ""
+        self.create_errors = {k: v for k, v in self.create_errors.items() if k != "role"}
+
+    @rx.event
+    def set_new_organisation(self, organisation_id: str):
+        self.new_organisation_id = organisation_id
+
+    # --- actions -----------------------------------------------------------------------
+
+    @rx.event
+    def create_user(self, form_data: dict):
+        """Create an account from the form; a refusal names the field at fault beside it."""
+        self.create_errors = {}
+        try:
+            principal = self._principal(Role.ADMIN)
+        except PermissionDenied as error:
+            return self._denied(error)
+        email = str(form_data.get("email") or "").strip()[:MAX_FIELD_LENGTH]
+        organisation = self.new_organisation_id
+        if not organisation.isdigit():
+            self.create_errors = {"organisation_id": ["user.organisation_invalid", {}]}
+            return None
+        try:
+            with session_scope() as session:
+                users.create_user(
+                    session, principal, email=email,
+                    full_name=str(form_data.get("full_name") or "")[:200],
+                    password=str(form_data.get("password") or "")[:MAX_PASSWORD_LENGTH],
+                    role=self.new_role, organisation_id=int(organisation), language=self.language,
+                )
+        except PermissionDenied as error:
+            return self._denied(error)
+        except DomainError as error:
+            self.create_errors = _field_errors(error)
+            return None
+        self._fetch()
+        self.new_role, self.new_organisation_id = "", ""
+        return [rx.toast.success(self.t("admin.created", email=email)),
+                rx.call_script(f"document.getElementById('{CREATE_FORM_ID}').reset()")]
+
+    @rx.event
+    def open_reset(self, user_id: int, email: str):
+        self.reset_user_id, self.reset_email, self.reset_errors = int(user_id), email, {}
+        self.reset_open = True
+
+    @rx.event
+    def set_reset_open(self, is_open: bool):
+        self.reset_open = is_open
+        if not is_open:
+            self.reset_errors = {}
+
+    @rx.event
+    def reset_password(self, form_data: dict):
+        """Give the chosen user a new password; their sessions end and any lock-out is lifted."""
+        try:
+            principal = self._principal(Role.ADMIN)
+            with session_scope() as session:
+                users.reset_password(
+                    session, principal, user_id=self.reset_user_id,
+                    new_password=str(form_data.get("new_password") or "")[:MAX_PASSWORD_LENGTH],
+                )
+        except PermissionDenied as error:
+            self.reset_open = False
+            return self._denied(error)
+        except DomainError as error:
+            self.reset_errors = _field_errors(error)
+            return None
+        self.reset_open, self.reset_errors = False, {}
+        self._fetch()
+        return rx.toast.success(self.t("admin.password_was_reset", email=self.reset_email))
+
+    @rx.event
+    def set_active(self, user_id: int, active: bool):
+        """Activate or deactivate an account (never one's own)."""
+        try:
+            principal = self._principal(Role.ADMIN)
+            with session_scope() as session:
+                users.set_active(session, principal, user_id=int(user_id), active=bool(active))
+        except DomainError as error:
+            return self._denied(error)
+        self._fetch()
+        email = next((user["email"] for user in self.users if user["id"] == int(user_id)), "")
+        return rx.toast.success(self.t("admin.activated" if active else "admin.deactivated", email=email))
+
+
+class ParkedOrderState(PagedMixin, AuthState):
+    """The orders the sweeps parked (services/ordering/attention.py), newest first, and the retry."""
+
+    _parked: list[dict] = []
+
+    @rx.var
+    def rows(self) -> list[dict[str, str]]:
+        return [
+            {"order_id": str(row["order_id"]), "number": row["number"] or f"#{row['order_id']}",
+             "buyer": row["buyer"],
+             "status": self.t(f"order.status.{row['status']}"),
+             "payment_status": self.t(f"payment.status.{row['payment_status']}")
+             if row["payment_status"] else "",
+             "step": self.t(f"attention.step.{row['step']}"),
+             "failures": self.fmt_number(row["failures"]), "error": row["last_error"],
+             "parked_at": self.fmt_time(row["parked_at"])}
+            for row in self._parked
+        ]
+
+    @rx.var
+    def subtitle(self) -> str:
+        return self.t("attention.subtitle", max=get_settings().order_sweep_max_failures)
+
+    def _fetch(self) -> None:
+        principal = self._principal(Role.ADMIN)
+        page = Page(self.page, PAGE_SIZE)
+        with session_scope() as session:
+            rows, self.total = order_attention.list_parked(session, principal, page=page)
+        # Plain data only in state: times as ISO strings.
+        self._parked = [{**asdict(row), "first_failed_at": row.first_failed_at.isoformat(),
+                         "last_failed_at": row.last_failed_at.isoformat(),
+                         "parked_at": row.parked_at.isoformat()} for row in rows]
+
+    def _empty(self) -> None:
+        self._parked, self.total = [], 0
+
+    @rx.event
+    def load(self):
+        self.page = 1
+        yield from self._reload()
+
+    @rx.event
+    def retry(self, order_id: int, number: str):
+        """Put a parked order back into the sweeps; the list then shows it no more."""
+        try:
+            principal = self._principal(Role.ADMIN)
+            with session_scope() as session:
+                order_attention.retry(session, principal, int(order_id))
+        except DomainError as error:
+            yield self._denied(error)
+            yield from self._reload()
+            return
+        yield rx.toast.success(self.t("attention.retried", number=number))
+        yield from self._reload()

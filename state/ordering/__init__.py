@@ -1,0 +1,4 @@
+"""Ordering's Reflex states: thin, they validate input, call `services.ordering` and enqueue tasks.
+
+May import: `state.shared`, `state.identity`, `state.catalog`, `services`, `models`, `workers` (to
+enqueue)."""

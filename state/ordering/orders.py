@@ -1,0 +1,305 @@
+"""Orders in the portal: one order's page (kept live by portal/live_updates.py) and the lists.
+
+State holds the orders as plain JSON-ready data (`OrderView.as_dict()`: decimal strings, ISO UTC
+times); computed vars format them in the viewer's language and time zone, so a language switch
+needs no reload. Every read goes through services.ordering.views, which scopes it to the viewer's
+organisation (a customer: to the customer alone).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import reflex as rx
+
+from models import OrderStatus, Role
+from models.db import session_scope
+from services.catalog.lists import Page
+from services.i18n import KEYS
+from services.ordering.placement import cancel_order, get_order, list_orders
+from services.platform.errors import DomainError, NotFound, PermissionDenied
+from services.platform.formatting import format_money
+from state.ordering.order_watchers import WATCHERS
+from state.shared.auth import AuthState
+from state.shared.paging import PAGE_SIZE, PagedMixin
+
+ORDER_ROLES = (Role.DEALER, Role.CUSTOMER)
+ALL = "__all__"
+SIDES = ("buyer", "seller")
+RECENT_ORDERS = 5
+# The badge colour of each status (Radix colour scales).
+STATUS_COLOURS = {OrderStatus.PENDING_PAYMENT: "amber", OrderStatus.PAID: "blue",
+                  OrderStatus.ALLOCATED: "grass", OrderStatus.CANCELLED: "red"}
+
+
+def list_path(role: str) -> str:
+    """Where a viewer's own orders are listed."""
+    return "/my-orders" if role == Role.CUSTOMER else "/orders"
+
+
+def _order_id_from_path(path: str) -> int | None:
+    """12 for "/orders/12" (or "/orders/12/"); None when the address names no order."""
+    reference = path.rstrip("/").rsplit("/", 1)[-1]
+    return int(reference) if reference.isdigit() and len(reference) < 12 else None
+
+
+class OrderFormatMixin(rx.State, mixin=True):
+    """Labels shared by the order page and the lists (mixed into AuthState subclasses)."""
+
+    def _label(self, prefix: str, value: str | None) -> str:
+        key = f"{prefix}.{value}"
+        return self.t(key) if key in KEYS else (value or "")
+
+    def _money(self, amount: str | None, currency: str) -> str:
+        return format_money(amount, currency, self.language) if amount not in (None, "") else ""
+
+    def _summary_row(self, row: dict) -> dict[str, str]:
+        return {
+            "id": str(row["id"]), "number": row["number"], "href": f"/orders/{row['id']}",
+            "status": row["status"], "status_label": self._label("order.status", row["status"]),
+            "kind": self._label("order.kind", row["kind"]),
+            "created": self.fmt_time(row["created_at"]),
+            "location": row["buyer_location_name"],
+            "lines": self.fmt_number(row["line_count"]),
+            "total": self._money(row["total"], row["currency"]),
+        }
+
+
+class OrderState(OrderFormatMixin, AuthState):
+    """/orders/[order_ref]: one order, its lines, money, shipment and timeline."""
+
+    _order: dict = {}
+    viewer_is_buyer: bool = False
+    loading: bool = True
+    cancelling: bool = False
+
+    # --- display -----------------------------------------------------------------------
+
+    @rx.var
+    def order_id(self) -> int:
+        return int(self._order.get("id", 0))
+
+    @rx.var
+    def header(self) -> dict[str, str]:
+        order = self._order
+        if not order:
+            return {}
+        currency = order["currency"]
+        cancel_code = order.get("cancel_code")
+        deposit = order.get("deposit")
+        # A vehicle ordered at a store is handed over where it stands: no separate source to show.
+        same_place = order["source_location_id"] == order["buyer_location_id"]
+        return {
+            "number": order["number"], "status": order["status"],
+            "status_label": self._label("order.status", order["status"]),
+            "kind": self._label("order.kind", order["kind"]),
+            "created": self.fmt_time(order["created_at"]),
+            "updated": self.fmt_time(order["updated_at"]),
+            "buyer_location": order["buyer_location_name"],
+            "source_location": "" if same_place else order["source_location_name"],
+            "total": self._money(order["total"], currency),
+            "deposit": self._money(deposit, currency),
+            "balance": self._money(str(Decimal(order["total"]) - Decimal(deposit)), currency)
+            if deposit else "",
+            "payment_status": self._label("payment.status", order["payment_status"]),
+            "hold_until": self.fmt_time(order["hold_expires_at"])
+            if order["status"] == OrderStatus.PENDING_PAYMENT else "",
+            "cancel_text": self.t(cancel_code, reason=order.get("cancel_reason") or "")
+            if cancel_code else "",
+            "refunded": self._money(order.get("refunded_amount"), currency),
+        }
+
+    @rx.var
+    def line_rows(self) -> list[dict[str, str]]:
+        return [{
+            "line_no": str(line["line_no"]), "code": line["item_code"], "name": line["item_name"],
+            "kind": self.t(f"cart.kind.{line['item_kind']}"),
+            "quantity": self.fmt_number(line["quantity"]),
+            "unit_price": self._money(line["unit_price"], line["currency"]),
+            "line_total": self._money(line["line_total"], line["currency"]),
+        } for line in self._order.get("lines", [])]
+
+    @rx.var
+    def timeline(self) -> list[dict[str, str]]:
+        """The order's transitions, oldest first, at the viewer's local time."""
+        return [{
+            "at": self.fmt_time(entry["at"]), "status": entry["to_status"],
+            "status_label": self._label("order.status", entry["to_status"]),
+            "cause": self.t(entry["cause"]) if entry["cause"] in KEYS else entry["cause"],
+            "detail": entry.get("detail") or "",
+        } for entry in self._order.get("timeline", [])]
+
+    @rx.var
+    def shipment(self) -> dict[str, str]:
+        shipment = self._order.get("shipment")
+        if not shipment:
+            return {}
+        handover = shipment["from_location_id"] == shipment["to_location_id"]
+        return {"status": self._label("shipment.status", shipment["status"]),
+                "reference": shipment.get("carrier_reference") or "",
+                "created": self.fmt_time(shipment["created_at"]),
+                "from": self._order["source_location_name"], "to": self._order["buyer_location_name"],
+                "handover": self.t("orders.handover_at", store=self._order["buyer_location_name"])
+                if handover else ""}
+
+    @rx.var
+    def may_cancel(self) -> bool:
+        return self.viewer_is_buyer and self._order.get("status") == OrderStatus.PENDING_PAYMENT
+
+    @rx.var
+    def back_path(self) -> str:
+        return list_path(self.role)
+
+    # --- loading, and the live push ---------------------------------------------------
+
+    def show(self, order: dict) -> None:
+        """Show `order` (an `OrderView.as_dict()`); portal/live_updates.py calls this too."""
+        self._order = order
+        self.loading = False
+
+    @rx.event
+    def load(self):
+        """on_load: the order named in the address, if the viewer may see it."""
+        token = self.router.session.client_token
+        order_id = _order_id_from_path(self.router.url.path)
+        if order_id != self.order_id:
+            self._order, self.loading = {}, True
+        try:
+            principal = self._principal(*ORDER_ROLES)
+        except PermissionDenied:
+            return None  # the access guard has already sent the viewer away
+        try:
+            if order_id is None:
+                raise NotFound("order.not_found", field="order_id")
+            with session_scope() as session:
+                view = get_order(session, principal, order_id)
+        except NotFound:
+            WATCHERS.forget(token)
+            self._order, self.loading = {}, False
+            return [rx.redirect(list_path(principal.role)),
+                    rx.toast.error(self.t("orders.not_yours"), id="order-not-found")]
+        self.viewer_is_buyer = (view.buyer_user_id == principal.user_id if principal.role == Role.CUSTOMER
+                                else view.buyer_organisation_id == principal.organisation_id)
+        self.show(view.as_dict())
+        WATCHERS.watch(token, order_id)
+        return None
+
+    @rx.event
+    def stop_watching(self):
+        """on_unmount of the order page: this tab no longer needs the order's changes."""
+        WATCHERS.forget(self.router.session.client_token)
+
+    @rx.event
+    def cancel(self):
+        """The buyer cancels the order while it still waits for payment."""
+        if self.cancelling or not self.order_id:
+            return
+        self.cancelling = True
+        yield
+        try:
+            principal = self._principal(*ORDER_ROLES)
+            with session_scope() as session:
+                view = cancel_order(session, principal, self.order_id)
+        except DomainError as error:
+            self.cancelling = False
+            yield self._denied(error)
+            return
+        self.cancelling = False
+        self.show(view.as_dict())
+        yield rx.toast.success(self.t("orders.cancelled_toast", number=view.number), id="order-cancelled")
+
+
+class OrderListState(OrderFormatMixin, PagedMixin, AuthState):
+    """/orders (a dealer: its purchases, or its customers' orders) and /my-orders (a customer)."""
+
+    rows: list[dict] = []
+    side: str = "buyer"
+    status: str = ALL
+
+    @rx.var
+    def display_rows(self) -> list[dict[str, str]]:
+        return [self._summary_row(row) for row in self.rows]
+
+    @rx.var
+    def status_options(self) -> list[dict[str, str]]:
+        return [{"value": ALL, "label": self.t("common.all")}] + [
+            {"value": status.value, "label": self.t(f"order.status.{status.value}")}
+            for status in OrderStatus]
+
+    @rx.var
+    def side_options(self) -> list[dict[str, str]]:
+        return [{"value": side, "label": self.t(f"orders.side.{side}")} for side in SIDES]
+
+    def _fetch(self) -> None:
+        principal = self._principal(*ORDER_ROLES)
+        side = "buyer" if principal.role == Role.CUSTOMER else self.side
+        with session_scope() as session:
+            summaries, self.total = list_orders(
+                session, principal, Page(self.page, PAGE_SIZE), side=side,
+                status=None if self.status == ALL else self.status)
+        self.rows = [summary.as_dict() for summary in summaries]
+
+    def _empty(self) -> None:
+        self.rows, self.total = [], 0
+
+    @rx.event
+    def load(self):
+        self.page, self.status = 1, ALL
+        yield from self._reload()
+
+    @rx.event
+    def set_status(self, status: str):
+        self.status = status if status in {s.value for s in OrderStatus} else ALL
+        self.page = 1
+        yield from self._reload()
+
+    @rx.event
+    def set_side(self, side: str):
+        self.side = side if side in SIDES else "buyer"
+        self.page = 1
+        yield from self._reload()
+
+
+class RecentOrdersState(OrderFormatMixin, AuthState):
+    """The dealer home's Orders section: the latest orders it placed, or its customers placed."""
+
+    rows: list[dict] = []
+    total: int = 0
+    side: str = "buyer"
+    loading: bool = True
+
+    @rx.var
+    def display_rows(self) -> list[dict[str, str]]:
+        return [self._summary_row(row) for row in self.rows]
+
+    @rx.var
+    def side_options(self) -> list[dict[str, str]]:
+        return [{"value": side, "label": self.t(f"orders.side.{side}")} for side in SIDES]
+
+    @rx.var
+    def more_label(self) -> str:
+        return self.t("orders.view_all", total=self.fmt_number(self.total))
+
+    def _reload(self):
+        self.loading = True
+        yield
+        try:
+            principal = self._principal(Role.DEALER)
+            with session_scope() as session:
+                summaries, self.total = list_orders(session, principal, Page(1, RECENT_ORDERS),
+                                                    side=self.side)
+            self.rows = [summary.as_dict() for summary in summaries]
+        except PermissionDenied:
+            self.rows, self.total = [], 0
+        except DomainError as error:
+            yield self._denied(error)
+        self.loading = False
+
+    @rx.event
+    def load(self):
+        yield from self._reload()
+
+    @rx.event
+    def set_side(self, side: str):
+        self.side = side if side in SIDES else "buyer"
+        yield from self._reload()

@@ -1,0 +1,2 @@
+"""Integration tests of catalog: parts, trims and stock, the catalogue and stock summary, the homes'
+figures."""

@@ -1,0 +1,2 @@
+"""Integration tests of ordering: the dealer's cart and its prices, placement, the order and payment
+states, stock reservations, payments and the gateway, the order views, recovery of lost orders."""

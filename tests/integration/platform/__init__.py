@@ -1,0 +1,1 @@
+"""Integration tests of `services.platform`: shared infrastructure."""

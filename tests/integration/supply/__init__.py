@@ -1,0 +1,2 @@
+"""Integration tests of supply: purchase orders, shipping notices, receipts, inventory sync, quality
+incidents and supplier scorecards."""

@@ -1,0 +1,1 @@
+"""Unit tests of `services.i18n`: every message in English and Chinese."""

@@ -1,0 +1,1 @@
+"""Unit tests of `services.seed`: the demo data generator."""

@@ -1,0 +1,165 @@
+"""The portal's tasks: thin, idempotent wrappers of service functions.
+
+Outbox messages reach their consumers through `ROUTES`, one entry per topic: a later feature adds
+its topic there. The relay claims only the topics in `ROUTES`; a message of a topic this worker
+does not know stays undispatched (nothing is lost) until a worker that knows it relays it, so a
+rolling upgrade where the app is newer than the worker drops nothing.
+
+The tasks live in one module per domain (`workers/tasks/<domain>.py`); this package imports them all, so
+`include=["workers.tasks"]` registers every one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import timedelta
+
+from celery.signals import worker_ready
+
+from models.db import session_scope
+from models.settings import get_settings
+from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED
+from services.platform import live, outbox
+from services.supply import scorecards
+from workers import outbox_listener
+from workers.celery_app import app
+from workers.schedule import PRUNE_OUTBOX, RELAY_OUTBOX
+from workers.tasks.catalog import refresh_summary
+from workers.tasks.ordering import (
+    PROCESS_RETRY,
+    announce_changes,
+    announce_notice,
+    expire_holds,
+    process_order,
+    retry_stalled_orders,
+)
+from workers.tasks.supply import recompute_scorecards_task
+
+__all__ = [
+    "PROCESS_RETRY",
+    "ROUTES",
+    "Route",
+    "announce_changes",
+    "announce_notice",
+    "expire_holds",
+    "process_order",
+    "prune_outbox",
+    "recompute_scorecards_task",
+    "refresh_summary",
+    "relay_now",
+    "relay_outbox",
+    "retry_stalled_orders",
+]
+
+log = logging.getLogger(__name__)
+
+
+@app.task(name=PRUNE_OUTBOX)
+def prune_outbox() -> dict:
+    """Beat, hourly: delete outbox messages sent more than `settings.outbox_retention_days` ago
+    (in batches, until none is left). Unsent ones stay. Returns {"deleted": n}."""
+    older_than = timedelta(days=get_settings().outbox_retention_days)
+    deleted = 0
+    while True:
+        with session_scope() as session:
+            count = outbox.prune(session, older_than=older_than)
+        deleted += count
+        if count < outbox.PRUNE_BATCH:
+            return {"deleted": deleted}
+
+
+@dataclass(frozen=True)
+class Route:
+    """What an outbox message of one topic becomes.
+
+    `deliver(payload)` hands the message on (usually `some_task.delay(...)`). `coalesce` says one
+    delivery per relay batch serves every message of the topic in it, because the consumer reads
+    the database afresh rather than the payload.
+    """
+
+    deliver: Callable[[dict], object]
+    coalesce: bool = False
+    # `coalesce_by(payload)` names what a delivery refreshes: one delivery per name per relay
+    # batch; the name None means "everything", after which the topic's later messages in the
+    # batch are skipped too (the delivery made reads the database when it runs, after them).
+    coalesce_by: Callable[[dict], object] | None = None
+
+
+ROUTES: dict[str, Route] = {
+    outbox.STOCK_CHANGED: Route(lambda payload: refresh_summary.delay(), coalesce=True),
+    # One recompute per supplier per batch; a message without a supplier means all of them.
+    scorecards.SCORECARD_STALE: Route(
+        lambda payload: recompute_scorecards_task.delay(payload.get("supplier_id")),
+        coalesce_by=lambda payload: payload.get("supplier_id")),
+    # One task per order, never coalesced; a second delivery finds the order settled and does nothing.
+    # (workers/dispatch.py delivers these two topics the same way from the web process.)
+    ORDER_PLACED: Route(lambda payload: process_order.delay(payload["order_id"])),
+    # The live order pages (services/platform/live.py): Redis pub/sub, or nothing when the row is the notice.
+    ORDER_CHANGED: Route(live.publish),
+}
+
+
+@app.task(name=RELAY_OUTBOX)
+def relay_outbox(topics: list[str] | None = None) -> dict:
+    """Hand every undispatched outbox message of a known topic to its consumer, in id order.
+
+    `topics` restricts the run to those topics; unknown topics are ignored. (The placement fast
+    path relays "order.placed" in the web process itself: workers/dispatch.py.)
+    Returns `{"relayed": messages marked dispatched, "deliveries": {topic: deliveries made}}`.
+    Idempotent: a message is marked dispatched in the transaction that claimed it, so a second
+    run finds nothing to send; a crash between delivery and commit delivers again, and every
+    consumer is idempotent.
+    """
+    known = tuple(ROUTES) if topics is None else tuple(topic for topic in topics if topic in ROUTES)
+    if not known:
+        return {"relayed": 0, "deliveries": {}}
+    return _relay(known)
+
+
+def _hold_back() -> dict[str, float]:
+    """New orders are handed to the worker at once (PostgreSQL: by the worker's own listener,
+    workers/outbox_listener.py; SQLite: by the placing process, workers/dispatch.py
+    `start_processing`); their messages wait this long for that before the relay sends them."""
+    return {ORDER_PLACED: get_settings().order_relay_grace_seconds}
+
+
+def relay_now(topics: Collection[str]) -> dict:
+    """Relay the undispatched messages of `topics` in this process, now; never raises (the beat
+    relay is the guarantee). For the outbox listener's wake-ups."""
+    try:
+        return _relay(tuple(topic for topic in topics if topic in ROUTES))
+    except Exception:
+        log.warning("relaying %s failed; the beat relay will", list(topics), exc_info=True)
+        return {}
+
+
+@worker_ready.connect
+def _listen_for_new_orders(**_kwargs) -> None:
+    """The worker's main process hears each committed placement (PostgreSQL) and sends its task."""
+    outbox_listener.start()
+
+
+def _relay(topics: Collection[str]) -> dict:
+    deliveries: Counter[str] = Counter()
+    delivered_keys: set[tuple[str, object]] = set()
+
+    def send(message: outbox.Claimed) -> None:
+        route = ROUTES[message.topic]
+        if route.coalesce and deliveries[message.topic]:
+            return
+        if route.coalesce_by is not None:
+            key = (message.topic, route.coalesce_by(message.payload))
+            if key in delivered_keys or (message.topic, None) in delivered_keys:
+                return
+            delivered_keys.add(key)
+        route.deliver(message.payload)
+        deliveries[message.topic] += 1
+
+    with session_scope() as session:
+        relayed = outbox.relay(session, send, topics=tuple(topics), hold_back=_hold_back())
+    if relayed:
+        log.info("relayed %d outbox messages: %s", relayed, dict(deliveries))
+    return {"relayed": relayed, "deliveries": dict(deliveries)}
