@@ -4,7 +4,10 @@
 pages), so one middleware covers every HTTP answer of the process:
 
 - a Content-Security-Policy the pages work under: scripts, styles, fonts and images from the
-  portal itself (Reflex's and Plotly's inline bootstrap and styles need 'unsafe-inline'; images
+  portal itself (Reflex's and Plotly's inline bootstrap and styles need 'unsafe-inline', and
+  Reflex runs the scripts its backend sends over the live connection, toasts and redirects
+  among them, with eval(), which needs 'unsafe-eval': those strings come only from our own
+  server over the same-origin connection; images
   may be data: or blob: URLs, as the charts' downloads are), the live connection to the same
   origin only, no plugins, no framing;
 - `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin`, `X-Frame-Options: DENY`;
@@ -24,7 +27,7 @@ from portal.api.errors import API_PREFIX
 
 CONTENT_SECURITY_POLICY = "; ".join((
     "default-src 'self'",
-    "script-src 'self' 'unsafe-inline'",
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",

@@ -50,3 +50,15 @@ def test_every_page_of_the_role_works_under_the_csp_without_a_violation(page: Pa
             violations[route] = found
     assert violations == {}
     assert console == []
+
+
+def test_a_toast_the_server_sends_shows_under_the_csp(page: Page, portal: RunningPortal) -> None:
+    """Reflex runs the scripts its backend sends (toasts among them) with eval(): the policy allows
+    it, and the dealer sees the toast of a part added to the cart."""
+    page.add_init_script(_LISTEN)
+    sign_in(page, portal, "dealer@demo.test")
+    page.wait_for_url(at(HOMES["dealer"]))
+    page.click('[data-nav="/catalogue"]')
+    page.locator("#parts-table tbody tr .add-to-cart").first.click()
+    expect(page.get_by_text("is in your cart.").first).to_be_visible()
+    assert page.evaluate("window.__cspViolations") == []
