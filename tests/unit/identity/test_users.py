@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from models import AuditLog, User, UserSession
-from models.db import get_engine
 from services.identity import users
 from services.identity.auth import login, principal_for, resolve_token
 from services.platform.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationFailed
 from tests.factories import PASSWORD, make_org, make_user
 
 NEW_PASSWORD = "a-brand-new-passphrase"
-
-
-@pytest.fixture
-def session(any_db_url):
-    with Session(get_engine(), expire_on_commit=False) as session:
-        yield session
 
 
 @pytest.fixture
