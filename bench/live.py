@@ -111,13 +111,29 @@ def configure(database_url: str, key_prefix: str, var_dir: Path) -> dict[str, st
 
 def start_worker(env: dict, var_dir: Path, queue: str) -> list:
     celery = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
-    worker = order_bench.start([*celery, "worker", "--loglevel=WARNING", "--pool=prefork",
-                                f"--concurrency={WORKER_CONCURRENCY}", "-Q", queue,
-                                "-n", f"bench-live-{uuid.uuid4().hex[:6]}@%h",
-                                "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                               env, var_dir / "worker.log")
-    beat = order_bench.start([*celery, "beat", "--loglevel=WARNING",
-                              f"--schedule={var_dir / 'beat-schedule'}"], env, var_dir / "beat.log")
+    worker = order_bench.start(
+        [
+            *celery,
+            "worker",
+            "--loglevel=WARNING",
+            "--pool=prefork",
+            f"--concurrency={WORKER_CONCURRENCY}",
+            "-Q",
+            queue,
+            "-n",
+            f"bench-live-{uuid.uuid4().hex[:6]}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env,
+        var_dir / "worker.log",
+    )
+    beat = order_bench.start(
+        [*celery, "beat", "--loglevel=WARNING", f"--schedule={var_dir / 'beat-schedule'}"],
+        env,
+        var_dir / "beat.log",
+    )
     return [worker, beat]
 
 
@@ -144,8 +160,13 @@ async def measure(count: int) -> list[float]:
 
     def place() -> int:
         with Session(get_engine(), expire_on_commit=False) as session:
-            placed = place_order(session, world.dealer, lines=[part_line(world.parts[0], 1)],
-                                 buyer_location_id=world.store.id, idempotency_key=new_key())
+            placed = place_order(
+                session,
+                world.dealer,
+                lines=[part_line(world.parts[0], 1)],
+                buyer_location_id=world.store.id,
+                idempotency_key=new_key(),
+            )
         return placed.order.id
 
     listener = asyncio.create_task(web_process())
@@ -184,14 +205,17 @@ def report(latencies: list[float]) -> dict:
     figures["within_promise"] = figures["p95_ms"] <= figures["promise_ms"]
     print("\nPush latency, worker commit -> the open page's state (services mode: Redis pub/sub)")
     print(f"{'orders':>8} {'p50 ms':>9} {'p95 ms':>9} {'max ms':>9} {'mean ms':>9}  p95 within 1 s")
-    print(f"{figures['orders']:>8} {figures['p50_ms']:>9} {figures['p95_ms']:>9} {figures['max_ms']:>9} "
-          f"{figures['mean_ms']:>9}  {'yes' if figures['within_promise'] else 'NO'}")
+    print(
+        f"{figures['orders']:>8} {figures['p50_ms']:>9} {figures['p95_ms']:>9} {figures['max_ms']:>9} "
+        f"{figures['mean_ms']:>9}  {'yes' if figures['within_promise'] else 'NO'}"
+    )
     return figures
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--orders", type=int, default=40, help="orders measured (after one warm-up order)")
     parser.add_argument("--keep-db", action="store_true", help="keep the scratch database afterwards")
     arguments = parser.parse_args()
@@ -223,8 +247,17 @@ def main() -> int:
     figures = report(latencies)
     out = PROJECT_ROOT / "var" / "bench" / "live.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"measured_at": datetime.now(UTC).isoformat(), "database": "postgresql",
-                               "worker_concurrency": WORKER_CONCURRENCY, **figures}, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "measured_at": datetime.now(UTC).isoformat(),
+                "database": "postgresql",
+                "worker_concurrency": WORKER_CONCURRENCY,
+                **figures,
+            },
+            indent=2,
+        )
+    )
     print(f"\nwritten: {out.relative_to(PROJECT_ROOT)}")
     return 0
 

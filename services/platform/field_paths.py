@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-CONVENTION = ("Fields are joined with dots and list positions stand in brackets, counted from 0: "
-              "`lines[1].quantity` is the quantity of the second line.")
+CONVENTION = (
+    "Fields are joined with dots and list positions stand in brackets, counted from 0: "
+    "`lines[1].quantity` is the quantity of the second line."
+)
 _DOTTED_INDEX = re.compile(r"\.(\d+)(?=\.|\[|$)")
 
 

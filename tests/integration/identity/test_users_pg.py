@@ -38,7 +38,8 @@ def _outcome(call) -> str:
 
 
 def test_two_admins_creating_the_same_email_at_once_get_one_account_and_email_taken(
-        oem_and_admins, monkeypatch):
+    oem_and_admins, monkeypatch
+):
     dealer, first, second = oem_and_admins
     # Both have checked that the e-mail is free before either inserts it: the unique index decides.
     both_checked = threading.Barrier(2, timeout=30)
@@ -52,19 +53,37 @@ def test_two_admins_creating_the_same_email_at_once_get_one_account_and_email_ta
 
     def create(actor) -> str:
         with Session(get_engine(), expire_on_commit=False) as session:
-            return _outcome(lambda: users.create_user(
-                session, actor, email="Same.Person@Example.test", full_name="Li Na",
-                password="a-long-enough-passphrase", role="dealer", organisation_id=dealer.id))
+            return _outcome(
+                lambda: users.create_user(
+                    session,
+                    actor,
+                    email="Same.Person@Example.test",
+                    full_name="Li Na",
+                    password="a-long-enough-passphrase",
+                    role="dealer",
+                    organisation_id=dealer.id,
+                )
+            )
 
     with ThreadPoolExecutor(2) as pool:
         outcomes = sorted(pool.map(create, (first, second)))
 
     assert outcomes == ["done", "user.email_taken"]
     with Session(get_engine()) as session:
-        assert session.exec(select(func.count()).select_from(User)
-                            .where(User.email_normalized == "same.person@example.test")).one() == 1
-        assert session.exec(select(func.count()).select_from(AuditLog)
-                            .where(AuditLog.action == "user.created")).one() == 1
+        assert (
+            session.exec(
+                select(func.count())
+                .select_from(User)
+                .where(User.email_normalized == "same.person@example.test")
+            ).one()
+            == 1
+        )
+        assert (
+            session.exec(
+                select(func.count()).select_from(AuditLog).where(AuditLog.action == "user.created")
+            ).one()
+            == 1
+        )
 
 
 def test_two_admins_deactivating_each_other_at_once_leave_one_active_admin(oem_and_admins, monkeypatch):
@@ -88,5 +107,9 @@ def test_two_admins_deactivating_each_other_at_once_leave_one_active_admin(oem_a
 
     assert outcomes == ["done", "user.last_admin"]
     with Session(get_engine()) as session:
-        assert session.exec(select(func.count()).select_from(User)
-                            .where(User.role == "admin", User.is_active.is_(True))).one() == 1
+        assert (
+            session.exec(
+                select(func.count()).select_from(User).where(User.role == "admin", User.is_active.is_(True))
+            ).one()
+            == 1
+        )

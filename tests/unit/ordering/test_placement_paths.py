@@ -45,23 +45,34 @@ def separate_order_inserts(monkeypatch) -> list[int]:
 
 
 def _place(session, world, lines):
-    return ordering.place_order(session, world.dealer, lines=lines, buyer_location_id=world.store.id,
-                                idempotency_key=new_key())
+    return ordering.place_order(
+        session, world.dealer, lines=lines, buyer_location_id=world.store.id, idempotency_key=new_key()
+    )
 
 
 def _written(session, order_id: int) -> dict:
     """What the database holds for one order, read fresh."""
     session.expire_all()
     order = session.get(SalesOrder, order_id)
-    lines = session.exec(select(SalesOrderLine).where(SalesOrderLine.order_id == order_id)
-                         .order_by(SalesOrderLine.line_no)).all()
+    lines = session.exec(
+        select(SalesOrderLine).where(SalesOrderLine.order_id == order_id).order_by(SalesOrderLine.line_no)
+    ).all()
     payment = session.exec(select(Payment).where(Payment.order_id == order_id)).one()
     transitions = session.exec(select(OrderTransition).where(OrderTransition.order_id == order_id)).all()
     messages = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     written = {
         "order": (order.number, order.status, order.total, order.buyer_location_id, order.source_location_id),
-        "lines": [(line.line_no, line.item_code, line.quantity, line.unit_price, line.line_total,
-                   line.stock_level_id) for line in lines],
+        "lines": [
+            (
+                line.line_no,
+                line.item_code,
+                line.quantity,
+                line.unit_price,
+                line.line_total,
+                line.stock_level_id,
+            )
+            for line in lines
+        ],
         "payment": (payment.idempotency_key, payment.amount, payment.status),
         "transitions": [(row.from_status, row.to_status) for row in transitions],
         "outbox": [(row.topic, row.payload) for row in messages],
@@ -71,14 +82,17 @@ def _written(session, order_id: int) -> dict:
 
 
 def _nothing_written(session) -> bool:
-    counts = [session.exec(select(func.count()).select_from(model)).one()
-              for model in (SalesOrder, SalesOrderLine, Payment, OrderTransition, OutboxMessage)]
+    counts = [
+        session.exec(select(func.count()).select_from(model)).one()
+        for model in (SalesOrder, SalesOrderLine, Payment, OrderTransition, OutboxMessage)
+    ]
     session.commit()
     return counts == [0, 0, 0, 0, 0]
 
 
-def test_a_one_line_cart_writes_the_order_and_reserves_in_one_go(session, world, any_db_url,
-                                                                  separate_order_inserts):
+def test_a_one_line_cart_writes_the_order_and_reserves_in_one_go(
+    session, world, any_db_url, separate_order_inserts
+):
     placed = _place(session, world, [part_line(world.parts[0], 3)])
 
     assert len(separate_order_inserts) == (0 if any_db_url.startswith("postgresql") else 1)
@@ -90,8 +104,10 @@ def test_a_one_line_cart_writes_the_order_and_reserves_in_one_go(session, world,
         "lines": [(1, world.parts[0].sku, 3, Decimal("10.00"), Decimal("30.00"), world.part_stock[0])],
         "payment": (payment_key(number), Decimal("30.00"), PaymentStatus.PENDING),
         "transitions": [(None, "pending_payment")],
-        "outbox": [(STOCK_CHANGED, {"location_ids": [world.warehouse.id]}),
-                   (ORDER_PLACED, {"order_id": order_id, "number": number})],
+        "outbox": [
+            (STOCK_CHANGED, {"location_ids": [world.warehouse.id]}),
+            (ORDER_PLACED, {"order_id": order_id, "number": number}),
+        ],
     }
     assert stock_of(session, world.part_stock[0]) == (100, 3)
 
@@ -104,16 +120,22 @@ def test_a_cart_of_several_parts_writes_every_line_and_reserves_each(session, wo
     assert written["order"][:3] == (order_number(order_id), "pending_payment", Decimal("122.00"))
     assert written["lines"] == [
         (1, world.parts[0].sku, 2, Decimal("10.00"), Decimal("20.00"), world.part_stock[0]),
-        (2, world.parts[1].sku, 4, Decimal("25.50"), Decimal("102.00"), world.part_stock[1])]
+        (2, world.parts[1].sku, 4, Decimal("25.50"), Decimal("102.00"), world.part_stock[1]),
+    ]
     assert written["payment"][1:] == (Decimal("122.00"), PaymentStatus.PENDING)
     assert [topic for topic, _ in written["outbox"]] == [STOCK_CHANGED, ORDER_PLACED]
-    assert (stock_of(session, world.part_stock[0]), stock_of(session, world.part_stock[1])) == ((100, 2),
-                                                                                                (100, 4))
+    assert (stock_of(session, world.part_stock[0]), stock_of(session, world.part_stock[1])) == (
+        (100, 2),
+        (100, 4),
+    )
 
 
 def test_a_cart_of_parts_and_a_vehicle_takes_the_separate_checks_and_writes_the_same(session, world):
-    placed = _place(session, world, [part_line(world.parts[1], 1),
-                                     {"item_kind": "trim", "code": world.trim.code, "quantity": 1}])
+    placed = _place(
+        session,
+        world,
+        [part_line(world.parts[1], 1), {"item_kind": "trim", "code": world.trim.code, "quantity": 1}],
+    )
 
     written = _written(session, placed.order.id)
     assert [line[1:3] for line in written["lines"]] == [(world.parts[1].sku, 1), (world.trim.code, 1)]
@@ -138,5 +160,7 @@ def test_a_cart_with_one_short_line_writes_nothing_and_reserves_nothing(session,
 
     assert [(line.index, line.available) for line in short.value.shortages] == [(1, 100)]
     assert _nothing_written(session)
-    assert (stock_of(session, world.part_stock[0]), stock_of(session, world.part_stock[1])) == ((100, 0),
-                                                                                                (100, 0))
+    assert (stock_of(session, world.part_stock[0]), stock_of(session, world.part_stock[1])) == (
+        (100, 0),
+        (100, 0),
+    )
