@@ -45,8 +45,10 @@ run: install
 test: install browser pgbouncer
 	$(PY) -m pytest
 
+# Lint and formatting: `ruff check` and `ruff format --check` (reports, never rewrites files).
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: install
 	@ls bench/*.py

@@ -15,6 +15,7 @@ from portal.api.identity import auth
 from portal.api.ordering import orders, payments
 from portal.api.security import SecurityHeaders
 from portal.api.supply import quality, supplier, suppliers
+from services.platform.field_paths import CONVENTION as FIELD_PATHS
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
 
@@ -38,7 +39,9 @@ def create_api() -> FastAPI:
     app = FastAPI(
         title="Automotive portal API", version="1",
         description="Catalogue, stock and health of the automotive B2B portal. "
-                    "Get a bearer token from `POST /api/v1/auth/token`.",
+                    "Get a bearer token from `POST /api/v1/auth/token`.\n\n"
+                    "Every error answers `{\"error\": {\"code\", \"message\", \"field\"}}`; "
+                    f"`field` names the input at fault as a field path. {FIELD_PATHS}",
         openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None,
         swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
     )

@@ -1,13 +1,14 @@
-"""What every endpoint may ask for: a database session, the caller, a page of results."""
+"""What every endpoint may ask for: a database session, the caller, a page of results, a raw body."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
+from starlette.exceptions import HTTPException
 
 from models.db import get_engine
 from portal.api.errors import API_PREFIX, MAX_PAGE_NUMBER
@@ -69,3 +70,19 @@ RequestedPage = Annotated[Page, Depends(page_params)]
 SearchText = Annotated[
     str | None, Query(max_length=100, pattern=PRINTABLE, description="Text to look for (case-insensitive).")
 ]
+
+
+async def read_body(request: Request, max_bytes: int) -> bytes:
+    """The raw body, exactly as sent, for an endpoint that reads it itself. Refused with 413
+    (`request.body_too_large`) past `max_bytes`, without reading it all first: a declared
+    Content-Length over the limit is refused before a byte is read."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise HTTPException(413)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > max_bytes:
+            raise HTTPException(413)
+        chunks.append(chunk)
+    return b"".join(chunks)

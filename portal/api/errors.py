@@ -1,6 +1,11 @@
 """Every API error leaves as the same JSON shape, with a translated message and the field at fault:
 
-    {"error": {"code": "<translation key>", "message": "<text>", "field": "<input name or null>"}}
+    {"error": {"code": "<translation key>", "message": "<text>", "field": "<field path or null>"}}
+
+The field is a path in one convention (services/platform/field_paths.py): dots between fields,
+list positions in brackets, from 0 (`lines[1].quantity`), whoever found the fault (the request
+validation or a service). An error that carries several field errors also lists each of them
+under "fields" as {"field", "code", "message"}, in the same convention.
 
 Domain errors keep their own status; request validation gets 422 (400 for a body that is not JSON);
 a request that found no free database connection in time (the pool is busy: overload) gets 503 with
@@ -23,6 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.catalog.lists import MAX_PAGE_SIZE
 from services.i18n import translate
 from services.platform.errors import DomainError
+from services.platform.field_paths import normalise, path
 
 API_PREFIX = "/api/v1"
 # How long a client is asked to wait after a 503 for a busy pool: about one pool timeout.
@@ -104,7 +110,7 @@ def error_response(
 ) -> JSONResponse:
     """The one error body every API failure uses; `params` fill the message's placeholders."""
     message = message_for(code, language, **(params or {}))
-    body: dict[str, Any] = {"code": code, "message": message, "field": field}
+    body: dict[str, Any] = {"code": code, "message": message, "field": normalise(field)}
     if extra:
         body.update(extra)
     all_headers = dict(headers or {})
@@ -114,12 +120,20 @@ def error_response(
 
 
 def field_name(location: Sequence[object]) -> str | None:
-    """The input named by a pydantic error location: ("query", "page_size") -> "page_size",
-    ("body", "items", 0, "sku") -> "items.0.sku", ("body",) -> "body"."""
-    parts = [str(part) for part in location[1:] if part != "__root__"]
+    """The field path of a pydantic error location: ("query", "page_size") -> "page_size",
+    ("body", "items", 0, "sku") -> "items[0].sku", ("body",) -> "body"."""
+    parts = [part if isinstance(part, int) else str(part) for part in location[1:] if part != "__root__"]
     if not parts:
         return str(location[0]) if location else None
-    return ".".join(parts)
+    return path(*parts)
+
+
+def field_errors(exc: DomainError, language: str) -> list[dict[str, Any]]:
+    """Every field error that `exc` carries (its `field_errors`, each with a field, a code and
+    params) as the API lists them; empty for an error about one field."""
+    return [{"field": normalise(error.field), "code": error.code,
+             "message": message_for(error.code, language, **error.params)}
+            for error in getattr(exc, "field_errors", None) or ()]
 
 
 def describe_validation_error(error: Mapping[str, Any]) -> tuple[int, str, str | None, dict[str, object]]:
@@ -151,7 +165,10 @@ async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
         extra["until"] = until.astimezone(UTC).isoformat()
     retry_after = exc.params.get("retry_after")
     headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
-    return error_response(exc.status, exc.code, field=exc.field, language=language_for(request),
+    language = language_for(request)
+    if fields := field_errors(exc, language):
+        extra["fields"] = fields
+    return error_response(exc.status, exc.code, field=exc.field, language=language,
                           headers=headers, extra=extra, params=exc.params)
 
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from models import User
 from models.types import column_length
 from portal.api.deps import PRINTABLE, PRINTABLE_LINES
+from services.platform.field_paths import CONVENTION as FIELD_PATHS
 
 
 def column_text(table: type, column: str, *, at_most: int | None = None, lines: bool = False,
@@ -120,13 +121,25 @@ class StockPage(BaseModel):
     total: int
 
 
+class FieldErrorOut(BaseModel):
+    field: str = Field(description="The input at fault, as a field path.", examples=["lines[1].quantity"])
+    code: str = Field(description="Translation key, stable for programs.")
+    message: str
+
+
 class ErrorDetail(BaseModel):
     code: str = Field(description="Translation key, stable for programs.")
     message: str = Field(description="Readable text (English, or Chinese for Accept-Language: zh).")
-    field: str | None = Field(description="The input at fault, when one is.")
+    field: str | None = Field(description=f"The input at fault, when one is, as a field path. {FIELD_PATHS}",
+                              examples=["lines[1].quantity"])
+    fields: list[FieldErrorOut] | None = Field(
+        default=None,
+        description="Present when several inputs are at fault: each one, in the same convention.")
 
 
 class ErrorOut(BaseModel):
+    __doc__ = f"Every error answer has this shape. {FIELD_PATHS}"
+
     error: ErrorDetail
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import Organisation, OrganisationKind, Role, User
@@ -41,7 +42,9 @@ def create_user(
 ) -> User:
     """Create an account (admins only). Raises ValidationFailed naming the field at fault:
     malformed or taken e-mail, empty or over-long name, short password, unknown role,
-    organisation of the wrong kind."""
+    organisation of the wrong kind. Two admins creating the same e-mail at once: one account is
+    made, the other admin gets `user.email_taken` (the unique index decides), and nothing else
+    of theirs is written."""
     require_role(actor, Role.ADMIN)
     email = email.strip()
     if not _EMAIL.match(email) or len(email) > 254:
@@ -64,7 +67,13 @@ def create_user(
                 password_hash=hash_password(password), role=role, organisation_id=organisation_id,
                 language=language if language in ("en", "zh") else "en")
     session.add(user)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError:
+        # The check above saw no such e-mail, but another admin's insert committed (or was
+        # waiting on the index) in between: the unique index of email_normalized refuses ours.
+        session.rollback()
+        raise ValidationFailed("user.email_taken", field="email") from None
     audit.record(session, action="user.created", entity="user", entity_id=user.id,
                  actor_user_id=actor.user_id, organisation_id=organisation_id, after=_snapshot(user))
     session.commit()
@@ -93,12 +102,33 @@ def reset_password(session: Session, actor: Principal, *, user_id: int, new_pass
     session.commit()
 
 
+def _keep_an_admin(session: Session, user: User, field: str) -> None:
+    """Refuse (`user.last_admin`) to take `user` out of the active admins when no other active
+    admin would be left to administer the platform.
+
+    The active admins' rows are locked (FOR UPDATE on PostgreSQL; SQLite's transactions already
+    hold the write lock) before they are counted, so two admins demoting each other at once are
+    serialised: the second one sees that the first is gone and is refused.
+    """
+    if user.role != Role.ADMIN or not user.is_active:
+        return
+    admins = session.exec(
+        select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True))
+        .order_by(User.id).with_for_update()
+    ).all()
+    if not set(admins) - {user.id}:
+        raise ValidationFailed("user.last_admin", field=field)
+
+
 def set_active(session: Session, actor: Principal, *, user_id: int, active: bool) -> None:
-    """Activate or deactivate an account (admins only; never one's own). Deactivating ends its sessions."""
+    """Activate or deactivate an account (admins only; never one's own, never the last active
+    admin: `user.last_admin`). Deactivating ends its sessions."""
     require_role(actor, Role.ADMIN)
     if user_id == actor.user_id:
         raise ValidationFailed("user.cannot_deactivate_self", field="user_id")
     user = _get(session, user_id)
+    if not active:
+        _keep_an_admin(session, user, "user_id")
     before = _snapshot(user)
     user.is_active = active
     if not active:
@@ -111,7 +141,8 @@ def set_active(session: Session, actor: Principal, *, user_id: int, active: bool
 
 
 def change_role(session: Session, actor: Principal, *, user_id: int, role: str) -> None:
-    """Give a user another role (admins only); the organisation must suit the role."""
+    """Give a user another role (admins only); the organisation must suit the role, and the last
+    active admin keeps theirs (`user.last_admin`)."""
     require_role(actor, Role.ADMIN)
     if role not in {r.value for r in Role}:
         raise ValidationFailed("user.role_invalid", field="role")
@@ -119,6 +150,8 @@ def change_role(session: Session, actor: Principal, *, user_id: int, role: str) 
     organisation = session.get(Organisation, user.organisation_id)
     if organisation.kind not in ROLE_ORGANISATION_KINDS[Role(role)]:
         raise ValidationFailed("user.role_organisation_mismatch", field="role")
+    if role != Role.ADMIN:
+        _keep_an_admin(session, user, "role")
     before = _snapshot(user)
     user.role = role
     revoke_user_sessions(session, user.id)

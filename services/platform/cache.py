@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from sqlalchemy import delete
 from sqlmodel import Session
 
 from models import CacheEntry
@@ -62,16 +61,3 @@ def put(key: str, value: dict, ttl_seconds: int | None = None, session: Session 
         own_session.merge(entry)
         own_session.commit()
 
-
-def invalidate(key: str, session: Session | None = None) -> None:
-    """Forget `key`; in embedded mode within `session`'s transaction when one is given."""
-    settings = get_settings()
-    if settings.uses_redis:
-        redis_client(settings.redis_url).delete(_key(settings, key))
-        return
-    if session is not None:
-        session.exec(delete(CacheEntry).where(CacheEntry.key == key))
-        return
-    with Session(get_engine()) as own_session:
-        own_session.exec(delete(CacheEntry).where(CacheEntry.key == key))
-        own_session.commit()

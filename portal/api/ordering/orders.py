@@ -24,6 +24,7 @@ from portal.api.errors import error_response, language_for, message_for
 from portal.api.routing import CheckedBodyRoute, guard_before_malformed
 from portal.api.schemas import ErrorOut
 from services.ordering import placement as ordering
+from services.platform import field_paths
 from services.platform.errors import DomainError, ValidationFailed
 from workers.dispatch import start_processing
 
@@ -237,7 +238,8 @@ def _place(token: str | None, body: OrderRequest, idempotency_key: str | None) -
 
 def _out_of_stock(exc: ordering.OutOfStock, language: str) -> JSONResponse:
     shortages = [
-        {"field": f"lines[{short.index}].quantity", "line": short.index + 1, "item_kind": short.item_kind,
+        {"field": field_paths.path("lines", short.index, "quantity"), "line": short.index + 1,
+         "item_kind": short.item_kind,
          "item_code": short.item_code, "item_name": short.item_name, "requested": short.requested,
          "available": short.available,
          "message": message_for("order.line_short", language, line=short.index + 1, item=short.item_code,

@@ -58,7 +58,7 @@ class StockSyncOut(BaseModel):
 class StockItemError(BaseModel):
     index: int = Field(description="Position of the item in `items`, from 0.")
     sku: str | None
-    field: str = Field(description="e.g. `items.3.available`.")
+    field: str = Field(description="e.g. `items[3].available`.")
     code: str
     message: str
 

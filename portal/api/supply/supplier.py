@@ -35,6 +35,7 @@ from portal.api.supply.schemas import (
     TrendPointOut,
 )
 from services.identity.auth import Principal
+from services.platform import field_paths
 from services.platform.errors import DomainError, ValidationFailed
 from services.supply import inventory_sync, purchasing, scorecards
 from services.supply.access import require_supplier
@@ -57,11 +58,12 @@ OrderId = Annotated[int, Path(ge=1, le=MAX_ID, description="The purchase order's
 
 @contextmanager
 def fields_renamed(service_name: str, api_name: str) -> Iterator[None]:
-    """Report a service's field `answers.2.promised_date` as the body's `lines.2.promised_date`."""
+    """Report a service's field `answers[2].promised_date` as the body's `lines[2].promised_date`."""
     try:
         yield
     except DomainError as error:
-        if error.field and (error.field == service_name or error.field.startswith(service_name + ".")):
+        if error.field and (error.field == service_name
+                            or error.field.startswith((service_name + ".", service_name + "["))):
             error.field = api_name + error.field[len(service_name):]
         raise
 
@@ -91,7 +93,8 @@ def put_stock(body: StockSyncIn, request: Request, principal: SupplierPrincipal,
 
 def _bad_items(error: ValidationFailed, items: list[dict], language: str) -> JSONResponse:
     bad = [StockItemError(index=problem["row"], sku=items[problem["row"]].get("sku"),
-                          field=f"items.{problem['row']}.{problem['field']}", code=problem["code"],
+                          field=field_paths.path("items", problem["row"], problem["field"]),
+                          code=problem["code"],
                           message=message_for(problem["code"], language, **problem["params"]))
            for problem in error.params["errors"]]
     count = error.params["count"]

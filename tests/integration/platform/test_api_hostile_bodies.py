@@ -60,7 +60,7 @@ def test_nesting_up_to_the_limit_is_parsed_and_judged_by_its_shape(client, world
 
     error = _error(response, 422)
 
-    assert error["field"] == "items.0"
+    assert error["field"] == "items[0]"
 
 
 @pytest.mark.parametrize(("method", "path"), BODY_ENDPOINTS)

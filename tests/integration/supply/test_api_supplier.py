@@ -199,14 +199,14 @@ def test_put_stock_with_bad_items_lists_every_one_and_changes_nothing(client, wo
     assert response.status_code == 422
     error = response.json()["error"]
     assert (error["code"], error["field"], error["error_count"]) == (
-        "inventory.items_invalid", "items.1.sku", 5)
+        "inventory.items_invalid", "items[1].sku", 5)
     assert error["message"] == "5 items are not valid; nothing was changed."
     assert [(bad["index"], bad["sku"], bad["field"], bad["code"]) for bad in error["items"]] == [
-        (1, "NO-SUCH-SKU", "items.1.sku", "inventory.sku_unknown"),
-        (2, parts[1].sku, "items.2.available", "inventory.available_negative"),
-        (3, parts[2].sku, "items.3.available", "inventory.available_not_whole"),
-        (4, world.second.parts[0].sku, "items.4.sku", "inventory.sku_not_yours"),
-        (5, parts[0].sku, "items.5.sku", "inventory.sku_duplicate"),
+        (1, "NO-SUCH-SKU", "items[1].sku", "inventory.sku_unknown"),
+        (2, parts[1].sku, "items[2].available", "inventory.available_negative"),
+        (3, parts[2].sku, "items[3].available", "inventory.available_not_whole"),
+        (4, world.second.parts[0].sku, "items[4].sku", "inventory.sku_not_yours"),
+        (5, parts[0].sku, "items[5].sku", "inventory.sku_duplicate"),
     ]
     assert error["items"][3]["message"] == f"{world.second.parts[0].sku} is not one of your parts."
     assert plant_stock(world) == {parts[0].id: 5}
@@ -241,7 +241,7 @@ def test_put_stock_is_for_suppliers_only_and_refuses_unknown_fields(client, worl
 
     extra = client.put("/api/v1/supplier/stock", headers=bearer(world.first.principal),
                        json={"items": [{"sku": world.first.parts[0].sku, "available": 10, "colour": "red"}]})
-    assert (extra.status_code, extra.json()["error"]["field"]) == (422, "items.0.colour")
+    assert (extra.status_code, extra.json()["error"]["field"]) == (422, "items[0].colour")
     assert plant_stock(world) == {}
 
 
@@ -275,7 +275,7 @@ def test_acknowledging_with_a_past_promised_date_names_the_field_and_changes_not
 
     assert response.status_code == 422
     error = response.json()["error"]
-    assert (error["code"], error["field"]) == ("date.in_past", "lines.1.promised_date")
+    assert (error["code"], error["field"]) == ("date.in_past", "lines[1].promised_date")
     assert "cannot be in the past" in error["message"]
     with Session(get_engine()) as session:
         assert session.get(PurchaseOrder, order["id"]).status == "issued"
@@ -296,8 +296,8 @@ def test_acknowledge_then_reject_answers_and_bad_dates_are_422(client, world):
         {"line_id": order["lines"][1]["id"], "action": "reject", "reason": "tooling under repair"}]})
     twice = acknowledge(client, headers, order)
 
-    assert (garbled.status_code, garbled.json()["error"]["field"]) == (422, "lines.0.promised_date")
-    assert (no_reason.status_code, no_reason.json()["error"]["field"]) == (422, "lines.0.reason")
+    assert (garbled.status_code, garbled.json()["error"]["field"]) == (422, "lines[0].promised_date")
+    assert (no_reason.status_code, no_reason.json()["error"]["field"]) == (422, "lines[0].reason")
     assert answered.status_code == 200
     body = answered.json()
     assert body["status"] == "acknowledged"
@@ -309,6 +309,30 @@ def test_acknowledge_then_reject_answers_and_bad_dates_are_422(client, world):
         ("status_changed", "acknowledged")]
     assert body["timeline"][1]["actor_organisation"] == world.first.organisation.name
     assert (twice.status_code, twice.json()["error"]["code"]) == (409, "purchase.not_awaiting_answer")
+
+
+def test_a_bad_quantity_on_the_second_shipment_line_is_named_lines_1_quantity(client, world):
+    """One field-path convention, whoever finds the fault: the request's shape (a fraction where
+    whole units go) and the service's rule (more than is open) both name `lines[1].quantity`."""
+    order = issue_order(world, [10, 20])
+    headers = bearer(world.first.principal)
+    acknowledge(client, headers, order)
+    url = f"/api/v1/supplier/purchase-orders/{order['id']}/shipments"
+    first, second = (line["id"] for line in order["lines"])
+
+    def ship(quantity):
+        return client.post(url, headers=headers, json={
+            "carrier": "DHL", "tracking_number": "JD1",
+            "lines": [{"line_id": first, "quantity": 5, "lot_number": "L-1"},
+                      {"line_id": second, "quantity": quantity, "lot_number": "L-2"}]})
+
+    fraction, too_many = ship(2.5), ship(21)
+
+    assert (fraction.status_code, fraction.json()["error"]["field"]) == (422, "lines[1].quantity")
+    assert (too_many.status_code, too_many.json()["error"]["field"]) == (422, "lines[1].quantity")
+    assert too_many.json()["error"]["code"] == "purchase.ship_more_than_open"
+    detail = client.get(f"/api/v1/supplier/purchase-orders/{order['id']}", headers=headers).json()
+    assert detail["notices"] == []
 
 
 def test_a_shipping_notice_over_the_open_quantity_is_422_and_ships_nothing(client, world):
@@ -334,9 +358,9 @@ def test_a_shipping_notice_over_the_open_quantity_is_422_and_ships_nothing(clien
         ("L-A", 30), ("L/2026-B", 30)]
     assert too_many.status_code == 422
     error = too_many.json()["error"]
-    assert (error["code"], error["field"]) == ("purchase.ship_more_than_open", "lines.0.quantity")
+    assert (error["code"], error["field"]) == ("purchase.ship_more_than_open", "lines[0].quantity")
     assert error["message"] == "Line 1: only 40 are still open to ship."
-    assert (bad_lot.status_code, bad_lot.json()["error"]["field"]) == (422, "lines.0.lot_number")
+    assert (bad_lot.status_code, bad_lot.json()["error"]["field"]) == (422, "lines[0].lot_number")
     detail = client.get(f"/api/v1/supplier/purchase-orders/{order['id']}", headers=headers).json()
     assert detail["status"] == "partly_shipped"
     assert (detail["lines"][0]["shipped_quantity"], detail["lines"][0]["open_to_ship"]) == (60, 40)
@@ -360,5 +384,5 @@ def test_the_inbox_filters_by_status_and_pages(client, world):
 
     assert (inbox["total"], len(inbox["items"]), inbox["items"][0]["id"]) == (2, 1, orders[2]["id"])
     assert both["total"] == 3
-    assert (bad.status_code, bad.json()["error"]["field"]) == (422, "status.0")
+    assert (bad.status_code, bad.json()["error"]["field"]) == (422, "status[0]")
     assert "'issued'" in bad.json()["error"]["message"]

@@ -21,12 +21,6 @@ from tests.factories import PASSWORD, make_org, make_user
 
 
 @pytest.fixture
-def session(any_db_url):
-    with Session(get_engine(), expire_on_commit=False) as session:
-        yield session
-
-
-@pytest.fixture
 def dealer(session):
     org = make_org(session, "dealer")
     user = make_user(session, "dealer", org, email="Anna.Li@Example.test")

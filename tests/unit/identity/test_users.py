@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from models import AuditLog, User, UserSession
-from models.db import get_engine
+from services.i18n import translate
 from services.identity import users
 from services.identity.auth import login, principal_for, resolve_token
 from services.platform.errors import AuthenticationFailed, NotFound, PermissionDenied, ValidationFailed
 from tests.factories import PASSWORD, make_org, make_user
 
 NEW_PASSWORD = "a-brand-new-passphrase"
-
-
-@pytest.fixture
-def session(any_db_url):
-    with Session(get_engine(), expire_on_commit=False) as session:
-        yield session
 
 
 @pytest.fixture
@@ -231,3 +225,39 @@ def test_a_user_keeps_a_chosen_language(session, orgs, admin):
         users.set_language(session, admin, "fr")
     assert (caught.value.code, caught.value.field) == ("user.language_invalid", "language")
 
+
+
+def test_the_last_active_admin_cannot_give_up_the_admin_role(session, orgs, admin):
+    with pytest.raises(ValidationFailed) as caught:
+        users.change_role(session, admin, user_id=admin.user_id, role="manager")
+
+    assert (caught.value.code, caught.value.field) == ("user.last_admin", "role")
+    assert "last active admin" in translate(caught.value.code, "en")
+    session.rollback()
+    assert session.get(User, admin.user_id).role == "admin"
+    assert session.exec(select(AuditLog).where(AuditLog.action == "user.role_changed")).all() == []
+
+
+def test_with_a_second_admin_the_first_may_become_a_manager(session, orgs, admin):
+    make_user(session, "admin", orgs["oem"])
+    session.commit()
+
+    users.change_role(session, admin, user_id=admin.user_id, role="manager")
+
+    session.expire_all()
+    assert session.get(User, admin.user_id).role == "manager"
+
+
+def test_the_last_active_admin_cannot_be_deactivated(session, orgs, admin):
+    other = make_user(session, "admin", orgs["oem"])
+    session.commit()
+    other_admin = principal_for(other, orgs["oem"])
+    users.set_active(session, admin, user_id=other.id, active=False)
+
+    # The other admin's request was already under way (its session checked just before).
+    with pytest.raises(ValidationFailed) as caught:
+        users.set_active(session, other_admin, user_id=admin.user_id, active=False)
+
+    assert (caught.value.code, caught.value.field) == ("user.last_admin", "user_id")
+    session.rollback()
+    assert session.get(User, admin.user_id).is_active

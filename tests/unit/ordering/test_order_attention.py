@@ -20,11 +20,11 @@ from services.ordering import attention as order_attention
 from services.ordering import payments
 from services.ordering import placement as ordering
 from services.ordering import recovery as order_recovery
-from services.ordering.gateway import SimulatedGateway, sign_notice
+from services.ordering.gateway import sign_notice
 from services.platform.errors import NotFound, PermissionDenied
 from tests.conftest import configure
 from tests.factories import make_user
-from tests.ordering_world import build_world, new_key, part_line, stock_of
+from tests.ordering_world import new_key, part_line, stock_of
 
 MAX_FAILURES = 3
 
@@ -34,16 +34,6 @@ def session(any_db_url, monkeypatch):
     configure(monkeypatch, order_sweep_max_failures=str(MAX_FAILURES))
     with Session(get_engine()) as session:
         yield session
-
-
-@pytest.fixture
-def world(session):
-    return build_world(session)
-
-
-@pytest.fixture
-def bank():
-    return SimulatedGateway(sleep=lambda _seconds: None)
 
 
 @pytest.fixture

@@ -10,28 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pytest
-from sqlmodel import Session
 
 from models import OrderStatus
-from models.db import get_engine
 from portal import live_updates
 from services.ordering import placement as ordering
 from services.ordering.cart_pricing import customer_deposit, find_item, quote_cart, stores_holding
 from services.platform.errors import NotFound, PermissionDenied
 from state.ordering.order_watchers import OrderWatchers
-from tests.ordering_world import build_world, new_key, part_line
-
-
-@pytest.fixture
-def session(sqlite_url):
-    with Session(get_engine()) as session:
-        yield session
-
-
-@pytest.fixture
-def world(session):
-    return build_world(session)
-
+from tests.ordering_world import new_key, part_line
 
 # --- prices ------------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from models import (
     OrderStatus,
@@ -17,7 +17,6 @@ from models import (
     SalesOrderLine,
     StockLevel,
 )
-from models.db import get_engine
 from services.catalog.lists import Page
 from services.i18n import translate
 from services.identity.auth import Principal, principal_for
@@ -27,24 +26,12 @@ from services.ordering.states import IllegalTransition
 from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from tests.factories import make_location, make_org, make_part, make_stock, make_user
 from tests.ordering_world import (
-    build_world,
     make_customer,
     make_dealer,
     new_key,
     part_line,
     stock_of,
 )
-
-
-@pytest.fixture
-def session(sqlite_url):
-    with Session(get_engine()) as session:
-        yield session
-
-
-@pytest.fixture
-def world(session):
-    return build_world(session)
 
 
 def place(session, world, lines, principal=None, **kwargs):

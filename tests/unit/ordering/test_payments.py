@@ -8,7 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlmodel import Session, func, select
+from sqlmodel import func, select
 
 from models import (
     GatewayLedger,
@@ -19,30 +19,13 @@ from models import (
     SalesOrder,
     Shipment,
 )
-from models.db import get_engine
 from models.types import utcnow
 from services.ordering import payments
 from services.ordering import placement as ordering
-from services.ordering.gateway import SimulatedGateway, sign_notice, verify_notice
+from services.ordering.gateway import sign_notice, verify_notice
 from services.platform.errors import AuthenticationFailed, NotFound, ValidationFailed
 from services.platform.json_input import MalformedBody
-from tests.ordering_world import build_world, new_key, part_line, stock_of
-
-
-@pytest.fixture
-def session(sqlite_url):
-    with Session(get_engine()) as session:
-        yield session
-
-
-@pytest.fixture
-def world(session):
-    return build_world(session)
-
-
-@pytest.fixture
-def bank():
-    return SimulatedGateway(sleep=lambda _seconds: None)
+from tests.ordering_world import new_key, part_line, stock_of
 
 
 def place(session, world, quantity=3, principal=None):

@@ -6,25 +6,17 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from models import OutboxMessage, StockLevel, SupplierStockSync
-from models.db import get_engine
 from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from services.supply import inventory_sync
 from tests.factories import make_stock
-from tests.supply_world import build_world
 
 
 @pytest.fixture
-def session(sqlite_url):
-    with Session(get_engine(), expire_on_commit=False) as session:
-        yield session
-
-
-@pytest.fixture
-def world(session):
-    return build_world(session, parts_per_supplier=4)
+def parts_per_supplier() -> int:
+    return 4
 
 
 def _stock(session, location_id) -> dict[int, int]:

@@ -4,26 +4,18 @@ with their block and latest standing; a supplier's own parts; the manager's own 
 from __future__ import annotations
 
 import pytest
-from sqlmodel import Session
 
-from models.db import get_engine
 from services.platform.errors import PermissionDenied
 from services.supply import choices as purchase_choices
 from services.supply import purchasing
 from services.supply.scorecards import recompute_scorecards
 from tests.factories import make_location, make_org
-from tests.supply_world import NOW, build_world, hand_checked_month
+from tests.supply_world import NOW, hand_checked_month
 
 
 @pytest.fixture
-def session(sqlite_url):
-    with Session(get_engine(), expire_on_commit=False) as session:
-        yield session
-
-
-@pytest.fixture
-def world(session):
-    return build_world(session, parts_per_supplier=4)
+def parts_per_supplier() -> int:
+    return 4
 
 
 def test_suppliers_are_found_by_name_or_id_with_their_block(session, world) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from models import (
     GoodsReceipt,
@@ -18,24 +18,12 @@ from models import (
     StockLevel,
     SupplierScorecard,
 )
-from models.db import get_engine
 from services.catalog.lists import Page
 from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing
 from services.supply.states import IllegalTransition
 from tests.factories import make_location
-from tests.supply_world import NOW, TODAY, acknowledge_all, build_world, issue, receive, ship
-
-
-@pytest.fixture
-def session(sqlite_url):
-    with Session(get_engine(), expire_on_commit=False) as session:
-        yield session
-
-
-@pytest.fixture
-def world(session):
-    return build_world(session)
+from tests.supply_world import NOW, TODAY, acknowledge_all, issue, receive, ship
 
 
 def _count(session, model) -> int:

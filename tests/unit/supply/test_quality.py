@@ -6,25 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlmodel import Session
 
-from models.db import get_engine
 from services.catalog.lists import Page
 from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from services.supply import quality
 from services.supply.states import IllegalTransition
-from tests.supply_world import NOW, acknowledge_all, build_world, issue, receive, ship
-
-
-@pytest.fixture
-def session(sqlite_url):
-    with Session(get_engine(), expire_on_commit=False) as session:
-        yield session
-
-
-@pytest.fixture
-def world(session):
-    return build_world(session)
+from tests.supply_world import NOW, acknowledge_all, issue, receive, ship
 
 
 def _rejected(session, world, lot="LOT-9", rejected=3):

@@ -7,17 +7,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from models import OutboxMessage, SupplierScorecard
-from models.db import get_engine
 from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing, scorecards
 from tests.supply_world import (
     NOW,
     TODAY,
     acknowledge_all,
-    build_world,
     hand_checked_month,
     issue,
     receive,
@@ -28,14 +26,8 @@ AS_OF = datetime(2026, 4, 10, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def session(sqlite_url):
-    with Session(get_engine(), expire_on_commit=False) as session:
-        yield session
-
-
-@pytest.fixture
-def world(session):
-    return build_world(session, parts_per_supplier=4)
+def parts_per_supplier() -> int:
+    return 4
 
 
 def _card(session, supplier_id, period="2026-03", kind="month") -> SupplierScorecard:
