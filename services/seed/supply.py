@@ -55,6 +55,7 @@ from models.supply import PurchaseOrderStatus as Status
 from models.types import CENTS, utcnow
 from services.seed.bulk import BulkWriter
 from services.supply import scorecards
+from services.supply.numbers import asn_number, receipt_number
 
 DEMO_SUPPLIER_EMAIL = "supplier@demo.test"
 
@@ -683,7 +684,7 @@ def _write_order(
                 "asn_created",
                 status if new_status != status else None,
                 new_status if new_status != status else None,
-                details={"notice_id": notice_id, "number": f"ASN-{notice_id:06d}", "carrier": carrier},
+                details={"notice_id": notice_id, "number": asn_number(notice_id), "carrier": carrier},
             )
             status, status_at = new_status, wave.ship_at
             for notice_line_id, index, units, lot in notice_lines:
@@ -751,7 +752,7 @@ def _write_order(
                 "goods_received",
                 status if new_status != status else None,
                 new_status if new_status != status else None,
-                details={"receipt_id": receipt_id, "number": f"GR-{receipt_id:06d}"},
+                details={"receipt_id": receipt_id, "number": receipt_number(receipt_id)},
             )
             status, status_at = new_status, wave.arrive_at
             last_receipt = wave.arrive_at

@@ -67,26 +67,9 @@ from services.supply.access import (
     require_supplier,
     scoped_supplier_id,
 )
+from services.supply.numbers import asn_number, incident_number, parse_po_number, po_number, receipt_number
 
 MAX_LINES = 200
-
-
-def po_number(order_id: int) -> str:
-    return f"PO-{order_id:06d}"
-
-
-def asn_number(notice_id: int) -> str:
-    return f"ASN-{notice_id:06d}"
-
-
-def receipt_number(receipt_id: int) -> str:
-    return f"GR-{receipt_id:06d}"
-
-
-def parse_po_number(text: str) -> int | None:
-    """The order id behind `PO-000123`, `po123` or `123`; None when it is not one."""
-    digits = text.strip().upper().removeprefix("PO").lstrip("-# ")
-    return int(digits) if digits.isdigit() and 0 < len(digits) <= 9 else None
 
 
 # ---------------------------------------------------------------- supplier control and standing
@@ -899,7 +882,7 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
         "total": amount.quantize(Decimal("0.01")), "lines": lines,
         "notices": [_notice_dict(notice, rows) for notice, rows in notices.values()],
         "receipts": [_receipt_dict(receipt, rows, by_receipt_line) for receipt, rows in receipts.values()],
-        "incidents": [{"id": incident.id, "number": quality.incident_number(incident.id),
+        "incidents": [{"id": incident.id, "number": incident_number(incident.id),
                        "status": incident.status, "lot_number": incident.lot_number,
                        "title": incident.title, "opened_at": incident.opened_at}
                       for incident in incident_rows],

@@ -45,6 +45,7 @@ from services.supply.access import (
     require_supplier,
     scoped_supplier_id,
 )
+from services.supply.numbers import asn_number, incident_number, po_number, receipt_number
 from services.supply.states import IllegalTransition
 
 INCIDENT_TRANSITIONS: dict[str, frozenset[str]] = {
@@ -58,10 +59,6 @@ INCIDENT_TRANSITIONS: dict[str, frozenset[str]] = {
 AWAITING_SUPPLIER: frozenset[str] = frozenset({IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED,
                                                IncidentStatus.REOPENED})
 TRACE_LIMIT = 500
-
-
-def incident_number(incident_id: int) -> str:
-    return f"QI-{incident_id:06d}"
 
 
 def check_incident_move(current: str, target: str) -> None:
@@ -336,7 +333,7 @@ def get_incident(session: Session, principal: Principal, incident_id: int) -> di
         **_incident_row(incident, part.sku, part.name, supplier.name),
         "description": incident.description, "po_line_id": incident.po_line_id,
         "receipt_line_id": incident.receipt_line_id, "receipt_id": receipt_id,
-        "receipt_number": f"GR-{receipt_id:06d}" if receipt_id else None,
+        "receipt_number": receipt_number(receipt_id) if receipt_id else None,
         "containment_action": incident.containment_action, "root_cause": incident.root_cause,
         "evidence": incident.evidence, "resolved_at": incident.resolved_at, "closed_at": incident.closed_at,
         "reopened_count": incident.reopened_count,
@@ -351,7 +348,7 @@ def _incident_row(incident: QualityIncident, sku: str, part_name: str, supplier_
         "id": incident.id, "number": incident_number(incident.id), "supplier_id": incident.supplier_id,
         "supplier_name": supplier_name, "part_id": incident.part_id, "sku": sku, "part_name": part_name,
         "lot_number": incident.lot_number, "purchase_order_id": incident.purchase_order_id,
-        "purchase_order_number": (f"PO-{incident.purchase_order_id:06d}"
+        "purchase_order_number": (po_number(incident.purchase_order_id)
                                   if incident.purchase_order_id else None),
         "source": incident.source, "status": incident.status, "title": incident.title,
         "quantity_affected": incident.quantity_affected, "opened_at": incident.opened_at,
@@ -398,7 +395,7 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
     for _notice_line, notice, order_line, sku, supplier_name in shipped:
         order_lines.setdefault(order_line.id, {
             "purchase_order_id": order_line.purchase_order_id,
-            "purchase_order_number": f"PO-{order_line.purchase_order_id:06d}", "po_line_id": order_line.id,
+            "purchase_order_number": po_number(order_line.purchase_order_id), "po_line_id": order_line.id,
             "line_no": order_line.line_no, "sku": sku, "supplier_id": notice.supplier_id,
             "supplier_name": supplier_name, "quantity": order_line.quantity,
             "promised_date": order_line.promised_date,
@@ -407,7 +404,7 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
         "lot_number": lot,
         "purchase_order_lines": list(order_lines.values()),
         "shipping_notice_lines": [
-            {"notice_id": notice.id, "notice_number": f"ASN-{notice.id:06d}",
+            {"notice_id": notice.id, "notice_number": asn_number(notice.id),
              "po_line_id": notice_line.po_line_id, "purchase_order_id": notice.purchase_order_id,
              "sku": sku, "quantity": notice_line.quantity,
              "received_quantity": notice_line.received_quantity, "carrier": notice.carrier,
@@ -415,7 +412,7 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
              "supplier_name": supplier_name}
             for notice_line, notice, _order_line, sku, supplier_name in shipped],
         "receipt_lines": [
-            {"receipt_id": receipt.id, "receipt_number": f"GR-{receipt.id:06d}",
+            {"receipt_id": receipt.id, "receipt_number": receipt_number(receipt.id),
              "purchase_order_id": receipt.purchase_order_id, "sku": sku, "location_name": location_name,
              "received_at": receipt.received_at, "accepted_quantity": line.accepted_quantity,
              "rejected_quantity": line.rejected_quantity, "reject_reason": line.reject_reason}

@@ -69,6 +69,7 @@ from services.supply.access import (
     require_reader,
     scoped_supplier_id,
 )
+from services.supply.numbers import incident_number, po_number, receipt_number
 
 SCORECARD_STALE = "scorecard.stale"
 CRITERIA: dict[str, dict] = {
@@ -588,7 +589,7 @@ def _line_item(line: PurchaseOrderLine, sku: str, name: str, due: date | str, to
     done = line.received_complete_on
     days_late = ((done or today) - due).days
     return {"purchase_order_id": line.purchase_order_id,
-            "purchase_order_number": f"PO-{line.purchase_order_id:06d}", "po_line_id": line.id,
+            "purchase_order_number": po_number(line.purchase_order_id), "po_line_id": line.id,
             "line_no": line.line_no, "sku": sku, "part_name": name, "due_date": due,
             "received_complete_on": done, "on_time": done is not None and done <= due,
             "days_late": max(days_late, 0), "quantity": line.quantity,
@@ -622,9 +623,9 @@ def _explain_quality(session, supplier_id, start, end, today, limit):
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
     rows = session.exec(base.order_by(GoodsReceiptLine.rejected_quantity.desc(), GoodsReceipt.received_on)
                         .limit(limit)).all()
-    return [{"receipt_id": receipt.id, "receipt_number": f"GR-{receipt.id:06d}",
+    return [{"receipt_id": receipt.id, "receipt_number": receipt_number(receipt.id),
              "purchase_order_id": receipt.purchase_order_id,
-             "purchase_order_number": f"PO-{receipt.purchase_order_id:06d}",
+             "purchase_order_number": po_number(receipt.purchase_order_id),
              "received_on": receipt.received_on,
              "sku": sku, "part_name": name, "lot_number": line.lot_number,
              "accepted_quantity": line.accepted_quantity, "rejected_quantity": line.rejected_quantity,
@@ -648,7 +649,7 @@ def _explain_response(session, supplier_id, start, end, today, limit):
             hours = Decimal(incident.response_minutes) / 60
         else:
             hours = Decimal((now - incident.opened_at).total_seconds()) / 3600
-        items.append({"incident_id": incident.id, "number": f"QI-{incident.id:06d}", "sku": sku,
+        items.append({"incident_id": incident.id, "number": incident_number(incident.id), "sku": sku,
                       "lot_number": incident.lot_number, "title": incident.title, "status": incident.status,
                       "opened_at": incident.opened_at, "acknowledged_at": incident.acknowledged_at,
                       "response_hours": hours.quantize(Decimal("0.01")),
@@ -673,7 +674,7 @@ def _explain_cost(session, supplier_id, start, end, today, limit):
     for line, currency, issued_at, sku, name, list_price in rows:
         excess = (line.unit_price - list_price) * line.quantity
         items.append({"purchase_order_id": line.purchase_order_id,
-                      "purchase_order_number": f"PO-{line.purchase_order_id:06d}", "po_line_id": line.id,
+                      "purchase_order_number": po_number(line.purchase_order_id), "po_line_id": line.id,
                       "line_no": line.line_no, "issued_at": issued_at, "sku": sku, "part_name": name,
                       "quantity": line.quantity, "unit_price": line.unit_price, "list_price": list_price,
                       "currency": currency,
@@ -754,7 +755,7 @@ def supplier_dashboard(
         order_line, order_status, sku, name, due_date = row
         due_date = _as_date(due_date)
         return {"purchase_order_id": order_line.purchase_order_id,
-                "purchase_order_number": f"PO-{order_line.purchase_order_id:06d}",
+                "purchase_order_number": po_number(order_line.purchase_order_id),
                 "order_status": order_status, "po_line_id": order_line.id, "line_no": order_line.line_no,
                 "sku": sku, "part_name": name, "due_date": due_date, "line_status": order_line.status,
                 "quantity": order_line.quantity, "shipped_quantity": order_line.shipped_quantity,

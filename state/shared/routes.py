@@ -1,4 +1,9 @@
-"""Every page's address in one place (the homes come from services.identity.access.HOME_BY_ROLE)."""
+"""Every page's address in one place, and the builders that make a link to one object.
+
+States and pages both take their addresses from here (`state/` may not import `portal/`), so a page
+moves by changing one line. The homes come from services.identity.access.HOME_BY_ROLE. The builders
+take the viewer's role where managers and suppliers see the same object under their own workspace.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +29,13 @@ CART = "/cart"
 
 
 def order_page(order_id: int | str) -> str:
+    """One sales order: `/orders/12`."""
     return f"{ORDERS}/{order_id}"
+
+
+def orders_list(role: str) -> str:
+    """The order list of `role`: a customer's own orders, or a dealer's."""
+    return MY_ORDERS if role == Role.CUSTOMER else ORDERS
 
 
 # The supplier workspace (issue 4): one module of pages per area under portal/pages.
@@ -45,3 +56,37 @@ MANAGER_SUPPLIERS = "/manager/suppliers"
 MANAGER_SUPPLIER = "/manager/suppliers/[supplier_ref]"
 MANAGER_SCORECARD_SETTINGS = "/manager/scorecard-settings"
 MANAGER_LOTS = "/manager/lots"
+
+
+def _workspace(role: str) -> str:
+    return "/manager" if role == Role.MANAGER else "/supplier"
+
+
+def purchase_orders(role: str) -> str:
+    """The purchase-order list in the manager's or the supplier's workspace."""
+    return f"{_workspace(role)}/purchase-orders"
+
+
+def purchase_order(role: str, order_id: int | str) -> str:
+    """One purchase order in the viewer's workspace: `/manager/purchase-orders/7`."""
+    return f"{purchase_orders(role)}/{order_id}"
+
+
+def new_purchase_order(supplier_id: int | str | None = None) -> str:
+    """The manager's new purchase-order form, for a chosen supplier when one is given."""
+    return MANAGER_ORDER_NEW if supplier_id is None else f"{MANAGER_ORDER_NEW}?supplier={supplier_id}"
+
+
+def incidents(role: str) -> str:
+    """The quality-incident list in the manager's or the supplier's workspace."""
+    return f"{_workspace(role)}/incidents"
+
+
+def incident(role: str, incident_id: int | str) -> str:
+    """One quality incident in the viewer's workspace."""
+    return f"{incidents(role)}/{incident_id}"
+
+
+def supplier_card(supplier_id: int | str) -> str:
+    """A supplier's page (scorecard and control) for managers."""
+    return f"{MANAGER_SUPPLIERS}/{supplier_id}"

@@ -24,6 +24,7 @@ from models.supply import PurchaseOrderStatus as Status
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.platform.fields import lot_number, text_value, whole_quantity
 from services.supply import purchasing
+from services.supply.numbers import incident_number
 from services.supply.states import RECEIVABLE_STATUSES, SHIPPABLE_STATUSES
 from state.shared.auth import AuthState
 from state.supply.purchasing import orders_base
@@ -341,7 +342,7 @@ class PurchaseOrderState(AuthState):
                         "rejected": fmt_int(line["rejected_quantity"], language),
                         "rejected_any": "yes" if line["rejected_quantity"] else "",
                         "reason": line["reject_reason"] or "",
-                        "incident": f"QI-{line['incident_id']:06d}" if line["incident_id"] else "",
+                        "incident": incident_number(line['incident_id']) if line["incident_id"] else "",
                         "incident_href": f"{base}/{line['incident_id']}" if line["incident_id"] else "",
                     }
                 )

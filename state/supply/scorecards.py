@@ -21,6 +21,7 @@ from services.platform.errors import DomainError, NotFound, PermissionDenied, Va
 from services.platform.formatting import locale_for
 from services.supply import choices as purchase_choices
 from services.supply import purchasing, scorecards
+from services.supply.numbers import incident_number
 from state.catalog.manager_home import chart_layout
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
@@ -273,7 +274,7 @@ def explanation_table(
                         fmt_int(item["accepted_quantity"], language),
                         fmt_int(item["rejected_quantity"], language),
                         item["reject_reason"],
-                        f"QI-{item['incident_id']:06d}" if item["incident_id"] else EMPTY,
+                        incident_number(item['incident_id']) if item["incident_id"] else EMPTY,
                     ],
                 }
             )
