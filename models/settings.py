@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     login_throttle_minutes: int = Field(default=15, ge=1)
     login_delay_step_seconds: float = Field(default=0.5, ge=0)
     login_delay_cap_seconds: float = Field(default=3.0, ge=0)
+    # Known devices (services/identity/device_tokens.py): each successful login hands the client a
+    # signed device token valid this long; an attempt presenting it for its e-mail is counted per
+    # device (this many failures per window), not per address.
+    login_device_token_days: int = Field(default=90, ge=1, le=400)
+    login_failures_per_device: int = Field(default=5, ge=1)
     cache_ttl_seconds: int = Field(default=300, ge=1)
     summary_refresh_seconds: float = Field(default=60.0, gt=0)
     outbox_relay_seconds: float = Field(default=2.0, gt=0)

@@ -56,6 +56,11 @@ class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_at: datetime
+    device_token: str = Field(description=(
+        "Proof that this client has signed in before: send it back in the X-Device-Token header "
+        "of later token requests for the same e-mail, and they are throttled per device instead of "
+        "per client address (so guesses by others behind the same address do not refuse you). "
+        "Valid for 90 days by default; keep it like a password."))
     user: UserOut
 
 

@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from models import Organisation, User, UserSession
 from models.settings import get_settings
 from models.types import utcnow
-from services.identity import login_throttle
+from services.identity import device_tokens, login_throttle
 from services.identity.passwords import hash_password, new_token, token_digest, verify_password
 from services.platform import audit
 from services.platform.errors import AuthenticationFailed, LoginThrottled
@@ -56,16 +56,25 @@ def principal_for(user: User, organisation: Organisation) -> Principal:
     )
 
 
-def login_delay(*, email: str, client_address: str) -> float:
+def login_delay(*, email: str, client_address: str, device_token: str = "") -> float:
     """Seconds the answer to a login attempt from `client_address` should wait, growing with the
-    recent failures from there (the same for a known and an unknown e-mail). The caller waits
-    before calling `login`, without blocking its event loop."""
-    return login_throttle.delay_seconds(normalize_email(email), client_address)
+    recent failures from there (the same for a known and an unknown e-mail), or from the device
+    when `device_token` is valid for `email`. The caller waits before calling `login`, without
+    blocking its event loop."""
+    normalized = normalize_email(email)
+    return login_throttle.delay_seconds(normalized, client_address,
+                                        device_tokens.device_id(device_token, normalized))
+
+
+def device_token_for(principal: Principal) -> str:
+    """A new device token for the client that has just signed in as `principal`: presented with
+    later attempts for the same e-mail, they are throttled per device rather than per address."""
+    return device_tokens.issue(normalize_email(principal.email))
 
 
 def login(
     session: Session, *, email: str, password: str, client_address: str = "", user_agent: str = "",
-    now: datetime | None = None,
+    device_token: str = "", now: datetime | None = None,
 ) -> tuple[str, Principal]:
     """Check the credentials and open a session.
 
@@ -75,6 +84,8 @@ def login(
     LoginThrottled (with `retry_after` seconds) when too many attempts failed recently for this
     e-mail from `client_address`, or for any e-mail from it. Known and unknown e-mails count alike,
     and nothing is counted per account alone: failures elsewhere never refuse this address.
+    With a `device_token` from an earlier login that is valid for this e-mail, the attempt is
+    counted per device instead of per address (an invalid one is ignored, never an error).
     The audit rows are committed either way.
     """
     settings = get_settings()
@@ -83,7 +94,8 @@ def login(
     # End what the caller left open (this function commits the session anyway): the limiter uses
     # connections of its own, and on SQLite an open transaction holds the write lock they wait for.
     session.commit()
-    refusal = login_throttle.reserve_attempt(normalized, client_address)
+    device = device_tokens.device_id(device_token, normalized)
+    refusal = login_throttle.reserve_attempt(normalized, client_address, device)
     user = session.exec(select(User).where(User.email_normalized == normalized)).first()
     known = user is not None and user.is_active
     # A deactivated account is audited like an unknown e-mail: no user attached.
@@ -102,7 +114,7 @@ def login(
         audit.record(session, action="login.failed", entity="user", **audit_user,
                      after={"email": email[:254], "client_address": client_address})
         session.commit()
-        login_throttle.record_failure(client_address)
+        login_throttle.record_failure(client_address, device)
         raise AuthenticationFailed("auth.invalid_credentials", field="password")
 
     user.last_login_at = now
@@ -118,7 +130,7 @@ def login(
     organisation = session.get(Organisation, user.organisation_id)
     principal = principal_for(user, organisation)
     session.commit()
-    login_throttle.record_success(normalized, client_address)
+    login_throttle.record_success(normalized, client_address, device)
     return token, principal
 
 

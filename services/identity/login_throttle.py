@@ -6,6 +6,11 @@ little longer (the caller waits, without blocking its event loop); a full window
 retry time. Nothing is counted per account alone, so guesses from one address never stop the owner
 signing in from another, and the keys are built from the e-mail as typed, never from whether an
 account exists: a known and an unknown e-mail are throttled exactly alike.
+
+An attempt from a known device (a valid device token for the e-mail it tries,
+identity/device_tokens.py) is counted in a small window of its own per device id instead, and not
+against the address: the owner behind the same address as an attacker (an office NAT) still signs
+in, while a stolen device token gets only that window's guesses before it is refused in turn.
 """
 
 from __future__ import annotations
@@ -34,6 +39,12 @@ def _email_id(normalized_email: str) -> str:
     return hashlib.sha256(normalized_email.encode()).hexdigest()[:32]
 
 
+def _device_window() -> RateLimitItem:
+    settings = get_settings()
+    return RateLimitItemPerMinute(settings.login_failures_per_device, settings.login_throttle_minutes,
+                                  namespace="login-device")
+
+
 def _windows() -> tuple[RateLimitItem, RateLimitItem]:
     settings = get_settings()
     minutes = settings.login_throttle_minutes
@@ -44,12 +55,18 @@ def _windows() -> tuple[RateLimitItem, RateLimitItem]:
     )
 
 
-def delay_seconds(normalized_email: str, client_address: str) -> float:
+def delay_seconds(normalized_email: str, client_address: str, device_id: str | None = None) -> float:
     """How long the answer to the next attempt waits: `login_delay_step_seconds` per failure in the
-    fuller of the two windows (the per-address one scaled to the per-account size), at most the cap."""
+    fuller of the two windows (the per-address one scaled to the per-account size), at most the cap;
+    from a known device, per failure in its own window."""
     settings = get_settings()
     pair, address = _windows()
     rate_limiter = limiter()
+    if device_id is not None:
+        device = _device_window()
+        used = device.amount - rate_limiter.get_window_stats(device, device_id).remaining
+        return min(settings.login_delay_cap_seconds,
+                   settings.login_delay_step_seconds * used * pair.amount / device.amount)
     pair_used = pair.amount - rate_limiter.get_window_stats(
         pair, _email_id(normalized_email), client_address).remaining
     address_used = address.amount - rate_limiter.get_window_stats(address, client_address).remaining
@@ -57,14 +74,19 @@ def delay_seconds(normalized_email: str, client_address: str) -> float:
     return min(settings.login_delay_cap_seconds, settings.login_delay_step_seconds * failures)
 
 
-def reserve_attempt(normalized_email: str, client_address: str) -> Refusal | None:
-    """Count one attempt for (e-mail, address), or refuse it when either window is full.
+def reserve_attempt(normalized_email: str, client_address: str,
+                    device_id: str | None = None) -> Refusal | None:
+    """Count one attempt for (e-mail, address), or refuse it when either window is full; from a
+    known device, count it in the device's window only, or refuse it when that one is full.
 
-    The per-(e-mail, address) count is taken before the password is checked (atomically, so
-    parallel guesses cannot overrun it) and forgiven by `record_success`.
+    The count is taken before the password is checked (atomically, so parallel guesses cannot
+    overrun it) and forgiven by `record_success`.
     """
     pair, address = _windows()
     rate_limiter = limiter()
+    if device_id is not None:
+        device = _device_window()
+        return None if rate_limiter.hit(device, device_id) else _refusal(device, device_id)
     email_id = _email_id(normalized_email)
     if not rate_limiter.test(address, client_address):
         return _refusal(address, client_address)
@@ -73,14 +95,20 @@ def reserve_attempt(normalized_email: str, client_address: str) -> Refusal | Non
     return None
 
 
-def record_failure(client_address: str) -> None:
-    """Count a failed attempt against the address, across e-mails."""
+def record_failure(client_address: str, device_id: str | None = None) -> None:
+    """Count a failed attempt against the address, across e-mails (from a known device,
+    `reserve_attempt` has counted it already, and the address is left alone)."""
+    if device_id is not None:
+        return
     _pair, address = _windows()
     limiter().hit(address, client_address)
 
 
-def record_success(normalized_email: str, client_address: str) -> None:
-    """The right password from this address: its attempts for this e-mail start again."""
+def record_success(normalized_email: str, client_address: str, device_id: str | None = None) -> None:
+    """The right password from this address (or device): its attempts for this e-mail start again."""
+    if device_id is not None:
+        limiter().clear(_device_window(), device_id)
+        return
     pair, _address = _windows()
     limiter().clear(pair, _email_id(normalized_email), client_address)
 

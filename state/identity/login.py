@@ -51,7 +51,8 @@ class LoginState(AuthState):
 
         The same throttle as the API's: the answer waits longer with each recent failure from this
         client address (the state of this tab only waits; the event loop does not), and too many
-        are refused for a while."""
+        are refused for a while. A browser that has signed in before (its device token) is
+        counted on its own instead, so others guessing behind the same address do not refuse it."""
         email = str(form_data.get("email") or "").strip()[:MAX_EMAIL_LENGTH]
         password = str(form_data.get("password") or "")[:MAX_PASSWORD_LENGTH]
         self.retry_minutes = 0
@@ -62,14 +63,15 @@ class LoginState(AuthState):
         self.submitting = True
         yield
         client_address = self.router.session.client_ip
-        delay = auth.login_delay(email=email, client_address=client_address)
+        delay = auth.login_delay(email=email, client_address=client_address,
+                                 device_token=self.device_token)
         if delay > 0:
             await asyncio.sleep(delay)
         try:
             with session_scope() as session:
                 token, principal = auth.login(
                     session, email=email, password=password, client_address=client_address,
-                    user_agent=self.router.headers.user_agent or "",
+                    user_agent=self.router.headers.user_agent or "", device_token=self.device_token,
                 )
         except LoginThrottled as throttled:
             self.retry_minutes = int(throttled.params.get("minutes", 1))
@@ -82,6 +84,7 @@ class LoginState(AuthState):
             return
         await self._clear_page_states()  # resets this form too
         self.token = token
+        self.device_token = auth.device_token_for(principal)
         if self._language_chosen_signed_out and self.language != principal.language:
             with session_scope() as session:
                 users.set_language(session, principal, self.language)

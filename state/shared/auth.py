@@ -30,6 +30,9 @@ class AuthState(rx.State):
     token: str = rx.LocalStorage("", name="portal_session", sync=True)
     # Kept in the browser too, so anonymous visitors keep their choice; a user's own choice wins.
     lang: str = rx.LocalStorage(DEFAULT_LANGUAGE, name="portal_lang", sync=True)
+    # This browser's proof of an earlier sign-in (services/identity/device_tokens.py): its next
+    # attempts are throttled per device, not per address. Kept past logout, which `_forget` leaves.
+    device_token: str = rx.LocalStorage("", name="portal_device")
 
     user_id: int = 0
     email: str = ""

@@ -6,7 +6,7 @@ import asyncio
 from typing import Annotated
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Header, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlmodel import Session, select
@@ -81,34 +81,39 @@ async def token_request(request: Request) -> TokenRequest:
 )
 async def issue_token(
     credentials: Annotated[TokenRequest, Depends(token_request)], session: DbSession, request: Request,
+    device_token: Annotated[str, Header(
+        alias="X-Device-Token",
+        description="The `device_token` of an earlier successful token answer for the same e-mail. "
+                    "A missing, invalid, expired or other account's token is ignored.")] = "",
 ) -> TokenOut:
-    """Exchange e-mail and password for a bearer token.
+    """Exchange e-mail and password for a bearer token (and a new device token).
 
     The same answer, after the same time, for an unknown e-mail and a wrong password (401). Each
     recent failure from the caller's address makes the answer wait a little longer; too many
     answer 429 with Retry-After. No account is ever locked: failures from one address never
-    refuse the owner at another.
+    refuse the owner at another. A request with a valid `X-Device-Token` is counted per device
+    instead of per address (5 failures in 15 minutes by default, then 429 for that token).
     """
     client_address = request.client.host if request.client else ""
     delay = await run_in_threadpool(auth.login_delay, email=credentials.email,
-                                    client_address=client_address)
+                                    client_address=client_address, device_token=device_token)
     if delay > 0:
         await asyncio.sleep(delay)  # waits without holding a worker thread
     return await run_in_threadpool(_issue_token, session, credentials, client_address,
-                                   request.headers.get("user-agent", ""))
+                                   request.headers.get("user-agent", ""), device_token)
 
 
 def _issue_token(session: Session, credentials: TokenRequest, client_address: str,
-                 user_agent: str) -> TokenOut:
+                 user_agent: str, device_token: str) -> TokenOut:
     token, principal = auth.login(
         session, email=credentials.email, password=credentials.password,
-        client_address=client_address, user_agent=user_agent,
+        client_address=client_address, user_agent=user_agent, device_token=device_token,
     )
     expires_at = session.exec(
         select(UserSession.expires_at).where(UserSession.token_hash == token_digest(token))
     ).one()
     return TokenOut(
-        access_token=token, expires_at=expires_at,
+        access_token=token, expires_at=expires_at, device_token=auth.device_token_for(principal),
         user=UserOut(
             email=principal.email, full_name=principal.full_name, role=principal.role,
             language=principal.language,

@@ -127,6 +127,61 @@ def test_an_attacker_at_one_address_cannot_stop_the_owner_at_another(dealer_emai
     assert owner.get("/api/v1/trims", headers=_bearer(response.json()["access_token"])).status_code == 200
 
 
+def _login_from_device(client: TestClient, email: str, device_token: str, password: str = PASSWORD):
+    return client.post("/api/v1/auth/token", json={"email": email, "password": password},
+                       headers={"X-Device-Token": device_token})
+
+
+def test_the_owner_behind_the_attackers_address_signs_in_with_the_device_token_of_an_earlier_login(
+        dealer_email, throttled, monkeypatch):
+    configure(monkeypatch, login_failures_per_address="6")
+    office = TestClient(api, client=("203.0.113.9", 40000))  # one NAT address for everyone
+    device_token = _login(office, dealer_email).json()["device_token"]
+    statuses = [_login(office, f"guess{n}@example.test", "wrong-password").status_code for n in range(7)]
+    assert statuses == [401] * 6 + [429]
+
+    assert _login(office, dealer_email).status_code == 429  # a stranger here is refused
+    response = _login_from_device(office, dealer_email, device_token)
+    assert response.status_code == 200
+    assert office.get("/api/v1/trims", headers=_bearer(response.json()["access_token"])).status_code == 200
+    assert response.json()["device_token"] != device_token  # a fresh one each time
+
+    for bad in (device_token[:-1] + ("0" if device_token[-1] != "0" else "1"), "garbage", "x" * 5000):
+        refused = _login_from_device(office, dealer_email, bad)
+        assert refused.status_code == 429 and refused.headers["Retry-After"] == "900"
+
+
+def test_a_device_token_gets_only_its_own_few_guesses_on_redis(client, dealer_email, throttled):
+    device_token = _login(client, dealer_email).json()["device_token"]
+    statuses = [_login_from_device(client, dealer_email, device_token, "wrong-password").status_code
+                for _ in range(6)]
+    refused = _login_from_device(client, dealer_email, device_token)
+
+    assert statuses == [401] * 5 + [429]
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "900"
+    assert redis.Redis.from_url(throttled).keys(f"{TEST_KEY_PREFIX}:limits:*login-device*")
+    assert _login(client, dealer_email).status_code == 200  # as a stranger, the address is still open
+
+
+def test_known_and_unknown_emails_get_byte_identical_answers_with_any_device_token(client, dealer_email,
+                                                                                  throttled):
+    device_token = _login(client, dealer_email).json()["device_token"]
+    other = _login_from_device(client, "nobody@example.test", device_token, "wrong-password")
+    tampered = _login_from_device(client, dealer_email, device_token + "0", "wrong-password")
+    assert _answer(other) == _answer(tampered)
+    assert other.status_code == 401
+
+
+def test_the_device_token_is_documented_in_the_openapi(client):
+    document = client.get("/api/v1/openapi.json").json()
+    token = document["paths"]["/api/v1/auth/token"]["post"]
+    assert any(parameter["in"] == "header" and parameter["name"] == "X-Device-Token"
+               for parameter in token["parameters"])
+    answer = document["components"]["schemas"]["TokenOut"]
+    assert "device_token" in answer["required"] and "X-Device-Token" in answer[
+        "properties"]["device_token"]["description"]
+
+
 def test_missing_or_garbage_bearer_gets_401_with_www_authenticate(client):
     for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"Authorization": "Basic abc"}):
         response = client.get("/api/v1/parts", headers=headers)

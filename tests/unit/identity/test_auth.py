@@ -12,7 +12,7 @@ from models import AuditLog, UserSession
 from models.db import get_engine
 from models.types import utcnow
 from services.i18n import translate
-from services.identity import auth, login_throttle, users
+from services.identity import auth, device_tokens, login_throttle, users
 from services.identity.auth import login, logout, principal_for, resolve_token
 from services.platform import rate_limits
 from services.platform.errors import AuthenticationFailed, LoginThrottled
@@ -161,6 +161,103 @@ def test_a_successful_login_starts_the_count_for_that_address_again(session, dea
     login(session, email=dealer.email, password=PASSWORD, client_address=ATTACKER)
     outcomes = [_outcome(session, dealer.email)[0] for _ in range(6)]
     assert outcomes == ["AuthenticationFailed"] * 5 + ["LoginThrottled"]
+
+
+# --- known devices: the owner behind the attacker's address (an office NAT) ---------------------
+
+
+def _device_token(session, user, address=OWNER) -> str:
+    """The device token a client keeps from a successful login."""
+    _token, principal = login(session, email=user.email, password=PASSWORD, client_address=address)
+    return auth.device_token_for(principal)
+
+
+def _attack_from(session, address, emails):
+    """Wrong passwords from `address` until its windows refuse everyone."""
+    for email in emails:
+        _outcome(session, email, address=address)
+
+
+def _outcome_with(session, email, device_token, password="wrong-password", address=ATTACKER):
+    try:
+        login(session, email=email, password=password, client_address=address, device_token=device_token)
+    except (AuthenticationFailed, LoginThrottled) as error:
+        return type(error).__name__, error.code, error.field, error.params
+    return "in"
+
+
+def test_the_owner_behind_the_attackers_address_signs_in_from_a_known_device(session, dealer,
+                                                                            monkeypatch):
+    configure(monkeypatch, login_failures_per_address="6")
+    device_token = _device_token(session, dealer, address=ATTACKER)  # signed in here last week
+    _attack_from(session, ATTACKER, [dealer.email] * 3 + [f"guess{n}@example.test" for n in range(3)])
+
+    without = _outcome(session, dealer.email, password=PASSWORD)
+    assert without[:2] == ("LoginThrottled", "auth.throttled")
+    assert auth.login_delay(email=dealer.email, client_address=ATTACKER, device_token=device_token) == 0
+    assert _outcome_with(session, f" {dealer.email.upper()}", device_token, password=PASSWORD) == "in"
+
+
+def test_a_tampered_expired_or_other_accounts_device_token_counts_as_none(session, dealer, monkeypatch):
+    configure(monkeypatch, login_failures_per_address="6")
+    other_org = make_org(session, "supplier")
+    other = make_user(session, "supplier", other_org, email="someone.else@example.test")
+    session.commit()
+    genuine = _device_token(session, dealer)
+    others = _device_token(session, other)
+    body, _, signature = genuine.rpartition(".")
+    account_part = body.split(".")[1]
+    clock = FakeClock()
+    clock.now += 91 * 86400
+    _attack_from(session, ATTACKER, [f"guess{n}@example.test" for n in range(6)])
+    refused = _outcome(session, dealer.email, password=PASSWORD)
+    assert refused[0] == "LoginThrottled"
+
+    tampered = [
+        body.replace(account_part, "0" * 32) + "." + signature,  # another account id, old signature
+        body[:-1] + ("1" if body[-1] != "1" else "2") + "." + signature,  # a later expiry
+        body + "." + "0" * 64,  # forged signature
+        others,  # a genuine token of another account
+        "not-a-token", "....", "\x00" * 500, "d1.é.é.é.é",
+    ]
+    for token in tampered:
+        assert _outcome_with(session, dealer.email, token, password=PASSWORD) == refused, token
+        assert device_tokens.device_id(token, auth.normalize_email(dealer.email)) is None
+    monkeypatch.setattr(device_tokens, "time", clock)
+    assert _outcome_with(session, dealer.email, genuine, password=PASSWORD) == refused  # expired
+
+
+def test_a_device_token_names_its_account_only_by_a_keyed_hash(session, dealer, monkeypatch):
+    token = _device_token(session, dealer)
+    assert "anna" not in token.lower() and "example" not in token.lower()
+    assert device_tokens.device_id(token, "anna.li@example.test") is not None
+    configure(monkeypatch, secret_key="another-secret-key")  # a token of another deployment
+    assert device_tokens.device_id(token, "anna.li@example.test") is None
+
+
+def test_a_known_device_gets_five_guesses_of_its_own_then_is_refused(session, dealer, monkeypatch):
+    configure(monkeypatch, login_failures_per_address="6")
+    device_token = _device_token(session, dealer, address=ATTACKER)
+    outcomes = [_outcome_with(session, dealer.email, device_token) for _ in range(6)]
+    delay = auth.login_delay(email=dealer.email, client_address=ATTACKER, device_token=device_token)
+    right = _outcome_with(session, dealer.email, device_token, password=PASSWORD)
+
+    failed = ("AuthenticationFailed", "auth.invalid_credentials", "password", {})
+    throttled = ("LoginThrottled", "auth.throttled", "email", {"retry_after": 900, "minutes": 15})
+    assert outcomes == [failed] * 5 + [throttled]
+    assert right == throttled and delay == 2.5
+    # Its guesses were not counted against the address: the stranger's way in is still open.
+    assert auth.login_delay(email=dealer.email, client_address=ATTACKER) == 0
+    assert _outcome(session, dealer.email, password=PASSWORD) == "in"
+
+
+def test_known_and_unknown_emails_get_the_same_answers_with_a_device_token_not_theirs(
+        session, dealer):
+    device_token = _device_token(session, dealer)
+    known = [_outcome_with(session, "anna.li@example.test", device_token + "x") for _ in range(6)]
+    unknown = [_outcome_with(session, "nobody@example.test", device_token) for _ in range(6)]
+    assert known == unknown
+    assert [outcome[0] for outcome in known] == ["AuthenticationFailed"] * 5 + ["LoginThrottled"]
 
 
 class FakeClock:
