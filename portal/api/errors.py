@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.catalog.lists import MAX_PAGE_SIZE
 from services.i18n import translate
-from services.platform.errors import DomainError
+from services.platform.errors import DomainError, FieldErrors
 
 API_PREFIX = "/api/v1"
 # How long a client is asked to wait after a 503 for a busy pool: about one pool timeout.
@@ -151,6 +151,12 @@ async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
         extra["until"] = until.astimezone(UTC).isoformat()
     retry_after = exc.params.get("retry_after")
     headers = {"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None
+    language = language_for(request)
+    if isinstance(exc, FieldErrors):
+        # Every bad field of the input at once; `code`/`field`/`message` stay the first one's.
+        extra["errors"] = [{"code": item.code, "field": item.field,
+                            "message": message_for(item.code, language, **item.params)}
+                           for item in exc.errors]
     return error_response(exc.status, exc.code, field=exc.field, language=language_for(request),
                           headers=headers, extra=extra, params=exc.params)
 
