@@ -13,6 +13,7 @@ Numbers shown to people: `PO-000123` (order), `ASN-000045` (shipping notice), `G
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -579,20 +580,25 @@ def get_shipping_notice(session: Session, principal: Principal, notice_id: int) 
 
 
 def list_shipping_notices(
-    session: Session, principal: Principal, *, page: Page, status: str | None = None,
-    supplier_id: int | None = None,
+    session: Session, principal: Principal, *, page: Page, status: str | Iterable[str] | None = None,
+    supplier_id: int | None = None, oldest_first: bool = False,
 ) -> tuple[list[dict], int]:
-    """Shipping notices, newest first (a supplier: its own; the warehouse filters `in_transit`)."""
+    """Shipping notices, newest first or `oldest_first` (a supplier: its own; the warehouse's
+    receiving list asks for the notices in transit or partly received, oldest first).
+    `status` is one state or several. Returns (one page of rows, total count)."""
     supplier_id = scoped_supplier_id(principal, supplier_id)
+    order = ((ShippingNotice.shipped_at, ShippingNotice.id) if oldest_first
+             else (ShippingNotice.shipped_at.desc(), ShippingNotice.id.desc()))
     statement = (
         select(ShippingNotice, Organisation.name)
         .join(Organisation, Organisation.id == ShippingNotice.supplier_id)
-        .order_by(ShippingNotice.shipped_at.desc(), ShippingNotice.id.desc())
+        .order_by(*order)
     )
     if supplier_id is not None:
         statement = statement.where(ShippingNotice.supplier_id == supplier_id)
     if status:
-        statement = statement.where(ShippingNotice.status == status)
+        statuses = [status] if isinstance(status, str) else list(status)
+        statement = statement.where(ShippingNotice.status.in_(statuses))
     total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
     rows = session.exec(statement.offset(page.offset).limit(page.size)).all()
     return [{"id": notice.id, "number": asn_number(notice.id), "purchase_order_id": notice.purchase_order_id,
@@ -678,7 +684,8 @@ def receive_goods(
         if receiving[notice_line.id] > still_due:
             problems.add(accepted_field, "purchase.receive_more_than_shipped", lot=notice_line.lot_number,
                          open=still_due)
-        clean.append((notice_line, order_lines[notice_line.po_line_id], accepted, rejected, reason))
+        clean.append((notice_line, order_lines[notice_line.po_line_id], accepted, rejected,
+                      reason if rejected else ""))
     problems.raise_if_any()
 
     location = session.get(Location, order.ship_to_location_id)
