@@ -19,6 +19,7 @@ from models import (
     SupplierScorecard,
 )
 from models.db import get_engine
+from models.supply import ShippingNoticeStatus
 from services.catalog.lists import Page
 from services.platform.errors import FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing
@@ -483,3 +484,21 @@ def test_a_goods_receipt_names_every_bad_field_at_once_and_receives_nothing(sess
     ]
     assert _count(session, GoodsReceipt) == 0
     assert _on_hand(session, world.warehouse.id, world.first.parts[0].id) == 0
+
+
+def test_the_receiving_list_pages_the_awaited_notices_oldest_first(session, world):
+    order = acknowledge_all(session, world, issue(session, world, [90]))
+    notices = [ship(session, world, order, [10], lot=f"LOT-{n}", shipped_at=NOW + timedelta(hours=n))
+               for n in range(3)]
+    receive(session, world, notices[1], [4])  # partly received: still awaited
+    receive(session, world, notices[2], [10])  # fully received: no longer on the list
+    awaited = (ShippingNoticeStatus.IN_TRANSIT, ShippingNoticeStatus.PARTLY_RECEIVED)
+
+    first, total = purchasing.list_shipping_notices(session, world.manager, page=Page(1, 1), status=awaited,
+                                                    oldest_first=True)
+    second, _ = purchasing.list_shipping_notices(session, world.manager, page=Page(2, 1), status=awaited,
+                                                 oldest_first=True)
+
+    assert total == 2
+    assert [row["number"] for row in first + second] == [notices[0]["number"], notices[1]["number"]]
+    assert [row["status"] for row in first + second] == ["in_transit", "partly_received"]
