@@ -3,7 +3,8 @@
 Every public function that changes something runs in one transaction and commits it (or raises
 and writes nothing): the order, its lines' running totals, the timeline entry both sides see, the
 stock and the outbox messages go together. Input errors raise ValidationFailed naming the field
-(`lines.2.quantity`, `promised_date`, ...); illegal state changes raise IllegalTransition (409);
+(`lines[2].quantity`, `promised_date`, ...); the shipping and receipt forms get every bad
+field at once (FieldErrors); illegal state changes raise IllegalTransition (409);
 another supplier's order answers NotFound.
 
 Numbers shown to people: `PO-000123` (order), `ASN-000045` (shipping notice), `GR-000067` (receipt).
@@ -12,6 +13,7 @@ Numbers shown to people: `PO-000123` (order), `ASN-000045` (shipping notice), `G
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -44,7 +46,7 @@ from models.types import utcnow
 from services.catalog.lists import Page
 from services.identity.auth import Principal
 from services.platform import audit, outbox
-from services.platform.errors import NotFound, ValidationFailed
+from services.platform.errors import FieldCollector, NotFound, ValidationFailed, field_path
 from services.platform.fields import (
     all_or_nothing,
     calendar_date,
@@ -57,7 +59,7 @@ from services.platform.fields import (
     unit_price,
     whole_quantity,
 )
-from services.supply import quality, scorecards
+from services.supply import quality, quote, scorecards
 from services.supply import states as po_states
 from services.supply.access import (
     check_visible,
@@ -154,12 +156,12 @@ def issue_purchase_order(
     for index, line in enumerate(lines):
         part = parts[index]
         if part.supplier_id != supplier.id:
-            raise ValidationFailed("purchase.part_not_supplied", field=f"lines.{index}.part_id",
+            raise ValidationFailed("purchase.part_not_supplied", field=f"lines[{index}].part_id",
                                    sku=part.sku, supplier=supplier.name)
-        quantity = whole_quantity(line.get("quantity"), f"lines.{index}.quantity")
-        price = unit_price(line.get("unit_price"), f"lines.{index}.unit_price")
-        requested = not_in_past(calendar_date(line.get("requested_date"), f"lines.{index}.requested_date"),
-                                today, f"lines.{index}.requested_date")
+        quantity = whole_quantity(line.get("quantity"), f"lines[{index}].quantity")
+        price = unit_price(line.get("unit_price"), f"lines[{index}].unit_price")
+        requested = not_in_past(calendar_date(line.get("requested_date"), f"lines[{index}].requested_date"),
+                                today, f"lines[{index}].requested_date")
         clean.append((part, quantity, price, requested))
     currency = currency_code(currency if currency else clean[0][0].currency)
 
@@ -198,13 +200,13 @@ def _parts_for_lines(session: Session, lines: list[dict]) -> list[Part]:
     ids, skus = set(), set()
     for index, line in enumerate(lines):
         if not isinstance(line, dict):
-            raise ValidationFailed("purchase.line_invalid", field=f"lines.{index}")
+            raise ValidationFailed("purchase.line_invalid", field=f"lines[{index}]")
         if line.get("part_id") not in (None, ""):
-            ids.add(record_id(line["part_id"], f"lines.{index}.part_id"))
+            ids.add(record_id(line["part_id"], f"lines[{index}].part_id"))
         elif str(line.get("sku") or "").strip():
             skus.add(str(line["sku"]).strip())
         else:
-            raise ValidationFailed("purchase.part_required", field=f"lines.{index}.part_id")
+            raise ValidationFailed("purchase.part_required", field=f"lines[{index}].part_id")
     found = list(session.exec(select(Part).where(or_(Part.id.in_(ids), Part.sku.in_(skus))))) \
         if ids or skus else []
     by_id = {part.id: part for part in found}
@@ -216,7 +218,7 @@ def _parts_for_lines(session: Session, lines: list[dict]) -> list[Part]:
         else:
             part = by_sku.get(str(line["sku"]).strip())
         if part is None:
-            raise ValidationFailed("purchase.part_unknown", field=f"lines.{index}.part_id")
+            raise ValidationFailed("purchase.part_unknown", field=f"lines[{index}].part_id")
         parts.append(part)
     return parts
 
@@ -258,43 +260,43 @@ def respond_to_order(
     planned = []
     for index, answer in enumerate(answers):
         if not isinstance(answer, dict):
-            raise ValidationFailed("purchase.answer_invalid", field=f"answers.{index}")
-        line_id = record_id(answer.get("line_id"), f"answers.{index}.line_id")
+            raise ValidationFailed("purchase.answer_invalid", field=f"answers[{index}]")
+        line_id = record_id(answer.get("line_id"), f"answers[{index}].line_id")
         line = lines.get(line_id)
         if line is None:
-            raise NotFound("purchase.line_not_found", field=f"answers.{index}.line_id")
+            raise NotFound("purchase.line_not_found", field=f"answers[{index}].line_id")
         if line_id in seen:
-            raise ValidationFailed("purchase.line_answered_twice", field=f"answers.{index}.line_id")
+            raise ValidationFailed("purchase.line_answered_twice", field=f"answers[{index}].line_id")
         seen.add(line_id)
         if line.status != LineStatus.OPEN:
-            raise po_states.IllegalTransition("purchase.line_not_open", field=f"answers.{index}.line_id",
+            raise po_states.IllegalTransition("purchase.line_not_open", field=f"answers[{index}].line_id",
                                               line=line.line_no, current=line.status)
         action = str(answer.get("action") or "")
         if action == "acknowledge":
             promised = not_in_past(
-                calendar_date(answer.get("promised_date"), f"answers.{index}.promised_date"),
-                today, f"answers.{index}.promised_date")
+                calendar_date(answer.get("promised_date"), f"answers[{index}].promised_date"),
+                today, f"answers[{index}].promised_date")
             planned.append((line, action, {"promised_date": promised}))
         elif action == "reject":
-            reason = text_value(answer.get("reason"), f"answers.{index}.reason", max_length=500,
+            reason = text_value(answer.get("reason"), f"answers[{index}].reason", max_length=500,
                                 required=True)
             planned.append((line, action, {"reason": reason}))
         elif action == "propose":
             quantity = answer.get("quantity")
-            proposed_quantity = (whole_quantity(quantity, f"answers.{index}.quantity")
+            proposed_quantity = (whole_quantity(quantity, f"answers[{index}].quantity")
                                  if quantity not in (None, "") else None)
             raw_date = answer.get("promised_date")
-            proposed_date = (not_in_past(calendar_date(raw_date, f"answers.{index}.promised_date"), today,
-                                         f"answers.{index}.promised_date")
+            proposed_date = (not_in_past(calendar_date(raw_date, f"answers[{index}].promised_date"), today,
+                                         f"answers[{index}].promised_date")
                              if raw_date not in (None, "") else None)
             if ((proposed_quantity is None or proposed_quantity == line.quantity)
                     and (proposed_date is None or proposed_date == line.requested_date)):
-                raise ValidationFailed("purchase.proposal_unchanged", field=f"answers.{index}.quantity")
-            note = text_value(answer.get("note"), f"answers.{index}.note", max_length=500)
+                raise ValidationFailed("purchase.proposal_unchanged", field=f"answers[{index}].quantity")
+            note = text_value(answer.get("note"), f"answers[{index}].note", max_length=500)
             planned.append((line, action, {"quantity": proposed_quantity, "promised_date": proposed_date,
                                            "note": note}))
         else:
-            raise ValidationFailed("purchase.action_invalid", field=f"answers.{index}.action")
+            raise ValidationFailed("purchase.action_invalid", field=f"answers[{index}].action")
 
     for line, action, values in planned:
         if action == "acknowledge":
@@ -357,9 +359,9 @@ def _answer_one(session: Session, principal: Principal, line_id: int, answer: di
         return respond_to_order(session, principal, line.purchase_order_id,
                                 [{**answer, "line_id": line.id}], now=now)
     except ValidationFailed as error:
-        # One line answered from its own form: name the form's field, not `answers.0.x`.
-        if error.field and error.field.startswith("answers.0."):
-            error.field = error.field.removeprefix("answers.0.")
+        # One line answered from its own form: name the form's field, not `answers[0].x`.
+        if error.field and error.field.startswith("answers[0]."):
+            error.field = error.field.removeprefix("answers[0].")
         raise
 
 
@@ -485,33 +487,40 @@ def create_shipping_notice(
     """
     require_supplier(principal)
     shipped_at = shipped_at or utcnow()
-    carrier = text_value(carrier, "carrier", max_length=80, required=True)
-    tracking_number = text_value(tracking_number, "tracking_number", max_length=80, required=True)
+    problems = FieldCollector()
+    carrier = problems.check(text_value, carrier, "carrier", max_length=80, required=True)
+    tracking_number = problems.check(text_value, tracking_number, "tracking_number", max_length=80,
+                                     required=True)
     order = _order_for_update(session, principal, purchase_order_id)
     if order.status not in po_states.SHIPPABLE_STATUSES:
         raise po_states.IllegalTransition("purchase.not_shippable", field="status", current=order.status)
     if not isinstance(lines, list | tuple) or not lines:
-        raise ValidationFailed("purchase.lines_required", field="lines")
+        problems.add("lines", "purchase.ship_nothing")
+        problems.raise_if_any()
     order_lines = {line.id: line for line in _lines(session, order.id)}
     shipping: dict[int, int] = defaultdict(int)
     clean = []
     for index, item in enumerate(lines):
         if not isinstance(item, dict):
-            raise ValidationFailed("purchase.line_invalid", field=f"lines.{index}")
-        line = order_lines.get(record_id(item.get("line_id"), f"lines.{index}.line_id"))
+            raise ValidationFailed("purchase.line_invalid", field=field_path("lines", index))
+        line = order_lines.get(record_id(item.get("line_id"), field_path("lines", index, "line_id")))
         if line is None:
-            raise NotFound("purchase.line_not_found", field=f"lines.{index}.line_id")
+            raise NotFound("purchase.line_not_found", field=field_path("lines", index, "line_id"))
         if line.status != LineStatus.ACKNOWLEDGED:
-            raise ValidationFailed("purchase.line_not_acknowledged", field=f"lines.{index}.line_id",
-                                   line=line.line_no)
-        quantity = whole_quantity(item.get("quantity"), f"lines.{index}.quantity")
-        lot = lot_number(item.get("lot_number"), f"lines.{index}.lot_number")
+            raise ValidationFailed("purchase.line_not_acknowledged",
+                                   field=field_path("lines", index, "line_id"), line=line.line_no)
+        quantity = problems.check(whole_quantity, item.get("quantity"),
+                                  field_path("lines", index, "quantity"))
+        lot = problems.check(lot_number, item.get("lot_number"), field_path("lines", index, "lot_number"))
+        if quantity is None or lot is None:
+            continue
         shipping[line.id] += quantity
         open_quantity = line.quantity - line.shipped_quantity
         if shipping[line.id] > open_quantity:
-            raise ValidationFailed("purchase.ship_more_than_open", field=f"lines.{index}.quantity",
-                                   line=line.line_no, open=open_quantity)
+            problems.add(field_path("lines", index, "quantity"), "purchase.ship_more_than_open",
+                         line=line.line_no, open=open_quantity)
         clean.append((line, quantity, lot))
+    problems.raise_if_any()
 
     notice = ShippingNotice(purchase_order_id=order.id, supplier_id=order.supplier_id, carrier=carrier,
                             tracking_number=tracking_number, shipped_at=shipped_at,
@@ -554,20 +563,25 @@ def get_shipping_notice(session: Session, principal: Principal, notice_id: int) 
 
 
 def list_shipping_notices(
-    session: Session, principal: Principal, *, page: Page, status: str | None = None,
-    supplier_id: int | None = None,
+    session: Session, principal: Principal, *, page: Page, status: str | Iterable[str] | None = None,
+    supplier_id: int | None = None, oldest_first: bool = False,
 ) -> tuple[list[dict], int]:
-    """Shipping notices, newest first (a supplier: its own; the warehouse filters `in_transit`)."""
+    """Shipping notices, newest first or `oldest_first` (a supplier: its own; the warehouse's
+    receiving list asks for the notices in transit or partly received, oldest first).
+    `status` is one state or several. Returns (one page of rows, total count)."""
     supplier_id = scoped_supplier_id(principal, supplier_id)
+    order = ((ShippingNotice.shipped_at, ShippingNotice.id) if oldest_first
+             else (ShippingNotice.shipped_at.desc(), ShippingNotice.id.desc()))
     statement = (
         select(ShippingNotice, Organisation.name)
         .join(Organisation, Organisation.id == ShippingNotice.supplier_id)
-        .order_by(ShippingNotice.shipped_at.desc(), ShippingNotice.id.desc())
+        .order_by(*order)
     )
     if supplier_id is not None:
         statement = statement.where(ShippingNotice.supplier_id == supplier_id)
     if status:
-        statement = statement.where(ShippingNotice.status == status)
+        statuses = [status] if isinstance(status, str) else list(status)
+        statement = statement.where(ShippingNotice.status.in_(statuses))
     total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
     rows = session.exec(statement.offset(page.offset).limit(page.size)).all()
     return [{"id": notice.id, "number": asn_number(notice.id), "purchase_order_id": notice.purchase_order_id,
@@ -619,8 +633,10 @@ def receive_goods(
     session.refresh(notice)
     if order.status not in po_states.RECEIVABLE_STATUSES:
         raise po_states.IllegalTransition("purchase.not_receivable", field="status", current=order.status)
+    problems = FieldCollector()
     if not isinstance(lines, list | tuple) or not lines:
-        raise ValidationFailed("purchase.lines_required", field="lines")
+        problems.add("lines", "purchase.receive_nothing")
+        problems.raise_if_any()
     notice_lines = {line.id: line for line in session.exec(
         select(ShippingNoticeLine).where(ShippingNoticeLine.notice_id == notice.id))}
     order_lines = {line.id: line for line in _lines(session, order.id)}
@@ -628,25 +644,32 @@ def receive_goods(
     clean = []
     for index, item in enumerate(lines):
         if not isinstance(item, dict):
-            raise ValidationFailed("purchase.line_invalid", field=f"lines.{index}")
-        notice_line = notice_lines.get(record_id(item.get("notice_line_id"), f"lines.{index}.notice_line_id"))
+            raise ValidationFailed("purchase.line_invalid", field=field_path("lines", index))
+        notice_line = notice_lines.get(record_id(item.get("notice_line_id"),
+                                                 field_path("lines", index, "notice_line_id")))
         if notice_line is None:
-            raise NotFound("purchase.line_not_found", field=f"lines.{index}.notice_line_id")
-        accepted = whole_quantity(item.get("accepted_quantity", 0), f"lines.{index}.accepted_quantity",
+            raise NotFound("purchase.line_not_found", field=field_path("lines", index, "notice_line_id"))
+        accepted_field = field_path("lines", index, "accepted_quantity")
+        accepted = problems.check(whole_quantity, item.get("accepted_quantity", 0), accepted_field,
                                   allow_zero=True)
-        rejected = whole_quantity(item.get("rejected_quantity", 0), f"lines.{index}.rejected_quantity",
-                                  allow_zero=True)
+        rejected = problems.check(whole_quantity, item.get("rejected_quantity", 0),
+                                  field_path("lines", index, "rejected_quantity"), allow_zero=True)
+        reason = problems.check(text_value, item.get("reject_reason"),
+                                field_path("lines", index, "reject_reason"), max_length=500,
+                                required=bool(rejected))
+        if accepted is None or rejected is None or reason is None:
+            continue
         if accepted + rejected == 0:
-            raise ValidationFailed("purchase.receive_nothing", field=f"lines.{index}.accepted_quantity")
-        reason = text_value(item.get("reject_reason"), f"lines.{index}.reject_reason", max_length=500,
-                            required=rejected > 0)
+            problems.add(accepted_field, "purchase.receive_nothing")
+            continue
         receiving[notice_line.id] += accepted + rejected
         still_due = notice_line.quantity - notice_line.received_quantity
         if receiving[notice_line.id] > still_due:
-            raise ValidationFailed("purchase.receive_more_than_shipped",
-                                   field=f"lines.{index}.accepted_quantity", lot=notice_line.lot_number,
-                                   open=still_due)
-        clean.append((notice_line, order_lines[notice_line.po_line_id], accepted, rejected, reason))
+            problems.add(accepted_field, "purchase.receive_more_than_shipped", lot=notice_line.lot_number,
+                         open=still_due)
+        clean.append((notice_line, order_lines[notice_line.po_line_id], accepted, rejected,
+                      reason if rejected else ""))
+    problems.raise_if_any()
 
     location = session.get(Location, order.ship_to_location_id)
     received_on = received_at.astimezone(ZoneInfo(location.time_zone)).date()
@@ -768,7 +791,6 @@ def list_purchase_orders(
     totals = (
         select(PurchaseOrderLine.purchase_order_id.label("order_id"),
                func.count().label("lines"),
-               func.sum(PurchaseOrderLine.quantity * PurchaseOrderLine.unit_price).label("amount"),
                func.sum(PurchaseOrderLine.quantity).label("ordered"),
                func.sum(PurchaseOrderLine.shipped_quantity).label("shipped"),
                func.sum(PurchaseOrderLine.accepted_quantity).label("accepted"),
@@ -780,7 +802,7 @@ def list_purchase_orders(
         .subquery()
     )
     statement = (
-        select(PurchaseOrder, Organisation.name, Location.name, totals.c.lines, totals.c.amount,
+        select(PurchaseOrder, Organisation.name, Location.name, totals.c.lines,
                totals.c.ordered, totals.c.shipped, totals.c.accepted, totals.c.rejected, totals.c.next_due)
         .join(Organisation, Organisation.id == PurchaseOrder.supplier_id)
         .join(Location, Location.id == PurchaseOrder.ship_to_location_id)
@@ -797,18 +819,31 @@ def list_purchase_orders(
         statement = statement.where(PurchaseOrder.id == (order_id or -1))
     total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
     rows = session.exec(statement.offset(page.offset).limit(page.size)).all()
+    amounts = _order_totals(session, [row[0].id for row in rows])
     return [
         {"id": order.id, "number": po_number(order.id), "supplier_id": order.supplier_id,
          "supplier_name": supplier_name, "ship_to_location_id": order.ship_to_location_id,
          "ship_to_name": ship_to, "status": order.status, "issued_at": order.issued_at,
          "currency": order.currency, "lines": lines or 0,
-         "total": Decimal(amount or 0).quantize(Decimal("0.01")),
+         "total": amounts.get(order.id, Decimal("0.00")),
          "quantity_ordered": int(ordered or 0), "quantity_shipped": int(shipped or 0),
          "quantity_accepted": int(accepted or 0), "quantity_rejected": int(rejected or 0),
          "next_due": _as_date(next_due), "standing_at_issue": order.standing_at_issue}
-        for order, supplier_name, ship_to, lines, amount, ordered, shipped, accepted, rejected, next_due
-        in rows
+        for order, supplier_name, ship_to, lines, ordered, shipped, accepted, rejected, next_due in rows
     ], total
+
+
+def _order_totals(session: Session, order_ids: list[int]) -> dict[int, Decimal]:
+    """Each order's total from its stored lines, through the quote (never a database sum, which
+    SQLite would add up as floats)."""
+    by_order: dict[int, list[dict]] = defaultdict(list)
+    if order_ids:
+        for order_id, price, quantity, status in session.exec(
+            select(PurchaseOrderLine.purchase_order_id, PurchaseOrderLine.unit_price,
+                   PurchaseOrderLine.quantity, PurchaseOrderLine.status)
+            .where(PurchaseOrderLine.purchase_order_id.in_(order_ids))):
+            by_order[order_id].append({"unit_price": price, "quantity": quantity, "status": status})
+    return {order_id: quote.order_total(lines) for order_id, lines in by_order.items()}
 
 
 def get_purchase_order(session: Session, principal: Principal, purchase_order_id: int) -> dict:
@@ -828,15 +863,12 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
         .where(PurchaseOrderLine.purchase_order_id == order.id).order_by(PurchaseOrderLine.line_no)
     ).all()
     lines = []
-    amount = Decimal("0")
     for line, sku, name, unit in line_rows:
-        if line.status not in (LineStatus.REJECTED, LineStatus.CANCELLED):
-            amount += line.unit_price * line.quantity
         received = line.accepted_quantity + line.rejected_quantity
         lines.append({
             "id": line.id, "line_no": line.line_no, "part_id": line.part_id, "sku": sku, "part_name": name,
             "unit": unit, "quantity": line.quantity, "unit_price": line.unit_price,
-            "amount": (line.unit_price * line.quantity).quantize(Decimal("0.01")),
+            "amount": quote.line_amount(line.unit_price, line.quantity),
             "requested_date": line.requested_date, "promised_date": line.promised_date,
             "status": line.status, "reject_reason": line.reject_reason,
             "proposed_quantity": line.proposed_quantity, "proposed_date": line.proposed_date,
@@ -879,7 +911,7 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
         "ship_to_time_zone": location.time_zone, "currency": order.currency, "status": order.status,
         "issued_at": order.issued_at, "status_changed_at": order.status_changed_at, "notes": order.notes,
         "standing_at_issue": order.standing_at_issue, "cancel_reason": order.cancel_reason,
-        "total": amount.quantize(Decimal("0.01")), "lines": lines,
+        "total": quote.order_total(lines), "lines": lines,
         "notices": [_notice_dict(notice, rows) for notice, rows in notices.values()],
         "receipts": [_receipt_dict(receipt, rows, by_receipt_line) for receipt, rows in receipts.values()],
         "incidents": [{"id": incident.id, "number": incident_number(incident.id),

@@ -72,6 +72,16 @@ def can_move(current: str, target: str) -> bool:
     return target in TRANSITIONS.get(current, frozenset())
 
 
+def may_cancel(status: str | None) -> bool:
+    """True when an order in `status` may still be cancelled (nothing of it has shipped)."""
+    return bool(status) and can_move(status, Status.CANCELLED)
+
+
+def may_close(status: str | None) -> bool:
+    """True when an order in `status` may be closed (received, or short-closed when partly)."""
+    return bool(status) and can_move(status, Status.CLOSED)
+
+
 def check_move(current: str, target: str) -> None:
     """Raise IllegalTransition unless an order may move from `current` to `target`."""
     if not can_move(current, target):

@@ -8,17 +8,16 @@ beside themselves; the service checks everything again (role, block, part owners
 
 from __future__ import annotations
 
-import contextlib
 from datetime import timedelta
 
 import reflex as rx
 
 from models import Role
 from models.db import session_scope
-from services.platform.errors import DomainError, PermissionDenied, ValidationFailed
+from services.platform.errors import DomainError, PermissionDenied, ValidationFailed, field_path
 from services.platform.fields import calendar_date, not_in_past, today_in, unit_price, whole_quantity
 from services.supply import choices as purchase_choices
-from services.supply import purchasing
+from services.supply import purchasing, quote
 from state.shared.auth import AuthState
 from state.supply.view import (
     STANDING_COLOURS,
@@ -84,8 +83,6 @@ class IssueOrderState(AuthState):
             else self.t("scorecard.standing.none"),
             "colour": colour(STANDING_COLOURS, standing),
             "score": fmt_decimal(found["score"], language),
-            "poor": "yes" if standing == "poor" else "",
-            "blocked": "yes" if found["blocked"] else "",
             "blocked_message": self.t(
                 "purchase.supplier_blocked", supplier=found["name"], reason=found["blocked_reason"]
             )
@@ -121,15 +118,10 @@ class IssueOrderState(AuthState):
     @rx.var
     def line_rows(self) -> list[dict[str, str]]:
         errors, language = self.error, self.language
+        amounts = quote.quote_draft(self.lines).amounts
         rows = []
         for index, line in enumerate(self.lines):
-            amount = ""
-            with contextlib.suppress(ValidationFailed, ArithmeticError):
-                amount = fmt_money(
-                    unit_price(line["unit_price"], "price") * whole_quantity(line["quantity"], "q"),
-                    self.currency,
-                    language,
-                )
+            amount = fmt_money(amounts[index], self.currency, language) if amounts[index] is not None else ""
             rows.append(
                 {
                     **line,
@@ -137,7 +129,7 @@ class IssueOrderState(AuthState):
                     "number": str(index + 1),
                     "amount": amount,
                     **{
-                        f"error_{name}": errors.get(f"lines.{index}.{name}", "")
+                        f"error_{name}": errors.get(field_path("lines", index, name), "")
                         for name in ("part_id", "quantity", "unit_price", "requested_date")
                     },
                 }
@@ -146,14 +138,9 @@ class IssueOrderState(AuthState):
 
     @rx.var
     def total_text(self) -> str:
-        total = 0
-        try:
-            for line in self.lines:
-                if line["quantity"] and line["unit_price"]:
-                    total += unit_price(line["unit_price"], "p") * whole_quantity(line["quantity"], "q")
-        except (ValidationFailed, ArithmeticError):
-            return ""
-        return fmt_money(total, self.currency, self.language) if total and self.currency else ""
+        """The quote's total: what the issued order will carry."""
+        total = quote.quote_draft(self.lines).total
+        return fmt_money(total, self.currency, self.language) if total is not None and self.currency else ""
 
     # --- loading and editing ---------------------------------------------------------------
 
@@ -242,7 +229,8 @@ class IssueOrderState(AuthState):
             if part is not None:
                 lines[index]["unit_price"] = part["list_price"]
         self.lines = lines
-        self._errors = {key: entry for key, entry in self._errors.items() if key != f"lines.{index}.{name}"}
+        edited = field_path("lines", index, name)
+        self._errors = {key: entry for key, entry in self._errors.items() if key != edited}
 
     @rx.event
     def add_line(self):
@@ -269,7 +257,7 @@ class IssueOrderState(AuthState):
             errors["ship_to_location_id"] = ["purchase.ship_to_invalid", {}]
         today = today_in(self.time_zone)
         for index, line in enumerate(self.lines):
-            prefix = f"lines.{index}."
+            prefix = field_path("lines", index) + "."
             if not line["part_id"]:
                 errors[prefix + "part_id"] = ["purchase.part_required", {}]
             checks = (

@@ -13,17 +13,18 @@ from models import Role
 from models.db import session_scope
 from models.supply import PurchaseOrderStatus, ShippingNoticeStatus
 from services.catalog.lists import Page
-from services.platform.errors import PermissionDenied
 from services.supply import purchasing
 from services.supply.states import OPEN_STATUSES
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
+from state.supply.purchase_rows import NoticeRow
 from state.supply.view import PO_STATUS_COLOURS, colour, fmt_date, fmt_int, fmt_money, label, plain
 
 READERS = (Role.MANAGER, Role.SUPPLIER)
 ALL = "__all__"
 OPEN = "__open__"
-RECEIVING_LIMIT = 200
+# The notices the receiving list shows: still expected at the warehouse.
+AWAITED_NOTICES = (ShippingNoticeStatus.IN_TRANSIT, ShippingNoticeStatus.PARTLY_RECEIVED)
 STATUS_FILTERS = (ALL, OPEN, *[status.value for status in PurchaseOrderStatus])
 
 
@@ -69,7 +70,7 @@ class PurchaseOrderListState(PagedMixin, AuthState):
                     received=fmt_int(order["quantity_accepted"] + order["quantity_rejected"], language),
                     ordered=fmt_int(order["quantity_ordered"], language),
                 ),
-                "warning": "yes" if order["standing_at_issue"] == "poor" else "",
+                "warning": order["standing_at_issue"] == "poor",
             }
             for order in self._orders
         ]
@@ -105,47 +106,42 @@ class PurchaseOrderListState(PagedMixin, AuthState):
         yield from self._reload()
 
 
-class ReceivingState(AuthState):
+class ReceivingState(PagedMixin, AuthState):
     """Shipping notices on their way to the manager's warehouses (in transit or partly received),
-    oldest first: what should have arrived first is received first."""
+    oldest first, a page at a time: what should have arrived first is received first."""
 
     _notices: list[dict] = []
-    loading: bool = True
 
     @rx.var
-    def rows(self) -> list[dict[str, str]]:
+    def rows(self) -> list[NoticeRow]:
         return [
-            {
-                "id": str(notice["id"]),
-                "number": notice["number"],
-                "order": notice["purchase_order_number"],
-                "href": f"/manager/purchase-orders/{notice['purchase_order_id']}",
-                "supplier": notice["supplier_name"],
-                "carrier": notice["carrier"],
-                "tracking": notice["tracking_number"],
-                "shipped": self.fmt_time(notice["shipped_at"]),
-                "status": label("asn.status", notice["status"], self.language),
-                "colour": "cyan" if notice["status"] == ShippingNoticeStatus.IN_TRANSIT else "teal",
-            }
+            NoticeRow(
+                id=str(notice["id"]),
+                number=notice["number"],
+                order=notice["purchase_order_number"],
+                href=f"/manager/purchase-orders/{notice['purchase_order_id']}",
+                supplier=notice["supplier_name"],
+                carrier=notice["carrier"],
+                tracking=notice["tracking_number"],
+                shipped=self.fmt_time(notice["shipped_at"]),
+                status=label("asn.status", notice["status"], self.language),
+                colour="cyan" if notice["status"] == ShippingNoticeStatus.IN_TRANSIT else "teal",
+            )
             for notice in self._notices
         ]
 
+    def _fetch(self) -> None:
+        principal = self._principal(Role.MANAGER)
+        with session_scope() as session:
+            notices, self.total = purchasing.list_shipping_notices(
+                session, principal, page=Page(self.page, PAGE_SIZE), status=AWAITED_NOTICES, oldest_first=True
+            )
+        self._notices = plain(notices)
+
+    def _empty(self) -> None:
+        self._notices, self.total = [], 0
+
     @rx.event
     def load(self):
-        self.loading = True
-        yield
-        try:
-            principal = self._principal(Role.MANAGER)
-        except PermissionDenied:
-            self._notices, self.loading = [], False
-            return
-        rows: list[dict] = []
-        with session_scope() as session:
-            for status in (ShippingNoticeStatus.IN_TRANSIT, ShippingNoticeStatus.PARTLY_RECEIVED):
-                found, _count = purchasing.list_shipping_notices(
-                    session, principal, page=Page(1, RECEIVING_LIMIT), status=status
-                )
-                rows.extend(found)
-        rows.sort(key=lambda notice: (notice["shipped_at"], notice["id"]))
-        self._notices = plain(rows)
-        self.loading = False
+        self.page, self.search = 1, ""
+        yield from self._reload()

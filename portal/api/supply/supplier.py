@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -62,10 +63,16 @@ def fields_renamed(service_name: str, api_name: str) -> Iterator[None]:
     try:
         yield
     except DomainError as error:
-        if error.field and (error.field == service_name
-                            or error.field.startswith((service_name + ".", service_name + "["))):
-            error.field = api_name + error.field[len(service_name):]
+        error.field = _renamed(error.field, service_name, api_name)
+        for index, item in enumerate(getattr(error, "errors", ())):
+            error.errors[index] = replace(item, field=_renamed(item.field, service_name, api_name))
         raise
+
+
+def _renamed(field: str | None, service_name: str, api_name: str) -> str | None:
+    if field and (field == service_name or field.startswith((service_name + ".", service_name + "["))):
+        return api_name + field[len(service_name):]
+    return field
 
 
 # ---------------------------------------------------------------- inventory sync
@@ -147,7 +154,7 @@ def acknowledge_purchase_order(purchase_order_id: OrderId, body: AcknowledgeIn,
     `promised_date` (not in your past), `reject` with a `reason`, or `propose` another `quantity`
     and/or `promised_date` for the buyer to decide. Once no line waits, the order is acknowledged
     (or cancelled when every line was rejected). Complaints name the field, e.g.
-    `lines.0.promised_date`; an order not awaiting an answer gets 409."""
+    `lines[0].promised_date`; an order not awaiting an answer gets 409."""
     answers = [line.model_dump(exclude_none=True) for line in body.lines]
     with fields_renamed("answers", "lines"):
         order = purchasing.respond_to_order(session, principal, purchase_order_id, answers)

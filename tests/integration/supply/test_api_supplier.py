@@ -360,6 +360,8 @@ def test_a_shipping_notice_over_the_open_quantity_is_422_and_ships_nothing(clien
     error = too_many.json()["error"]
     assert (error["code"], error["field"]) == ("purchase.ship_more_than_open", "lines[0].quantity")
     assert error["message"] == "Line 1: only 40 are still open to ship."
+    assert error["fields"] == [{"code": "purchase.ship_more_than_open", "field": "lines[0].quantity",
+                                "message": "Line 1: only 40 are still open to ship."}]
     assert (bad_lot.status_code, bad_lot.json()["error"]["field"]) == (422, "lines[0].lot_number")
     detail = client.get(f"/api/v1/supplier/purchase-orders/{order['id']}", headers=headers).json()
     assert detail["status"] == "partly_shipped"

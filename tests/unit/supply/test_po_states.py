@@ -154,3 +154,15 @@ def test_a_closed_order_cannot_be_closed_again(sqlite_url):
         with pytest.raises(IllegalTransition):
             purchasing.close_purchase_order(session, world.manager, order["id"])
         assert _events(session, order["id"]) == events
+
+
+@pytest.mark.parametrize("status", ALL)
+def test_cancel_and_close_are_offered_exactly_where_the_transition_table_allows_them(status):
+    assert po_states.may_cancel(status) == (Status.CANCELLED in po_states.TRANSITIONS[status])
+    assert po_states.may_close(status) == (Status.CLOSED in po_states.TRANSITIONS[status])
+
+
+def test_an_order_that_has_shipped_can_no_longer_be_cancelled_and_only_a_received_one_closes():
+    assert [s for s in ALL if po_states.may_cancel(s)] == [Status.ISSUED, Status.ACKNOWLEDGED]
+    assert sorted(s for s in ALL if po_states.may_close(s)) == [Status.PARTLY_RECEIVED, Status.RECEIVED]
+    assert not po_states.may_cancel(None) and not po_states.may_close("")

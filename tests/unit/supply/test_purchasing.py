@@ -18,8 +18,9 @@ from models import (
     StockLevel,
     SupplierScorecard,
 )
+from models.supply import ShippingNoticeStatus
 from services.catalog.lists import Page
-from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
+from services.platform.errors import FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing
 from services.supply.states import IllegalTransition
 from tests.factories import make_location
@@ -61,15 +62,15 @@ def test_an_issued_order_lands_in_the_suppliers_inbox(session, world):
 
 
 @pytest.mark.parametrize(("changes", "field", "code"), [
-    ({"quantity": -5}, "lines.0.quantity", "quantity.negative"),
-    ({"quantity": "2.5"}, "lines.0.quantity", "quantity.not_whole"),
-    ({"quantity": 2.5}, "lines.0.quantity", "quantity.not_whole"),
-    ({"quantity": 0}, "lines.0.quantity", "quantity.not_positive"),
-    ({"quantity": "ten"}, "lines.0.quantity", "quantity.not_a_number"),
-    ({"unit_price": "-1"}, "lines.0.unit_price", "price.not_positive"),
-    ({"unit_price": "1.005"}, "lines.0.unit_price", "price.too_precise"),
-    ({"requested_date": (TODAY - timedelta(days=1)).isoformat()}, "lines.0.requested_date", "date.in_past"),
-    ({"requested_date": "31/12/2026"}, "lines.0.requested_date", "date.invalid"),
+    ({"quantity": -5}, "lines[0].quantity", "quantity.negative"),
+    ({"quantity": "2.5"}, "lines[0].quantity", "quantity.not_whole"),
+    ({"quantity": 2.5}, "lines[0].quantity", "quantity.not_whole"),
+    ({"quantity": 0}, "lines[0].quantity", "quantity.not_positive"),
+    ({"quantity": "ten"}, "lines[0].quantity", "quantity.not_a_number"),
+    ({"unit_price": "-1"}, "lines[0].unit_price", "price.not_positive"),
+    ({"unit_price": "1.005"}, "lines[0].unit_price", "price.too_precise"),
+    ({"requested_date": (TODAY - timedelta(days=1)).isoformat()}, "lines[0].requested_date", "date.in_past"),
+    ({"requested_date": "31/12/2026"}, "lines[0].requested_date", "date.invalid"),
 ])
 def test_bad_line_values_are_refused_naming_the_field(session, world, changes, field, code):
     with pytest.raises(ValidationFailed) as raised:
@@ -81,13 +82,13 @@ def test_bad_line_values_are_refused_naming_the_field(session, world, changes, f
 def test_the_second_line_is_named_when_it_is_the_bad_one(session, world):
     with pytest.raises(ValidationFailed) as raised:
         _issue_lines(session, world, _line(world), _line(world, quantity="7.25"))
-    assert raised.value.field == "lines.1.quantity" and raised.value.code == "quantity.not_whole"
+    assert raised.value.field == "lines[1].quantity" and raised.value.code == "quantity.not_whole"
 
 
 def test_a_part_of_another_supplier_is_refused(session, world):
     with pytest.raises(ValidationFailed) as raised:
         _issue_lines(session, world, _line(world, part_id=world.second.parts[0].id))
-    assert raised.value.field == "lines.0.part_id" and raised.value.code == "purchase.part_not_supplied"
+    assert raised.value.field == "lines[0].part_id" and raised.value.code == "purchase.part_not_supplied"
     assert _count(session, PurchaseOrder) == 0
 
 
@@ -256,7 +257,7 @@ def test_partial_shipments_never_exceed_the_open_quantity(session, world):
     assert purchasing.get_purchase_order(session, world.manager, order["id"])["status"] == "partly_shipped"
     with pytest.raises(ValidationFailed) as raised:
         ship(session, world, order, [41, 0], lot="LOT-2")
-    assert raised.value.field == "lines.0.quantity" and raised.value.code == "purchase.ship_more_than_open"
+    assert raised.value.field == "lines[0].quantity" and raised.value.code == "purchase.ship_more_than_open"
     assert raised.value.params == {"line": 1, "open": 40}
     # Two lots of one line in one notice count together against what is open.
     with pytest.raises(ValidationFailed):
@@ -272,10 +273,10 @@ def test_partial_shipments_never_exceed_the_open_quantity(session, world):
 
 
 @pytest.mark.parametrize(("item", "field", "code"), [
-    ({"quantity": "3.5", "lot_number": "L1"}, "lines.0.quantity", "quantity.not_whole"),
-    ({"quantity": -1, "lot_number": "L1"}, "lines.0.quantity", "quantity.negative"),
-    ({"quantity": 5, "lot_number": ""}, "lines.0.lot_number", "lot.required"),
-    ({"quantity": 5, "lot_number": "lot with spaces"}, "lines.0.lot_number", "lot.invalid"),
+    ({"quantity": "3.5", "lot_number": "L1"}, "lines[0].quantity", "quantity.not_whole"),
+    ({"quantity": -1, "lot_number": "L1"}, "lines[0].quantity", "quantity.negative"),
+    ({"quantity": 5, "lot_number": ""}, "lines[0].lot_number", "lot.required"),
+    ({"quantity": 5, "lot_number": "lot with spaces"}, "lines[0].lot_number", "lot.invalid"),
 ])
 def test_shipping_notice_fields_are_checked(session, world, item, field, code):
     order = acknowledge_all(session, world, issue(session, world, [10]))
@@ -328,11 +329,11 @@ def test_receiving_more_than_shipped_or_rejecting_without_reason_is_refused(sess
     with pytest.raises(ValidationFailed) as raised:
         receive(session, world, notice, [55, 50], [6, 0])
     assert raised.value.code == "purchase.receive_more_than_shipped"
-    assert raised.value.field == "lines.0.accepted_quantity"
+    assert raised.value.field == "lines[0].accepted_quantity"
     with pytest.raises(ValidationFailed) as raised:
         purchasing.receive_goods(session, world.manager, notice["id"], lines=[
             {"notice_line_id": notice["lines"][0]["id"], "accepted_quantity": 50, "rejected_quantity": 10}])
-    assert raised.value.field == "lines.0.reject_reason"
+    assert raised.value.field == "lines[0].reject_reason"
     with pytest.raises(ValidationFailed) as raised:
         receive(session, world, notice, [0], [0])
     assert raised.value.code == "purchase.receive_nothing"
@@ -426,3 +427,66 @@ def test_the_ship_to_warehouse_time_zone_sets_the_receipt_date(session, world):
     receipt = receive(session, world, ship(session, world, order, [10]), [10],
                       received_at=datetime(2026, 3, 10, 3, 0, tzinfo=UTC))
     assert str(receipt["received_on"]) == "2026-03-09"
+
+
+# ---------------------------------------------------------------- every bad field at once
+
+
+def test_a_shipping_notice_names_every_bad_field_at_once_and_ships_nothing(session, world):
+    order = acknowledge_all(session, world, issue(session, world, [100, 50, 20]))
+    first, second, third = (line["id"] for line in order["lines"])
+    with pytest.raises(FieldErrors) as raised:
+        purchasing.create_shipping_notice(session, world.first.principal, order["id"], carrier=" ",
+                                          tracking_number="JD1", lines=[
+                                              {"line_id": first, "quantity": "2.5", "lot_number": "L-1"},
+                                              {"line_id": second, "quantity": 60, "lot_number": "L 2"},
+                                              {"line_id": third, "quantity": 21, "lot_number": "L-3"}])
+    assert [(error.field, error.code) for error in raised.value.errors] == [
+        ("carrier", "text.required"),
+        ("lines[0].quantity", "quantity.not_whole"),
+        ("lines[1].lot_number", "lot.invalid"),
+        ("lines[2].quantity", "purchase.ship_more_than_open"),
+    ]
+    assert raised.value.errors[3].params == {"line": 3, "open": 20}
+    # The first error stays the exception's own, for callers that show one message.
+    assert (raised.value.field, raised.value.code) == ("carrier", "text.required")
+    assert _count(session, ShippingNotice) == 0
+    assert purchasing.get_purchase_order(session, world.manager, order["id"])["status"] == "acknowledged"
+
+
+def test_a_goods_receipt_names_every_bad_field_at_once_and_receives_nothing(session, world):
+    order = acknowledge_all(session, world, issue(session, world, [100, 50, 30]))
+    notice = ship(session, world, order, [60, 50, 30])
+    first, second, third = (line["id"] for line in notice["lines"])
+    with pytest.raises(FieldErrors) as raised:
+        purchasing.receive_goods(session, world.manager, notice["id"], lines=[
+            {"notice_line_id": first, "accepted_quantity": 55, "rejected_quantity": 6,
+             "reject_reason": "dent"},
+            {"notice_line_id": second, "accepted_quantity": 40, "rejected_quantity": 10},
+            {"notice_line_id": third, "accepted_quantity": "many", "rejected_quantity": -1}])
+    assert [(error.field, error.code) for error in raised.value.errors] == [
+        ("lines[0].accepted_quantity", "purchase.receive_more_than_shipped"),
+        ("lines[1].reject_reason", "text.required"),
+        ("lines[2].accepted_quantity", "quantity.not_a_number"),
+        ("lines[2].rejected_quantity", "quantity.negative"),
+    ]
+    assert _count(session, GoodsReceipt) == 0
+    assert _on_hand(session, world.warehouse.id, world.first.parts[0].id) == 0
+
+
+def test_the_receiving_list_pages_the_awaited_notices_oldest_first(session, world):
+    order = acknowledge_all(session, world, issue(session, world, [90]))
+    notices = [ship(session, world, order, [10], lot=f"LOT-{n}", shipped_at=NOW + timedelta(hours=n))
+               for n in range(3)]
+    receive(session, world, notices[1], [4])  # partly received: still awaited
+    receive(session, world, notices[2], [10])  # fully received: no longer on the list
+    awaited = (ShippingNoticeStatus.IN_TRANSIT, ShippingNoticeStatus.PARTLY_RECEIVED)
+
+    first, total = purchasing.list_shipping_notices(session, world.manager, page=Page(1, 1), status=awaited,
+                                                    oldest_first=True)
+    second, _ = purchasing.list_shipping_notices(session, world.manager, page=Page(2, 1), status=awaited,
+                                                 oldest_first=True)
+
+    assert total == 2
+    assert [row["number"] for row in first + second] == [notices[0]["number"], notices[1]["number"]]
+    assert [row["status"] for row in first + second] == ["in_transit", "partly_received"]
