@@ -243,8 +243,7 @@ def whole_weight(value: object, field: str) -> int:
         return whole_quantity(value, field, allow_zero=True, maximum=WEIGHTS_TOTAL)
     except ValidationFailed as error:
         raise ValidationFailed(_WEIGHT_CODES.get(error.code, "scorecard.weight_not_a_number"), field=field,
-                               **({"value": error.params["value"]} if "value" in error.params else {}),
-                               ) from None
+                               value=error.params.get("value", str(value)[:40])) from None
 
 
 def weights_sum(weights: dict) -> int:
