@@ -1,10 +1,12 @@
-"""The one task per web process that keeps open order pages live.
+"""The one task per web process that keeps open order and scorecard pages live.
 
 It consumes services.platform.live.listen() (the worker's committed order changes) and, for each change,
 reloads that order once and pushes it into the state of every tab of this process that shows it
 (the registry in state/ordering/order_watchers.py), through `app.modify_state`: Reflex then sends those
 tabs the delta over their open socket. No tab polls; a tab that has disconnected is dropped from
-the registry the first time a change finds it gone.
+the registry the first time a change finds it gone. A "scorecards.changed" notice (a recompute
+finished) reloads the open scorecard cards of those suppliers and every open ranking
+(state/supply/scorecards/watchers.py).
 """
 
 from __future__ import annotations
@@ -18,8 +20,12 @@ from models.db import session_scope
 from services.ordering.placement import load_order_view
 from services.platform import live
 from services.platform.errors import NotFound
+from services.supply.scorecards import SCORECARDS_CHANGED
 from state.ordering.order_watchers import WATCHERS, OrderWatchers
 from state.ordering.orders import OrderState
+from state.supply.scorecards import RankingState, ScorecardState
+from state.supply.scorecards.watchers import CARD, ScorecardWatchers
+from state.supply.scorecards.watchers import WATCHERS as SCORECARD_WATCHERS
 
 log = logging.getLogger("portal.live")
 RESTART_DELAY_SECONDS = 1.0
@@ -68,8 +74,32 @@ async def push_order(app: rx.App, order_id: int, watchers: OrderWatchers = WATCH
     return updated
 
 
+async def push_scorecards(app: rx.App, event: dict, watchers: ScorecardWatchers = SCORECARD_WATCHERS) -> int:
+    """A recompute finished: reload the scorecard pages it changed (the cards of the event's
+    `supplier_ids`, all of them when None, and every ranking) on the connected tabs of this
+    process; returns how many tabs were reloaded. Each tab reads with its own viewer's scoping."""
+    supplier_ids = event.get("supplier_ids")
+    if supplier_ids is not None and not isinstance(supplier_ids, list):
+        return 0
+    updated = 0
+    for token, page in watchers.affected(supplier_ids):
+        if not await _is_connected(app, token):
+            watchers.forget(token)
+            continue
+        state_class = ScorecardState if page == CARD else RankingState
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=state_class)) as root:
+                shown = await root.get_state(state_class)
+                await asyncio.to_thread(shown.refresh)  # a blocking read, under this tab's lock
+            updated += 1
+        except Exception:  # one broken tab must not stop the others' updates
+            log.exception("live: could not reload a scorecard page")
+    return updated
+
+
 async def push_order_changes(app: rx.App) -> None:
-    """Lifespan task: forever, push each order change to the tabs that show the order.
+    """Lifespan task: forever, push each order change to the tabs that show the order (and each
+    finished scorecard recompute to the scorecard pages).
 
     A failure of the listener (or of one push) is logged and the loop goes on; cancelling the
     task (the app shutting down) ends it.
@@ -80,6 +110,8 @@ async def push_order_changes(app: rx.App) -> None:
                 order_id = event.get("order_id")
                 if isinstance(order_id, int):
                     await push_order(app, order_id)
+                elif event.get("topic") == SCORECARDS_CHANGED:
+                    await push_scorecards(app, event)
         except asyncio.CancelledError:
             raise
         except Exception:

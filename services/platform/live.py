@@ -41,12 +41,16 @@ from models.db import get_engine, guard_engine
 from models.settings import get_settings
 from services.ordering.placement import ORDER_CHANGED
 from services.platform.redis_clients import redis_client
+from services.supply.scorecards import SCORECARDS_CHANGED
 
 __all__ = ["ORDER_CHANGED", "channel", "listen", "publish"]
 
 log = logging.getLogger(__name__)
 
 POLL_BATCH = 500
+# The outbox topics whose rows are live notices (embedded mode reads these); a scorecard notice
+# carries "topic": "scorecards.changed", an order notice no topic.
+LIVE_TOPICS = (ORDER_CHANGED, SCORECARDS_CHANGED)
 
 
 def channel(key_prefix: str) -> str:
@@ -189,7 +193,7 @@ def _rows_after(engine: Engine, last_id: int) -> list[tuple[int, Any]]:
     with Session(engine) as session:
         rows = session.exec(
             select(OutboxMessage.id, OutboxMessage.payload)
-            .where(OutboxMessage.topic == ORDER_CHANGED, OutboxMessage.id > last_id)
+            .where(OutboxMessage.topic.in_(LIVE_TOPICS), OutboxMessage.id > last_id)
             .order_by(OutboxMessage.id).limit(POLL_BATCH)
         ).all()
         session.rollback()

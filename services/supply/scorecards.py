@@ -43,6 +43,7 @@ from sqlmodel import Session, select
 from models import (
     GoodsReceipt,
     GoodsReceiptLine,
+    Location,
     Organisation,
     OrganisationKind,
     Part,
@@ -53,6 +54,7 @@ from models import (
     SupplierControl,
     SupplierScorecard,
 )
+from models.inventory import LocationKind
 from models.supply import IncidentStatus, PeriodKind, Standing
 from models.supply import PurchaseOrderLineStatus as LineStatus
 from models.supply import PurchaseOrderStatus as Status
@@ -72,6 +74,10 @@ from services.supply.access import (
 from services.supply.numbers import incident_number, po_number, receipt_number
 
 SCORECARD_STALE = "scorecard.stale"
+# Written by every recompute, in its transaction: the relay publishes it on the live channel
+# (services/platform/live.py) and the open scorecard pages reload (portal/live_updates.py).
+SCORECARDS_CHANGED = "scorecards.changed"
+WEIGHTS_TOTAL = 100
 CRITERIA: dict[str, dict] = {
     "on_time": {"score": "score_on_time", "weight": "weight_on_time",
                 "figures": ("lines_due", "lines_on_time", "on_time_pct")},
@@ -128,6 +134,17 @@ def months_between(first: str, last: str) -> list[str]:
     return months
 
 
+def current_month(session: Session, now: datetime | None = None) -> str:
+    """The month a scorecard is "now" in: the warehouses' local month, as receipts date themselves
+    (`receive_goods` stamps `received_on` in the receiving warehouse's zone). With warehouses in
+    several zones, the latest of their months, so a receipt already dated into the next month
+    locally is counted at once; UTC's month without any warehouse."""
+    now = now or utcnow()
+    zones = session.exec(
+        select(Location.time_zone).where(Location.kind == LocationKind.WAREHOUSE).distinct()).all()
+    return max((month_of(today_in(zone, now)) for zone in zones), default=month_of(now.date()))
+
+
 def period_bounds(period: str, period_kind: str = PeriodKind.MONTH) -> tuple[date, date]:
     """The first day of a period and the first day after it."""
     first = add_months(period, -11) if period_kind == PeriodKind.ROLLING_12 else period
@@ -168,10 +185,9 @@ def update_scorecard_settings(
         if not isinstance(weights, dict) or set(weights) != set(CRITERIA):
             raise ValidationFailed("scorecard.weights_criteria", field="weights",
                                    criteria=", ".join(CRITERIA))
-        clean = {name: whole_quantity(weights[name], f"weights.{name}", allow_zero=True, maximum=100)
-                 for name in CRITERIA}
+        clean = {name: whole_weight(weights[name], f"weights.{name}") for name in CRITERIA}
         total = sum(clean.values())
-        if total != 100:
+        if total != WEIGHTS_TOTAL:
             raise ValidationFailed("scorecard.weights_sum", field="weights", total=total)
         for name, weight in clean.items():
             setattr(row, CRITERIA[name]["weight"], weight)
@@ -207,6 +223,48 @@ def update_scorecard_settings(
     mark_stale(session, None, reason="settings")
     session.commit()
     return after
+
+
+# What a weight's refusal says: the quantity parser's reasons, in words about a weight.
+_WEIGHT_CODES = {
+    "quantity.required": "scorecard.weight_required",
+    "quantity.not_a_number": "scorecard.weight_not_a_number",
+    "quantity.not_whole": "scorecard.weight_not_whole",
+    "quantity.negative": "scorecard.weight_range",
+    "quantity.not_positive": "scorecard.weight_range",
+    "quantity.too_large": "scorecard.weight_range",
+}
+
+
+def whole_weight(value: object, field: str) -> int:
+    """A criterion's weight: a whole number from 0 to 100. Raises ValidationFailed on `field` with
+    `scorecard.weight_required`, `scorecard.weight_not_a_number` ("abc"), `scorecard.weight_not_whole`
+    or `scorecard.weight_range`."""
+    try:
+        return whole_quantity(value, field, allow_zero=True, maximum=WEIGHTS_TOTAL)
+    except ValidationFailed as error:
+        raise ValidationFailed(_WEIGHT_CODES.get(error.code, "scorecard.weight_not_a_number"), field=field,
+                               value=error.params.get("value", str(value)[:40])) from None
+
+
+def weights_sum(weights: dict) -> int:
+    """The sum of the weights that are valid (what a form shows while being filled in)."""
+    total = 0
+    for name in CRITERIA:
+        try:
+            total += whole_weight(weights.get(name), f"weights.{name}")
+        except ValidationFailed:
+            continue
+    return total
+
+
+def weights_add_up(weights: dict) -> bool:
+    """Whether `weights` would be accepted: a valid weight for every criterion, adding up to 100
+    (the rule `update_scorecard_settings` enforces)."""
+    try:
+        return sum(whole_weight(weights.get(name), f"weights.{name}") for name in CRITERIA) == WEIGHTS_TOTAL
+    except ValidationFailed:
+        return False
 
 
 def _positive_decimal(value: object, field: str) -> Decimal:
@@ -412,7 +470,7 @@ def recompute_scorecards(
     """
     started = time.perf_counter()
     as_of = as_of or utcnow()
-    period_to = parse_month(period_to, "period_to") if period_to else month_of(as_of.date())
+    period_to = parse_month(period_to, "period_to") if period_to else current_month(session, as_of)
     period_from = parse_month(period_from, "period_from") if period_from else add_months(period_to, -11)
     if period_from > period_to:
         raise ValidationFailed("scorecard.period_order", field="period_from")
@@ -464,6 +522,9 @@ def recompute_scorecards(
         delete_params["supplier_ids"] = ids
     session.execute(delete_statement, delete_params)
     rows = session.execute(insert_statement, params).rowcount
+    outbox.enqueue(session, SCORECARDS_CHANGED, {
+        "topic": SCORECARDS_CHANGED, "supplier_ids": ids, "period_from": period_from, "period_to": period_to,
+        "computed_at": as_of.isoformat()})
     session.commit()
     return {"rows": rows, "period_from": period_from, "period_to": period_to,
             "suppliers": len(ids) if ids is not None else None, "computed_at": as_of,
@@ -496,7 +557,7 @@ def supplier_scorecard(
     if period:
         latest = latest.where(SupplierScorecard.period == parse_month(period))
     current = session.exec(latest.order_by(SupplierScorecard.period.desc()).limit(1)).first()
-    last_month = current.period if current else (parse_month(period) if period else month_of(utcnow().date()))
+    last_month = current.period if current else (parse_month(period) if period else current_month(session))
     trend = session.exec(
         select(SupplierScorecard)
         .where(SupplierScorecard.supplier_id == supplier_id,

@@ -127,7 +127,7 @@ def test_each_criterion_explanation_has_a_cell_per_column_linking_to_the_viewers
     (row,) = rows
     assert len(row["cells"]) == len(columns) == len(row["links"])
     assert row["links"][0].startswith(f"/{role}/")
-    assert row["bad"] == "yes"  # late, rejected, still waiting, paid above list: each marked
+    assert row["bad"] is True  # late, rejected, still waiting, paid above list: each marked
     if criterion == "quality":
         assert row["links"][-1] == f"/{role}/incidents/4" and row["cells"][-1] == "QI-000004"
 

@@ -94,6 +94,8 @@ ROUTES: dict[str, Route] = {
     scorecards.SCORECARD_STALE: Route(
         lambda payload: recompute_scorecards_task.delay(payload.get("supplier_id")),
         coalesce_by=lambda payload: payload.get("supplier_id")),
+    # A recompute finished: the open scorecard pages reload (live channel, like order changes).
+    scorecards.SCORECARDS_CHANGED: Route(live.publish),
     # One task per order, never coalesced; a second delivery finds the order settled and does nothing.
     # (workers/dispatch.py delivers these two topics the same way from the web process.)
     ORDER_PLACED: Route(lambda payload: process_order.delay(payload["order_id"])),

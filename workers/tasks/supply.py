@@ -17,11 +17,16 @@ def recompute_scorecards_task(supplier_id: int | None = None) -> dict:
     (SCORECARD_STALE).
 
     Idempotent: a rerun rewrites the same rows from the same data; only `computed_at` moves.
+    The recompute's "scorecards.changed" outbox message is relayed at once (the open scorecard
+    pages reload); should that fail, the beat relay sends it.
     Returns {"supplier_id", "rows", "period_from", "period_to", "computed_at" (ISO 8601), "seconds"}.
     """
     supplier_ids = None if supplier_id is None else [int(supplier_id)]
     with session_scope() as session:
         result = scorecards.recompute_scorecards(session, supplier_ids=supplier_ids)
+    from workers.tasks import relay_now  # the package imports this module: import at call time
+
+    relay_now([scorecards.SCORECARDS_CHANGED])
     return {"supplier_id": supplier_id, "rows": result["rows"], "period_from": result["period_from"],
             "period_to": result["period_to"], "computed_at": result["computed_at"].isoformat(),
             "seconds": result["seconds"]}

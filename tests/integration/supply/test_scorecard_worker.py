@@ -4,6 +4,8 @@ would send it; the recompute it starts runs in the worker, not here."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -13,6 +15,7 @@ from sqlmodel import Session, select
 from models import OutboxMessage, SupplierScorecard
 from models.db import get_engine
 from models.types import utcnow
+from services.platform import live
 from services.supply import purchasing, quality, scorecards
 from tests.integration.worker_helpers import run_task, wait_for
 from tests.supply_world import SupplyWorld, build_world
@@ -134,7 +137,8 @@ def test_stale_messages_coalesce_to_one_recompute_per_supplier_and_a_full_one_co
             scorecards.mark_stale(session, supplier_id, reason="receipt")
         session.commit()
 
-    relayed = run_task(services_celery, tasks.relay_outbox)
+    # Only the stale topic: the recomputes' own "scorecards.changed" notices are not counted here.
+    relayed = run_task(services_celery, tasks.relay_outbox, [STALE])
 
     assert relayed == {"relayed": 5, "deliveries": {STALE: 2}}
     assert undispatched_stale() == []
@@ -144,7 +148,7 @@ def test_stale_messages_coalesce_to_one_recompute_per_supplier_and_a_full_one_co
             scorecards.mark_stale(session, supplier_id, reason="settings")
         session.commit()
     # The first supplier's message, then one full recompute that serves the two after it.
-    assert run_task(services_celery, tasks.relay_outbox) == {"relayed": 4, "deliveries": {STALE: 2}}
+    assert run_task(services_celery, tasks.relay_outbox, [STALE]) == {"relayed": 4, "deliveries": {STALE: 2}}
 
 
 def test_the_recompute_task_is_idempotent(services_celery):
@@ -166,3 +170,42 @@ def test_the_recompute_task_is_idempotent(services_celery):
     columns = ("quantity_received", "quantity_rejected", "rejected_ppm", "score_quality", "score", "standing")
     assert [getattr(again, column) for column in columns] == [getattr(card, column) for column in columns]
     assert (card.quantity_rejected, card.rejected_ppm) == (10, Decimal("33333.3"))
+
+
+def test_an_open_scorecard_page_hears_when_the_workers_recompute_finishes(services_celery):
+    """The recompute task's "scorecards.changed" notice reaches a running live listener (the web
+    process's one) over Redis: what makes the open scorecard pages reload."""
+    with Session(get_engine(), expire_on_commit=False) as session:
+        world = build_world(session, parts_per_supplier=1)
+    supplier_id = world.first.organisation.id
+
+    async def scenario() -> dict:
+        events: asyncio.Queue[dict] = asyncio.Queue()
+        listening = live.listen()
+
+        async def pump() -> None:
+            async for event in listening:
+                await events.put(event)
+
+        task = asyncio.create_task(pump())
+        try:
+            # The listener subscribes first: a notice is heard once it is subscribed, so ask
+            # for recomputes until one is heard (the first normally is).
+            while True:
+                await asyncio.to_thread(
+                    run_task, services_celery, tasks.recompute_scorecards_task, supplier_id)
+                with contextlib.suppress(TimeoutError):
+                    while True:
+                        event = await asyncio.wait_for(events.get(), RECOMPUTE_TIMEOUT / 3)
+                        if event.get("topic") == scorecards.SCORECARDS_CHANGED:
+                            return event
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await listening.aclose()
+
+    event = asyncio.run(asyncio.wait_for(scenario(), RECOMPUTE_TIMEOUT * 2))
+    assert event["supplier_ids"] == [supplier_id]
+    with Session(get_engine()) as session:
+        assert event["period_to"] == scorecards.current_month(session)

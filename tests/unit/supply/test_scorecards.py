@@ -109,9 +109,11 @@ def test_weights_must_be_whole_and_add_up_to_100(session, world):
         ({"on_time": 30, "fill_rate": 20, "quality": 25, "response": 25}, "weights",
          "scorecard.weights_criteria"),
         ({"on_time": "29.5", "fill_rate": "20.5", "quality": 25, "response": 10, "cost": 15},
-         "weights.on_time", "quantity.not_whole"),
+         "weights.on_time", "scorecard.weight_not_whole"),
         ({"on_time": -10, "fill_rate": 40, "quality": 40, "response": 15, "cost": 15}, "weights.on_time",
-         "quantity.negative"),
+         "scorecard.weight_range"),
+        ({"on_time": "abc", "fill_rate": 40, "quality": 40, "response": 10, "cost": 10}, "weights.on_time",
+         "scorecard.weight_not_a_number"),
     ):
         with pytest.raises(ValidationFailed) as raised:
             scorecards.update_scorecard_settings(session, world.manager, weights=weights)
@@ -268,3 +270,54 @@ def test_managers_see_suppliers_ranked_with_filters_and_the_scatter(session, wor
     assert [row["supplier_id"] for row in wiring["rows"]] == [world.second.organisation.id]
     with pytest.raises(ValidationFailed):
         scorecards.manager_ranking(session, world.manager, standing="superb")
+
+
+# --- the weights rule, the current month, the live reload ----------------------------------------
+
+
+def test_the_settings_form_asks_the_services_weights_rule():
+    assert scorecards.weights_add_up({"on_time": "30", "fill_rate": "20", "quality": "25", "response": "10",
+                                      "cost": "15"})
+    assert not scorecards.weights_add_up({"on_time": "31", "fill_rate": "20", "quality": "25",
+                                          "response": "10", "cost": "15"})
+    assert not scorecards.weights_add_up({"on_time": "abc", "fill_rate": "20", "quality": "25",
+                                          "response": "10", "cost": "45"})
+    # What the form shows while a weight is still wrong: the sum of the valid ones.
+    assert scorecards.weights_sum({"on_time": "abc", "fill_rate": "20", "quality": " 25 ",
+                                   "response": "10", "cost": "15"}) == 70
+
+
+def test_a_weight_that_is_not_a_number_is_refused_in_words_about_a_weight(session, world):
+    from services.i18n import translate
+
+    weights = {"on_time": "abc", "fill_rate": 40, "quality": 40, "response": 10, "cost": 10}
+    with pytest.raises(ValidationFailed) as raised:
+        scorecards.update_scorecard_settings(session, world.manager, weights=weights)
+    message = translate(raised.value.code, "en", **raised.value.params)
+    assert raised.value.field == "weights.on_time"
+    assert "weight" in message and "quantity" not in message and '"abc"' in message
+
+
+def test_a_late_evening_utc_receipt_counts_for_the_next_month_of_a_utc8_warehouse(session, world):
+    assert world.warehouse.time_zone == "Asia/Shanghai"
+    order = acknowledge_all(session, world, issue(session, world, [10]))
+    # 23:30 UTC on 31 March is 07:30 on 1 April in Shanghai: the receipt is April's.
+    late_evening = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    receipt = receive(session, world, ship(session, world, order, [10]), [8], [2], received_at=late_evening)
+    assert receipt["received_on"].isoformat() == "2026-04-01"
+
+    result = scorecards.recompute_scorecards(session, as_of=late_evening)
+
+    assert result["period_to"] == "2026-04"
+    april = _card(session, world.first.organisation.id, period="2026-04")
+    assert (april.quantity_received, april.quantity_rejected) == (10, 2)
+    card = scorecards.supplier_scorecard(session, world.first.principal, world.first.organisation.id)
+    assert card["current"]["period"] == "2026-04"
+
+
+def test_a_recompute_leaves_a_scorecards_changed_notice_for_the_open_pages(session, world):
+    _recompute(session, supplier_ids=[world.first.organisation.id])
+    notices = session.exec(select(OutboxMessage).where(
+        OutboxMessage.topic == scorecards.SCORECARDS_CHANGED)).all()
+    assert [notice.payload["supplier_ids"] for notice in notices] == [[world.first.organisation.id]]
+    assert notices[0].payload["topic"] == scorecards.SCORECARDS_CHANGED

@@ -1,0 +1,185 @@
+"""The quality incident lists (/supplier/incidents, /manager/incidents) with the managers' complaint form."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from portal.components.frame import framed_page
+from portal.components.supply_ui import (
+    choice_select,
+    dialog_actions,
+    field_error,
+    labelled,
+    link_cell,
+    state_badge,
+)
+from portal.components.ui import (
+    empty_state,
+    header_cell,
+    number_cell,
+    page_heading,
+    paged_table,
+    section,
+    t,
+)
+from state.shared import routes
+from state.supply.quality import IncidentListState as Incidents
+
+# --------------------------------------------------------------------------- lists
+
+
+def _incident_row(row) -> rx.Component:
+    return rx.table.row(
+        link_cell(row["number"], row["href"]),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row["title"], size="2"),
+                rx.text(row["source"], size="1", color_scheme="gray"),
+                spacing="0",
+            ),
+            min_width="14rem",
+        ),
+        rx.cond(
+            Incidents.role == "manager", rx.table.cell(row["supplier"], min_width="12rem"), rx.fragment()
+        ),
+        rx.cond(
+            row["order"] != "",
+            link_cell(row["order"], row["order_href"]),
+            rx.table.cell("—", color=rx.color("gray", 9)),
+        ),
+        rx.table.cell(rx.code(row["lot"], size="2"), white_space="nowrap"),
+        number_cell(row["quantity"]),
+        rx.table.cell(state_badge(row["status"], row["colour"])),
+        rx.table.cell(row["opened"], white_space="nowrap"),
+        rx.table.cell(
+            rx.cond(
+                row["response"] != "",
+                rx.text(row["response"], size="2"),
+                rx.text(t("incident.waiting_short"), size="2", color=rx.color("red", 11)),
+            ),
+            white_space="nowrap",
+        ),
+        custom_attrs={"data-incident": row["number"]},
+    )
+
+
+def _complaint_dialog() -> rx.Component:
+    error = Incidents.error
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(
+                rx.icon("message-square-warning", size=16),
+                t("incident.report_complaint"),
+                id="report-complaint",
+            )
+        ),
+        rx.dialog.content(
+            rx.dialog.title(t("incident.report_complaint")),
+            rx.dialog.description(t("incident.complaint_hint"), size="2", margin_bottom="1rem"),
+            rx.form(
+                rx.vstack(
+                    rx.grid(
+                        labelled(
+                            "incident.sku",
+                            rx.input(name="sku", id="complaint-sku", max_length=40),
+                            error["part_id"],
+                            "error-complaint-sku",
+                        ),
+                        labelled(
+                            "purchase.lot",
+                            rx.input(name="lot_number", id="complaint-lot", max_length=60),
+                            error["lot_number"],
+                            "error-complaint-lot",
+                        ),
+                        labelled(
+                            "incident.quantity_affected",
+                            rx.input(
+                                name="quantity_affected",
+                                id="complaint-quantity",
+                                input_mode="numeric",
+                                default_value="0",
+                            ),
+                            error["quantity_affected"],
+                            "error-complaint-quantity",
+                        ),
+                        labelled(
+                            "incident.title_field",
+                            rx.input(name="title", id="complaint-title", max_length=200),
+                            error["title"],
+                        ),
+                        columns=rx.breakpoints(initial="1", sm="2"),
+                        spacing="3",
+                        width="100%",
+                    ),
+                    labelled(
+                        "incident.description",
+                        rx.text_area(
+                            name="description", id="complaint-description", max_length=2000, rows="4"
+                        ),
+                        error["description"],
+                        "error-complaint-description",
+                    ),
+                    field_error(error["form"]),
+                    dialog_actions("incident.open_incident", "complaint-submit"),
+                    spacing="4",
+                    width="100%",
+                ),
+                on_submit=Incidents.report_complaint,
+                reset_on_submit=False,
+            ),
+            max_width="36rem",
+        ),
+        open=Incidents.complaint_open,
+        on_open_change=Incidents.set_complaint_open,
+    )
+
+
+def _incidents_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
+    return rx.vstack(
+        page_heading("incident.title", subtitle_key, *actions),
+        section(
+            t("incident.incidents"),
+            choice_select(
+                Incidents.status_filter,
+                Incidents.status_options,
+                Incidents.set_status_filter,
+                "incident-status-filter",
+                min_width="14rem",
+            ),
+            paged_table(
+                Incidents,
+                [
+                    header_cell("incident.number"),
+                    header_cell("incident.what"),
+                    rx.cond(
+                        Incidents.role == "manager", header_cell("catalogue.supplier"), rx.fragment()
+                    ),
+                    header_cell("stock.code"),
+                    header_cell("purchase.lot"),
+                    header_cell("incident.quantity", "right"),
+                    header_cell("purchase.status"),
+                    header_cell("incident.opened"),
+                    header_cell("incident.response"),
+                ],
+                _incident_row,
+                table_id="incidents-table",
+                min_width="62rem",
+                skeleton_rows=8,
+                empty=empty_state("shield-check", t("incident.none")),
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+@framed_page(routes.SUPPLIER_INCIDENTS, on_load=Incidents.load)
+def supplier_incidents() -> rx.Component:
+    return _incidents_list("incident.supplier_subtitle")
+
+
+@framed_page(routes.MANAGER_INCIDENTS, on_load=Incidents.load)
+def manager_incidents() -> rx.Component:
+    return _incidents_list("incident.manager_subtitle", _complaint_dialog())
+
+
