@@ -5,9 +5,9 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.orders import choice, orders_table
+from portal.components.orders import orders_table
 from portal.components.showroom import showroom_filters, trim_grid
-from portal.components.ui import kpi_card, kpi_grid, page_heading, section, stock_value_card, t
+from portal.components.ui import choice_select, kpi_card, kpi_grid, page_heading, section, stock_value_card, t
 from state.catalog.dealer_home import DealerState
 from state.ordering.orders import RecentOrdersState
 from state.shared import routes
@@ -27,8 +27,8 @@ def orders_section() -> rx.Component:
         rx.cond(RecentOrdersState.total > 0,
                 rx.link(RecentOrdersState.more_label, href=routes.ORDERS, size="2", id="all-orders")),
         actions=rx.flex(
-            choice(RecentOrdersState.side, RecentOrdersState.side_options, RecentOrdersState.set_side,
-                   "recent-orders-side"),
+            choice_select(RecentOrdersState.side, RecentOrdersState.side_options, RecentOrdersState.set_side,
+                          "recent-orders-side", min_width="11rem"),
             rx.link(rx.button(rx.icon("shopping-cart", size=16), t("nav.cart"), variant="soft"),
                     href=routes.CART),
             gap="0.75rem", wrap="wrap", align="center",

@@ -5,19 +5,28 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.order_timeline import order_timeline
-from portal.components.orders import choice, orders_table, status_badge
-from portal.components.ui import header_cell, number_cell, page_heading, pager, scroll_table, section, t
+from portal.components.orders import orders_table, status_badge
+from portal.components.timeline import timeline
+from portal.components.ui import (
+    choice_select,
+    header_cell,
+    number_cell,
+    page_heading,
+    pager,
+    scroll_table,
+    section,
+    t,
+)
 from state.ordering.orders import OrderListState, OrderState
 from state.shared import routes
 
 
 def order_filters(with_side: bool = True) -> rx.Component:
     return rx.flex(
-        choice(OrderListState.side, OrderListState.side_options, OrderListState.set_side, "orders-side",
-               "orders.side") if with_side else rx.fragment(),
-        choice(OrderListState.status, OrderListState.status_options, OrderListState.set_status,
-               "orders-status", "orders.status"),
+        choice_select(OrderListState.side, OrderListState.side_options, OrderListState.set_side,
+                      "orders-side", "orders.side", min_width="11rem") if with_side else rx.fragment(),
+        choice_select(OrderListState.status, OrderListState.status_options, OrderListState.set_status,
+                      "orders-status", "orders.status", min_width="11rem"),
         gap="0.75rem", wrap="wrap",
     )
 
@@ -193,7 +202,7 @@ def _order() -> rx.Component:
         rx.grid(_summary(), _money(), columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%"),
         _lines(),
         rx.grid(
-            section(t("orders.timeline"), order_timeline(OrderState.timeline)),
+            section(t("orders.timeline"), timeline(OrderState.timeline, "order-timeline", empty_key=None)),
             _shipment(),
             columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%",
         ),

@@ -6,27 +6,25 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.po_timeline import timeline
-from portal.components.supply_ui import (
+from portal.components.timeline import timeline
+from portal.components.ui import (
     back_link,
     choice_select,
     dialog_actions,
+    empty_state,
     fact,
     facts,
     field_error,
+    header_cell,
     labelled,
     link_cell,
     missing_notice,
-    state_badge,
-)
-from portal.components.ui import (
-    empty_state,
-    header_cell,
     number_cell,
     page_heading,
     paged_table,
     scroll_table,
     section,
+    state_badge,
     t,
 )
 from state.shared import routes
@@ -173,7 +171,7 @@ def _incidents_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                 _incident_row,
                 table_id="incidents-table",
                 min_width="62rem",
-                skeleton_rows=8,
+                skeleton_columns=8,
                 empty=empty_state("shield-check", t("incident.none")),
             ),
         ),

@@ -8,23 +8,21 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.score_card import chart, criterion_tile, score_block, standing_badge
-from portal.components.supply_ui import (
+from portal.components.ui import (
     back_link,
     choice_select,
     dialog_actions,
+    empty_state,
     field_error,
+    header_cell,
     labelled,
     missing_notice,
-    state_badge,
-)
-from portal.components.ui import (
-    empty_state,
-    header_cell,
     number_cell,
     page_heading,
     paged_table,
     scroll_table,
     section,
+    state_badge,
     t,
 )
 from state.shared import routes
@@ -357,7 +355,7 @@ def manager_suppliers() -> rx.Component:
                 _ranking_row,
                 table_id="ranking-table",
                 min_width="60rem",
-                skeleton_rows=10,
+                skeleton_columns=10,
                 empty=empty_state("search-x", t("common.no_results")),
             ),
         ),
