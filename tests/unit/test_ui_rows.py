@@ -12,6 +12,7 @@ from portal.components.timeline import timeline
 from state.catalog.stock import StockRow, StockState
 from state.identity.admin import AdminState, UserRow
 from state.ordering.orders import OrderState, TimelineRow
+from state.showroom.browse import ShowroomState, TrimCard
 
 
 def _computed(state, name: str, **attributes):
@@ -64,3 +65,14 @@ def test_one_timeline_component_serves_orders_and_purchase_orders() -> None:
     purchase_order = str(timeline(_Timelines.purchase_order_entries).render())
     assert "order-timeline" in order and "data-timeline-status" in order and "timeline.empty" not in order
     assert "timeline.empty" in purchase_order
+
+
+def test_a_dealer_sees_which_trims_stand_at_its_stores() -> None:
+    trims = [{"id": trim_id, "code": f"T-{trim_id}", "model": "Aurora", "model_code": "aurora",
+              "name": "Base",
+              "body": "suv", "powertrain": "bev", "range_km": 500, "consumption": None, "power_kw": 150,
+              "price": "250000.00", "currency": "CNY"} for trim_id in (1, 2)]
+    cards = _computed(ShowroomState, "cards", _trims=trims, _store_stock={"1": 2}, shows_store_stock=True,
+                      language="en", t=lambda key, **params: f"{key}{params}")
+    assert [(card["code"], card["in_stock"]) for card in cards] == [("T-1", True), ("T-2", False)]
+    assert set(cards[0]) == set(get_type_hints(TrimCard))
