@@ -61,6 +61,18 @@ def kpi_card(label: Var | str, value: Var | str, icon: str, *, loading: Var, ele
     )
 
 
+def figures_heading(title_key: str, subtitle_key: str, figures) -> rx.Component:
+    """A home's heading with the time its figures were computed (`figures`: a FiguresMixin state)."""
+    return page_heading(title_key, subtitle_key,
+                        rx.text(figures.computed_at_text, size="1", color_scheme="gray", id="computed-at"))
+
+
+def figure_card(figures, key: str, label_key: str, icon: str, **extra) -> rx.Component:
+    """One of a home's figures (`figures.kpi[key]`) as a KPI card, "#kpi-<key>"."""
+    return kpi_card(t(label_key), figures.kpi[key], icon, loading=figures.loading, element_id=f"kpi-{key}",
+                    **extra)
+
+
 def stock_value_card(values: Var, loading: Var) -> rx.Component:
     """The value of the stock on hand, one badge per currency (amounts are never summed across
     currencies)."""

@@ -103,32 +103,34 @@ def _cancel_button() -> rx.Component:
     )
 
 
+def _facts_section(title_key: str, *facts: rx.Component) -> rx.Component:
+    """A section of labelled facts, label beside value from the small breakpoint up."""
+    return section(
+        t(title_key),
+        rx.data_list.root(*facts, orientation=rx.breakpoints(initial="vertical", sm="horizontal"), size="2"),
+    )
+
+
 def _summary() -> rx.Component:
     header = OrderState.header
-    return section(
-        t("orders.details"),
-        rx.data_list.root(
-            _fact("orders.placed", header["created"], "order-created"),
-            _fact("orders.deliver_to", header["buyer_location"], "order-deliver-to"),
-            _fact("orders.ships_from", header["source_location"]),
-            _fact("orders.payment", header["payment_status"], "order-payment"),
-            _fact("orders.hold_until", header["hold_until"]),
-            orientation=rx.breakpoints(initial="vertical", sm="horizontal"), size="2",
-        ),
+    return _facts_section(
+        "orders.details",
+        _fact("orders.placed", header["created"], "order-created"),
+        _fact("orders.deliver_to", header["buyer_location"], "order-deliver-to"),
+        _fact("orders.ships_from", header["source_location"]),
+        _fact("orders.payment", header["payment_status"], "order-payment"),
+        _fact("orders.hold_until", header["hold_until"]),
     )
 
 
 def _money() -> rx.Component:
     header = OrderState.header
-    return section(
-        t("orders.money"),
-        rx.data_list.root(
-            _fact("orders.total", header["total"], "order-total"),
-            _fact("orders.deposit", header["deposit"], "order-deposit"),
-            _fact("orders.balance", header["balance"], "order-balance"),
-            _fact("orders.refunded", header["refunded"], "order-refunded"),
-            orientation=rx.breakpoints(initial="vertical", sm="horizontal"), size="2",
-        ),
+    return _facts_section(
+        "orders.money",
+        _fact("orders.total", header["total"], "order-total"),
+        _fact("orders.deposit", header["deposit"], "order-deposit"),
+        _fact("orders.balance", header["balance"], "order-balance"),
+        _fact("orders.refunded", header["refunded"], "order-refunded"),
     )
 
 
