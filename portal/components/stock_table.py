@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.components.ui import empty_state, header_cell, loading_rows, number_cell, pager, scroll_table, t
+from portal.components.ui import empty_state, header_cell, number_cell, paged_table, t
 from state.catalog.stock import StockState
 
 
@@ -19,7 +19,7 @@ def _row(row) -> rx.Component:
         number_cell(row["on_hand"]),
         number_cell(row["reserved"]),
         rx.table.cell(
-            rx.cond(row["low"] == "yes",
+            rx.cond(row["low"],
                     rx.badge(row["available"], color_scheme="amber", variant="soft"),
                     rx.text(row["available"])),
             text_align="right", style={"font-variant-numeric": "tabular-nums"},
@@ -39,21 +39,13 @@ def search_box(value, on_change, element_id: str) -> rx.Component:
 def stock_table() -> rx.Component:
     return rx.vstack(
         search_box(StockState.search, StockState.set_search, "stock-search"),
-        scroll_table(
-            rx.table.header(rx.table.row(
-                header_cell("stock.location"), header_cell("stock.code"), header_cell("stock.item"),
-                header_cell("stock.on_hand", "right"), header_cell("stock.reserved", "right"),
-                header_cell("stock.available", "right"),
-            )),
-            rx.table.body(rx.cond(StockState.loading & (StockState.total == 0), loading_rows(6),
-                                  rx.foreach(StockState.display_rows, _row))),
-            id="stock-table", size="1", min_width="40rem",
+        paged_table(
+            StockState,
+            [header_cell("stock.location"), header_cell("stock.code"), header_cell("stock.item"),
+             header_cell("stock.on_hand", "right"), header_cell("stock.reserved", "right"),
+             header_cell("stock.available", "right")],
+            _row, rows=StockState.display_rows, table_id="stock-table", min_width="40rem",
+            empty=empty_state("package-open", t("stock.empty")),
         ),
-        rx.cond(
-            ~StockState.loading & (StockState.total == 0),
-            empty_state("package-open", t("stock.empty")),
-        ),
-        pager(StockState.pager_label, StockState.previous_page, StockState.next_page,
-              StockState.has_previous, StockState.has_next),
         spacing="3", width="100%",
     )

@@ -1,5 +1,6 @@
-"""Small building blocks the pages share: translated text, KPI cards, sections, empty states,
-tables and pagers."""
+"""The UI kit every page uses: translated text, headings, KPI cards, sections, empty states,
+tables (static and paged) and pagers, form fields with their errors, selects, state badges, back
+links, detail facts and callouts."""
 
 from __future__ import annotations
 
@@ -58,6 +59,18 @@ def kpi_card(label: Var | str, value: Var | str, icon: str, *, loading: Var, ele
         ),
         size="2", width="100%",
     )
+
+
+def figures_heading(title_key: str, subtitle_key: str, figures) -> rx.Component:
+    """A home's heading with the time its figures were computed (`figures`: a FiguresMixin state)."""
+    return page_heading(title_key, subtitle_key,
+                        rx.text(figures.computed_at_text, size="1", color_scheme="gray", id="computed-at"))
+
+
+def figure_card(figures, key: str, label_key: str, icon: str, **extra) -> rx.Component:
+    """One of a home's figures (`figures.kpi[key]`) as a KPI card, "#kpi-<key>"."""
+    return kpi_card(t(label_key), figures.kpi[key], icon, loading=figures.loading, element_id=f"kpi-{key}",
+                    **extra)
 
 
 def stock_value_card(values: Var, loading: Var) -> rx.Component:
@@ -147,19 +160,38 @@ def scroll_table(*children: rx.Component, size: str = "2", min_width: str = "36r
     )
 
 
-def paged_table(state, headers: list[rx.Component], row, *, table_id: str, min_width: str,
-                skeleton_rows: int, empty: rx.Component) -> rx.Component:
-    """A list page's table: its header, skeleton rows while the first page loads, one `row(item)`
-    per item, `empty` when there is none, and the pager under it. `state` is a paged list state
-    (rows, total, loading, pager_label, previous_page, next_page, has_previous, has_next)."""
+def data_table(headers: list[rx.Component], rows: Var, row, *, table_id: str, loading: Var | None = None,
+               empty: rx.Component | None = None, count: Var | None = None,
+               skeleton_columns: int | None = None, skeleton_rows: int = 5, min_width: str = "36rem",
+               size: str = "1") -> rx.Component:
+    """A list's table: its header, one `row(item)` per item of `rows`, skeleton rows while
+    `loading` and nothing is there yet, and `empty` under it when there is none (once loaded).
+    `count` (the total behind a paged list) decides emptiness where `rows` is one page of it; the
+    skeleton has a cell per header unless `skeleton_columns` says otherwise (headers that show
+    for one role only)."""
+    none_yet = (rows.length() if count is None else count) == 0
+    body = rx.foreach(rows, row)
+    if loading is not None:
+        skeleton = loading_rows(skeleton_columns or len(headers), skeleton_rows)
+        body = rx.cond(loading & none_yet, skeleton, body)
+        none_yet = ~loading & none_yet
     return rx.fragment(
-        scroll_table(
-            rx.table.header(rx.table.row(*headers)),
-            rx.table.body(rx.cond(state.loading & (state.total == 0), loading_rows(skeleton_rows),
-                                  rx.foreach(state.rows, row))),
-            id=table_id, size="1", min_width=min_width,
-        ),
-        rx.cond(~state.loading & (state.total == 0), empty),
+        scroll_table(rx.table.header(rx.table.row(*headers)), rx.table.body(body),
+                     id=table_id, size=size, min_width=min_width),
+        rx.cond(none_yet, empty) if empty is not None else rx.fragment(),
+    )
+
+
+def paged_table(state, headers: list[rx.Component], row, *, table_id: str, min_width: str,
+                empty: rx.Component, skeleton_columns: int | None = None,
+                rows: Var | None = None, size: str = "1") -> rx.Component:
+    """A paged list's table (`data_table`) with the pager under it. `state` is a paged list state
+    (rows, total, loading, pager_label, previous_page, next_page, has_previous, has_next); `rows`
+    replaces `state.rows` where the page shows formatted rows (`display_rows`)."""
+    return rx.fragment(
+        data_table(headers, state.rows if rows is None else rows, row, table_id=table_id,
+                   loading=state.loading, empty=empty, count=state.total,
+                   skeleton_columns=skeleton_columns, min_width=min_width, size=size),
         pager(state.pager_label, state.previous_page, state.next_page, state.has_previous, state.has_next),
     )
 
@@ -174,3 +206,110 @@ def pager(label: Var, on_previous, on_next, has_previous: Var, has_next: Var) ->
                   size="2", on_click=on_next, disabled=~has_next, class_name="pager-next"),
         width="100%", align="center", spacing="2",
     )
+
+
+# --- forms ---------------------------------------------------------------------------------------
+
+
+def field_error(message: Var, element_id: str | Var | None = None) -> rx.Component:
+    """A refusal's message under its field (nothing when there is none)."""
+    props = {"id": element_id} if element_id is not None else {}
+    return rx.cond(message, rx.text(message, size="1", color=rx.color("red", 11), role="alert", **props))
+
+
+def labelled(
+    label_key: str, control: rx.Component, error: Var | None = None, error_id: str | None = None, **props
+) -> rx.Component:
+    return rx.vstack(
+        rx.text(t(label_key), as_="label", size="2", weight="medium"),
+        rx.box(control, width="100%"),
+        field_error(error, error_id) if error is not None else rx.fragment(),
+        spacing="1",
+        width="100%",
+        **props,
+    )
+
+
+def choice_select(value: Var, options: Var, on_change, element_id: str, label_key: str | None = None,
+                  **trigger_props) -> rx.Component:
+    """A select over [{value, label}] options; with `label_key`, a small label above it."""
+    select = rx.select.root(
+        rx.select.trigger(id=element_id, **trigger_props),
+        rx.select.content(
+            rx.foreach(options, lambda option: rx.select.item(option["label"], value=option["value"]))
+        ),
+        value=value,
+        on_change=on_change,
+    )
+    if label_key is None:
+        return select
+    return rx.vstack(rx.text(t(label_key), size="1", color_scheme="gray", weight="medium"), select,
+                     spacing="1", width=trigger_props.get("width"))
+
+
+def dialog_actions(submit_label_key: str, submit_id: str) -> rx.Component:
+    """A form dialog's footer: Cancel closes it, the submit button sends the form."""
+    return rx.hstack(
+        rx.dialog.close(
+            rx.button(t("common.cancel"), variant="soft", color_scheme="gray", type="button")
+        ),
+        rx.button(t(submit_label_key), type="submit", id=submit_id),
+        justify="end",
+        width="100%",
+        spacing="3",
+    )
+
+
+def cell_input(error: Var, **input_props) -> rx.Component:
+    """A table cell holding a small input with its error beneath it."""
+    return rx.table.cell(
+        rx.vstack(rx.input(size="1", **input_props), field_error(error), spacing="1")
+    )
+
+
+# --- detail pages --------------------------------------------------------------------------------
+
+
+def state_badge(text: Var, colour: Var, **props) -> rx.Component:
+    return rx.badge(text, color_scheme=colour, variant="soft", radius="full", white_space="nowrap", **props)
+
+
+def back_link(href: Var | str, label_key: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon("arrow-left", size=16), rx.text(t(label_key), size="2"), align="center", spacing="1"
+        ),
+        href=href,
+        underline="none",
+        color=rx.color("gray", 11),
+        margin_bottom="0.25rem",
+    )
+
+
+def fact(label_key: str, value: Var | rx.Component, element_id: str | None = None) -> rx.Component:
+    """One labelled fact of a detail header."""
+    props = {"id": element_id} if element_id else {}
+    body = value if isinstance(value, rx.Component) else rx.text(value, size="2", **props)
+    return rx.vstack(
+        rx.text(t(label_key), size="1", color_scheme="gray", weight="medium"),
+        body,
+        spacing="1",
+        min_width="0",
+    )
+
+
+def facts(*items: rx.Component) -> rx.Component:
+    return rx.grid(*items, columns=rx.breakpoints(initial="2", sm="3", lg="4"), spacing="4", width="100%")
+
+
+def link_cell(text: Var, href: Var, **props) -> rx.Component:
+    return rx.table.cell(rx.link(text, href=href, weight="medium", white_space="nowrap"), **props)
+
+
+def missing_notice(title_key: str) -> rx.Component:
+    return rx.callout(t(title_key), icon="circle-alert", color_scheme="red", id="not-found")
+
+
+def callout(message: Var, icon: str, colour: str, element_id: str | None = None) -> rx.Component:
+    props = {"id": element_id} if element_id else {}
+    return rx.cond(message, rx.callout(message, icon=icon, color_scheme=colour, width="100%", **props))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from models import Role
@@ -15,13 +17,26 @@ CATALOGUE_ROLES = (Role.MANAGER, Role.SUPPLIER, Role.DEALER, Role.ADMIN)
 ALL = "__all__"
 
 
+class PartRow(TypedDict):
+    """One part as the catalogue shows it (the price formatted in the viewer's language)."""
+
+    sku: str
+    name: str
+    category: str
+    unit: str
+    price: str
+    supplier: str
+
+
 class CatalogueState(PagedMixin, AuthState):
+    """One page of the parts the principal may read, by category and text (list_parts scopes them)."""
+
     rows: list[dict] = []
     categories: list[str] = []
     category: str = ALL
 
     @rx.var
-    def display_rows(self) -> list[dict[str, str]]:
+    def display_rows(self) -> list[PartRow]:
         return [
             {"sku": row["sku"], "name": row["name"], "category": row["category"], "unit": row["unit"],
              "price": format_money(row["list_price"], row["currency"], self.language),

@@ -1,4 +1,6 @@
-"""The dealer's home: its stores' vehicles and parts; orders arrive with a later issue."""
+"""The dealer's home figures: its stores' vehicles and parts, from the cached summary (its latest
+orders come from state.ordering.orders.RecentOrdersState, its showroom stock from
+state.showroom.browse)."""
 
 from __future__ import annotations
 

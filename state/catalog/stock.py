@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 import reflex as rx
 
 from models import Role
@@ -14,6 +16,21 @@ from state.shared.paging import PAGE_SIZE, PagedMixin
 STOCK_ROLES = (Role.MANAGER, Role.SUPPLIER, Role.DEALER, Role.ADMIN)
 
 
+class StockRow(TypedDict):
+    """One stock row as the table shows it; `low` when what is available is at or under the
+    low-stock threshold."""
+
+    location: str
+    location_code: str
+    code: str
+    item: str
+    kind: str
+    on_hand: str
+    reserved: str
+    available: str
+    low: bool
+
+
 class StockState(PagedMixin, AuthState):
     """One page of the stock rows the principal may read (the service applies the scoping)."""
 
@@ -21,14 +38,14 @@ class StockState(PagedMixin, AuthState):
     low_threshold: int = 0
 
     @rx.var
-    def display_rows(self) -> list[dict[str, str]]:
+    def display_rows(self) -> list[StockRow]:
         return [
             {"location": row["location_name"], "location_code": row["location_code"],
              "code": row["item_code"] or "", "item": row["item_name"] or "",
              "kind": row["item_kind"],
              "on_hand": self.fmt_number(row["on_hand"]), "reserved": self.fmt_number(row["reserved"]),
              "available": self.fmt_number(row["available"]),
-             "low": "yes" if row["available"] <= self.low_threshold else ""}
+             "low": row["available"] <= self.low_threshold}
             for row in self.rows
         ]
 

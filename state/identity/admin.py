@@ -8,6 +8,7 @@ role and audit. Passwords pass through the handlers' form data and are never kep
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import TypedDict
 
 import reflex as rx
 
@@ -27,11 +28,51 @@ MAX_PASSWORD_LENGTH = 1024
 CREATE_FORM_ID = "create-user-form"
 
 
+class UserRow(TypedDict):
+    """One account as the users table shows it; `is_self` marks the admin's own (never
+    deactivated from here)."""
+
+    id: int
+    email: str
+    full_name: str
+    role: str
+    organisation: str
+    active: bool
+    locked_until: str
+    last_login: str
+    is_self: bool
+
+
+class OrganisationRow(TypedDict):
+    id: str
+    slug: str
+    name: str
+    kind: str
+    country: str
+    currency: str
+    time_zone: str
+
+
+class ParkedOrderRow(TypedDict):
+    order_id: int
+    number: str
+    buyer: str
+    status: str
+    payment_status: str
+    step: str
+    failures: str
+    error: str
+    parked_at: str
+
+
 def _field_errors(error: DomainError) -> dict[str, list]:
     return {error.field or "form": [error.code, dict(error.params)]}
 
 
 class AdminState(AuthState):
+    """/admin and /admin/organisations: the accounts (filtered by the search), the organisations,
+    the new-user form and the reset-password dialog."""
+
     users: list[dict] = []
     organisations: list[dict] = []
     loading: bool = True
@@ -52,23 +93,23 @@ class AdminState(AuthState):
     # --- display -----------------------------------------------------------------------
 
     @rx.var
-    def user_rows(self) -> list[dict[str, str]]:
+    def user_rows(self) -> list[UserRow]:
         needle = self.search.strip().lower()
         return [
-            {"id": str(user["id"]), "email": user["email"], "full_name": user["full_name"],
+            {"id": user["id"], "email": user["email"], "full_name": user["full_name"],
              "role": self.t(f"role.{user['role']}"), "organisation": user["organisation"],
-             "active": "yes" if user["is_active"] else "",
+             "active": bool(user["is_active"]),
              "locked_until": self.fmt_time(user["locked_until"]) if user["locked_until"] else "",
              "last_login": self.fmt_time(user["last_login_at"]) if user["last_login_at"]
              else self.t("admin.never"),
-             "is_self": "yes" if user["id"] == self.user_id else ""}
+             "is_self": user["id"] == self.user_id}
             for user in self.users
             if not needle or needle in user["email"].lower() or needle in user["full_name"].lower()
             or needle in user["organisation"].lower()
         ]
 
     @rx.var
-    def organisation_rows(self) -> list[dict[str, str]]:
+    def organisation_rows(self) -> list[OrganisationRow]:
         return [{**{key: str(value) for key, value in org.items()},
                  "kind": self.t(f"org_kind.{org['kind']}")} for org in self.organisations]
 
@@ -214,9 +255,9 @@ class ParkedOrderState(PagedMixin, AuthState):
     _parked: list[dict] = []
 
     @rx.var
-    def rows(self) -> list[dict[str, str]]:
+    def rows(self) -> list[ParkedOrderRow]:
         return [
-            {"order_id": str(row["order_id"]), "number": row["number"] or f"#{row['order_id']}",
+            {"order_id": row["order_id"], "number": row["number"] or f"#{row['order_id']}",
              "buyer": row["buyer"],
              "status": self.t(f"order.status.{row['status']}"),
              "payment_status": self.t(f"payment.status.{row['payment_status']}")

@@ -10,6 +10,7 @@ click (or a retried request) can never place the same cart twice.
 from __future__ import annotations
 
 import uuid
+from typing import TypedDict
 
 import reflex as rx
 
@@ -56,6 +57,21 @@ def _plain(params: dict) -> dict:
     return {key: value for key, value in params.items() if isinstance(value, str | int)}
 
 
+class CartRow(TypedDict):
+    """One cart line as the table shows it: prices formatted ("—" until the server priced it),
+    the line's refusal and the warehouse's shortage as words (empty when there is none)."""
+
+    key: str
+    code: str
+    name: str
+    quantity: str
+    kind: str
+    unit_price: str
+    line_total: str
+    error: str
+    shortage: str
+
+
 class CartState(AuthState):
     # In the order added: {"key", "kind", "item_id", "code", "name", "quantity"} (quantity as typed).
     lines: list[dict[str, str]] = []
@@ -77,7 +93,7 @@ class CartState(AuthState):
     # --- display -----------------------------------------------------------------------
 
     @rx.var
-    def rows(self) -> list[dict[str, str]]:
+    def rows(self) -> list[CartRow]:
         """Each line as the table shows it, in the viewer's language."""
         rows = []
         for line in self.lines:

@@ -9,6 +9,7 @@ organisation (a customer: to the customer alone).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
 import reflex as rx
 
@@ -22,6 +23,7 @@ from services.platform.formatting import format_money
 from state.ordering.order_watchers import WATCHERS
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
+from state.shared.timeline import TimelineRow
 
 ORDER_ROLES = (Role.DEALER, Role.CUSTOMER)
 ALL = "__all__"
@@ -30,6 +32,31 @@ RECENT_ORDERS = 5
 # The badge colour of each status (Radix colour scales).
 STATUS_COLOURS = {OrderStatus.PENDING_PAYMENT: "amber", OrderStatus.PAID: "blue",
                   OrderStatus.ALLOCATED: "grass", OrderStatus.CANCELLED: "red"}
+
+
+class OrderSummaryRow(TypedDict):
+    """One order of a list, formatted for the viewer."""
+
+    id: str
+    number: str
+    href: str
+    status: str
+    status_label: str
+    kind: str
+    created: str
+    location: str
+    lines: str
+    total: str
+
+
+class OrderLineRow(TypedDict):
+    line_no: str
+    code: str
+    name: str
+    kind: str
+    quantity: str
+    unit_price: str
+    line_total: str
 
 
 def list_path(role: str) -> str:
@@ -53,7 +80,7 @@ class OrderFormatMixin(rx.State, mixin=True):
     def _money(self, amount: str | None, currency: str) -> str:
         return format_money(amount, currency, self.language) if amount not in (None, "") else ""
 
-    def _summary_row(self, row: dict) -> dict[str, str]:
+    def _summary_row(self, row: dict) -> OrderSummaryRow:
         return {
             "id": str(row["id"]), "number": row["number"], "href": f"/orders/{row['id']}",
             "status": row["status"], "status_label": self._label("order.status", row["status"]),
@@ -110,7 +137,7 @@ class OrderState(OrderFormatMixin, AuthState):
         }
 
     @rx.var
-    def line_rows(self) -> list[dict[str, str]]:
+    def line_rows(self) -> list[OrderLineRow]:
         return [{
             "line_no": str(line["line_no"]), "code": line["item_code"], "name": line["item_name"],
             "kind": self.t(f"cart.kind.{line['item_kind']}"),
@@ -120,13 +147,14 @@ class OrderState(OrderFormatMixin, AuthState):
         } for line in self._order.get("lines", [])]
 
     @rx.var
-    def timeline(self) -> list[dict[str, str]]:
-        """The order's transitions, oldest first, at the viewer's local time."""
+    def timeline(self) -> list[TimelineRow]:
+        """The order's transitions, oldest first, at the viewer's local time: the new status is
+        the title, the cause a line of words, the detail (a gateway's reference, say) in code."""
         return [{
             "at": self.fmt_time(entry["at"]), "status": entry["to_status"],
-            "status_label": self._label("order.status", entry["to_status"]),
+            "title": self._label("order.status", entry["to_status"]), "change": "",
             "cause": self.t(entry["cause"]) if entry["cause"] in KEYS else entry["cause"],
-            "detail": entry.get("detail") or "",
+            "detail": "", "code": entry.get("detail") or "", "actor": "",
         } for entry in self._order.get("timeline", [])]
 
     @rx.var
@@ -217,7 +245,7 @@ class OrderListState(OrderFormatMixin, PagedMixin, AuthState):
     status: str = ALL
 
     @rx.var
-    def display_rows(self) -> list[dict[str, str]]:
+    def display_rows(self) -> list[OrderSummaryRow]:
         return [self._summary_row(row) for row in self.rows]
 
     @rx.var
@@ -269,7 +297,7 @@ class RecentOrdersState(OrderFormatMixin, AuthState):
     loading: bool = True
 
     @rx.var
-    def display_rows(self) -> list[dict[str, str]]:
+    def display_rows(self) -> list[OrderSummaryRow]:
         return [self._summary_row(row) for row in self.rows]
 
     @rx.var

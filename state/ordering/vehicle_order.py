@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import TypedDict
 
 import reflex as rx
 
@@ -24,6 +25,17 @@ from state.shared.auth import AuthState
 from workers.dispatch import start_processing
 
 
+class StoreChoice(TypedDict):
+    """A dealer store the vehicle may be ordered at; `available` when the vehicle is free there now."""
+
+    id: str
+    name: str
+    city: str
+    country: str
+    dealer: str
+    available: bool
+
+
 class VehicleOrderState(AuthState):
     dialog_open: bool = False
     trim_id: int = 0
@@ -33,8 +45,7 @@ class VehicleOrderState(AuthState):
     # Decimal strings, from the server's price list.
     price: str = ""
     deposit: str = ""
-    # {"id", "name", "city", "country", "dealer", "available": "yes" | ""}
-    stores: list[dict[str, str]] = []
+    stores: list[StoreChoice] = []
     store_id: str = ""
     checkout_key: str = ""
     placing: bool = False
@@ -94,8 +105,8 @@ class VehicleOrderState(AuthState):
         self.stores = sorted(
             ({"id": str(store["id"]), "name": store["name"], "city": store["city"],
               "country": store["country"], "dealer": store["organisation_name"],
-              "available": "yes" if store["id"] in holding else ""} for store in stores),
-            key=lambda store: (store["available"] != "yes", store["name"]))
+              "available": store["id"] in holding} for store in stores),
+            key=lambda store: (not store["available"], store["name"]))
         self.store_id = self.stores[0]["id"] if self.stores and self.stores[0]["available"] else ""
         self.errors, self.placing = {}, False
         self.checkout_key = uuid.uuid4().hex

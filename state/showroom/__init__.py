@@ -1,5 +1,5 @@
-"""Showroom's Reflex states: thin, they validate input, call `services.showroom` and enqueue tasks. Empty
-until the domain lands.
+"""Showroom's Reflex states: thin, they validate input, call services and enqueue tasks. Today the
+trims on offer (`browse`); the configurator, dealer locator and test drives land here.
 
 May import: `state.shared`, `state.identity`, `state.catalog`, `state.ordering`, `services`, `models`,
 `workers` (to enqueue)."""

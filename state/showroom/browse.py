@@ -4,6 +4,7 @@ of each stand at its own stores."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypedDict
 
 import reflex as rx
 
@@ -19,6 +20,24 @@ SHOWROOM_ROLES = (Role.CUSTOMER, Role.DEALER, Role.MANAGER)
 ALL = "__all__"
 
 
+class TrimCard(TypedDict):
+    """One trim as its showroom card shows it; `stock` is the dealer's own count as words (empty
+    for other roles) and `in_stock` whether any stands at its stores."""
+
+    id: str
+    code: str
+    model: str
+    name: str
+    image: str
+    body: str
+    powertrain: str
+    efficiency: str
+    power: str
+    price: str
+    stock: str
+    in_stock: bool
+
+
 class ShowroomState(AuthState):
     _trims: list[dict] = []
     bodies: list[str] = []
@@ -31,7 +50,7 @@ class ShowroomState(AuthState):
     loading: bool = True
 
     @rx.var
-    def cards(self) -> list[dict[str, str]]:
+    def cards(self) -> list[TrimCard]:
         """Each trim as the card shows it, in the viewer's language."""
         language = self.language
         cards = []
@@ -56,7 +75,7 @@ class ShowroomState(AuthState):
                 "price": format_money(trim["price"], trim["currency"], language),
                 "stock": self.t("showroom.in_stock", count=format_number(in_stock, language))
                 if self.shows_store_stock else "",
-                "stock_level": "none" if in_stock == 0 else "some",
+                "in_stock": in_stock > 0,
             })
         return cards
 

@@ -30,7 +30,8 @@ from services.platform.errors import DomainError, FieldErrors, NotFound, Permiss
 from services.supply import purchasing
 from services.supply import states as po_states
 from state.shared.auth import AuthState
-from state.supply.purchase_rows import HeaderView, IncidentRow, LineRow, TimelineRow
+from state.shared.timeline import TimelineRow, actor_label, timeline_row
+from state.supply.purchase_rows import HeaderView, IncidentRow, LineRow
 from state.supply.purchase_timeline import timeline_detail
 from state.supply.purchasing import orders_base
 from state.supply.view import (
@@ -198,18 +199,13 @@ class PurchaseOrderState(AuthState):
                 change = label("purchase.status", event["to_status"], language)
                 if event["from_status"]:
                     change = f"{label('purchase.status', event['from_status'], language)} → {change}"
-            actor = event["actor_name"]
-            if event["actor_organisation"]:
-                actor = f"{actor} · {event['actor_organisation']}" if actor else event["actor_organisation"]
-            rows.append(
-                {
-                    "at": self.fmt_time(event["at"]),
-                    "title": label("purchase.event", event["kind"], language),
-                    "change": change,
-                    "actor": actor,
-                    "detail": timeline_detail(event["kind"], event["details"] or {}, self.t, language),
-                }
-            )
+            rows.append(timeline_row(
+                at=self.fmt_time(event["at"]),
+                title=label("purchase.event", event["kind"], language),
+                change=change,
+                actor=actor_label(event["actor_name"], event["actor_organisation"]),
+                detail=timeline_detail(event["kind"], event["details"] or {}, self.t, language),
+            ))
         return rows
 
     @rx.var

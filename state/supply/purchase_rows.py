@@ -59,14 +59,6 @@ class IncidentRow(TypedDict):
     opened: str
 
 
-class TimelineRow(TypedDict):
-    at: str
-    title: str
-    change: str
-    actor: str
-    detail: str
-
-
 class ShipRow(TypedDict):
     id: str
     line_no: str

@@ -5,18 +5,21 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.orders import choice, orders_table
+from portal.components.orders import orders_table
 from portal.components.showroom import showroom_filters, trim_grid
-from portal.components.ui import kpi_card, kpi_grid, page_heading, section, stock_value_card, t
+from portal.components.ui import (
+    choice_select,
+    figure_card,
+    figures_heading,
+    kpi_grid,
+    section,
+    stock_value_card,
+    t,
+)
 from state.catalog.dealer_home import DealerState
 from state.ordering.orders import RecentOrdersState
 from state.shared import routes
 from state.showroom.browse import ShowroomState
-
-
-def _kpi(key: str, label_key: str, icon: str, **extra) -> rx.Component:
-    return kpi_card(t(label_key), DealerState.kpi[key], icon, loading=DealerState.loading,
-                    element_id=f"kpi-{key}", **extra)
 
 
 def orders_section() -> rx.Component:
@@ -27,8 +30,8 @@ def orders_section() -> rx.Component:
         rx.cond(RecentOrdersState.total > 0,
                 rx.link(RecentOrdersState.more_label, href=routes.ORDERS, size="2", id="all-orders")),
         actions=rx.flex(
-            choice(RecentOrdersState.side, RecentOrdersState.side_options, RecentOrdersState.set_side,
-                   "recent-orders-side"),
+            choice_select(RecentOrdersState.side, RecentOrdersState.side_options, RecentOrdersState.set_side,
+                          "recent-orders-side", min_width="11rem"),
             rx.link(rx.button(rx.icon("shopping-cart", size=16), t("nav.cart"), variant="soft"),
                     href=routes.CART),
             gap="0.75rem", wrap="wrap", align="center",
@@ -39,14 +42,13 @@ def orders_section() -> rx.Component:
 @framed_page(routes.DEALER, on_load=[DealerState.load, RecentOrdersState.load, ShowroomState.load])
 def dealer_home() -> rx.Component:
     return rx.vstack(
-        page_heading("dealer.title", "dealer.subtitle",
-                     rx.text(DealerState.computed_at_text, size="1", color_scheme="gray",
-                             id="computed-at")),
+        figures_heading("dealer.title", "dealer.subtitle", DealerState),
         kpi_grid(
-            _kpi("vehicle_units_on_hand", "kpi.vehicle_units", "car-front"),
-            _kpi("vehicle_units_reserved", "kpi.vehicle_units_reserved", "car"),
-            _kpi("part_units_on_hand", "kpi.part_units", "package"),
-            _kpi("low_stock_items", "kpi.low_stock", "triangle-alert", hint=DealerState.low_stock_hint),
+            figure_card(DealerState, "vehicle_units_on_hand", "kpi.vehicle_units", "car-front"),
+            figure_card(DealerState, "vehicle_units_reserved", "kpi.vehicle_units_reserved", "car"),
+            figure_card(DealerState, "part_units_on_hand", "kpi.part_units", "package"),
+            figure_card(DealerState, "low_stock_items", "kpi.low_stock", "triangle-alert",
+                        hint=DealerState.low_stock_hint),
         ),
         stock_value_card(DealerState.stock_values, DealerState.loading),
         orders_section(),

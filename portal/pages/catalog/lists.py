@@ -6,16 +6,7 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.stock_table import search_box, stock_table
-from portal.components.ui import (
-    empty_state,
-    header_cell,
-    loading_rows,
-    page_heading,
-    pager,
-    scroll_table,
-    section,
-    t,
-)
+from portal.components.ui import empty_state, header_cell, page_heading, paged_table, section, t
 from state.catalog.catalogue import ALL, CatalogueState
 from state.catalog.stock import StockState
 from state.ordering.cart import CartState
@@ -58,21 +49,14 @@ def catalogue() -> rx.Component:
             t("kpi.parts"),
             rx.flex(search_box(CatalogueState.search, CatalogueState.set_search, "parts-search"),
                     _category_filter(), gap="0.75rem", wrap="wrap", width="100%"),
-            scroll_table(
-                rx.table.header(rx.table.row(
-                    header_cell("stock.code"), header_cell("admin.name"), header_cell("catalogue.category"),
-                    header_cell("catalogue.supplier"), header_cell("catalogue.list_price", "right"),
-                    rx.cond(AuthState.role == "dealer", header_cell("cart.add", "center")),
-                )),
-                rx.table.body(rx.cond(CatalogueState.loading & (CatalogueState.total == 0),
-                                      loading_rows(5),
-                                      rx.foreach(CatalogueState.display_rows, _part_row))),
-                id="parts-table", min_width="44rem",
+            paged_table(
+                CatalogueState,
+                [header_cell("stock.code"), header_cell("admin.name"), header_cell("catalogue.category"),
+                 header_cell("catalogue.supplier"), header_cell("catalogue.list_price", "right"),
+                 rx.cond(AuthState.role == "dealer", header_cell("cart.add", "center"))],
+                _part_row, rows=CatalogueState.display_rows, table_id="parts-table", min_width="44rem",
+                skeleton_columns=5, size="2", empty=empty_state("search-x", t("common.no_results")),
             ),
-            rx.cond(~CatalogueState.loading & (CatalogueState.total == 0),
-                    empty_state("search-x", t("common.no_results"))),
-            pager(CatalogueState.pager_label, CatalogueState.previous_page, CatalogueState.next_page,
-                  CatalogueState.has_previous, CatalogueState.has_next),
         ),
         spacing="4", width="100%",
     )

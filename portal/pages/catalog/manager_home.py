@@ -5,16 +5,11 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.ui import kpi_card, kpi_grid, page_heading, section, stock_value_card, t
+from portal.components.ui import figure_card, figures_heading, kpi_grid, section, stock_value_card, t
 from state.catalog.manager_home import ManagerState
 from state.shared import routes
 
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
-
-
-def _kpi(key: str, label_key: str, icon: str, **extra) -> rx.Component:
-    return kpi_card(t(label_key), ManagerState.kpi[key], icon, loading=ManagerState.loading,
-                    element_id=f"kpi-{key}", **extra)
 
 
 def _chart(figure) -> rx.Component:
@@ -28,18 +23,17 @@ def _chart(figure) -> rx.Component:
 @framed_page(routes.MANAGER, on_load=ManagerState.load)
 def manager_home() -> rx.Component:
     return rx.vstack(
-        page_heading("manager.title", "manager.subtitle",
-                     rx.text(ManagerState.computed_at_text, size="1", color_scheme="gray",
-                             id="computed-at")),
+        figures_heading("manager.title", "manager.subtitle", ManagerState),
         kpi_grid(
-            _kpi("suppliers", "kpi.suppliers", "factory"),
-            _kpi("parts", "kpi.parts", "cog"),
-            _kpi("dealers", "kpi.dealers", "store"),
-            _kpi("trims", "kpi.trims", "car"),
-            _kpi("part_units_on_hand", "kpi.part_units", "package"),
-            _kpi("vehicle_units_on_hand", "kpi.vehicle_units", "car-front"),
-            _kpi("low_stock_items", "kpi.low_stock", "triangle-alert", hint=ManagerState.low_stock_hint),
-            _kpi("locations", "kpi.locations", "map-pin"),
+            figure_card(ManagerState, "suppliers", "kpi.suppliers", "factory"),
+            figure_card(ManagerState, "parts", "kpi.parts", "cog"),
+            figure_card(ManagerState, "dealers", "kpi.dealers", "store"),
+            figure_card(ManagerState, "trims", "kpi.trims", "car"),
+            figure_card(ManagerState, "part_units_on_hand", "kpi.part_units", "package"),
+            figure_card(ManagerState, "vehicle_units_on_hand", "kpi.vehicle_units", "car-front"),
+            figure_card(ManagerState, "low_stock_items", "kpi.low_stock", "triangle-alert",
+                        hint=ManagerState.low_stock_hint),
+            figure_card(ManagerState, "locations", "kpi.locations", "map-pin"),
         ),
         stock_value_card(ManagerState.stock_values, ManagerState.loading),
         rx.grid(

@@ -7,12 +7,15 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.ui import (
+    choice_select,
+    data_table,
+    dialog_actions,
     empty_state,
+    field_error,
     header_cell,
-    loading_rows,
+    labelled,
     page_heading,
     paged_table,
-    scroll_table,
     section,
     t,
 )
@@ -20,20 +23,9 @@ from state.identity.admin import CREATE_FORM_ID, AdminState, ParkedOrderState
 from state.shared import routes
 
 
-def _field_error(errors, field: str) -> rx.Component:
-    return rx.cond(
-        errors.contains(field),
-        rx.text(errors[field], size="1", color_scheme="red", id=f"error-{field}", role="alert"),
-    )
-
-
 def _labelled(label_key: str, control: rx.Component, field: str, errors) -> rx.Component:
-    return rx.vstack(
-        rx.text(t(label_key), as_="label", size="2", weight="medium"),
-        rx.box(control, width="100%"),
-        _field_error(errors, field),
-        spacing="1", width="100%",
-    )
+    """A form field with its refusal beneath it (`#error-<field>`)."""
+    return labelled(label_key, control, errors[field], f"error-{field}")
 
 
 def _text_input(name: str, element_id: str, **props) -> rx.Component:
@@ -41,12 +33,7 @@ def _text_input(name: str, element_id: str, **props) -> rx.Component:
 
 
 def _select(value, options, on_change, element_id: str) -> rx.Component:
-    return rx.select.root(
-        rx.select.trigger(placeholder=t("admin.choose"), id=element_id, width="100%"),
-        rx.select.content(rx.foreach(options, lambda option: rx.select.item(option["label"],
-                                                                          value=option["value"]))),
-        value=value, on_change=on_change,
-    )
+    return choice_select(value, options, on_change, element_id, placeholder=t("admin.choose"), width="100%")
 
 
 def create_user_form() -> rx.Component:
@@ -72,7 +59,7 @@ def create_user_form() -> rx.Component:
                       spacing="1", width="100%"),
             columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%",
         ),
-        _field_error(errors, "form"),
+        field_error(errors["form"], "error-form"),
         on_submit=AdminState.create_user, id=CREATE_FORM_ID, width="100%",
     )
 
@@ -84,7 +71,7 @@ def _user_row(user) -> rx.Component:
                                 spacing="0")),
         rx.table.cell(rx.badge(user["role"], variant="soft")),
         rx.table.cell(user["organisation"]),
-        rx.table.cell(rx.cond(user["active"] == "yes",
+        rx.table.cell(rx.cond(user["active"],
                               rx.badge(t("common.yes"), color_scheme="grass", variant="soft"),
                               rx.badge(t("common.no"), color_scheme="red", variant="soft"))),
         rx.table.cell(rx.cond(user["locked_until"] != "",
@@ -97,14 +84,14 @@ def _user_row(user) -> rx.Component:
                                                aria_label=t("admin.actions"))),
                 rx.menu.content(
                     rx.menu.item(rx.icon("key-round", size=14), t("admin.reset_password"),
-                                 on_select=AdminState.open_reset(user["id"].to(int), user["email"])),
+                                 on_select=AdminState.open_reset(user["id"], user["email"])),
                     rx.cond(
-                        user["is_self"] == "yes", rx.fragment(),
-                        rx.cond(user["active"] == "yes",
+                        user["is_self"], rx.fragment(),
+                        rx.cond(user["active"],
                                 rx.menu.item(rx.icon("user-x", size=14), t("admin.deactivate"), color="red",
-                                             on_select=AdminState.set_active(user["id"].to(int), False)),
+                                             on_select=AdminState.set_active(user["id"], False)),
                                 rx.menu.item(rx.icon("user-check", size=14), t("admin.activate"),
-                                             on_select=AdminState.set_active(user["id"].to(int), True))),
+                                             on_select=AdminState.set_active(user["id"], True))),
                     ),
                 ),
             ),
@@ -119,37 +106,31 @@ def users_table() -> rx.Component:
         rx.input(rx.input.slot(rx.icon("search", size=16)), value=AdminState.search,
                  on_change=AdminState.set_search, placeholder=t("common.search"), id="user-search",
                  width=rx.breakpoints(initial="100%", sm="18rem")),
-        scroll_table(
-            rx.table.header(rx.table.row(
-                header_cell("admin.user"), header_cell("admin.role"),
-                header_cell("admin.organisation"), header_cell("admin.active"),
-                header_cell("admin.locked_until"), header_cell("admin.last_login"),
-                header_cell("admin.actions"),
-            )),
-            rx.table.body(rx.cond(AdminState.loading, loading_rows(8),
-                                  rx.foreach(AdminState.user_rows, _user_row))),
-            id="users-table", size="1", min_width="50rem",
+        data_table(
+            [header_cell("admin.user"), header_cell("admin.role"),
+             header_cell("admin.organisation"), header_cell("admin.active"),
+             header_cell("admin.locked_until"), header_cell("admin.last_login"),
+             header_cell("admin.actions")],
+            AdminState.user_rows, _user_row, table_id="users-table", loading=AdminState.loading,
+            empty=empty_state("users", t("common.no_results")), min_width="50rem",
         ),
-        rx.cond(~AdminState.loading & (AdminState.user_rows.length() == 0),
-                empty_state("users", t("common.no_results"))),
         spacing="3", width="100%",
     )
 
 
+def _organisation_row(org) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(org["name"]), rx.table.cell(org["kind"]), rx.table.cell(org["country"]),
+        rx.table.cell(org["currency"]), rx.table.cell(org["time_zone"], white_space="nowrap"),
+    )
+
+
 def organisations_table() -> rx.Component:
-    return scroll_table(
-        rx.table.header(rx.table.row(
-            header_cell("admin.name"), header_cell("admin.kind"), header_cell("admin.country"),
-            header_cell("admin.currency"), header_cell("admin.time_zone"),
-        )),
-        rx.table.body(rx.cond(
-            AdminState.loading, loading_rows(5),
-            rx.foreach(AdminState.organisation_rows, lambda org: rx.table.row(
-                rx.table.cell(org["name"]), rx.table.cell(org["kind"]), rx.table.cell(org["country"]),
-                rx.table.cell(org["currency"]), rx.table.cell(org["time_zone"], white_space="nowrap"),
-            )),
-        )),
-        id="organisations-table",
+    return data_table(
+        [header_cell("admin.name"), header_cell("admin.kind"), header_cell("admin.country"),
+         header_cell("admin.currency"), header_cell("admin.time_zone")],
+        AdminState.organisation_rows, _organisation_row, table_id="organisations-table",
+        loading=AdminState.loading, size="2",
     )
 
 
@@ -164,13 +145,8 @@ def reset_password_dialog() -> rx.Component:
                               rx.input(name="new_password", id="reset-password", type="password",
                                        auto_complete="new-password", max_length=1024, width="100%"),
                               "password", AdminState.reset_error),
-                    _field_error(AdminState.reset_error, "user_id"),
-                    rx.hstack(
-                        rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray",
-                                                  type="button")),
-                        rx.button(t("common.save"), type="submit", id="reset-save"),
-                        justify="end", width="100%", spacing="3",
-                    ),
+                    field_error(AdminState.reset_error["user_id"], "error-user_id"),
+                    dialog_actions("common.save", "reset-save"),
                     spacing="4", width="100%",
                 ),
                 on_submit=AdminState.reset_password,
@@ -217,7 +193,7 @@ def _parked_order_row(row) -> rx.Component:
         rx.table.cell(row["parked_at"], white_space="nowrap"),
         rx.table.cell(
             rx.button(rx.icon("rotate-ccw", size=14), t("attention.retry"), size="1", variant="soft",
-                      on_click=ParkedOrderState.retry(row["order_id"].to(int), row["number"]),
+                      on_click=ParkedOrderState.retry(row["order_id"], row["number"]),
                       class_name="retry-parked-order"),
             text_align="center",
         ),
@@ -238,7 +214,7 @@ def admin_parked_orders() -> rx.Component:
                  header_cell("attention.status"), header_cell("attention.step"),
                  header_cell("attention.failures", "right"), header_cell("attention.error"),
                  header_cell("attention.parked_at"), header_cell("admin.actions", "center")],
-                _parked_order_row, table_id="parked-orders-table", min_width="56rem", skeleton_rows=8,
+                _parked_order_row, table_id="parked-orders-table", min_width="56rem",
                 empty=empty_state("circle-check", t("attention.none")),
             ),
         ),

@@ -1,4 +1,4 @@
-"""Ordering's pages (the dealer's cart and its prices, placement, the order and payment states, stock
-reservations, payments and the gateway, the order views, recovery of lost orders).
+"""Ordering's pages: the dealer's cart and its checkout (`cart`), the order lists and one order,
+live (`orders`).
 
 May import: `portal.components`, `state.shared`, `state.ordering`, and what those may."""

@@ -5,8 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.orders import choice
-from portal.components.ui import empty_state, header_cell, page_heading, scroll_table, section, t
+from portal.components.ui import (
+    choice_select,
+    empty_state,
+    field_error,
+    header_cell,
+    page_heading,
+    scroll_table,
+    section,
+    t,
+)
 from state.ordering.cart import CartState
 from state.shared import routes
 
@@ -66,11 +74,9 @@ def _lines() -> rx.Component:
 def _checkout() -> rx.Component:
     return rx.vstack(
         rx.vstack(
-            choice(CartState.location_id, CartState.location_options, CartState.set_location, "cart-location",
-                   "cart.deliver_to", min_width="0", width="100%"),
-            rx.cond(CartState.location_error != "",
-                    rx.text(CartState.location_error, size="1", color_scheme="red", role="alert",
-                            id="error-location")),
+            choice_select(CartState.location_id, CartState.location_options, CartState.set_location,
+                          "cart-location", "cart.deliver_to", min_width="0", width="100%"),
+            field_error(CartState.location_error, "error-location"),
             rx.text(t("cart.ships_from_hint"), size="1", color_scheme="gray"),
             spacing="1", width="100%",
         ),

@@ -5,19 +5,28 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.order_timeline import order_timeline
-from portal.components.orders import choice, orders_table, status_badge
-from portal.components.ui import header_cell, number_cell, page_heading, pager, scroll_table, section, t
+from portal.components.orders import orders_table, status_badge
+from portal.components.timeline import timeline
+from portal.components.ui import (
+    choice_select,
+    header_cell,
+    number_cell,
+    page_heading,
+    pager,
+    scroll_table,
+    section,
+    t,
+)
 from state.ordering.orders import OrderListState, OrderState
 from state.shared import routes
 
 
 def order_filters(with_side: bool = True) -> rx.Component:
     return rx.flex(
-        choice(OrderListState.side, OrderListState.side_options, OrderListState.set_side, "orders-side",
-               "orders.side") if with_side else rx.fragment(),
-        choice(OrderListState.status, OrderListState.status_options, OrderListState.set_status,
-               "orders-status", "orders.status"),
+        choice_select(OrderListState.side, OrderListState.side_options, OrderListState.set_side,
+                      "orders-side", "orders.side", min_width="11rem") if with_side else rx.fragment(),
+        choice_select(OrderListState.status, OrderListState.status_options, OrderListState.set_status,
+                      "orders-status", "orders.status", min_width="11rem"),
         gap="0.75rem", wrap="wrap",
     )
 
@@ -94,32 +103,34 @@ def _cancel_button() -> rx.Component:
     )
 
 
+def _facts_section(title_key: str, *facts: rx.Component) -> rx.Component:
+    """A section of labelled facts, label beside value from the small breakpoint up."""
+    return section(
+        t(title_key),
+        rx.data_list.root(*facts, orientation=rx.breakpoints(initial="vertical", sm="horizontal"), size="2"),
+    )
+
+
 def _summary() -> rx.Component:
     header = OrderState.header
-    return section(
-        t("orders.details"),
-        rx.data_list.root(
-            _fact("orders.placed", header["created"], "order-created"),
-            _fact("orders.deliver_to", header["buyer_location"], "order-deliver-to"),
-            _fact("orders.ships_from", header["source_location"]),
-            _fact("orders.payment", header["payment_status"], "order-payment"),
-            _fact("orders.hold_until", header["hold_until"]),
-            orientation=rx.breakpoints(initial="vertical", sm="horizontal"), size="2",
-        ),
+    return _facts_section(
+        "orders.details",
+        _fact("orders.placed", header["created"], "order-created"),
+        _fact("orders.deliver_to", header["buyer_location"], "order-deliver-to"),
+        _fact("orders.ships_from", header["source_location"]),
+        _fact("orders.payment", header["payment_status"], "order-payment"),
+        _fact("orders.hold_until", header["hold_until"]),
     )
 
 
 def _money() -> rx.Component:
     header = OrderState.header
-    return section(
-        t("orders.money"),
-        rx.data_list.root(
-            _fact("orders.total", header["total"], "order-total"),
-            _fact("orders.deposit", header["deposit"], "order-deposit"),
-            _fact("orders.balance", header["balance"], "order-balance"),
-            _fact("orders.refunded", header["refunded"], "order-refunded"),
-            orientation=rx.breakpoints(initial="vertical", sm="horizontal"), size="2",
-        ),
+    return _facts_section(
+        "orders.money",
+        _fact("orders.total", header["total"], "order-total"),
+        _fact("orders.deposit", header["deposit"], "order-deposit"),
+        _fact("orders.balance", header["balance"], "order-balance"),
+        _fact("orders.refunded", header["refunded"], "order-refunded"),
     )
 
 
@@ -193,7 +204,7 @@ def _order() -> rx.Component:
         rx.grid(_summary(), _money(), columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%"),
         _lines(),
         rx.grid(
-            section(t("orders.timeline"), order_timeline(OrderState.timeline)),
+            section(t("orders.timeline"), timeline(OrderState.timeline, "order-timeline", empty_key=None)),
             _shipment(),
             columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%",
         ),

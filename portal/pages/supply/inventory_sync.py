@@ -7,8 +7,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.supply_ui import callout
-from portal.components.ui import header_cell, number_cell, page_heading, scroll_table, section, t
+from portal.components.ui import callout, header_cell, number_cell, page_heading, scroll_table, section, t
 from state.shared import routes
 from state.supply.inventory_sync import MAX_BYTES, UPLOAD_ID
 from state.supply.inventory_sync import InventorySyncState as Sync

@@ -9,11 +9,12 @@ import reflex as rx
 from portal.components.frame import framed_page
 from portal.components.score_card import chart, score_block
 from portal.components.stock_table import stock_table
-from portal.components.supply_ui import callout, link_cell
 from portal.components.ui import (
+    callout,
     header_cell,
     kpi_card,
     kpi_grid,
+    link_cell,
     number_cell,
     page_heading,
     scroll_table,

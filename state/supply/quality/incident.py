@@ -13,6 +13,7 @@ from models.supply import IncidentStatus
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.supply import quality
 from state.shared.auth import AuthState
+from state.shared.timeline import TimelineRow, actor_label, timeline_row
 from state.supply.purchasing import orders_base
 from state.supply.quality.common import (
     MAX_TEXT,
@@ -95,7 +96,7 @@ class IncidentState(AuthState):
         }
 
     @rx.var
-    def timeline(self) -> list[dict[str, str]]:
+    def timeline(self) -> list[TimelineRow]:
         rows = []
         for event in self._incident.get("timeline", []):
             change = (
@@ -103,18 +104,13 @@ class IncidentState(AuthState):
                 if event["to_status"] and event["to_status"] != event["from_status"]
                 else ""
             )
-            actor = event["actor_name"]
-            if event["actor_organisation"]:
-                actor = f"{actor} · {event['actor_organisation']}" if actor else event["actor_organisation"]
-            rows.append(
-                {
-                    "at": self.fmt_time(event["at"]),
-                    "title": label("incident.event", event["kind"], self.language),
-                    "change": change,
-                    "actor": actor,
-                    "detail": self._note(event["kind"], event["note"] or ""),
-                }
-            )
+            rows.append(timeline_row(
+                at=self.fmt_time(event["at"]),
+                title=label("incident.event", event["kind"], self.language),
+                change=change,
+                actor=actor_label(event["actor_name"], event["actor_organisation"]),
+                detail=self._note(event["kind"], event["note"] or ""),
+            ))
         return rows
 
     def _note(self, kind: str, note: str) -> str:

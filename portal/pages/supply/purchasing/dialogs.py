@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.components.supply_ui import dialog_actions, field_error, labelled
-from portal.components.ui import t
+from portal.components.ui import dialog_actions, field_error, labelled, t
 from state.supply.purchase_dialogs import OrderDialogState as Dialog
 from state.supply.purchase_order import PurchaseOrderState as Order
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.supply_ui import back_link, callout, choice_select, field_error, labelled, state_badge
-from portal.components.ui import page_heading, section, t
+from portal.components.ui import (
+    back_link,
+    callout,
+    choice_select,
+    field_error,
+    labelled,
+    page_heading,
+    section,
+    state_badge,
+    t,
+)
 from state.shared import routes
 from state.supply.purchase_issue import IssueOrderState
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.supply_ui import choice_select, link_cell, state_badge
 from portal.components.ui import (
+    choice_select,
     empty_state,
     header_cell,
+    link_cell,
     number_cell,
     page_heading,
     paged_table,
     section,
+    state_badge,
     t,
 )
 from state.shared import routes
@@ -91,7 +93,7 @@ def _orders_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                 _order_row,
                 table_id="orders-table",
                 min_width="62rem",
-                skeleton_rows=8,
+                skeleton_columns=8,
                 empty=empty_state("inbox", t("purchase.none"), t("purchase.none_hint")),
             ),
         ),
@@ -135,7 +137,7 @@ def manager_receiving() -> rx.Component:
                 _notice_row,
                 table_id="receiving-table",
                 min_width="48rem",
-                skeleton_rows=6,
+                skeleton_columns=6,
                 empty=empty_state("truck", t("receiving.none")),
             ),
         ),

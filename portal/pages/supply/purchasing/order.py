@@ -7,17 +7,21 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.po_timeline import timeline
-from portal.components.supply_ui import (
+from portal.components.timeline import timeline
+from portal.components.ui import (
     back_link,
     callout,
     fact,
     facts,
     field_error,
+    header_cell,
     missing_notice,
+    number_cell,
+    scroll_table,
+    section,
     state_badge,
+    t,
 )
-from portal.components.ui import header_cell, number_cell, scroll_table, section, t
 from portal.pages.supply.purchasing.dialogs import order_dialog
 from portal.pages.supply.purchasing.receiving import receipts_section
 from portal.pages.supply.purchasing.shipping import ship_form, shipments_section

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.components.supply_ui import cell_input, field_error
-from portal.components.ui import header_cell, number_cell, scroll_table, section, t
+from portal.components.ui import cell_input, field_error, header_cell, number_cell, scroll_table, section, t
 from state.supply.purchase_order import PurchaseOrderState as Order
 from state.supply.purchase_receiving import ReceiptState as Receipt
 

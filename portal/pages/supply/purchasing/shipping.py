@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.components.supply_ui import field_error, labelled
-from portal.components.ui import header_cell, number_cell, scroll_table, section, t
+from portal.components.ui import field_error, header_cell, labelled, number_cell, scroll_table, section, t
 from portal.pages.supply.purchasing.receiving import receive_form
 from state.supply.purchase_order import PurchaseOrderState as Order
 from state.supply.purchase_receiving import ReceiptState as Receipt

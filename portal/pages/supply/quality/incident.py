@@ -5,17 +5,15 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.po_timeline import timeline
-from portal.components.supply_ui import (
+from portal.components.timeline import timeline
+from portal.components.ui import (
     back_link,
     fact,
     facts,
     labelled,
     missing_notice,
-    state_badge,
-)
-from portal.components.ui import (
     section,
+    state_badge,
     t,
 )
 from state.shared import routes

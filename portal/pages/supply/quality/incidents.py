@@ -5,21 +5,19 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.supply_ui import (
+from portal.components.ui import (
     choice_select,
     dialog_actions,
+    empty_state,
     field_error,
+    header_cell,
     labelled,
     link_cell,
-    state_badge,
-)
-from portal.components.ui import (
-    empty_state,
-    header_cell,
     number_cell,
     page_heading,
     paged_table,
     section,
+    state_badge,
     t,
 )
 from state.shared import routes
@@ -164,7 +162,7 @@ def _incidents_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                 _incident_row,
                 table_id="incidents-table",
                 min_width="62rem",
-                skeleton_rows=8,
+                skeleton_columns=8,
                 empty=empty_state("shield-check", t("incident.none")),
             ),
         ),

@@ -5,18 +5,16 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
-from portal.components.supply_ui import (
-    field_error,
-    link_cell,
-    state_badge,
-)
 from portal.components.ui import (
     empty_state,
+    field_error,
     header_cell,
+    link_cell,
     number_cell,
     page_heading,
     scroll_table,
     section,
+    state_badge,
     t,
 )
 from state.shared import routes

@@ -7,14 +7,12 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.score_card import chart, criterion_tile, score_block
-from portal.components.supply_ui import (
+from portal.components.ui import (
     back_link,
     choice_select,
     dialog_actions,
     labelled,
     missing_notice,
-)
-from portal.components.ui import (
     scroll_table,
     section,
     t,

@@ -6,17 +6,15 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.score_card import chart
-from portal.components.supply_ui import (
-    choice_select,
-    state_badge,
-)
 from portal.components.ui import (
+    choice_select,
     empty_state,
     header_cell,
     number_cell,
     page_heading,
     paged_table,
     section,
+    state_badge,
     t,
 )
 from state.shared import routes
@@ -110,7 +108,7 @@ def manager_suppliers() -> rx.Component:
                 _ranking_row,
                 table_id="ranking-table",
                 min_width="60rem",
-                skeleton_rows=10,
+                skeleton_columns=10,
                 empty=empty_state("search-x", t("common.no_results")),
             ),
         ),

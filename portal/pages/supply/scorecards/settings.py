@@ -6,10 +6,8 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.score_card import standing_badge
-from portal.components.supply_ui import (
-    field_error,
-)
 from portal.components.ui import (
+    field_error,
     page_heading,
     section,
     t,
