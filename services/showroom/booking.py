@@ -16,7 +16,7 @@ import json
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import delete, or_
 from sqlalchemy.exc import IntegrityError
@@ -72,7 +72,7 @@ def visitor_from(raw: dict) -> Visitor:
     def text(name: str, pattern: re.Pattern | None, code: str, max_length: int) -> str:
         value = raw.get(name)
         if not isinstance(value, str) or not value.strip():
-            raise ValidationFailed("request.field_required", field=name, field_name=name)
+            raise ValidationFailed("test_drive.field_required", field=name, name=name)
         value = value.strip()
         if len(value) > max_length or _CONTROL.search(value) or (pattern and not pattern.match(value)):
             raise ValidationFailed(code, field=name)
@@ -110,7 +110,7 @@ def parse_start(value: object, field: str = "starts_at") -> datetime:
             parsed = None
     if parsed is None or parsed.tzinfo is None:
         raise ValidationFailed("test_drive.start_invalid", field=field)
-    return parsed
+    return parsed.astimezone(UTC)
 
 
 def floor_to_slot(instant: datetime, rules: StoreRules) -> datetime:
