@@ -61,5 +61,6 @@ __all__ = [
     "PurchaseOrderEvent", "PurchaseOrderLine", "PurchaseOrderLineStatus", "PurchaseOrderStatus",
     "QualityIncident", "QualityIncidentEvent", "ScorecardSettings", "ShippingNotice", "ShippingNoticeLine",
     "ShippingNoticeStatus", "Standing", "SupplierControl", "SupplierScorecard", "SupplierStockSync",
-    "DemoCar", "Salesperson", "ShowroomStore", "TestDrive", "TestDriveHold", "TestDriveSlot", "TestDriveStatus",
+    "DemoCar", "Salesperson", "ShowroomStore", "TestDrive", "TestDriveHold", "TestDriveSlot",
+    "TestDriveStatus",
 ]

@@ -60,17 +60,22 @@ class ShowroomStore(SQLModel, table=True):
         CheckConstraint("cutoff_hours >= 0", name="ck_showroom_store_cutoff"),
     )
 
-    location_id: int = Field(sa_column=Column(Integer, ForeignKey("location.id", ondelete="CASCADE"),
-                                              primary_key=True))
+    location_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("location.id", ondelete="CASCADE"), primary_key=True)
+    )
     slot_minutes: int = 30
     drive_minutes: int = Field(default=60, description="when the trim has no length of its own")
-    drive_minutes_by_trim: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False),
-                                        description='{"<trim code>": minutes}')
+    drive_minutes_by_trim: dict = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False), description='{"<trim code>": minutes}'
+    )
     buffer_minutes: int = Field(default=30, description="cleaning and charging after each drive")
     min_energy_percent: int = Field(default=40, description="charge or fuel a car needs to be offered")
     cutoff_hours: int = Field(default=2, description="the visitor may reschedule or cancel until then")
-    closures: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False),
-                           description='holidays and closures: [{"date": "2026-12-25", "reason": "..."}]')
+    closures: list = Field(
+        default_factory=list,
+        sa_column=Column(JSON, nullable=False),
+        description='holidays and closures: [{"date": "2026-12-25", "reason": "..."}]',
+    )
 
 
 class DemoCar(SQLModel, table=True):
@@ -100,8 +105,11 @@ class Salesperson(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     location_id: int = Field(sa_column=_fk("location.id", "CASCADE"))
     full_name: str = Field(max_length=200)
-    working_hours: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False),
-                                description='as opening hours: {"mon": ["09:00", "18:00"], ...}')
+    working_hours: dict = Field(
+        default_factory=dict,
+        sa_column=Column(JSON, nullable=False),
+        description='as opening hours: {"mon": ["09:00", "18:00"], ...}',
+    )
     active: bool = True
 
 
@@ -146,8 +154,9 @@ class TestDrive(SQLModel, table=True):
     drive_ends_at: datetime = Field(sa_type=UTCDateTime)
     ends_at: datetime = Field(sa_type=UTCDateTime, description="drive end plus the buffer")
     status: str = Field(default=TestDriveStatus.BOOKED, max_length=20, index=True)
-    version: int = Field(default=1, description="raised by every reschedule and cancel: older manage "
-                                                "links stop working")
+    version: int = Field(
+        default=1, description="raised by every reschedule and cancel: older manage links stop working"
+    )
     walk_in: bool = False
     visitor_name: str = Field(max_length=200)
     visitor_phone: str = Field(max_length=40)

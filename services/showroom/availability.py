@@ -48,11 +48,14 @@ class Slot:
     def as_dict(self) -> dict:
         local = self.local_start
         return {
-            "starts_at": self.starts_at.isoformat(), "ends_at": self.drive_ends_at.isoformat(),
-            "buffer_ends_at": self.ends_at.isoformat(), "time_zone": self.time_zone,
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.drive_ends_at.isoformat(),
+            "buffer_ends_at": self.ends_at.isoformat(),
+            "time_zone": self.time_zone,
             "local_start": local.isoformat(),
             "local_label": f"{local:%a %d %b %Y %H:%M} {local.tzname()} ({self.time_zone})",
-            "cars": len(self.car_ids), "salespeople": len(self.salesperson_ids),
+            "cars": len(self.car_ids),
+            "salespeople": len(self.salesperson_ids),
         }
 
 
@@ -73,31 +76,58 @@ def trim_by_code(session: Session, code: object) -> Trim:
     return trim
 
 
-def load_resources(session: Session, rules: StoreRules, trim_id: int, start: datetime, end: datetime, *,
-                   now: datetime, ignore_drive_id: int | None = None,
-                   ignore_hold_id: int | None = None) -> Resources:
+def load_resources(
+    session: Session,
+    rules: StoreRules,
+    trim_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    ignore_drive_id: int | None = None,
+    ignore_hold_id: int | None = None,
+) -> Resources:
     """The store's active cars of `trim_id` and active salespeople, and what keeps each busy
     between `start` and `end` (active drives, holds alive at `now`), leaving out one drive or hold
     (the one being rescheduled or confirmed)."""
-    cars = list(session.exec(select(DemoCar).where(
-        DemoCar.location_id == rules.location_id, DemoCar.trim_id == trim_id, DemoCar.active)
-        .order_by(DemoCar.id)).all())
-    salespeople = list(session.exec(select(Salesperson).where(
-        Salesperson.location_id == rules.location_id, Salesperson.active).order_by(Salesperson.id)).all())
+    cars = list(
+        session.exec(
+            select(DemoCar)
+            .where(DemoCar.location_id == rules.location_id, DemoCar.trim_id == trim_id, DemoCar.active)
+            .order_by(DemoCar.id)
+        ).all()
+    )
+    salespeople = list(
+        session.exec(
+            select(Salesperson)
+            .where(Salesperson.location_id == rules.location_id, Salesperson.active)
+            .order_by(Salesperson.id)
+        ).all()
+    )
     car_ids = [car.id for car in cars]
     salesperson_ids = [person.id for person in salespeople]
     car_busy: dict[int, list[Interval]] = defaultdict(list)
     salesperson_busy: dict[int, list[Interval]] = defaultdict(list)
-    drives = select(TestDrive.id, TestDrive.car_id, TestDrive.salesperson_id, TestDrive.starts_at,
-                    TestDrive.ends_at).where(
+    drives = select(
+        TestDrive.id, TestDrive.car_id, TestDrive.salesperson_id, TestDrive.starts_at, TestDrive.ends_at
+    ).where(
         TestDrive.status.in_([status.value for status in ACTIVE_STATUSES]),
         or_(TestDrive.car_id.in_(car_ids), TestDrive.salesperson_id.in_(salesperson_ids)),
-        TestDrive.starts_at < end, TestDrive.ends_at > start)
-    holds = select(TestDriveHold.id, TestDriveHold.car_id, TestDriveHold.salesperson_id,
-                   TestDriveHold.starts_at, TestDriveHold.ends_at).where(
+        TestDrive.starts_at < end,
+        TestDrive.ends_at > start,
+    )
+    holds = select(
+        TestDriveHold.id,
+        TestDriveHold.car_id,
+        TestDriveHold.salesperson_id,
+        TestDriveHold.starts_at,
+        TestDriveHold.ends_at,
+    ).where(
         TestDriveHold.expires_at > now,
         or_(TestDriveHold.car_id.in_(car_ids), TestDriveHold.salesperson_id.in_(salesperson_ids)),
-        TestDriveHold.starts_at < end, TestDriveHold.ends_at > start)
+        TestDriveHold.starts_at < end,
+        TestDriveHold.ends_at > start,
+    )
     for ignored, query in ((ignore_drive_id, drives), (ignore_hold_id, holds)):
         for row_id, car_id, salesperson_id, busy_from, busy_to in session.exec(query).all():
             if row_id == ignored:
@@ -113,8 +143,11 @@ def _free(busy: list[Interval], start: datetime, end: datetime) -> bool:
 
 def car_suitable(car: DemoCar, day: date, rules: StoreRules) -> bool:
     """Plate and insurance valid on `day`, charge or fuel at least the store's threshold."""
-    return (car.plate_valid_until >= day and car.insurance_valid_until >= day
-            and car.energy_percent >= rules.min_energy_percent)
+    return (
+        car.plate_valid_until >= day
+        and car.insurance_valid_until >= day
+        and car.energy_percent >= rules.min_energy_percent
+    )
 
 
 def works(person: Salesperson, start: datetime, end: datetime, rules: StoreRules) -> bool:
@@ -124,17 +157,24 @@ def works(person: Salesperson, start: datetime, end: datetime, rules: StoreRules
     return span is not None and span[0] <= start and end <= span[1]
 
 
-def free_pairs(resources: Resources, rules: StoreRules, starts_at: datetime, drive: timedelta
-               ) -> tuple[list[int], list[int]]:
+def free_pairs(
+    resources: Resources, rules: StoreRules, starts_at: datetime, drive: timedelta
+) -> tuple[list[int], list[int]]:
     """The car ids and salesperson ids free for a drive starting at `starts_at`."""
     drive_end = starts_at + drive
     end = drive_end + rules.buffer
     day = rules.local_day(starts_at)
-    cars = [car.id for car in resources.cars
-            if car_suitable(car, day, rules) and _free(resources.car_busy[car.id], starts_at, end)]
-    people = [person.id for person in resources.salespeople
-              if works(person, starts_at, drive_end, rules)
-              and _free(resources.salesperson_busy[person.id], starts_at, end)]
+    cars = [
+        car.id
+        for car in resources.cars
+        if car_suitable(car, day, rules) and _free(resources.car_busy[car.id], starts_at, end)
+    ]
+    people = [
+        person.id
+        for person in resources.salespeople
+        if works(person, starts_at, drive_end, rules)
+        and _free(resources.salesperson_busy[person.id], starts_at, end)
+    ]
     return cars, people
 
 
@@ -165,8 +205,16 @@ def check_range(from_day: object, to_day: object, max_days: int) -> tuple[date, 
     return from_day, to_day
 
 
-def free_slots(session: Session, rules: StoreRules, trim: Trim, from_day: date, to_day: date, *,
-               now: datetime | None = None, ignore_drive_id: int | None = None) -> list[Slot]:
+def free_slots(
+    session: Session,
+    rules: StoreRules,
+    trim: Trim,
+    from_day: date,
+    to_day: date,
+    *,
+    now: datetime | None = None,
+    ignore_drive_id: int | None = None,
+) -> list[Slot]:
     """The free slots from local `from_day` to `to_day` (both included), earliest first; only
     starts after `now`."""
     now = now or utcnow()
@@ -175,14 +223,29 @@ def free_slots(session: Session, rules: StoreRules, trim: Trim, from_day: date, 
     starts = [start for day in days for start in slot_starts(rules, day, drive) if start > now]
     if not starts:
         return []
-    resources = load_resources(session, rules, trim.id, starts[0], starts[-1] + drive + rules.buffer,
-                               now=now, ignore_drive_id=ignore_drive_id)
+    resources = load_resources(
+        session,
+        rules,
+        trim.id,
+        starts[0],
+        starts[-1] + drive + rules.buffer,
+        now=now,
+        ignore_drive_id=ignore_drive_id,
+    )
     slots = []
     for start in starts:
         cars, people = free_pairs(resources, rules, start, drive)
         if cars and people:
-            slots.append(Slot(start, start + drive, start + drive + rules.buffer, rules.zone.key,
-                              tuple(cars), tuple(people)))
+            slots.append(
+                Slot(
+                    start,
+                    start + drive,
+                    start + drive + rules.buffer,
+                    rules.zone.key,
+                    tuple(cars),
+                    tuple(people),
+                )
+            )
     return slots
 
 
@@ -193,8 +256,16 @@ def is_offered(rules: StoreRules, trim: Trim, starts_at: datetime) -> bool:
     return starts_at in slot_starts(rules, day, rules.drive_length(trim.code))
 
 
-def next_free_slots(session: Session, rules: StoreRules, trim: Trim, after: datetime, *, count: int = 3,
-                    now: datetime | None = None, horizon_days: int = 14) -> list[Slot]:
+def next_free_slots(
+    session: Session,
+    rules: StoreRules,
+    trim: Trim,
+    after: datetime,
+    *,
+    count: int = 3,
+    now: datetime | None = None,
+    horizon_days: int = 14,
+) -> list[Slot]:
     """The first `count` free slots starting after `after` (within `horizon_days`)."""
     first = rules.local_day(after)
     slots = free_slots(session, rules, trim, first, first + timedelta(days=horizon_days), now=now)

@@ -69,6 +69,7 @@ class Visitor:
 def visitor_from(raw: dict) -> Visitor:
     """The visitor's details from untrusted input, or ValidationFailed naming the first bad field
     (visitor_name, phone, email, licence_number, licence_expires_on)."""
+
     def text(name: str, pattern: re.Pattern | None, code: str, max_length: int) -> str:
         value = raw.get(name)
         if not isinstance(value, str) or not value.strip():
@@ -81,8 +82,12 @@ def visitor_from(raw: dict) -> Visitor:
     name = text("visitor_name", None, "test_drive.name_invalid", column_length(TestDrive, "visitor_name"))
     phone = text("phone", _PHONE, "test_drive.phone_invalid", column_length(TestDrive, "visitor_phone"))
     email = text("email", _EMAIL, "test_drive.email_invalid", column_length(TestDrive, "visitor_email"))
-    licence = text("licence_number", _LICENCE, "test_drive.licence_number_invalid",
-                   column_length(TestDrive, "licence_number"))
+    licence = text(
+        "licence_number",
+        _LICENCE,
+        "test_drive.licence_number_invalid",
+        column_length(TestDrive, "licence_number"),
+    )
     expires = raw.get("licence_expires_on")
     try:
         expires_on = expires if isinstance(expires, date) else date.fromisoformat(expires)
@@ -95,8 +100,12 @@ def check_licence(visitor: Visitor, rules: StoreRules, starts_at: datetime) -> N
     """A licence that expires before the drive's (local) day is refused, naming the field."""
     drive_day = rules.local_day(starts_at)
     if visitor.licence_expires_on < drive_day:
-        raise ValidationFailed("test_drive.licence_expires_before_drive", field="licence_expires_on",
-                               expires=visitor.licence_expires_on.isoformat(), day=drive_day.isoformat())
+        raise ValidationFailed(
+            "test_drive.licence_expires_before_drive",
+            field="licence_expires_on",
+            expires=visitor.licence_expires_on.isoformat(),
+            day=drive_day.isoformat(),
+        )
 
 
 def parse_start(value: object, field: str = "starts_at") -> datetime:
@@ -124,6 +133,7 @@ def floor_to_slot(instant: datetime, rules: StoreRules) -> datetime:
 
 # --- holds -------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class HeldSlot:
     hold_id: int
@@ -134,44 +144,81 @@ class HeldSlot:
     trim_code: str
 
     def as_dict(self) -> dict:
-        return {"hold_id": self.hold_id, "hold_token": self.hold_token,
-                "expires_at": self.expires_at.isoformat(), "dealer_id": self.dealer_id,
-                "trim": self.trim_code, "slot": self.slot.as_dict()}
+        return {
+            "hold_id": self.hold_id,
+            "hold_token": self.hold_token,
+            "expires_at": self.expires_at.isoformat(),
+            "dealer_id": self.dealer_id,
+            "trim": self.trim_code,
+            "slot": self.slot.as_dict(),
+        }
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _drop_expired_holds(session: Session, car_ids: list[int], salesperson_ids: list[int], now: datetime) -> None:
+def _drop_expired_holds(
+    session: Session, car_ids: list[int], salesperson_ids: list[int], now: datetime
+) -> None:
     """Delete dead holds on these cars and salespeople, so their rows block no one (on SQLite the
     slot rows go with them)."""
     table = TestDriveHold.__table__
-    session.connection().execute(delete(table).where(
-        table.c.expires_at <= now,
-        or_(table.c.car_id.in_(car_ids), table.c.salesperson_id.in_(salesperson_ids))))
+    session.connection().execute(
+        delete(table).where(
+            table.c.expires_at <= now,
+            or_(table.c.car_id.in_(car_ids), table.c.salesperson_id.in_(salesperson_ids)),
+        )
+    )
 
 
-def _offered_slot(session: Session, rules: StoreRules, trim: Trim, starts_at: datetime, now: datetime, *,
-                  ignore_drive_id: int | None = None, ignore_hold_id: int | None = None) -> Slot:
+def _offered_slot(
+    session: Session,
+    rules: StoreRules,
+    trim: Trim,
+    starts_at: datetime,
+    now: datetime,
+    *,
+    ignore_drive_id: int | None = None,
+    ignore_hold_id: int | None = None,
+) -> Slot:
     """The slot at `starts_at` with its free cars and salespeople; SlotTaken when none is free,
     ValidationFailed when the store offers no such start."""
     if not availability.is_offered(rules, trim, starts_at) or starts_at <= now:
         raise ValidationFailed("test_drive.start_not_offered", field="starts_at")
     drive = rules.drive_length(trim.code)
-    resources = availability.load_resources(session, rules, trim.id, starts_at,
-                                            starts_at + drive + rules.buffer, now=now,
-                                            ignore_drive_id=ignore_drive_id, ignore_hold_id=ignore_hold_id)
+    resources = availability.load_resources(
+        session,
+        rules,
+        trim.id,
+        starts_at,
+        starts_at + drive + rules.buffer,
+        now=now,
+        ignore_drive_id=ignore_drive_id,
+        ignore_hold_id=ignore_hold_id,
+    )
     cars, people = availability.free_pairs(resources, rules, starts_at, drive)
-    slot = Slot(starts_at, starts_at + drive, starts_at + drive + rules.buffer, rules.zone.key,
-                tuple(cars), tuple(people))
+    slot = Slot(
+        starts_at,
+        starts_at + drive,
+        starts_at + drive + rules.buffer,
+        rules.zone.key,
+        tuple(cars),
+        tuple(people),
+    )
     if not cars or not people:
         raise _taken(session, rules, trim, starts_at, now)
     return slot
 
 
-def _taken(session: Session, rules: StoreRules, trim: Trim, starts_at: datetime, now: datetime,
-           field: str = "starts_at") -> SlotTaken:
+def _taken(
+    session: Session,
+    rules: StoreRules,
+    trim: Trim,
+    starts_at: datetime,
+    now: datetime,
+    field: str = "starts_at",
+) -> SlotTaken:
     return SlotTaken(availability.next_free_slots(session, rules, trim, starts_at, now=now), field=field)
 
 
@@ -179,8 +226,15 @@ def _pairs(slot: Slot) -> list[tuple[int, int]]:
     return [(car, person) for car in slot.car_ids for person in slot.salesperson_ids]
 
 
-def hold_slot(session: Session, *, trim: object, dealer: object, starts_at: object,
-              visitor_token: str | None = None, now: datetime | None = None) -> HeldSlot:
+def hold_slot(
+    session: Session,
+    *,
+    trim: object,
+    dealer: object,
+    starts_at: object,
+    visitor_token: str | None = None,
+    now: datetime | None = None,
+) -> HeldSlot:
     """Hold the slot at `starts_at` for `test_drive_hold_minutes` with a free car and salesperson.
 
     The visitor's earlier holds (same `visitor_token`) are released. Returns the hold with the
@@ -191,28 +245,43 @@ def hold_slot(session: Session, *, trim: object, dealer: object, starts_at: obje
     trim_row = availability.trim_by_code(session, trim)
     rules = store_rules(session, dealer)
     start = parse_start(starts_at)
-    if visitor_token is not None and (not isinstance(visitor_token, str)
-                                      or not 16 <= len(visitor_token) <= 200):
+    if visitor_token is not None and (
+        not isinstance(visitor_token, str) or not 16 <= len(visitor_token) <= 200
+    ):
         raise ValidationFailed("test_drive.visitor_token_invalid", field="visitor_token")
     token = visitor_token or secrets.token_urlsafe(24)
     digest = _token_hash(token)
     try:
-        session.connection().execute(delete(TestDriveHold.__table__).where(
-            TestDriveHold.__table__.c.visitor_token_hash == digest))
+        session.connection().execute(
+            delete(TestDriveHold.__table__).where(TestDriveHold.__table__.c.visitor_token_hash == digest)
+        )
         slot = _offered_slot(session, rules, trim_row, start, now)
         _drop_expired_holds(session, list(slot.car_ids), list(slot.salesperson_ids), now)
         expires_at = now + timedelta(minutes=get_settings().test_drive_hold_minutes)
         for car_id, salesperson_id in _pairs(slot):
-            hold = TestDriveHold(location_id=rules.location_id, trim_id=trim_row.id, car_id=car_id,
-                                 salesperson_id=salesperson_id, starts_at=slot.starts_at,
-                                 ends_at=slot.ends_at, visitor_token_hash=digest, expires_at=expires_at)
+            hold = TestDriveHold(
+                location_id=rules.location_id,
+                trim_id=trim_row.id,
+                car_id=car_id,
+                salesperson_id=salesperson_id,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                visitor_token_hash=digest,
+                expires_at=expires_at,
+            )
             try:
                 with session.begin_nested():
                     session.add(hold)
                     session.flush()
-                    guard.occupy(session, car_id=car_id, salesperson_id=salesperson_id,
-                                 starts_at=slot.starts_at, ends_at=slot.ends_at,
-                                 slot_minutes=rules.slot_minutes, hold_id=hold.id)
+                    guard.occupy(
+                        session,
+                        car_id=car_id,
+                        salesperson_id=salesperson_id,
+                        starts_at=slot.starts_at,
+                        ends_at=slot.ends_at,
+                        slot_minutes=rules.slot_minutes,
+                        hold_id=hold.id,
+                    )
             except IntegrityError as error:
                 if not guard.is_taken(error):
                     raise
@@ -226,6 +295,7 @@ def hold_slot(session: Session, *, trim: object, dealer: object, starts_at: obje
 
 
 # --- bookings ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class BookedDrive:
@@ -241,14 +311,23 @@ class BookedDrive:
         drive, zone = self.drive, self.rules.zone
         local = drive.starts_at.astimezone(zone)
         return {
-            "id": drive.id, "status": drive.status, "version": drive.version, "trim": self.trim_code,
-            "dealer_id": drive.location_id, "dealer_name": self.rules.name,
-            "car_id": drive.car_id, "salesperson_id": drive.salesperson_id,
-            "starts_at": drive.starts_at.isoformat(), "ends_at": drive.drive_ends_at.isoformat(),
-            "buffer_ends_at": drive.ends_at.isoformat(), "time_zone": zone.key,
+            "id": drive.id,
+            "status": drive.status,
+            "version": drive.version,
+            "trim": self.trim_code,
+            "dealer_id": drive.location_id,
+            "dealer_name": self.rules.name,
+            "car_id": drive.car_id,
+            "salesperson_id": drive.salesperson_id,
+            "starts_at": drive.starts_at.isoformat(),
+            "ends_at": drive.drive_ends_at.isoformat(),
+            "buffer_ends_at": drive.ends_at.isoformat(),
+            "time_zone": zone.key,
             "local_start": local.isoformat(),
             "local_label": f"{local:%a %d %b %Y %H:%M} {local.tzname()} ({zone.key})",
-            "visitor_name": drive.visitor_name, "email": drive.visitor_email, "walk_in": drive.walk_in,
+            "visitor_name": drive.visitor_name,
+            "email": drive.visitor_email,
+            "walk_in": drive.walk_in,
             "manage_token": self.manage_token,
             "manage_until": (drive.starts_at - timedelta(hours=self.rules.cutoff_hours)).isoformat(),
         }
@@ -264,27 +343,54 @@ def _booked(session: Session, drive: TestDrive, rules: StoreRules, *, replayed: 
     return BookedDrive(drive, rules, trim_code, token_for(drive), replayed)
 
 
-def place_drive(session: Session, rules: StoreRules, trim: Trim, slot: Slot, visitor: Visitor, *,
-                now: datetime, walk_in: bool = False, idempotency_key: str | None = None,
-                fingerprint: str | None = None) -> TestDrive | None:
+def place_drive(
+    session: Session,
+    rules: StoreRules,
+    trim: Trim,
+    slot: Slot,
+    visitor: Visitor,
+    *,
+    now: datetime,
+    walk_in: bool = False,
+    idempotency_key: str | None = None,
+    fingerprint: str | None = None,
+) -> TestDrive | None:
     """Insert the drive on the first free (car, salesperson) pair of `slot`, each try in a
     savepoint; None when the database refused every pair. Does not commit."""
     _drop_expired_holds(session, list(slot.car_ids), list(slot.salesperson_ids), now)
     for car_id, salesperson_id in _pairs(slot):
         drive = TestDrive(
-            location_id=rules.location_id, trim_id=trim.id, car_id=car_id, salesperson_id=salesperson_id,
-            starts_at=slot.starts_at, drive_ends_at=slot.drive_ends_at, ends_at=slot.ends_at,
-            walk_in=walk_in, visitor_name=visitor.name, visitor_phone=visitor.phone,
-            visitor_email=visitor.email, licence_number=visitor.licence_number,
-            licence_expires_on=visitor.licence_expires_on, idempotency_key=idempotency_key,
-            request_fingerprint=fingerprint, created_at=now, updated_at=now)
+            location_id=rules.location_id,
+            trim_id=trim.id,
+            car_id=car_id,
+            salesperson_id=salesperson_id,
+            starts_at=slot.starts_at,
+            drive_ends_at=slot.drive_ends_at,
+            ends_at=slot.ends_at,
+            walk_in=walk_in,
+            visitor_name=visitor.name,
+            visitor_phone=visitor.phone,
+            visitor_email=visitor.email,
+            licence_number=visitor.licence_number,
+            licence_expires_on=visitor.licence_expires_on,
+            idempotency_key=idempotency_key,
+            request_fingerprint=fingerprint,
+            created_at=now,
+            updated_at=now,
+        )
         try:
             with session.begin_nested():
                 session.add(drive)
                 session.flush()
-                guard.occupy(session, car_id=car_id, salesperson_id=salesperson_id,
-                             starts_at=slot.starts_at, ends_at=slot.ends_at,
-                             slot_minutes=rules.slot_minutes, test_drive_id=drive.id)
+                guard.occupy(
+                    session,
+                    car_id=car_id,
+                    salesperson_id=salesperson_id,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    slot_minutes=rules.slot_minutes,
+                    test_drive_id=drive.id,
+                )
         except IntegrityError as error:
             if not guard.is_taken(error):
                 raise
@@ -316,9 +422,18 @@ def _replay(session: Session, key: str, fingerprint: str) -> BookedDrive | None:
     return _booked(session, drive, store_rules(session, drive.location_id), replayed=True)
 
 
-def book(session: Session, *, idempotency_key: object, visitor: dict, hold_id: object = None,
-         hold_token: object = None, trim: object = None, dealer: object = None, starts_at: object = None,
-         now: datetime | None = None) -> BookedDrive:
+def book(
+    session: Session,
+    *,
+    idempotency_key: object,
+    visitor: dict,
+    hold_id: object = None,
+    hold_token: object = None,
+    trim: object = None,
+    dealer: object = None,
+    starts_at: object = None,
+    now: datetime | None = None,
+) -> BookedDrive:
     """Book a drive: confirm the visitor's hold (`hold_id` + `hold_token`), or book `trim` at
     `dealer` at `starts_at` directly. Idempotent per `idempotency_key`: the same request again
     returns the same drive (`replayed`), the same key with another request is ValidationFailed.
@@ -331,8 +446,15 @@ def book(session: Session, *, idempotency_key: object, visitor: dict, hold_id: o
     now = now or utcnow()
     key = _check_key(idempotency_key)
     details = visitor_from(visitor if isinstance(visitor, dict) else {})
-    fingerprint = _fingerprint({"hold_id": hold_id, "trim": trim, "dealer": dealer,
-                                "starts_at": starts_at, "visitor": details.__dict__})
+    fingerprint = _fingerprint(
+        {
+            "hold_id": hold_id,
+            "trim": trim,
+            "dealer": dealer,
+            "starts_at": starts_at,
+            "visitor": details.__dict__,
+        }
+    )
     try:
         replay = _replay(session, key, fingerprint)
         if replay is not None:
@@ -346,8 +468,9 @@ def book(session: Session, *, idempotency_key: object, visitor: dict, hold_id: o
             start = parse_start(starts_at)
             check_licence(details, rules, start)
             slot = _offered_slot(session, rules, trim_row, start, now)
-            drive = place_drive(session, rules, trim_row, slot, details, now=now, idempotency_key=key,
-                                fingerprint=fingerprint)
+            drive = place_drive(
+                session, rules, trim_row, slot, details, now=now, idempotency_key=key, fingerprint=fingerprint
+            )
             if drive is None:
                 raise _taken(session, rules, trim_row, start, now)
         session.commit()
@@ -367,33 +490,49 @@ def book(session: Session, *, idempotency_key: object, visitor: dict, hold_id: o
     return _booked(session, drive, rules)
 
 
-def _confirm_hold(session: Session, hold_id: object, hold_token: object, visitor: Visitor, key: str,
-                  fingerprint: str, now: datetime) -> tuple[TestDrive, StoreRules]:
+def _confirm_hold(
+    session: Session,
+    hold_id: object,
+    hold_token: object,
+    visitor: Visitor,
+    key: str,
+    fingerprint: str,
+    now: datetime,
+) -> tuple[TestDrive, StoreRules]:
     if not isinstance(hold_id, int) or isinstance(hold_id, bool):
         raise ValidationFailed("request.integer_expected", field="hold_id")
     hold = session.exec(select(TestDriveHold).where(TestDriveHold.id == hold_id).with_for_update()).first()
     if hold is None:
         raise NotFound("test_drive.hold_not_found", field="hold_id")
-    if not isinstance(hold_token, str) or not secrets.compare_digest(_token_hash(hold_token),
-                                                                      hold.visitor_token_hash):
+    if not isinstance(hold_token, str) or not secrets.compare_digest(
+        _token_hash(hold_token), hold.visitor_token_hash
+    ):
         raise PermissionDenied("test_drive.hold_not_yours", field="hold_token")
     if hold.expires_at <= now:
         raise LinkGone("test_drive.hold_expired", field="hold_id")
     rules = store_rules(session, hold.location_id)
     trim = session.get(Trim, hold.trim_id)
     check_licence(visitor, rules, hold.starts_at)
-    slot = Slot(hold.starts_at, hold.starts_at + rules.drive_length(trim.code), hold.ends_at, rules.zone.key,
-                (hold.car_id,), (hold.salesperson_id,))
+    slot = Slot(
+        hold.starts_at,
+        hold.starts_at + rules.drive_length(trim.code),
+        hold.ends_at,
+        rules.zone.key,
+        (hold.car_id,),
+        (hold.salesperson_id,),
+    )
     session.delete(hold)  # on SQLite its slot rows go with it, so the drive can take them
     session.flush()
-    drive = place_drive(session, rules, trim, slot, visitor, now=now, idempotency_key=key,
-                        fingerprint=fingerprint)
+    drive = place_drive(
+        session, rules, trim, slot, visitor, now=now, idempotency_key=key, fingerprint=fingerprint
+    )
     if drive is None:
         raise _taken(session, rules, trim, hold.starts_at, now)
     return drive, rules
 
 
 # --- the manage link ---------------------------------------------------------------------------
+
 
 def _by_token(session: Session, token: object, now: datetime, *, lock: bool = False) -> TestDrive:
     drive_id, version = manage_links.read_token(token, now=now)
@@ -420,7 +559,9 @@ def _check_cutoff(drive: TestDrive, rules: StoreRules, now: datetime) -> None:
         raise DomainError("test_drive.cutoff_passed", field="token", until=until, hours=rules.cutoff_hours)
 
 
-def reschedule(session: Session, *, token: object, starts_at: object, now: datetime | None = None) -> BookedDrive:
+def reschedule(
+    session: Session, *, token: object, starts_at: object, now: datetime | None = None
+) -> BookedDrive:
     """Move the visitor's drive to another free slot of the same trim and store (the same car and
     salesperson when they are free then). Refused after the store's cutoff (400
     test_drive.cutoff_passed), for a drive no longer booked, and with SlotTaken when the new slot
@@ -433,11 +574,19 @@ def reschedule(session: Session, *, token: object, starts_at: object, now: datet
         _check_cutoff(drive, rules, now)
         start = parse_start(starts_at)
         trim = session.get(Trim, drive.trim_id)
-        check_licence(Visitor(drive.visitor_name, drive.visitor_phone, drive.visitor_email,
-                              drive.licence_number, drive.licence_expires_on), rules, start)
+        check_licence(
+            Visitor(
+                drive.visitor_name,
+                drive.visitor_phone,
+                drive.visitor_email,
+                drive.licence_number,
+                drive.licence_expires_on,
+            ),
+            rules,
+            start,
+        )
         slot = _offered_slot(session, rules, trim, start, now, ignore_drive_id=drive.id)
-        if not move_drive(session, drive, rules, slot, now=now,
-                          prefer=(drive.car_id, drive.salesperson_id)):
+        if not move_drive(session, drive, rules, slot, now=now, prefer=(drive.car_id, drive.salesperson_id)):
             raise _taken(session, rules, trim, start, now)
         drive.version += 1
         session.add(drive)
@@ -449,8 +598,15 @@ def reschedule(session: Session, *, token: object, starts_at: object, now: datet
     return _booked(session, drive, rules)
 
 
-def move_drive(session: Session, drive: TestDrive, rules: StoreRules, slot: Slot, *, now: datetime,
-               prefer: tuple[int, int] | None = None) -> bool:
+def move_drive(
+    session: Session,
+    drive: TestDrive,
+    rules: StoreRules,
+    slot: Slot,
+    *,
+    now: datetime,
+    prefer: tuple[int, int] | None = None,
+) -> bool:
     """Give `drive` the time of `slot` on the first of its (car, salesperson) pairs the database
     accepts (`prefer` first); False when it refused them all. Does not commit."""
     pairs = _pairs(slot)
@@ -463,12 +619,23 @@ def move_drive(session: Session, drive: TestDrive, rules: StoreRules, slot: Slot
             with session.begin_nested():
                 guard.release(session, test_drive_id=drive.id)
                 drive.car_id, drive.salesperson_id = car_id, salesperson_id
-                drive.starts_at, drive.drive_ends_at, drive.ends_at = slot.starts_at, slot.drive_ends_at, slot.ends_at
+                drive.starts_at, drive.drive_ends_at, drive.ends_at = (
+                    slot.starts_at,
+                    slot.drive_ends_at,
+                    slot.ends_at,
+                )
                 drive.updated_at = now
                 session.add(drive)
                 session.flush()
-                guard.occupy(session, car_id=car_id, salesperson_id=salesperson_id, starts_at=slot.starts_at,
-                             ends_at=slot.ends_at, slot_minutes=rules.slot_minutes, test_drive_id=drive.id)
+                guard.occupy(
+                    session,
+                    car_id=car_id,
+                    salesperson_id=salesperson_id,
+                    starts_at=slot.starts_at,
+                    ends_at=slot.ends_at,
+                    slot_minutes=rules.slot_minutes,
+                    test_drive_id=drive.id,
+                )
         except IntegrityError as error:
             session.expire(drive)  # the savepoint's values are gone: read the row again
             if not guard.is_taken(error):

@@ -38,9 +38,12 @@ def _own_drive(session: Session, principal: Principal, drive_id: object) -> tupl
     require_role(principal, Role.DEALER)
     if not isinstance(drive_id, int) or isinstance(drive_id, bool):
         raise NotFound("test_drive.not_found", field="id")
-    row = session.exec(select(TestDrive, Location.organisation_id)
-                       .join(Location, Location.id == TestDrive.location_id)
-                       .where(TestDrive.id == drive_id).with_for_update(of=TestDrive)).first()
+    row = session.exec(
+        select(TestDrive, Location.organisation_id)
+        .join(Location, Location.id == TestDrive.location_id)
+        .where(TestDrive.id == drive_id)
+        .with_for_update(of=TestDrive)
+    ).first()
     if row is None or row[1] != principal.organisation_id:
         raise NotFound("test_drive.not_found", field="id")
     return row[0], store_rules(session, row[0].location_id)
@@ -73,8 +76,16 @@ def _transaction(function):
 
 
 @_transaction
-def check_in(session: Session, principal: Principal, drive_id: object, *, licence_seen: object,
-             odometer_out_km: object, energy_out_percent: object, now: datetime | None = None) -> TestDrive:
+def check_in(
+    session: Session,
+    principal: Principal,
+    drive_id: object,
+    *,
+    licence_seen: object,
+    odometer_out_km: object,
+    energy_out_percent: object,
+    now: datetime | None = None,
+) -> TestDrive:
     """The visitor is here: the licence was seen, the car leaves with this odometer and charge."""
     drive, _rules = _own_drive(session, principal, drive_id)
     require_transition(drive.status, TestDriveStatus.CHECKED_IN)
@@ -90,8 +101,16 @@ def check_in(session: Session, principal: Principal, drive_id: object, *, licenc
 
 
 @_transaction
-def check_out(session: Session, principal: Principal, drive_id: object, *, odometer_in_km: object,
-              energy_in_percent: object, notes: object = "", now: datetime | None = None) -> TestDrive:
+def check_out(
+    session: Session,
+    principal: Principal,
+    drive_id: object,
+    *,
+    odometer_in_km: object,
+    energy_in_percent: object,
+    notes: object = "",
+    now: datetime | None = None,
+) -> TestDrive:
     """The car is back: its odometer and charge are recorded on the drive and the car; the drive
     is completed and frees its car and salesperson."""
     drive, _rules = _own_drive(session, principal, drive_id)
@@ -111,8 +130,9 @@ def check_out(session: Session, principal: Principal, drive_id: object, *, odome
 
 
 @_transaction
-def mark_no_show(session: Session, principal: Principal, drive_id: object, *,
-                 now: datetime | None = None) -> TestDrive:
+def mark_no_show(
+    session: Session, principal: Principal, drive_id: object, *, now: datetime | None = None
+) -> TestDrive:
     """The visitor did not come: allowed once the drive's start has passed."""
     now = now or utcnow()
     drive, _rules = _own_drive(session, principal, drive_id)
@@ -125,8 +145,15 @@ def mark_no_show(session: Session, principal: Principal, drive_id: object, *,
 
 
 @_transaction
-def move(session: Session, principal: Principal, drive_id: object, *, car_id: object = None,
-         salesperson_id: object = None, now: datetime | None = None) -> TestDrive:
+def move(
+    session: Session,
+    principal: Principal,
+    drive_id: object,
+    *,
+    car_id: object = None,
+    salesperson_id: object = None,
+    now: datetime | None = None,
+) -> TestDrive:
     """Give a booked drive another car (same trim, same store) and/or salesperson, at the same
     time. Refused with MoveRefused (409, naming car_id or salesperson_id) when the database finds
     the new one taken then."""
@@ -145,15 +172,24 @@ def move(session: Session, principal: Principal, drive_id: object, *, car_id: ob
             raise NotFound("test_drive.salesperson_not_found", field="salesperson_id")
         new_person = person.id
     field = "car_id" if new_car != drive.car_id else "salesperson_id"
-    slot = Slot(drive.starts_at, drive.drive_ends_at, drive.ends_at, rules.zone.key, (new_car,), (new_person,))
+    slot = Slot(
+        drive.starts_at, drive.drive_ends_at, drive.ends_at, rules.zone.key, (new_car,), (new_person,)
+    )
     try:
         with session.begin_nested():
             guard.release(session, test_drive_id=drive.id)
             drive.car_id, drive.salesperson_id = new_car, new_person
             session.add(drive)
             session.flush()
-            guard.occupy(session, car_id=new_car, salesperson_id=new_person, starts_at=slot.starts_at,
-                         ends_at=slot.ends_at, slot_minutes=rules.slot_minutes, test_drive_id=drive.id)
+            guard.occupy(
+                session,
+                car_id=new_car,
+                salesperson_id=new_person,
+                starts_at=slot.starts_at,
+                ends_at=slot.ends_at,
+                slot_minutes=rules.slot_minutes,
+                test_drive_id=drive.id,
+            )
     except IntegrityError as error:
         if not guard.is_taken(error):
             raise
@@ -162,30 +198,47 @@ def move(session: Session, principal: Principal, drive_id: object, *, car_id: ob
 
 
 @_transaction
-def walk_in(session: Session, principal: Principal, *, trim: object, visitor: dict,
-            starts_at: object = None, now: datetime | None = None) -> TestDrive:
+def walk_in(
+    session: Session,
+    principal: Principal,
+    *,
+    trim: object,
+    visitor: dict,
+    starts_at: object = None,
+    now: datetime | None = None,
+) -> TestDrive:
     """A visitor at the counter: book the trim now (the current slot, or `starts_at`) on any free
     car and salesperson of the dealer's store. SlotTaken when none is free then."""
     require_role(principal, Role.DEALER)
     now = now or utcnow()
-    store_id = session.exec(select(Location.id).where(
-        Location.organisation_id == principal.organisation_id, Location.kind == "store")
-        .order_by(Location.id)).first()
+    store_id = session.exec(
+        select(Location.id)
+        .where(Location.organisation_id == principal.organisation_id, Location.kind == "store")
+        .order_by(Location.id)
+    ).first()
     rules = store_rules(session, store_id)
     trim_row = availability.trim_by_code(session, trim)
     details = booking.visitor_from(visitor if isinstance(visitor, dict) else {})
-    if starts_at is None:
-        start = booking.floor_to_slot(now, rules)
-    else:
-        start = booking.parse_start(starts_at)
+    start = booking.floor_to_slot(now, rules) if starts_at is None else booking.parse_start(starts_at)
     booking.check_licence(details, rules, start)
     drive_length = rules.drive_length(trim_row.code)
-    resources = availability.load_resources(session, rules, trim_row.id, start,
-                                            start + drive_length + rules.buffer, now=now)
+    resources = availability.load_resources(
+        session, rules, trim_row.id, start, start + drive_length + rules.buffer, now=now
+    )
     cars, people = availability.free_pairs(resources, rules, start, drive_length)
-    slot = Slot(start, start + drive_length, start + drive_length + rules.buffer, rules.zone.key,
-                tuple(cars), tuple(people))
-    drive = booking.place_drive(session, rules, trim_row, slot, details, now=now, walk_in=True) if cars and people else None
+    slot = Slot(
+        start,
+        start + drive_length,
+        start + drive_length + rules.buffer,
+        rules.zone.key,
+        tuple(cars),
+        tuple(people),
+    )
+    drive = (
+        booking.place_drive(session, rules, trim_row, slot, details, now=now, walk_in=True)
+        if cars and people
+        else None
+    )
     if drive is None:
         raise booking.SlotTaken(availability.next_free_slots(session, rules, trim_row, start, now=now))
     session.commit()
@@ -196,20 +249,35 @@ def calendar(session: Session, principal: Principal, *, start: datetime, days: i
     """The dealer's drives from `start` for `days` days, by start (for the later calendar page)."""
     require_role(principal, Role.DEALER)
     rows = session.exec(
-        select(TestDrive, Trim.code).join(Location, Location.id == TestDrive.location_id)
+        select(TestDrive, Trim.code)
+        .join(Location, Location.id == TestDrive.location_id)
         .join(Trim, Trim.id == TestDrive.trim_id)
-        .where(Location.organisation_id == principal.organisation_id, TestDrive.starts_at >= start,
-               TestDrive.starts_at < start + timedelta(days=days))
-        .order_by(TestDrive.starts_at, TestDrive.id)).all()
+        .where(
+            Location.organisation_id == principal.organisation_id,
+            TestDrive.starts_at >= start,
+            TestDrive.starts_at < start + timedelta(days=days),
+        )
+        .order_by(TestDrive.starts_at, TestDrive.id)
+    ).all()
     session.commit()
     return [drive_row(drive, code) for drive, code in rows]
 
 
 def drive_row(drive: TestDrive, trim_code: str) -> dict:
-    return {"id": drive.id, "status": drive.status, "trim": trim_code, "car_id": drive.car_id,
-            "salesperson_id": drive.salesperson_id, "starts_at": drive.starts_at.isoformat(),
-            "ends_at": drive.drive_ends_at.isoformat(), "buffer_ends_at": drive.ends_at.isoformat(),
-            "visitor_name": drive.visitor_name, "walk_in": drive.walk_in,
-            "odometer_out_km": drive.odometer_out_km, "odometer_in_km": drive.odometer_in_km,
-            "energy_out_percent": drive.energy_out_percent, "energy_in_percent": drive.energy_in_percent,
-            "notes": drive.notes}
+    return {
+        "id": drive.id,
+        "status": drive.status,
+        "trim": trim_code,
+        "car_id": drive.car_id,
+        "salesperson_id": drive.salesperson_id,
+        "starts_at": drive.starts_at.isoformat(),
+        "ends_at": drive.drive_ends_at.isoformat(),
+        "buffer_ends_at": drive.ends_at.isoformat(),
+        "visitor_name": drive.visitor_name,
+        "walk_in": drive.walk_in,
+        "odometer_out_km": drive.odometer_out_km,
+        "odometer_in_km": drive.odometer_in_km,
+        "energy_out_percent": drive.energy_out_percent,
+        "energy_in_percent": drive.energy_in_percent,
+        "notes": drive.notes,
+    }

@@ -19,8 +19,13 @@ from models.showroom import SlotResource, TestDriveSlot
 SLOT = TestDriveSlot.__table__
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # The constraints whose violation means "that car or salesperson is taken then".
-TAKEN_CONSTRAINTS = ("ex_test_drive_car", "ex_test_drive_salesperson", "ex_test_drive_hold_car",
-                     "ex_test_drive_hold_salesperson", "uq_test_drive_slot")
+TAKEN_CONSTRAINTS = (
+    "ex_test_drive_car",
+    "ex_test_drive_salesperson",
+    "ex_test_drive_hold_car",
+    "ex_test_drive_hold_salesperson",
+    "uq_test_drive_slot",
+)
 _SQLITE_SLOT_MESSAGE = "test_drive_slot.resource"
 
 
@@ -39,16 +44,34 @@ def slot_starts(starts_at: datetime, ends_at: datetime, slot_minutes: int) -> li
     return slots
 
 
-def occupy(session: Session, *, car_id: int, salesperson_id: int, starts_at: datetime, ends_at: datetime,
-           slot_minutes: int, test_drive_id: int | None = None, hold_id: int | None = None) -> None:
+def occupy(
+    session: Session,
+    *,
+    car_id: int,
+    salesperson_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    slot_minutes: int,
+    test_drive_id: int | None = None,
+    hold_id: int | None = None,
+) -> None:
     """On SQLite: write the slot rows of a drive or hold (raises IntegrityError when taken)."""
     if not uses_slot_rows(session):
         return
-    rows = [{"resource": resource, "resource_id": resource_id, "slot_start": slot,
-             "test_drive_id": test_drive_id, "hold_id": hold_id}
-            for resource, resource_id in ((SlotResource.CAR.value, car_id),
-                                          (SlotResource.SALESPERSON.value, salesperson_id))
-            for slot in slot_starts(starts_at, ends_at, slot_minutes)]
+    rows = [
+        {
+            "resource": resource,
+            "resource_id": resource_id,
+            "slot_start": slot,
+            "test_drive_id": test_drive_id,
+            "hold_id": hold_id,
+        }
+        for resource, resource_id in (
+            (SlotResource.CAR.value, car_id),
+            (SlotResource.SALESPERSON.value, salesperson_id),
+        )
+        for slot in slot_starts(starts_at, ends_at, slot_minutes)
+    ]
     session.connection().execute(insert(SLOT), rows)
 
 

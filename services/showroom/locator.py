@@ -54,7 +54,9 @@ class Origin:
     label: str
 
 
-def resolve_origin(*, near: str | None = None, postcode: str | None = None, city: str | None = None) -> Origin:
+def resolve_origin(
+    *, near: str | None = None, postcode: str | None = None, city: str | None = None
+) -> Origin:
     """The point to measure from: `near` ("lat,lon"), else a postcode, else a city. Raises
     ValidationFailed naming the field when it cannot be read or is not in the gazetteer."""
     if near is not None:
@@ -79,35 +81,56 @@ def resolve_origin(*, near: str | None = None, postcode: str | None = None, city
     raise ValidationFailed("showroom.origin_required", field="near")
 
 
-def nearest_dealers(session: Session, origin: Origin, *, trim_code: str | None = None, limit: int = 20,
-                    now: datetime | None = None) -> list[NearbyDealer]:
+def nearest_dealers(
+    session: Session,
+    origin: Origin,
+    *,
+    trim_code: str | None = None,
+    limit: int = 20,
+    now: datetime | None = None,
+) -> list[NearbyDealer]:
     """Test-drive stores nearest first (ties by name); with `trim_code`, only stores with an
     active demo car of that trim (NotFound naming "trim" for an unknown code)."""
     now = now or utcnow()
-    query = (select(Location, ShowroomStore).join(ShowroomStore, ShowroomStore.location_id == Location.id)
-             .where(Location.kind == LocationKind.STORE))
+    query = (
+        select(Location, ShowroomStore)
+        .join(ShowroomStore, ShowroomStore.location_id == Location.id)
+        .where(Location.kind == LocationKind.STORE)
+    )
     if trim_code is not None:
         trim_id = session.exec(select(Trim.id).where(Trim.code == trim_code)).first()
         if trim_id is None:
             raise NotFound("showroom.trim_not_found", field="trim")
-        query = query.where(Location.id.in_(
-            select(DemoCar.location_id).where(DemoCar.trim_id == trim_id, DemoCar.active)))
+        query = query.where(
+            Location.id.in_(select(DemoCar.location_id).where(DemoCar.trim_id == trim_id, DemoCar.active))
+        )
     found = []
     for location, store in session.exec(query).all():
         rules = rules_from(location, store)
         local_now = now.astimezone(rules.zone)
         today = rules.opening(local_now.date())
-        hours = {day: (f"{span[0]:%H:%M}-{span[1]:%H:%M}" if span else None)
-                 for day, span in rules.opening_hours.items()}
-        found.append(NearbyDealer(
-            location_id=location.id, organisation_id=location.organisation_id, name=location.name,
-            city=location.city, country=location.country, latitude=location.latitude,
-            longitude=location.longitude, time_zone=location.time_zone,
-            distance_km=round(great_circle_km(origin.latitude, origin.longitude,
-                                              location.latitude, location.longitude), 1),
-            opening_hours={day: hours[day] for day in WEEKDAYS},
-            open_now=bool(today and today[0] <= local_now < today[1]),
-            local_time=f"{local_now:%H:%M} {local_now.tzname()}",
-        ))
+        hours = {
+            day: (f"{span[0]:%H:%M}-{span[1]:%H:%M}" if span else None)
+            for day, span in rules.opening_hours.items()
+        }
+        found.append(
+            NearbyDealer(
+                location_id=location.id,
+                organisation_id=location.organisation_id,
+                name=location.name,
+                city=location.city,
+                country=location.country,
+                latitude=location.latitude,
+                longitude=location.longitude,
+                time_zone=location.time_zone,
+                distance_km=round(
+                    great_circle_km(origin.latitude, origin.longitude, location.latitude, location.longitude),
+                    1,
+                ),
+                opening_hours={day: hours[day] for day in WEEKDAYS},
+                open_now=bool(today and today[0] <= local_now < today[1]),
+                local_time=f"{local_now:%H:%M} {local_now.tzname()}",
+            )
+        )
     found.sort(key=lambda dealer: (dealer.distance_km, dealer.name))
     return found[:limit]

@@ -78,15 +78,26 @@ class StoreRules:
 
 
 def rules_from(location: Location, store: ShowroomStore) -> StoreRules:
-    closures = {date.fromisoformat(item["date"]): str(item.get("reason", "")) for item in store.closures or []}
+    closures = {
+        date.fromisoformat(item["date"]): str(item.get("reason", "")) for item in store.closures or []
+    }
     return StoreRules(
-        location_id=location.id, organisation_id=location.organisation_id, name=location.name,
-        city=location.city, country=location.country, latitude=location.latitude,
-        longitude=location.longitude, zone=ZoneInfo(location.time_zone),
-        opening_hours=parse_hours(location.opening_hours), closures=closures,
-        slot_minutes=store.slot_minutes, drive_minutes=store.drive_minutes,
-        drive_minutes_by_trim=dict(store.drive_minutes_by_trim or {}), buffer_minutes=store.buffer_minutes,
-        min_energy_percent=store.min_energy_percent, cutoff_hours=store.cutoff_hours,
+        location_id=location.id,
+        organisation_id=location.organisation_id,
+        name=location.name,
+        city=location.city,
+        country=location.country,
+        latitude=location.latitude,
+        longitude=location.longitude,
+        zone=ZoneInfo(location.time_zone),
+        opening_hours=parse_hours(location.opening_hours),
+        closures=closures,
+        slot_minutes=store.slot_minutes,
+        drive_minutes=store.drive_minutes,
+        drive_minutes_by_trim=dict(store.drive_minutes_by_trim or {}),
+        buffer_minutes=store.buffer_minutes,
+        min_energy_percent=store.min_energy_percent,
+        cutoff_hours=store.cutoff_hours,
     )
 
 
@@ -96,7 +107,8 @@ def store_rules(session: Session, location_id: object, *, field: str = "dealer")
     if not isinstance(location_id, int) or isinstance(location_id, bool):
         raise NotFound("showroom.dealer_not_found", field=field)
     row = session.exec(
-        select(Location, ShowroomStore).join(ShowroomStore, ShowroomStore.location_id == Location.id)
+        select(Location, ShowroomStore)
+        .join(ShowroomStore, ShowroomStore.location_id == Location.id)
         .where(Location.id == location_id, Location.kind == LocationKind.STORE)
     ).first()
     if row is None:

@@ -54,13 +54,25 @@ def test_a_drive_and_its_buffer_keep_the_only_car_busy(sqlite_url):
     with Session(get_engine()) as session:
         world = make_world(session, drive_minutes=60, buffer_minutes=30, salespeople=2)
         first = datetime(2026, 3, 23, 9, 0, tzinfo=UTC)  # 10:00 in Munich
-        booking.book(session, idempotency_key="k1", visitor=visitor(), trim=world.trim_code,
-                     dealer=world.store_id, starts_at=first.isoformat(), now=NOW)
+        booking.book(
+            session,
+            idempotency_key="k1",
+            visitor=visitor(),
+            trim=world.trim_code,
+            dealer=world.store_id,
+            starts_at=first.isoformat(),
+            now=NOW,
+        )
         slots = _slots(session, world, date(2026, 3, 23), date(2026, 3, 23))
     starts = [slot.starts_at for slot in slots]
     # The car is busy 10:00-11:30 local (drive + buffer): 09:30 (its drive would run into 10:00),
     # 10:00, 10:30 and 11:00 are gone; 11:30 is the first start after the buffer.
-    for gone in (first - timedelta(minutes=30), first, first + timedelta(minutes=30), first + timedelta(hours=1)):
+    for gone in (
+        first - timedelta(minutes=30),
+        first,
+        first + timedelta(minutes=30),
+        first + timedelta(hours=1),
+    ):
         assert gone not in starts
     assert first + timedelta(minutes=90) in starts
 
@@ -95,7 +107,13 @@ def test_a_held_slot_is_not_offered_until_the_hold_expires(sqlite_url):
     with Session(get_engine()) as session:
         world = make_world(session)
         start = datetime(2026, 3, 23, 9, 0, tzinfo=UTC)
-        booking.hold_slot(session, trim=world.trim_code, dealer=world.store_id, starts_at=start.isoformat(), now=NOW)
-        assert start not in [s.starts_at for s in _slots(session, world, date(2026, 3, 23), date(2026, 3, 23))]
+        booking.hold_slot(
+            session, trim=world.trim_code, dealer=world.store_id, starts_at=start.isoformat(), now=NOW
+        )
+        assert start not in [
+            s.starts_at for s in _slots(session, world, date(2026, 3, 23), date(2026, 3, 23))
+        ]
         later = NOW + timedelta(minutes=6)
-        assert start in [s.starts_at for s in _slots(session, world, date(2026, 3, 23), date(2026, 3, 23), later)]
+        assert start in [
+            s.starts_at for s in _slots(session, world, date(2026, 3, 23), date(2026, 3, 23), later)
+        ]
