@@ -269,22 +269,7 @@ def hold_slot(
                 visitor_token_hash=digest,
                 expires_at=expires_at,
             )
-            try:
-                with session.begin_nested():
-                    session.add(hold)
-                    session.flush()
-                    guard.occupy(
-                        session,
-                        car_id=car_id,
-                        salesperson_id=salesperson_id,
-                        starts_at=slot.starts_at,
-                        ends_at=slot.ends_at,
-                        slot_minutes=rules.slot_minutes,
-                        hold_id=hold.id,
-                    )
-            except IntegrityError as error:
-                if not guard.is_taken(error):
-                    raise
+            if not guard.claim(session, hold, slot_minutes=rules.slot_minutes):
                 continue
             session.commit()
             return HeldSlot(hold.id, token, expires_at, slot, rules.location_id, trim_row.code)
@@ -378,22 +363,7 @@ def place_drive(
             created_at=now,
             updated_at=now,
         )
-        try:
-            with session.begin_nested():
-                session.add(drive)
-                session.flush()
-                guard.occupy(
-                    session,
-                    car_id=car_id,
-                    salesperson_id=salesperson_id,
-                    starts_at=slot.starts_at,
-                    ends_at=slot.ends_at,
-                    slot_minutes=rules.slot_minutes,
-                    test_drive_id=drive.id,
-                )
-        except IntegrityError as error:
-            if not guard.is_taken(error):
-                raise
+        if not guard.claim(session, drive, slot_minutes=rules.slot_minutes):
             continue
         outbox.enqueue(session, BOOKED, {"test_drive_id": drive.id, "version": drive.version})
         return drive
@@ -615,31 +585,15 @@ def move_drive(
         pairs.insert(0, prefer)
     _drop_expired_holds(session, list(slot.car_ids), list(slot.salesperson_ids), now)
     for car_id, salesperson_id in pairs:
-        try:
-            with session.begin_nested():
-                guard.release(session, test_drive_id=drive.id)
-                drive.car_id, drive.salesperson_id = car_id, salesperson_id
-                drive.starts_at, drive.drive_ends_at, drive.ends_at = (
-                    slot.starts_at,
-                    slot.drive_ends_at,
-                    slot.ends_at,
-                )
-                drive.updated_at = now
-                session.add(drive)
-                session.flush()
-                guard.occupy(
-                    session,
-                    car_id=car_id,
-                    salesperson_id=salesperson_id,
-                    starts_at=slot.starts_at,
-                    ends_at=slot.ends_at,
-                    slot_minutes=rules.slot_minutes,
-                    test_drive_id=drive.id,
-                )
-        except IntegrityError as error:
-            session.expire(drive)  # the savepoint's values are gone: read the row again
-            if not guard.is_taken(error):
-                raise
+        changes = {
+            "car_id": car_id,
+            "salesperson_id": salesperson_id,
+            "starts_at": slot.starts_at,
+            "drive_ends_at": slot.drive_ends_at,
+            "ends_at": slot.ends_at,
+            "updated_at": now,
+        }
+        if not guard.claim(session, drive, slot_minutes=rules.slot_minutes, changes=changes):
             continue
         return True
     return False

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import Location, Role, Trim
@@ -172,28 +171,9 @@ def move(
             raise NotFound("test_drive.salesperson_not_found", field="salesperson_id")
         new_person = person.id
     field = "car_id" if new_car != drive.car_id else "salesperson_id"
-    slot = Slot(
-        drive.starts_at, drive.drive_ends_at, drive.ends_at, rules.zone.key, (new_car,), (new_person,)
-    )
-    try:
-        with session.begin_nested():
-            guard.release(session, test_drive_id=drive.id)
-            drive.car_id, drive.salesperson_id = new_car, new_person
-            session.add(drive)
-            session.flush()
-            guard.occupy(
-                session,
-                car_id=new_car,
-                salesperson_id=new_person,
-                starts_at=slot.starts_at,
-                ends_at=slot.ends_at,
-                slot_minutes=rules.slot_minutes,
-                test_drive_id=drive.id,
-            )
-    except IntegrityError as error:
-        if not guard.is_taken(error):
-            raise
-        raise MoveRefused("test_drive.move_conflict", field=field) from None
+    changes = {"car_id": new_car, "salesperson_id": new_person}
+    if not guard.claim(session, drive, slot_minutes=rules.slot_minutes, changes=changes):
+        raise MoveRefused("test_drive.move_conflict", field=field)
     return _finish(session, drive, MOVED, now)
 
 

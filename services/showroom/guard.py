@@ -14,7 +14,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from models.showroom import SlotResource, TestDriveSlot
+from models.showroom import SlotResource, TestDrive, TestDriveHold, TestDriveSlot
 
 SLOT = TestDriveSlot.__table__
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -88,3 +88,37 @@ def is_taken(error: IntegrityError) -> bool:
     if name is not None:
         return name in TAKEN_CONSTRAINTS
     return _SQLITE_SLOT_MESSAGE in str(error.orig)
+
+
+def claim(
+    session: Session, row: TestDrive | TestDriveHold, *, slot_minutes: int, changes: dict | None = None
+) -> bool:
+    """Write `row` (a new drive or hold, or a drive with `changes` to its attributes) and, on
+    SQLite, its slot rows, in a savepoint (the changes are made inside it: `begin_nested` flushes
+    what is pending first, outside the savepoint). False when the guarantee refused it (the
+    savepoint is rolled back, the row's changes expired); any other integrity error propagates."""
+    is_hold = isinstance(row, TestDriveHold)
+    try:
+        with session.begin_nested():
+            for name, value in (changes or {}).items():
+                setattr(row, name, value)
+            if not is_hold and row.id is not None:
+                release(session, test_drive_id=row.id)
+            session.add(row)
+            session.flush()
+            occupy(
+                session,
+                car_id=row.car_id,
+                salesperson_id=row.salesperson_id,
+                starts_at=row.starts_at,
+                ends_at=row.ends_at,
+                slot_minutes=slot_minutes,
+                **({"hold_id": row.id} if is_hold else {"test_drive_id": row.id}),
+            )
+    except IntegrityError as error:
+        if row in session and row.id is not None:
+            session.expire(row)
+        if not is_taken(error):
+            raise
+        return False
+    return True
