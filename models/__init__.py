@@ -19,6 +19,15 @@ from models.orders import (
     SalesOrderLine,
     Shipment,
 )
+from models.showroom import (
+    DemoCar,
+    Salesperson,
+    ShowroomStore,
+    TestDrive,
+    TestDriveHold,
+    TestDriveSlot,
+    TestDriveStatus,
+)
 from models.supply import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -52,4 +61,6 @@ __all__ = [
     "PurchaseOrderEvent", "PurchaseOrderLine", "PurchaseOrderLineStatus", "PurchaseOrderStatus",
     "QualityIncident", "QualityIncidentEvent", "ScorecardSettings", "ShippingNotice", "ShippingNoticeLine",
     "ShippingNoticeStatus", "Standing", "SupplierControl", "SupplierScorecard", "SupplierStockSync",
+    "DemoCar", "Salesperson", "ShowroomStore", "TestDrive", "TestDriveHold", "TestDriveSlot",
+    "TestDriveStatus",
 ]

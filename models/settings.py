@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     # The placing process hands a new order to the worker itself; the beat relay sends an
     # "order.placed" message only once it is this old and still unsent (that hand-off failed).
     order_relay_grace_seconds: float = Field(default=5.0, ge=0)
+    # Test drives (services/showroom/booking.py): how long a chosen slot is held while the visitor
+    # fills the form, and how many days ahead availability may be asked for at once.
+    test_drive_hold_minutes: int = Field(default=5, ge=1, le=60)
+    test_drive_max_days: int = Field(default=31, ge=1, le=366)
     # Other sites whose pages may call the API and the live connection with the user's credentials
     # (exact origins, e.g. ["https://erp.example.com"], as JSON in CORS_ALLOWED_ORIGINS). None by
     # default: the portal's own pages only. "*" is refused: credentials never go to any origin.

@@ -14,6 +14,7 @@ from portal.api.errors import API_PREFIX, BUSY_RESPONSE, install_error_handlers
 from portal.api.identity import auth
 from portal.api.ordering import orders, payments
 from portal.api.security import SecurityHeaders
+from portal.api.showroom import test_drives
 from portal.api.supply import quality, supplier, suppliers
 from services.platform.field_paths import CONVENTION as FIELD_PATHS
 
@@ -53,6 +54,8 @@ def create_api() -> FastAPI:
     # The supplier workspace: the supplier's own API, quality and lots, the managers' ranking.
     for module in (supplier, quality, suppliers):
         v1.include_router(module.router)
+    # The O2O showroom: public browsing and booking, the dealer's test-drive desk.
+    v1.include_router(test_drives.router)
     # Any endpoint may find the database pool busy under overload (errors.py `_pool_timeout`).
     app.include_router(v1, responses=BUSY_RESPONSE)
     for path in (API_PREFIX, f"{API_PREFIX}/{{rest:path}}"):

@@ -1,0 +1,272 @@
+"""Which test-drive slots a store can offer for a trim: a suitable car AND a salesperson both free.
+
+A slot starts at the store's opening time plus whole slot lengths, in the store's time zone
+(`zoneinfo`, so daylight-saving days are right), and runs the trim's drive length; the car and the
+salesperson are then taken until the buffer after it ends. A car is suitable on a day when its
+plate and insurance are valid that day and its charge or fuel is at least the store's threshold;
+a salesperson works on it when the drive lies inside their working hours that weekday. Active
+drives and live holds (not yet expired) make their car and salesperson busy; holidays and closures
+offer nothing. Times come back UTC with the store's local time beside them, clearly labelled.
+
+This is the courtesy check; the database constraints (models/showroom.py) are the guarantee.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_
+from sqlmodel import Session, select
+
+from models import Trim
+from models.showroom import ACTIVE_STATUSES, DemoCar, Salesperson, TestDrive, TestDriveHold
+from models.types import utcnow
+from services.platform.errors import NotFound, ValidationFailed
+from services.showroom.stores import WEEKDAYS, StoreRules, local_span, parse_hours
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One bookable start: the drive [starts_at, drive_ends_at), resources busy until ends_at."""
+
+    starts_at: datetime
+    drive_ends_at: datetime
+    ends_at: datetime
+    time_zone: str
+    car_ids: tuple[int, ...] = field(default=(), compare=False)
+    salesperson_ids: tuple[int, ...] = field(default=(), compare=False)
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(ZoneInfo(self.time_zone))
+
+    def as_dict(self) -> dict:
+        local = self.local_start
+        return {
+            "starts_at": self.starts_at.isoformat(),
+            "ends_at": self.drive_ends_at.isoformat(),
+            "buffer_ends_at": self.ends_at.isoformat(),
+            "time_zone": self.time_zone,
+            "local_start": local.isoformat(),
+            "local_label": f"{local:%a %d %b %Y %H:%M} {local.tzname()} ({self.time_zone})",
+            "cars": len(self.car_ids),
+            "salespeople": len(self.salesperson_ids),
+        }
+
+
+@dataclass
+class Resources:
+    """The cars of one trim and the salespeople of one store, with their busy intervals."""
+
+    cars: list[DemoCar]
+    salespeople: list[Salesperson]
+    car_busy: dict[int, list[Interval]]
+    salesperson_busy: dict[int, list[Interval]]
+
+
+def trim_by_code(session: Session, code: object) -> Trim:
+    trim = session.exec(select(Trim).where(Trim.code == code)).first() if isinstance(code, str) else None
+    if trim is None:
+        raise NotFound("showroom.trim_not_found", field="trim")
+    return trim
+
+
+def load_resources(
+    session: Session,
+    rules: StoreRules,
+    trim_id: int,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime,
+    ignore_drive_id: int | None = None,
+    ignore_hold_id: int | None = None,
+) -> Resources:
+    """The store's active cars of `trim_id` and active salespeople, and what keeps each busy
+    between `start` and `end` (active drives, holds alive at `now`), leaving out one drive or hold
+    (the one being rescheduled or confirmed)."""
+    cars = list(
+        session.exec(
+            select(DemoCar)
+            .where(DemoCar.location_id == rules.location_id, DemoCar.trim_id == trim_id, DemoCar.active)
+            .order_by(DemoCar.id)
+        ).all()
+    )
+    salespeople = list(
+        session.exec(
+            select(Salesperson)
+            .where(Salesperson.location_id == rules.location_id, Salesperson.active)
+            .order_by(Salesperson.id)
+        ).all()
+    )
+    car_ids = [car.id for car in cars]
+    salesperson_ids = [person.id for person in salespeople]
+    car_busy: dict[int, list[Interval]] = defaultdict(list)
+    salesperson_busy: dict[int, list[Interval]] = defaultdict(list)
+    drives = select(
+        TestDrive.id, TestDrive.car_id, TestDrive.salesperson_id, TestDrive.starts_at, TestDrive.ends_at
+    ).where(
+        TestDrive.status.in_([status.value for status in ACTIVE_STATUSES]),
+        or_(TestDrive.car_id.in_(car_ids), TestDrive.salesperson_id.in_(salesperson_ids)),
+        TestDrive.starts_at < end,
+        TestDrive.ends_at > start,
+    )
+    holds = select(
+        TestDriveHold.id,
+        TestDriveHold.car_id,
+        TestDriveHold.salesperson_id,
+        TestDriveHold.starts_at,
+        TestDriveHold.ends_at,
+    ).where(
+        TestDriveHold.expires_at > now,
+        or_(TestDriveHold.car_id.in_(car_ids), TestDriveHold.salesperson_id.in_(salesperson_ids)),
+        TestDriveHold.starts_at < end,
+        TestDriveHold.ends_at > start,
+    )
+    for ignored, query in ((ignore_drive_id, drives), (ignore_hold_id, holds)):
+        for row_id, car_id, salesperson_id, busy_from, busy_to in session.exec(query).all():
+            if row_id == ignored:
+                continue
+            car_busy[car_id].append((busy_from, busy_to))
+            salesperson_busy[salesperson_id].append((busy_from, busy_to))
+    return Resources(cars, salespeople, car_busy, salesperson_busy)
+
+
+def _free(busy: list[Interval], start: datetime, end: datetime) -> bool:
+    return all(not (busy_from < end and start < busy_to) for busy_from, busy_to in busy)
+
+
+def car_suitable(car: DemoCar, day: date, rules: StoreRules) -> bool:
+    """Plate and insurance valid on `day`, charge or fuel at least the store's threshold."""
+    return (
+        car.plate_valid_until >= day
+        and car.insurance_valid_until >= day
+        and car.energy_percent >= rules.min_energy_percent
+    )
+
+
+def works(person: Salesperson, start: datetime, end: datetime, rules: StoreRules) -> bool:
+    """Whether [start, end) lies in the salesperson's working hours of that local day."""
+    local = start.astimezone(rules.zone)
+    span = local_span(local.date(), parse_hours(person.working_hours)[WEEKDAYS[local.weekday()]], rules.zone)
+    return span is not None and span[0] <= start and end <= span[1]
+
+
+def free_pairs(
+    resources: Resources, rules: StoreRules, starts_at: datetime, drive: timedelta
+) -> tuple[list[int], list[int]]:
+    """The car ids and salesperson ids free for a drive starting at `starts_at`."""
+    drive_end = starts_at + drive
+    end = drive_end + rules.buffer
+    day = rules.local_day(starts_at)
+    cars = [
+        car.id
+        for car in resources.cars
+        if car_suitable(car, day, rules) and _free(resources.car_busy[car.id], starts_at, end)
+    ]
+    people = [
+        person.id
+        for person in resources.salespeople
+        if works(person, starts_at, drive_end, rules)
+        and _free(resources.salesperson_busy[person.id], starts_at, end)
+    ]
+    return cars, people
+
+
+def slot_starts(rules: StoreRules, day: date, drive: timedelta) -> list[datetime]:
+    """Every start the store offers on local `day` (UTC instants): from opening, one slot length
+    apart, the drive ending by closing time. Stepped in UTC, so a daylight-saving change inside
+    the opening hours shifts nothing."""
+    opening = rules.opening(day)
+    if opening is None:
+        return []
+    start, close = opening[0].astimezone(UTC), opening[1].astimezone(UTC)
+    starts = []
+    while start + drive <= close:
+        starts.append(start)
+        start += rules.slot
+    return starts
+
+
+def check_range(from_day: object, to_day: object, max_days: int) -> tuple[date, date]:
+    if not isinstance(from_day, date):
+        raise ValidationFailed("showroom.date_invalid", field="from")
+    if not isinstance(to_day, date):
+        raise ValidationFailed("showroom.date_invalid", field="to")
+    if to_day < from_day:
+        raise ValidationFailed("showroom.range_reversed", field="to")
+    if (to_day - from_day).days + 1 > max_days:
+        raise ValidationFailed("showroom.range_too_long", field="to", days=max_days)
+    return from_day, to_day
+
+
+def free_slots(
+    session: Session,
+    rules: StoreRules,
+    trim: Trim,
+    from_day: date,
+    to_day: date,
+    *,
+    now: datetime | None = None,
+    ignore_drive_id: int | None = None,
+) -> list[Slot]:
+    """The free slots from local `from_day` to `to_day` (both included), earliest first; only
+    starts after `now`."""
+    now = now or utcnow()
+    drive = rules.drive_length(trim.code)
+    days = [from_day + timedelta(days=n) for n in range((to_day - from_day).days + 1)]
+    starts = [start for day in days for start in slot_starts(rules, day, drive) if start > now]
+    if not starts:
+        return []
+    resources = load_resources(
+        session,
+        rules,
+        trim.id,
+        starts[0],
+        starts[-1] + drive + rules.buffer,
+        now=now,
+        ignore_drive_id=ignore_drive_id,
+    )
+    slots = []
+    for start in starts:
+        cars, people = free_pairs(resources, rules, start, drive)
+        if cars and people:
+            slots.append(
+                Slot(
+                    start,
+                    start + drive,
+                    start + drive + rules.buffer,
+                    rules.zone.key,
+                    tuple(cars),
+                    tuple(people),
+                )
+            )
+    return slots
+
+
+def is_offered(rules: StoreRules, trim: Trim, starts_at: datetime) -> bool:
+    """Whether `starts_at` is one of the starts the store offers for the trim (opening hours, not a
+    holiday, on the slot grid)."""
+    day = rules.local_day(starts_at)
+    return starts_at in slot_starts(rules, day, rules.drive_length(trim.code))
+
+
+def next_free_slots(
+    session: Session,
+    rules: StoreRules,
+    trim: Trim,
+    after: datetime,
+    *,
+    count: int = 3,
+    now: datetime | None = None,
+    horizon_days: int = 14,
+) -> list[Slot]:
+    """The first `count` free slots starting after `after` (within `horizon_days`)."""
+    first = rules.local_day(after)
+    slots = free_slots(session, rules, trim, first, first + timedelta(days=horizon_days), now=now)
+    return [slot for slot in slots if slot.starts_at > after][:count]
