@@ -22,6 +22,7 @@ from services.ordering.placement import OutOfStock, delivery_locations, place_or
 from services.platform.errors import DomainError, PermissionDenied
 from services.platform.fields import whole_quantity
 from services.platform.formatting import format_money
+from state.shared import routes
 from state.shared.auth import AuthState
 from workers.dispatch import start_processing
 
@@ -35,8 +36,6 @@ def line_key(kind: str, item_id: int | str) -> str:
     return f"{kind}:{item_id}"
 
 
-def order_path(order_id: int | str) -> str:
-    return f"/orders/{order_id}"
 
 
 def _maximum(kind: str) -> int:
@@ -339,5 +338,5 @@ class CartState(AuthState):
         start_processing(placed)  # a worker takes the payment now
         order = placed.order
         self._clear()
-        yield rx.redirect(order_path(order.id))
+        yield rx.redirect(routes.order_page(order.id))
         yield rx.toast.success(self.t("cart.placed", number=order.number), id="order-placed")

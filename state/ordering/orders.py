@@ -21,6 +21,7 @@ from services.ordering.placement import cancel_order, get_order, list_orders
 from services.platform.errors import DomainError, NotFound, PermissionDenied
 from services.platform.formatting import format_money
 from state.ordering.order_watchers import WATCHERS
+from state.shared import routes
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
 from state.shared.timeline import TimelineRow
@@ -59,9 +60,6 @@ class OrderLineRow(TypedDict):
     line_total: str
 
 
-def list_path(role: str) -> str:
-    """Where a viewer's own orders are listed."""
-    return "/my-orders" if role == Role.CUSTOMER else "/orders"
 
 
 def _order_id_from_path(path: str) -> int | None:
@@ -82,7 +80,7 @@ class OrderFormatMixin(rx.State, mixin=True):
 
     def _summary_row(self, row: dict) -> OrderSummaryRow:
         return {
-            "id": str(row["id"]), "number": row["number"], "href": f"/orders/{row['id']}",
+            "id": str(row["id"]), "number": row["number"], "href": routes.order_page(row['id']),
             "status": row["status"], "status_label": self._label("order.status", row["status"]),
             "kind": self._label("order.kind", row["kind"]),
             "created": self.fmt_time(row["created_at"]),
@@ -176,7 +174,7 @@ class OrderState(OrderFormatMixin, AuthState):
 
     @rx.var
     def back_path(self) -> str:
-        return list_path(self.role)
+        return routes.orders_list(self.role)
 
     # --- loading, and the live push ---------------------------------------------------
 
@@ -204,7 +202,7 @@ class OrderState(OrderFormatMixin, AuthState):
         except NotFound:
             WATCHERS.forget(token)
             self._order, self.loading = {}, False
-            return [rx.redirect(list_path(principal.role)),
+            return [rx.redirect(routes.orders_list(principal.role)),
                     rx.toast.error(self.t("orders.not_yours"), id="order-not-found")]
         self.viewer_is_buyer = (view.buyer_user_id == principal.user_id if principal.role == Role.CUSTOMER
                                 else view.buyer_organisation_id == principal.organisation_id)

@@ -20,7 +20,8 @@ from services.ordering.cart_pricing import customer_deposit, find_item, stores_h
 from services.ordering.placement import OutOfStock, delivery_locations, place_order
 from services.platform.errors import DomainError
 from services.platform.formatting import format_money
-from state.ordering.cart import FORM_FIELD, LOCATION_FIELD, order_path
+from state.ordering.cart import FORM_FIELD, LOCATION_FIELD
+from state.shared import routes
 from state.shared.auth import AuthState
 from workers.dispatch import start_processing
 
@@ -158,5 +159,5 @@ class VehicleOrderState(AuthState):
             return
         start_processing(placed)  # a worker takes the payment now
         self.placing, self.dialog_open = False, False
-        yield rx.redirect(order_path(placed.order.id))
+        yield rx.redirect(routes.order_page(placed.order.id))
         yield rx.toast.success(self.t("vehicle_order.placed", number=placed.order.number), id="order-placed")

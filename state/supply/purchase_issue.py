@@ -18,6 +18,7 @@ from services.platform.errors import DomainError, PermissionDenied, ValidationFa
 from services.platform.fields import calendar_date, not_in_past, today_in, unit_price, whole_quantity
 from services.supply import choices as purchase_choices
 from services.supply import purchasing, quote
+from state.shared import routes
 from state.shared.auth import AuthState
 from state.supply.view import (
     STANDING_COLOURS,
@@ -307,7 +308,7 @@ class IssueOrderState(AuthState):
             return self._denied(error)
         self._errors = {}
         events = [
-            rx.redirect(f"/manager/purchase-orders/{order['id']}"),
+            rx.redirect(routes.purchase_order(Role.MANAGER, order['id'])),
             rx.toast.success(self.t("purchase.issued_toast", number=order["number"])),
         ]
         for warning in order.get("warnings", []):

@@ -29,11 +29,11 @@ from models.supply import PurchaseOrderStatus as Status
 from services.platform.errors import DomainError, FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing
 from services.supply import states as po_states
+from state.shared import routes
 from state.shared.auth import AuthState
 from state.shared.timeline import TimelineRow, actor_label, timeline_row
 from state.supply.purchase_rows import HeaderView, IncidentRow, LineRow
 from state.supply.purchase_timeline import timeline_detail
-from state.supply.purchasing import orders_base
 from state.supply.view import (
     INCIDENT_STATUS_COLOURS,
     LINE_STATUS_COLOURS,
@@ -84,7 +84,7 @@ class PurchaseOrderState(AuthState):
 
     @rx.var
     def list_href(self) -> str:
-        return orders_base(self.role)
+        return routes.purchase_orders(self.role)
 
     @rx.var
     def header(self) -> HeaderView:
@@ -97,7 +97,7 @@ class PurchaseOrderState(AuthState):
             status_label=label("purchase.status", order["status"], language),
             colour=colour(PO_STATUS_COLOURS, order["status"]),
             supplier=order["supplier_name"],
-            supplier_href=f"/manager/suppliers/{order['supplier_id']}",
+            supplier_href=routes.supplier_card(order['supplier_id']),
             ship_to=order["ship_to_name"],
             issued=self.fmt_time(order["issued_at"]),
             changed=self.fmt_time(order["status_changed_at"]),
@@ -175,7 +175,7 @@ class PurchaseOrderState(AuthState):
 
     @rx.var
     def incident_rows(self) -> list[IncidentRow]:
-        base = "/manager/incidents" if self.role == Role.MANAGER else "/supplier/incidents"
+        base = routes.incidents(self.role)
         return [
             {
                 "number": incident["number"],

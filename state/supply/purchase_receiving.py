@@ -10,6 +10,7 @@ import reflex as rx
 from models import Role
 from services.supply import purchasing
 from services.supply.numbers import incident_number
+from state.shared import routes
 from state.supply.purchase_order import MAX_TEXT, PurchaseOrderState
 from state.supply.purchase_rows import ReceivedRow, ReceiveRow
 from state.supply.view import fmt_int, messages
@@ -64,7 +65,7 @@ class ReceiptState(PurchaseOrderState):
         order, language = self._order, self.language
         if not order:
             return []
-        base = "/manager/incidents" if self.role == Role.MANAGER else "/supplier/incidents"
+        base = routes.incidents(self.role)
         rows = []
         for receipt in order["receipts"]:
             for index, line in enumerate(receipt["lines"]):

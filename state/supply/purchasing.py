@@ -15,6 +15,7 @@ from models.supply import PurchaseOrderStatus, ShippingNoticeStatus
 from services.catalog.lists import Page
 from services.supply import purchasing
 from services.supply.states import OPEN_STATUSES
+from state.shared import routes
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
 from state.supply.purchase_rows import NoticeRow
@@ -28,9 +29,6 @@ AWAITED_NOTICES = (ShippingNoticeStatus.IN_TRANSIT, ShippingNoticeStatus.PARTLY_
 STATUS_FILTERS = (ALL, OPEN, *[status.value for status in PurchaseOrderStatus])
 
 
-def orders_base(role: str) -> str:
-    """Where a role's purchase-order pages live."""
-    return "/manager/purchase-orders" if role == Role.MANAGER else "/supplier/purchase-orders"
 
 
 class PurchaseOrderListState(PagedMixin, AuthState):
@@ -49,7 +47,7 @@ class PurchaseOrderListState(PagedMixin, AuthState):
 
     @rx.var
     def rows(self) -> list[dict[str, str]]:
-        language, base = self.language, orders_base(self.role)
+        language, base = self.language, routes.purchase_orders(self.role)
         return [
             {
                 "id": str(order["id"]),
@@ -119,7 +117,7 @@ class ReceivingState(PagedMixin, AuthState):
                 id=str(notice["id"]),
                 number=notice["number"],
                 order=notice["purchase_order_number"],
-                href=f"/manager/purchase-orders/{notice['purchase_order_id']}",
+                href=routes.purchase_order(Role.MANAGER, notice['purchase_order_id']),
                 supplier=notice["supplier_name"],
                 carrier=notice["carrier"],
                 tracking=notice["tracking_number"],

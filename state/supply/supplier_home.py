@@ -11,6 +11,7 @@ from models import Role
 from models.db import session_scope
 from services.platform.errors import DomainError, PermissionDenied
 from services.supply import scorecards
+from state.shared import routes
 from state.shared.auth import AuthState
 from state.shared.figures import FiguresMixin
 from state.supply.scorecards import month_label, trend_figure
@@ -63,7 +64,7 @@ class SupplierState(FiguresMixin, AuthState):
         return [
             {
                 "order": line["purchase_order_number"],
-                "href": f"/supplier/purchase-orders/{line['purchase_order_id']}",
+                "href": routes.purchase_order(Role.SUPPLIER, line['purchase_order_id']),
                 "line_no": str(line["line_no"]),
                 "sku": line["sku"],
                 "part": line["part_name"],

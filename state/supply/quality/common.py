@@ -14,8 +14,6 @@ STATUS_FILTERS = (ALL, AWAITING, *[status.value for status in IncidentStatus])
 MAX_TEXT = 4000
 
 
-def incidents_base(role: str) -> str:
-    return "/manager/incidents" if role == Role.MANAGER else "/supplier/incidents"
 
 
 def response_text(minutes: int | None, translate) -> str:

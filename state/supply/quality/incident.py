@@ -12,14 +12,13 @@ from models.db import session_scope
 from models.supply import IncidentStatus
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.supply import quality
+from state.shared import routes
 from state.shared.auth import AuthState
 from state.shared.timeline import TimelineRow, actor_label, timeline_row
-from state.supply.purchasing import orders_base
 from state.supply.quality.common import (
     MAX_TEXT,
     READERS,
     IncidentActions,
-    incidents_base,
     response_text,
 )
 from state.supply.view import INCIDENT_STATUS_COLOURS, colour, error_entry, fmt_int, label, messages, plain
@@ -39,7 +38,7 @@ class IncidentState(AuthState):
 
     @rx.var
     def list_href(self) -> str:
-        return incidents_base(self.role)
+        return routes.incidents(self.role)
 
     @rx.var
     def view(self) -> dict[str, str]:
@@ -49,7 +48,7 @@ class IncidentState(AuthState):
         status = incident["status"]
         manager = self.role == Role.MANAGER
         order_href = (
-            f"{orders_base(self.role)}/{incident['purchase_order_id']}"
+            routes.purchase_order(self.role, incident['purchase_order_id'])
             if incident["purchase_order_id"]
             else ""
         )

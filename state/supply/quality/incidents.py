@@ -9,16 +9,15 @@ from models.db import session_scope
 from services.catalog.lists import Page
 from services.platform.errors import DomainError, ValidationFailed
 from services.supply import quality
+from state.shared import routes
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
-from state.supply.purchasing import orders_base
 from state.supply.quality.common import (
     ALL,
     AWAITING,
     READERS,
     STATUS_FILTERS,
     IncidentRow,
-    incidents_base,
     response_text,
 )
 from state.supply.view import INCIDENT_STATUS_COLOURS, colour, error_entry, fmt_int, label, messages, plain
@@ -44,7 +43,7 @@ class IncidentListState(PagedMixin, AuthState):
 
     @rx.var
     def rows(self) -> list[IncidentRow]:
-        language, base = self.language, incidents_base(self.role)
+        language, base = self.language, routes.incidents(self.role)
         return [
             {
                 "id": str(row["id"]),
@@ -55,7 +54,7 @@ class IncidentListState(PagedMixin, AuthState):
                 "sku": row["sku"],
                 "lot": row["lot_number"],
                 "order": row["purchase_order_number"] or "",
-                "order_href": f"{orders_base(self.role)}/{row['purchase_order_id']}"
+                "order_href": routes.purchase_order(self.role, row['purchase_order_id'])
                 if row["purchase_order_id"]
                 else "",
                 "source": label("incident.source", row["source"], language),
@@ -128,5 +127,5 @@ class IncidentListState(PagedMixin, AuthState):
         self._errors, self.complaint_open = {}, False
         return [
             rx.toast.success(self.t("incident.reported_toast", number=incident["number"])),
-            rx.redirect(f"/manager/incidents/{incident['id']}"),
+            rx.redirect(routes.incident(Role.MANAGER, incident['id'])),
         ]

@@ -7,11 +7,10 @@ import reflex as rx
 from models.db import session_scope
 from services.platform.errors import DomainError, ValidationFailed
 from services.supply import quality
+from state.shared import routes
 from state.shared.auth import AuthState
-from state.supply.purchasing import orders_base
 from state.supply.quality.common import (
     READERS,
-    incidents_base,
 )
 from state.supply.view import INCIDENT_STATUS_COLOURS, colour, error_entry, fmt_int, label, messages, plain
 
@@ -35,7 +34,7 @@ class LotTraceState(AuthState):
 
     @rx.var
     def order_rows(self) -> list[dict[str, str]]:
-        base = orders_base(self.role)
+        base = routes.purchase_orders(self.role)
         return [
             {
                 "number": row["purchase_order_number"],
@@ -80,7 +79,7 @@ class LotTraceState(AuthState):
 
     @rx.var
     def incident_rows(self) -> list[dict[str, str]]:
-        base = incidents_base(self.role)
+        base = routes.incidents(self.role)
         return [
             {
                 "number": row["number"],

@@ -17,6 +17,7 @@ from models.db import session_scope
 from models.supply import PeriodKind
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing, scorecards
+from state.shared import routes
 from state.shared.auth import AuthState
 from state.supply.scorecards.charts import trend_figure
 from state.supply.scorecards.views import (
@@ -95,7 +96,7 @@ class ScorecardState(AuthState):
             "blocked_text": self.t("scorecard.blocked_since", reason=card["blocked_reason"])
             if card["blocked"]
             else "",
-            "issue_href": f"/manager/purchase-orders/new?supplier={card['supplier_id']}",
+            "issue_href": routes.new_purchase_order(card['supplier_id']),
         }
 
     @rx.var

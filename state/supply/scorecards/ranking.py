@@ -14,6 +14,7 @@ from services.catalog.lists import Page
 from services.platform.errors import DomainError
 from services.supply import choices as purchase_choices
 from services.supply import scorecards
+from state.shared import routes
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
 from state.supply.scorecards.charts import ranking_scatter
@@ -125,5 +126,5 @@ class RankingState(PagedMixin, AuthState):
                 and 0 <= curve < len(traces)
                 and 0 <= number < len(traces[curve])
             ):
-                return rx.redirect(f"/manager/suppliers/{traces[curve][number]['supplier_id']}")
+                return rx.redirect(routes.supplier_card(traces[curve][number]['supplier_id']))
         return None

@@ -13,10 +13,10 @@ from typing import TypedDict
 
 from babel.dates import format_date
 
-from models import Role
 from services.platform.formatting import locale_for
 from services.supply import scorecards
 from services.supply.numbers import incident_number
+from state.shared import routes
 from state.supply.view import (
     EMPTY,
     STANDING_COLOURS,
@@ -173,8 +173,8 @@ def explanation_table(
     criterion: str, items: list[dict], role: str, translate, language: str
 ) -> tuple[list[str], list[ExplainRow]]:
     """The explained items as table columns and rows ({"cells": [...], "href": order/incident})."""
-    orders = "/manager/purchase-orders" if role == Role.MANAGER else "/supplier/purchase-orders"
-    incidents = "/manager/incidents" if role == Role.MANAGER else "/supplier/incidents"
+    orders = routes.purchase_orders(role)
+    incidents = routes.incidents(role)
     columns: list[str]
     rows: list[dict] = []
     if criterion in ("on_time", "fill_rate"):
@@ -318,7 +318,7 @@ def ranking_rows(rows: list[dict], translate, language: str) -> list[RankingRow]
         {
             "rank": fmt_int(row["rank"], language),
             "supplier_id": str(row["supplier_id"]),
-            "href": f"/manager/suppliers/{row['supplier_id']}",
+            "href": routes.supplier_card(row['supplier_id']),
             "name": row["supplier_name"],
             "country": row["country"],
             "score": fmt_decimal(row["score"], language),

@@ -35,6 +35,7 @@ from services.identity.auth import login
 from services.platform import outbox
 from services.seed import DEMO_PASSWORD, seed
 from services.seed.__main__ import main as seed_cli
+from services.supply import scorecards
 from tests.conftest import configure
 
 DEMO_LOGINS = {
@@ -187,7 +188,9 @@ def test_seeding_again_says_already_seeded_and_changes_nothing(seeded_url, capsy
     assert seed(engine_for(seeded_url), "demo") == {"already_seeded": True}
     assert snapshot(seeded_url) == before
     with Session(engine_for(seeded_url)) as session:
-        assert session.exec(select(func.count()).select_from(OutboxMessage)).one() == 1
+        # The first seeding's notices (the summary to refresh, the scorecards it computed), once each.
+        topics = session.exec(select(OutboxMessage.topic).order_by(OutboxMessage.topic)).all()
+        assert len(topics) == len(set(topics)) == 2
 
 
 def test_every_stock_level_respects_its_bounds_and_every_location_is_stocked(seeded_url):
@@ -297,11 +300,12 @@ def test_users_cover_every_role_and_company_and_share_one_password_hash(seeded_u
     assert len({u.password_hash for u in users}) == 1, "hashed once, shared by every demo user"
 
 
-def test_seeding_enqueues_one_stock_changed_message(seeded_url):
+def test_seeding_enqueues_one_stock_changed_message_and_one_scorecards_notice(seeded_url):
     with Session(engine_for(seeded_url)) as session:
-        messages = session.exec(select(OutboxMessage)).all()
-    assert [(m.topic, m.payload, m.dispatched_at) for m in messages] == [
-        (outbox.STOCK_CHANGED, {"reason": "seed"}, None)]
+        messages = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert [(m.topic, m.dispatched_at) for m in messages] == [
+        (outbox.STOCK_CHANGED, None), (scorecards.SCORECARDS_CHANGED, None)]
+    assert messages[0].payload == {"reason": "seed"}
 
 
 def test_a_seed_that_fails_leaves_nothing_behind(sqlite_url, monkeypatch):
