@@ -4,6 +4,15 @@ from models.accounts import Organisation, OrganisationKind, Role, User, UserSess
 from models.audit import AuditLog
 from models.catalog import Part, Trim, VehicleModel
 from models.inventory import Location, LocationKind, StockLevel
+from models.logistics import (
+    CarrierPollState,
+    DeadLetter,
+    EventSource,
+    LegMode,
+    ShipmentEvent,
+    ShipmentLeg,
+    TrackingStatus,
+)
 from models.messaging import CacheEntry, OutboxMessage, RateLimitEntry
 from models.orders import (
     GatewayLedger,
@@ -52,4 +61,6 @@ __all__ = [
     "PurchaseOrderEvent", "PurchaseOrderLine", "PurchaseOrderLineStatus", "PurchaseOrderStatus",
     "QualityIncident", "QualityIncidentEvent", "ScorecardSettings", "ShippingNotice", "ShippingNoticeLine",
     "ShippingNoticeStatus", "Standing", "SupplierControl", "SupplierScorecard", "SupplierStockSync",
+    "CarrierPollState", "DeadLetter", "EventSource", "LegMode", "ShipmentEvent", "ShipmentLeg",
+    "TrackingStatus",
 ]
