@@ -12,6 +12,7 @@ from portal.api.catalog import lists as catalog
 from portal.api.catalog import stock
 from portal.api.errors import API_PREFIX, BUSY_RESPONSE, install_error_handlers
 from portal.api.identity import auth
+from portal.api.logistics import carriers, shipments
 from portal.api.ordering import orders, payments
 from portal.api.security import SecurityHeaders
 from portal.api.supply import quality, supplier, suppliers
@@ -49,6 +50,9 @@ def create_api() -> FastAPI:
         v1.include_router(module.router)
     # The supplier workspace: the supplier's own API, quality and lots, the managers' ranking.
     for module in (supplier, quality, suppliers):
+        v1.include_router(module.router)
+    # Logistics: shipments and their tracking, the public look-up, the carriers' webhook.
+    for module in (shipments, carriers):
         v1.include_router(module.router)
     # Any endpoint may find the database pool busy under overload (errors.py `_pool_timeout`).
     app.include_router(v1, responses=BUSY_RESPONSE)
