@@ -33,6 +33,7 @@ _REFINEMENTS: tuple[tuple[str, frozenset[str], str, str | None], ...] = (
     ("damage", frozenset({"failure", "transit"}), TrackingStatus.EXCEPTION, ExceptionReason.DAMAGE),
     ("address", frozenset({"failure"}), TrackingStatus.EXCEPTION, ExceptionReason.ADDRESS_PROBLEM),
     ("delay", frozenset({"failure", "transit"}), TrackingStatus.EXCEPTION, ExceptionReason.DELAY),
+    ("departed", frozenset({"transit"}), TrackingStatus.IN_TRANSIT, None),  # "departed hub" is moving
     ("hub", frozenset({"transit"}), TrackingStatus.AT_HUB, None),
     ("terminal", frozenset({"transit"}), TrackingStatus.AT_HUB, None),
     ("port", frozenset({"transit"}), TrackingStatus.AT_HUB, None),
