@@ -64,7 +64,7 @@ def make_shipment(session: Session, *, buyer: Principal, source: Location, desti
     session.flush()
     numbers = []
     for sequence in range(1, legs + 1):
-        number = f"SIM{n:05d}{sequence:02d}"
+        number = f"TRK{n:05d}{sequence:02d}"  # not "SIM": the carrier server knows only those registered
         numbers.append(number)
         mode = "sea" if sequence == 2 else "truck"
         session.add(ShipmentLeg(shipment_id=shipment.id, sequence=sequence, mode=mode,

@@ -10,9 +10,9 @@ when it was first asked about. Numbers starting with "SIM" get a journey made up
 (the same every time); others must be registered. Control endpoints (same key), not DHL's:
 
 - `POST /_sim/journeys` `{"trackingNumber", "events": [DHL events], "pace": seconds}` registers one;
-- `POST /_sim/faults` `{"faults": ["429", "500", "timeout", ...], "retry_after": 1, "hang_seconds": 3}`
-  queues answers: each tracking request takes the next fault first (429 with Retry-After, 500,
-  or a hang longer than the client's timeout);
+- `POST /_sim/faults` `{"faults": ["ok", "429", "500", "timeout", ...], "retry_after": 1,
+  "hang_seconds": 3}` queues answers: each tracking request takes the next one first (a normal
+  answer, 429 with Retry-After, 500, or a hang longer than the client's timeout);
 - `GET /_sim/stats` says how many tracking requests came and which faults were served.
 
 State is in memory: run it with one worker.
@@ -108,8 +108,8 @@ def create_app(pace: float | None = None, api_key: str | None = None) -> Starlet
         if not authorised(request):
             return problem(401, "Unauthorized", "Invalid or missing DHL-API-Key")
         sim.requests += 1
-        if sim.faults:
-            fault = sim.faults.popleft()
+        fault = sim.faults.popleft() if sim.faults else "ok"
+        if fault != "ok":
             sim.served_faults.append(fault)
             if fault == "429":
                 return problem(429, "Too many requests", "Rate limit exceeded",
