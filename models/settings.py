@@ -113,12 +113,14 @@ class Settings(BaseSettings):
     # pooling cannot give: behind PgBouncer point this at PostgreSQL itself. Defaults to DATABASE_URL.
     listen_database_url: str = ""
 
-    # Logistics (services/logistics/): carriers by name, as JSON in CARRIERS; the local carrier
+    # Logistics (services/logistics/): carriers by name, as JSON in CARRIERS (the demo's three when
+    # not set; none outside demo mode, where each needs its own webhook secret); the local carrier
     # server's port (started by `make run` in demo mode); how often beat polls the carriers, the
     # backoff after a 429 without Retry-After or an error (doubling from `first` up to `cap`), and
     # how many public tracking look-ups one client address may make per minute.
     carriers: dict[str, CarrierSettings] = Field(default_factory=_demo_carriers)
     carrier_server_port: int = Field(default=8790, ge=1, le=65535)
+    carrier_server_pace_seconds: float = Field(default=60.0, ge=0, description="between a journey's events")
     carrier_poll_seconds: float = Field(default=30.0, gt=0)
     carrier_backoff_first_seconds: float = Field(default=5.0, gt=0)
     carrier_backoff_cap_seconds: float = Field(default=600.0, gt=0)
@@ -148,6 +150,8 @@ class Settings(BaseSettings):
             raise ValueError(
                 "PAYMENT_NOTIFY_SECRET must be set to a real secret when MODE is not 'demo'"
             )
+        if self.mode != "demo" and "carriers" not in self.model_fields_set:
+            self.carriers = {}  # the demo's carriers (local server, demo secrets) are for the demo only
         if self.mode != "demo":
             for name, carrier in self.carriers.items():
                 if carrier.webhook_secret == DEMO_CARRIER_SECRET or not carrier.webhook_secret.strip():

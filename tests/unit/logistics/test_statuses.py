@@ -50,3 +50,17 @@ def test_iso_8601_forms_parse_to_utc(text, expected):
 def test_timestamps_without_an_offset_or_out_of_range_are_refused(text):
     with pytest.raises(TimestampInvalid):
         parse_timestamp(text)
+
+
+def test_production_has_no_demo_carriers_and_refuses_a_demo_webhook_secret(monkeypatch):
+    from models.settings import Settings
+
+    monkeypatch.setenv("SECRET_KEY", "a-real-secret-for-production-use")
+    monkeypatch.setenv("PAYMENT_NOTIFY_SECRET", "a-real-notify-secret-for-production")
+    assert Settings(mode="production").carriers == {}
+    with pytest.raises(ValueError, match="webhook_secret"):
+        Settings(mode="production", carriers={"dhl": {"base_url": "https://api-eu.dhl.com"}})
+    real = Settings(mode="production", carriers={"dhl": {"base_url": "https://api-eu.dhl.com",
+                                                         "webhook_secret": "s3cret-from-the-vault"}})
+    assert real.carrier_base_url("dhl") == "https://api-eu.dhl.com"
+    assert Settings().carrier_base_url("dhl") == "http://127.0.0.1:8790"  # demo: the local server
