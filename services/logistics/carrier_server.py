@@ -81,6 +81,8 @@ def made_up_journey(number: str, *, start: datetime | None = None, step_seconds:
     rng = random.Random(hashlib.sha256(number.encode()).digest())
     at = start or datetime(2026, 1, 5, 8, 0, tzinfo=UTC) + timedelta(days=rng.randint(0, 300))
     steps = list(_STEPS[:2]) + rng.sample(_STEPS[2:-2], rng.randint(2, 7)) + list(_STEPS[-2:])
+    if start is not None and step_seconds:
+        steps = steps[2:]  # paced (the demo's legs under way): the journey is already moving
     events = []
     for index, (code, text) in enumerate(steps):
         gap = timedelta(hours=rng.randint(3, 40))
