@@ -13,13 +13,14 @@ import random
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from models import (
     EventSource,
     Location,
     Organisation,
+    OutboxMessage,
     Role,
     SalesOrder,
     SalesOrderLine,
@@ -30,7 +31,7 @@ from models import (
     User,
 )
 from services.logistics import eta
-from services.logistics.ingest import ingest_payload
+from services.logistics.ingest import SHIPMENT_CHANGED, ingest_payload
 from services.logistics.shipments import lane_of
 from services.logistics.vin import build_vin, plant_and_serial
 
@@ -243,6 +244,10 @@ def seed_logistics_history(session: Session, *, rng_seed: int, now: datetime) ->
             in_flight_ids.append(shipment.id)
     for shipment_id in in_flight_ids:
         eta.refresh_eta(session, shipment_id, now=now)
+    # The ETAs are computed above, and no page is open yet to push to: the ingest's
+    # "shipment.changed" messages have nothing left to do.
+    session.execute(delete(OutboxMessage).where(OutboxMessage.topic == SHIPMENT_CHANGED))
+    session.commit()
     return {"shipments": shipments, "events": events, "in_flight": len(in_flight_ids)}
 
 
