@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 SHIPMENT_CHANGED = "shipment.changed"
 MAX_PAYLOAD_BYTES = 1024 * 1024
 MAX_EVENTS_PER_SHIPMENT = 1000
+NOT_JSON = "not JSON"
 KEPT_PAYLOAD_BYTES = 64 * 1024  # of a payload too large to read, this much is kept
 _TEXT_LIMITS = {"raw_code": 80, "raw_text": 500, "country": 2, "postcode": 20, "locality": 100}
 _MOVING = frozenset(set(TrackingStatus) - {TrackingStatus.PENDING, TrackingStatus.INFO_RECEIVED,
@@ -215,7 +216,7 @@ def _ingest(session: Session, carrier: str, payload: bytes | str | dict | list, 
         document = json.loads(raw) if raw is not None else payload
         shipments = parse_shipments(document)
     except (ValueError, RecursionError) as error:
-        problem = error if isinstance(error, PayloadInvalid) else PayloadInvalid("not JSON", "body")
+        problem = error if isinstance(error, PayloadInvalid) else PayloadInvalid(NOT_JSON, "body")
         refuse(raw if raw is not None else json.dumps(payload, default=str), problem)
         return result
     changed: dict[int, int] = {}

@@ -2,9 +2,10 @@
 
 Not for portal users: the carrier posts a DHL-shaped document (`{"shipments": [...]}`) and signs
 the raw body (`X-Carrier-Signature: <hex HMAC-SHA256>` with its secret from Settings). Unsigned or
-wrongly signed: 401 and nothing stored. A body over `carrier_webhook_max_bytes`: 413. A part that
-cannot be read is kept as a dead letter and answered 422 naming the field (readable parts beside
-it are stored); the same events again are stored once (200, `duplicates`).
+wrongly signed: 401 and nothing stored. A body over `carrier_webhook_max_bytes`: 413. A body that
+is not JSON (400 `request.malformed`) or a part that cannot be read (422 naming the field; readable
+parts beside it are stored) is kept as a dead letter; the same events again are stored once (200,
+`duplicates`).
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from models.db import get_engine
 from models.settings import get_settings
 from portal.api.errors import error_response, language_for
 from portal.api.logistics.schemas import IngestOut
+from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import ErrorOut
 from services.logistics.carriers import SIGNATURE_HEADER, verify_signature
-from services.logistics.ingest import SHIPMENT_CHANGED, IngestResult, ingest_payload
+from services.logistics.ingest import NOT_JSON, SHIPMENT_CHANGED, IngestResult, ingest_payload
 from services.platform.errors import AuthenticationFailed, NotFound
 from workers.dispatch import kick_relay
 
-router = APIRouter(prefix="/carriers", tags=["carriers"])
+router = APIRouter(prefix="/carriers", tags=["carriers"], route_class=CheckedBodyRoute)
 
 _BODY = {"required": True, "content": {"application/json": {"schema": {
     "type": "object", "required": ["shipments"],
@@ -64,6 +66,9 @@ async def carrier_events(
     answer = IngestOut(stored=result.stored, duplicates=result.duplicates,
                        unknown_statuses=result.unknown_statuses, shipment_ids=result.shipment_ids,
                        dead_letter_ids=result.dead_letter_ids)
+    if result.error is not None and result.field == "body" and result.error == NOT_JSON:
+        return error_response(400, "request.malformed", field="body", language=language_for(request),
+                              extra=answer.model_dump())
     if result.error is not None:
         return error_response(422, "carrier.payload_invalid", field=result.field or "body",
                               language=language_for(request), params={"reason": result.error},

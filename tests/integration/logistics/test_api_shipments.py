@@ -150,8 +150,10 @@ def test_the_webhook_stores_once_and_keeps_what_it_cannot_read(client, world):
                                                    dhl_event("2026-03-01 8am")))
     assert bad.status_code == 422
     assert bad.json()["error"]["field"] == "shipments[0].events[0].timestamp"
+    not_json = _post_signed(client, "dhl", None, body=b'{"shipments": [')
+    assert not_json.status_code == 400 and not_json.json()["error"]["code"] == "request.malformed"
     with Session(get_engine()) as session:
-        assert session.exec(select(func.count()).select_from(DeadLetter)).one() == 1
+        assert session.exec(select(func.count()).select_from(DeadLetter)).one() == 2  # both kept
     assert _stored() == 1
 
 
