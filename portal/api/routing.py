@@ -15,6 +15,7 @@ from typing import Any
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -93,3 +94,18 @@ class CheckedBodyRoute(APIRoute):
             return await handler(request)
 
         return checked
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The raw body (for endpoints that verify a signature over its exact bytes, or parse it
+    themselves), refused with 413 past `limit` bytes without reading it all first."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413)
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -11,11 +11,10 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 
 from models import UserSession
 from portal.api.deps import BearerToken, CurrentPrincipal, DbSession
-from portal.api.routing import CheckedBodyRoute
+from portal.api.routing import CheckedBodyRoute, read_body
 from portal.api.schemas import ErrorOut, OrganisationOut, TokenOut, TokenRequest, UserOut
 from services.identity import auth
 from services.identity.passwords import token_digest
@@ -47,25 +46,11 @@ def _body_errors(exc: ValidationError, rename: dict[str, str] | None = None) -> 
     ])
 
 
-async def _read_body(request: Request) -> bytes:
-    """The body, refused with 413 past MAX_BODY_BYTES (without reading it all first)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise HTTPException(413)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise HTTPException(413)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def token_request(request: Request) -> TokenRequest:
     """The credentials, from a JSON body {email, password} or an OAuth2 password form
     (username, password). A body that is not UTF-8 JSON raises MalformedBody (400), a wrong
     shape RequestValidationError (422)."""
-    raw = await _read_body(request)
+    raw = await read_body(request, MAX_BODY_BYTES)
     if not raw.strip():
         raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required"}])
     content_type = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()

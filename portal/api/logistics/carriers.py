@@ -16,14 +16,13 @@ from fastapi import APIRouter, BackgroundTasks, Header, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
-from starlette.exceptions import HTTPException
 
 from models import EventSource
 from models.db import get_engine
 from models.settings import get_settings
 from portal.api.errors import error_response, language_for
 from portal.api.logistics.schemas import IngestOut
-from portal.api.routing import CheckedBodyRoute
+from portal.api.routing import CheckedBodyRoute, read_body
 from portal.api.schemas import ErrorOut
 from services.logistics.carriers import SIGNATURE_HEADER, verify_signature
 from services.logistics.ingest import NOT_JSON, SHIPMENT_CHANGED, IngestResult, ingest_payload
@@ -55,7 +54,7 @@ async def carrier_events(
 ) -> IngestOut | JSONResponse:
     """Take a carrier's pushed events. Idempotent."""
     settings = get_settings()
-    body = await _read_body(request, settings.carrier_webhook_max_bytes)
+    body = await read_body(request, settings.carrier_webhook_max_bytes)
     if not verify_signature(settings, carrier, body, signature):
         if carrier not in settings.carriers:
             raise NotFound("carrier.unknown", field="carrier")
@@ -79,17 +78,3 @@ async def carrier_events(
 def _ingest(carrier: str, body: bytes) -> IngestResult:
     with Session(get_engine(), expire_on_commit=False) as session:
         return ingest_payload(session, carrier=carrier, payload=body, source=EventSource.WEBHOOK)
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The raw body (the signature covers its exact bytes), refused with 413 past `limit`."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise HTTPException(413)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HTTPException(413)
-        chunks.append(chunk)
-    return b"".join(chunks)

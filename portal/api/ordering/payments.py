@@ -14,10 +14,9 @@ from fastapi import APIRouter, BackgroundTasks, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 from sqlmodel import Session
-from starlette.exceptions import HTTPException
 
 from models.db import get_engine
-from portal.api.routing import CheckedBodyRoute
+from portal.api.routing import CheckedBodyRoute, read_body
 from portal.api.schemas import ErrorOut
 from services.ordering import payments
 from services.ordering.gateway import SIGNATURE_HEADER
@@ -64,7 +63,7 @@ async def payment_notice(
                                             description="Hex HMAC-SHA256 of the raw body.")] = None,
 ) -> NoticeResult:
     """Act on the bank's notice about a payment. Idempotent."""
-    body = await _read_body(request)
+    body = await read_body(request, MAX_NOTICE_BYTES)
     outcome = await run_in_threadpool(_handle, body, signature)
     if outcome.action != "nothing":
         background.add_task(kick_relay, (ORDER_CHANGED,))
@@ -75,17 +74,3 @@ async def payment_notice(
 def _handle(body: bytes, signature: str | None) -> payments.PaymentOutcome:
     with Session(get_engine(), expire_on_commit=False) as session:
         return payments.handle_payment_notice(session, body, signature)
-
-
-async def _read_body(request: Request) -> bytes:
-    """The raw body (the signature covers its exact bytes), refused with 413 past MAX_NOTICE_BYTES."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_NOTICE_BYTES:
-        raise HTTPException(413)
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_NOTICE_BYTES:
-            raise HTTPException(413)
-        chunks.append(chunk)
-    return b"".join(chunks)
