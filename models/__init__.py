@@ -4,6 +4,15 @@ from models.accounts import Organisation, OrganisationKind, Role, User, UserSess
 from models.audit import AuditLog
 from models.catalog import Part, Trim, VehicleModel
 from models.inventory import Location, LocationKind, StockLevel
+from models.logistics import (
+    CarrierPollState,
+    DeadLetter,
+    EventSource,
+    LegMode,
+    ShipmentEvent,
+    ShipmentLeg,
+    TrackingStatus,
+)
 from models.messaging import CacheEntry, OutboxMessage, RateLimitEntry
 from models.orders import (
     GatewayLedger,
@@ -63,4 +72,6 @@ __all__ = [
     "ShippingNoticeStatus", "Standing", "SupplierControl", "SupplierScorecard", "SupplierStockSync",
     "DemoCar", "Salesperson", "ShowroomStore", "TestDrive", "TestDriveHold", "TestDriveSlot",
     "TestDriveStatus",
+    "CarrierPollState", "DeadLetter", "EventSource", "LegMode", "ShipmentEvent", "ShipmentLeg",
+    "TrackingStatus",
 ]

@@ -201,10 +201,20 @@ class Refund(SQLModel, table=True):
 class Shipment(SQLModel, table=True):
     """The goods of one allocated order on their way to the buyer's location.
 
-    Created with status "created" when the order is allocated; the logistics flow moves it on.
+    Created with status "created" when the order is allocated; the logistics flow moves it on
+    (services/logistics/): `tracking_status` is the latest normalised status (models/logistics.py
+    `TrackingStatus`), `eta` with its range comes from the lane history (services/logistics/eta.py),
+    `promised_at` is what the buyer was promised. `vin` is the vehicle's (vehicle orders only).
     """
 
     __tablename__ = "shipment"
+    __table_args__ = (
+        Index("ix_shipment_tracking_status", "tracking_status", "carrier"),
+        UniqueConstraint("tracking_number", name="uq_shipment_tracking_number"),
+        UniqueConstraint("vin", name="uq_shipment_vin"),
+        CheckConstraint("eta_earliest IS NULL OR eta_latest IS NULL OR eta_earliest <= eta_latest",
+                        name="ck_shipment_eta_range"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(sa_column=Column(Integer, ForeignKey("sales_order.id", ondelete="CASCADE"),
@@ -214,6 +224,18 @@ class Shipment(SQLModel, table=True):
     status: str = Field(default="created", max_length=20)
     carrier_reference: str | None = Field(default=None, max_length=80)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    tracking_number: str | None = Field(default=None, max_length=80)
+    carrier: str | None = Field(default=None, max_length=40)
+    tracking_status: str = Field(default="pending", max_length=20)
+    exception_reason: str | None = Field(default=None, max_length=20)
+    vin: str | None = Field(default=None, max_length=17)
+    delivery_postcode: str | None = Field(default=None, max_length=20)
+    last_event_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    eta: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    eta_earliest: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    eta_latest: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    promised_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    promise_at_risk: bool = False
 
 
 class OrderAttention(SQLModel, table=True):

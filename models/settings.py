@@ -10,13 +10,33 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEMO_SECRET = "demo-secret-not-for-production"
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 DEMO_NOTIFY_SECRET = "demo-payment-notify-secret-not-for-production"
+DEMO_CARRIER_KEY = "demo-carrier-key-not-for-production"
+DEMO_CARRIER_SECRET = "demo-carrier-webhook-secret-not-for-production"
+
+
+class CarrierSettings(BaseModel):
+    """One carrier's connection (services/logistics/carriers.py). An empty `base_url` means the
+    local DHL-shaped carrier server (services/logistics/carrier_server.py) on `carrier_server_port`;
+    pointing at the real DHL API is `{"base_url": "https://api-eu.dhl.com", "api_key": ...}`."""
+
+    base_url: str = ""
+    api_key: str = DEMO_CARRIER_KEY
+    webhook_secret: str = DEMO_CARRIER_SECRET
+    service: str = "freight"
+    requests_per_minute: int = Field(default=240, ge=1)
+    timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+
+
+def _demo_carriers() -> dict[str, CarrierSettings]:
+    return {name: CarrierSettings(service=service)
+            for name, service in (("dhl", "freight"), ("railcargo", "freight"), ("oceanline", "freight"))}
 
 
 class Settings(BaseSettings):
@@ -102,6 +122,25 @@ class Settings(BaseSettings):
     # pooling cannot give: behind PgBouncer point this at PostgreSQL itself. Defaults to DATABASE_URL.
     listen_database_url: str = ""
 
+    # Logistics (services/logistics/): carriers by name, as JSON in CARRIERS (the demo's three when
+    # not set; none outside demo mode, where each needs its own webhook secret); the local carrier
+    # server's port (started by `make run` in demo mode); how often beat polls the carriers, the
+    # backoff after a 429 without Retry-After or an error (doubling from `first` up to `cap`), and
+    # how many public tracking look-ups one client address may make per minute.
+    carriers: dict[str, CarrierSettings] = Field(default_factory=_demo_carriers)
+    carrier_server_port: int = Field(default=8790, ge=1, le=65535)
+    carrier_server_pace_seconds: float = Field(default=60.0, ge=0, description="between a journey's events")
+    carrier_poll_seconds: float = Field(default=30.0, gt=0)
+    carrier_backoff_first_seconds: float = Field(default=5.0, gt=0)
+    carrier_backoff_cap_seconds: float = Field(default=600.0, gt=0)
+    public_tracking_per_minute: int = Field(default=10, ge=1)
+    carrier_webhook_max_bytes: int = Field(default=1024 * 1024, ge=1024)
+
+    def carrier_base_url(self, carrier: str) -> str:
+        """Where `carrier` answers (the local carrier server when its base URL is empty)."""
+        configured = self.carriers[carrier].base_url
+        return (configured or f"http://127.0.0.1:{self.carrier_server_port}").rstrip("/")
+
     @model_validator(mode="after")
     def _derive_and_check(self) -> Settings:
         for origin in self.cors_allowed_origins:
@@ -120,6 +159,13 @@ class Settings(BaseSettings):
             raise ValueError(
                 "PAYMENT_NOTIFY_SECRET must be set to a real secret when MODE is not 'demo'"
             )
+        if self.mode != "demo" and "carriers" not in self.model_fields_set:
+            self.carriers = {}  # the demo's carriers (local server, demo secrets) are for the demo only
+        if self.mode != "demo":
+            for name, carrier in self.carriers.items():
+                if carrier.webhook_secret == DEMO_CARRIER_SECRET or not carrier.webhook_secret.strip():
+                    raise ValueError(f"CARRIERS: {name}'s webhook_secret must be a real secret when MODE "
+                                     "is not 'demo'")
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'portal.db'}"
         if not self.listen_database_url:

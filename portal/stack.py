@@ -214,12 +214,18 @@ def main() -> int:
     celery = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
     reflex = [str(Path(sys.executable).with_name("reflex")), "run", "--env", "prod", "--single-port",
               "--loglevel", "warning"]
-    supervisor = Supervisor({
+    commands = {
         "worker": [*celery, "worker", "--concurrency", str(settings.worker_concurrency),
                    "--loglevel", "INFO"],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
         "app": reflex,
-    }, log_dir,
+    }
+    if settings.is_demo and any(not carrier.base_url for carrier in settings.carriers.values()):
+        # The local DHL-shaped carrier server, so the demo's shipments really move.
+        commands["carriers"] = [sys.executable, "-m", "services.logistics.carrier_server",
+                                "--port", str(settings.carrier_server_port),
+                                "--pace", str(settings.carrier_server_pace_seconds)]
+    supervisor = Supervisor(commands, log_dir,
         # Exactly the web processes the connection budget counted (Reflex would start 2 x CPUs + 1).
         env={**os.environ, "GRANIAN_WORKERS": str(settings.app_processes)})
     stopping = False

@@ -13,6 +13,9 @@ PROCESS_ORDER = "workers.tasks.process_order"
 EXPIRE_HOLDS = "workers.tasks.expire_holds"
 RETRY_STALLED_ORDERS = "workers.tasks.retry_stalled_orders"
 PRUNE_OUTBOX = "workers.tasks.prune_outbox"
+POLL_CARRIERS = "workers.tasks.poll_carriers"
+REFRESH_ETA = "workers.tasks.refresh_eta"
+PREPARE_SHIPMENT = "workers.tasks.prepare_shipment"
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:
@@ -47,6 +50,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
             "task": RETRY_STALLED_ORDERS,
             "schedule": settings.order_sweep_seconds,
             "options": {"expires": max(settings.order_sweep_seconds, 10.0)},
+        },
+        # Carriers' tracking (services/logistics/polling.py holds the rate limits and the backoff).
+        "poll-carriers": {
+            "task": POLL_CARRIERS,
+            "schedule": settings.carrier_poll_seconds,
+            "options": {"expires": max(settings.carrier_poll_seconds, 10.0)},
         },
         # Every supplier's scores, nightly at 02:00 UTC (receipts and incidents also ask for their
         # supplier's within seconds, through the relay); a missed night is not made up twice.

@@ -12,6 +12,7 @@ from portal.api.catalog import lists as catalog
 from portal.api.catalog import stock
 from portal.api.errors import API_PREFIX, BUSY_RESPONSE, install_error_handlers
 from portal.api.identity import auth
+from portal.api.logistics import carriers, shipments
 from portal.api.ordering import orders, payments
 from portal.api.security import SecurityHeaders
 from portal.api.showroom import test_drives
@@ -56,6 +57,9 @@ def create_api() -> FastAPI:
         v1.include_router(module.router)
     # The O2O showroom: public browsing and booking, the dealer's test-drive desk.
     v1.include_router(test_drives.router)
+    # Logistics: shipments and their tracking, the public look-up, the carriers' webhook.
+    for module in (shipments, carriers):
+        v1.include_router(module.router)
     # Any endpoint may find the database pool busy under overload (errors.py `_pool_timeout`).
     app.include_router(v1, responses=BUSY_RESPONSE)
     for path in (API_PREFIX, f"{API_PREFIX}/{{rest:path}}"):

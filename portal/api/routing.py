@@ -93,3 +93,5 @@ class CheckedBodyRoute(APIRoute):
             return await handler(request)
 
         return checked
+
+

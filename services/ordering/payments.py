@@ -336,7 +336,9 @@ def _complete(session: Session, order_id: int, result: GatewayResult) -> Payment
         ]),
         (Shipment, [{"order_id": order_id, "from_location_id": order["source_location_id"],
                      "to_location_id": order["buyer_location_id"], "status": "created",
-                     "carrier_reference": None, "created_at": now}]),
+                     "carrier_reference": None, "created_at": now,
+                     # tracked from here on (services/logistics/shipments.py `prepare_shipment`)
+                     "tracking_status": "pending", "promise_at_risk": False}]),
         (OutboxMessage, [
             outbox.row(ORDER_CHANGED, notice, now),
             outbox.row(outbox.STOCK_CHANGED, {"location_ids": [order["source_location_id"]]}, now)]),

@@ -60,7 +60,8 @@ PLANT_HOURS = json.dumps({"mon": ["06:00", "22:00"], "tue": ["06:00", "22:00"], 
 
 
 def seed(target: Session | Engine, scale: str = "demo",
-         progress: Callable[[str], None] | None = None, *, supply_history: bool = True) -> dict:
+         progress: Callable[[str], None] | None = None, *, supply_history: bool = True,
+         logistics_history: bool = True) -> dict:
     """Fill an empty portal with the deterministic demo world of `scale` ("demo" or "large").
 
     Runs once: when the OEM organisation (slug "oem") exists it changes nothing and returns
@@ -72,7 +73,9 @@ def seed(target: Session | Engine, scale: str = "demo",
     At demo scale (unless `supply_history` is False) a second transaction then adds twelve months
     of purchase-order history (`services.seed.supply`, RNG seed 2026, "now" pinned to the start
     of the current UTC day so a day's runs agree) and computes the scorecards, so the supplier
-    workspace shows scores at once; its counts come back under "supply_history".
+    workspace shows scores at once; its counts come back under "supply_history". Then (unless
+    `logistics_history` is False) the demo's past and in-flight shipments with their carrier events
+    (`services.seed.logistics`), under "logistics_history".
     Raises ValueError for an unknown scale.
     """
     if scale not in SCALES:
@@ -92,6 +95,11 @@ def seed(target: Session | Engine, scale: str = "demo",
         session.commit()
         if scale == "demo" and supply_history:
             counts["supply_history"] = _seed_supply_history(session)
+        if scale == "demo" and logistics_history:
+            from services.seed.logistics import seed_logistics_history  # (import order: see above)
+
+            day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+            counts["logistics_history"] = seed_logistics_history(session, rng_seed=2026, now=day_start)
         return counts
     except BaseException:
         session.rollback()

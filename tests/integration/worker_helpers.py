@@ -8,6 +8,7 @@ as the test's in-process code.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -48,8 +49,9 @@ class CeleryProcess:
 def celery_env(settings: Settings) -> dict[str, str]:
     """This process's environment with every Settings field set to `settings`' value."""
     env = dict(os.environ)
-    for name, value in settings.model_dump().items():
-        env[name.upper()] = str(value)
+    for name, value in settings.model_dump(mode="json").items():
+        # Lists and mappings (CORS origins, carriers) are read back from the environment as JSON.
+        env[name.upper()] = json.dumps(value) if isinstance(value, dict | list) else str(value)
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     return env
 

@@ -21,6 +21,7 @@ from celery.signals import worker_ready
 
 from models.db import session_scope
 from models.settings import get_settings
+from services.logistics.ingest import SHIPMENT_CHANGED
 from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED
 from services.platform import live, outbox
 from services.supply import scorecards
@@ -28,6 +29,7 @@ from workers import outbox_listener
 from workers.celery_app import app
 from workers.schedule import PRUNE_OUTBOX, RELAY_OUTBOX
 from workers.tasks.catalog import refresh_summary
+from workers.tasks.logistics import poll_carriers, prepare_shipment, refresh_eta
 from workers.tasks.ordering import (
     PROCESS_RETRY,
     announce_changes,
@@ -45,9 +47,12 @@ __all__ = [
     "announce_changes",
     "announce_notice",
     "expire_holds",
+    "poll_carriers",
+    "prepare_shipment",
     "process_order",
     "prune_outbox",
     "recompute_scorecards_task",
+    "refresh_eta",
     "refresh_summary",
     "relay_now",
     "relay_outbox",
@@ -88,6 +93,12 @@ class Route:
     coalesce_by: Callable[[dict], object] | None = None
 
 
+def _order_changed(payload: dict) -> None:
+    live.publish(payload)
+    if payload.get("status") == "allocated":
+        prepare_shipment.delay(payload["order_id"])
+
+
 ROUTES: dict[str, Route] = {
     outbox.STOCK_CHANGED: Route(lambda payload: refresh_summary.delay(), coalesce=True),
     # One recompute per supplier per batch; a message without a supplier means all of them.
@@ -99,8 +110,12 @@ ROUTES: dict[str, Route] = {
     # One task per order, never coalesced; a second delivery finds the order settled and does nothing.
     # (workers/dispatch.py delivers these two topics the same way from the web process.)
     ORDER_PLACED: Route(lambda payload: process_order.delay(payload["order_id"])),
-    # The live order pages (services/platform/live.py): Redis pub/sub, or nothing when the row is the notice.
-    ORDER_CHANGED: Route(live.publish),
+    # The live order pages (services/platform/live.py): Redis pub/sub, or nothing when the row is the
+    # notice; an allocation also gets its shipment ready for tracking (beat's poll catches any missed).
+    ORDER_CHANGED: Route(_order_changed),
+    # A shipment's events changed: one ETA refresh per shipment per batch.
+    SHIPMENT_CHANGED: Route(lambda payload: refresh_eta.delay(payload["shipment_id"]),
+                            coalesce_by=lambda payload: payload["shipment_id"]),
 }
 
 

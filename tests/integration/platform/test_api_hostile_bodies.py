@@ -106,7 +106,8 @@ def test_the_openapi_gives_every_request_text_its_columns_length_and_every_body_
     assert [option.get("maxLength") for option in sku["anyOf"] if option.get("type") == "string"] == [40]
     with_body = [(path, method, operation) for path, item in spec["paths"].items()
                  for method, operation in item.items() if "requestBody" in operation]
-    assert len(with_body) == 9  # token, orders, notify, stock, 2 orders answers, 3 incidents
+    # token, orders, notify, stock, 2 orders answers, 3 incidents, carrier events
+    assert len(with_body) == 10
     for path, method, operation in with_body:
         assert "request.malformed" in operation["responses"]["400"]["description"], (method, path)
 

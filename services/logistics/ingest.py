@@ -1,0 +1,389 @@
+"""Carrier events in: one function for every way they arrive (poll, webhook, replay).
+
+The payload is DHL-shaped (the Shipment Tracking - Unified API's answer): `{"shipments": [{"id":
+tracking number, "events": [{"timestamp", "statusCode", "status", "description", "location":
+{"address": {"countryCode", "postalCode", "addressLocality"}}}]}]}`, or one such shipment object.
+
+Guarantees of `ingest_payload`:
+- the same event twice (polled again, polled and pushed) is stored once (a unique dedupe key);
+- events are ordered by their own timestamps, so arriving out of order changes nothing; a
+  delivered or handed-over shipment never goes back (statuses.py `may_follow`);
+- a payload that cannot be read (not JSON, too large, a missing field, a wrong type, a bad
+  timestamp, an unknown tracking number) is kept whole in `dead_letter` with the reason and
+  the field, and nothing of it is stored; a readable shipment beside it is;
+- an unknown status code is stored as `unknown` (with its raw code) and logged, not dropped;
+- every shipment that got a new event gets a "shipment.changed" outbox message in the same
+  transaction (the ETA refresh and the live push read it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+from models import DeadLetter, EventSource, Shipment, ShipmentEvent, ShipmentLeg, TrackingStatus
+from models.types import utcnow
+from services.identity.access import require_role
+from services.identity.auth import Principal
+from services.logistics.statuses import may_follow, normalise_dhl
+from services.logistics.timestamps import TimestampInvalid, parse_timestamp
+from services.platform import outbox
+from services.platform.errors import NotFound, ValidationFailed
+
+log = logging.getLogger(__name__)
+
+SHIPMENT_CHANGED = "shipment.changed"
+MAX_PAYLOAD_BYTES = 1024 * 1024
+MAX_EVENTS_PER_SHIPMENT = 1000
+NOT_JSON = "not JSON"
+KEPT_PAYLOAD_BYTES = 64 * 1024  # of a payload too large to read, this much is kept
+_TEXT_LIMITS = {"raw_code": 80, "raw_text": 500, "country": 2, "postcode": 20, "locality": 100}
+_MOVING = frozenset(set(TrackingStatus) - {TrackingStatus.PENDING, TrackingStatus.INFO_RECEIVED,
+                                           TrackingStatus.UNKNOWN})
+
+
+class PayloadInvalid(ValueError):
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.field = field
+
+
+@dataclass(frozen=True)
+class CarrierEvent:
+    """One event as the carrier told it, before it is matched to a shipment."""
+
+    tracking_number: str
+    occurred_at: datetime
+    raw_code: str
+    raw_text: str
+    status: str
+    exception_reason: str | None
+    country: str | None
+    postcode: str | None
+    locality: str | None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass
+class IngestResult:
+    stored: int = 0
+    duplicates: int = 0
+    unknown_statuses: int = 0
+    shipment_ids: list[int] = field(default_factory=list)
+    dead_letter_ids: list[int] = field(default_factory=list)
+    error: str | None = None
+    field: str | None = None
+
+
+def _text(value: object, where: str, *, required: bool = True) -> str | None:
+    if value is None or value == "":
+        if required:
+            raise PayloadInvalid("field missing", where)
+        return None
+    if not isinstance(value, str):
+        raise PayloadInvalid("must be text", where)
+    return value.strip()
+
+
+def _number(value: object, where: str, low: float, high: float) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise PayloadInvalid(f"must be a number from {low} to {high}", where)
+    return float(value)
+
+
+def parse_shipments(document: object) -> list[tuple[str, list[CarrierEvent] | PayloadInvalid, object]]:
+    """Each shipment of a DHL-shaped document: (where, its events or why they cannot be read,
+    the shipment's own part of the document). Raises PayloadInvalid when the document itself
+    has no shipments to read."""
+    if isinstance(document, dict) and "shipments" in document:
+        shipments = document["shipments"]
+        if not isinstance(shipments, list) or not shipments:
+            raise PayloadInvalid("must be a non-empty list", "shipments")
+        entries = [(f"shipments[{index}]", entry) for index, entry in enumerate(shipments)]
+    elif isinstance(document, dict):
+        entries = [("", document)]
+    else:
+        raise PayloadInvalid("must be an object", "body")
+    parsed = []
+    for where, entry in entries:
+        try:
+            parsed.append((where, _events_of(entry, where), entry))
+        except PayloadInvalid as problem:
+            parsed.append((where, problem, entry))
+    return parsed
+
+
+def _events_of(entry: object, where: str) -> list[CarrierEvent]:
+    prefix = f"{where}." if where else ""
+    if not isinstance(entry, dict):
+        raise PayloadInvalid("must be an object", where or "body")
+    number = _text(entry.get("id", entry.get("trackingNumber")), f"{prefix}id")
+    if len(number) > 80:
+        raise PayloadInvalid("too long (80 at most)", f"{prefix}id")
+    events = entry.get("events")
+    if not isinstance(events, list):
+        raise PayloadInvalid("must be a list" if events is not None else "field missing", f"{prefix}events")
+    if len(events) > MAX_EVENTS_PER_SHIPMENT:
+        raise PayloadInvalid(f"too many events ({MAX_EVENTS_PER_SHIPMENT} at most)", f"{prefix}events")
+    parsed = []
+    for index, event in enumerate(events):
+        at = f"{prefix}events[{index}]"
+        if not isinstance(event, dict):
+            raise PayloadInvalid("must be an object", at)
+        try:
+            occurred_at = parse_timestamp(event.get("timestamp"))
+        except TimestampInvalid as error:
+            raise PayloadInvalid(str(error), f"{at}.timestamp") from None
+        code = _text(event.get("statusCode"), f"{at}.statusCode")
+        status_text = _text(event.get("status"), f"{at}.status", required=False) or ""
+        description = _text(event.get("description"), f"{at}.description", required=False) or ""
+        location = event.get("location") or {}
+        if not isinstance(location, dict):
+            raise PayloadInvalid("must be an object", f"{at}.location")
+        address = location.get("address") or {}
+        if not isinstance(address, dict):
+            raise PayloadInvalid("must be an object", f"{at}.location.address")
+        country = _text(address.get("countryCode"), f"{at}.location.address.countryCode", required=False)
+        if country is not None and (len(country) != 2 or not country.isalpha()):
+            raise PayloadInvalid("must be a two-letter country code", f"{at}.location.address.countryCode")
+        postcode = _text(address.get("postalCode"), f"{at}.location.address.postalCode", required=False)
+        locality = _text(address.get("addressLocality"), f"{at}.location.address.addressLocality",
+                         required=False)
+        geo = location.get("geo") or {}
+        if not isinstance(geo, dict):
+            raise PayloadInvalid("must be an object", f"{at}.location.geo")
+        status, reason = normalise_dhl(code, f"{status_text} {description}")
+        raw_text = " - ".join(part for part in (status_text, description) if part)
+        parsed.append(CarrierEvent(
+            tracking_number=number, occurred_at=occurred_at, raw_code=code[:80], raw_text=raw_text[:500],
+            status=status, exception_reason=reason, country=country and country.upper(),
+            postcode=postcode and postcode[:20], locality=locality and locality[:100],
+            latitude=_number(geo.get("latitude"), f"{at}.location.geo.latitude", -90, 90),
+            longitude=_number(geo.get("longitude"), f"{at}.location.geo.longitude", -180, 180)))
+    return parsed
+
+
+def dedupe_key(shipment_id: int, carrier: str, event: CarrierEvent) -> str:
+    """The same happening, however it arrived (poll or webhook), has the same key."""
+    parts = (str(shipment_id), carrier, event.raw_code, event.raw_text, event.occurred_at.isoformat(),
+             event.country or "", event.postcode or "", event.locality or "")
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def ingest_payload(session: Session, *, carrier: str, payload: bytes | str | dict | list,
+                   source: str = EventSource.WEBHOOK) -> IngestResult:
+    """Store the events of one carrier payload (see the module's doc for the guarantees); commits.
+
+    Returns what happened: events stored and duplicates skipped, unknown statuses, the shipments
+    that changed, and the dead letters written (with the first reason and field).
+    """
+    result = _ingest(session, carrier, payload, source, keep_letters=True)
+    session.commit()
+    return result
+
+
+def _ingest(session: Session, carrier: str, payload: bytes | str | dict | list, source: str, *,
+            keep_letters: bool) -> IngestResult:
+    """The ingest in the caller's transaction. Without `keep_letters`, a part that cannot be read
+    writes no dead letter; `result.error` and `field` still say why."""
+    result = IngestResult()
+
+    def refuse(kept: bytes | str, problem: PayloadInvalid) -> None:
+        if result.error is None:
+            result.error, result.field = problem.reason, problem.field
+        if keep_letters:
+            _dead_letter(session, result, carrier, source, kept, problem)
+
+    raw = payload if isinstance(payload, bytes | str) else None
+    if raw is not None and len(raw) > MAX_PAYLOAD_BYTES:
+        refuse(raw[:KEPT_PAYLOAD_BYTES],
+               PayloadInvalid(f"payload too large ({MAX_PAYLOAD_BYTES} bytes at most)", "body"))
+        return result
+    try:
+        document = json.loads(raw) if raw is not None else payload
+        shipments = parse_shipments(document)
+    except (ValueError, RecursionError) as error:
+        problem = error if isinstance(error, PayloadInvalid) else PayloadInvalid(NOT_JSON, "body")
+        refuse(raw if raw is not None else json.dumps(payload, default=str), problem)
+        return result
+    changed: dict[int, int] = {}
+    for where, events, entry in shipments:
+        if isinstance(events, PayloadInvalid):
+            refuse(json.dumps(entry, default=str), events)
+            continue
+        if not events:
+            continue
+        target = _find_target(session, carrier, events[0].tracking_number)
+        if target is None:
+            refuse(json.dumps(entry, default=str),
+                   PayloadInvalid("unknown tracking number", f"{where}.id" if where else "id"))
+            continue
+        shipment_id, leg_id = target
+        stored = _store_events(session, shipment_id, leg_id, carrier, source, events)
+        result.stored += stored
+        result.duplicates += len(events) - stored
+        unknown = [event.raw_code for event in events if event.status == TrackingStatus.UNKNOWN]
+        if unknown:
+            result.unknown_statuses += len(unknown)
+            log.warning("carrier %s: unknown status codes %s for %s (stored as unknown)",
+                        carrier, sorted(set(unknown)), events[0].tracking_number)
+        if stored:
+            changed[shipment_id] = changed.get(shipment_id, 0) + stored
+    for shipment_id in sorted(changed):  # one lock order for every ingest: no deadlocks
+        status = recompute_shipment(session, shipment_id)
+        outbox.enqueue(session, SHIPMENT_CHANGED, {"shipment_id": shipment_id, "tracking_status": status,
+                                                    "events": changed[shipment_id]})
+    result.shipment_ids = sorted(changed)
+    return result
+
+
+def _dead_letter(session: Session, result: IngestResult, carrier: str, source: str,
+                 payload: bytes | str, problem: PayloadInvalid) -> None:
+    text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
+    letter = DeadLetter(carrier=carrier[:40], source=source, payload=text.replace("\x00", "\ufffd"),
+                        error=problem.reason[:500], field=(problem.field or "")[:200] or None)
+    session.add(letter)
+    session.flush()
+    result.dead_letter_ids.append(letter.id)
+    log.warning("carrier %s: payload kept as dead letter %s: %s (%s)", carrier, letter.id,
+                problem.reason, problem.field)
+
+
+_LEGS, _SHIPMENTS, _EVENTS = ShipmentLeg.__table__, Shipment.__table__, ShipmentEvent.__table__
+
+
+def _find_target(session: Session, carrier: str, tracking_number: str) -> tuple[int, int | None] | None:
+    """(shipment id, leg id) for a carrier's tracking number: a leg's, else the shipment's own."""
+    leg = session.execute(select(_LEGS.c.shipment_id, _LEGS.c.id).where(
+        _LEGS.c.carrier == carrier, _LEGS.c.tracking_number == tracking_number)
+        .order_by(_LEGS.c.id).limit(1)).first()
+    if leg is not None:
+        return leg[0], leg[1]
+    shipment_id = session.execute(select(_SHIPMENTS.c.id).where(
+        _SHIPMENTS.c.tracking_number == tracking_number)).scalar()
+    return None if shipment_id is None else (shipment_id, None)
+
+
+def _store_events(session: Session, shipment_id: int, leg_id: int | None, carrier: str, source: str,
+                  events: Sequence[CarrierEvent]) -> int:
+    now = utcnow()
+    rows = {}
+    for event in events:
+        key = dedupe_key(shipment_id, carrier, event)
+        rows[key] = {
+            "shipment_id": shipment_id, "leg_id": leg_id, "status": event.status,
+            "exception_reason": event.exception_reason, "carrier": carrier[:40], "raw_code": event.raw_code,
+            "raw_text": event.raw_text, "occurred_at": event.occurred_at, "received_at": now,
+            "country": event.country, "postcode": event.postcode, "locality": event.locality,
+            "latitude": event.latitude, "longitude": event.longitude, "source": source, "dedupe_key": key}
+    connection = session.connection()
+    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(_EVENTS).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(_EVENTS.c.id)
+    stored = 0
+    for row in rows.values():  # one by one: RETURNING says which were new
+        stored += connection.execute(statement, row).first() is not None
+    return stored
+
+
+def fold_status(events: Sequence[tuple[str, datetime]]) -> str:
+    """The shipment's status after `events` (status, occurred_at), applied in time order: an
+    unknown or pending event moves nothing, and a delivered shipment never goes back."""
+    status = TrackingStatus.PENDING
+    for event_status, _ in sorted(events, key=lambda event: event[1]):
+        if event_status in (TrackingStatus.UNKNOWN, TrackingStatus.PENDING):
+            continue
+        if may_follow(status, event_status):
+            status = event_status
+    return status
+
+
+def recompute_shipment(session: Session, shipment_id: int) -> str:
+    """Derive the shipment's status, last event time and its legs' departures and arrivals from
+    every stored event (so the result does not depend on the order they came in), under the
+    shipment's row lock. Returns the status."""
+    connection = session.connection()
+    current = connection.execute(select(_SHIPMENTS.c.tracking_status).where(_SHIPMENTS.c.id == shipment_id)
+                                 .with_for_update()).scalar_one()
+    events = connection.execute(
+        select(_EVENTS.c.status, _EVENTS.c.occurred_at, _EVENTS.c.leg_id, _EVENTS.c.exception_reason)
+        .where(_EVENTS.c.shipment_id == shipment_id).order_by(_EVENTS.c.occurred_at, _EVENTS.c.id)).all()
+    status = fold_status([(event.status, event.occurred_at) for event in events])
+    if not may_follow(current, status):  # an OEM/dealer step already past what carriers say
+        status = current
+    reason = next((event.exception_reason for event in reversed(events) if event.status == status), None)
+    connection.execute(update(_SHIPMENTS).where(_SHIPMENTS.c.id == shipment_id).values(
+        tracking_status=status, exception_reason=reason if status == TrackingStatus.EXCEPTION else None,
+        last_event_at=max((event.occurred_at for event in events), default=None)))
+    _recompute_legs(connection, shipment_id, events)
+    return status
+
+
+def _recompute_legs(connection, shipment_id: int, events) -> None:
+    legs = connection.execute(select(_LEGS.c.id).where(_LEGS.c.shipment_id == shipment_id)
+                              .order_by(_LEGS.c.sequence)).scalars().all()
+    by_leg: dict[int, list] = {leg: [] for leg in legs}
+    for event in events:
+        if event.leg_id in by_leg:
+            by_leg[event.leg_id].append(event)
+    delivered_at = next((event.occurred_at for event in events
+                         if event.status in (TrackingStatus.DELIVERED, TrackingStatus.HANDED_OVER)), None)
+    for index, leg in enumerate(legs):
+        own = by_leg[leg]
+        moving = [event.occurred_at for event in own if event.status in _MOVING]
+        departed = min(moving, default=None)
+        later = [event for following in legs[index + 1:] for event in by_leg[following]]
+        if index == len(legs) - 1:
+            arrived = delivered_at
+        else:
+            arrived = max((event.occurred_at for event in own), default=None) if later else None
+        if arrived is not None and departed is not None and arrived < departed:
+            arrived = departed
+        connection.execute(update(_LEGS).where(_LEGS.c.id == leg).values(departed_at=departed,
+                                                                       arrived_at=arrived))
+
+
+def unknown_status_report(session: Session) -> list[dict]:
+    """Every (carrier, raw code) stored as `unknown`, with how often and when last: for operators
+    to extend the mapping."""
+    rows = session.execute(
+        select(_EVENTS.c.carrier, _EVENTS.c.raw_code, func.count(), func.max(_EVENTS.c.occurred_at))
+        .where(_EVENTS.c.status == TrackingStatus.UNKNOWN)
+        .group_by(_EVENTS.c.carrier, _EVENTS.c.raw_code).order_by(func.count().desc())).all()
+    return [{"carrier": carrier, "raw_code": code, "count": count, "last_at": last}
+            for carrier, code, count, last in rows]
+
+
+def replay_dead_letter(session: Session, principal: Principal, dead_letter_id: int) -> IngestResult:
+    """An admin runs a kept payload through the ingest again (after the mapping or the shipment
+    was fixed). On success the letter is marked replayed; on failure it stays open with the new
+    reason in `replay_error` (and no second dead letter is written). Replaying twice stores
+    nothing twice. Raises PermissionDenied (not an admin), NotFound, ValidationFailed (already
+    replayed)."""
+    require_role(principal, "admin")
+    letter = session.get(DeadLetter, dead_letter_id)
+    if letter is None:
+        raise NotFound("dead_letter.not_found", field="dead_letter_id")
+    if letter.replayed_at is not None:
+        raise ValidationFailed("dead_letter.already_replayed", field="dead_letter_id")
+    result = _ingest(session, letter.carrier, letter.payload, letter.source, keep_letters=False)
+    if result.error is not None:
+        letter.replay_error = result.error[:500]
+    else:
+        letter.replayed_at = utcnow()
+        letter.replay_error = None
+    session.add(letter)
+    session.commit()
+    return result
