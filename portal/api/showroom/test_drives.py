@@ -36,6 +36,8 @@ _ERRORS = {
     410: {"model": ErrorOut},
     422: {"model": ErrorOut},
 }
+# The dealer's desk needs a signed-in dealer: without a token it answers 401.
+_DEALER_ERRORS = {401: {"model": ErrorOut}, **_ERRORS}
 ManageToken = Annotated[
     str | None,
     Header(alias="X-Manage-Token", max_length=200, description="The token of the visitor's manage link."),
@@ -251,7 +253,7 @@ def _same_drive(drive_id: int, token: str | None) -> None:
 # --- the dealer's desk -------------------------------------------------------------------------
 
 
-@router.post("/dealer/test-drives/{drive_id}/check-in", responses=_ERRORS)
+@router.post("/dealer/test-drives/{drive_id}/check-in", responses=_DEALER_ERRORS)
 def check_in_test_drive(
     drive_id: Annotated[int, Path(ge=1, le=_MAX_ID)],
     principal: CurrentPrincipal,
@@ -272,7 +274,7 @@ def check_in_test_drive(
     return dealer_desk.drive_row(drive, session.get(Trim, drive.trim_id).code)
 
 
-@router.post("/dealer/test-drives/{drive_id}/check-out", responses=_ERRORS)
+@router.post("/dealer/test-drives/{drive_id}/check-out", responses=_DEALER_ERRORS)
 def check_out_test_drive(
     drive_id: Annotated[int, Path(ge=1, le=_MAX_ID)],
     principal: CurrentPrincipal,
@@ -293,7 +295,7 @@ def check_out_test_drive(
     return dealer_desk.drive_row(drive, session.get(Trim, drive.trim_id).code)
 
 
-@router.post("/dealer/test-drives/{drive_id}/no-show", responses=_ERRORS)
+@router.post("/dealer/test-drives/{drive_id}/no-show", responses=_DEALER_ERRORS)
 def no_show_test_drive(
     drive_id: Annotated[int, Path(ge=1, le=_MAX_ID)], principal: CurrentPrincipal, session: DbSession
 ) -> Any:
@@ -301,7 +303,7 @@ def no_show_test_drive(
     return dealer_desk.drive_row(drive, session.get(Trim, drive.trim_id).code)
 
 
-@router.post("/dealer/test-drives/{drive_id}/move", responses=_ERRORS)
+@router.post("/dealer/test-drives/{drive_id}/move", responses=_DEALER_ERRORS)
 def move_test_drive(
     drive_id: Annotated[int, Path(ge=1, le=_MAX_ID)],
     principal: CurrentPrincipal,
@@ -314,7 +316,7 @@ def move_test_drive(
     return dealer_desk.drive_row(drive, session.get(Trim, drive.trim_id).code)
 
 
-@router.post("/dealer/test-drives/walk-ins", status_code=201, responses=_ERRORS)
+@router.post("/dealer/test-drives/walk-ins", status_code=201, responses=_DEALER_ERRORS)
 def walk_in_test_drive(
     principal: CurrentPrincipal, session: DbSession, request: Request, body: Annotated[dict[str, Any], Body()]
 ) -> Any:
