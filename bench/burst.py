@@ -37,7 +37,9 @@ def dealer_store(database_url: str) -> int:
     with psycopg.connect(libpq_dsn(database_url)) as conn:
         return conn.execute(
             "SELECT l.id FROM user_account u JOIN location l ON l.organisation_id = u.organisation_id "
-            "WHERE u.email = %s ORDER BY l.id LIMIT 1", (DEALER,)).fetchone()[0]
+            "WHERE u.email = %s ORDER BY l.id LIMIT 1",
+            (DEALER,),
+        ).fetchone()[0]
 
 
 async def burst(base: str, buyers: int, store_id: int) -> tuple[Counter, dict[int, float], float]:
@@ -55,9 +57,13 @@ async def burst(base: str, buyers: int, store_id: int) -> tuple[Counter, dict[in
         async def buy(number: int) -> int:
             started = time.perf_counter()
             answer = await client.post(
-                "/api/v1/orders", headers={**auth, "Idempotency-Key": f"burst-{run}-{number}"},
-                json={"lines": [{"item_kind": "part", "sku": sku, "quantity": 1}],
-                      "buyer_location_id": store_id})
+                "/api/v1/orders",
+                headers={**auth, "Idempotency-Key": f"burst-{run}-{number}"},
+                json={
+                    "lines": [{"item_kind": "part", "sku": sku, "quantity": 1}],
+                    "buyer_location_id": store_id,
+                },
+            )
             took = time.perf_counter() - started
             slowest[answer.status_code] = max(slowest.get(answer.status_code, 0.0), took)
             if answer.status_code == 503 and "Retry-After" not in answer.headers:
@@ -82,8 +88,16 @@ def main() -> int:
         print(f"| {status} | {counts[status]} | {slowest[status] * 1000:.0f} ms |")
     out = settings.var_dir / "bench" / "burst.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"buyers": args.buyers, "elapsed_seconds": elapsed,
-                               "by_status": {str(k): v for k, v in sorted(counts.items())}}, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "buyers": args.buyers,
+                "elapsed_seconds": elapsed,
+                "by_status": {str(k): v for k, v in sorted(counts.items())},
+            },
+            indent=2,
+        )
+    )
     return 1 if counts.get(500) else 0
 
 

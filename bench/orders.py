@@ -102,16 +102,21 @@ def drop_database(name: str) -> None:
 
 def service_env(database_url: str, var_dir: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(DATABASE_URL=database_url, REDIS_URL=REDIS_BENCH_URL, VAR_DIR=str(var_dir),
-               PYTHONDONTWRITEBYTECODE="1")
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=REDIS_BENCH_URL,
+        VAR_DIR=str(var_dir),
+        PYTHONDONTWRITEBYTECODE="1",
+    )
     return env
 
 
 def start(arguments: list[str], env: dict, log_path: Path) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
-        return subprocess.Popen(arguments, cwd=PROJECT_ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        return subprocess.Popen(
+            arguments, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def stop(process: subprocess.Popen | None) -> None:
@@ -138,9 +143,27 @@ def wait_until(predicate, timeout: float, what: str) -> None:
 
 
 def start_api(env: dict, var_dir: Path) -> subprocess.Popen:
-    process = start([sys.executable, "-m", "granian", "--interface", "asgi", "--host", HOST,
-                     "--port", str(PORT), "--workers", "2", "--no-access-log", "--log-level", "warning",
-                     "portal.api:api"], env, var_dir / "api.log")
+    process = start(
+        [
+            sys.executable,
+            "-m",
+            "granian",
+            "--interface",
+            "asgi",
+            "--host",
+            HOST,
+            "--port",
+            str(PORT),
+            "--workers",
+            "2",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "portal.api:api",
+        ],
+        env,
+        var_dir / "api.log",
+    )
 
     def healthy() -> bool:
         if process.poll() is not None:
@@ -154,11 +177,24 @@ def start_api(env: dict, var_dir: Path) -> subprocess.Popen:
 
 def start_worker(env: dict, var_dir: Path) -> tuple[subprocess.Popen, subprocess.Popen]:
     celery = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
-    worker = start([*celery, "worker", "--loglevel=WARNING", "--pool=prefork",
-                    f"--concurrency={WORKER_CONCURRENCY}", "-Q", "portal",
-                    "-n", f"bench-{uuid.uuid4().hex[:6]}@%h",
-                    "--without-gossip", "--without-mingle", "--without-heartbeat"],
-                   env, var_dir / "worker.log")
+    worker = start(
+        [
+            *celery,
+            "worker",
+            "--loglevel=WARNING",
+            "--pool=prefork",
+            f"--concurrency={WORKER_CONCURRENCY}",
+            "-Q",
+            "portal",
+            "-n",
+            f"bench-{uuid.uuid4().hex[:6]}@%h",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        env,
+        var_dir / "worker.log",
+    )
     beat = start([*celery, "beat", "--loglevel=WARNING"], env, var_dir / "beat.log")
 
     def ready() -> bool:
@@ -190,8 +226,9 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
-    async def request(self, method: str, path: str, headers: dict[str, str] | None = None,
-                      body: bytes | None = None) -> tuple[int, bytes]:
+    async def request(
+        self, method: str, path: str, headers: dict[str, str] | None = None, body: bytes | None = None
+    ) -> tuple[int, bytes]:
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(HOST, PORT)
         lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{PORT}"]
@@ -269,10 +306,12 @@ def prepare_shop(database: str) -> Shop:
         dealer = conn.execute(
             "SELECT u.id, u.email, u.organisation_id, l.id FROM user_account u "
             "JOIN organisation o ON o.id = u.organisation_id JOIN location l ON l.organisation_id = o.id "
-            "WHERE u.role = 'dealer' AND u.is_active AND o.kind = 'dealer' ORDER BY u.id LIMIT 1").fetchone()
+            "WHERE u.role = 'dealer' AND u.is_active AND o.kind = 'dealer' ORDER BY u.id LIMIT 1"
+        ).fetchone()
         warehouse = conn.execute(
             "SELECT l.id FROM location l JOIN organisation o ON o.id = l.organisation_id "
-            "WHERE l.kind = 'warehouse' AND o.kind = 'oem' ORDER BY l.id LIMIT 1").fetchone()[0]
+            "WHERE l.kind = 'warehouse' AND o.kind = 'oem' ORDER BY l.id LIMIT 1"
+        ).fetchone()[0]
         parts = conn.execute("SELECT id, sku FROM part ORDER BY id LIMIT %s", (SPREAD_SKUS + 1,)).fetchall()
         rows = []
         for index, (part_id, _sku) in enumerate(parts):
@@ -280,15 +319,26 @@ def prepare_shop(database: str) -> Shop:
             row = conn.execute(
                 "INSERT INTO stock_level (location_id, part_id, trim_id, on_hand, reserved) "
                 "VALUES (%s, %s, NULL, %s, 0) ON CONFLICT DO NOTHING RETURNING id",
-                (warehouse, part_id, on_hand)).fetchone()
+                (warehouse, part_id, on_hand),
+            ).fetchone()
             if row is None:
                 row = conn.execute(
                     "UPDATE stock_level SET on_hand = reserved + %s WHERE location_id = %s AND part_id = %s "
-                    "RETURNING id", (on_hand, warehouse, part_id)).fetchone()
+                    "RETURNING id",
+                    (on_hand, warehouse, part_id),
+                ).fetchone()
             rows.append(row[0])
         conn.execute("ANALYZE")
-    shop = Shop(database=database, token="", dealer_user_id=dealer[0], dealer_org_id=dealer[2],
-                store_id=dealer[3], spread=[sku for _, sku in parts[1:]], hot=parts[0][1], stock_rows=rows)
+    shop = Shop(
+        database=database,
+        token="",
+        dealer_user_id=dealer[0],
+        dealer_org_id=dealer[2],
+        store_id=dealer[3],
+        spread=[sku for _, sku in parts[1:]],
+        hot=parts[0][1],
+        stock_rows=rows,
+    )
     shop.initial = stock_figures(shop)
     shop.token = DEMO_PASSWORD + "\n" + dealer[1]  # replaced by a bearer token once the API is up
     return shop
@@ -296,16 +346,20 @@ def prepare_shop(database: str) -> Shop:
 
 def sign_in(shop: Shop) -> None:
     password, email = shop.token.split("\n")
-    status, body = asyncio.run(one_request(
-        "POST", "/api/v1/auth/token", body=json.dumps({"email": email, "password": password}).encode()))
+    status, body = asyncio.run(
+        one_request(
+            "POST", "/api/v1/auth/token", body=json.dumps({"email": email, "password": password}).encode()
+        )
+    )
     if status != 200:
         raise RuntimeError(f"sign-in failed: {status} {body[:200]!r}")
     shop.token = json.loads(body)["access_token"]
 
 
 def order_body(shop: Shop, sku: str) -> bytes:
-    return json.dumps({"lines": [{"item_kind": "part", "sku": sku, "quantity": 1}],
-                       "buyer_location_id": shop.store_id}).encode()
+    return json.dumps(
+        {"lines": [{"item_kind": "part", "sku": sku, "quantity": 1}], "buyer_location_id": shop.store_id}
+    ).encode()
 
 
 # --------------------------------------------------------------------------------------------
@@ -314,21 +368,31 @@ def order_body(shop: Shop, sku: str) -> bytes:
 
 def stock_figures(shop: Shop) -> dict[int, tuple[int, int]]:
     with psycopg.connect(pg_url(shop.database, "postgresql")) as conn:
-        return {row_id: (on_hand, reserved) for row_id, on_hand, reserved in conn.execute(
-            "SELECT id, on_hand, reserved FROM stock_level WHERE id = ANY(%s)", (shop.stock_rows,))}
+        return {
+            row_id: (on_hand, reserved)
+            for row_id, on_hand, reserved in conn.execute(
+                "SELECT id, on_hand, reserved FROM stock_level WHERE id = ANY(%s)", (shop.stock_rows,)
+            )
+        }
 
 
 def check_invariants(shop: Shop) -> dict:
     """Oversell, conservation and double-capture checks; returns the counts (all zero = fine)."""
     with psycopg.connect(pg_url(shop.database, "postgresql")) as conn:
         impossible = conn.execute(
-            "SELECT count(*) FROM stock_level WHERE reserved < 0 OR reserved > on_hand").fetchone()[0]
-        by_row = {row: (pending, paid) for row, pending, paid in conn.execute(
-            "SELECT l.stock_level_id, "
-            "  coalesce(sum(l.quantity) FILTER (WHERE o.status = 'pending_payment'), 0), "
-            "  coalesce(sum(l.quantity) FILTER (WHERE o.status IN ('paid', 'allocated')), 0) "
-            "FROM sales_order_line l JOIN sales_order o ON o.id = l.order_id "
-            "WHERE l.stock_level_id = ANY(%s) GROUP BY 1", (shop.stock_rows,))}
+            "SELECT count(*) FROM stock_level WHERE reserved < 0 OR reserved > on_hand"
+        ).fetchone()[0]
+        by_row = {
+            row: (pending, paid)
+            for row, pending, paid in conn.execute(
+                "SELECT l.stock_level_id, "
+                "  coalesce(sum(l.quantity) FILTER (WHERE o.status = 'pending_payment'), 0), "
+                "  coalesce(sum(l.quantity) FILTER (WHERE o.status IN ('paid', 'allocated')), 0) "
+                "FROM sales_order_line l JOIN sales_order o ON o.id = l.order_id "
+                "WHERE l.stock_level_id = ANY(%s) GROUP BY 1",
+                (shop.stock_rows,),
+            )
+        }
         double_timeline = conn.execute(
             "SELECT count(*) FROM (SELECT order_id FROM order_transition "
             "WHERE cause = 'order.event.payment_captured' GROUP BY order_id HAVING count(*) > 1) x"
@@ -337,7 +401,8 @@ def check_invariants(shop: Shop) -> dict:
             "SELECT count(*) FILTER (WHERE p.status = 'captured'), "
             "       count(g.id) FILTER (WHERE g.status = 'approved'), "
             "       count(g.id) FILTER (WHERE g.status = 'approved' AND p.status <> 'captured') "
-            "FROM payment p LEFT JOIN gateway_ledger g ON g.idempotency_key = p.idempotency_key").fetchone()
+            "FROM payment p LEFT JOIN gateway_ledger g ON g.idempotency_key = p.idempotency_key"
+        ).fetchone()
         orders = dict(conn.execute("SELECT status, count(*) FROM sales_order GROUP BY 1").fetchall())
     now = stock_figures(shop)
     unbalanced = 0
@@ -347,9 +412,12 @@ def check_invariants(shop: Shop) -> dict:
         on_hand, reserved = now[row]
         if reserved - reserved0 != pending or on_hand0 - on_hand != paid:
             unbalanced += 1
-    return {"impossible_stock_rows": impossible, "unbalanced_stock_rows": unbalanced,
-            "double_captures": double_timeline + max(0, bank_approved - captured) + orphan_captures,
-            "orders": orders}
+    return {
+        "impossible_stock_rows": impossible,
+        "unbalanced_stock_rows": unbalanced,
+        "double_captures": double_timeline + max(0, bank_approved - captured) + orphan_captures,
+        "orders": orders,
+    }
 
 
 # --------------------------------------------------------------------------------------------
@@ -400,8 +468,11 @@ async def run_rate(shop: Shop, rate: int, seconds: float) -> RateResult:
         try:
             key = f"e2e-{rate}-{index}-{uuid.uuid4().hex[:6]}"
             status, body = await connection.request(
-                "POST", "/api/v1/orders", {**headers, "Idempotency-Key": key},
-                order_body(shop, random.choice(shop.spread)))
+                "POST",
+                "/api/v1/orders",
+                {**headers, "Idempotency-Key": key},
+                order_body(shop, random.choice(shop.spread)),
+            )
             if status == 201:
                 sent_at[json.loads(body)["id"]] = started
             else:
@@ -436,12 +507,19 @@ async def run_rate(shop: Shop, rate: int, seconds: float) -> RateResult:
     db_latencies = await asyncio.to_thread(database_latencies, shop, list(sent_at))
     p99 = percentile(latencies, 99)
     return RateResult(
-        rate=rate, seconds=seconds, sent=total, placed=len(sent_at), errors=errors,
-        paid=sum(1 for i in sent_at if i in paid_at), paid_p50_ms=percentile(latencies, 50),
-        paid_p95_ms=percentile(latencies, 95), paid_p99_ms=p99,
+        rate=rate,
+        seconds=seconds,
+        sent=total,
+        placed=len(sent_at),
+        errors=errors,
+        paid=sum(1 for i in sent_at if i in paid_at),
+        paid_p50_ms=percentile(latencies, 50),
+        paid_p95_ms=percentile(latencies, 95),
+        paid_p99_ms=p99,
         paid_max_ms=latencies[-1] if latencies else None,
         db_p95_ms=percentile(db_latencies, 95),
-        kept_up=all_paid_in_time and errors == 0 and p99 is not None and p99 < 1000)
+        kept_up=all_paid_in_time and errors == 0 and p99 is not None and p99 < 1000,
+    )
 
 
 def database_latencies(shop: Shop, order_ids: list[int]) -> list[float]:
@@ -449,7 +527,9 @@ def database_latencies(shop: Shop, order_ids: list[int]) -> list[float]:
         rows = conn.execute(
             "SELECT extract(epoch FROM (t.at - o.created_at)) * 1000 FROM sales_order o "
             "JOIN order_transition t ON t.order_id = o.id AND t.to_status = 'paid' "
-            "WHERE o.id = ANY(%s)", (order_ids,)).fetchall()
+            "WHERE o.id = ANY(%s)",
+            (order_ids,),
+        ).fetchall()
     return sorted(float(value) for (value,) in rows)
 
 
@@ -488,8 +568,11 @@ async def api_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadR
                 sequence += 1
                 started = time.perf_counter()
                 status, _ = await connection.request(
-                    "POST", "/api/v1/orders", {**headers, "Idempotency-Key": f"{run}-{number}-{sequence}"},
-                    order_body(shop, sku))
+                    "POST",
+                    "/api/v1/orders",
+                    {**headers, "Idempotency-Key": f"{run}-{number}-{sequence}"},
+                    order_body(shop, sku),
+                )
                 if status == 201:
                     latencies.append((time.perf_counter() - started) * 1000)
                 else:
@@ -503,12 +586,22 @@ async def api_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadR
     return load_result("api", skus, clients, elapsed, latencies, errors)
 
 
-def load_result(kind: str, skus: str, clients: int, elapsed: float, latencies: list[float], errors: int
-                ) -> LoadResult:
+def load_result(
+    kind: str, skus: str, clients: int, elapsed: float, latencies: list[float], errors: int
+) -> LoadResult:
     latencies.sort()
-    return LoadResult(kind=kind, skus=skus, clients=clients, seconds=round(elapsed, 2), orders=len(latencies),
-                      errors=errors, per_second=len(latencies) / elapsed, p50_ms=percentile(latencies, 50),
-                      p95_ms=percentile(latencies, 95), p99_ms=percentile(latencies, 99))
+    return LoadResult(
+        kind=kind,
+        skus=skus,
+        clients=clients,
+        seconds=round(elapsed, 2),
+        orders=len(latencies),
+        errors=errors,
+        per_second=len(latencies) / elapsed,
+        p50_ms=percentile(latencies, 50),
+        p95_ms=percentile(latencies, 95),
+        p99_ms=percentile(latencies, 99),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -529,31 +622,54 @@ class RawPlacement:
         shop, conn = self.shop, self.conn
         with conn.transaction():
             part_id, name, price, currency = conn.execute(
-                "SELECT id, name, list_price, currency FROM part WHERE sku = %s", (sku,)).fetchone()
-            conn.execute("SELECT l.id, l.name FROM location l "
-                         "JOIN organisation o ON o.id = l.organisation_id "
-                         "WHERE l.id = %s AND l.organisation_id = %s",
-                         (shop.store_id, shop.dealer_org_id)).fetchone()
+                "SELECT id, name, list_price, currency FROM part WHERE sku = %s", (sku,)
+            ).fetchone()
+            conn.execute(
+                "SELECT l.id, l.name FROM location l "
+                "JOIN organisation o ON o.id = l.organisation_id "
+                "WHERE l.id = %s AND l.organisation_id = %s",
+                (shop.store_id, shop.dealer_org_id),
+            ).fetchone()
             source_id, seller_id, stock_id = conn.execute(
                 "SELECT l.id, l.organisation_id, s.id FROM location l "
                 "JOIN organisation o ON o.id = l.organisation_id "
                 "JOIN stock_level s ON s.location_id = l.id AND s.part_id = %s "
                 "WHERE l.kind = 'warehouse' AND o.kind = 'oem' "
-                "ORDER BY s.on_hand - s.reserved DESC, l.id LIMIT 1", (part_id,)).fetchone()
-            fingerprint = hashlib.sha256(json.dumps(
-                {"lines": [["part", f"code:{sku}", 1]], "buyer_location_id": shop.store_id,
-                 "source_location_id": None}, sort_keys=True).encode()).hexdigest()
+                "ORDER BY s.on_hand - s.reserved DESC, l.id LIMIT 1",
+                (part_id,),
+            ).fetchone()
+            fingerprint = hashlib.sha256(
+                json.dumps(
+                    {
+                        "lines": [["part", f"code:{sku}", 1]],
+                        "buyer_location_id": shop.store_id,
+                        "source_location_id": None,
+                    },
+                    sort_keys=True,
+                ).encode()
+            ).hexdigest()
             order_id = conn.execute(
                 "INSERT INTO sales_order (kind, buyer_organisation_id, buyer_user_id, buyer_location_id, "
                 "seller_organisation_id, source_location_id, status, currency, total, idempotency_key, "
                 "request_fingerprint, hold_expires_at, created_at, updated_at) VALUES ('dealer_purchase', "
                 "%s, %s, %s, %s, %s, 'pending_payment', %s, %s, %s, %s, now() + interval '15 minutes', "
                 "now(), now()) RETURNING id",
-                (shop.dealer_org_id, shop.dealer_user_id, shop.store_id, seller_id, source_id, currency,
-                 price, key, fingerprint)).fetchone()[0]
+                (
+                    shop.dealer_org_id,
+                    shop.dealer_user_id,
+                    shop.store_id,
+                    seller_id,
+                    source_id,
+                    currency,
+                    price,
+                    key,
+                    fingerprint,
+                ),
+            ).fetchone()[0]
             reserved = conn.execute(
                 "UPDATE stock_level SET reserved = reserved + 1 WHERE id = %s AND on_hand - reserved >= 1",
-                (stock_id,)).rowcount
+                (stock_id,),
+            ).rowcount
             if reserved != 1:
                 raise RuntimeError("out of stock in the raw baseline")
             number = f"SO-{order_id:06d}"
@@ -562,20 +678,26 @@ class RawPlacement:
                 "INSERT INTO sales_order_line (order_id, line_no, part_id, stock_level_id, item_code, "
                 "item_name, quantity, unit_price, currency, line_total) "
                 "VALUES (%s, 1, %s, %s, %s, %s, 1, %s, %s, %s)",
-                (order_id, part_id, stock_id, sku, name, price, currency, price))
+                (order_id, part_id, stock_id, sku, name, price, currency, price),
+            )
             conn.execute(
                 "INSERT INTO order_transition (order_id, from_status, to_status, at, cause, detail, "
                 "actor_user_id) VALUES (%s, NULL, 'pending_payment', now(), 'order.event.placed', '', %s)",
-                (order_id, shop.dealer_user_id))
+                (order_id, shop.dealer_user_id),
+            )
             conn.execute(
                 "INSERT INTO payment (order_id, idempotency_key, amount, currency, status, created_at, "
                 "updated_at) VALUES (%s, %s, %s, %s, 'pending', now(), now())",
-                (order_id, f"PAY-{number}", price, currency))
+                (order_id, f"PAY-{number}", price, currency),
+            )
             conn.execute(
                 "INSERT INTO outbox_message (topic, payload, created_at) VALUES ('order.placed', %s, now()), "
                 "('stock.changed', %s, now())",
-                (json.dumps({"order_id": order_id, "number": number}),
-                 json.dumps({"location_ids": [source_id]})))
+                (
+                    json.dumps({"order_id": order_id, "number": number}),
+                    json.dumps({"location_ids": [source_id]}),
+                ),
+            )
         return True
 
     def close(self) -> None:
@@ -608,8 +730,13 @@ def domain_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadResu
 
     def place(sku: str, key: str) -> bool:
         with Session(engine, expire_on_commit=False) as session:
-            ordering.place_order(session, principal, lines=[{"item_kind": "part", "sku": sku, "quantity": 1}],
-                                 buyer_location_id=shop.store_id, idempotency_key=key)
+            ordering.place_order(
+                session,
+                principal,
+                lines=[{"item_kind": "part", "sku": sku, "quantity": 1}],
+                buyer_location_id=shop.store_id,
+                idempotency_key=key,
+            )
         return True
 
     return threaded_load("domain", [place] * clients, shop, skus, seconds)
@@ -677,38 +804,62 @@ def report(loads: list[LoadResult], rates: list[RateResult], checks: dict, meta:
     raw = {(r.skus, r.clients): r for r in loads if r.kind == "raw"}
     domain = {(r.skus, r.clients): r for r in loads if r.kind == "domain"}
     api = [r for r in loads if r.kind == "api"]
-    print(f"\n1-minute load average before each part (other work on this {meta['cpus']}-core machine "
-          f"competes): {meta['load_average_1min']}")
-    print("\nPlacements: through the HTTP API (closed loop); the same service call in-process (ORM, no "
-          "HTTP); the raw SQL baseline of the same transaction (psycopg)")
-    print(f"{'SKUs':<7}{'clients':>8}{'API/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'ORM/s':>9}"
-          f"{'ORM p99':>9}{'raw/s':>9}{'raw p99':>9}{'API/raw':>9}{'ORM/raw':>9}{'errors':>8}")
+    print(
+        f"\n1-minute load average before each part (other work on this {meta['cpus']}-core machine "
+        f"competes): {meta['load_average_1min']}"
+    )
+    print(
+        "\nPlacements: through the HTTP API (closed loop); the same service call in-process (ORM, no "
+        "HTTP); the raw SQL baseline of the same transaction (psycopg)"
+    )
+    print(
+        f"{'SKUs':<7}{'clients':>8}{'API/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'ORM/s':>9}"
+        f"{'ORM p99':>9}{'raw/s':>9}{'raw p99':>9}{'API/raw':>9}{'ORM/raw':>9}{'errors':>8}"
+    )
     rows = []
     for result in api:
         base = raw.get((result.skus, result.clients))
         orm = domain.get((result.skus, result.clients))
         ratio = result.per_second / base.per_second if base and base.per_second else None
         orm_ratio = orm.per_second / base.per_second if base and orm and base.per_second else None
-        rows.append({"skus": result.skus, "clients": result.clients, "api": asdict(result),
-                     "domain": orm and asdict(orm), "raw": base and asdict(base), "ratio": ratio,
-                     "domain_ratio": orm_ratio})
+        rows.append(
+            {
+                "skus": result.skus,
+                "clients": result.clients,
+                "api": asdict(result),
+                "domain": orm and asdict(orm),
+                "raw": base and asdict(base),
+                "ratio": ratio,
+                "domain_ratio": orm_ratio,
+            }
+        )
         errors = result.errors + (base.errors if base else 0) + (orm.errors if orm else 0)
-        print(f"{result.skus:<7}{result.clients:>8}{fmt(result.per_second):>9}{fmt(result.p50_ms):>8}"
-              f"{fmt(result.p95_ms):>8}{fmt(result.p99_ms):>8}{fmt(orm and orm.per_second):>9}"
-              f"{fmt(orm and orm.p99_ms):>9}{fmt(base and base.per_second):>9}{fmt(base and base.p99_ms):>9}"
-              f"{percent(ratio):>9}{percent(orm_ratio):>9}{errors:>8}")
-    print("\nPlacement -> paid (the live notice from Redis), open loop, worker concurrency "
-          f"{WORKER_CONCURRENCY}")
-    print(f"{'rate/s':>7}{'sent':>7}{'paid':>7}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'max ms':>9}{'db p95':>9}  kept up")
+        print(
+            f"{result.skus:<7}{result.clients:>8}{fmt(result.per_second):>9}{fmt(result.p50_ms):>8}"
+            f"{fmt(result.p95_ms):>8}{fmt(result.p99_ms):>8}{fmt(orm and orm.per_second):>9}"
+            f"{fmt(orm and orm.p99_ms):>9}{fmt(base and base.per_second):>9}{fmt(base and base.p99_ms):>9}"
+            f"{percent(ratio):>9}{percent(orm_ratio):>9}{errors:>8}"
+        )
+    print(
+        "\nPlacement -> paid (the live notice from Redis), open loop, worker concurrency "
+        f"{WORKER_CONCURRENCY}"
+    )
+    print(
+        f"{'rate/s':>7}{'sent':>7}{'paid':>7}{'errors':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'max ms':>9}{'db p95':>9}  kept up"
+    )
     for result in rates:
-        print(f"{result.rate:>7}{result.sent:>7}{result.paid:>7}{result.errors:>8}{fmt(result.paid_p50_ms):>9}"
-              f"{fmt(result.paid_p95_ms):>9}{fmt(result.paid_p99_ms):>9}{fmt(result.paid_max_ms):>9}"
-              f"{fmt(result.db_p95_ms):>9}  {'yes' if result.kept_up else 'NO'}")
+        print(
+            f"{result.rate:>7}{result.sent:>7}{result.paid:>7}{result.errors:>8}{fmt(result.paid_p50_ms):>9}"
+            f"{fmt(result.paid_p95_ms):>9}{fmt(result.paid_p99_ms):>9}{fmt(result.paid_max_ms):>9}"
+            f"{fmt(result.db_p95_ms):>9}  {'yes' if result.kept_up else 'NO'}"
+        )
     kept = [r.rate for r in rates if r.kept_up]
     highest = max(kept) if kept else None
-    print(f"\nHighest steady rate the worker kept up with: {highest or 'none'} orders/s "
-          f"(of {', '.join(str(r.rate) for r in rates)} tried)")
+    print(
+        f"\nHighest steady rate the worker kept up with: {highest or 'none'} orders/s "
+        f"(of {', '.join(str(r.rate) for r in rates)} tried)"
+    )
 
     def ratio_of(skus: str) -> float | None:
         ratios = [row["ratio"] for row in rows if row["skus"] == skus and row["ratio"] is not None]
@@ -716,15 +867,23 @@ def report(loads: list[LoadResult], rates: list[RateResult], checks: dict, meta:
 
     at_8 = next((r for r in api if r.skus == "spread" and r.clients == 8), None)
     at_100 = next((r for r in rates if r.rate == 100), None)
-    clean = all(c["impossible_stock_rows"] == 0 and c["unbalanced_stock_rows"] == 0
-                and c["double_captures"] == 0 for c in checks.values())
+    clean = all(
+        c["impossible_stock_rows"] == 0 and c["unbalanced_stock_rows"] == 0 and c["double_captures"] == 0
+        for c in checks.values()
+    )
     targets = {
-        "spread >= 25 % of raw (worst of 1/8/32 clients)": (ratio_of("spread"), TARGETS["spread_ratio"],
-                                                             "ratio"),
+        "spread >= 25 % of raw (worst of 1/8/32 clients)": (
+            ratio_of("spread"),
+            TARGETS["spread_ratio"],
+            "ratio",
+        ),
         "hot >= 50 % of raw (worst of 1/8/32 clients)": (ratio_of("hot"), TARGETS["hot_ratio"], "ratio"),
         "placement p99 < 50 ms at 8 clients (spread)": (at_8 and at_8.p99_ms, TARGETS["p99_ms_at_8"], "max"),
-        "placement -> paid p95 < 200 ms at 100 orders/s": (at_100 and at_100.paid_p95_ms,
-                                                          TARGETS["e2e_p95_ms_at_100"], "max"),
+        "placement -> paid p95 < 200 ms at 100 orders/s": (
+            at_100 and at_100.paid_p95_ms,
+            TARGETS["e2e_p95_ms_at_100"],
+            "max",
+        ),
     }
     print("\nTargets")
     verdicts = {}
@@ -735,24 +894,34 @@ def report(loads: list[LoadResult], rates: list[RateResult], checks: dict, meta:
         print(f"  {'met    ' if met else 'NOT met'}  {name}: {shown}")
     print(f"  {'met    ' if clean else 'NOT met'}  zero oversell and zero double capture in every run:")
     for part, counts in checks.items():
-        print(f"           {part}: impossible stock rows {counts['impossible_stock_rows']}, unbalanced "
-              f"{counts['unbalanced_stock_rows']}, double captures {counts['double_captures']}; "
-              f"orders {counts['orders']}")
+        print(
+            f"           {part}: impossible stock rows {counts['impossible_stock_rows']}, unbalanced "
+            f"{counts['unbalanced_stock_rows']}, double captures {counts['double_captures']}; "
+            f"orders {counts['orders']}"
+        )
     verdicts["zero oversell and zero double capture"] = {"met": clean}
-    return {"meta": meta, "placements": rows, "placement_to_paid": [asdict(r) for r in rates],
-            "highest_kept_up_rate": highest, "checks": checks, "targets": verdicts}
+    return {
+        "meta": meta,
+        "placements": rows,
+        "placement_to_paid": [asdict(r) for r in rates],
+        "highest_kept_up_rate": highest,
+        "checks": checks,
+        "targets": verdicts,
+    }
 
 
 # --------------------------------------------------------------------------------------------
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=float, default=4.0, help="length of each placement run")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the scratch database")
-    parser.add_argument("--parts", default="e2e,api,raw,orm",
-                        help="which parts to run, comma-separated (default: all)")
+    parser.add_argument(
+        "--parts", default="e2e,api,raw,orm", help="which parts to run, comma-separated (default: all)"
+    )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
 
@@ -795,12 +964,24 @@ def main() -> int:
             asyncio.run(warm_up(shop))
 
         placement_parts = [
-            ("api", "part 2: placements through the API (worker stopped)", "API placements",
-             lambda skus, clients: asyncio.run(api_load(shop, skus, clients, args.seconds))),
-            ("raw", "part 3: the raw SQL baseline", "raw placements",
-             lambda skus, clients: raw_load(shop, skus, clients, args.seconds)),
-            ("orm", "part 4: the service call in-process (ORM, no HTTP)", "in-process placements",
-             lambda skus, clients: domain_load(shop, skus, clients, args.seconds)),
+            (
+                "api",
+                "part 2: placements through the API (worker stopped)",
+                "API placements",
+                lambda skus, clients: asyncio.run(api_load(shop, skus, clients, args.seconds)),
+            ),
+            (
+                "raw",
+                "part 3: the raw SQL baseline",
+                "raw placements",
+                lambda skus, clients: raw_load(shop, skus, clients, args.seconds),
+            ),
+            (
+                "orm",
+                "part 4: the service call in-process (ORM, no HTTP)",
+                "in-process placements",
+                lambda skus, clients: domain_load(shop, skus, clients, args.seconds),
+            ),
         ]
         for name, title, check_name, measure in placement_parts:
             if name not in parts:
@@ -813,18 +994,24 @@ def main() -> int:
                     print(f"  {name} {skus} x{clients}: {loads[-1].per_second:.0f}/s", flush=True)
             checks[check_name] = check_invariants(shop)
 
-        meta = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "cpus": os.cpu_count(),
-                "server": "granian --interface asgi --workers 2 portal.api:api",
-                "worker": f"celery prefork, concurrency {WORKER_CONCURRENCY}, with beat",
-                "database": "PostgreSQL (scratch, demo seed)", "broker": "Redis",
-                "seconds_per_placement_run": args.seconds, "runtime_seconds": None,
-                "load_average_1min": loads_seen}
+        meta = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "cpus": os.cpu_count(),
+            "server": "granian --interface asgi --workers 2 portal.api:api",
+            "worker": f"celery prefork, concurrency {WORKER_CONCURRENCY}, with beat",
+            "database": "PostgreSQL (scratch, demo seed)",
+            "broker": "Redis",
+            "seconds_per_placement_run": args.seconds,
+            "runtime_seconds": None,
+            "load_average_1min": loads_seen,
+        }
         result = report(loads, rates, checks, meta)
         result["meta"]["runtime_seconds"] = round(time.perf_counter() - started, 1)
         out = PROJECT_ROOT / "var" / "bench" / "orders.json"
         out.write_text(json.dumps(result, indent=2, default=str))
-        print(f"\nwritten {out.relative_to(PROJECT_ROOT)}; "
-              f"total runtime {result['meta']['runtime_seconds']} s")
+        print(
+            f"\nwritten {out.relative_to(PROJECT_ROOT)}; total runtime {result['meta']['runtime_seconds']} s"
+        )
         return 0
     finally:
         stop(beat)

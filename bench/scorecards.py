@@ -87,8 +87,9 @@ def _build(url: str) -> dict:
         built["large_seed_s"] = round(time.perf_counter() - started, 1)
     with Session(engine, expire_on_commit=False) as session:
         started = time.perf_counter()
-        history = seed_supply_history(session, rng_seed=2026, orders_per_month=(1, 3), recompute=False,
-                                      progress=_say)
+        history = seed_supply_history(
+            session, rng_seed=2026, orders_per_month=(1, 3), recompute=False, progress=_say
+        )
         if not history.get("already_seeded"):
             built["history_s"] = round(time.perf_counter() - started, 1)
     return built
@@ -129,9 +130,11 @@ def _measure_recompute(url: str, runs: int) -> dict:
 def _supplier_principals(url: str, samples: int) -> list:
     with Session(engine_for(url), expire_on_commit=False) as session:
         rows = session.exec(
-            select(User, Organisation).join(Organisation, Organisation.id == User.organisation_id)
+            select(User, Organisation)
+            .join(Organisation, Organisation.id == User.organisation_id)
             .where(User.role == "supplier", Organisation.slug != BULK_SUPPLIER_SLUG)
-            .order_by(User.id)).all()
+            .order_by(User.id)
+        ).all()
     rng = random.Random(7)
     chosen = rng.sample(rows, min(samples, len(rows)))
     return [principal_for(user, organisation) for user, organisation in chosen]
@@ -149,28 +152,41 @@ def _measure_dashboard(url: str, samples: int) -> dict:
         with Session(engine) as session:
             scorecards.supplier_dashboard(session, principal)
         latencies.append((time.perf_counter() - started) * 1000)
-    return {"samples": len(latencies), "p50_ms": round(_percentile(latencies, 0.50), 1),
-            "p95_ms": round(_percentile(latencies, 0.95), 1),
-            "p99_ms": round(_percentile(latencies, 0.99), 1), "max_ms": round(max(latencies), 1)}
+    return {
+        "samples": len(latencies),
+        "p50_ms": round(_percentile(latencies, 0.50), 1),
+        "p95_ms": round(_percentile(latencies, 0.95), 1),
+        "p99_ms": round(_percentile(latencies, 0.99), 1),
+        "max_ms": round(max(latencies), 1),
+    }
 
 
 def _measure_ranking(url: str, samples: int = 30) -> dict:
     engine = engine_for(url)
     with Session(engine, expire_on_commit=False) as session:
         manager, oem = session.exec(
-            select(User, Organisation).join(Organisation, Organisation.id == User.organisation_id)
-            .where(User.role == "manager")).first()
+            select(User, Organisation)
+            .join(Organisation, Organisation.id == User.organisation_id)
+            .where(User.role == "manager")
+        ).first()
         categories = session.exec(select(Part.category).distinct().limit(5)).all()
     principal = principal_for(manager, oem)
     latencies = []
     for index in range(samples):
         started = time.perf_counter()
         with Session(engine) as session:
-            scorecards.manager_ranking(session, principal, page=Page(1, 50),
-                                       category=categories[index % len(categories)] if index % 2 else None)
+            scorecards.manager_ranking(
+                session,
+                principal,
+                page=Page(1, 50),
+                category=categories[index % len(categories)] if index % 2 else None,
+            )
         latencies.append((time.perf_counter() - started) * 1000)
-    return {"samples": samples, "p50_ms": round(_percentile(latencies, 0.50), 1),
-            "p95_ms": round(_percentile(latencies, 0.95), 1)}
+    return {
+        "samples": samples,
+        "p50_ms": round(_percentile(latencies, 0.50), 1),
+        "p95_ms": round(_percentile(latencies, 0.95), 1),
+    }
 
 
 def _bulk_supplier(url: str):
@@ -178,23 +194,51 @@ def _bulk_supplier(url: str):
     engine = engine_for(url)
     with Session(engine, expire_on_commit=False) as session:
         organisation = session.exec(
-            select(Organisation).where(Organisation.slug == BULK_SUPPLIER_SLUG)).first()
+            select(Organisation).where(Organisation.slug == BULK_SUPPLIER_SLUG)
+        ).first()
         if organisation is None:
-            organisation = Organisation(slug=BULK_SUPPLIER_SLUG, name="Bench Bulk Fasteners Co., Ltd.",
-                                        kind="supplier", country="CN", currency="CNY",
-                                        time_zone="Asia/Shanghai")
+            organisation = Organisation(
+                slug=BULK_SUPPLIER_SLUG,
+                name="Bench Bulk Fasteners Co., Ltd.",
+                kind="supplier",
+                country="CN",
+                currency="CNY",
+                time_zone="Asia/Shanghai",
+            )
             session.add(organisation)
             session.flush()
-            session.add(Location(code="PL-BENCH-BULK", organisation_id=organisation.id, kind="plant",
-                                 name="Bench bulk plant", address="1 Bench Road", city="Suzhou", country="CN",
-                                 latitude=31.3, longitude=120.6, time_zone="Asia/Shanghai"))
-            session.add(User(email="bulk@bench.test", email_normalized="bulk@bench.test",
-                             full_name="Bench Bulk", password_hash="!", role="supplier",
-                             organisation_id=organisation.id))
+            session.add(
+                Location(
+                    code="PL-BENCH-BULK",
+                    organisation_id=organisation.id,
+                    kind="plant",
+                    name="Bench bulk plant",
+                    address="1 Bench Road",
+                    city="Suzhou",
+                    country="CN",
+                    latitude=31.3,
+                    longitude=120.6,
+                    time_zone="Asia/Shanghai",
+                )
+            )
+            session.add(
+                User(
+                    email="bulk@bench.test",
+                    email_normalized="bulk@bench.test",
+                    full_name="Bench Bulk",
+                    password_hash="!",
+                    role="supplier",
+                    organisation_id=organisation.id,
+                )
+            )
             BulkWriter(session.connection()).insert(
-                Part.__table__, ("sku", "name", "category", "unit", "list_price", "currency", "supplier_id"),
-                ((f"BNCH-{n:06d}", f"Bench bolt {n}", "Fasteners", "pc", "0.35", "CNY", organisation.id)
-                 for n in range(BULK_ROWS)))
+                Part.__table__,
+                ("sku", "name", "category", "unit", "list_price", "currency", "supplier_id"),
+                (
+                    (f"BNCH-{n:06d}", f"Bench bolt {n}", "Fasteners", "pc", "0.35", "CNY", organisation.id)
+                    for n in range(BULK_ROWS)
+                ),
+            )
             session.commit()
         user = session.exec(select(User).where(User.organisation_id == organisation.id)).one()
         return principal_for(user, organisation)
@@ -203,8 +247,11 @@ def _bulk_supplier(url: str):
 def _measure_inventory_sync(url: str) -> dict:
     principal = _bulk_supplier(url)
     salt = random.Random().randrange(1, 1000)  # new figures each run, so every row really changes
-    data = ("sku,available\n" + "\n".join(f"BNCH-{n:06d},{(n * 7 + salt) % 5000 + 1}"
-                                          for n in range(BULK_ROWS)) + "\n").encode()
+    data = (
+        "sku,available\n"
+        + "\n".join(f"BNCH-{n:06d},{(n * 7 + salt) % 5000 + 1}" for n in range(BULK_ROWS))
+        + "\n"
+    ).encode()
     engine = engine_for(url)
     with Session(engine) as session:
         started = time.perf_counter()
@@ -214,15 +261,25 @@ def _measure_inventory_sync(url: str) -> dict:
         started = time.perf_counter()
         applied = inventory_sync.apply_stock_csv(session, principal, data)
         apply_s = time.perf_counter() - started
-    return {"rows": BULK_ROWS, "bytes": len(data), "valid": preview["valid_rows"],
-            "changed": applied["changed"], "preview_s": round(preview_s, 2), "apply_s": round(apply_s, 2)}
+    return {
+        "rows": BULK_ROWS,
+        "bytes": len(data),
+        "valid": preview["valid_rows"],
+        "changed": applied["changed"],
+        "preview_s": round(preview_s, 2),
+        "apply_s": round(apply_s, 2),
+    }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=None,
-                        help=f"a PostgreSQL database to use as is (default: {DATABASE}, made here)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help=f"a PostgreSQL database to use as is (default: {DATABASE}, made here)",
+    )
     parser.add_argument("--rebuild", action="store_true", help="drop and rebuild the bench database")
     parser.add_argument("--samples", type=int, default=300, help="dashboard loads to time")
     parser.add_argument("--runs", type=int, default=3, help="full recomputes to time")
@@ -243,16 +300,28 @@ def main() -> int:
     sync = _measure_inventory_sync(url)
 
     rows = [
-        ("full recompute (median of runs)", f"{recompute['median_s']:.2f} s",
-         f"< {TARGETS['recompute_s']:.0f} s", recompute["median_s"] < TARGETS["recompute_s"]),
+        (
+            "full recompute (median of runs)",
+            f"{recompute['median_s']:.2f} s",
+            f"< {TARGETS['recompute_s']:.0f} s",
+            recompute["median_s"] < TARGETS["recompute_s"],
+        ),
         ("supplier dashboard p50", f"{dashboard['p50_ms']:.1f} ms", "", None),
-        ("supplier dashboard p95", f"{dashboard['p95_ms']:.1f} ms", f"< {TARGETS['dashboard_p95_ms']:.0f} ms",
-         dashboard["p95_ms"] < TARGETS["dashboard_p95_ms"]),
+        (
+            "supplier dashboard p95",
+            f"{dashboard['p95_ms']:.1f} ms",
+            f"< {TARGETS['dashboard_p95_ms']:.0f} ms",
+            dashboard["p95_ms"] < TARGETS["dashboard_p95_ms"],
+        ),
         ("supplier dashboard p99", f"{dashboard['p99_ms']:.1f} ms", "", None),
         ("manager ranking p95 (page of 50)", f"{ranking['p95_ms']:.1f} ms", "", None),
         ("inventory sync 50,000 rows: preview", f"{sync['preview_s']:.2f} s", "", None),
-        ("inventory sync 50,000 rows: apply", f"{sync['apply_s']:.2f} s",
-         f"< {TARGETS['inventory_sync_s']:.0f} s", sync["apply_s"] < TARGETS["inventory_sync_s"]),
+        (
+            "inventory sync 50,000 rows: apply",
+            f"{sync['apply_s']:.2f} s",
+            f"< {TARGETS['inventory_sync_s']:.0f} s",
+            sync["apply_s"] < TARGETS["inventory_sync_s"],
+        ),
     ]
     print()
     print(f"{'figure':<40} {'measured':>12} {'target':>10}  result")
@@ -260,18 +329,31 @@ def main() -> int:
     for name, measured, target, ok in rows:
         verdict = "" if ok is None else ("met" if ok else "MISSED")
         print(f"{name:<40} {measured:>12} {target:>10}  {verdict}")
-    print(f"\non {dataset['suppliers']:,} suppliers, {dataset['parts']:,} parts, "
-          f"{dataset['purchase_orders']:,} purchase orders ({dataset['order_lines']:,} lines), "
-          f"{dataset['receipt_lines']:,} receipt lines, {dataset['incidents']:,} incidents; "
-          f"{recompute['rows']:,} scorecard rows per recompute")
+    print(
+        f"\non {dataset['suppliers']:,} suppliers, {dataset['parts']:,} parts, "
+        f"{dataset['purchase_orders']:,} purchase orders ({dataset['order_lines']:,} lines), "
+        f"{dataset['receipt_lines']:,} receipt lines, {dataset['incidents']:,} incidents; "
+        f"{recompute['rows']:,} scorecard rows per recompute"
+    )
 
     output = Path(args.json) if args.json else get_settings().var_dir / "bench" / "scorecards.json"
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(json.dumps({
-        "database": "postgresql", "dataset": dataset, "build": built, "recompute": recompute,
-        "supplier_dashboard": dashboard, "manager_ranking": ranking, "inventory_sync": sync,
-        "targets": TARGETS, "met": {name: ok for name, _m, _t, ok in rows if ok is not None},
-    }, indent=2))
+    output.write_text(
+        json.dumps(
+            {
+                "database": "postgresql",
+                "dataset": dataset,
+                "build": built,
+                "recompute": recompute,
+                "supplier_dashboard": dashboard,
+                "manager_ranking": ranking,
+                "inventory_sync": sync,
+                "targets": TARGETS,
+                "met": {name: ok for name, _m, _t, ok in rows if ok is not None},
+            },
+            indent=2,
+        )
+    )
     print(f"figures written to {output}")
     return 0 if all(ok for *_rest, ok in rows if ok is not None) else 1
 

@@ -55,8 +55,10 @@ def main() -> int:
         print("already seeded: use an empty, migrated database", file=sys.stderr)
         return 1
 
-    print(f"\n{args.scale} seed on {engine.dialect.name}: {elapsed:.1f} s "
-          f"({'within' if elapsed < BUDGET_SECONDS else 'OVER'} the {BUDGET_SECONDS} s budget)")
+    print(
+        f"\n{args.scale} seed on {engine.dialect.name}: {elapsed:.1f} s "
+        f"({'within' if elapsed < BUDGET_SECONDS else 'OVER'} the {BUDGET_SECONDS} s budget)"
+    )
     with engine.connect() as connection:
         for table in TABLES:
             rows = connection.execute(select(func.count()).select_from(table)).scalar_one()

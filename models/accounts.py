@@ -56,8 +56,9 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=255)
     role: str = Field(max_length=20, index=True)
     organisation_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="RESTRICT"),
-                         nullable=False, index=True)
+        sa_column=Column(
+            Integer, ForeignKey("organisation.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
     )
     is_active: bool = True
     failed_login_count: int = 0
@@ -76,8 +77,9 @@ class UserSession(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = Field(max_length=64, unique=True, index=True)
     user_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("user_account.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
+        sa_column=Column(
+            Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
+        )
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

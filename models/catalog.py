@@ -22,8 +22,9 @@ class Part(SQLModel, table=True):
     list_price: Decimal = Field(sa_type=MONEY)
     currency: str = Field(max_length=3)
     supplier_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="RESTRICT"),
-                         nullable=False, index=True)
+        sa_column=Column(
+            Integer, ForeignKey("organisation.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
     )
 
 
@@ -45,8 +46,9 @@ class Trim(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True, index=True)
     model_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("vehicle_model.id", ondelete="CASCADE"),
-                         nullable=False, index=True)
+        sa_column=Column(
+            Integer, ForeignKey("vehicle_model.id", ondelete="CASCADE"), nullable=False, index=True
+        )
     )
     name: str = Field(max_length=120)
     powertrain: str = Field(max_length=20, description="bev, phev, hev, ice")

@@ -57,8 +57,9 @@ class ConnectionBudget:
         return self.needed <= self.available
 
 
-def connection_budget(settings: Settings, *, max_connections: int, superuser_reserved: int
-                      ) -> ConnectionBudget:
+def connection_budget(
+    settings: Settings, *, max_connections: int, superuser_reserved: int
+) -> ConnectionBudget:
     """The budget of `settings` against a server with these two PostgreSQL settings."""
     per_process = settings.db_pool_size + settings.db_max_overflow
     if settings.database_behind_pgbouncer:
@@ -70,9 +71,13 @@ def connection_budget(settings: Settings, *, max_connections: int, superuser_res
         beat = BEAT_PROCESSES * per_process
     reserve = settings.db_reserved_connections
     return ConnectionBudget(
-        app=app, worker=worker_pools + LISTENER_CONNECTIONS, beat=beat,
+        app=app,
+        worker=worker_pools + LISTENER_CONNECTIONS,
+        beat=beat,
         available=max_connections - superuser_reserved - reserve,
-        max_connections=max_connections, superuser_reserved=superuser_reserved, reserve=reserve,
+        max_connections=max_connections,
+        superuser_reserved=superuser_reserved,
+        reserve=reserve,
         per_process=per_process,
     )
 
@@ -92,11 +97,13 @@ def refusal_message(settings: Settings, budget: ConnectionBudget) -> str:
     )
 
 
-def check_connection_budget(settings: Settings, *, max_connections: int, superuser_reserved: int
-                            ) -> ConnectionBudget:
+def check_connection_budget(
+    settings: Settings, *, max_connections: int, superuser_reserved: int
+) -> ConnectionBudget:
     """The budget when it fits; raises ConnectionBudgetExceeded (with `refusal_message`) otherwise."""
-    budget = connection_budget(settings, max_connections=max_connections,
-                               superuser_reserved=superuser_reserved)
+    budget = connection_budget(
+        settings, max_connections=max_connections, superuser_reserved=superuser_reserved
+    )
     if not budget.fits:
         raise ConnectionBudgetExceeded(refusal_message(settings, budget))
     return budget

@@ -57,7 +57,8 @@ def guard_engine(engine: Engine) -> Engine:
             # Detach without closing: the socket is the owner's. The pool then opens a new one.
             record.dbapi_connection = proxy.dbapi_connection = None
             raise exc.DisconnectionError(
-                f"connection opened by process {owner}, checked out in process {os.getpid()}")
+                f"connection opened by process {owner}, checked out in process {os.getpid()}"
+            )
 
     _engines.add(engine)
     return engine
@@ -92,9 +93,12 @@ class PoolSizing:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> PoolSizing:
-        return cls(size=settings.db_pool_size, overflow=settings.db_max_overflow,
-                   timeout_seconds=settings.db_pool_timeout_seconds,
-                   behind_pgbouncer=settings.database_behind_pgbouncer)
+        return cls(
+            size=settings.db_pool_size,
+            overflow=settings.db_max_overflow,
+            timeout_seconds=settings.db_pool_timeout_seconds,
+            behind_pgbouncer=settings.database_behind_pgbouncer,
+        )
 
 
 def engine_for(url: str, pool: PoolSizing | None = None) -> Engine:
@@ -111,6 +115,7 @@ def _create_engine(url: str, pool: PoolSizing) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+
         # Let BEGIN take the write lock at once, so two writers queue instead of deadlocking.
         @event.listens_for(engine, "connect")
         def _no_pysqlite_begin(dbapi_connection, _record):
@@ -132,8 +137,14 @@ def _create_engine(url: str, pool: PoolSizing) -> Engine:
     # Through PgBouncer in transaction mode consecutive transactions may run on different server
     # connections, where a statement psycopg prepared on another one does not exist: prepare none.
     connect_args = {"prepare_threshold": None} if pool.behind_pgbouncer else {}
-    return create_engine(url, pool_size=pool.size, max_overflow=pool.overflow,
-                         pool_timeout=pool.timeout_seconds, pool_recycle=1800, connect_args=connect_args)
+    return create_engine(
+        url,
+        pool_size=pool.size,
+        max_overflow=pool.overflow,
+        pool_timeout=pool.timeout_seconds,
+        pool_recycle=1800,
+        connect_args=connect_args,
+    )
 
 
 def libpq_dsn(url: str) -> str:

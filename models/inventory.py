@@ -20,8 +20,9 @@ class Location(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(max_length=40, unique=True)
     organisation_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="RESTRICT"),
-                         nullable=False, index=True)
+        sa_column=Column(
+            Integer, ForeignKey("organisation.id", ondelete="RESTRICT"), nullable=False, index=True
+        )
     )
     kind: str = Field(max_length=20)
     name: str = Field(max_length=200)
@@ -43,9 +44,7 @@ class StockLevel(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("on_hand >= 0", name="ck_stock_on_hand"),
         CheckConstraint("reserved >= 0 AND reserved <= on_hand", name="ck_stock_reserved"),
-        CheckConstraint(
-            "(part_id IS NULL) <> (trim_id IS NULL)", name="ck_stock_one_item"
-        ),
+        CheckConstraint("(part_id IS NULL) <> (trim_id IS NULL)", name="ck_stock_one_item"),
         UniqueConstraint("location_id", "part_id", name="uq_stock_location_part"),
         UniqueConstraint("location_id", "trim_id", name="uq_stock_location_trim"),
     )

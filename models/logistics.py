@@ -101,12 +101,14 @@ class ShipmentEvent(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("dedupe_key", name="uq_shipment_event_dedupe"),
         CheckConstraint(_in("status", TrackingStatus), name="ck_shipment_event_status"),
-        CheckConstraint(_in("exception_reason", ExceptionReason, nullable=True),
-                        name="ck_shipment_event_reason"),
+        CheckConstraint(
+            _in("exception_reason", ExceptionReason, nullable=True), name="ck_shipment_event_reason"
+        ),
         CheckConstraint(_in("source", EventSource), name="ck_shipment_event_source"),
         CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90)", name="ck_shipment_event_lat"),
-        CheckConstraint("longitude IS NULL OR (longitude BETWEEN -180 AND 180)",
-                        name="ck_shipment_event_lon"),
+        CheckConstraint(
+            "longitude IS NULL OR (longitude BETWEEN -180 AND 180)", name="ck_shipment_event_lon"
+        ),
         Index("ix_shipment_event_timeline", "shipment_id", "occurred_at"),
     )
 

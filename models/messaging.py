@@ -21,8 +21,13 @@ class OutboxMessage(SQLModel, table=True):
     # What a relay reads: the oldest undispatched rows of its topics. Partial, so it stays as small
     # as the backlog however many rows were dispatched before.
     __table_args__ = (
-        Index("ix_outbox_message_undispatched", "topic", "id",
-              postgresql_where=text("dispatched_at IS NULL"), sqlite_where=text("dispatched_at IS NULL")),
+        Index(
+            "ix_outbox_message_undispatched",
+            "topic",
+            "id",
+            postgresql_where=text("dispatched_at IS NULL"),
+            sqlite_where=text("dispatched_at IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -85,8 +85,9 @@ class SalesOrder(SQLModel, table=True):
         CheckConstraint(_in("status", OrderStatus), name="ck_sales_order_status"),
         CheckConstraint(_in("kind", OrderKind), name="ck_sales_order_kind"),
         CheckConstraint("total >= 0", name="ck_sales_order_total"),
-        CheckConstraint("deposit IS NULL OR (deposit >= 0 AND deposit <= total)",
-                        name="ck_sales_order_deposit"),
+        CheckConstraint(
+            "deposit IS NULL OR (deposit >= 0 AND deposit <= total)", name="ck_sales_order_deposit"
+        ),
         Index("ix_sales_order_status_hold", "status", "hold_expires_at"),
     )
 
@@ -101,8 +102,9 @@ class SalesOrder(SQLModel, table=True):
     status: str = Field(max_length=20)
     currency: str = Field(max_length=3)
     total: Decimal = Field(sa_type=MONEY)
-    deposit: Decimal | None = Field(default=None, sa_type=MONEY,
-                                    description="customer orders: the part of the total paid now")
+    deposit: Decimal | None = Field(
+        default=None, sa_type=MONEY, description="customer orders: the part of the total paid now"
+    )
     idempotency_key: str = Field(max_length=100)
     request_fingerprint: str = Field(max_length=64)
     hold_expires_at: datetime = Field(sa_type=UTCDateTime)
@@ -142,9 +144,7 @@ class OrderTransition(SQLModel, table=True):
     """One step of an order's life: the timeline the order page shows."""
 
     __tablename__ = "order_transition"
-    __table_args__ = (
-        CheckConstraint(_in("to_status", OrderStatus), name="ck_order_transition_to"),
-    )
+    __table_args__ = (CheckConstraint(_in("to_status", OrderStatus), name="ck_order_transition_to"),)
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(sa_column=_fk("sales_order.id", "CASCADE", index=True))
@@ -154,7 +154,8 @@ class OrderTransition(SQLModel, table=True):
     cause: str = Field(max_length=80, description="i18n key, e.g. order.event.payment_captured")
     detail: str = Field(default="", max_length=300, description="free text, e.g. the bank's reason")
     actor_user_id: int | None = Field(
-        default=None, sa_column=_fk("user_account.id", "SET NULL", nullable=True),
+        default=None,
+        sa_column=_fk("user_account.id", "SET NULL", nullable=True),
         description="None when the system (worker, sweep, gateway notice) made the move",
     )
 
@@ -169,8 +170,11 @@ class Payment(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(sa_column=Column(Integer, ForeignKey("sales_order.id", ondelete="CASCADE"),
-                                           nullable=False, unique=True))
+    order_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("sales_order.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
     idempotency_key: str = Field(max_length=100, unique=True, description="what the gateway sees")
     amount: Decimal = Field(sa_type=MONEY)
     currency: str = Field(max_length=3)
@@ -189,8 +193,9 @@ class Refund(SQLModel, table=True):
     __table_args__ = (CheckConstraint("amount > 0", name="ck_refund_amount"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    payment_id: int = Field(sa_column=Column(Integer, ForeignKey("payment.id", ondelete="CASCADE"),
-                                             nullable=False, unique=True))
+    payment_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("payment.id", ondelete="CASCADE"), nullable=False, unique=True)
+    )
     amount: Decimal = Field(sa_type=MONEY)
     currency: str = Field(max_length=3)
     reason: str = Field(max_length=300)
@@ -212,13 +217,18 @@ class Shipment(SQLModel, table=True):
         Index("ix_shipment_tracking_status", "tracking_status", "carrier"),
         UniqueConstraint("tracking_number", name="uq_shipment_tracking_number"),
         UniqueConstraint("vin", name="uq_shipment_vin"),
-        CheckConstraint("eta_earliest IS NULL OR eta_latest IS NULL OR eta_earliest <= eta_latest",
-                        name="ck_shipment_eta_range"),
+        CheckConstraint(
+            "eta_earliest IS NULL OR eta_latest IS NULL OR eta_earliest <= eta_latest",
+            name="ck_shipment_eta_range",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    order_id: int = Field(sa_column=Column(Integer, ForeignKey("sales_order.id", ondelete="CASCADE"),
-                                           nullable=False, unique=True))
+    order_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("sales_order.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
     from_location_id: int = Field(sa_column=_fk("location.id", "RESTRICT"))
     to_location_id: int = Field(sa_column=_fk("location.id", "RESTRICT"))
     status: str = Field(default="created", max_length=20)
@@ -251,8 +261,9 @@ class OrderAttention(SQLModel, table=True):
     __tablename__ = "order_attention"
     __table_args__ = (CheckConstraint("failures >= 1", name="ck_order_attention_failures"),)
 
-    order_id: int = Field(sa_column=Column(Integer, ForeignKey("sales_order.id", ondelete="CASCADE"),
-                                           primary_key=True))
+    order_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("sales_order.id", ondelete="CASCADE"), primary_key=True)
+    )
     failures: int = Field(default=1, description="failed attempts since the last success or retry")
     step: str = Field(max_length=40, description="what failed: expire_hold, refund, process")
     last_error: str = Field(max_length=500)

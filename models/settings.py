@@ -35,8 +35,10 @@ class CarrierSettings(BaseModel):
 
 
 def _demo_carriers() -> dict[str, CarrierSettings]:
-    return {name: CarrierSettings(service=service)
-            for name, service in (("dhl", "freight"), ("railcargo", "freight"), ("oceanline", "freight"))}
+    return {
+        name: CarrierSettings(service=service)
+        for name, service in (("dhl", "freight"), ("railcargo", "freight"), ("oceanline", "freight"))
+    }
 
 
 class Settings(BaseSettings):
@@ -150,22 +152,19 @@ class Settings(BaseSettings):
                     "(no wildcard, path or trailing slash)"
                 )
         if self.mode != "demo" and (self.secret_key == DEMO_SECRET or not self.secret_key.strip()):
-            raise ValueError(
-                "SECRET_KEY must be set to a real secret when MODE is not 'demo'"
-            )
+            raise ValueError("SECRET_KEY must be set to a real secret when MODE is not 'demo'")
         if self.mode != "demo" and (
             self.payment_notify_secret == DEMO_NOTIFY_SECRET or not self.payment_notify_secret.strip()
         ):
-            raise ValueError(
-                "PAYMENT_NOTIFY_SECRET must be set to a real secret when MODE is not 'demo'"
-            )
+            raise ValueError("PAYMENT_NOTIFY_SECRET must be set to a real secret when MODE is not 'demo'")
         if self.mode != "demo" and "carriers" not in self.model_fields_set:
             self.carriers = {}  # the demo's carriers (local server, demo secrets) are for the demo only
         if self.mode != "demo":
             for name, carrier in self.carriers.items():
                 if carrier.webhook_secret == DEMO_CARRIER_SECRET or not carrier.webhook_secret.strip():
-                    raise ValueError(f"CARRIERS: {name}'s webhook_secret must be a real secret when MODE "
-                                     "is not 'demo'")
+                    raise ValueError(
+                        f"CARRIERS: {name}'s webhook_secret must be a real secret when MODE is not 'demo'"
+                    )
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'portal.db'}"
         if not self.listen_database_url:
@@ -173,9 +172,7 @@ class Settings(BaseSettings):
         if not self.broker_url:
             self.broker_url = self.redis_url or f"sqla+sqlite:///{self.var_dir / 'broker.db'}"
         if not self.result_backend:
-            self.result_backend = (
-                self.redis_url or f"db+sqlite:///{self.var_dir / 'celery-results.db'}"
-            )
+            self.result_backend = self.redis_url or f"db+sqlite:///{self.var_dir / 'celery-results.db'}"
         return self
 
     @property

@@ -124,11 +124,12 @@ class PurchaseOrderLine(SQLModel, table=True):
         CheckConstraint("quantity > 0", name="ck_po_line_quantity"),
         CheckConstraint("unit_price >= 0", name="ck_po_line_price"),
         CheckConstraint("proposed_quantity IS NULL OR proposed_quantity > 0", name="ck_po_line_proposal"),
-        CheckConstraint("shipped_quantity >= 0 AND shipped_quantity <= quantity",
-                        name="ck_po_line_shipped"),
-        CheckConstraint("accepted_quantity >= 0 AND rejected_quantity >= 0 "
-                        "AND accepted_quantity + rejected_quantity <= shipped_quantity",
-                        name="ck_po_line_received"),
+        CheckConstraint("shipped_quantity >= 0 AND shipped_quantity <= quantity", name="ck_po_line_shipped"),
+        CheckConstraint(
+            "accepted_quantity >= 0 AND rejected_quantity >= 0 "
+            "AND accepted_quantity + rejected_quantity <= shipped_quantity",
+            name="ck_po_line_received",
+        ),
         UniqueConstraint("purchase_order_id", "line_no", name="uq_po_line_number"),
     )
 
@@ -197,8 +198,9 @@ class ShippingNoticeLine(SQLModel, table=True):
     __tablename__ = "shipping_notice_line"
     __table_args__ = (
         CheckConstraint("quantity > 0", name="ck_asn_line_quantity"),
-        CheckConstraint("received_quantity >= 0 AND received_quantity <= quantity",
-                        name="ck_asn_line_received"),
+        CheckConstraint(
+            "received_quantity >= 0 AND received_quantity <= quantity", name="ck_asn_line_received"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -229,8 +231,10 @@ class GoodsReceipt(SQLModel, table=True):
 class GoodsReceiptLine(SQLModel, table=True):
     __tablename__ = "goods_receipt_line"
     __table_args__ = (
-        CheckConstraint("accepted_quantity >= 0 AND rejected_quantity >= 0 "
-                        "AND accepted_quantity + rejected_quantity > 0", name="ck_gr_line_quantity"),
+        CheckConstraint(
+            "accepted_quantity >= 0 AND rejected_quantity >= 0 AND accepted_quantity + rejected_quantity > 0",
+            name="ck_gr_line_quantity",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -312,10 +316,11 @@ class ScorecardSettings(SQLModel, table=True):
 
     __tablename__ = "scorecard_settings"
     __table_args__ = (
-        CheckConstraint("weight_on_time + weight_fill_rate + weight_quality + weight_response "
-                        "+ weight_cost = 100", name="ck_scorecard_weights"),
-        CheckConstraint("band_watch <= band_good AND band_good <= band_excellent",
-                        name="ck_scorecard_bands"),
+        CheckConstraint(
+            "weight_on_time + weight_fill_rate + weight_quality + weight_response + weight_cost = 100",
+            name="ck_scorecard_weights",
+        ),
+        CheckConstraint("band_watch <= band_good AND band_good <= band_excellent", name="ck_scorecard_bands"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -330,10 +335,16 @@ class ScorecardSettings(SQLModel, table=True):
     ppm_zero: int = Field(default=5000, description="rejected ppm at which quality scores 0")
     response_target_hours: Decimal = Field(default=Decimal("0.5"), sa_type=Numeric(8, 2))
     response_limit_hours: Decimal = Field(default=Decimal("48"), sa_type=Numeric(8, 2))
-    cost_floor: Decimal = Field(default=Decimal("0.95"), sa_type=Numeric(6, 3),
-                                description="price / list price at or below which cost scores 100")
-    cost_ceiling: Decimal = Field(default=Decimal("1.15"), sa_type=Numeric(6, 3),
-                                  description="price / list price at or above which cost scores 0")
+    cost_floor: Decimal = Field(
+        default=Decimal("0.95"),
+        sa_type=Numeric(6, 3),
+        description="price / list price at or below which cost scores 100",
+    )
+    cost_ceiling: Decimal = Field(
+        default=Decimal("1.15"),
+        sa_type=Numeric(6, 3),
+        description="price / list price at or above which cost scores 0",
+    )
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_by_user_id: int | None = Field(
         default=None, sa_column=_fk("user_account.id", "SET NULL", nullable=True, index=False)

@@ -61,8 +61,11 @@ def report_unexpected_error(exception: Exception) -> EventSpec:
 # Exit before any page is served when this deployment's processes could open more database
 # connections than the server accepts: `reflex run` starts GRANIAN_WORKERS web processes (rxconfig.py
 # sets it from APP_PROCESSES unless given).
-refuse_to_start_beyond_budget(get_settings().model_copy(update={
-    "app_processes": int(os.environ.get("GRANIAN_WORKERS") or get_settings().app_processes)}))
+refuse_to_start_beyond_budget(
+    get_settings().model_copy(
+        update={"app_processes": int(os.environ.get("GRANIAN_WORKERS") or get_settings().app_processes)}
+    )
+)
 app = rx.App(
     api_transformer=api,
     head_components=[rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml")],

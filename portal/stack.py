@@ -33,20 +33,28 @@ STABLE_SECONDS = 10.0  # a process that ran this long before dying was not crash
 GIVE_UP_AFTER = 5  # deaths in a row, each within STABLE_SECONDS of its start
 
 
-def restart_delay(deaths_in_a_row: int, first: float = RESTART_FIRST_SECONDS,
-                  most: float = RESTART_MAX_SECONDS) -> float:
+def restart_delay(
+    deaths_in_a_row: int, first: float = RESTART_FIRST_SECONDS, most: float = RESTART_MAX_SECONDS
+) -> float:
     """How long to wait before the restart that follows the `deaths_in_a_row`-th death in a row:
     1 s, 2 s, 4 s ... capped at 30 s."""
     return min(first * 2 ** (deaths_in_a_row - 1), most)
 
 
-def _start(name: str, args: list[str], log_dir: Path, env: Mapping[str, str] | None = None
-           ) -> subprocess.Popen:
+def _start(
+    name: str, args: list[str], log_dir: Path, env: Mapping[str, str] | None = None
+) -> subprocess.Popen:
     log = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 (lives as long as the process)
     print(f"  starting {name}: {' '.join(args)}  (log: {log.name})", flush=True)
     try:
-        return subprocess.Popen(args, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True, env=None if env is None else dict(env))
+        return subprocess.Popen(
+            args,
+            cwd=PROJECT_ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=None if env is None else dict(env),
+        )
     finally:
         log.close()  # the child has its own copy
 
@@ -105,8 +113,11 @@ class Supervisor:
                 self._died(supervised, process.returncode, now)
                 if self.gave_up is not None:
                     return False
-            if supervised.process is None and supervised.restart_at is not None \
-                    and now >= supervised.restart_at:
+            if (
+                supervised.process is None
+                and supervised.restart_at is not None
+                and now >= supervised.restart_at
+            ):
                 supervised.restarts += 1
                 self.say(f"restarting {supervised.name} (restart {supervised.restarts})")
                 self._launch(supervised)
@@ -143,14 +154,18 @@ class Supervisor:
         supervised.deaths_in_a_row += 1
         if lived < self.stable_seconds and supervised.deaths_in_a_row >= self.give_up_after:
             self.gave_up = supervised.name
-            self.say(f"{supervised.name} exited with code {code} after {lived:.1f}s, the "
-                     f"{supervised.deaths_in_a_row}th time in a row within {self.stable_seconds:.0f}s "
-                     f"of its start; giving up (see {self.log_dir / supervised.name}.log)")
+            self.say(
+                f"{supervised.name} exited with code {code} after {lived:.1f}s, the "
+                f"{supervised.deaths_in_a_row}th time in a row within {self.stable_seconds:.0f}s "
+                f"of its start; giving up (see {self.log_dir / supervised.name}.log)"
+            )
             return
         delay = restart_delay(supervised.deaths_in_a_row, self.first_delay, self.max_delay)
         supervised.restart_at = now + delay
-        self.say(f"{supervised.name} exited with code {code} after {lived:.1f}s; restarting it in "
-                 f"{delay:g}s (see {self.log_dir / supervised.name}.log)")
+        self.say(
+            f"{supervised.name} exited with code {code} after {lived:.1f}s; restarting it in "
+            f"{delay:g}s (see {self.log_dir / supervised.name}.log)"
+        )
 
 
 def check_connection_budget_or_explain(settings: Settings) -> bool:
@@ -162,8 +177,11 @@ def check_connection_budget_or_explain(settings: Settings) -> bool:
         print(str(exc), flush=True)
         return False
     if budget is not None:
-        print(f"Connections: at most {budget.needed} of {budget.available} (app {budget.app}, "
-              f"worker {budget.worker}, beat {budget.beat})", flush=True)
+        print(
+            f"Connections: at most {budget.needed} of {budget.available} (app {budget.app}, "
+            f"worker {budget.worker}, beat {budget.beat})",
+            flush=True,
+        )
     return True
 
 
@@ -182,8 +200,7 @@ def _stop(processes: dict[str, subprocess.Popen]) -> None:
             os.killpg(process.pid, signal.SIGKILL)  # whatever is left of its group
 
 
-def _wait_for_health(url: str, supervisor: Supervisor, stopped: Callable[[], bool],
-                     timeout: float) -> bool:
+def _wait_for_health(url: str, supervisor: Supervisor, stopped: Callable[[], bool], timeout: float) -> bool:
     """Poll `url` until it answers 200 (True); False on a timeout, a stop or a supervisor that
     gave up. Crashed processes are restarted meanwhile."""
     deadline = time.monotonic() + timeout
@@ -209,25 +226,46 @@ def main() -> int:
     if not check_connection_budget_or_explain(settings):
         return 2
     upgrade()
-    subprocess.run([sys.executable, "-m", "services.seed", "--scale", "demo"], cwd=PROJECT_ROOT,
-                   check=True)
+    subprocess.run([sys.executable, "-m", "services.seed", "--scale", "demo"], cwd=PROJECT_ROOT, check=True)
     celery = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
-    reflex = [str(Path(sys.executable).with_name("reflex")), "run", "--env", "prod", "--single-port",
-              "--loglevel", "warning"]
+    reflex = [
+        str(Path(sys.executable).with_name("reflex")),
+        "run",
+        "--env",
+        "prod",
+        "--single-port",
+        "--loglevel",
+        "warning",
+    ]
     commands = {
-        "worker": [*celery, "worker", "--concurrency", str(settings.worker_concurrency),
-                   "--loglevel", "INFO"],
+        "worker": [
+            *celery,
+            "worker",
+            "--concurrency",
+            str(settings.worker_concurrency),
+            "--loglevel",
+            "INFO",
+        ],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
         "app": reflex,
     }
     if settings.is_demo and any(not carrier.base_url for carrier in settings.carriers.values()):
         # The local DHL-shaped carrier server, so the demo's shipments really move.
-        commands["carriers"] = [sys.executable, "-m", "services.logistics.carrier_server",
-                                "--port", str(settings.carrier_server_port),
-                                "--pace", str(settings.carrier_server_pace_seconds)]
-    supervisor = Supervisor(commands, log_dir,
+        commands["carriers"] = [
+            sys.executable,
+            "-m",
+            "services.logistics.carrier_server",
+            "--port",
+            str(settings.carrier_server_port),
+            "--pace",
+            str(settings.carrier_server_pace_seconds),
+        ]
+    supervisor = Supervisor(
+        commands,
+        log_dir,
         # Exactly the web processes the connection budget counted (Reflex would start 2 x CPUs + 1).
-        env={**os.environ, "GRANIAN_WORKERS": str(settings.app_processes)})
+        env={**os.environ, "GRANIAN_WORKERS": str(settings.app_processes)},
+    )
     stopping = False
 
     def request_stop(signum, _frame):

@@ -91,10 +91,16 @@ def pg_url(_pg_database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     for attempt in range(5):
         try:
             with engine.begin() as conn:
-                tables = conn.execute(text(
-                    "SELECT tablename FROM pg_tables"
-                    " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-                )).scalars().all()
+                tables = (
+                    conn.execute(
+                        text(
+                            "SELECT tablename FROM pg_tables"
+                            " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
             break
         except OperationalError:

@@ -24,19 +24,36 @@ def _hash(password: str) -> str:
 
 def make_org(session: Session, kind: str = "supplier", **fields) -> Organisation:
     n = next(_counter)
-    org = Organisation(**{"slug": f"{kind}-{n}", "name": f"{kind.title()} {n}", "kind": kind,
-                          "country": "CN", "currency": "CNY", "time_zone": "Asia/Shanghai", **fields})
+    org = Organisation(
+        **{
+            "slug": f"{kind}-{n}",
+            "name": f"{kind.title()} {n}",
+            "kind": kind,
+            "country": "CN",
+            "currency": "CNY",
+            "time_zone": "Asia/Shanghai",
+            **fields,
+        }
+    )
     session.add(org)
     session.flush()
     return org
 
 
-def make_user(session: Session, role: str, organisation: Organisation, password: str = PASSWORD,
-              **fields) -> User:
+def make_user(
+    session: Session, role: str, organisation: Organisation, password: str = PASSWORD, **fields
+) -> User:
     n = next(_counter)
     email = fields.pop("email", f"{role}{n}@example.test")
-    user = User(email=email, email_normalized=normalize_email(email), full_name=f"{role} {n}",
-                password_hash=_hash(password), role=role, organisation_id=organisation.id, **fields)
+    user = User(
+        email=email,
+        email_normalized=normalize_email(email),
+        full_name=f"{role} {n}",
+        password_hash=_hash(password),
+        role=role,
+        organisation_id=organisation.id,
+        **fields,
+    )
     session.add(user)
     session.flush()
     return user
@@ -44,9 +61,18 @@ def make_user(session: Session, role: str, organisation: Organisation, password:
 
 def make_location(session: Session, organisation: Organisation, kind: str = "plant") -> Location:
     n = next(_counter)
-    location = Location(code=f"LOC-{n}", organisation_id=organisation.id, kind=kind, name=f"Site {n}",
-                        address=f"{n} Test Road", city="Shanghai", country="CN", latitude=31.2,
-                        longitude=121.5, time_zone="Asia/Shanghai")
+    location = Location(
+        code=f"LOC-{n}",
+        organisation_id=organisation.id,
+        kind=kind,
+        name=f"Site {n}",
+        address=f"{n} Test Road",
+        city="Shanghai",
+        country="CN",
+        latitude=31.2,
+        longitude=121.5,
+        time_zone="Asia/Shanghai",
+    )
     session.add(location)
     session.flush()
     return location
@@ -54,16 +80,25 @@ def make_location(session: Session, organisation: Organisation, kind: str = "pla
 
 def make_part(session: Session, supplier: Organisation, price: str = "10.00", **fields) -> Part:
     n = next(_counter)
-    part = Part(**{"sku": f"SKU-{n:06d}", "name": f"Brake pad {n}", "category": "Brake pads",
-                   "list_price": Decimal(price), "currency": "CNY", "supplier_id": supplier.id,
-                   **fields})
+    part = Part(
+        **{
+            "sku": f"SKU-{n:06d}",
+            "name": f"Brake pad {n}",
+            "category": "Brake pads",
+            "list_price": Decimal(price),
+            "currency": "CNY",
+            "supplier_id": supplier.id,
+            **fields,
+        }
+    )
     session.add(part)
     session.flush()
     return part
 
 
-def make_stock(session: Session, location: Location, part: Part, on_hand: int, reserved: int = 0
-               ) -> StockLevel:
+def make_stock(
+    session: Session, location: Location, part: Part, on_hand: int, reserved: int = 0
+) -> StockLevel:
     stock = StockLevel(location_id=location.id, part_id=part.id, on_hand=on_hand, reserved=reserved)
     session.add(stock)
     session.flush()
@@ -72,8 +107,9 @@ def make_stock(session: Session, location: Location, part: Part, on_hand: int, r
 
 def make_vehicle_model(session: Session, body: str = "suv", **fields) -> VehicleModel:
     n = next(_counter)
-    model = VehicleModel(**{"code": f"VM-{n}", "name": f"Model {n}", "body": body,
-                            "image": "models/placeholder.png", **fields})
+    model = VehicleModel(
+        **{"code": f"VM-{n}", "name": f"Model {n}", "body": body, "image": "models/placeholder.png", **fields}
+    )
     session.add(model)
     session.flush()
     return model
@@ -81,16 +117,28 @@ def make_vehicle_model(session: Session, body: str = "suv", **fields) -> Vehicle
 
 def make_trim(session: Session, model: VehicleModel, price: str = "200000.00", **fields) -> Trim:
     n = next(_counter)
-    trim = Trim(**{"code": f"TR-{n}", "model_id": model.id, "name": f"Trim {n}", "powertrain": "bev",
-                   "range_km": 500, "power_kw": 150, "price": Decimal(price), "currency": "CNY",
-                   "image": "trims/placeholder.png", **fields})
+    trim = Trim(
+        **{
+            "code": f"TR-{n}",
+            "model_id": model.id,
+            "name": f"Trim {n}",
+            "powertrain": "bev",
+            "range_km": 500,
+            "power_kw": 150,
+            "price": Decimal(price),
+            "currency": "CNY",
+            "image": "trims/placeholder.png",
+            **fields,
+        }
+    )
     session.add(trim)
     session.flush()
     return trim
 
 
-def make_trim_stock(session: Session, location: Location, trim: Trim, on_hand: int, reserved: int = 0
-                    ) -> StockLevel:
+def make_trim_stock(
+    session: Session, location: Location, trim: Trim, on_hand: int, reserved: int = 0
+) -> StockLevel:
     stock = StockLevel(location_id=location.id, trim_id=trim.id, on_hand=on_hand, reserved=reserved)
     session.add(stock)
     session.flush()

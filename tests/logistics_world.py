@@ -42,24 +42,47 @@ def _principal(session: Session, role: str, organisation: Organisation) -> tuple
     return principal_for(user, organisation), user.email
 
 
-def make_shipment(session: Session, *, buyer: Principal, source: Location, destination: Location,
-                  legs: int = 2, kind: str = "dealer_purchase", promised_in_days: float = 5,
-                  carrier: str = "dhl") -> TrackedShipment:
+def make_shipment(
+    session: Session,
+    *,
+    buyer: Principal,
+    source: Location,
+    destination: Location,
+    legs: int = 2,
+    kind: str = "dealer_purchase",
+    promised_in_days: float = 5,
+    carrier: str = "dhl",
+) -> TrackedShipment:
     n = next(_numbers)
     now = utcnow()
-    order = SalesOrder(kind=kind, buyer_organisation_id=buyer.organisation_id, buyer_user_id=buyer.user_id,
-                       buyer_location_id=destination.id, seller_organisation_id=source.organisation_id,
-                       source_location_id=source.id, status="allocated", currency="CNY",
-                       total=Decimal("100.00"), idempotency_key=f"lw-{n}", request_fingerprint="x" * 64,
-                       hold_expires_at=now + timedelta(minutes=15))
+    order = SalesOrder(
+        kind=kind,
+        buyer_organisation_id=buyer.organisation_id,
+        buyer_user_id=buyer.user_id,
+        buyer_location_id=destination.id,
+        seller_organisation_id=source.organisation_id,
+        source_location_id=source.id,
+        status="allocated",
+        currency="CNY",
+        total=Decimal("100.00"),
+        idempotency_key=f"lw-{n}",
+        request_fingerprint="x" * 64,
+        hold_expires_at=now + timedelta(minutes=15),
+    )
     session.add(order)
     session.flush()
     order.number = f"SO-{order.id:06d}"
     postcode = f"{200000 + n}"
-    shipment = Shipment(order_id=order.id, from_location_id=source.id, to_location_id=destination.id,
-                        tracking_number=f"AP{n:012d}", carrier=carrier, delivery_postcode=postcode,
-                        promised_at=now + timedelta(days=promised_in_days),
-                        created_at=now - timedelta(days=1))
+    shipment = Shipment(
+        order_id=order.id,
+        from_location_id=source.id,
+        to_location_id=destination.id,
+        tracking_number=f"AP{n:012d}",
+        carrier=carrier,
+        delivery_postcode=postcode,
+        promised_at=now + timedelta(days=promised_in_days),
+        created_at=now - timedelta(days=1),
+    )
     session.add(shipment)
     session.flush()
     numbers = []
@@ -67,10 +90,19 @@ def make_shipment(session: Session, *, buyer: Principal, source: Location, desti
         number = f"TRK{n:05d}{sequence:02d}"  # not "SIM": the carrier server knows only those registered
         numbers.append(number)
         mode = "sea" if sequence == 2 else "truck"
-        session.add(ShipmentLeg(shipment_id=shipment.id, sequence=sequence, mode=mode,
-                                carrier=carrier, tracking_number=number, origin=f"P{sequence}",
-                                destination=f"P{sequence + 1}", lane=f"P{sequence}>P{sequence + 1}",
-                                planned_hours=24.0 * sequence))
+        session.add(
+            ShipmentLeg(
+                shipment_id=shipment.id,
+                sequence=sequence,
+                mode=mode,
+                carrier=carrier,
+                tracking_number=number,
+                origin=f"P{sequence}",
+                destination=f"P{sequence + 1}",
+                lane=f"P{sequence}>P{sequence + 1}",
+                planned_hours=24.0 * sequence,
+            )
+        )
     session.flush()
     return TrackedShipment(shipment.id, order.id, shipment.tracking_number, postcode, numbers)
 
@@ -91,21 +123,45 @@ def build_world(session: Session) -> LogisticsWorld:
     supplier = make_org(session, "supplier")
     principals["supplier"], emails["supplier"] = _principal(session, "supplier", supplier)
     world = LogisticsWorld(warehouse, stores, principals, emails)
-    world.shipments["dealer_a"] = make_shipment(session, buyer=principals["dealer_a"], source=warehouse,
-                                                destination=stores["dealer_a"])
-    world.shipments["dealer_b"] = make_shipment(session, buyer=principals["dealer_b"], source=warehouse,
-                                                destination=stores["dealer_b"], carrier="railcargo")
-    world.shipments["customer_1"] = make_shipment(session, buyer=principals["customer_1"], source=warehouse,
-                                                  destination=stores["dealer_a"], kind="customer_vehicle")
+    world.shipments["dealer_a"] = make_shipment(
+        session, buyer=principals["dealer_a"], source=warehouse, destination=stores["dealer_a"]
+    )
+    world.shipments["dealer_b"] = make_shipment(
+        session,
+        buyer=principals["dealer_b"],
+        source=warehouse,
+        destination=stores["dealer_b"],
+        carrier="railcargo",
+    )
+    world.shipments["customer_1"] = make_shipment(
+        session,
+        buyer=principals["customer_1"],
+        source=warehouse,
+        destination=stores["dealer_a"],
+        kind="customer_vehicle",
+    )
     session.commit()
     return world
 
 
-def dhl_event(timestamp: str, code: str = "transit", status: str = "Departed", *, country: str = "DE",
-              postcode: str = "20457", locality: str = "Hamburg") -> dict:
-    return {"timestamp": timestamp, "statusCode": code, "status": status, "description": status,
-            "location": {"address": {"countryCode": country, "postalCode": postcode,
-                                     "addressLocality": locality}}}
+def dhl_event(
+    timestamp: str,
+    code: str = "transit",
+    status: str = "Departed",
+    *,
+    country: str = "DE",
+    postcode: str = "20457",
+    locality: str = "Hamburg",
+) -> dict:
+    return {
+        "timestamp": timestamp,
+        "statusCode": code,
+        "status": status,
+        "description": status,
+        "location": {
+            "address": {"countryCode": country, "postalCode": postcode, "addressLocality": locality}
+        },
+    }
 
 
 def dhl_document(number: str, *events: dict) -> dict:

@@ -54,8 +54,17 @@ def make_trim(session: Session, price: str = "200000.00") -> Trim:
     model = VehicleModel(code=f"VM-O{n}", name=f"Model {n}", body="suv", image="models/x.png")
     session.add(model)
     session.flush()
-    trim = Trim(code=f"TR-O{n}", model_id=model.id, name=f"Trim {n}", powertrain="bev", range_km=500,
-                power_kw=150, price=Decimal(price), currency="CNY", image="trims/x.png")
+    trim = Trim(
+        code=f"TR-O{n}",
+        model_id=model.id,
+        name=f"Trim {n}",
+        powertrain="bev",
+        range_km=500,
+        power_kw=150,
+        price=Decimal(price),
+        currency="CNY",
+        image="trims/x.png",
+    )
     session.add(trim)
     session.flush()
     return trim
@@ -69,28 +78,43 @@ def make_dealer(session: Session) -> tuple[Organisation, Principal, Location]:
 
 
 def make_customer(session: Session) -> Principal:
-    org = session.exec(select(Organisation).where(Organisation.slug == "consumers")).first() \
-        or make_org(session, "consumer", slug="consumers")
+    org = session.exec(select(Organisation).where(Organisation.slug == "consumers")).first() or make_org(
+        session, "consumer", slug="consumers"
+    )
     return principal_for(make_user(session, "customer", org), org)
 
 
-def build_world(session: Session, *, part_prices: tuple[str, ...] = ("10.00", "25.50"),
-                part_on_hand: int = 100, vehicles_in_warehouse: int = 5, vehicles_in_store: int = 2
-                ) -> World:
+def build_world(
+    session: Session,
+    *,
+    part_prices: tuple[str, ...] = ("10.00", "25.50"),
+    part_on_hand: int = 100,
+    vehicles_in_warehouse: int = 5,
+    vehicles_in_store: int = 2,
+) -> World:
     """Everything committed; ids readable afterwards."""
     oem = make_org(session, "oem")
     warehouse = make_location(session, oem, kind="warehouse")
     supplier = make_org(session, "supplier")
     dealer_org, dealer, store = make_dealer(session)
-    world = World(oem=oem, warehouse=warehouse, supplier=supplier, dealer_org=dealer_org, dealer=dealer,
-                  store=store, customer=make_customer(session))
+    world = World(
+        oem=oem,
+        warehouse=warehouse,
+        supplier=supplier,
+        dealer_org=dealer_org,
+        dealer=dealer,
+        store=store,
+        customer=make_customer(session),
+    )
     for price in part_prices:
         part = make_part(session, supplier, price=price)
         world.parts.append(part)
         world.part_stock.append(make_stock(session, warehouse, part, on_hand=part_on_hand).id)
     world.trim = make_trim(session)
-    for location, units, attr in ((warehouse, vehicles_in_warehouse, "trim_warehouse_stock"),
-                                  (store, vehicles_in_store, "trim_store_stock")):
+    for location, units, attr in (
+        (warehouse, vehicles_in_warehouse, "trim_warehouse_stock"),
+        (store, vehicles_in_store, "trim_store_stock"),
+    ):
         row = StockLevel(location_id=location.id, trim_id=world.trim.id, on_hand=units)
         session.add(row)
         session.flush()
@@ -120,8 +144,9 @@ def reserved_by_pending_orders(session: Session, stock_level_id: int) -> int:
     total = session.exec(
         select(func.coalesce(func.sum(SalesOrderLine.quantity), 0))
         .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
-        .where(SalesOrderLine.stock_level_id == stock_level_id,
-               SalesOrder.status == OrderStatus.PENDING_PAYMENT)
+        .where(
+            SalesOrderLine.stock_level_id == stock_level_id, SalesOrder.status == OrderStatus.PENDING_PAYMENT
+        )
     ).one()
     session.commit()
     return total

@@ -53,50 +53,115 @@ def build_world(session: Session, parts_per_supplier: int = 3) -> SupplyWorld:
     return world
 
 
-def issue(session: Session, world: SupplyWorld, quantities: list[int] | None = None, *,
-          side: SupplierSide | None = None, price: str = "10.00", requested: date | None = None,
-          now: datetime = NOW) -> dict:
+def issue(
+    session: Session,
+    world: SupplyWorld,
+    quantities: list[int] | None = None,
+    *,
+    side: SupplierSide | None = None,
+    price: str = "10.00",
+    requested: date | None = None,
+    now: datetime = NOW,
+) -> dict:
     """Issue an order of one line per quantity (parts in order) to `side` (default: the first)."""
     side = side or world.first
     quantities = quantities or [100]
     return purchasing.issue_purchase_order(
-        session, world.manager, supplier_id=side.organisation.id, ship_to_location_id=world.warehouse.id,
-        lines=[{"part_id": side.parts[i].id, "quantity": q, "unit_price": price,
-                "requested_date": (requested or TODAY + timedelta(days=14)).isoformat()}
-               for i, q in enumerate(quantities)],
-        now=now)
+        session,
+        world.manager,
+        supplier_id=side.organisation.id,
+        ship_to_location_id=world.warehouse.id,
+        lines=[
+            {
+                "part_id": side.parts[i].id,
+                "quantity": q,
+                "unit_price": price,
+                "requested_date": (requested or TODAY + timedelta(days=14)).isoformat(),
+            }
+            for i, q in enumerate(quantities)
+        ],
+        now=now,
+    )
 
 
-def acknowledge_all(session: Session, world: SupplyWorld, order: dict, promised: date | None = None, *,
-                    side: SupplierSide | None = None, now: datetime = NOW) -> dict:
+def acknowledge_all(
+    session: Session,
+    world: SupplyWorld,
+    order: dict,
+    promised: date | None = None,
+    *,
+    side: SupplierSide | None = None,
+    now: datetime = NOW,
+) -> dict:
     side = side or world.first
     return purchasing.respond_to_order(
-        session, side.principal, order["id"],
-        [{"line_id": line["id"], "action": "acknowledge",
-          "promised_date": (promised or TODAY + timedelta(days=10)).isoformat()} for line in order["lines"]],
-        now=now)
+        session,
+        side.principal,
+        order["id"],
+        [
+            {
+                "line_id": line["id"],
+                "action": "acknowledge",
+                "promised_date": (promised or TODAY + timedelta(days=10)).isoformat(),
+            }
+            for line in order["lines"]
+        ],
+        now=now,
+    )
 
 
-def ship(session: Session, world: SupplyWorld, order: dict, quantities: list[int], lot: str = "LOT-A", *,
-         side: SupplierSide | None = None, shipped_at: datetime = NOW) -> dict:
+def ship(
+    session: Session,
+    world: SupplyWorld,
+    order: dict,
+    quantities: list[int],
+    lot: str = "LOT-A",
+    *,
+    side: SupplierSide | None = None,
+    shipped_at: datetime = NOW,
+) -> dict:
     side = side or world.first
     return purchasing.create_shipping_notice(
-        session, side.principal, order["id"], carrier="DHL", tracking_number="JD0001",
-        lines=[{"line_id": line["id"], "quantity": q, "lot_number": lot}
-               for line, q in zip(order["lines"], quantities, strict=False) if q],
-        shipped_at=shipped_at)
+        session,
+        side.principal,
+        order["id"],
+        carrier="DHL",
+        tracking_number="JD0001",
+        lines=[
+            {"line_id": line["id"], "quantity": q, "lot_number": lot}
+            for line, q in zip(order["lines"], quantities, strict=False)
+            if q
+        ],
+        shipped_at=shipped_at,
+    )
 
 
-def receive(session: Session, world: SupplyWorld, notice: dict, accepted: list[int],
-            rejected: list[int] | None = None, *, received_at: datetime = NOW,
-            reason: str = "scratched housing") -> dict:
+def receive(
+    session: Session,
+    world: SupplyWorld,
+    notice: dict,
+    accepted: list[int],
+    rejected: list[int] | None = None,
+    *,
+    received_at: datetime = NOW,
+    reason: str = "scratched housing",
+) -> dict:
     rejected = rejected or [0] * len(accepted)
     return purchasing.receive_goods(
-        session, world.manager, notice["id"],
-        lines=[{"notice_line_id": line["id"], "accepted_quantity": a, "rejected_quantity": r,
-                "reject_reason": reason if r else ""}
-               for line, a, r in zip(notice["lines"], accepted, rejected, strict=False)],
-        received_at=received_at)
+        session,
+        world.manager,
+        notice["id"],
+        lines=[
+            {
+                "notice_line_id": line["id"],
+                "accepted_quantity": a,
+                "rejected_quantity": r,
+                "reject_reason": reason if r else "",
+            }
+            for line, a, r in zip(notice["lines"], accepted, rejected, strict=False)
+        ],
+        received_at=received_at,
+    )
 
 
 def hand_checked_month(session: Session, world: SupplyWorld) -> dict:
@@ -109,35 +174,74 @@ def hand_checked_month(session: Session, world: SupplyWorld) -> dict:
 
     march_1 = datetime(2026, 3, 1, 2, 0, tzinfo=UTC)
     order = purchasing.issue_purchase_order(
-        session, world.manager, supplier_id=world.first.organisation.id,
+        session,
+        world.manager,
+        supplier_id=world.first.organisation.id,
         ship_to_location_id=world.warehouse.id,
-        lines=[{"part_id": part.id, "quantity": quantity, "unit_price": "10.50",
-                "requested_date": "2026-03-10"}
-               for part, quantity in zip(world.first.parts, (400, 300, 200, 100), strict=True)],
-        now=march_1)
+        lines=[
+            {"part_id": part.id, "quantity": quantity, "unit_price": "10.50", "requested_date": "2026-03-10"}
+            for part, quantity in zip(world.first.parts, (400, 300, 200, 100), strict=True)
+        ],
+        now=march_1,
+    )
     order = purchasing.respond_to_order(
-        session, world.first.principal, order["id"],
-        [{"line_id": line["id"], "action": "acknowledge", "promised_date": "2026-03-10"}
-         for line in order["lines"]], now=march_1 + timedelta(hours=3))
-    notice = ship(session, world, order, [400, 300, 200, 100], lot="L0305",
-                  shipped_at=datetime(2026, 3, 5, 2, 0, tzinfo=UTC))
+        session,
+        world.first.principal,
+        order["id"],
+        [
+            {"line_id": line["id"], "action": "acknowledge", "promised_date": "2026-03-10"}
+            for line in order["lines"]
+        ],
+        now=march_1 + timedelta(hours=3),
+    )
+    notice = ship(
+        session,
+        world,
+        order,
+        [400, 300, 200, 100],
+        lot="L0305",
+        shipped_at=datetime(2026, 3, 5, 2, 0, tzinfo=UTC),
+    )
     march_9 = datetime(2026, 3, 9, 2, 0, tzinfo=UTC)
     receipt = purchasing.receive_goods(
-        session, world.manager, notice["id"],
-        lines=[{"notice_line_id": notice["lines"][0]["id"], "accepted_quantity": 399, "rejected_quantity": 1,
-                "reject_reason": "burr on flange"},
-               {"notice_line_id": notice["lines"][1]["id"], "accepted_quantity": 299, "rejected_quantity": 1,
-                "reject_reason": "wrong label"},
-               {"notice_line_id": notice["lines"][2]["id"], "accepted_quantity": 200}],
-        received_at=march_9)
+        session,
+        world.manager,
+        notice["id"],
+        lines=[
+            {
+                "notice_line_id": notice["lines"][0]["id"],
+                "accepted_quantity": 399,
+                "rejected_quantity": 1,
+                "reject_reason": "burr on flange",
+            },
+            {
+                "notice_line_id": notice["lines"][1]["id"],
+                "accepted_quantity": 299,
+                "rejected_quantity": 1,
+                "reject_reason": "wrong label",
+            },
+            {"notice_line_id": notice["lines"][2]["id"], "accepted_quantity": 200},
+        ],
+        received_at=march_9,
+    )
     late = purchasing.receive_goods(
-        session, world.manager, notice["id"],
+        session,
+        world.manager,
+        notice["id"],
         lines=[{"notice_line_id": notice["lines"][3]["id"], "accepted_quantity": 100}],
-        received_at=datetime(2026, 3, 12, 2, 0, tzinfo=UTC))
+        received_at=datetime(2026, 3, 12, 2, 0, tzinfo=UTC),
+    )
     first_incident, second_incident = receipt["incident_ids"]
-    quality.acknowledge_incident(session, world.first.principal, first_incident,
-                                 now=march_9 + timedelta(hours=1, minutes=30))
-    quality.acknowledge_incident(session, world.first.principal, second_incident,
-                                 now=march_9 + timedelta(hours=6, minutes=30))
-    return {"order": order, "notice": notice, "receipt": receipt, "late_receipt": late,
-            "incidents": [first_incident, second_incident]}
+    quality.acknowledge_incident(
+        session, world.first.principal, first_incident, now=march_9 + timedelta(hours=1, minutes=30)
+    )
+    quality.acknowledge_incident(
+        session, world.first.principal, second_incident, now=march_9 + timedelta(hours=6, minutes=30)
+    )
+    return {
+        "order": order,
+        "notice": notice,
+        "receipt": receipt,
+        "late_receipt": late,
+        "incidents": [first_incident, second_incident],
+    }

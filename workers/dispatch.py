@@ -42,11 +42,16 @@ def start_processing(placed: PlacedOrder) -> None:
         return  # PostgreSQL: the commit's NOTIFY reaches the worker (workers/outbox_listener.py)
     try:
         _client(get_settings().broker_url).send_task(
-            PROCESS_ORDER, args=[placed.order.id], kwargs={"message_id": placed.message_id},
-            retry=False, ignore_result=True)
+            PROCESS_ORDER,
+            args=[placed.order.id],
+            kwargs={"message_id": placed.message_id},
+            retry=False,
+            ignore_result=True,
+        )
     except Exception:
-        log.warning("could not hand order %s to the worker now; the beat relay will",
-                    placed.order.id, exc_info=True)
+        log.warning(
+            "could not hand order %s to the worker now; the beat relay will", placed.order.id, exc_info=True
+        )
 
 
 def kick_relay(topics: Sequence[str] = (ORDER_PLACED,)) -> None:
@@ -97,7 +102,8 @@ def _relay_now(topics: list[str]) -> None:
 
 def _process_order(payload: dict) -> None:
     _client(get_settings().broker_url).send_task(
-        PROCESS_ORDER, args=[payload["order_id"]], retry=False, ignore_result=True)
+        PROCESS_ORDER, args=[payload["order_id"]], retry=False, ignore_result=True
+    )
 
 
 _DELIVER = {ORDER_PLACED: _process_order, ORDER_CHANGED: live.publish}

@@ -26,11 +26,16 @@ async def _no_such_endpoint(request: Request) -> None:
     """Anything else under /api/v1: 405 when the path exists with other methods, 404 otherwise
     (never handed on to the Reflex app behind, which would answer with a page)."""
     # Mounts (the Reflex app behind) match every path; only our own routes count here.
-    routes = [route for route in request.app.router.routes
-              if not isinstance(route, Mount) and getattr(route, "endpoint", None) is not _no_such_endpoint]
-    allowed = [method for method in _ALL_METHODS
-               if any(route.matches({**request.scope, "method": method})[0] == Match.FULL
-                      for route in routes)]
+    routes = [
+        route
+        for route in request.app.router.routes
+        if not isinstance(route, Mount) and getattr(route, "endpoint", None) is not _no_such_endpoint
+    ]
+    allowed = [
+        method
+        for method in _ALL_METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
     if allowed:
         raise HTTPException(405, headers={"Allow": ", ".join(allowed)})
     raise HTTPException(404)
@@ -39,12 +44,15 @@ async def _no_such_endpoint(request: Request) -> None:
 def create_api() -> FastAPI:
     """A fresh API application (tests build their own; the portal uses `api`)."""
     app = FastAPI(
-        title="Automotive portal API", version="1",
+        title="Automotive portal API",
+        version="1",
         description="Catalogue, stock and health of the automotive B2B portal. "
-                    "Get a bearer token from `POST /api/v1/auth/token`.\n\n"
-                    "Every error answers `{\"error\": {\"code\", \"message\", \"field\"}}`; "
-                    f"`field` names the input at fault as a field path. {FIELD_PATHS}",
-        openapi_url=f"{API_PREFIX}/openapi.json", docs_url=f"{API_PREFIX}/docs", redoc_url=None,
+        "Get a bearer token from `POST /api/v1/auth/token`.\n\n"
+        'Every error answers `{"error": {"code", "message", "field"}}`; '
+        f"`field` names the input at fault as a field path. {FIELD_PATHS}",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
         swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
     )
     install_error_handlers(app)

@@ -65,20 +65,38 @@ _TYPE_KEYS: dict[str, str] = {
 }
 
 # Every message key the API itself may answer with (besides the domain errors' own keys).
-MESSAGE_KEYS: frozenset[str] = frozenset({
-    *_FIELD_KEYS.values(), *_TYPE_KEYS.values(),
-    "request.malformed", "request.body_required", "request.body_too_large", "request.field_empty",
-    "request.value_invalid", "api.not_found", "api.method_not_allowed", "api.http_error", "internal",
-    "auth.required", "auth.token_invalid", BUSY_CODE,
-})
+MESSAGE_KEYS: frozenset[str] = frozenset(
+    {
+        *_FIELD_KEYS.values(),
+        *_TYPE_KEYS.values(),
+        "request.malformed",
+        "request.body_required",
+        "request.body_too_large",
+        "request.field_empty",
+        "request.value_invalid",
+        "api.not_found",
+        "api.method_not_allowed",
+        "api.http_error",
+        "internal",
+        "auth.required",
+        "auth.token_invalid",
+        BUSY_CODE,
+    }
+)
 
 # The OpenAPI entry every endpoint shares: what an overloaded portal answers.
-BUSY_RESPONSE: dict[int | str, dict[str, Any]] = {503: {
-    "description": f"The portal is busy (no database connection was free in time); code `{BUSY_CODE}`. "
-                   "Try again after the seconds in `Retry-After`.",
-    "headers": {"Retry-After": {"description": "Seconds to wait before trying again.",
-                                "schema": {"type": "integer"}}},
-}}
+BUSY_RESPONSE: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": f"The portal is busy (no database connection was free in time); code `{BUSY_CODE}`. "
+        "Try again after the seconds in `Retry-After`.",
+        "headers": {
+            "Retry-After": {
+                "description": "Seconds to wait before trying again.",
+                "schema": {"type": "integer"},
+            }
+        },
+    }
+}
 
 
 def language_for(request: Request) -> str:
@@ -104,8 +122,14 @@ def message_for(code: str, language: str = "en", **params: object) -> str:
 
 
 def error_response(
-    status: int, code: str, /, *, field: str | None = None, language: str = "en",
-    headers: Mapping[str, str] | None = None, extra: Mapping[str, Any] | None = None,
+    status: int,
+    code: str,
+    /,
+    *,
+    field: str | None = None,
+    language: str = "en",
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
     params: Mapping[str, object] | None = None,
 ) -> JSONResponse:
     """The one error body every API failure uses; `params` fill the message's placeholders."""
@@ -131,9 +155,14 @@ def field_name(location: Sequence[object]) -> str | None:
 def field_errors(exc: DomainError, language: str) -> list[dict[str, Any]]:
     """Every field error that `exc` carries (its `field_errors`, each with a field, a code and
     params) as the API lists them; empty for an error about one field."""
-    return [{"field": normalise(error.field), "code": error.code,
-             "message": message_for(error.code, language, **error.params)}
-            for error in getattr(exc, "field_errors", None) or ()]
+    return [
+        {
+            "field": normalise(error.field),
+            "code": error.code,
+            "message": message_for(error.code, language, **error.params),
+        }
+        for error in getattr(exc, "field_errors", None) or ()
+    ]
 
 
 def describe_validation_error(error: Mapping[str, Any]) -> tuple[int, str, str | None, dict[str, object]]:
@@ -168,8 +197,15 @@ async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
     language = language_for(request)
     if fields := field_errors(exc, language):
         extra["fields"] = fields
-    return error_response(exc.status, exc.code, field=exc.field, language=language,
-                          headers=headers, extra=extra, params=exc.params)
+    return error_response(
+        exc.status,
+        exc.code,
+        field=exc.field,
+        language=language,
+        headers=headers,
+        extra=extra,
+        params=exc.params,
+    )
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -182,12 +218,17 @@ async def _validation_error(request: Request, exc: RequestValidationError) -> JS
 async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
     if not request.url.path.startswith(API_PREFIX + "/") and request.url.path != API_PREFIX:
         return PlainTextResponse(str(exc.detail), status_code=exc.status_code, headers=exc.headers)
-    code = {404: "api.not_found", 405: "api.method_not_allowed",
-            413: "request.body_too_large"}.get(exc.status_code, "api.http_error")
-    return error_response(exc.status_code, code, field="body" if exc.status_code == 413 else None,
-                          language=language_for(request), headers=exc.headers,
-                          params={"path": request.url.path, "method": request.method,
-                                  "http_status": exc.status_code})
+    code = {404: "api.not_found", 405: "api.method_not_allowed", 413: "request.body_too_large"}.get(
+        exc.status_code, "api.http_error"
+    )
+    return error_response(
+        exc.status_code,
+        code,
+        field="body" if exc.status_code == 413 else None,
+        language=language_for(request),
+        headers=exc.headers,
+        params={"path": request.url.path, "method": request.method, "http_status": exc.status_code},
+    )
 
 
 async def _pool_timeout(request: Request, exc: PoolTimeout) -> Response:

@@ -27,8 +27,9 @@ def check_database() -> None:
 
 def check_broker() -> None:
     with Connection(get_settings().broker_url, connect_timeout=TIMEOUT_SECONDS) as connection:
-        connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0.2, interval_max=0.2,
-                                     timeout=TIMEOUT_SECONDS)
+        connection.ensure_connection(
+            max_retries=1, interval_start=0, interval_step=0.2, interval_max=0.2, timeout=TIMEOUT_SECONDS
+        )
         if connection.transport.driver_type == "sql":
             # That transport opens its database lazily (creating its tables), so touch it for real.
             session = connection.default_channel.session
@@ -41,8 +42,9 @@ def check_broker() -> None:
 def check_redis() -> None:
     import redis
 
-    client = redis.Redis.from_url(get_settings().redis_url, socket_connect_timeout=TIMEOUT_SECONDS,
-                                  socket_timeout=TIMEOUT_SECONDS)
+    client = redis.Redis.from_url(
+        get_settings().redis_url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS
+    )
     try:
         client.ping()
     finally:
@@ -71,12 +73,16 @@ def run_checks() -> dict[str, str]:
     return results
 
 
-@router.get("/health", response_model=HealthOut,
-            responses={503: {"model": HealthOut, "description": "Something the portal needs is down."}})
+@router.get(
+    "/health",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "Something the portal needs is down."}},
+)
 def health() -> JSONResponse:
     """200 {"status": "ok", "checks": {...}} when every dependency answers; 503 with
     {"status": "unavailable"} and the failing checks marked "down: <reason>" otherwise. No sign-in."""
     checks = run_checks()
     healthy = all(state == "ok" for state in checks.values())
-    return JSONResponse({"status": "ok" if healthy else "unavailable", "checks": checks},
-                        status_code=200 if healthy else 503)
+    return JSONResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks}, status_code=200 if healthy else 503
+    )

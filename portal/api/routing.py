@@ -25,7 +25,7 @@ from services.platform.json_input import MalformedBody
 MALFORMED_RESPONSE = {
     "model": ErrorOut,
     "description": "`request.malformed`: the body is not JSON, not UTF-8, or nests deeper than "
-                   f"{json_input.MAX_DEPTH} levels. Checked after authentication and the role.",
+    f"{json_input.MAX_DEPTH} levels. Checked after authentication and the role.",
 }
 
 
@@ -37,7 +37,8 @@ def is_json(content_type: str | None) -> bool:
     message["content-type"] = content_type
     subtype = message.get_content_subtype()
     return message.get_content_maintype() == "application" and (
-        subtype == "json" or subtype.endswith("+json"))
+        subtype == "json" or subtype.endswith("+json")
+    )
 
 
 def takes_body(route: APIRoute) -> bool:
@@ -93,5 +94,3 @@ class CheckedBodyRoute(APIRoute):
             return await handler(request)
 
         return checked
-
-

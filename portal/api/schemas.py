@@ -14,14 +14,18 @@ from portal.api.deps import PRINTABLE, PRINTABLE_LINES
 from services.platform.field_paths import CONVENTION as FIELD_PATHS
 
 
-def column_text(table: type, column: str, *, at_most: int | None = None, lines: bool = False,
-                **field: Any) -> Any:
+def column_text(
+    table: type, column: str, *, at_most: int | None = None, lines: bool = False, **field: Any
+) -> Any:
     """A request string field that fits the column it is stored in: its `max_length` is read from
     the table (or `at_most`, where a rule is stricter), control characters are refused (line
     breaks and tabs allowed with `lines`)."""
     length = column_length(table, column)
-    return Field(max_length=min(length, at_most) if at_most else length,
-                 pattern=PRINTABLE_LINES if lines else PRINTABLE, **field)
+    return Field(
+        max_length=min(length, at_most) if at_most else length,
+        pattern=PRINTABLE_LINES if lines else PRINTABLE,
+        **field,
+    )
 
 
 def decimal_text(value: Decimal | None) -> str | None:
@@ -56,11 +60,14 @@ class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"
     expires_at: datetime
-    device_token: str = Field(description=(
-        "Proof that this client has signed in before: send it back in the X-Device-Token header "
-        "of later token requests for the same e-mail, and they are throttled per device instead of "
-        "per client address (so guesses by others behind the same address do not refuse you). "
-        "Valid for 90 days by default; keep it like a password."))
+    device_token: str = Field(
+        description=(
+            "Proof that this client has signed in before: send it back in the X-Device-Token header "
+            "of later token requests for the same e-mail, and they are throttled per device instead of "
+            "per client address (so guesses by others behind the same address do not refuse you). "
+            "Valid for 90 days by default; keep it like a password."
+        )
+    )
     user: UserOut
 
 
@@ -70,7 +77,7 @@ class PartOut(BaseModel):
     name: str
     category: str
     unit: str
-    list_price: str = Field(description="Exact decimal, e.g. \"123.40\", in `currency`.")
+    list_price: str = Field(description='Exact decimal, e.g. "123.40", in `currency`.')
     currency: str = Field(description="ISO 4217 code.")
     supplier_id: int
     supplier_name: str
@@ -87,7 +94,7 @@ class TrimOut(BaseModel):
     range_km: int | None
     consumption_l_per_100km: str | None
     power_kw: int
-    price: str = Field(description="Exact decimal, e.g. \"239900.00\", in `currency`.")
+    price: str = Field(description='Exact decimal, e.g. "239900.00", in `currency`.')
     currency: str = Field(description="ISO 4217 code.")
     image: str
 
@@ -97,7 +104,7 @@ class StockOut(BaseModel):
     location_code: str
     location_name: str
     organisation_id: int
-    item_kind: str = Field(description="\"part\" or \"trim\".")
+    item_kind: str = Field(description='"part" or "trim".')
     item_code: str
     item_name: str
     on_hand: int
@@ -135,11 +142,14 @@ class FieldErrorOut(BaseModel):
 class ErrorDetail(BaseModel):
     code: str = Field(description="Translation key, stable for programs.")
     message: str = Field(description="Readable text (English, or Chinese for Accept-Language: zh).")
-    field: str | None = Field(description=f"The input at fault, when one is, as a field path. {FIELD_PATHS}",
-                              examples=["lines[1].quantity"])
+    field: str | None = Field(
+        description=f"The input at fault, when one is, as a field path. {FIELD_PATHS}",
+        examples=["lines[1].quantity"],
+    )
     fields: list[FieldErrorOut] | None = Field(
         default=None,
-        description="Present when several inputs are at fault: each one, in the same convention.")
+        description="Present when several inputs are at fault: each one, in the same convention.",
+    )
 
 
 class ErrorOut(BaseModel):
@@ -149,5 +159,5 @@ class ErrorOut(BaseModel):
 
 
 class HealthOut(BaseModel):
-    status: str = Field(description="\"ok\" or \"unavailable\".")
-    checks: dict[str, str] = Field(description="Each dependency: \"ok\" or \"down: <reason>\".")
+    status: str = Field(description='"ok" or "unavailable".')
+    checks: dict[str, str] = Field(description='Each dependency: "ok" or "down: <reason>".')

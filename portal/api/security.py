@@ -25,25 +25,28 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal.api.errors import API_PREFIX
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
 # FastAPI's interactive docs load Swagger UI from its CDN.
 DOCS_CDN = "https://cdn.jsdelivr.net"
-DOCS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
-    "script-src 'self'", f"script-src 'self' {DOCS_CDN}").replace(
-    "style-src 'self'", f"style-src 'self' {DOCS_CDN}").replace(
-    "img-src 'self'", "img-src 'self' https://fastapi.tiangolo.com")
+DOCS_CONTENT_SECURITY_POLICY = (
+    CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {DOCS_CDN}")
+    .replace("style-src 'self'", f"style-src 'self' {DOCS_CDN}")
+    .replace("img-src 'self'", "img-src 'self' https://fastapi.tiangolo.com")
+)
 
 COMMON_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),

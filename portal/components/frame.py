@@ -21,34 +21,44 @@ from state.shared.auth import AuthState
 SIDEBAR_WIDTH = "15rem"
 # (label key, route, icon) per role, in the order the sidebar shows them.
 SECTIONS: dict[str, list[tuple[str, str, str]]] = {
-    "manager": [("nav.overview", routes.MANAGER, "layout-dashboard"),
-                ("nav.purchase_orders", routes.MANAGER_ORDERS, "clipboard-list"),
-                ("nav.receiving", routes.MANAGER_RECEIVING, "truck"),
-                ("nav.incidents", routes.MANAGER_INCIDENTS, "shield-alert"),
-                ("nav.suppliers", routes.MANAGER_SUPPLIERS, "factory"),
-                ("nav.lots", routes.MANAGER_LOTS, "scan-search"),
-                ("nav.scorecard_settings", routes.MANAGER_SCORECARD_SETTINGS, "sliders-horizontal"),
-                ("nav.catalogue", routes.CATALOGUE, "book-open"),
-                ("nav.stock", routes.STOCK, "warehouse")],
-    "supplier": [("nav.dashboard", routes.SUPPLIER, "layout-dashboard"),
-                 ("nav.purchase_orders", routes.SUPPLIER_ORDERS, "clipboard-list"),
-                 ("nav.incidents", routes.SUPPLIER_INCIDENTS, "shield-alert"),
-                 ("nav.scorecard", routes.SUPPLIER_SCORECARD, "gauge"),
-                 ("nav.inventory_sync", routes.SUPPLIER_INVENTORY, "file-up"),
-                 ("nav.lots", routes.SUPPLIER_LOTS, "scan-search"),
-                 ("nav.my_parts", routes.CATALOGUE, "cog"),
-                 ("nav.my_stock", routes.STOCK, "boxes")],
-    "dealer": [("nav.orders_stock", routes.DEALER, "clipboard-list"),
-               ("nav.orders", routes.ORDERS, "receipt"),
-               ("nav.cart", routes.CART, "shopping-cart"),
-               ("nav.showroom", routes.SHOWROOM, "car"),
-               ("nav.parts", routes.CATALOGUE, "cog"),
-               ("nav.stock", routes.STOCK, "warehouse")],
-    "customer": [("nav.showroom", routes.SHOWROOM, "car"),
-                 ("nav.my_orders", routes.MY_ORDERS, "shopping-bag")],
-    "admin": [("nav.users", routes.ADMIN, "users"),
-              ("nav.organisations", routes.ADMIN_ORGANISATIONS, "building-2"),
-              ("nav.parked_orders", routes.ADMIN_PARKED_ORDERS, "triangle-alert")],
+    "manager": [
+        ("nav.overview", routes.MANAGER, "layout-dashboard"),
+        ("nav.purchase_orders", routes.MANAGER_ORDERS, "clipboard-list"),
+        ("nav.receiving", routes.MANAGER_RECEIVING, "truck"),
+        ("nav.incidents", routes.MANAGER_INCIDENTS, "shield-alert"),
+        ("nav.suppliers", routes.MANAGER_SUPPLIERS, "factory"),
+        ("nav.lots", routes.MANAGER_LOTS, "scan-search"),
+        ("nav.scorecard_settings", routes.MANAGER_SCORECARD_SETTINGS, "sliders-horizontal"),
+        ("nav.catalogue", routes.CATALOGUE, "book-open"),
+        ("nav.stock", routes.STOCK, "warehouse"),
+    ],
+    "supplier": [
+        ("nav.dashboard", routes.SUPPLIER, "layout-dashboard"),
+        ("nav.purchase_orders", routes.SUPPLIER_ORDERS, "clipboard-list"),
+        ("nav.incidents", routes.SUPPLIER_INCIDENTS, "shield-alert"),
+        ("nav.scorecard", routes.SUPPLIER_SCORECARD, "gauge"),
+        ("nav.inventory_sync", routes.SUPPLIER_INVENTORY, "file-up"),
+        ("nav.lots", routes.SUPPLIER_LOTS, "scan-search"),
+        ("nav.my_parts", routes.CATALOGUE, "cog"),
+        ("nav.my_stock", routes.STOCK, "boxes"),
+    ],
+    "dealer": [
+        ("nav.orders_stock", routes.DEALER, "clipboard-list"),
+        ("nav.orders", routes.ORDERS, "receipt"),
+        ("nav.cart", routes.CART, "shopping-cart"),
+        ("nav.showroom", routes.SHOWROOM, "car"),
+        ("nav.parts", routes.CATALOGUE, "cog"),
+        ("nav.stock", routes.STOCK, "warehouse"),
+    ],
+    "customer": [
+        ("nav.showroom", routes.SHOWROOM, "car"),
+        ("nav.my_orders", routes.MY_ORDERS, "shopping-bag"),
+    ],
+    "admin": [
+        ("nav.users", routes.ADMIN, "users"),
+        ("nav.organisations", routes.ADMIN_ORGANISATIONS, "building-2"),
+        ("nav.parked_orders", routes.ADMIN_PARKED_ORDERS, "triangle-alert"),
+    ],
 }
 
 
@@ -59,13 +69,19 @@ def _nav_link(label_key: str, href: str, icon: str) -> rx.Component:
         rx.hstack(
             rx.icon(icon, size=18),
             rx.text(t(label_key), size="3", weight=rx.cond(active, "medium", "regular")),
-            align="center", spacing="3", padding_x="0.75rem", padding_y="0.55rem",
-            border_radius="var(--radius-3)", width="100%",
+            align="center",
+            spacing="3",
+            padding_x="0.75rem",
+            padding_y="0.55rem",
+            border_radius="var(--radius-3)",
+            width="100%",
             background=rx.cond(active, rx.color("accent", 4), "transparent"),
             color=rx.cond(active, rx.color("accent", 11), rx.color("gray", 12)),
             _hover={"background": rx.color("accent", 3)},
         ),
-        href=href, underline="none", width="100%",
+        href=href,
+        underline="none",
+        width="100%",
         custom_attrs={"data-nav": href},
     )
 
@@ -74,8 +90,10 @@ def _sections() -> rx.Component:
     """The signed-in role's sections (nothing for an unknown role)."""
     return rx.match(
         AuthState.role,
-        *[(role, rx.vstack(*[_nav_link(*item) for item in items], spacing="1", width="100%"))
-          for role, items in SECTIONS.items()],
+        *[
+            (role, rx.vstack(*[_nav_link(*item) for item in items], spacing="1", width="100%"))
+            for role, items in SECTIONS.items()
+        ],
         rx.fragment(),
     )
 
@@ -84,19 +102,32 @@ def _who() -> rx.Component:
     return rx.vstack(
         rx.text(AuthState.full_name, size="2", weight="medium", trim="both"),
         rx.text(AuthState.email, size="1", color_scheme="gray"),
-        spacing="1", padding_x="0.75rem",
+        spacing="1",
+        padding_x="0.75rem",
     )
 
 
 def sidebar() -> rx.Component:
     return rx.box(
-        rx.vstack(_sections(), rx.spacer(), rx.divider(), _who(),
-                  height="100%", width="100%", spacing="3", padding_bottom="1rem"),
-        width=SIDEBAR_WIDTH, min_width=SIDEBAR_WIDTH, padding="1rem 0.75rem",
+        rx.vstack(
+            _sections(),
+            rx.spacer(),
+            rx.divider(),
+            _who(),
+            height="100%",
+            width="100%",
+            spacing="3",
+            padding_bottom="1rem",
+        ),
+        width=SIDEBAR_WIDTH,
+        min_width=SIDEBAR_WIDTH,
+        padding="1rem 0.75rem",
         border_right=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 2),
         display=rx.breakpoints(initial="none", md="block"),
-        position="sticky", top="3.75rem", height="calc(100vh - 3.75rem)",
+        position="sticky",
+        top="3.75rem",
+        height="calc(100vh - 3.75rem)",
     )
 
 
@@ -104,8 +135,9 @@ def _mobile_menu() -> rx.Component:
     return rx.box(
         rx.drawer.root(
             rx.drawer.trigger(
-                rx.icon_button(rx.icon("menu"), variant="ghost", size="3",
-                               aria_label=t("nav.menu"), id="menu-button"),
+                rx.icon_button(
+                    rx.icon("menu"), variant="ghost", size="3", aria_label=t("nav.menu"), id="menu-button"
+                ),
             ),
             rx.drawer.overlay(z_index="50"),
             rx.drawer.portal(
@@ -115,17 +147,25 @@ def _mobile_menu() -> rx.Component:
                             rx.text(t("nav.menu"), size="4", weight="bold"),
                             rx.spacer(),
                             rx.drawer.close(rx.icon_button(rx.icon("x"), variant="ghost")),
-                            width="100%", align="center",
+                            width="100%",
+                            align="center",
                         ),
                         _organisation_badge(),
                         rx.divider(),
                         rx.drawer.close(_sections()),
                         rx.spacer(),
                         _who(),
-                        spacing="4", height="100%", width="100%",
+                        spacing="4",
+                        height="100%",
+                        width="100%",
                     ),
-                    top="auto", right="auto", height="100%", width="18rem", padding="1.25rem",
-                    background_color=rx.color("gray", 1), z_index="60",
+                    top="auto",
+                    right="auto",
+                    height="100%",
+                    width="18rem",
+                    padding="1.25rem",
+                    background_color=rx.color("gray", 1),
+                    z_index="60",
                 ),
             ),
             direction="left",
@@ -136,11 +176,19 @@ def _mobile_menu() -> rx.Component:
 
 def _organisation_badge() -> rx.Component:
     return rx.hstack(
-        rx.text(AuthState.organisation_name, size="2", weight="medium", id="header-organisation",
-                white_space="nowrap", overflow="hidden", text_overflow="ellipsis",
-                max_width=rx.breakpoints(initial="14rem", lg="24rem")),
+        rx.text(
+            AuthState.organisation_name,
+            size="2",
+            weight="medium",
+            id="header-organisation",
+            white_space="nowrap",
+            overflow="hidden",
+            text_overflow="ellipsis",
+            max_width=rx.breakpoints(initial="14rem", lg="24rem"),
+        ),
         rx.badge(AuthState.role_label, variant="soft", radius="full", id="header-role"),
-        align="center", spacing="2",
+        align="center",
+        spacing="2",
     )
 
 
@@ -159,11 +207,19 @@ def brand(always_named: bool = False) -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.image(src="/logo.svg", width="28px", height="28px", alt=""),
-            rx.text(t("app.name"), size="4", weight="bold", white_space="nowrap",
-                    display="block" if always_named else rx.breakpoints(initial="none", xs="block")),
-            align="center", spacing="2",
+            rx.text(
+                t("app.name"),
+                size="4",
+                weight="bold",
+                white_space="nowrap",
+                display="block" if always_named else rx.breakpoints(initial="none", xs="block"),
+            ),
+            align="center",
+            spacing="2",
         ),
-        href=AuthState.home_path, underline="none", color=rx.color("gray", 12),
+        href=AuthState.home_path,
+        underline="none",
+        color=rx.color("gray", 12),
     )
 
 
@@ -172,23 +228,37 @@ def header() -> rx.Component:
         rx.hstack(
             _mobile_menu(),
             brand(),
-            rx.box(_organisation_badge(), display=rx.breakpoints(initial="none", md="block"),
-                   padding_left="1.5rem"),
+            rx.box(
+                _organisation_badge(),
+                display=rx.breakpoints(initial="none", md="block"),
+                padding_left="1.5rem",
+            ),
             rx.spacer(),
             language_switch(),
             rx.button(
                 rx.icon("log-out", size=16),
                 rx.text(t("header.logout"), display=rx.breakpoints(initial="none", sm="block")),
-                on_click=AuthState.logout, variant="soft", color_scheme="gray", id="logout",
+                on_click=AuthState.logout,
+                variant="soft",
+                color_scheme="gray",
+                id="logout",
             ),
-            align="center", spacing="3", height="3.75rem", padding_x="1rem", width="100%",
+            align="center",
+            spacing="3",
+            height="3.75rem",
+            padding_x="1rem",
+            width="100%",
         ),
         rx.box(
             _organisation_badge(),
             display=rx.breakpoints(initial="block", md="none"),
-            padding_x="1rem", padding_bottom="0.5rem",
+            padding_x="1rem",
+            padding_bottom="0.5rem",
         ),
-        position="sticky", top="0", z_index="10", width="100%",
+        position="sticky",
+        top="0",
+        z_index="10",
+        width="100%",
         background=rx.color("gray", 1),
         border_bottom=f"1px solid {rx.color('gray', 5)}",
     )
@@ -206,13 +276,17 @@ def frame(content: rx.Component) -> rx.Component:
             sidebar(),
             rx.box(
                 rx.cond(AuthState.allowed, content, page_loading()),
-                flex="1", min_width="0",
+                flex="1",
+                min_width="0",
                 padding=rx.breakpoints(initial="1rem", md="1.75rem"),
                 max_width="90rem",
             ),
-            spacing="0", align="start", width="100%",
+            spacing="0",
+            align="start",
+            width="100%",
         ),
-        min_height="100vh", background=rx.color("gray", 1),
+        min_height="100vh",
+        background=rx.color("gray", 1),
         lang=rx.cond(AuthState.language == "zh", "zh-Hans", "en"),
     )
 
@@ -246,7 +320,8 @@ def public_page(route: str, on_load: EventType[()] | Sequence[EventType[()]] | N
 
 
 def framed_page(
-    route: str, on_load: EventType[()] | Sequence[EventType[()]] | None = None,
+    route: str,
+    on_load: EventType[()] | Sequence[EventType[()]] | None = None,
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
     """Register a guarded page at `route`: the frame around it, and on load first the access
     guard, then the page's own loaders (which re-check the role on the server themselves)."""

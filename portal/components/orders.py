@@ -13,9 +13,14 @@ def status_badge(status: Var | str, label: Var | str, size: str = "2", **props) 
     """An order status in its colour: amber waiting, blue paid, green allocated, red cancelled."""
     return rx.badge(
         label,
-        color_scheme=rx.match(status, *[(value.value, colour) for value, colour in STATUS_COLOURS.items()],
-                              "gray"),
-        variant="soft", size=size, radius="full", custom_attrs={"data-status": status}, **props,
+        color_scheme=rx.match(
+            status, *[(value.value, colour) for value, colour in STATUS_COLOURS.items()], "gray"
+        ),
+        variant="soft",
+        size=size,
+        radius="full",
+        custom_attrs={"data-status": status},
+        **props,
     )
 
 
@@ -26,25 +31,50 @@ def _order_row(row) -> rx.Component:
         rx.table.cell(row["created"], white_space="nowrap"),
         rx.table.cell(row["location"]),
         number_cell(row["lines"]),
-        rx.table.cell(row["total"], text_align="right", white_space="nowrap",
-                      style={"font-variant-numeric": "tabular-nums"}),
+        rx.table.cell(
+            row["total"],
+            text_align="right",
+            white_space="nowrap",
+            style={"font-variant-numeric": "tabular-nums"},
+        ),
         custom_attrs={"data-order": row["number"]},
     )
 
 
-def orders_table(rows: Var, loading: Var, element_id: str, *, empty_icon: str = "clipboard-list",
-                 empty_hint: Var | str | None = None) -> rx.Component:
+def orders_table(
+    rows: Var,
+    loading: Var,
+    element_id: str,
+    *,
+    empty_icon: str = "clipboard-list",
+    empty_hint: Var | str | None = None,
+) -> rx.Component:
     """Orders newest first; skeleton rows while loading, and an empty state ("#orders-empty", one
     list per page) only when there truly are none."""
     return rx.vstack(
         data_table(
-            [header_cell("orders.number"), header_cell("orders.status"),
-             header_cell("orders.placed"), header_cell("orders.deliver_to"),
-             header_cell("orders.lines", "right"), header_cell("orders.total", "right")],
-            rows, _order_row, table_id=element_id, loading=loading, skeleton_rows=3,
-            empty=empty_state(empty_icon, t("orders.none"), empty_hint if empty_hint is not None
-                              else t("orders.none_hint"), id="orders-empty"),
-            size="2", min_width="44rem",
+            [
+                header_cell("orders.number"),
+                header_cell("orders.status"),
+                header_cell("orders.placed"),
+                header_cell("orders.deliver_to"),
+                header_cell("orders.lines", "right"),
+                header_cell("orders.total", "right"),
+            ],
+            rows,
+            _order_row,
+            table_id=element_id,
+            loading=loading,
+            skeleton_rows=3,
+            empty=empty_state(
+                empty_icon,
+                t("orders.none"),
+                empty_hint if empty_hint is not None else t("orders.none_hint"),
+                id="orders-empty",
+            ),
+            size="2",
+            min_width="44rem",
         ),
-        spacing="3", width="100%",
+        spacing="3",
+        width="100%",
     )

@@ -15,11 +15,27 @@ def _buy_button(card) -> rx.Component:
     """A dealer puts the vehicle in its cart; a customer orders it with a deposit."""
     return rx.match(
         AuthState.role,
-        ("dealer", rx.button(rx.icon("shopping-cart", size=15), t("cart.add"), variant="soft", size="2",
-                             on_click=CartState.add_item("trim", card["code"]), class_name="add-to-cart")),
-        ("customer", rx.button(rx.icon("badge-check", size=15), t("vehicle_order.open"), size="2",
-                               on_click=VehicleOrderState.open_for(card["code"]),
-                               class_name="order-with-deposit")),
+        (
+            "dealer",
+            rx.button(
+                rx.icon("shopping-cart", size=15),
+                t("cart.add"),
+                variant="soft",
+                size="2",
+                on_click=CartState.add_item("trim", card["code"]),
+                class_name="add-to-cart",
+            ),
+        ),
+        (
+            "customer",
+            rx.button(
+                rx.icon("badge-check", size=15),
+                t("vehicle_order.open"),
+                size="2",
+                on_click=VehicleOrderState.open_for(card["code"]),
+                class_name="order-with-deposit",
+            ),
+        ),
         rx.fragment(),
     )
 
@@ -29,11 +45,20 @@ def _trim_card(card) -> rx.Component:
         rx.vstack(
             rx.inset(
                 rx.center(
-                    rx.image(src=card["image"], alt=card["model"], height="9rem", width="100%",
-                             object_fit="contain", loading="lazy"),
-                    background=rx.color("accent", 2), padding="0.75rem", width="100%",
+                    rx.image(
+                        src=card["image"],
+                        alt=card["model"],
+                        height="9rem",
+                        width="100%",
+                        object_fit="contain",
+                        loading="lazy",
+                    ),
+                    background=rx.color("accent", 2),
+                    padding="0.75rem",
+                    width="100%",
                 ),
-                side="top", pb="current",
+                side="top",
+                pb="current",
             ),
             rx.hstack(
                 rx.vstack(
@@ -42,31 +67,55 @@ def _trim_card(card) -> rx.Component:
                     spacing="0",
                 ),
                 rx.spacer(),
-                rx.cond(card["stock"] != "",
-                        rx.badge(card["stock"], color_scheme=rx.cond(card["in_stock"], "grass", "gray"),
-                                 variant="soft", class_name="trim-stock")),
-                width="100%", align="start",
+                rx.cond(
+                    card["stock"] != "",
+                    rx.badge(
+                        card["stock"],
+                        color_scheme=rx.cond(card["in_stock"], "grass", "gray"),
+                        variant="soft",
+                        class_name="trim-stock",
+                    ),
+                ),
+                width="100%",
+                align="start",
             ),
-            rx.flex(rx.badge(card["body"], variant="outline"),
-                    rx.badge(card["powertrain"], variant="soft", color_scheme="teal"),
-                    gap="2", wrap="wrap"),
+            rx.flex(
+                rx.badge(card["body"], variant="outline"),
+                rx.badge(card["powertrain"], variant="soft", color_scheme="teal"),
+                gap="2",
+                wrap="wrap",
+            ),
             rx.hstack(
-                rx.cond(card["efficiency"] != "",
-                        rx.hstack(rx.icon("gauge", size=15), rx.text(card["efficiency"], size="2"),
-                                  align="center", spacing="1")),
-                rx.hstack(rx.icon("zap", size=15), rx.text(card["power"], size="2"),
-                          align="center", spacing="1"),
-                spacing="4", color=rx.color("gray", 11), wrap="wrap",
+                rx.cond(
+                    card["efficiency"] != "",
+                    rx.hstack(
+                        rx.icon("gauge", size=15),
+                        rx.text(card["efficiency"], size="2"),
+                        align="center",
+                        spacing="1",
+                    ),
+                ),
+                rx.hstack(
+                    rx.icon("zap", size=15), rx.text(card["power"], size="2"), align="center", spacing="1"
+                ),
+                spacing="4",
+                color=rx.color("gray", 11),
+                wrap="wrap",
             ),
             rx.hstack(
                 rx.text(card["price"], size="5", weight="bold", class_name="trim-price"),
                 rx.spacer(),
                 _buy_button(card),
-                align="center", width="100%", wrap="wrap", spacing="2",
+                align="center",
+                width="100%",
+                wrap="wrap",
+                spacing="2",
             ),
-            spacing="3", width="100%",
+            spacing="3",
+            width="100%",
         ),
-        width="100%", custom_attrs={"data-trim": card["code"]},
+        width="100%",
+        custom_attrs={"data-trim": card["code"]},
     )
 
 
@@ -75,9 +124,11 @@ def _filter(label_key: str, value, options, on_change, element_id: str) -> rx.Co
         rx.text(t(label_key), size="1", color_scheme="gray", weight="medium"),
         rx.select.root(
             rx.select.trigger(id=element_id, min_width="10rem"),
-            rx.select.content(rx.foreach(options, lambda option: rx.select.item(option["label"],
-                                                                              value=option["value"]))),
-            value=value, on_change=on_change,
+            rx.select.content(
+                rx.foreach(options, lambda option: rx.select.item(option["label"], value=option["value"]))
+            ),
+            value=value,
+            on_change=on_change,
         ),
         spacing="1",
     )
@@ -85,11 +136,22 @@ def _filter(label_key: str, value, options, on_change, element_id: str) -> rx.Co
 
 def showroom_filters() -> rx.Component:
     return rx.flex(
-        _filter("showroom.body", ShowroomState.body, ShowroomState.body_options,
-                ShowroomState.set_body, "filter-body"),
-        _filter("showroom.powertrain", ShowroomState.powertrain, ShowroomState.powertrain_options,
-                ShowroomState.set_powertrain, "filter-powertrain"),
-        gap="3", wrap="wrap",
+        _filter(
+            "showroom.body",
+            ShowroomState.body,
+            ShowroomState.body_options,
+            ShowroomState.set_body,
+            "filter-body",
+        ),
+        _filter(
+            "showroom.powertrain",
+            ShowroomState.powertrain,
+            ShowroomState.powertrain_options,
+            ShowroomState.set_powertrain,
+            "filter-powertrain",
+        ),
+        gap="3",
+        wrap="wrap",
     )
 
 
@@ -97,13 +159,18 @@ def trim_grid() -> rx.Component:
     skeleton_cards = [rx.skeleton(rx.card(rx.box(height="18rem")), loading=True) for _ in range(3)]
     return rx.cond(
         ShowroomState.loading & (ShowroomState.cards.length() == 0),
-        rx.grid(*skeleton_cards, columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4",
-                width="100%"),
+        rx.grid(
+            *skeleton_cards, columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%"
+        ),
         rx.cond(
             ShowroomState.cards.length() == 0,
             empty_state("car", t("showroom.empty")),
-            rx.grid(rx.foreach(ShowroomState.cards, _trim_card),
-                    columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%",
-                    id="trim-grid"),
+            rx.grid(
+                rx.foreach(ShowroomState.cards, _trim_card),
+                columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+                spacing="4",
+                width="100%",
+                id="trim-grid",
+            ),
         ),
     )

@@ -18,49 +18,85 @@ from state.ordering.orders import STATUS_COLOURS
 
 def _dot_colour(status: Var) -> Var:
     """A sales order's status in its colour; the accent for events that carry no status."""
-    return rx.match(status, *[(value.value, rx.color(colour, 9)) for value, colour in STATUS_COLOURS.items()],
-                    rx.color("accent", 9))
+    return rx.match(
+        status,
+        *[(value.value, rx.color(colour, 9)) for value, colour in STATUS_COLOURS.items()],
+        rx.color("accent", 9),
+    )
 
 
 def _entry(entry) -> rx.Component:
     return rx.hstack(
         rx.vstack(
-            rx.box(width="0.8rem", height="0.8rem", border_radius="9999px",
-                   background=_dot_colour(entry["status"]),
-                   box_shadow=f"0 0 0 3px {rx.color('gray', 1)}", margin_top="0.3rem"),
-            rx.box(flex="1", width="2px", background=rx.color("gray", 5), min_height="1.5rem",
-                   class_name="timeline-rail"),
-            align="center", spacing="1", align_self="stretch",
+            rx.box(
+                width="0.8rem",
+                height="0.8rem",
+                border_radius="9999px",
+                background=_dot_colour(entry["status"]),
+                box_shadow=f"0 0 0 3px {rx.color('gray', 1)}",
+                margin_top="0.3rem",
+            ),
+            rx.box(
+                flex="1",
+                width="2px",
+                background=rx.color("gray", 5),
+                min_height="1.5rem",
+                class_name="timeline-rail",
+            ),
+            align="center",
+            spacing="1",
+            align_self="stretch",
         ),
         rx.vstack(
             rx.flex(
                 rx.text(entry["title"], weight="bold", size="3"),
                 rx.cond(entry["change"], rx.badge(entry["change"], variant="surface", size="1")),
-                rx.text(entry["at"], size="2", color_scheme="gray", class_name="timeline-time",
-                        white_space="nowrap"),
+                rx.text(
+                    entry["at"],
+                    size="2",
+                    color_scheme="gray",
+                    class_name="timeline-time",
+                    white_space="nowrap",
+                ),
                 direction=rx.breakpoints(initial="column", sm="row"),
-                gap=rx.breakpoints(initial="0", sm="0.75rem"), align=rx.breakpoints(sm="baseline"),
+                gap=rx.breakpoints(initial="0", sm="0.75rem"),
+                align=rx.breakpoints(sm="baseline"),
                 wrap="wrap",
             ),
             rx.cond(entry["cause"], rx.text(entry["cause"], size="2", class_name="timeline-cause")),
-            rx.cond(entry["detail"], rx.text(entry["detail"], size="2", color=rx.color("gray", 11),
-                                             white_space="pre-wrap", word_break="break-word")),
+            rx.cond(
+                entry["detail"],
+                rx.text(
+                    entry["detail"],
+                    size="2",
+                    color=rx.color("gray", 11),
+                    white_space="pre-wrap",
+                    word_break="break-word",
+                ),
+            ),
             rx.cond(entry["code"], rx.code(entry["code"], size="1", variant="ghost", color_scheme="gray")),
             rx.cond(entry["actor"], rx.text(entry["actor"], size="1", color_scheme="gray")),
-            spacing="1", padding_bottom="1.1rem", min_width="0",
+            spacing="1",
+            padding_bottom="1.1rem",
+            min_width="0",
         ),
-        spacing="3", align="start", width="100%", class_name="timeline-entry",
+        spacing="3",
+        align="start",
+        width="100%",
+        class_name="timeline-entry",
         custom_attrs={"data-timeline-status": entry["status"]},
     )
 
 
-def timeline(rows: Var, element_id: str = "timeline", *,
-             empty_key: str | None = "timeline.empty") -> rx.Component:
+def timeline(
+    rows: Var, element_id: str = "timeline", *, empty_key: str | None = "timeline.empty"
+) -> rx.Component:
     """The entries oldest first (the rail below the last one is hidden); with `empty_key`, an empty
     state when there is none."""
     entries = rx.box(
         rx.foreach(rows, _entry),
-        id=element_id, width="100%",
+        id=element_id,
+        width="100%",
         style={"& > div:last-child .timeline-rail": {"visibility": "hidden"}},
     )
     if empty_key is None:

@@ -30,47 +30,73 @@ def page_heading(title_key: str, subtitle_key: str | None = None, *extra: rx.Com
         rx.spacer(),
         *extra,
         direction=rx.breakpoints(initial="column", sm="row"),
-        gap="0.75rem", align=rx.breakpoints(initial="start", sm="end"),
-        width="100%", margin_bottom="1.25rem",
+        gap="0.75rem",
+        align=rx.breakpoints(initial="start", sm="end"),
+        width="100%",
+        margin_bottom="1.25rem",
     )
 
 
-def kpi_card(label: Var | str, value: Var | str, icon: str, *, loading: Var, element_id: str,
-             hint: Var | str | None = None) -> rx.Component:
+def kpi_card(
+    label: Var | str,
+    value: Var | str,
+    icon: str,
+    *,
+    loading: Var,
+    element_id: str,
+    hint: Var | str | None = None,
+) -> rx.Component:
     """One figure with its label; a skeleton while `loading`."""
     return rx.card(
         rx.hstack(
             rx.vstack(
                 rx.text(label, size="2", color_scheme="gray", weight="medium"),
                 rx.skeleton(
-                    rx.text(value, size=rx.breakpoints(initial="5", sm="6", md="7"), weight="bold",
-                            id=element_id, white_space="nowrap"),
-                    loading=loading, min_width="4rem",
+                    rx.text(
+                        value,
+                        size=rx.breakpoints(initial="5", sm="6", md="7"),
+                        weight="bold",
+                        id=element_id,
+                        white_space="nowrap",
+                    ),
+                    loading=loading,
+                    min_width="4rem",
                 ),
                 rx.text(hint, size="1", color_scheme="gray") if hint is not None else rx.fragment(),
-                spacing="1", min_width="0",
+                spacing="1",
+                min_width="0",
             ),
             rx.spacer(),
-            rx.box(rx.icon(icon, size=22), color=rx.color("accent", 10),
-                   background=rx.color("accent", 3), padding="0.55rem",
-                   border_radius="var(--radius-3)",
-                   display=rx.breakpoints(initial="none", sm="block")),
-            align="start", width="100%",
+            rx.box(
+                rx.icon(icon, size=22),
+                color=rx.color("accent", 10),
+                background=rx.color("accent", 3),
+                padding="0.55rem",
+                border_radius="var(--radius-3)",
+                display=rx.breakpoints(initial="none", sm="block"),
+            ),
+            align="start",
+            width="100%",
         ),
-        size="2", width="100%",
+        size="2",
+        width="100%",
     )
 
 
 def figures_heading(title_key: str, subtitle_key: str, figures) -> rx.Component:
     """A home's heading with the time its figures were computed (`figures`: a FiguresMixin state)."""
-    return page_heading(title_key, subtitle_key,
-                        rx.text(figures.computed_at_text, size="1", color_scheme="gray", id="computed-at"))
+    return page_heading(
+        title_key,
+        subtitle_key,
+        rx.text(figures.computed_at_text, size="1", color_scheme="gray", id="computed-at"),
+    )
 
 
 def figure_card(figures, key: str, label_key: str, icon: str, **extra) -> rx.Component:
     """One of a home's figures (`figures.kpi[key]`) as a KPI card, "#kpi-<key>"."""
-    return kpi_card(t(label_key), figures.kpi[key], icon, loading=figures.loading, element_id=f"kpi-{key}",
-                    **extra)
+    return kpi_card(
+        t(label_key), figures.kpi[key], icon, loading=figures.loading, element_id=f"kpi-{key}", **extra
+    )
 
 
 def stock_value_card(values: Var, loading: Var) -> rx.Component:
@@ -78,66 +104,97 @@ def stock_value_card(values: Var, loading: Var) -> rx.Component:
     currencies)."""
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.text(t("kpi.stock_value"), size="2", color_scheme="gray", weight="medium"),
-                      rx.spacer(), rx.icon("banknote", size=20, color=rx.color("accent", 10)),
-                      width="100%"),
+            rx.hstack(
+                rx.text(t("kpi.stock_value"), size="2", color_scheme="gray", weight="medium"),
+                rx.spacer(),
+                rx.icon("banknote", size=20, color=rx.color("accent", 10)),
+                width="100%",
+            ),
             rx.skeleton(
                 rx.flex(
-                    rx.foreach(values, lambda value: rx.badge(
-                        value, size="3", variant="surface",
-                        style={"font-variant-numeric": "tabular-nums"})),
+                    rx.foreach(
+                        values,
+                        lambda value: rx.badge(
+                            value, size="3", variant="surface", style={"font-variant-numeric": "tabular-nums"}
+                        ),
+                    ),
                     rx.cond(values.length() == 0, rx.text("—", color_scheme="gray")),
-                    wrap="wrap", gap="0.5rem", id="kpi-stock-value",
+                    wrap="wrap",
+                    gap="0.5rem",
+                    id="kpi-stock-value",
                 ),
                 loading=loading,
             ),
-            spacing="3", width="100%",
+            spacing="3",
+            width="100%",
         ),
-        size="2", width="100%",
+        size="2",
+        width="100%",
     )
 
 
 def kpi_grid(*cards: rx.Component) -> rx.Component:
-    return rx.grid(*cards, columns=rx.breakpoints(initial="2", lg="4"),
-                   spacing=rx.breakpoints(initial="3", sm="4"), width="100%")
+    return rx.grid(
+        *cards,
+        columns=rx.breakpoints(initial="2", lg="4"),
+        spacing=rx.breakpoints(initial="3", sm="4"),
+        width="100%",
+    )
 
 
-def section(title: Var | str, *children: rx.Component, actions: rx.Component | None = None,
-            **props) -> rx.Component:
+def section(
+    title: Var | str, *children: rx.Component, actions: rx.Component | None = None, **props
+) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.flex(
                 rx.heading(title, size="4"),
                 rx.spacer(),
                 actions or rx.fragment(),
-                width="100%", align="center", gap="0.75rem", wrap="wrap",
+                width="100%",
+                align="center",
+                gap="0.75rem",
+                wrap="wrap",
             ),
             *children,
-            spacing="4", width="100%",
+            spacing="4",
+            width="100%",
         ),
-        size=rx.breakpoints(initial="2", md="3"), width="100%", **props,
+        size=rx.breakpoints(initial="2", md="3"),
+        width="100%",
+        **props,
     )
 
 
 def empty_state(icon: str, title: Var | str, hint: Var | str | None = None, **props) -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.box(rx.icon(icon, size=28), color=rx.color("gray", 9), background=rx.color("gray", 3),
-                   padding="0.9rem", border_radius="9999px"),
+            rx.box(
+                rx.icon(icon, size=28),
+                color=rx.color("gray", 9),
+                background=rx.color("gray", 3),
+                padding="0.9rem",
+                border_radius="9999px",
+            ),
             rx.text(title, size="3", weight="medium"),
             rx.text(hint, size="2", color_scheme="gray", text_align="center")
-            if hint is not None else rx.fragment(),
-            align="center", spacing="2",
+            if hint is not None
+            else rx.fragment(),
+            align="center",
+            spacing="2",
         ),
-        width="100%", padding_y="2.5rem", **props,
+        width="100%",
+        padding_y="2.5rem",
+        **props,
     )
 
 
 def loading_rows(columns: int, rows: int = 5) -> rx.Component:
     return rx.foreach(
         list(range(rows)),
-        lambda _: rx.table.row(*[rx.table.cell(rx.skeleton(rx.text("—"), loading=True))
-                                 for _ in range(columns)]),
+        lambda _: rx.table.row(
+            *[rx.table.cell(rx.skeleton(rx.text("—"), loading=True)) for _ in range(columns)]
+        ),
     )
 
 
@@ -149,21 +206,30 @@ def number_cell(value: Var | str) -> rx.Component:
     return rx.table.cell(value, text_align="right", style={"font-variant-numeric": "tabular-nums"})
 
 
-def scroll_table(*children: rx.Component, size: str = "2", min_width: str = "36rem",
-                 **props) -> rx.Component:
+def scroll_table(*children: rx.Component, size: str = "2", min_width: str = "36rem", **props) -> rx.Component:
     """A table that scrolls sideways on a narrow screen (below `min_width`) instead of squeezing
     its columns into unreadable slivers."""
     return rx.box(
-        rx.table.root(*children, variant="surface", size=size, width="100%", min_width=min_width,
-                      **props),
-        overflow_x="auto", width="100%",
+        rx.table.root(*children, variant="surface", size=size, width="100%", min_width=min_width, **props),
+        overflow_x="auto",
+        width="100%",
     )
 
 
-def data_table(headers: list[rx.Component], rows: Var, row, *, table_id: str, loading: Var | None = None,
-               empty: rx.Component | None = None, count: Var | None = None,
-               skeleton_columns: int | None = None, skeleton_rows: int = 5, min_width: str = "36rem",
-               size: str = "1") -> rx.Component:
+def data_table(
+    headers: list[rx.Component],
+    rows: Var,
+    row,
+    *,
+    table_id: str,
+    loading: Var | None = None,
+    empty: rx.Component | None = None,
+    count: Var | None = None,
+    skeleton_columns: int | None = None,
+    skeleton_rows: int = 5,
+    min_width: str = "36rem",
+    size: str = "1",
+) -> rx.Component:
     """A list's table: its header, one `row(item)` per item of `rows`, skeleton rows while
     `loading` and nothing is there yet, and `empty` under it when there is none (once loaded).
     `count` (the total behind a paged list) decides emptiness where `rows` is one page of it; the
@@ -176,22 +242,45 @@ def data_table(headers: list[rx.Component], rows: Var, row, *, table_id: str, lo
         body = rx.cond(loading & none_yet, skeleton, body)
         none_yet = ~loading & none_yet
     return rx.fragment(
-        scroll_table(rx.table.header(rx.table.row(*headers)), rx.table.body(body),
-                     id=table_id, size=size, min_width=min_width),
+        scroll_table(
+            rx.table.header(rx.table.row(*headers)),
+            rx.table.body(body),
+            id=table_id,
+            size=size,
+            min_width=min_width,
+        ),
         rx.cond(none_yet, empty) if empty is not None else rx.fragment(),
     )
 
 
-def paged_table(state, headers: list[rx.Component], row, *, table_id: str, min_width: str,
-                empty: rx.Component, skeleton_columns: int | None = None,
-                rows: Var | None = None, size: str = "1") -> rx.Component:
+def paged_table(
+    state,
+    headers: list[rx.Component],
+    row,
+    *,
+    table_id: str,
+    min_width: str,
+    empty: rx.Component,
+    skeleton_columns: int | None = None,
+    rows: Var | None = None,
+    size: str = "1",
+) -> rx.Component:
     """A paged list's table (`data_table`) with the pager under it. `state` is a paged list state
     (rows, total, loading, pager_label, previous_page, next_page, has_previous, has_next); `rows`
     replaces `state.rows` where the page shows formatted rows (`display_rows`)."""
     return rx.fragment(
-        data_table(headers, state.rows if rows is None else rows, row, table_id=table_id,
-                   loading=state.loading, empty=empty, count=state.total,
-                   skeleton_columns=skeleton_columns, min_width=min_width, size=size),
+        data_table(
+            headers,
+            state.rows if rows is None else rows,
+            row,
+            table_id=table_id,
+            loading=state.loading,
+            empty=empty,
+            count=state.total,
+            skeleton_columns=skeleton_columns,
+            min_width=min_width,
+            size=size,
+        ),
         pager(state.pager_label, state.previous_page, state.next_page, state.has_previous, state.has_next),
     )
 
@@ -200,11 +289,27 @@ def pager(label: Var, on_previous, on_next, has_previous: Var, has_next: Var) ->
     return rx.hstack(
         rx.text(label, size="2", color_scheme="gray", class_name="pager-label"),
         rx.spacer(),
-        rx.button(rx.icon("chevron-left", size=16), t("common.previous"), variant="soft",
-                  size="2", on_click=on_previous, disabled=~has_previous, class_name="pager-previous"),
-        rx.button(t("common.next"), rx.icon("chevron-right", size=16), variant="soft",
-                  size="2", on_click=on_next, disabled=~has_next, class_name="pager-next"),
-        width="100%", align="center", spacing="2",
+        rx.button(
+            rx.icon("chevron-left", size=16),
+            t("common.previous"),
+            variant="soft",
+            size="2",
+            on_click=on_previous,
+            disabled=~has_previous,
+            class_name="pager-previous",
+        ),
+        rx.button(
+            t("common.next"),
+            rx.icon("chevron-right", size=16),
+            variant="soft",
+            size="2",
+            on_click=on_next,
+            disabled=~has_next,
+            class_name="pager-next",
+        ),
+        width="100%",
+        align="center",
+        spacing="2",
     )
 
 
@@ -230,8 +335,9 @@ def labelled(
     )
 
 
-def choice_select(value: Var, options: Var, on_change, element_id: str, label_key: str | None = None,
-                  **trigger_props) -> rx.Component:
+def choice_select(
+    value: Var, options: Var, on_change, element_id: str, label_key: str | None = None, **trigger_props
+) -> rx.Component:
     """A select over [{value, label}] options; with `label_key`, a small label above it."""
     select = rx.select.root(
         rx.select.trigger(id=element_id, **trigger_props),
@@ -243,16 +349,18 @@ def choice_select(value: Var, options: Var, on_change, element_id: str, label_ke
     )
     if label_key is None:
         return select
-    return rx.vstack(rx.text(t(label_key), size="1", color_scheme="gray", weight="medium"), select,
-                     spacing="1", width=trigger_props.get("width"))
+    return rx.vstack(
+        rx.text(t(label_key), size="1", color_scheme="gray", weight="medium"),
+        select,
+        spacing="1",
+        width=trigger_props.get("width"),
+    )
 
 
 def dialog_actions(submit_label_key: str, submit_id: str) -> rx.Component:
     """A form dialog's footer: Cancel closes it, the submit button sends the form."""
     return rx.hstack(
-        rx.dialog.close(
-            rx.button(t("common.cancel"), variant="soft", color_scheme="gray", type="button")
-        ),
+        rx.dialog.close(rx.button(t("common.cancel"), variant="soft", color_scheme="gray", type="button")),
         rx.button(t(submit_label_key), type="submit", id=submit_id),
         justify="end",
         width="100%",
@@ -262,9 +370,7 @@ def dialog_actions(submit_label_key: str, submit_id: str) -> rx.Component:
 
 def cell_input(error: Var, **input_props) -> rx.Component:
     """A table cell holding a small input with its error beneath it."""
-    return rx.table.cell(
-        rx.vstack(rx.input(size="1", **input_props), field_error(error), spacing="1")
-    )
+    return rx.table.cell(rx.vstack(rx.input(size="1", **input_props), field_error(error), spacing="1"))
 
 
 # --- detail pages --------------------------------------------------------------------------------

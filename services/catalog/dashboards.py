@@ -25,8 +25,10 @@ def units_by_location_kind(session: Session, principal: Principal) -> list[dict]
         .group_by(Location.kind)
         .order_by(Location.kind)
     ).all()
-    return [{"kind": kind, "part_units": int(parts), "vehicle_units": int(vehicles)}
-            for kind, parts, vehicles in rows]
+    return [
+        {"kind": kind, "part_units": int(parts), "vehicle_units": int(vehicles)}
+        for kind, parts, vehicles in rows
+    ]
 
 
 def part_units_by_category(session: Session, principal: Principal, limit: int = 10) -> list[dict]:
@@ -54,7 +56,10 @@ def trim_stock(session: Session, principal: Principal) -> dict[int, dict]:
         .group_by(StockLevel.trim_id)
     ).all()
     return {
-        trim_id: {"on_hand": int(on_hand or 0), "reserved": int(reserved or 0),
-                  "available": int(on_hand or 0) - int(reserved or 0)}
+        trim_id: {
+            "on_hand": int(on_hand or 0),
+            "reserved": int(reserved or 0),
+            "available": int(on_hand or 0) - int(reserved or 0),
+        }
         for trim_id, on_hand, reserved in rows
     }

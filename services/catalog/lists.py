@@ -43,7 +43,11 @@ def _paged(session: Session, statement, page: Page) -> tuple[list, int]:
 
 
 def list_parts(
-    session: Session, principal: Principal, *, page: Page, category: str | None = None,
+    session: Session,
+    principal: Principal,
+    *,
+    page: Page,
+    category: str | None = None,
     text: str | None = None,
 ) -> tuple[list[dict], int]:
     """Parts the principal may read (a supplier: its own), filtered, by SKU; and the total count."""
@@ -57,27 +61,43 @@ def list_parts(
         statement = statement.where(Part.category == category)
     if text and text.strip():
         pattern = _like(text)
-        statement = statement.where(or_(
-            func.lower(Part.sku).like(pattern, escape="\\"),
-            func.lower(Part.name).like(pattern, escape="\\"),
-        ))
+        statement = statement.where(
+            or_(
+                func.lower(Part.sku).like(pattern, escape="\\"),
+                func.lower(Part.name).like(pattern, escape="\\"),
+            )
+        )
     rows, total = _paged(session, statement, page)
     return [
-        {"id": part.id, "sku": part.sku, "name": part.name, "category": part.category,
-         "unit": part.unit, "list_price": part.list_price, "currency": part.currency,
-         "supplier_id": part.supplier_id, "supplier_name": supplier_name}
+        {
+            "id": part.id,
+            "sku": part.sku,
+            "name": part.name,
+            "category": part.category,
+            "unit": part.unit,
+            "list_price": part.list_price,
+            "currency": part.currency,
+            "supplier_id": part.supplier_id,
+            "supplier_name": supplier_name,
+        }
         for part, supplier_name in rows
     ], total
 
 
 def part_categories(session: Session, principal: Principal) -> list[str]:
-    return list(session.exec(
-        select(Part.category).where(part_scope(principal)).distinct().order_by(Part.category)
-    ).all())
+    return list(
+        session.exec(
+            select(Part.category).where(part_scope(principal)).distinct().order_by(Part.category)
+        ).all()
+    )
 
 
 def list_trims(
-    session: Session, *, page: Page, body: str | None = None, powertrain: str | None = None,
+    session: Session,
+    *,
+    page: Page,
+    body: str | None = None,
+    powertrain: str | None = None,
     text: str | None = None,
 ) -> tuple[list[dict], int]:
     """The showroom catalogue (public to every signed-in role), cheapest first."""
@@ -92,23 +112,39 @@ def list_trims(
         statement = statement.where(Trim.powertrain == powertrain)
     if text and text.strip():
         pattern = _like(text)
-        statement = statement.where(or_(
-            func.lower(Trim.name).like(pattern, escape="\\"),
-            func.lower(VehicleModel.name).like(pattern, escape="\\"),
-        ))
+        statement = statement.where(
+            or_(
+                func.lower(Trim.name).like(pattern, escape="\\"),
+                func.lower(VehicleModel.name).like(pattern, escape="\\"),
+            )
+        )
     rows, total = _paged(session, statement, page)
     return [
-        {"id": trim.id, "code": trim.code, "model": model.name, "model_code": model.code,
-         "body": model.body, "name": trim.name, "powertrain": trim.powertrain,
-         "range_km": trim.range_km, "consumption_l_per_100km": trim.consumption_l_per_100km,
-         "power_kw": trim.power_kw, "price": trim.price, "currency": trim.currency,
-         "image": trim.image}
+        {
+            "id": trim.id,
+            "code": trim.code,
+            "model": model.name,
+            "model_code": model.code,
+            "body": model.body,
+            "name": trim.name,
+            "powertrain": trim.powertrain,
+            "range_km": trim.range_km,
+            "consumption_l_per_100km": trim.consumption_l_per_100km,
+            "power_kw": trim.power_kw,
+            "price": trim.price,
+            "currency": trim.currency,
+            "image": trim.image,
+        }
         for trim, model in rows
     ], total
 
 
 def list_stock(
-    session: Session, principal: Principal, *, page: Page, location_id: int | None = None,
+    session: Session,
+    principal: Principal,
+    *,
+    page: Page,
+    location_id: int | None = None,
     text: str | None = None,
 ) -> tuple[list[dict], int]:
     """Stock rows at the locations the principal may read; raises PermissionDenied for customers."""
@@ -124,18 +160,26 @@ def list_stock(
         statement = statement.where(StockLevel.location_id == location_id)
     if text and text.strip():
         pattern = _like(text)
-        statement = statement.where(or_(
-            func.lower(Part.sku).like(pattern, escape="\\"),
-            func.lower(Part.name).like(pattern, escape="\\"),
-            func.lower(Trim.name).like(pattern, escape="\\"),
-        ))
+        statement = statement.where(
+            or_(
+                func.lower(Part.sku).like(pattern, escape="\\"),
+                func.lower(Part.name).like(pattern, escape="\\"),
+                func.lower(Trim.name).like(pattern, escape="\\"),
+            )
+        )
     rows, total = _paged(session, statement, page)
     return [
-        {"location_id": location.id, "location_code": location.code, "location_name": location.name,
-         "organisation_id": location.organisation_id,
-         "item_kind": "part" if stock.part_id else "trim",
-         "item_code": part_sku or trim_code, "item_name": part_name or trim_name,
-         "on_hand": stock.on_hand, "reserved": stock.reserved,
-         "available": stock.on_hand - stock.reserved}
+        {
+            "location_id": location.id,
+            "location_code": location.code,
+            "location_name": location.name,
+            "organisation_id": location.organisation_id,
+            "item_kind": "part" if stock.part_id else "trim",
+            "item_code": part_sku or trim_code,
+            "item_name": part_name or trim_name,
+            "on_hand": stock.on_hand,
+            "reserved": stock.reserved,
+            "available": stock.on_hand - stock.reserved,
+        }
         for stock, location, part_sku, part_name, trim_code, trim_name in rows
     ], total

@@ -16,8 +16,12 @@ from services.platform import cache
 
 CACHE_KEY = "summary:v1"
 _EMPTY = {
-    "locations": 0, "part_units_on_hand": 0, "part_units_reserved": 0,
-    "vehicle_units_on_hand": 0, "vehicle_units_reserved": 0, "low_stock_items": 0,
+    "locations": 0,
+    "part_units_on_hand": 0,
+    "part_units_reserved": 0,
+    "vehicle_units_on_hand": 0,
+    "vehicle_units_reserved": 0,
+    "low_stock_items": 0,
     "stock_value": {},
 }
 
@@ -51,9 +55,13 @@ def compute_summary(session: Session) -> dict:
     by_organisation: dict[str, dict] = {}
     for org_id, locations, p_on, p_res, v_on, v_res, low_items in units:
         by_organisation[str(org_id)] = {
-            "locations": locations, "part_units_on_hand": int(p_on), "part_units_reserved": int(p_res),
-            "vehicle_units_on_hand": int(v_on), "vehicle_units_reserved": int(v_res),
-            "low_stock_items": int(low_items), "stock_value": {},
+            "locations": locations,
+            "part_units_on_hand": int(p_on),
+            "part_units_reserved": int(p_res),
+            "vehicle_units_on_hand": int(v_on),
+            "vehicle_units_reserved": int(v_res),
+            "low_stock_items": int(low_items),
+            "stock_value": {},
         }
     for org_id, currency, value in _stock_values(session):
         figures = by_organisation.setdefault(str(org_id), {**_EMPTY, "stock_value": {}})
@@ -83,15 +91,15 @@ def _cents(price):
 
 def _stock_values(session: Session):
     parts = (
-        select(Location.organisation_id, Part.currency,
-               func.sum(StockLevel.on_hand * _cents(Part.list_price)))
+        select(
+            Location.organisation_id, Part.currency, func.sum(StockLevel.on_hand * _cents(Part.list_price))
+        )
         .join(StockLevel, StockLevel.location_id == Location.id)
         .join(Part, Part.id == StockLevel.part_id)
         .group_by(Location.organisation_id, Part.currency)
     )
     trims = (
-        select(Location.organisation_id, Trim.currency,
-               func.sum(StockLevel.on_hand * _cents(Trim.price)))
+        select(Location.organisation_id, Trim.currency, func.sum(StockLevel.on_hand * _cents(Trim.price)))
         .join(StockLevel, StockLevel.location_id == Location.id)
         .join(Trim, Trim.id == StockLevel.trim_id)
         .group_by(Location.organisation_id, Trim.currency)
@@ -106,8 +114,14 @@ def _stock_values(session: Session):
 def _total(rows) -> dict:
     total = {**_EMPTY, "stock_value": {}}
     for figures in rows:
-        for key in ("locations", "part_units_on_hand", "part_units_reserved",
-                    "vehicle_units_on_hand", "vehicle_units_reserved", "low_stock_items"):
+        for key in (
+            "locations",
+            "part_units_on_hand",
+            "part_units_reserved",
+            "vehicle_units_on_hand",
+            "vehicle_units_reserved",
+            "low_stock_items",
+        ):
             total[key] += figures[key]
         for currency, value in figures["stock_value"].items():
             total["stock_value"][currency] = str(
@@ -136,8 +150,11 @@ def home_figures(session: Session, principal: Principal) -> dict:
     """The figures for `principal`'s home: the whole network for managers and admins, the own
     organisation for suppliers and dealers, the catalogue alone for customers."""
     summary = cached_summary(session)
-    figures = {"computed_at": summary["computed_at"], "catalogue": summary["catalogue"],
-               "low_stock_threshold": summary["low_stock_threshold"]}
+    figures = {
+        "computed_at": summary["computed_at"],
+        "catalogue": summary["catalogue"],
+        "low_stock_threshold": summary["low_stock_threshold"],
+    }
     if sees_whole_network(principal):
         figures["stock"] = summary["network"]
     elif principal.role in ("supplier", "dealer"):

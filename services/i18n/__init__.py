@@ -52,8 +52,10 @@ def load(locale_dir: Path = LOCALE_DIR) -> dict[str, Language]:
             with po_path.open("rb") as po_file:
                 catalog = read_po(po_file, locale=language_dir.name, domain=po_path.stem)
             if language.plural_forms and catalog.plural_forms != language.plural_forms:
-                raise ValueError(f"{po_path}: Plural-Forms {catalog.plural_forms!r} differs from "
-                                 f"{language.plural_forms!r} in the other domains")
+                raise ValueError(
+                    f"{po_path}: Plural-Forms {catalog.plural_forms!r} differs from "
+                    f"{language.plural_forms!r} in the other domains"
+                )
             language.plural_forms = catalog.plural_forms
             language.plural = gettext.c2py(catalog.plural_expr)
             for message in catalog:

@@ -49,9 +49,14 @@ def normalize_email(email: str) -> str:
 
 def principal_for(user: User, organisation: Organisation) -> Principal:
     return Principal(
-        user_id=user.id, email=user.email, full_name=user.full_name, role=user.role,
-        organisation_id=organisation.id, organisation_name=organisation.name,
-        organisation_kind=organisation.kind, language=user.language,
+        user_id=user.id,
+        email=user.email,
+        full_name=user.full_name,
+        role=user.role,
+        organisation_id=organisation.id,
+        organisation_name=organisation.name,
+        organisation_kind=organisation.kind,
+        language=user.language,
         time_zone=user.time_zone or organisation.time_zone,
     )
 
@@ -62,8 +67,9 @@ def login_delay(*, email: str, client_address: str, device_token: str = "") -> f
     when `device_token` is valid for `email`. The caller waits before calling `login`, without
     blocking its event loop."""
     normalized = normalize_email(email)
-    return login_throttle.delay_seconds(normalized, client_address,
-                                        device_tokens.device_id(device_token, normalized))
+    return login_throttle.delay_seconds(
+        normalized, client_address, device_tokens.device_id(device_token, normalized)
+    )
 
 
 def device_token_for(principal: Principal) -> str:
@@ -73,8 +79,14 @@ def device_token_for(principal: Principal) -> str:
 
 
 def login(
-    session: Session, *, email: str, password: str, client_address: str = "", user_agent: str = "",
-    device_token: str = "", now: datetime | None = None,
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    client_address: str = "",
+    user_agent: str = "",
+    device_token: str = "",
+    now: datetime | None = None,
 ) -> tuple[str, Principal]:
     """Check the credentials and open a session.
 
@@ -99,34 +111,66 @@ def login(
     user = session.exec(select(User).where(User.email_normalized == normalized)).first()
     known = user is not None and user.is_active
     # A deactivated account is audited like an unknown e-mail: no user attached.
-    audit_user = {"entity_id": user.id, "actor_user_id": user.id,
-                  "organisation_id": user.organisation_id} if known else {}
+    audit_user = (
+        {"entity_id": user.id, "actor_user_id": user.id, "organisation_id": user.organisation_id}
+        if known
+        else {}
+    )
     if refusal is not None:
-        audit.record(session, action="login.throttled", entity="user", **audit_user,
-                     after={"email": email[:254], "client_address": client_address,
-                            "retry_after": refusal.retry_after})
+        audit.record(
+            session,
+            action="login.throttled",
+            entity="user",
+            **audit_user,
+            after={
+                "email": email[:254],
+                "client_address": client_address,
+                "retry_after": refusal.retry_after,
+            },
+        )
         session.commit()
-        raise LoginThrottled("auth.throttled", field="email", retry_after=refusal.retry_after,
-                             minutes=refusal.retry_after // 60)
+        raise LoginThrottled(
+            "auth.throttled",
+            field="email",
+            retry_after=refusal.retry_after,
+            minutes=refusal.retry_after // 60,
+        )
 
     password_ok = verify_password(password, user.password_hash if known else _DUMMY_HASH)
     if not (known and password_ok):
-        audit.record(session, action="login.failed", entity="user", **audit_user,
-                     after={"email": email[:254], "client_address": client_address})
+        audit.record(
+            session,
+            action="login.failed",
+            entity="user",
+            **audit_user,
+            after={"email": email[:254], "client_address": client_address},
+        )
         session.commit()
         login_throttle.record_failure(client_address, device)
         raise AuthenticationFailed("auth.invalid_credentials", field="password")
 
     user.last_login_at = now
     token = new_token()
-    session.add(UserSession(
-        token_hash=token_digest(token), user_id=user.id, created_at=now, last_seen_at=now,
-        expires_at=now + timedelta(hours=settings.session_ttl_hours), user_agent=user_agent[:400],
-    ))
+    session.add(
+        UserSession(
+            token_hash=token_digest(token),
+            user_id=user.id,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_ttl_hours),
+            user_agent=user_agent[:400],
+        )
+    )
     session.add(user)
-    audit.record(session, action="login.succeeded", entity="user", entity_id=user.id,
-                 actor_user_id=user.id, organisation_id=user.organisation_id,
-                 after={"client_address": client_address})
+    audit.record(
+        session,
+        action="login.succeeded",
+        entity="user",
+        entity_id=user.id,
+        actor_user_id=user.id,
+        organisation_id=user.organisation_id,
+        after={"client_address": client_address},
+    )
     organisation = session.get(Organisation, user.organisation_id)
     principal = principal_for(user, organisation)
     session.commit()
@@ -147,25 +191,64 @@ def resolve_token(session: Session, token: str | None, now: datetime | None = No
     row = session.connection().execute(_TOKEN_QUERY, {"digest": token_digest(token)}).first()
     if row is None:
         return None
-    (session_id, revoked, expires_at, last_seen_at, user_id, email, full_name, role, language,
-     user_zone, is_active, organisation_id, organisation_name, organisation_kind, organisation_zone) = row
+    (
+        session_id,
+        revoked,
+        expires_at,
+        last_seen_at,
+        user_id,
+        email,
+        full_name,
+        role,
+        language,
+        user_zone,
+        is_active,
+        organisation_id,
+        organisation_name,
+        organisation_kind,
+        organisation_zone,
+    ) = row
     if revoked or expires_at <= now or not is_active:
         return None
     if now - last_seen_at > _SEEN_REFRESH:
-        session.execute(update(UserSession).where(UserSession.id == session_id)
-                        .values(last_seen_at=now).execution_options(synchronize_session=False))
+        session.execute(
+            update(UserSession)
+            .where(UserSession.id == session_id)
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )
         session.commit()
     return Principal(
-        user_id=user_id, email=email, full_name=full_name, role=role, organisation_id=organisation_id,
-        organisation_name=organisation_name, organisation_kind=organisation_kind, language=language,
+        user_id=user_id,
+        email=email,
+        full_name=full_name,
+        role=role,
+        organisation_id=organisation_id,
+        organisation_name=organisation_name,
+        organisation_kind=organisation_kind,
+        language=language,
         time_zone=user_zone or organisation_zone,
     )
 
 
 _TOKEN_QUERY = (
-    select(UserSession.id, UserSession.revoked, UserSession.expires_at, UserSession.last_seen_at,
-           User.id, User.email, User.full_name, User.role, User.language, User.time_zone,
-           User.is_active, Organisation.id, Organisation.name, Organisation.kind, Organisation.time_zone)
+    select(
+        UserSession.id,
+        UserSession.revoked,
+        UserSession.expires_at,
+        UserSession.last_seen_at,
+        User.id,
+        User.email,
+        User.full_name,
+        User.role,
+        User.language,
+        User.time_zone,
+        User.is_active,
+        Organisation.id,
+        Organisation.name,
+        Organisation.kind,
+        Organisation.time_zone,
+    )
     .join(User, User.id == UserSession.user_id)
     .join(Organisation, Organisation.id == User.organisation_id)
     .where(UserSession.token_hash == bindparam("digest"))
@@ -182,8 +265,13 @@ def logout(session: Session, token: str | None) -> None:
     if user_session is not None and not user_session.revoked:
         user_session.revoked = True
         session.add(user_session)
-        audit.record(session, action="logout", entity="user", entity_id=user_session.user_id,
-                     actor_user_id=user_session.user_id)
+        audit.record(
+            session,
+            action="logout",
+            entity="user",
+            entity_id=user_session.user_id,
+            actor_user_id=user_session.user_id,
+        )
         session.commit()
 
 

@@ -41,16 +41,18 @@ def _email_id(normalized_email: str) -> str:
 
 def _device_window() -> RateLimitItem:
     settings = get_settings()
-    return RateLimitItemPerMinute(settings.login_failures_per_device, settings.login_throttle_minutes,
-                                  namespace="login-device")
+    return RateLimitItemPerMinute(
+        settings.login_failures_per_device, settings.login_throttle_minutes, namespace="login-device"
+    )
 
 
 def _windows() -> tuple[RateLimitItem, RateLimitItem]:
     settings = get_settings()
     minutes = settings.login_throttle_minutes
     return (
-        RateLimitItemPerMinute(settings.login_failures_per_account_address, minutes,
-                               namespace="login-account-address"),
+        RateLimitItemPerMinute(
+            settings.login_failures_per_account_address, minutes, namespace="login-account-address"
+        ),
         RateLimitItemPerMinute(settings.login_failures_per_address, minutes, namespace="login-address"),
     )
 
@@ -65,17 +67,22 @@ def delay_seconds(normalized_email: str, client_address: str, device_id: str | N
     if device_id is not None:
         device = _device_window()
         used = device.amount - rate_limiter.get_window_stats(device, device_id).remaining
-        return min(settings.login_delay_cap_seconds,
-                   settings.login_delay_step_seconds * used * pair.amount / device.amount)
-    pair_used = pair.amount - rate_limiter.get_window_stats(
-        pair, _email_id(normalized_email), client_address).remaining
+        return min(
+            settings.login_delay_cap_seconds,
+            settings.login_delay_step_seconds * used * pair.amount / device.amount,
+        )
+    pair_used = (
+        pair.amount
+        - rate_limiter.get_window_stats(pair, _email_id(normalized_email), client_address).remaining
+    )
     address_used = address.amount - rate_limiter.get_window_stats(address, client_address).remaining
     failures = max(pair_used, address_used * pair.amount / address.amount)
     return min(settings.login_delay_cap_seconds, settings.login_delay_step_seconds * failures)
 
 
-def reserve_attempt(normalized_email: str, client_address: str,
-                    device_id: str | None = None) -> Refusal | None:
+def reserve_attempt(
+    normalized_email: str, client_address: str, device_id: str | None = None
+) -> Refusal | None:
     """Count one attempt for (e-mail, address), or refuse it when either window is full; from a
     known device, count it in the device's window only, or refuse it when that one is full.
 

@@ -32,13 +32,25 @@ def _check_password(password: str) -> None:
 
 
 def _snapshot(user: User) -> dict:
-    return {"email": user.email, "role": user.role, "organisation_id": user.organisation_id,
-            "is_active": user.is_active, "full_name": user.full_name}
+    return {
+        "email": user.email,
+        "role": user.role,
+        "organisation_id": user.organisation_id,
+        "is_active": user.is_active,
+        "full_name": user.full_name,
+    }
 
 
 def create_user(
-    session: Session, actor: Principal, *, email: str, full_name: str, password: str, role: str,
-    organisation_id: int, language: str = "en",
+    session: Session,
+    actor: Principal,
+    *,
+    email: str,
+    full_name: str,
+    password: str,
+    role: str,
+    organisation_id: int,
+    language: str = "en",
 ) -> User:
     """Create an account (admins only). Raises ValidationFailed naming the field at fault:
     malformed or taken e-mail, empty or over-long name, short password, unknown role,
@@ -63,9 +75,15 @@ def create_user(
         raise ValidationFailed("user.role_organisation_mismatch", field="organisation_id")
     if session.exec(select(User.id).where(User.email_normalized == normalize_email(email))).first():
         raise ValidationFailed("user.email_taken", field="email")
-    user = User(email=email, email_normalized=normalize_email(email), full_name=full_name.strip(),
-                password_hash=hash_password(password), role=role, organisation_id=organisation_id,
-                language=language if language in ("en", "zh") else "en")
+    user = User(
+        email=email,
+        email_normalized=normalize_email(email),
+        full_name=full_name.strip(),
+        password_hash=hash_password(password),
+        role=role,
+        organisation_id=organisation_id,
+        language=language if language in ("en", "zh") else "en",
+    )
     session.add(user)
     try:
         session.flush()
@@ -74,8 +92,15 @@ def create_user(
         # waiting on the index) in between: the unique index of email_normalized refuses ours.
         session.rollback()
         raise ValidationFailed("user.email_taken", field="email") from None
-    audit.record(session, action="user.created", entity="user", entity_id=user.id,
-                 actor_user_id=actor.user_id, organisation_id=organisation_id, after=_snapshot(user))
+    audit.record(
+        session,
+        action="user.created",
+        entity="user",
+        entity_id=user.id,
+        actor_user_id=actor.user_id,
+        organisation_id=organisation_id,
+        after=_snapshot(user),
+    )
     session.commit()
     return user
 
@@ -97,8 +122,14 @@ def reset_password(session: Session, actor: Principal, *, user_id: int, new_pass
     user.locked_until = None
     revoke_user_sessions(session, user.id)
     session.add(user)
-    audit.record(session, action="user.password_reset", entity="user", entity_id=user.id,
-                 actor_user_id=actor.user_id, organisation_id=user.organisation_id)
+    audit.record(
+        session,
+        action="user.password_reset",
+        entity="user",
+        entity_id=user.id,
+        actor_user_id=actor.user_id,
+        organisation_id=user.organisation_id,
+    )
     session.commit()
 
 
@@ -113,8 +144,10 @@ def _keep_an_admin(session: Session, user: User, field: str) -> None:
     if user.role != Role.ADMIN or not user.is_active:
         return
     admins = session.exec(
-        select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True))
-        .order_by(User.id).with_for_update()
+        select(User.id)
+        .where(User.role == Role.ADMIN, User.is_active.is_(True))
+        .order_by(User.id)
+        .with_for_update()
     ).all()
     if not set(admins) - {user.id}:
         raise ValidationFailed("user.last_admin", field=field)
@@ -134,9 +167,16 @@ def set_active(session: Session, actor: Principal, *, user_id: int, active: bool
     if not active:
         revoke_user_sessions(session, user.id)
     session.add(user)
-    audit.record(session, action="user.activated" if active else "user.deactivated", entity="user",
-                 entity_id=user.id, actor_user_id=actor.user_id,
-                 organisation_id=user.organisation_id, before=before, after=_snapshot(user))
+    audit.record(
+        session,
+        action="user.activated" if active else "user.deactivated",
+        entity="user",
+        entity_id=user.id,
+        actor_user_id=actor.user_id,
+        organisation_id=user.organisation_id,
+        before=before,
+        after=_snapshot(user),
+    )
     session.commit()
 
 
@@ -156,9 +196,16 @@ def change_role(session: Session, actor: Principal, *, user_id: int, role: str) 
     user.role = role
     revoke_user_sessions(session, user.id)
     session.add(user)
-    audit.record(session, action="user.role_changed", entity="user", entity_id=user.id,
-                 actor_user_id=actor.user_id, organisation_id=user.organisation_id,
-                 before=before, after=_snapshot(user))
+    audit.record(
+        session,
+        action="user.role_changed",
+        entity="user",
+        entity_id=user.id,
+        actor_user_id=actor.user_id,
+        organisation_id=user.organisation_id,
+        before=before,
+        after=_snapshot(user),
+    )
     session.commit()
 
 
@@ -175,14 +222,22 @@ def set_language(session: Session, principal: Principal, language: str) -> None:
 def list_users(session: Session, actor: Principal) -> list[dict]:
     require_role(actor, Role.ADMIN)
     rows = session.exec(
-        select(User, Organisation).join(Organisation, Organisation.id == User.organisation_id)
+        select(User, Organisation)
+        .join(Organisation, Organisation.id == User.organisation_id)
         .order_by(User.email_normalized)
     ).all()
     return [
-        {"id": u.id, "email": u.email, "full_name": u.full_name, "role": u.role,
-         "organisation": o.name, "organisation_id": o.id, "is_active": u.is_active,
-         "locked_until": u.locked_until.isoformat() if u.locked_until else "",
-         "last_login_at": u.last_login_at.isoformat() if u.last_login_at else ""}
+        {
+            "id": u.id,
+            "email": u.email,
+            "full_name": u.full_name,
+            "role": u.role,
+            "organisation": o.name,
+            "organisation_id": o.id,
+            "is_active": u.is_active,
+            "locked_until": u.locked_until.isoformat() if u.locked_until else "",
+            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else "",
+        }
         for u, o in rows
     ]
 
@@ -190,7 +245,14 @@ def list_users(session: Session, actor: Principal) -> list[dict]:
 def list_organisations(session: Session, actor: Principal) -> list[dict]:
     require_role(actor, Role.ADMIN)
     return [
-        {"id": o.id, "slug": o.slug, "name": o.name, "kind": o.kind, "country": o.country,
-         "currency": o.currency, "time_zone": o.time_zone}
+        {
+            "id": o.id,
+            "slug": o.slug,
+            "name": o.name,
+            "kind": o.kind,
+            "country": o.country,
+            "currency": o.currency,
+            "time_zone": o.time_zone,
+        }
         for o in session.exec(select(Organisation).order_by(Organisation.kind, Organisation.name))
     ]

@@ -36,14 +36,29 @@ from starlette.routing import Route
 
 from models.settings import DEMO_CARRIER_KEY
 
-_PLACES = (("CN", "201900", "Shanghai"), ("CN", "315000", "Ningbo"), ("SG", "018956", "Singapore"),
-           ("NL", "3011", "Rotterdam"), ("DE", "20457", "Hamburg"), ("DE", "80331", "Munich"),
-           ("FR", "75001", "Paris"), ("PL", "00-001", "Warsaw"))
-_STEPS = (("pre-transit", "Shipment information received"), ("transit", "Picked up at the plant gate"),
-          ("transit", "Departed"), ("transit", "Arrived at hub"), ("transit", "Departed hub"),
-          ("transit", "Arrived at port terminal"), ("transit", "Loaded on vessel"),
-          ("transit", "Discharged at port terminal"), ("transit", "Customs cleared"),
-          ("transit", "Out for delivery"), ("delivered", "Delivered"))
+_PLACES = (
+    ("CN", "201900", "Shanghai"),
+    ("CN", "315000", "Ningbo"),
+    ("SG", "018956", "Singapore"),
+    ("NL", "3011", "Rotterdam"),
+    ("DE", "20457", "Hamburg"),
+    ("DE", "80331", "Munich"),
+    ("FR", "75001", "Paris"),
+    ("PL", "00-001", "Warsaw"),
+)
+_STEPS = (
+    ("pre-transit", "Shipment information received"),
+    ("transit", "Picked up at the plant gate"),
+    ("transit", "Departed"),
+    ("transit", "Arrived at hub"),
+    ("transit", "Departed hub"),
+    ("transit", "Arrived at port terminal"),
+    ("transit", "Loaded on vessel"),
+    ("transit", "Discharged at port terminal"),
+    ("transit", "Customs cleared"),
+    ("transit", "Out for delivery"),
+    ("delivered", "Delivered"),
+)
 
 
 class Simulation:
@@ -63,8 +78,11 @@ class Simulation:
         if number not in self.journeys and number.startswith("SIM"):
             # Paced, each event is stamped with the moment it shows; unpaced, a past journey.
             start = datetime.now(UTC) if self.pace > 0 else None
-            self.journeys[number] = {"events": made_up_journey(number, start=start, step_seconds=self.pace),
-                                     "pace": self.pace, "started": time.monotonic()}
+            self.journeys[number] = {
+                "events": made_up_journey(number, start=start, step_seconds=self.pace),
+                "pace": self.pace,
+                "started": time.monotonic(),
+            }
         return self.journeys.get(number)
 
     def visible(self, journey: dict) -> list[dict]:
@@ -88,23 +106,33 @@ def made_up_journey(number: str, *, start: datetime | None = None, step_seconds:
         gap = timedelta(hours=rng.randint(3, 40))
         at = start + timedelta(seconds=index * step_seconds) if start and step_seconds else at + gap
         country, postcode, locality = _PLACES[min(index * len(_PLACES) // len(steps), len(_PLACES) - 1)]
-        events.append({"timestamp": at.isoformat().replace("+00:00", "Z"), "statusCode": code, "status": text,
-                       "description": f"{text} ({locality})",
-                       "location": {"address": {"countryCode": country, "postalCode": postcode,
-                                                "addressLocality": locality}}})
+        events.append(
+            {
+                "timestamp": at.isoformat().replace("+00:00", "Z"),
+                "statusCode": code,
+                "status": text,
+                "description": f"{text} ({locality})",
+                "location": {
+                    "address": {"countryCode": country, "postalCode": postcode, "addressLocality": locality}
+                },
+            }
+        )
     return events
 
 
 def create_app(pace: float | None = None, api_key: str | None = None) -> Starlette:
-    sim = Simulation(float(os.environ.get("CARRIER_SERVER_PACE", "60") if pace is None else pace),
-                     api_key or os.environ.get("CARRIER_SERVER_API_KEY", DEMO_CARRIER_KEY))
+    sim = Simulation(
+        float(os.environ.get("CARRIER_SERVER_PACE", "60") if pace is None else pace),
+        api_key or os.environ.get("CARRIER_SERVER_API_KEY", DEMO_CARRIER_KEY),
+    )
 
     def authorised(request: Request) -> bool:
         return request.headers.get("DHL-API-Key") == sim.api_key
 
     def problem(status: int, title: str, detail: str, headers: dict | None = None) -> JSONResponse:
-        return JSONResponse({"status": status, "title": title, "detail": detail}, status_code=status,
-                            headers=headers)
+        return JSONResponse(
+            {"status": status, "title": title, "detail": detail}, status_code=status, headers=headers
+        )
 
     async def track(request: Request) -> JSONResponse:
         if not authorised(request):
@@ -114,8 +142,9 @@ def create_app(pace: float | None = None, api_key: str | None = None) -> Starlet
         if fault != "ok":
             sim.served_faults.append(fault)
             if fault == "429":
-                return problem(429, "Too many requests", "Rate limit exceeded",
-                               {"Retry-After": f"{sim.retry_after:g}"})
+                return problem(
+                    429, "Too many requests", "Rate limit exceeded", {"Retry-After": f"{sim.retry_after:g}"}
+                )
             if fault == "timeout":
                 await asyncio.sleep(sim.hang_seconds)
             else:
@@ -126,17 +155,30 @@ def create_app(pace: float | None = None, api_key: str | None = None) -> Starlet
             return problem(404, "No result found", f"No shipment with tracking number {number} found")
         events = list(reversed(sim.visible(journey)))  # DHL lists the newest first
         newest = events[0]
-        return JSONResponse({"shipments": [{
-            "id": number, "service": request.query_params.get("service", "freight"),
-            "status": {key: newest[key] for key in ("timestamp", "statusCode", "status", "description")},
-            "events": events}]})
+        return JSONResponse(
+            {
+                "shipments": [
+                    {
+                        "id": number,
+                        "service": request.query_params.get("service", "freight"),
+                        "status": {
+                            key: newest[key] for key in ("timestamp", "statusCode", "status", "description")
+                        },
+                        "events": events,
+                    }
+                ]
+            }
+        )
 
     async def register(request: Request) -> JSONResponse:
         if not authorised(request):
             return problem(401, "Unauthorized", "Invalid or missing DHL-API-Key")
         body = await request.json()
-        sim.journeys[body["trackingNumber"]] = {"events": body["events"], "started": time.monotonic(),
-                                                "pace": float(body.get("pace", sim.pace))}
+        sim.journeys[body["trackingNumber"]] = {
+            "events": body["events"],
+            "started": time.monotonic(),
+            "pace": float(body.get("pace", sim.pace)),
+        }
         return JSONResponse({"registered": body["trackingNumber"]})
 
     async def faults(request: Request) -> JSONResponse:
@@ -151,16 +193,22 @@ def create_app(pace: float | None = None, api_key: str | None = None) -> Starlet
     async def stats(request: Request) -> JSONResponse:
         if not authorised(request):
             return problem(401, "Unauthorized", "Invalid or missing DHL-API-Key")
-        return JSONResponse({"requests": sim.requests, "served_faults": sim.served_faults,
-                             "pending_faults": list(sim.faults)})
+        return JSONResponse(
+            {"requests": sim.requests, "served_faults": sim.served_faults, "pending_faults": list(sim.faults)}
+        )
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    return Starlette(routes=[
-        Route("/track/shipments", track), Route("/_sim/journeys", register, methods=["POST"]),
-        Route("/_sim/faults", faults, methods=["POST"]), Route("/_sim/stats", stats),
-        Route("/health", health)])
+    return Starlette(
+        routes=[
+            Route("/track/shipments", track),
+            Route("/_sim/journeys", register, methods=["POST"]),
+            Route("/_sim/faults", faults, methods=["POST"]),
+            Route("/_sim/stats", stats),
+            Route("/health", health),
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -175,8 +223,15 @@ def main(argv: list[str] | None = None) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
-    Granian("services.logistics.carrier_server:create_app", address=arguments.host, port=arguments.port,
-            interface=Interfaces.ASGI, workers=1, factory=True, log_access=False).serve()
+    Granian(
+        "services.logistics.carrier_server:create_app",
+        address=arguments.host,
+        port=arguments.port,
+        interface=Interfaces.ASGI,
+        workers=1,
+        factory=True,
+        log_access=False,
+    ).serve()
 
 
 if __name__ == "__main__":

@@ -47,18 +47,35 @@ class CarrierAdapter(Protocol):
 class DhlAdapter:
     """The DHL Unified API's shape over HTTP (httpx, one client per adapter)."""
 
-    def __init__(self, name: str, base_url: str, config: CarrierSettings, *, language: str = "en",
-                 transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        config: CarrierSettings,
+        *,
+        language: str = "en",
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self.name = name
         self.config = config
         self.language = language
-        self.client = httpx.Client(base_url=base_url, timeout=config.timeout_seconds, transport=transport,
-                                   headers={"DHL-API-Key": config.api_key, "Accept": "application/json"})
+        self.client = httpx.Client(
+            base_url=base_url,
+            timeout=config.timeout_seconds,
+            transport=transport,
+            headers={"DHL-API-Key": config.api_key, "Accept": "application/json"},
+        )
 
     def fetch(self, tracking_number: str) -> bytes:
         try:
-            answer = self.client.get("/track/shipments", params={
-                "trackingNumber": tracking_number, "service": self.config.service, "language": self.language})
+            answer = self.client.get(
+                "/track/shipments",
+                params={
+                    "trackingNumber": tracking_number,
+                    "service": self.config.service,
+                    "language": self.language,
+                },
+            )
         except httpx.HTTPError as error:
             raise CarrierError(f"{type(error).__name__}: {error}") from None
         if answer.status_code == 200:
@@ -102,5 +119,5 @@ def verify_signature(settings: Settings, carrier: str, body: bytes, signature: s
     expected = sign_body(config.webhook_secret if config else "not configured", body)
     given = (signature or "").strip().lower()
     if given.startswith("sha256="):
-        given = given[len("sha256="):]
+        given = given[len("sha256=") :]
     return hmac.compare_digest(expected.encode(), given.encode()) and config is not None and bool(signature)

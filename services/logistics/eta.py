@@ -62,8 +62,15 @@ def lane_stats(hours: Sequence[float]) -> LaneStats | None:
     return LaneStats(statistics.median(hours), deciles[0], deciles[-1], len(hours))
 
 
-def estimate(legs: Sequence[LegPlan], stats: dict[str, LaneStats | None], *, now: datetime,
-             start: datetime, promised_at: datetime | None, delivered_at: datetime | None) -> Estimate:
+def estimate(
+    legs: Sequence[LegPlan],
+    stats: dict[str, LaneStats | None],
+    *,
+    now: datetime,
+    start: datetime,
+    promised_at: datetime | None,
+    delivered_at: datetime | None,
+) -> Estimate:
     """The ETA of a shipment whose legs (in order) are `legs`, starting no earlier than `start`."""
     if delivered_at is not None:
         late = promised_at is not None and delivered_at > promised_at
@@ -76,8 +83,11 @@ def estimate(legs: Sequence[LegPlan], stats: dict[str, LaneStats | None], *, now
             middle = low = high = leg.arrived_at
             continue
         lane = stats.get(leg.lane)
-        hours = ((lane.median, lane.low, lane.high) if lane is not None else
-                 (leg.planned_hours, leg.planned_hours * PLAN_LOW, leg.planned_hours * PLAN_HIGH))
+        hours = (
+            (lane.median, lane.low, lane.high)
+            if lane is not None
+            else (leg.planned_hours, leg.planned_hours * PLAN_LOW, leg.planned_hours * PLAN_HIGH)
+        )
         if leg.departed_at is not None:
             middle = low = high = leg.departed_at
         # A leg late against its lane's figures ends "now" at the earliest: the next one starts then.
@@ -96,7 +106,9 @@ def observed_lane_stats(session: Session, lanes: Sequence[str]) -> dict[str, Lan
         rows = session.execute(
             select(_LEGS.c.departed_at, _LEGS.c.arrived_at)
             .where(_LEGS.c.lane == lane, _LEGS.c.arrived_at.is_not(None), _LEGS.c.departed_at.is_not(None))
-            .order_by(_LEGS.c.arrived_at.desc()).limit(LANE_SAMPLE)).all()
+            .order_by(_LEGS.c.arrived_at.desc())
+            .limit(LANE_SAMPLE)
+        ).all()
         result[lane] = lane_stats([(arrived - departed).total_seconds() / 3600 for departed, arrived in rows])
     return result
 
@@ -106,21 +118,45 @@ def refresh_eta(session: Session, shipment_id: int, *, now: datetime | None = No
     Idempotent (the same events give the same answer). None when the shipment does not exist."""
     now = now or utcnow()
     shipment = session.execute(
-        select(_SHIPMENTS.c.created_at, _SHIPMENTS.c.promised_at, _SHIPMENTS.c.tracking_status,
-               _SHIPMENTS.c.last_event_at).where(_SHIPMENTS.c.id == shipment_id)).first()
+        select(
+            _SHIPMENTS.c.created_at,
+            _SHIPMENTS.c.promised_at,
+            _SHIPMENTS.c.tracking_status,
+            _SHIPMENTS.c.last_event_at,
+        ).where(_SHIPMENTS.c.id == shipment_id)
+    ).first()
     if shipment is None:
         return None
-    legs = [LegPlan(row.lane, row.planned_hours, row.departed_at, row.arrived_at) for row in session.execute(
-        select(_LEGS.c.lane, _LEGS.c.planned_hours, _LEGS.c.departed_at, _LEGS.c.arrived_at)
-        .where(_LEGS.c.shipment_id == shipment_id).order_by(_LEGS.c.sequence)).all()]
+    legs = [
+        LegPlan(row.lane, row.planned_hours, row.departed_at, row.arrived_at)
+        for row in session.execute(
+            select(_LEGS.c.lane, _LEGS.c.planned_hours, _LEGS.c.departed_at, _LEGS.c.arrived_at)
+            .where(_LEGS.c.shipment_id == shipment_id)
+            .order_by(_LEGS.c.sequence)
+        ).all()
+    ]
     delivered_at = None
     if shipment.tracking_status in DONE:
-        delivered_at = next((leg.arrived_at for leg in reversed(legs) if leg.arrived_at),
-                            shipment.last_event_at)
-    result = estimate(legs, observed_lane_stats(session, [leg.lane for leg in legs]), now=now,
-                      start=shipment.created_at, promised_at=shipment.promised_at, delivered_at=delivered_at)
-    session.execute(update(_SHIPMENTS).where(_SHIPMENTS.c.id == shipment_id).values(
-        eta=result.eta, eta_earliest=result.earliest, eta_latest=result.latest,
-        promise_at_risk=result.promise_at_risk))
+        delivered_at = next(
+            (leg.arrived_at for leg in reversed(legs) if leg.arrived_at), shipment.last_event_at
+        )
+    result = estimate(
+        legs,
+        observed_lane_stats(session, [leg.lane for leg in legs]),
+        now=now,
+        start=shipment.created_at,
+        promised_at=shipment.promised_at,
+        delivered_at=delivered_at,
+    )
+    session.execute(
+        update(_SHIPMENTS)
+        .where(_SHIPMENTS.c.id == shipment_id)
+        .values(
+            eta=result.eta,
+            eta_earliest=result.earliest,
+            eta_latest=result.latest,
+            promise_at_risk=result.promise_at_risk,
+        )
+    )
     session.commit()
     return result

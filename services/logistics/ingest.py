@@ -47,8 +47,9 @@ MAX_EVENTS_PER_SHIPMENT = 1000
 NOT_JSON = "not JSON"
 KEPT_PAYLOAD_BYTES = 64 * 1024  # of a payload too large to read, this much is kept
 _TEXT_LIMITS = {"raw_code": 80, "raw_text": 500, "country": 2, "postcode": 20, "locality": 100}
-_MOVING = frozenset(set(TrackingStatus) - {TrackingStatus.PENDING, TrackingStatus.INFO_RECEIVED,
-                                           TrackingStatus.UNKNOWN})
+_MOVING = frozenset(
+    set(TrackingStatus) - {TrackingStatus.PENDING, TrackingStatus.INFO_RECEIVED, TrackingStatus.UNKNOWN}
+)
 
 
 class PayloadInvalid(ValueError):
@@ -160,31 +161,50 @@ def _events_of(entry: object, where: str) -> list[CarrierEvent]:
         if country is not None and (len(country) != 2 or not country.isalpha()):
             raise PayloadInvalid("must be a two-letter country code", f"{at}.location.address.countryCode")
         postcode = _text(address.get("postalCode"), f"{at}.location.address.postalCode", required=False)
-        locality = _text(address.get("addressLocality"), f"{at}.location.address.addressLocality",
-                         required=False)
+        locality = _text(
+            address.get("addressLocality"), f"{at}.location.address.addressLocality", required=False
+        )
         geo = location.get("geo") or {}
         if not isinstance(geo, dict):
             raise PayloadInvalid("must be an object", f"{at}.location.geo")
         status, reason = normalise_dhl(code, f"{status_text} {description}")
         raw_text = " - ".join(part for part in (status_text, description) if part)
-        parsed.append(CarrierEvent(
-            tracking_number=number, occurred_at=occurred_at, raw_code=code[:80], raw_text=raw_text[:500],
-            status=status, exception_reason=reason, country=country and country.upper(),
-            postcode=postcode and postcode[:20], locality=locality and locality[:100],
-            latitude=_number(geo.get("latitude"), f"{at}.location.geo.latitude", -90, 90),
-            longitude=_number(geo.get("longitude"), f"{at}.location.geo.longitude", -180, 180)))
+        parsed.append(
+            CarrierEvent(
+                tracking_number=number,
+                occurred_at=occurred_at,
+                raw_code=code[:80],
+                raw_text=raw_text[:500],
+                status=status,
+                exception_reason=reason,
+                country=country and country.upper(),
+                postcode=postcode and postcode[:20],
+                locality=locality and locality[:100],
+                latitude=_number(geo.get("latitude"), f"{at}.location.geo.latitude", -90, 90),
+                longitude=_number(geo.get("longitude"), f"{at}.location.geo.longitude", -180, 180),
+            )
+        )
     return parsed
 
 
 def dedupe_key(shipment_id: int, carrier: str, event: CarrierEvent) -> str:
     """The same happening, however it arrived (poll or webhook), has the same key."""
-    parts = (str(shipment_id), carrier, event.raw_code, event.raw_text, event.occurred_at.isoformat(),
-             event.country or "", event.postcode or "", event.locality or "")
+    parts = (
+        str(shipment_id),
+        carrier,
+        event.raw_code,
+        event.raw_text,
+        event.occurred_at.isoformat(),
+        event.country or "",
+        event.postcode or "",
+        event.locality or "",
+    )
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
-def ingest_payload(session: Session, *, carrier: str, payload: bytes | str | dict | list,
-                   source: str = EventSource.WEBHOOK) -> IngestResult:
+def ingest_payload(
+    session: Session, *, carrier: str, payload: bytes | str | dict | list, source: str = EventSource.WEBHOOK
+) -> IngestResult:
     """Store the events of one carrier payload (see the module's doc for the guarantees); commits.
 
     Returns what happened: events stored and duplicates skipped, unknown statuses, the shipments
@@ -195,8 +215,9 @@ def ingest_payload(session: Session, *, carrier: str, payload: bytes | str | dic
     return result
 
 
-def _ingest(session: Session, carrier: str, payload: bytes | str | dict | list, source: str, *,
-            keep_letters: bool) -> IngestResult:
+def _ingest(
+    session: Session, carrier: str, payload: bytes | str | dict | list, source: str, *, keep_letters: bool
+) -> IngestResult:
     """The ingest in the caller's transaction. Without `keep_letters`, a part that cannot be read
     writes no dead letter; `result.error` and `field` still say why."""
     result = IngestResult()
@@ -209,8 +230,10 @@ def _ingest(session: Session, carrier: str, payload: bytes | str | dict | list, 
 
     raw = payload if isinstance(payload, bytes | str) else None
     if raw is not None and len(raw) > MAX_PAYLOAD_BYTES:
-        refuse(raw[:KEPT_PAYLOAD_BYTES],
-               PayloadInvalid(f"payload too large ({MAX_PAYLOAD_BYTES} bytes at most)", "body"))
+        refuse(
+            raw[:KEPT_PAYLOAD_BYTES],
+            PayloadInvalid(f"payload too large ({MAX_PAYLOAD_BYTES} bytes at most)", "body"),
+        )
         return result
     try:
         document = json.loads(raw) if raw is not None else payload
@@ -228,8 +251,10 @@ def _ingest(session: Session, carrier: str, payload: bytes | str | dict | list, 
             continue
         target = _find_target(session, carrier, events[0].tracking_number)
         if target is None:
-            refuse(json.dumps(entry, default=str),
-                   PayloadInvalid("unknown tracking number", f"{where}.id" if where else "id"))
+            refuse(
+                json.dumps(entry, default=str),
+                PayloadInvalid("unknown tracking number", f"{where}.id" if where else "id"),
+            )
             continue
         shipment_id, leg_id = target
         stored = _store_events(session, shipment_id, leg_id, carrier, source, events)
@@ -238,28 +263,51 @@ def _ingest(session: Session, carrier: str, payload: bytes | str | dict | list, 
         unknown = [event.raw_code for event in events if event.status == TrackingStatus.UNKNOWN]
         if unknown:
             result.unknown_statuses += len(unknown)
-            log.warning("carrier %s: unknown status codes %s for %s (stored as unknown)",
-                        carrier, sorted(set(unknown)), events[0].tracking_number)
+            log.warning(
+                "carrier %s: unknown status codes %s for %s (stored as unknown)",
+                carrier,
+                sorted(set(unknown)),
+                events[0].tracking_number,
+            )
         if stored:
             changed[shipment_id] = changed.get(shipment_id, 0) + stored
     for shipment_id in sorted(changed):  # one lock order for every ingest: no deadlocks
         status = recompute_shipment(session, shipment_id)
-        outbox.enqueue(session, SHIPMENT_CHANGED, {"shipment_id": shipment_id, "tracking_status": status,
-                                                    "events": changed[shipment_id]})
+        outbox.enqueue(
+            session,
+            SHIPMENT_CHANGED,
+            {"shipment_id": shipment_id, "tracking_status": status, "events": changed[shipment_id]},
+        )
     result.shipment_ids = sorted(changed)
     return result
 
 
-def _dead_letter(session: Session, result: IngestResult, carrier: str, source: str,
-                 payload: bytes | str, problem: PayloadInvalid) -> None:
+def _dead_letter(
+    session: Session,
+    result: IngestResult,
+    carrier: str,
+    source: str,
+    payload: bytes | str,
+    problem: PayloadInvalid,
+) -> None:
     text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else payload
-    letter = DeadLetter(carrier=carrier[:40], source=source, payload=text.replace("\x00", "\ufffd"),
-                        error=problem.reason[:500], field=(problem.field or "")[:200] or None)
+    letter = DeadLetter(
+        carrier=carrier[:40],
+        source=source,
+        payload=text.replace("\x00", "\ufffd"),
+        error=problem.reason[:500],
+        field=(problem.field or "")[:200] or None,
+    )
     session.add(letter)
     session.flush()
     result.dead_letter_ids.append(letter.id)
-    log.warning("carrier %s: payload kept as dead letter %s: %s (%s)", carrier, letter.id,
-                problem.reason, problem.field)
+    log.warning(
+        "carrier %s: payload kept as dead letter %s: %s (%s)",
+        carrier,
+        letter.id,
+        problem.reason,
+        problem.field,
+    )
 
 
 _LEGS, _SHIPMENTS, _EVENTS = ShipmentLeg.__table__, Shipment.__table__, ShipmentEvent.__table__
@@ -267,28 +315,50 @@ _LEGS, _SHIPMENTS, _EVENTS = ShipmentLeg.__table__, Shipment.__table__, Shipment
 
 def _find_target(session: Session, carrier: str, tracking_number: str) -> tuple[int, int | None] | None:
     """(shipment id, leg id) for a carrier's tracking number: a leg's, else the shipment's own."""
-    leg = session.execute(select(_LEGS.c.shipment_id, _LEGS.c.id).where(
-        _LEGS.c.carrier == carrier, _LEGS.c.tracking_number == tracking_number)
-        .order_by(_LEGS.c.id).limit(1)).first()
+    leg = session.execute(
+        select(_LEGS.c.shipment_id, _LEGS.c.id)
+        .where(_LEGS.c.carrier == carrier, _LEGS.c.tracking_number == tracking_number)
+        .order_by(_LEGS.c.id)
+        .limit(1)
+    ).first()
     if leg is not None:
         return leg[0], leg[1]
-    shipment_id = session.execute(select(_SHIPMENTS.c.id).where(
-        _SHIPMENTS.c.tracking_number == tracking_number)).scalar()
+    shipment_id = session.execute(
+        select(_SHIPMENTS.c.id).where(_SHIPMENTS.c.tracking_number == tracking_number)
+    ).scalar()
     return None if shipment_id is None else (shipment_id, None)
 
 
-def _store_events(session: Session, shipment_id: int, leg_id: int | None, carrier: str, source: str,
-                  events: Sequence[CarrierEvent]) -> int:
+def _store_events(
+    session: Session,
+    shipment_id: int,
+    leg_id: int | None,
+    carrier: str,
+    source: str,
+    events: Sequence[CarrierEvent],
+) -> int:
     now = utcnow()
     rows = {}
     for event in events:
         key = dedupe_key(shipment_id, carrier, event)
         rows[key] = {
-            "shipment_id": shipment_id, "leg_id": leg_id, "status": event.status,
-            "exception_reason": event.exception_reason, "carrier": carrier[:40], "raw_code": event.raw_code,
-            "raw_text": event.raw_text, "occurred_at": event.occurred_at, "received_at": now,
-            "country": event.country, "postcode": event.postcode, "locality": event.locality,
-            "latitude": event.latitude, "longitude": event.longitude, "source": source, "dedupe_key": key}
+            "shipment_id": shipment_id,
+            "leg_id": leg_id,
+            "status": event.status,
+            "exception_reason": event.exception_reason,
+            "carrier": carrier[:40],
+            "raw_code": event.raw_code,
+            "raw_text": event.raw_text,
+            "occurred_at": event.occurred_at,
+            "received_at": now,
+            "country": event.country,
+            "postcode": event.postcode,
+            "locality": event.locality,
+            "latitude": event.latitude,
+            "longitude": event.longitude,
+            "source": source,
+            "dedupe_key": key,
+        }
     connection = session.connection()
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     statement = insert(_EVENTS).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(_EVENTS.c.id)
@@ -315,44 +385,65 @@ def recompute_shipment(session: Session, shipment_id: int) -> str:
     every stored event (so the result does not depend on the order they came in), under the
     shipment's row lock. Returns the status."""
     connection = session.connection()
-    current = connection.execute(select(_SHIPMENTS.c.tracking_status).where(_SHIPMENTS.c.id == shipment_id)
-                                 .with_for_update()).scalar_one()
+    current = connection.execute(
+        select(_SHIPMENTS.c.tracking_status).where(_SHIPMENTS.c.id == shipment_id).with_for_update()
+    ).scalar_one()
     events = connection.execute(
         select(_EVENTS.c.status, _EVENTS.c.occurred_at, _EVENTS.c.leg_id, _EVENTS.c.exception_reason)
-        .where(_EVENTS.c.shipment_id == shipment_id).order_by(_EVENTS.c.occurred_at, _EVENTS.c.id)).all()
+        .where(_EVENTS.c.shipment_id == shipment_id)
+        .order_by(_EVENTS.c.occurred_at, _EVENTS.c.id)
+    ).all()
     status = fold_status([(event.status, event.occurred_at) for event in events])
     if not may_follow(current, status):  # an OEM/dealer step already past what carriers say
         status = current
     reason = next((event.exception_reason for event in reversed(events) if event.status == status), None)
-    connection.execute(update(_SHIPMENTS).where(_SHIPMENTS.c.id == shipment_id).values(
-        tracking_status=status, exception_reason=reason if status == TrackingStatus.EXCEPTION else None,
-        last_event_at=max((event.occurred_at for event in events), default=None)))
+    connection.execute(
+        update(_SHIPMENTS)
+        .where(_SHIPMENTS.c.id == shipment_id)
+        .values(
+            tracking_status=status,
+            exception_reason=reason if status == TrackingStatus.EXCEPTION else None,
+            last_event_at=max((event.occurred_at for event in events), default=None),
+        )
+    )
     _recompute_legs(connection, shipment_id, events)
     return status
 
 
 def _recompute_legs(connection, shipment_id: int, events) -> None:
-    legs = connection.execute(select(_LEGS.c.id).where(_LEGS.c.shipment_id == shipment_id)
-                              .order_by(_LEGS.c.sequence)).scalars().all()
+    legs = (
+        connection.execute(
+            select(_LEGS.c.id).where(_LEGS.c.shipment_id == shipment_id).order_by(_LEGS.c.sequence)
+        )
+        .scalars()
+        .all()
+    )
     by_leg: dict[int, list] = {leg: [] for leg in legs}
     for event in events:
         if event.leg_id in by_leg:
             by_leg[event.leg_id].append(event)
-    delivered_at = next((event.occurred_at for event in events
-                         if event.status in (TrackingStatus.DELIVERED, TrackingStatus.HANDED_OVER)), None)
+    delivered_at = next(
+        (
+            event.occurred_at
+            for event in events
+            if event.status in (TrackingStatus.DELIVERED, TrackingStatus.HANDED_OVER)
+        ),
+        None,
+    )
     for index, leg in enumerate(legs):
         own = by_leg[leg]
         moving = [event.occurred_at for event in own if event.status in _MOVING]
         departed = min(moving, default=None)
-        later = [event for following in legs[index + 1:] for event in by_leg[following]]
+        later = [event for following in legs[index + 1 :] for event in by_leg[following]]
         if index == len(legs) - 1:
             arrived = delivered_at
         else:
             arrived = max((event.occurred_at for event in own), default=None) if later else None
         if arrived is not None and departed is not None and arrived < departed:
             arrived = departed
-        connection.execute(update(_LEGS).where(_LEGS.c.id == leg).values(departed_at=departed,
-                                                                       arrived_at=arrived))
+        connection.execute(
+            update(_LEGS).where(_LEGS.c.id == leg).values(departed_at=departed, arrived_at=arrived)
+        )
 
 
 def unknown_status_report(session: Session) -> list[dict]:
@@ -361,9 +452,13 @@ def unknown_status_report(session: Session) -> list[dict]:
     rows = session.execute(
         select(_EVENTS.c.carrier, _EVENTS.c.raw_code, func.count(), func.max(_EVENTS.c.occurred_at))
         .where(_EVENTS.c.status == TrackingStatus.UNKNOWN)
-        .group_by(_EVENTS.c.carrier, _EVENTS.c.raw_code).order_by(func.count().desc())).all()
-    return [{"carrier": carrier, "raw_code": code, "count": count, "last_at": last}
-            for carrier, code, count, last in rows]
+        .group_by(_EVENTS.c.carrier, _EVENTS.c.raw_code)
+        .order_by(func.count().desc())
+    ).all()
+    return [
+        {"carrier": carrier, "raw_code": code, "count": count, "last_at": last}
+        for carrier, code, count, last in rows
+    ]
 
 
 def replay_dead_letter(session: Session, principal: Principal, dead_letter_id: int) -> IngestResult:

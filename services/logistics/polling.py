@@ -48,21 +48,39 @@ class PollRound:
 def open_tracking_numbers(session: Session, carrier: str, limit: int = MAX_PER_ROUND) -> list[str]:
     """The carrier's tracking numbers still worth asking about, oldest shipment first."""
     legs, shipments = ShipmentLeg.__table__, Shipment.__table__
-    rows = session.execute(
-        select(legs.c.tracking_number).join(shipments, shipments.c.id == legs.c.shipment_id)
-        .where(legs.c.carrier == carrier, legs.c.arrived_at.is_(None),
-               shipments.c.tracking_status.not_in(list(DONE)))
-        .order_by(legs.c.shipment_id, legs.c.sequence).limit(limit)).scalars().all()
+    rows = (
+        session.execute(
+            select(legs.c.tracking_number)
+            .join(shipments, shipments.c.id == legs.c.shipment_id)
+            .where(
+                legs.c.carrier == carrier,
+                legs.c.arrived_at.is_(None),
+                shipments.c.tracking_status.not_in(list(DONE)),
+            )
+            .order_by(legs.c.shipment_id, legs.c.sequence)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )
     return list(dict.fromkeys(rows))
 
 
 def backoff_seconds(settings: Settings, failures: int) -> float:
-    return min(settings.carrier_backoff_first_seconds * 2 ** max(failures - 1, 0),
-               settings.carrier_backoff_cap_seconds)
+    return min(
+        settings.carrier_backoff_first_seconds * 2 ** max(failures - 1, 0),
+        settings.carrier_backoff_cap_seconds,
+    )
 
 
-def poll_carrier(session: Session, settings: Settings, carrier: str, adapter: CarrierAdapter,
-                 *, now: datetime | None = None) -> PollRound:
+def poll_carrier(
+    session: Session,
+    settings: Settings,
+    carrier: str,
+    adapter: CarrierAdapter,
+    *,
+    now: datetime | None = None,
+) -> PollRound:
     """One polling round of `carrier` (see the module's doc); commits its ingests and its state."""
     now = now or utcnow()
     result = PollRound(carrier)
@@ -87,8 +105,10 @@ def poll_carrier(session: Session, settings: Settings, carrier: str, adapter: Ca
             continue
         except CarrierRateLimited as error:
             failures = state.failures + 1
-            failure = ("rate_limited", error.retry_after if error.retry_after is not None
-                       else backoff_seconds(settings, failures))
+            failure = (
+                "rate_limited",
+                error.retry_after if error.retry_after is not None else backoff_seconds(settings, failures),
+            )
             break
         except CarrierError as error:
             log.warning("carrier %s: polling %s failed: %s", carrier, number, error)
@@ -96,8 +116,9 @@ def poll_carrier(session: Session, settings: Settings, carrier: str, adapter: Ca
             state.last_error = str(error)[:500]
             break
         result.polled += 1
-        result.stored += ingest_payload(session, carrier=carrier, payload=document,
-                                        source=EventSource.CARRIER_POLL).stored
+        result.stored += ingest_payload(
+            session, carrier=carrier, payload=document, source=EventSource.CARRIER_POLL
+        ).stored
     state = session.get(CarrierPollState, carrier) or state
     if failure is not None:
         result.outcome = failure[0]

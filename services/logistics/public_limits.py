@@ -24,5 +24,6 @@ def take_public_lookup(client_address: str) -> None:
     rate = limiter()
     if not rate.hit(item, "public-tracking", client_address or "unknown"):
         reset_at = rate.get_window_stats(item, "public-tracking", client_address or "unknown").reset_time
-        raise TrackingThrottled("tracking.throttled", field=None,
-                                retry_after=max(1, math.ceil(reset_at - time.time())))
+        raise TrackingThrottled(
+            "tracking.throttled", field=None, retry_after=max(1, math.ceil(reset_at - time.time()))
+        )

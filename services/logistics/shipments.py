@@ -39,8 +39,9 @@ def new_carrier_number() -> str:
 
 def distance_km(origin: Location, destination: Location) -> float:
     """Great-circle distance (haversine)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (origin.latitude, origin.longitude,
-                                                destination.latitude, destination.longitude))
+    lat1, lon1, lat2, lon2 = map(
+        math.radians, (origin.latitude, origin.longitude, destination.latitude, destination.longitude)
+    )
     a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * math.asin(math.sqrt(a))
 
@@ -52,8 +53,12 @@ def lane_of(origin: str, destination: str, mode: str) -> str:
 def vin_for_order(session: Session, order: SalesOrder, *, now: datetime | None = None) -> str | None:
     """The VIN of the order's (first) vehicle, from the OEM's stock numbering; None for parts."""
     trim_code = session.execute(
-        select(Trim.code).join(SalesOrderLine, SalesOrderLine.trim_id == Trim.id)
-        .where(SalesOrderLine.order_id == order.id).order_by(SalesOrderLine.line_no).limit(1)).scalar()
+        select(Trim.code)
+        .join(SalesOrderLine, SalesOrderLine.trim_id == Trim.id)
+        .where(SalesOrderLine.order_id == order.id)
+        .order_by(SalesOrderLine.line_no)
+        .limit(1)
+    ).scalar()
     if trim_code is None:
         return None
     plant, serial = vins.plant_and_serial(order.id)
@@ -67,35 +72,58 @@ def prepare_shipment(session: Session, order_id: int, *, now: datetime | None = 
     shipment id, or None when the order has no shipment yet. Idempotent: a shipment that has its
     tracking number is left alone."""
     now = now or utcnow()
-    shipment = session.execute(select(Shipment).where(Shipment.order_id == order_id)
-                               .with_for_update()).scalar()
+    shipment = session.execute(
+        select(Shipment).where(Shipment.order_id == order_id).with_for_update()
+    ).scalar()
     if shipment is None:
         return None
     if shipment.tracking_number is not None:
         session.rollback()
         return shipment.id
     order = session.get(SalesOrder, order_id)
-    origin, destination = session.get(Location, shipment.from_location_id), session.get(
-        Location, shipment.to_location_id)
+    origin, destination = (
+        session.get(Location, shipment.from_location_id),
+        session.get(Location, shipment.to_location_id),
+    )
     shipment.tracking_number = new_tracking_number()
     shipment.vin = vin_for_order(session, order, now=now)
     planned = 0.0
     if origin.id != destination.id:
         planned = HANDLING_HOURS + distance_km(origin, destination) / TRUCK_KMH
-        session.add(ShipmentLeg(
-            shipment_id=shipment.id, sequence=1, mode="truck", carrier=DEFAULT_CARRIER,
-            tracking_number=new_carrier_number(), origin=origin.code, destination=destination.code,
-            lane=lane_of(origin.code, destination.code, "truck"), planned_hours=round(planned, 1)))
+        session.add(
+            ShipmentLeg(
+                shipment_id=shipment.id,
+                sequence=1,
+                mode="truck",
+                carrier=DEFAULT_CARRIER,
+                tracking_number=new_carrier_number(),
+                origin=origin.code,
+                destination=destination.code,
+                lane=lane_of(origin.code, destination.code, "truck"),
+                planned_hours=round(planned, 1),
+            )
+        )
         shipment.carrier = DEFAULT_CARRIER
     shipment.promised_at = now + timedelta(days=max(1, math.ceil(planned * PROMISE_MARGIN / 24)))
     session.add(shipment)
-    outbox.enqueue(session, SHIPMENT_CHANGED, {"shipment_id": shipment.id,
-                                                "tracking_status": shipment.tracking_status, "events": 0})
+    outbox.enqueue(
+        session,
+        SHIPMENT_CHANGED,
+        {"shipment_id": shipment.id, "tracking_status": shipment.tracking_status, "events": 0},
+    )
     session.commit()
     return shipment.id
 
 
 def unprepared_orders(session: Session, limit: int = 500) -> list[int]:
     """Orders whose shipment has no tracking number yet (the hand-off was missed), oldest first."""
-    return list(session.execute(select(Shipment.order_id).where(Shipment.tracking_number.is_(None))
-                                .order_by(Shipment.id).limit(limit)).scalars().all())
+    return list(
+        session.execute(
+            select(Shipment.order_id)
+            .where(Shipment.tracking_number.is_(None))
+            .order_by(Shipment.id)
+            .limit(limit)
+        )
+        .scalars()
+        .all()
+    )

@@ -40,9 +40,16 @@ def parse_timestamp(value: object) -> datetime:
         offset = timedelta(hours=hours, minutes=minutes) * (-1 if zone[0] == "-" else 1)
     fraction = (parts["fraction"] or "").ljust(6, "0")[:6]
     try:
-        moment = datetime(int(parts["year"]), int(parts["month"]), int(parts["day"]), int(parts["hour"]),
-                          int(parts["minute"]), int(parts["second"] or 0), int(fraction),
-                          tzinfo=timezone(offset))
+        moment = datetime(
+            int(parts["year"]),
+            int(parts["month"]),
+            int(parts["day"]),
+            int(parts["hour"]),
+            int(parts["minute"]),
+            int(parts["second"] or 0),
+            int(fraction),
+            tzinfo=timezone(offset),
+        )
     except ValueError as error:
         raise TimestampInvalid(f"timestamp out of range: {error}") from None
     return moment.astimezone(UTC)

@@ -22,8 +22,12 @@ from services.catalog.lists import Page
 from services.identity.auth import Principal
 from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
 
-_SHIPMENTS, _ORDERS, _EVENTS, _LEGS = (Shipment.__table__, SalesOrder.__table__, ShipmentEvent.__table__,
-                                       ShipmentLeg.__table__)
+_SHIPMENTS, _ORDERS, _EVENTS, _LEGS = (
+    Shipment.__table__,
+    SalesOrder.__table__,
+    ShipmentEvent.__table__,
+    ShipmentLeg.__table__,
+)
 _LOCATIONS = Location.__table__
 TRACKING_MISS = "tracking.not_found"
 _POSTCODE_NOISE = re.compile(r"[\s-]+")
@@ -39,8 +43,10 @@ def shipment_scope(principal: Principal) -> ColumnElement[bool]:
     if principal.role == Role.CUSTOMER:
         return _ORDERS.c.buyer_user_id == principal.user_id
     if principal.role == Role.DEALER:
-        return exists().where(_LOCATIONS.c.id == _SHIPMENTS.c.to_location_id,
-                              _LOCATIONS.c.organisation_id == principal.organisation_id)
+        return exists().where(
+            _LOCATIONS.c.id == _SHIPMENTS.c.to_location_id,
+            _LOCATIONS.c.organisation_id == principal.organisation_id,
+        )
     raise PermissionDenied("access.denied")
 
 
@@ -102,37 +108,79 @@ class ShipmentDetail:
 
 
 _SUMMARY_COLUMNS = (
-    _SHIPMENTS.c.id, _SHIPMENTS.c.order_id, _ORDERS.c.number, _SHIPMENTS.c.tracking_number,
-    _SHIPMENTS.c.carrier, _SHIPMENTS.c.tracking_status, _SHIPMENTS.c.exception_reason, _SHIPMENTS.c.vin,
-    _SHIPMENTS.c.to_location_id, _SHIPMENTS.c.last_event_at, _SHIPMENTS.c.eta, _SHIPMENTS.c.eta_earliest,
-    _SHIPMENTS.c.eta_latest, _SHIPMENTS.c.promised_at, _SHIPMENTS.c.promise_at_risk)
+    _SHIPMENTS.c.id,
+    _SHIPMENTS.c.order_id,
+    _ORDERS.c.number,
+    _SHIPMENTS.c.tracking_number,
+    _SHIPMENTS.c.carrier,
+    _SHIPMENTS.c.tracking_status,
+    _SHIPMENTS.c.exception_reason,
+    _SHIPMENTS.c.vin,
+    _SHIPMENTS.c.to_location_id,
+    _SHIPMENTS.c.last_event_at,
+    _SHIPMENTS.c.eta,
+    _SHIPMENTS.c.eta_earliest,
+    _SHIPMENTS.c.eta_latest,
+    _SHIPMENTS.c.promised_at,
+    _SHIPMENTS.c.promise_at_risk,
+)
 _DONE = (TrackingStatus.DELIVERED, TrackingStatus.HANDED_OVER)
 
 
 def _late_clause(now: datetime) -> ColumnElement[bool]:
     """Late: not yet delivered and the promise is past, or the ETA is after the promise."""
-    return and_(_SHIPMENTS.c.promised_at.is_not(None), _SHIPMENTS.c.tracking_status.not_in(_DONE),
-                or_(_SHIPMENTS.c.promised_at < now, _SHIPMENTS.c.eta > _SHIPMENTS.c.promised_at))
+    return and_(
+        _SHIPMENTS.c.promised_at.is_not(None),
+        _SHIPMENTS.c.tracking_status.not_in(_DONE),
+        or_(_SHIPMENTS.c.promised_at < now, _SHIPMENTS.c.eta > _SHIPMENTS.c.promised_at),
+    )
 
 
 def _summary(row, now: datetime) -> ShipmentSummary:
-    late = (row.promised_at is not None and row.tracking_status not in _DONE
-            and (row.promised_at < now or (row.eta is not None and row.eta > row.promised_at)))
-    return ShipmentSummary(row.id, row.order_id, row.number, row.tracking_number, row.carrier,
-                           row.tracking_status, row.exception_reason, row.vin, row.to_location_id,
-                           row.last_event_at, row.eta, row.eta_earliest, row.eta_latest, row.promised_at,
-                           row.promise_at_risk, late)
+    late = (
+        row.promised_at is not None
+        and row.tracking_status not in _DONE
+        and (row.promised_at < now or (row.eta is not None and row.eta > row.promised_at))
+    )
+    return ShipmentSummary(
+        row.id,
+        row.order_id,
+        row.number,
+        row.tracking_number,
+        row.carrier,
+        row.tracking_status,
+        row.exception_reason,
+        row.vin,
+        row.to_location_id,
+        row.last_event_at,
+        row.eta,
+        row.eta_earliest,
+        row.eta_latest,
+        row.promised_at,
+        row.promise_at_risk,
+        late,
+    )
 
 
-def list_shipments(session: Session, principal: Principal, page: Page, *, carrier: str | None = None,
-                   status: str | None = None, late: bool | None = None) -> tuple[list[ShipmentSummary], int]:
+def list_shipments(
+    session: Session,
+    principal: Principal,
+    page: Page,
+    *,
+    carrier: str | None = None,
+    status: str | None = None,
+    late: bool | None = None,
+) -> tuple[list[ShipmentSummary], int]:
     """The shipments `principal` may read, newest first, filtered; and how many match.
     Raises PermissionDenied (suppliers), ValidationFailed (a status outside the set)."""
     if status is not None and status not in set(TrackingStatus):
         raise ValidationFailed("shipment.status_invalid", field="status")
     now = utcnow()
-    statement = (select(*_SUMMARY_COLUMNS).join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
-                 .where(shipment_scope(principal)))
+    statement = (
+        select(*_SUMMARY_COLUMNS)
+        .join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
+        .where(shipment_scope(principal))
+    )
     if carrier:
         statement = statement.where(_SHIPMENTS.c.carrier == carrier)
     if status:
@@ -141,36 +189,76 @@ def list_shipments(session: Session, principal: Principal, page: Page, *, carrie
         clause = _late_clause(now)
         statement = statement.where(clause if late else ~clause)
     total = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
-    rows = session.execute(statement.order_by(_SHIPMENTS.c.id.desc())
-                           .offset(page.offset).limit(page.size)).all()
+    rows = session.execute(
+        statement.order_by(_SHIPMENTS.c.id.desc()).offset(page.offset).limit(page.size)
+    ).all()
     return [_summary(row, now) for row in rows], total
 
 
 def shipment_detail(session: Session, principal: Principal, shipment_id: int) -> ShipmentDetail:
     """One shipment with its legs and its timeline (oldest event first). Raises NotFound for a
     shipment that does not exist or that `principal` may not read; PermissionDenied (suppliers)."""
-    row = session.execute(select(*_SUMMARY_COLUMNS).join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
-                          .where(_SHIPMENTS.c.id == shipment_id, shipment_scope(principal))).first()
+    row = session.execute(
+        select(*_SUMMARY_COLUMNS)
+        .join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
+        .where(_SHIPMENTS.c.id == shipment_id, shipment_scope(principal))
+    ).first()
     if row is None:
         raise NotFound("shipment.not_found", field="shipment_id")
     return _detail(session, _summary(row, utcnow()))
 
 
 def _detail(session: Session, summary: ShipmentSummary) -> ShipmentDetail:
-    legs = session.execute(select(_LEGS).where(_LEGS.c.shipment_id == summary.id)
-                           .order_by(_LEGS.c.sequence)).mappings().all()
+    legs = (
+        session.execute(select(_LEGS).where(_LEGS.c.shipment_id == summary.id).order_by(_LEGS.c.sequence))
+        .mappings()
+        .all()
+    )
     sequence_of = {leg["id"]: leg["sequence"] for leg in legs}
-    events = session.execute(select(_EVENTS).where(_EVENTS.c.shipment_id == summary.id)
-                             .order_by(_EVENTS.c.occurred_at, _EVENTS.c.id)).mappings().all()
+    events = (
+        session.execute(
+            select(_EVENTS)
+            .where(_EVENTS.c.shipment_id == summary.id)
+            .order_by(_EVENTS.c.occurred_at, _EVENTS.c.id)
+        )
+        .mappings()
+        .all()
+    )
     return ShipmentDetail(
         summary,
-        [LegView(leg["sequence"], leg["mode"], leg["carrier"], leg["tracking_number"], leg["origin"],
-                 leg["destination"], leg["planned_hours"], leg["departed_at"], leg["arrived_at"])
-         for leg in legs],
-        [TimelineEvent(event["occurred_at"], event["status"], event["exception_reason"], event["carrier"],
-                       event["raw_code"], event["raw_text"], event["country"], event["postcode"],
-                       event["locality"], event["latitude"], event["longitude"], event["source"],
-                       sequence_of.get(event["leg_id"])) for event in events])
+        [
+            LegView(
+                leg["sequence"],
+                leg["mode"],
+                leg["carrier"],
+                leg["tracking_number"],
+                leg["origin"],
+                leg["destination"],
+                leg["planned_hours"],
+                leg["departed_at"],
+                leg["arrived_at"],
+            )
+            for leg in legs
+        ],
+        [
+            TimelineEvent(
+                event["occurred_at"],
+                event["status"],
+                event["exception_reason"],
+                event["carrier"],
+                event["raw_code"],
+                event["raw_text"],
+                event["country"],
+                event["postcode"],
+                event["locality"],
+                event["latitude"],
+                event["longitude"],
+                event["source"],
+                sequence_of.get(event["leg_id"]),
+            )
+            for event in events
+        ],
+    )
 
 
 def normalise_postcode(postcode: str) -> str:
@@ -184,9 +272,11 @@ def public_tracking(session: Session, tracking_number: str, postcode: str) -> Sh
     "tracking_number") after the same work (one query, one constant-time comparison), so numbers
     cannot be found out by trying. Rate limiting is the caller's (per client address).
     """
-    row = session.execute(select(*_SUMMARY_COLUMNS, _SHIPMENTS.c.delivery_postcode)
-                          .join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
-                          .where(_SHIPMENTS.c.tracking_number == tracking_number.strip())).first()
+    row = session.execute(
+        select(*_SUMMARY_COLUMNS, _SHIPMENTS.c.delivery_postcode)
+        .join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
+        .where(_SHIPMENTS.c.tracking_number == tracking_number.strip())
+    ).first()
     expected = normalise_postcode(row.delivery_postcode or "") if row is not None else _NO_POSTCODE
     given = normalise_postcode(postcode)
     matches = hmac.compare_digest(expected.encode(), given.encode())

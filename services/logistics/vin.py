@@ -13,10 +13,14 @@ import re
 VIN_LENGTH = 17
 ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"  # no I, O, Q
 _VIN = re.compile(r"^[A-HJ-NPR-Z0-9]{17}$")
-_VALUES = {**{str(digit): digit for digit in range(10)},
-           **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
-           **dict(zip("JKLMN", range(1, 6), strict=True)), "P": 7, "R": 9,
-           **dict(zip("STUVWXYZ", range(2, 10), strict=True))}
+_VALUES = {
+    **{str(digit): digit for digit in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
 _WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 # Model years cycle through these letters and digits (no I, O, Q, U, Z, 0).
 _YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY123456789"

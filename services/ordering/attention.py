@@ -44,8 +44,15 @@ from services.platform import audit
 from services.platform.errors import NotFound
 
 __all__ = [
-    "TRANSIENT_ERRORS", "AttentionResult", "ParkedOrder", "clear", "describe", "list_parked",
-    "not_parked", "record_failure", "retry",
+    "TRANSIENT_ERRORS",
+    "AttentionResult",
+    "ParkedOrder",
+    "clear",
+    "describe",
+    "list_parked",
+    "not_parked",
+    "record_failure",
+    "retry",
 ]
 
 log = logging.getLogger(__name__)
@@ -96,8 +103,9 @@ def not_parked(order_id: ColumnElement[int]) -> ColumnElement[bool]:
     return ~exists().where(OrderAttention.order_id == order_id, OrderAttention.parked_at.is_not(None))
 
 
-def record_failure(session: Session, order_id: int, *, step: str, error: str,
-                   now: datetime | None = None) -> AttentionResult:
+def record_failure(
+    session: Session, order_id: int, *, step: str, error: str, now: datetime | None = None
+) -> AttentionResult:
     """Count one failed attempt at `step` for the order and park it when it has failed
     `settings.order_sweep_max_failures` times in a row. One transaction, committed; the caller's
     failed transaction must already be rolled back. Logs the failure (and the parking)."""
@@ -107,32 +115,57 @@ def record_failure(session: Session, order_id: int, *, step: str, error: str,
     try:
         insert = _UPSERT_INSERTS[session.get_bind().dialect.name](_TABLE)
         session.execute(
-            insert.values(order_id=order_id, failures=1, step=step, last_error=error,
-                          first_failed_at=now, last_failed_at=now, parked_at=None)
-            .on_conflict_do_update(index_elements=["order_id"], set_={
-                "failures": _TABLE.c.failures + 1, "step": step, "last_error": error,
-                "last_failed_at": now})
+            insert.values(
+                order_id=order_id,
+                failures=1,
+                step=step,
+                last_error=error,
+                first_failed_at=now,
+                last_failed_at=now,
+                parked_at=None,
+            ).on_conflict_do_update(
+                index_elements=["order_id"],
+                set_={
+                    "failures": _TABLE.c.failures + 1,
+                    "step": step,
+                    "last_error": error,
+                    "last_failed_at": now,
+                },
+            )
         )
-        parked = session.execute(
-            update(_TABLE)
-            .where(_TABLE.c.order_id == order_id, _TABLE.c.failures >= limit, _TABLE.c.parked_at.is_(None))
-            .values(parked_at=now)
-        ).rowcount == 1
+        parked = (
+            session.execute(
+                update(_TABLE)
+                .where(
+                    _TABLE.c.order_id == order_id, _TABLE.c.failures >= limit, _TABLE.c.parked_at.is_(None)
+                )
+                .values(parked_at=now)
+            ).rowcount
+            == 1
+        )
         failures = session.execute(
-            select(_TABLE.c.failures).where(_TABLE.c.order_id == order_id)).scalar_one()
+            select(_TABLE.c.failures).where(_TABLE.c.order_id == order_id)
+        ).scalar_one()
         if parked:
-            audit.record(session, action="order.parked", entity="sales_order", entity_id=order_id,
-                         after={"step": step, "failures": failures, "error": error})
+            audit.record(
+                session,
+                action="order.parked",
+                entity="sales_order",
+                entity_id=order_id,
+                after={"step": step, "failures": failures, "error": error},
+            )
         session.commit()
     except BaseException:
         session.rollback()
         raise
     if parked:
-        log.error("order %s parked after %d failed attempts (last at %s): %s",
-                  order_id, failures, step, error)
+        log.error(
+            "order %s parked after %d failed attempts (last at %s): %s", order_id, failures, step, error
+        )
     else:
-        log.warning("order %s: %s failed (%d of %d before parking): %s", order_id, step, failures, limit,
-                    error)
+        log.warning(
+            "order %s: %s failed (%d of %d before parking): %s", order_id, step, failures, limit, error
+        )
     return AttentionResult(order_id, failures, parked)
 
 
@@ -146,13 +179,15 @@ def clear(session: Session, order_id: int) -> None:
         raise
 
 
-def list_parked(session: Session, principal: Principal, *, page: Page = Page()
-                ) -> tuple[list[ParkedOrder], int]:
+def list_parked(
+    session: Session, principal: Principal, *, page: Page = Page()
+) -> tuple[list[ParkedOrder], int]:
     """The parked orders, most recently parked first, one page of them, and how many there are.
     Admins only (PermissionDenied otherwise): parked orders of every organisation. Read-only."""
     require_role(principal, Role.ADMIN)
-    total = session.exec(select(func.count()).select_from(OrderAttention)
-                         .where(OrderAttention.parked_at.is_not(None))).one()
+    total = session.exec(
+        select(func.count()).select_from(OrderAttention).where(OrderAttention.parked_at.is_not(None))
+    ).one()
     rows = session.exec(
         select(OrderAttention, SalesOrder.number, SalesOrder.status, Payment.status, Organisation.name)
         .join(SalesOrder, SalesOrder.id == OrderAttention.order_id)
@@ -160,14 +195,24 @@ def list_parked(session: Session, principal: Principal, *, page: Page = Page()
         .outerjoin(Payment, Payment.order_id == SalesOrder.id)
         .where(OrderAttention.parked_at.is_not(None))
         .order_by(OrderAttention.parked_at.desc(), OrderAttention.order_id.desc())
-        .offset(page.offset).limit(page.size)
+        .offset(page.offset)
+        .limit(page.size)
     ).all()
     session.commit()
     return [
-        ParkedOrder(order_id=attention.order_id, number=number, status=status, payment_status=payment_status,
-                    buyer=buyer, failures=attention.failures, step=attention.step,
-                    last_error=attention.last_error, first_failed_at=attention.first_failed_at,
-                    last_failed_at=attention.last_failed_at, parked_at=attention.parked_at)
+        ParkedOrder(
+            order_id=attention.order_id,
+            number=number,
+            status=status,
+            payment_status=payment_status,
+            buyer=buyer,
+            failures=attention.failures,
+            step=attention.step,
+            last_error=attention.last_error,
+            first_failed_at=attention.first_failed_at,
+            last_failed_at=attention.last_failed_at,
+            parked_at=attention.parked_at,
+        )
         for attention, number, status, payment_status, buyer in rows
     ], total
 
@@ -181,16 +226,23 @@ def retry(session: Session, principal: Principal, order_id: int) -> None:
     require_role(principal, Role.ADMIN)
     try:
         attention = session.exec(
-            select(OrderAttention).where(OrderAttention.order_id == order_id,
-                                         OrderAttention.parked_at.is_not(None)).with_for_update()
+            select(OrderAttention)
+            .where(OrderAttention.order_id == order_id, OrderAttention.parked_at.is_not(None))
+            .with_for_update()
         ).first()
         if attention is None:
             raise NotFound("order.attention_not_found", field="order_id")
         before = {"step": attention.step, "failures": attention.failures, "error": attention.last_error}
         session.delete(attention)
-        audit.record(session, action="order.unparked", entity="sales_order", entity_id=order_id,
-                     actor_user_id=principal.user_id, organisation_id=principal.organisation_id,
-                     before=before)
+        audit.record(
+            session,
+            action="order.unparked",
+            entity="sales_order",
+            entity_id=order_id,
+            actor_user_id=principal.user_id,
+            organisation_id=principal.organisation_id,
+            before=before,
+        )
         session.commit()
     except BaseException:
         session.rollback()

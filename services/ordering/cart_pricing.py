@@ -112,21 +112,29 @@ def stores_holding(session: Session, trim_id: int) -> set[int]:
         select(StockLevel.location_id)
         .join(Location, Location.id == StockLevel.location_id)
         .join(Organisation, Organisation.id == Location.organisation_id)
-        .where(StockLevel.trim_id == trim_id, Location.kind == LocationKind.STORE,
-               Organisation.kind == OrganisationKind.DEALER,
-               StockLevel.on_hand - StockLevel.reserved >= 1)
+        .where(
+            StockLevel.trim_id == trim_id,
+            Location.kind == LocationKind.STORE,
+            Organisation.kind == OrganisationKind.DEALER,
+            StockLevel.on_hand - StockLevel.reserved >= 1,
+        )
     ).all()
     return set(rows)
 
 
-def _items(session: Session, kind: str, *, ids: Sequence[int] = (), codes: Sequence[str] = ()
-           ) -> list[PricedItem]:
+def _items(
+    session: Session, kind: str, *, ids: Sequence[int] = (), codes: Sequence[str] = ()
+) -> list[PricedItem]:
     if kind == "part":
         statement = select(Part)
         statement = statement.where(Part.id.in_(ids) if ids else Part.sku.in_(codes))
-        return [PricedItem("part", part.id, part.sku, part.name, part.list_price, part.currency)
-                for part in session.exec(statement).all()]
+        return [
+            PricedItem("part", part.id, part.sku, part.name, part.list_price, part.currency)
+            for part in session.exec(statement).all()
+        ]
     statement = select(Trim)
     statement = statement.where(Trim.id.in_(ids) if ids else Trim.code.in_(codes))
-    return [PricedItem("trim", trim.id, trim.code, trim.name, trim.price, trim.currency)
-            for trim in session.exec(statement).all()]
+    return [
+        PricedItem("trim", trim.id, trim.code, trim.name, trim.price, trim.currency)
+        for trim in session.exec(statement).all()
+    ]

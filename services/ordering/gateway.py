@@ -115,11 +115,18 @@ def verify_notice(body: bytes, signature: str | None) -> bool:
 def notice_body(entry: GatewayLedger) -> bytes:
     """The JSON a bank notice carries for a ledger entry (the fields services/ordering/payments.py reads)."""
     status = GatewayStatus.APPROVED if entry.status == GatewayStatus.REFUNDED else entry.status
-    return json.dumps({
-        "type": "payment.capture", "idempotency_key": entry.idempotency_key,
-        "reference": entry.reference, "status": str(status), "amount": str(entry.amount),
-        "currency": entry.currency, "reason": entry.reason,
-    }, sort_keys=True).encode()
+    return json.dumps(
+        {
+            "type": "payment.capture",
+            "idempotency_key": entry.idempotency_key,
+            "reference": entry.reference,
+            "status": str(status),
+            "amount": str(entry.amount),
+            "currency": entry.currency,
+            "reason": entry.reason,
+        },
+        sort_keys=True,
+    ).encode()
 
 
 class SimulatedGateway:
@@ -147,8 +154,11 @@ class SimulatedGateway:
         if entry is None:
             return GatewayResult(GatewayStatus.TIMEOUT, reason="no answer from the bank")
         if entry.amount != amount or entry.currency != currency:
-            return GatewayResult(GatewayStatus.DECLINED, reference=entry.reference,
-                                 reason="idempotency key already used for another amount")
+            return GatewayResult(
+                GatewayStatus.DECLINED,
+                reference=entry.reference,
+                reason="idempotency key already used for another amount",
+            )
         return _result(entry, answering_capture=True)
 
     def status(self, idempotency_key: str) -> GatewayResult:
@@ -161,8 +171,11 @@ class SimulatedGateway:
         with Session(self.engine) as session:
             result = session.exec(
                 update(GatewayLedger)
-                .where(GatewayLedger.reference == reference, GatewayLedger.amount == amount,
-                       GatewayLedger.status == GatewayStatus.APPROVED)
+                .where(
+                    GatewayLedger.reference == reference,
+                    GatewayLedger.amount == amount,
+                    GatewayLedger.status == GatewayStatus.APPROVED,
+                )
                 .values(status=GatewayStatus.REFUNDED, refund_reference=_new_reference("RF"))
                 .execution_options(synchronize_session=False)
             )
@@ -171,8 +184,12 @@ class SimulatedGateway:
         if entry is None:
             return GatewayResult(GatewayStatus.DECLINED, reason="unknown capture reference")
         if entry.status == GatewayStatus.REFUNDED and (result.rowcount == 1 or entry.amount == amount):
-            return GatewayResult(GatewayStatus.APPROVED, reference=entry.refund_reference,
-                                 amount=entry.amount, currency=entry.currency)
+            return GatewayResult(
+                GatewayStatus.APPROVED,
+                reference=entry.refund_reference,
+                amount=entry.amount,
+                currency=entry.currency,
+            )
         if entry.amount != amount:
             return GatewayResult(GatewayStatus.DECLINED, reason="only full refunds are supported")
         return GatewayResult(GatewayStatus.DECLINED, reason=f"nothing captured ({entry.status})")
@@ -189,16 +206,32 @@ class SimulatedGateway:
     @staticmethod
     def _script(session: Session, idempotency_key: str) -> GatewayScript:
         # Plain columns, one prebuilt statement: the bank is asked once per order.
-        rows = {row.key: row for row in session.connection().execute(
-            _SCRIPTS, {"key": idempotency_key, "default": DEFAULT_SCRIPT_KEY})}
+        rows = {
+            row.key: row
+            for row in session.connection().execute(
+                _SCRIPTS, {"key": idempotency_key, "default": DEFAULT_SCRIPT_KEY}
+            )
+        }
         row = rows.get(idempotency_key) or rows.get(DEFAULT_SCRIPT_KEY)
         if row is None:
             return GatewayScript(key=DEFAULT_SCRIPT_KEY, mode=GatewayMode.APPROVE)
-        return GatewayScript(key=row.key, mode=row.mode, reason=row.reason,
-                             delay_seconds=row.delay_seconds, notices=row.notices)
+        return GatewayScript(
+            key=row.key,
+            mode=row.mode,
+            reason=row.reason,
+            delay_seconds=row.delay_seconds,
+            notices=row.notices,
+        )
 
-    def set_behaviour(self, mode: GatewayMode | str, *, key: str = DEFAULT_SCRIPT_KEY,
-                      reason: str | None = None, delay_seconds: float = 0.0, notices: int = 1) -> None:
+    def set_behaviour(
+        self,
+        mode: GatewayMode | str,
+        *,
+        key: str = DEFAULT_SCRIPT_KEY,
+        reason: str | None = None,
+        delay_seconds: float = 0.0,
+        notices: int = 1,
+    ) -> None:
         """Script how the bank answers `key` (a payment's idempotency key, or "*" for all)."""
         mode = GatewayMode(mode)
         with Session(self.engine) as session:
@@ -214,18 +247,21 @@ class SimulatedGateway:
                 session.delete(row)
                 session.commit()
 
-    def settle(self, idempotency_key: str, *, approve: bool, reason: str | None = None
-               ) -> list[SignedNotice]:
+    def settle(self, idempotency_key: str, *, approve: bool, reason: str | None = None) -> list[SignedNotice]:
         """The bank decides a capture it left pending ("late" mode) and returns the signed notices
         it sends (as many as the key's script says). Raises LookupError when nothing is pending."""
         with Session(self.engine) as session:
             result = session.exec(
                 update(GatewayLedger)
-                .where(GatewayLedger.idempotency_key == idempotency_key,
-                       GatewayLedger.status == GatewayStatus.PENDING)
-                .values(status=GatewayStatus.APPROVED if approve else GatewayStatus.DECLINED,
-                        reason=None if approve else (reason or "declined by the bank"),
-                        settled_at=utcnow())
+                .where(
+                    GatewayLedger.idempotency_key == idempotency_key,
+                    GatewayLedger.status == GatewayStatus.PENDING,
+                )
+                .values(
+                    status=GatewayStatus.APPROVED if approve else GatewayStatus.DECLINED,
+                    reason=None if approve else (reason or "declined by the bank"),
+                    settled_at=utcnow(),
+                )
                 .execution_options(synchronize_session=False)
             )
             session.commit()
@@ -253,28 +289,39 @@ class SimulatedGateway:
             return entry
 
     @staticmethod
-    def _record(session: Session, idempotency_key: str, amount: Decimal, currency: str,
-                script: GatewayScript) -> GatewayLedger:
+    def _record(
+        session: Session, idempotency_key: str, amount: Decimal, currency: str, script: GatewayScript
+    ) -> GatewayLedger:
         """The bank's decision for this key: the one recorded before, else a new one inserted now
         (`INSERT ... ON CONFLICT DO NOTHING` on PostgreSQL and SQLite: one statement when the key is
         new). Commits `session` (a session of ours)."""
-        status = {GatewayMode.APPROVE: GatewayStatus.APPROVED, GatewayMode.DECLINE: GatewayStatus.DECLINED,
-                  GatewayMode.LATE: GatewayStatus.PENDING}[GatewayMode(script.mode)]
+        status = {
+            GatewayMode.APPROVE: GatewayStatus.APPROVED,
+            GatewayMode.DECLINE: GatewayStatus.DECLINED,
+            GatewayMode.LATE: GatewayStatus.PENDING,
+        }[GatewayMode(script.mode)]
         now = utcnow()
         entry = GatewayLedger(
-            idempotency_key=idempotency_key, reference=_new_reference("CP"), amount=amount,
-            currency=currency, status=status,
+            idempotency_key=idempotency_key,
+            reference=_new_reference("CP"),
+            amount=amount,
+            currency=currency,
+            status=status,
             reason=(script.reason or "declined by the bank") if status == GatewayStatus.DECLINED else None,
-            created_at=now, settled_at=None if status == GatewayStatus.PENDING else now,
+            created_at=now,
+            settled_at=None if status == GatewayStatus.PENDING else now,
         )
         dialect = session.get_bind().dialect.name
         if dialect in _UPSERT_INSERTS:
             table = GatewayLedger.__table__
-            row = {column.name: getattr(entry, column.key) for column in table.columns
-                   if not column.primary_key}
+            row = {
+                column.name: getattr(entry, column.key) for column in table.columns if not column.primary_key
+            }
             inserted = session.execute(
-                _UPSERT_INSERTS[dialect](table).values(row)
-                .on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(table.c.id)
+                _UPSERT_INSERTS[dialect](table)
+                .values(row)
+                .on_conflict_do_nothing(index_elements=["idempotency_key"])
+                .returning(table.c.id)
             ).first()
             if inserted is None:  # recorded before (or by a concurrent capture): that decision stands
                 entry = _ledger_entry(session, idempotency_key)
@@ -300,25 +347,28 @@ class SimulatedGateway:
 
 
 _SCRIPT_TABLE = GatewayScript.__table__
-_SCRIPTS = select(_SCRIPT_TABLE.c.key, _SCRIPT_TABLE.c.mode, _SCRIPT_TABLE.c.reason,
-                  _SCRIPT_TABLE.c.delay_seconds, _SCRIPT_TABLE.c.notices).where(
-    _SCRIPT_TABLE.c.key.in_([bindparam("key"), bindparam("default")]))
+_SCRIPTS = select(
+    _SCRIPT_TABLE.c.key,
+    _SCRIPT_TABLE.c.mode,
+    _SCRIPT_TABLE.c.reason,
+    _SCRIPT_TABLE.c.delay_seconds,
+    _SCRIPT_TABLE.c.notices,
+).where(_SCRIPT_TABLE.c.key.in_([bindparam("key"), bindparam("default")]))
 
 _UPSERT_INSERTS = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 def _ledger_entry(session: Session, idempotency_key: str) -> GatewayLedger | None:
-    return session.exec(
-        select(GatewayLedger).where(GatewayLedger.idempotency_key == idempotency_key)
-    ).first()
+    return session.exec(select(GatewayLedger).where(GatewayLedger.idempotency_key == idempotency_key)).first()
 
 
 def _result(entry: GatewayLedger, *, answering_capture: bool) -> GatewayResult:
     status = GatewayStatus(entry.status)
     if status == GatewayStatus.PENDING and answering_capture:
         status = GatewayStatus.TIMEOUT
-    return GatewayResult(status, reference=entry.reference, reason=entry.reason,
-                         amount=entry.amount, currency=entry.currency)
+    return GatewayResult(
+        status, reference=entry.reference, reason=entry.reason, amount=entry.amount, currency=entry.currency
+    )
 
 
 def _new_reference(prefix: str) -> str:

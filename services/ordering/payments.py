@@ -65,7 +65,11 @@ from services.platform import json_input, outbox, row_writes
 from services.platform.errors import AuthenticationFailed, NotFound, ValidationFailed
 
 __all__ = [
-    "PaymentOutcome", "expire_holds", "handle_payment_notice", "process_order", "sign_notice",
+    "PaymentOutcome",
+    "expire_holds",
+    "handle_payment_notice",
+    "process_order",
+    "sign_notice",
     "verify_notice",
 ]
 
@@ -105,8 +109,9 @@ _UNCHANGED_ACTIONS = frozenset({"nothing", "failed", "parked", "skipped"})
 # The three entry points
 
 
-def process_order(session: Session, order_id: int, *, gateway: PaymentGateway | None = None,
-                  message_id: int | None = None) -> PaymentOutcome:
+def process_order(
+    session: Session, order_id: int, *, gateway: PaymentGateway | None = None, message_id: int | None = None
+) -> PaymentOutcome:
     """Ask the bank to capture an order's payment and act on the answer. Idempotent.
 
     An order that is gone or no longer `pending_payment` is left alone (action "nothing"); a
@@ -129,12 +134,19 @@ def process_order(session: Session, order_id: int, *, gateway: PaymentGateway | 
     if order_status != OrderStatus.PENDING_PAYMENT:
         return PaymentOutcome(order_id, "nothing", order_status, payment_status)
     result = gateway.capture(key, amount, currency)
-    return _guarded(session, order_id, "process", failures,
-                    partial(_apply, session, order_id, result, gateway), skip_transient=False)
+    return _guarded(
+        session,
+        order_id,
+        "process",
+        failures,
+        partial(_apply, session, order_id, result, gateway),
+        skip_transient=False,
+    )
 
 
-def handle_payment_notice(session: Session, body: bytes, signature: str | None, *,
-                          gateway: PaymentGateway | None = None) -> PaymentOutcome:
+def handle_payment_notice(
+    session: Session, body: bytes, signature: str | None, *, gateway: PaymentGateway | None = None
+) -> PaymentOutcome:
     """Act on a bank notice (the raw request body and its signature header). Idempotent.
 
     The body is JSON: {"idempotency_key", "reference", "status": "approved" | "declined",
@@ -151,8 +163,9 @@ def handle_payment_notice(session: Session, body: bytes, signature: str | None, 
         raise AuthenticationFailed("payment.notice_signature_invalid", field="signature")
     notice = _parse_notice(body)
     row = session.exec(
-        select(Payment.order_id, Payment.amount, Payment.currency)
-        .where(Payment.idempotency_key == notice["idempotency_key"])
+        select(Payment.order_id, Payment.amount, Payment.currency).where(
+            Payment.idempotency_key == notice["idempotency_key"]
+        )
     ).first()
     session.commit()
     if row is None:
@@ -160,13 +173,19 @@ def handle_payment_notice(session: Session, body: bytes, signature: str | None, 
     order_id, amount, currency = row
     if notice["amount"] != amount or notice["currency"] != currency:
         raise ValidationFailed("payment.notice_amount_mismatch", field="amount")
-    result = GatewayResult(GatewayStatus(notice["status"]), reference=notice["reference"],
-                           reason=notice["reason"], amount=notice["amount"], currency=notice["currency"])
+    result = GatewayResult(
+        GatewayStatus(notice["status"]),
+        reference=notice["reference"],
+        reason=notice["reason"],
+        amount=notice["amount"],
+        currency=notice["currency"],
+    )
     return _apply(session, order_id, result, gateway or get_gateway())
 
 
-def expire_holds(session: Session, now: datetime | None = None, *,
-                 gateway: PaymentGateway | None = None, batch: int = 100) -> list[PaymentOutcome]:
+def expire_holds(
+    session: Session, now: datetime | None = None, *, gateway: PaymentGateway | None = None, batch: int = 100
+) -> list[PaymentOutcome]:
     """Settle orders whose hold ran out, oldest first, up to `batch` of them. Idempotent.
 
     For each, the bank's final status decides: approved -> completed as if captured now; declined
@@ -183,31 +202,48 @@ def expire_holds(session: Session, now: datetime | None = None, *,
         select(SalesOrder.id, Payment.idempotency_key, OrderAttention.failures)
         .join(Payment, Payment.order_id == SalesOrder.id)
         .outerjoin(OrderAttention, OrderAttention.order_id == SalesOrder.id)
-        .where(SalesOrder.status == OrderStatus.PENDING_PAYMENT, SalesOrder.hold_expires_at <= now,
-               OrderAttention.parked_at.is_(None))
-        .order_by(SalesOrder.hold_expires_at, SalesOrder.id).limit(batch)
+        .where(
+            SalesOrder.status == OrderStatus.PENDING_PAYMENT,
+            SalesOrder.hold_expires_at <= now,
+            OrderAttention.parked_at.is_(None),
+        )
+        .order_by(SalesOrder.hold_expires_at, SalesOrder.id)
+        .limit(batch)
     ).all()
     unrefunded = session.exec(
         select(SalesOrder.id, OrderAttention.failures)
         .join(Payment, Payment.order_id == SalesOrder.id)
         .outerjoin(OrderAttention, OrderAttention.order_id == SalesOrder.id)
-        .where(SalesOrder.status == OrderStatus.CANCELLED, Payment.status == PaymentStatus.CAPTURED,
-               OrderAttention.parked_at.is_(None))
-        .order_by(SalesOrder.id).limit(batch)
+        .where(
+            SalesOrder.status == OrderStatus.CANCELLED,
+            Payment.status == PaymentStatus.CAPTURED,
+            OrderAttention.parked_at.is_(None),
+        )
+        .order_by(SalesOrder.id)
+        .limit(batch)
     ).all()
     session.commit()
     outcomes = []
     for order_id, key, failures in due:
-        outcomes.append(_guarded(session, order_id, "expire_hold", failures,
-                                 partial(_settle_expired, session, order_id, key, now, gateway)))
+        outcomes.append(
+            _guarded(
+                session,
+                order_id,
+                "expire_hold",
+                failures,
+                partial(_settle_expired, session, order_id, key, now, gateway),
+            )
+        )
     for order_id, failures in unrefunded:
-        outcomes.append(_guarded(session, order_id, "refund", failures,
-                                 partial(_refund, session, order_id, gateway)))
+        outcomes.append(
+            _guarded(session, order_id, "refund", failures, partial(_refund, session, order_id, gateway))
+        )
     return outcomes
 
 
-def _settle_expired(session: Session, order_id: int, key: str, now: datetime, gateway: PaymentGateway
-                    ) -> PaymentOutcome:
+def _settle_expired(
+    session: Session, order_id: int, key: str, now: datetime, gateway: PaymentGateway
+) -> PaymentOutcome:
     answer = gateway.status(key)
     if answer.status in (GatewayStatus.APPROVED, GatewayStatus.DECLINED):
         return _apply(session, order_id, answer, gateway)
@@ -218,8 +254,15 @@ def _settle_expired(session: Session, order_id: int, key: str, now: datetime, ga
 _SETTLED_ACTIONS = frozenset({"completed", "cancelled", "nothing"})
 
 
-def _guarded(session: Session, order_id: int, step: str, failures: int | None,
-             run: Callable[[], PaymentOutcome], *, skip_transient: bool = True) -> PaymentOutcome:
+def _guarded(
+    session: Session,
+    order_id: int,
+    step: str,
+    failures: int | None,
+    run: Callable[[], PaymentOutcome],
+    *,
+    skip_transient: bool = True,
+) -> PaymentOutcome:
     """Run one order's step so that its failure stays its own: an exception is rolled back, logged
     with its traceback and counted against the order (services/ordering/attention.py). A database or
     network error is not the order's fault: re-raised when `skip_transient` is false (the task
@@ -231,8 +274,12 @@ def _guarded(session: Session, order_id: int, step: str, failures: int | None,
         session.rollback()
         if not skip_transient:
             raise
-        log.warning("order %s: %s hit a database or network error; the next sweep retries",
-                    order_id, step, exc_info=True)
+        log.warning(
+            "order %s: %s hit a database or network error; the next sweep retries",
+            order_id,
+            step,
+            exc_info=True,
+        )
         return PaymentOutcome(order_id, "skipped", None, None)
     except Exception as error:
         session.rollback()
@@ -256,8 +303,7 @@ def _count_failure(session: Session, order_id: int, step: str, error: str) -> Pa
 # The steps
 
 
-def _apply(session: Session, order_id: int, result: GatewayResult, gateway: PaymentGateway
-           ) -> PaymentOutcome:
+def _apply(session: Session, order_id: int, result: GatewayResult, gateway: PaymentGateway) -> PaymentOutcome:
     if result.status == GatewayStatus.APPROVED:
         return _settle_approval(session, order_id, result, gateway)
     if result.status == GatewayStatus.DECLINED:
@@ -267,8 +313,9 @@ def _apply(session: Session, order_id: int, result: GatewayResult, gateway: Paym
     return _current(session, order_id, "nothing")
 
 
-def _settle_approval(session: Session, order_id: int, result: GatewayResult, gateway: PaymentGateway
-                     ) -> PaymentOutcome:
+def _settle_approval(
+    session: Session, order_id: int, result: GatewayResult, gateway: PaymentGateway
+) -> PaymentOutcome:
     """The bank took the money: complete a pending order, or record and refund a late capture."""
     try:
         completed = _complete(session, order_id, result)
@@ -319,69 +366,128 @@ def _complete(session: Session, order_id: int, result: GatewayResult) -> Payment
     rows = connection.execute(_PAYMENT_AND_LINES, {"order_id": order_id}).all()
     if not rows or not may_move_payment(rows[0].status, PaymentStatus.CAPTURED):
         return None
-    if not (may_move(order["status"], OrderStatus.PAID)
-            and may_move(OrderStatus.PAID, OrderStatus.ALLOCATED)):
+    if not (
+        may_move(order["status"], OrderStatus.PAID) and may_move(OrderStatus.PAID, OrderStatus.ALLOCATED)
+    ):
         return None
     now = utcnow()
     reservations.commit(session, [(row.stock_level_id, row.quantity) for row in rows])
-    connection.execute(_CAPTURE_PAYMENT, {"payment_id": rows[0].id, "reference": result.reference,
-                                          "now": now})
+    connection.execute(
+        _CAPTURE_PAYMENT, {"payment_id": rows[0].id, "reference": result.reference, "now": now}
+    )
     connection.execute(_ALLOCATE_ORDER, {"order_id": order_id, "now": now})
     notice = order_changed_payload(SimpleNamespace(**{**order, "status": OrderStatus.ALLOCATED}))
-    row_writes.insert_together(session, [
-        (OrderTransition, [
-            _transition(order_id, OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, now,
-                        "order.event.payment_captured", result.reference or ""),
-            _transition(order_id, OrderStatus.PAID, OrderStatus.ALLOCATED, now, "order.event.allocated", ""),
-        ]),
-        (Shipment, [{"order_id": order_id, "from_location_id": order["source_location_id"],
-                     "to_location_id": order["buyer_location_id"], "status": "created",
-                     "carrier_reference": None, "created_at": now,
-                     # tracked from here on (services/logistics/shipments.py `prepare_shipment`)
-                     "tracking_status": "pending", "promise_at_risk": False}]),
-        (OutboxMessage, [
-            outbox.row(ORDER_CHANGED, notice, now),
-            outbox.row(outbox.STOCK_CHANGED, {"location_ids": [order["source_location_id"]]}, now)]),
-    ])
+    row_writes.insert_together(
+        session,
+        [
+            (
+                OrderTransition,
+                [
+                    _transition(
+                        order_id,
+                        OrderStatus.PENDING_PAYMENT,
+                        OrderStatus.PAID,
+                        now,
+                        "order.event.payment_captured",
+                        result.reference or "",
+                    ),
+                    _transition(
+                        order_id, OrderStatus.PAID, OrderStatus.ALLOCATED, now, "order.event.allocated", ""
+                    ),
+                ],
+            ),
+            (
+                Shipment,
+                [
+                    {
+                        "order_id": order_id,
+                        "from_location_id": order["source_location_id"],
+                        "to_location_id": order["buyer_location_id"],
+                        "status": "created",
+                        "carrier_reference": None,
+                        "created_at": now,
+                        # tracked from here on (services/logistics/shipments.py `prepare_shipment`)
+                        "tracking_status": "pending",
+                        "promise_at_risk": False,
+                    }
+                ],
+            ),
+            (
+                OutboxMessage,
+                [
+                    outbox.row(ORDER_CHANGED, notice, now),
+                    outbox.row(outbox.STOCK_CHANGED, {"location_ids": [order["source_location_id"]]}, now),
+                ],
+            ),
+        ],
+    )
     session.commit()
-    return PaymentOutcome(order_id, "completed", OrderStatus.ALLOCATED, PaymentStatus.CAPTURED,
-                          notice=notice)
+    return PaymentOutcome(order_id, "completed", OrderStatus.ALLOCATED, PaymentStatus.CAPTURED, notice=notice)
 
 
-def _transition(order_id: int, from_status: str, to_status: str, at: datetime, cause: str,
-                detail: str) -> dict:
-    return {"order_id": order_id, "from_status": from_status, "to_status": to_status, "at": at,
-            "cause": cause, "detail": detail[:300], "actor_user_id": None}
+def _transition(
+    order_id: int, from_status: str, to_status: str, at: datetime, cause: str, detail: str
+) -> dict:
+    return {
+        "order_id": order_id,
+        "from_status": from_status,
+        "to_status": to_status,
+        "at": at,
+        "cause": cause,
+        "detail": detail[:300],
+        "actor_user_id": None,
+    }
 
 
 # Built once: these run for every order.
 _ORDERS, _PAYMENTS, _LINES = SalesOrder.__table__, Payment.__table__, SalesOrderLine.__table__
 _ATTENTION = OrderAttention.__table__
 _TO_CAPTURE = (
-    select(_ORDERS.c.status, _PAYMENTS.c.idempotency_key, _PAYMENTS.c.amount, _PAYMENTS.c.currency,
-           _PAYMENTS.c.status, _ATTENTION.c.failures)
+    select(
+        _ORDERS.c.status,
+        _PAYMENTS.c.idempotency_key,
+        _PAYMENTS.c.amount,
+        _PAYMENTS.c.currency,
+        _PAYMENTS.c.status,
+        _ATTENTION.c.failures,
+    )
     .join(_PAYMENTS, _PAYMENTS.c.order_id == _ORDERS.c.id)
     .outerjoin(_ATTENTION, _ATTENTION.c.order_id == _ORDERS.c.id)
     .where(_ORDERS.c.id == bindparam("order_id"))
 )
 _LOCK_ORDER = (
-    select(_ORDERS.c.id, _ORDERS.c.number, _ORDERS.c.status, _ORDERS.c.buyer_organisation_id,
-           _ORDERS.c.buyer_user_id, _ORDERS.c.seller_organisation_id, _ORDERS.c.source_location_id,
-           _ORDERS.c.buyer_location_id)
-    .where(_ORDERS.c.id == bindparam("order_id")).with_for_update()
+    select(
+        _ORDERS.c.id,
+        _ORDERS.c.number,
+        _ORDERS.c.status,
+        _ORDERS.c.buyer_organisation_id,
+        _ORDERS.c.buyer_user_id,
+        _ORDERS.c.seller_organisation_id,
+        _ORDERS.c.source_location_id,
+        _ORDERS.c.buyer_location_id,
+    )
+    .where(_ORDERS.c.id == bindparam("order_id"))
+    .with_for_update()
 )
 _PAYMENT_AND_LINES = (
     select(_PAYMENTS.c.id, _PAYMENTS.c.status, _LINES.c.stock_level_id, _LINES.c.quantity)
     .join(_LINES, _LINES.c.order_id == _PAYMENTS.c.order_id)
-    .where(_PAYMENTS.c.order_id == bindparam("order_id")).order_by(_LINES.c.id)
+    .where(_PAYMENTS.c.order_id == bindparam("order_id"))
+    .order_by(_LINES.c.id)
 )
 _CAPTURE_PAYMENT = (
-    update(_PAYMENTS).where(_PAYMENTS.c.id == bindparam("payment_id"))
-    .values(status=PaymentStatus.CAPTURED, gateway_reference=bindparam("reference"),
-            captured_at=bindparam("now"), updated_at=bindparam("now"))
+    update(_PAYMENTS)
+    .where(_PAYMENTS.c.id == bindparam("payment_id"))
+    .values(
+        status=PaymentStatus.CAPTURED,
+        gateway_reference=bindparam("reference"),
+        captured_at=bindparam("now"),
+        updated_at=bindparam("now"),
+    )
 )
 _ALLOCATE_ORDER = (
-    update(_ORDERS).where(_ORDERS.c.id == bindparam("order_id"))
+    update(_ORDERS)
+    .where(_ORDERS.c.id == bindparam("order_id"))
     .values(status=OrderStatus.ALLOCATED, updated_at=bindparam("now"))
 )
 
@@ -401,8 +507,13 @@ def _refund(session: Session, order_id: int, gateway: PaymentGateway) -> Payment
         # Left captured on a cancelled order: the next sweep asks again, until the order is parked.
         reason = answer.reason or f"refund answered {answer.status}"
         counted = _count_failure(session, order_id, "refund", f"the bank refused the refund: {reason}")
-        return PaymentOutcome(order_id, "parked" if counted.action == "parked" else "waiting",
-                              OrderStatus.CANCELLED, PaymentStatus.CAPTURED, reason)
+        return PaymentOutcome(
+            order_id,
+            "parked" if counted.action == "parked" else "waiting",
+            OrderStatus.CANCELLED,
+            PaymentStatus.CAPTURED,
+            reason,
+        )
     try:
         order = lock_order(session, order_id)
         payment = _payment(session, order_id)
@@ -411,8 +522,15 @@ def _refund(session: Session, order_id: int, gateway: PaymentGateway) -> Payment
             return PaymentOutcome(order_id, "nothing", order.status, payment.status)
         move_payment(payment, PaymentStatus.REFUNDED)
         session.add(payment)
-        session.add(Refund(payment_id=payment.id, amount=payment.amount, currency=payment.currency,
-                           reason=LATE_PAYMENT_REFUND_REASON, gateway_reference=answer.reference))
+        session.add(
+            Refund(
+                payment_id=payment.id,
+                amount=payment.amount,
+                currency=payment.currency,
+                reason=LATE_PAYMENT_REFUND_REASON,
+                gateway_reference=answer.reference,
+            )
+        )
         outbox.enqueue(session, ORDER_CHANGED, order_changed_payload(order))
         session.execute(delete(OrderAttention).where(OrderAttention.order_id == order_id))
         session.commit()
@@ -428,9 +546,14 @@ def _settle_decline(session: Session, order_id: int, reason: str) -> PaymentOutc
         if order is None or order.status != OrderStatus.PENDING_PAYMENT:
             session.rollback()
             return _current(session, order_id, "nothing")
-        release_and_cancel(session, order, cause="order.event.payment_declined",
-                           cancel_code="order.cancelled.payment_declined", reason=reason,
-                           payment_status=PaymentStatus.DECLINED)
+        release_and_cancel(
+            session,
+            order,
+            cause="order.event.payment_declined",
+            cancel_code="order.cancelled.payment_declined",
+            reason=reason,
+            payment_status=PaymentStatus.DECLINED,
+        )
         session.commit()
     except BaseException:
         session.rollback()
@@ -459,14 +582,20 @@ def _expire(session: Session, order_id: int, now: datetime) -> PaymentOutcome:
         if order.status != OrderStatus.PENDING_PAYMENT or order.hold_expires_at > now:
             session.rollback()
             return _current(session, order_id, "nothing")
-        release_and_cancel(session, order, cause="order.event.hold_expired",
-                           cancel_code="order.cancelled.payment_timeout", reason=HOLD_EXPIRED_REASON)
+        release_and_cancel(
+            session,
+            order,
+            cause="order.event.hold_expired",
+            cancel_code="order.cancelled.payment_timeout",
+            reason=HOLD_EXPIRED_REASON,
+        )
         session.commit()
     except BaseException:
         session.rollback()
         raise
-    return PaymentOutcome(order_id, "cancelled", OrderStatus.CANCELLED, PaymentStatus.VOID,
-                          HOLD_EXPIRED_REASON)
+    return PaymentOutcome(
+        order_id, "cancelled", OrderStatus.CANCELLED, PaymentStatus.VOID, HOLD_EXPIRED_REASON
+    )
 
 
 def _payment(session: Session, order_id: int) -> Payment:
@@ -477,7 +606,8 @@ def _payment(session: Session, order_id: int) -> Payment:
 
 def _current(session: Session, order_id: int, action: str, reason: str | None = None) -> PaymentOutcome:
     row = session.exec(
-        select(SalesOrder.status, Payment.status).join(Payment, Payment.order_id == SalesOrder.id)
+        select(SalesOrder.status, Payment.status)
+        .join(Payment, Payment.order_id == SalesOrder.id)
         .where(SalesOrder.id == order_id)
     ).first()
     session.commit()
@@ -492,15 +622,24 @@ def _parse_notice(body: bytes) -> dict:
         amount, currency, reason = Decimal(str(data["amount"])), data["currency"], data.get("reason")
     except (ValueError, TypeError, KeyError, InvalidOperation):
         raise ValidationFailed("payment.notice_invalid", field="body") from None
-    if (not _text(key, column_length(Payment, "idempotency_key"))
-            or not _text(reference, column_length(Payment, "gateway_reference"))
-            or not _text(currency, column_length(Payment, "currency"))
-            or status not in (GatewayStatus.APPROVED, GatewayStatus.DECLINED)
-            or not (reason is None or isinstance(reason, str)) or not amount.is_finite()):
+    if (
+        not _text(key, column_length(Payment, "idempotency_key"))
+        or not _text(reference, column_length(Payment, "gateway_reference"))
+        or not _text(currency, column_length(Payment, "currency"))
+        or status not in (GatewayStatus.APPROVED, GatewayStatus.DECLINED)
+        or not (reason is None or isinstance(reason, str))
+        or not amount.is_finite()
+    ):
         raise ValidationFailed("payment.notice_invalid", field="body")
     reason_length = column_length(Payment, "decline_reason")
-    return {"idempotency_key": key, "reference": reference, "status": status, "amount": amount,
-            "currency": currency, "reason": reason[:reason_length] if reason else None}
+    return {
+        "idempotency_key": key,
+        "reference": reference,
+        "status": status,
+        "amount": amount,
+        "currency": currency,
+        "reason": reason[:reason_length] if reason else None,
+    }
 
 
 def _text(value: object, max_length: int) -> bool:

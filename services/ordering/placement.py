@@ -93,11 +93,31 @@ from services.platform import outbox, row_writes
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 
 __all__ = [  # the ordering API in one place (views and reads live in services/ordering/views.py)
-    "ORDER_CHANGED", "ORDER_PLACED", "IdempotencyConflict", "LineRequest", "OrderLineView", "OrderSummary",
+    "ORDER_CHANGED",
+    "ORDER_PLACED",
+    "IdempotencyConflict",
+    "LineRequest",
+    "OrderLineView",
+    "OrderSummary",
     "delivery_locations",
-    "OrderView", "OutOfStock", "PlacedOrder", "ShipmentView", "ShortLine", "TimelineEntry", "cancel_order",
-    "get_order", "list_orders", "load_order_view", "lock_order", "order_changed_payload", "order_number",
-    "order_quantities", "payment_key", "place_order", "release_and_cancel", "visible_to",
+    "OrderView",
+    "OutOfStock",
+    "PlacedOrder",
+    "ShipmentView",
+    "ShortLine",
+    "TimelineEntry",
+    "cancel_order",
+    "get_order",
+    "list_orders",
+    "load_order_view",
+    "lock_order",
+    "order_changed_payload",
+    "order_number",
+    "order_quantities",
+    "payment_key",
+    "place_order",
+    "release_and_cancel",
+    "visible_to",
 ]
 
 ORDER_PLACED = "order.placed"  # payload {"order_id", "number"}: the worker processes the payment
@@ -120,8 +140,12 @@ class OutOfStock(DomainError):
     def __init__(self, shortages: Sequence[ShortLine]) -> None:
         first = shortages[0]
         super().__init__(
-            "order.out_of_stock", field=f"lines[{first.index}].quantity", line=first.index + 1,
-            item=first.item_code, requested=first.requested, available=first.available,
+            "order.out_of_stock",
+            field=f"lines[{first.index}].quantity",
+            line=first.index + 1,
+            item=first.item_code,
+            requested=first.requested,
+            available=first.available,
             shortages=[asdict(s) for s in shortages],
         )
         self.shortages = list(shortages)
@@ -257,8 +281,7 @@ def place_order(
     fingerprint = _fingerprint(requested, buyer_location_id, source_location_id)
 
     try:
-        return _place(session, principal, requested, key, fingerprint, buyer_location_id,
-                      source_location_id)
+        return _place(session, principal, requested, key, fingerprint, buyer_location_id, source_location_id)
     except IntegrityError:
         # The key was used before (by an earlier request, or a concurrent one that committed first):
         # that order is the answer. The unique constraint decides, so there is no read-then-insert race.
@@ -273,8 +296,13 @@ def place_order(
 
 
 def _place(
-    session: Session, principal: Principal, requested: list[_Line], key: str, fingerprint: str,
-    buyer_location_id: int, source_location_id: int | None,
+    session: Session,
+    principal: Principal,
+    requested: list[_Line],
+    key: str,
+    fingerprint: str,
+    buyer_location_id: int,
+    source_location_id: int | None,
 ) -> PlacedOrder:
     settings = get_settings()
     customer = principal.role == Role.CUSTOMER
@@ -283,8 +311,12 @@ def _place(
     if customer:
         if source_location_id not in (None, buyer_location.id):
             raise ValidationFailed("order.source_location_invalid", field="source_location_id")
-        source = _Source(buyer_location.id, buyer_location.name, buyer_location.organisation_id,
-                         _stock_rows(session, buyer_location.id, requested))
+        source = _Source(
+            buyer_location.id,
+            buyer_location.name,
+            buyer_location.organisation_id,
+            _stock_rows(session, buyer_location.id, requested),
+        )
     else:
         source = _choose_source(session, requested, source_location_id)
     stock_ids = source.stock_ids
@@ -294,15 +326,26 @@ def _place(
     deposit = None
     if customer:
         deposit = (total * Decimal(settings.customer_deposit_percent) / 100).quantize(
-            CENTS, rounding=ROUND_HALF_UP)
+            CENTS, rounding=ROUND_HALF_UP
+        )
     order = {
         "kind": OrderKind.CUSTOMER_VEHICLE if customer else OrderKind.DEALER_PURCHASE,
-        "buyer_organisation_id": principal.organisation_id, "buyer_user_id": principal.user_id,
-        "buyer_location_id": buyer_location.id, "seller_organisation_id": source.organisation_id,
-        "source_location_id": source.id, "status": OrderStatus.PENDING_PAYMENT, "currency": currency,
-        "total": total, "deposit": deposit, "idempotency_key": key, "request_fingerprint": fingerprint,
+        "buyer_organisation_id": principal.organisation_id,
+        "buyer_user_id": principal.user_id,
+        "buyer_location_id": buyer_location.id,
+        "seller_organisation_id": source.organisation_id,
+        "source_location_id": source.id,
+        "status": OrderStatus.PENDING_PAYMENT,
+        "currency": currency,
+        "total": total,
+        "deposit": deposit,
+        "idempotency_key": key,
+        "request_fingerprint": fingerprint,
         "hold_expires_at": now + timedelta(minutes=settings.order_hold_minutes),
-        "cancel_code": None, "cancel_reason": None, "created_at": now, "updated_at": now,
+        "cancel_code": None,
+        "cancel_reason": None,
+        "created_at": now,
+        "updated_at": now,
     }
     # The rows are plain dicts written by prebuilt Core statements (services/platform/row_writes.py): no
     # ORM objects, no statement built per call. The order goes first: a concurrent duplicate of
@@ -318,51 +361,98 @@ def _place(
         order["id"], order["number"] = order_id, number = _insert_order(session, order)
         first_rows = []
     order_lines = [
-        {"order_id": order_id, "line_no": line.index + 1,
-         "part_id": line.item.id if line.kind == "part" else None,
-         "trim_id": line.item.id if line.kind == "trim" else None,
-         "stock_level_id": stock_ids[line.index], "item_code": line.code, "item_name": line.item.name,
-         "quantity": line.quantity, "unit_price": line.price, "currency": currency,
-         "line_total": _line_total(line)}
-        for line in requested if stock_ids.get(line.index) is not None
+        {
+            "order_id": order_id,
+            "line_no": line.index + 1,
+            "part_id": line.item.id if line.kind == "part" else None,
+            "trim_id": line.item.id if line.kind == "trim" else None,
+            "stock_level_id": stock_ids[line.index],
+            "item_code": line.code,
+            "item_name": line.item.name,
+            "quantity": line.quantity,
+            "unit_price": line.price,
+            "currency": currency,
+            "line_total": _line_total(line),
+        }
+        for line in requested
+        if stock_ids.get(line.index) is not None
     ]
     transition = placement_row(order_id, actor_user_id=principal.user_id, at=now)
-    payment = {"order_id": order_id, "idempotency_key": payment_key(number),
-               "amount": deposit if deposit is not None else total, "currency": currency,
-               "status": PaymentStatus.PENDING, "gateway_reference": None, "decline_reason": None,
-               "captured_at": None, "created_at": now, "updated_at": now}
+    payment = {
+        "order_id": order_id,
+        "idempotency_key": payment_key(number),
+        "amount": deposit if deposit is not None else total,
+        "currency": currency,
+        "status": PaymentStatus.PENDING,
+        "gateway_reference": None,
+        "decline_reason": None,
+        "captured_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
     stocked = [line for line in requested if stock_ids.get(line.index) is not None]
     message_id, shortfalls = None, None
     if len(stocked) == len(requested):
         # A one-line cart reserves in the same statement (one row: no lock order to keep).
         guard = reservations.reserve_statement() if len(requested) == 1 else None
-        message_id, reserved = row_writes.insert_together(session, [
-            *first_rows, (SalesOrderLine, order_lines), (OrderTransition, [transition]), (Payment, [payment]),
-            (OutboxMessage, [outbox.row(outbox.STOCK_CHANGED, {"location_ids": [source.id]}, now),
-                             outbox.row(ORDER_PLACED, {"order_id": order_id, "number": number}, now)]),
-        ], guard, None if guard is None else reservations.reserve_params(stock_ids[0], requested[0].quantity))
+        message_id, reserved = row_writes.insert_together(
+            session,
+            [
+                *first_rows,
+                (SalesOrderLine, order_lines),
+                (OrderTransition, [transition]),
+                (Payment, [payment]),
+                (
+                    OutboxMessage,
+                    [
+                        outbox.row(outbox.STOCK_CHANGED, {"location_ids": [source.id]}, now),
+                        outbox.row(ORDER_PLACED, {"order_id": order_id, "number": number}, now),
+                    ],
+                ),
+            ],
+            guard,
+            None if guard is None else reservations.reserve_params(stock_ids[0], requested[0].quantity),
+        )
         if guard is not None:
-            shortfalls = [] if reserved == 1 else [
-                reservations.shortfall(session, stock_ids[0], requested[0].quantity)]
+            shortfalls = (
+                []
+                if reserved == 1
+                else [reservations.shortfall(session, stock_ids[0], requested[0].quantity)]
+            )
     # With a line not stocked at the source at all, the others are still tried (and rolled back)
     # so the buyer learns every short line at once.
     if shortfalls is None:
-        shortfalls = reservations.reserve(session, [(stock_ids[line.index], line.quantity)
-                                                    for line in stocked])
+        shortfalls = reservations.reserve(
+            session, [(stock_ids[line.index], line.quantity) for line in stocked]
+        )
     short_rows = {s.stock_level_id: s.available for s in shortfalls}
-    short_lines = [line for line in requested
-                   if stock_ids.get(line.index) is None or stock_ids[line.index] in short_rows]
+    short_lines = [
+        line for line in requested if stock_ids.get(line.index) is None or stock_ids[line.index] in short_rows
+    ]
     if short_lines:
         session.rollback()
-        raise OutOfStock([
-            ShortLine(line.index, line.kind, line.code, line.item.name, line.quantity,
-                      short_rows.get(stock_ids.get(line.index), 0))
-            for line in short_lines
-        ])
+        raise OutOfStock(
+            [
+                ShortLine(
+                    line.index,
+                    line.kind,
+                    line.code,
+                    line.item.name,
+                    line.quantity,
+                    short_rows.get(stock_ids.get(line.index), 0),
+                )
+                for line in short_lines
+            ]
+        )
     session.commit()
-    view = build_view(SimpleNamespace(**order), SimpleNamespace(**payment), buyer_location.name,
-                      source.name, lines=[line_view(SimpleNamespace(**line)) for line in order_lines],
-                      transitions=[SimpleNamespace(**transition)])
+    view = build_view(
+        SimpleNamespace(**order),
+        SimpleNamespace(**payment),
+        buyer_location.name,
+        source.name,
+        lines=[line_view(SimpleNamespace(**line)) for line in order_lines],
+        transitions=[SimpleNamespace(**transition)],
+    )
     return PlacedOrder(view, replayed=False, message_id=message_id)
 
 
@@ -408,8 +498,9 @@ def _check_key(idempotency_key: str) -> str:
     if not key:
         raise ValidationFailed("order.idempotency_key_required", field="idempotency_key")
     if len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable():
-        raise ValidationFailed("order.idempotency_key_invalid", field="idempotency_key",
-                               max=MAX_IDEMPOTENCY_KEY)
+        raise ValidationFailed(
+            "order.idempotency_key_invalid", field="idempotency_key", max=MAX_IDEMPOTENCY_KEY
+        )
     return key
 
 
@@ -428,38 +519,50 @@ def _parse_lines(lines: Sequence[Mapping[str, Any] | LineRequest], *, customer: 
         if isinstance(raw, LineRequest):
             request = raw
         elif isinstance(raw, Mapping):
-            request = LineRequest(item_kind=raw.get("item_kind"), quantity=raw.get("quantity"),
-                                  item_id=raw.get("item_id"), code=raw.get("sku") or raw.get("code"))
+            request = LineRequest(
+                item_kind=raw.get("item_kind"),
+                quantity=raw.get("quantity"),
+                item_id=raw.get("item_id"),
+                code=raw.get("sku") or raw.get("code"),
+            )
         else:
             raise ValidationFailed("order.line_invalid", field=f"lines[{index}]", line=number)
         if request.item_kind not in ITEM_KINDS:
-            raise ValidationFailed("order.item_kind_invalid", field=f"lines[{index}].item_kind",
-                                   line=number)
+            raise ValidationFailed("order.item_kind_invalid", field=f"lines[{index}].item_kind", line=number)
         if customer and request.item_kind != "trim":
-            raise ValidationFailed("order.customer_vehicles_only", field=f"lines[{index}].item_kind",
-                                   line=number)
+            raise ValidationFailed(
+                "order.customer_vehicles_only", field=f"lines[{index}].item_kind", line=number
+            )
         if request.item_id is not None:
             if isinstance(request.item_id, bool) or not isinstance(request.item_id, int):
-                raise ValidationFailed("order.item_unknown", field=f"lines[{index}].item_id",
-                                       line=number, item=str(request.item_id)[:40])
+                raise ValidationFailed(
+                    "order.item_unknown",
+                    field=f"lines[{index}].item_id",
+                    line=number,
+                    item=str(request.item_id)[:40],
+                )
         elif not isinstance(request.code, str) or not request.code.strip():
             raise ValidationFailed("order.item_required", field=f"lines[{index}].item_id", line=number)
         else:
             request = LineRequest(request.item_kind, request.quantity, None, request.code.strip())
         quantity = request.quantity
         if isinstance(quantity, bool) or not isinstance(quantity, int):
-            raise ValidationFailed("order.quantity_invalid", field=f"lines[{index}].quantity",
-                                   line=number)
+            raise ValidationFailed("order.quantity_invalid", field=f"lines[{index}].quantity", line=number)
         if quantity <= 0:
-            raise ValidationFailed("order.quantity_not_positive", field=f"lines[{index}].quantity",
-                                   line=number)
+            raise ValidationFailed(
+                "order.quantity_not_positive", field=f"lines[{index}].quantity", line=number
+            )
         if customer and quantity != 1:
             raise ValidationFailed("order.customer_one_vehicle", field=f"lines[{index}].quantity")
-        maximum = (settings.order_max_part_quantity if request.item_kind == "part"
-                   else settings.order_max_vehicle_quantity)
+        maximum = (
+            settings.order_max_part_quantity
+            if request.item_kind == "part"
+            else settings.order_max_vehicle_quantity
+        )
         if quantity > maximum:
-            raise ValidationFailed("order.quantity_too_large", field=f"lines[{index}].quantity",
-                                   line=number, max=maximum)
+            raise ValidationFailed(
+                "order.quantity_too_large", field=f"lines[{index}].quantity", line=number, max=maximum
+            )
         parsed.append(_Line(index, request))
     return parsed
 
@@ -467,26 +570,36 @@ def _parse_lines(lines: Sequence[Mapping[str, Any] | LineRequest], *, customer: 
 def _fingerprint(lines: list[_Line], buyer_location_id: Any, source_location_id: Any) -> str:
     """A hash of the request as sent (cart order does not matter), to recognise a reused key."""
     canonical = sorted(
-        [line.kind, f"id:{line.request.item_id}" if line.request.item_id is not None
-         else f"code:{line.request.code}", line.quantity]
+        [
+            line.kind,
+            f"id:{line.request.item_id}" if line.request.item_id is not None else f"code:{line.request.code}",
+            line.quantity,
+        ]
         for line in lines
     )
-    text = json.dumps({"lines": canonical, "buyer_location_id": buyer_location_id,
-                       "source_location_id": source_location_id}, sort_keys=True)
+    text = json.dumps(
+        {
+            "lines": canonical,
+            "buyer_location_id": buyer_location_id,
+            "source_location_id": source_location_id,
+        },
+        sort_keys=True,
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _find_by_key(session: Session, principal: Principal, key: str) -> tuple[int, str, int] | None:
     """(id, request fingerprint, buyer user) of the order placed under this key, if any."""
     return session.exec(
-        select(SalesOrder.id, SalesOrder.request_fingerprint, SalesOrder.buyer_user_id)
-        .where(SalesOrder.buyer_organisation_id == principal.organisation_id,
-               SalesOrder.idempotency_key == key)
+        select(SalesOrder.id, SalesOrder.request_fingerprint, SalesOrder.buyer_user_id).where(
+            SalesOrder.buyer_organisation_id == principal.organisation_id, SalesOrder.idempotency_key == key
+        )
     ).first()
 
 
-def _replay(session: Session, principal: Principal, existing: tuple[int, str, int], fingerprint: str
-            ) -> PlacedOrder:
+def _replay(
+    session: Session, principal: Principal, existing: tuple[int, str, int], fingerprint: str
+) -> PlacedOrder:
     order_id, first_fingerprint, buyer_user_id = existing
     # Customers share one organisation: another customer's key must never reveal that customer's order.
     if first_fingerprint != fingerprint or (
@@ -518,9 +631,17 @@ def delivery_locations(session: Session, principal: Principal) -> list[dict]:
         .where(_buyer_location_rule(principal))
         .order_by(Location.name, Location.id)
     ).all()
-    return [{"id": location.id, "code": location.code, "name": location.name, "city": location.city,
-             "country": location.country, "organisation_name": organisation_name}
-            for location, organisation_name in rows]
+    return [
+        {
+            "id": location.id,
+            "code": location.code,
+            "name": location.name,
+            "city": location.city,
+            "country": location.country,
+            "organisation_name": organisation_name,
+        }
+        for location, organisation_name in rows
+    ]
 
 
 def _check_buyer_location(session: Session, principal: Principal, location_id: Any) -> _BuyerLocation:
@@ -548,13 +669,16 @@ def _buyer_location_statement(role: str, new_order_id: bool) -> Select:
     columns = [Location.id, Location.name, Location.organisation_id]
     if new_order_id:
         columns.append(func.nextval(func.pg_get_serial_sequence(SalesOrder.__tablename__, "id")))
-    return (select(*columns)
-            .join(Organisation, Organisation.id == Location.organisation_id)
-            .where(Location.id == bindparam("location_id"), rule))
+    return (
+        select(*columns)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .where(Location.id == bindparam("location_id"), rule)
+    )
 
 
-def _check_location_and_items(session: Session, principal: Principal, location_id: Any,
-                              lines: list[_Line]) -> _BuyerLocation:
+def _check_location_and_items(
+    session: Session, principal: Principal, location_id: Any, lines: list[_Line]
+) -> _BuyerLocation:
     """`_check_buyer_location` and `_resolve_items`; for a cart of one kind of item, in one query."""
     kinds = _kinds(lines)
     if len(kinds) != 1 or not _is_id(location_id):
@@ -567,8 +691,12 @@ def _check_location_and_items(session: Session, principal: Principal, location_i
     postgresql = connection.dialect.name == "postgresql"
     rows = connection.execute(
         _location_and_items_statement(principal.role, postgresql, kind, bool(ids), bool(codes)),
-        {"location_id": location_id, "organisation_id": principal.organisation_id,
-         "ids": list(ids), "codes": list(codes)},
+        {
+            "location_id": location_id,
+            "organisation_id": principal.organisation_id,
+            "ids": list(ids),
+            "codes": list(codes),
+        },
     ).all()
     if not rows:
         raise ValidationFailed("order.buyer_location_invalid", field="buyer_location_id")
@@ -584,19 +712,23 @@ def _is_id(value: Any) -> bool:
 
 def _references(lines: list[_Line]) -> tuple[set, set]:
     """The (ids, codes) the lines name their items by."""
-    return ({line.request.item_id for line in lines if line.request.item_id is not None},
-            {line.request.code for line in lines if line.request.item_id is None})
+    return (
+        {line.request.item_id for line in lines if line.request.item_id is not None},
+        {line.request.code for line in lines if line.request.item_id is None},
+    )
 
 
 @functools.cache
-def _location_and_items_statement(role: str, new_order_id: bool, kind: str, by_id: bool,
-                                  by_code: bool) -> Select:
+def _location_and_items_statement(
+    role: str, new_order_id: bool, kind: str, by_id: bool, by_code: bool
+) -> Select:
     """The buyer location check (one row, or none) joined to the cart's items of one kind: one row
     per item found, or one row with NULL item columns when none is."""
     location = _buyer_location_statement(role, new_order_id).cte("buyer_location")
     model, code_column, price_column = _item_columns(kind)
-    return (select(*location.c, model.id, code_column, model.name, price_column, model.currency)
-            .select_from(location.outerjoin(model, _item_match(kind, by_id, by_code))))
+    return select(*location.c, model.id, code_column, model.name, price_column, model.currency).select_from(
+        location.outerjoin(model, _item_match(kind, by_id, by_code))
+    )
 
 
 def _resolve_items(session: Session, lines: list[_Line]) -> None:
@@ -606,8 +738,12 @@ def _resolve_items(session: Session, lines: list[_Line]) -> None:
         if not of_kind:
             continue
         ids, codes = _references(of_kind)
-        found = [_Item(*row) for row in session.connection().execute(
-            _items_statement(kind, bool(ids), bool(codes)), {"ids": list(ids), "codes": list(codes)})]
+        found = [
+            _Item(*row)
+            for row in session.connection().execute(
+                _items_statement(kind, bool(ids), bool(codes)), {"ids": list(ids), "codes": list(codes)}
+            )
+        ]
         _assign_items(kind, of_kind, found)
     _refuse_duplicates(lines)
 
@@ -626,9 +762,13 @@ def _assign_items(kind: str, lines: list[_Line], found: list[_Item]) -> None:
                 field_name = "sku" if kind == "part" else "code"
             if line.item is None:
                 raise ValidationFailed(
-                    "order.item_unknown", field=f"lines[{line.index}].{field_name}", line=line.index + 1,
-                    item=str(line.request.item_id if line.request.item_id is not None
-                             else line.request.code)[:40])
+                    "order.item_unknown",
+                    field=f"lines[{line.index}].{field_name}",
+                    line=line.index + 1,
+                    item=str(line.request.item_id if line.request.item_id is not None else line.request.code)[
+                        :40
+                    ],
+                )
 
 
 def _refuse_duplicates(lines: list[_Line]) -> None:
@@ -636,8 +776,13 @@ def _refuse_duplicates(lines: list[_Line]) -> None:
     for line in lines:
         other = seen.setdefault((line.kind, line.item.id), line.index)
         if other != line.index:
-            raise ValidationFailed("order.line_duplicate", field=f"lines[{line.index}]",
-                                   line=line.index + 1, other=other + 1, item=line.code)
+            raise ValidationFailed(
+                "order.line_duplicate",
+                field=f"lines[{line.index}]",
+                line=line.index + 1,
+                other=other + 1,
+                item=line.code,
+            )
 
 
 @functools.cache
@@ -645,7 +790,8 @@ def _items_statement(kind: str, by_id: bool, by_code: bool) -> Select:
     """Parts or trims by id and/or code (expanding parameters ids, codes), as _Item columns."""
     model, code_column, price_column = _item_columns(kind)
     return select(model.id, code_column, model.name, price_column, model.currency).where(
-        _item_match(kind, by_id, by_code))
+        _item_match(kind, by_id, by_code)
+    )
 
 
 def _item_columns(kind: str) -> tuple:
@@ -654,16 +800,23 @@ def _item_columns(kind: str) -> tuple:
 
 def _item_match(kind: str, by_id: bool, by_code: bool) -> ColumnElement[bool]:
     model, code_column, _ = _item_columns(kind)
-    return or_(model.id.in_(bindparam("ids", expanding=True)) if by_id else false(),
-               code_column.in_(bindparam("codes", expanding=True)) if by_code else false())
+    return or_(
+        model.id.in_(bindparam("ids", expanding=True)) if by_id else false(),
+        code_column.in_(bindparam("codes", expanding=True)) if by_code else false(),
+    )
 
 
 def _check_currency(lines: list[_Line]) -> str:
     currency = lines[0].item.currency
     for line in lines[1:]:
         if line.item.currency != currency:
-            raise ValidationFailed("order.currency_mixed", field=f"lines[{line.index}]",
-                                   line=line.index + 1, currency=line.item.currency, expected=currency)
+            raise ValidationFailed(
+                "order.currency_mixed",
+                field=f"lines[{line.index}]",
+                line=line.index + 1,
+                currency=line.item.currency,
+                expected=currency,
+            )
     return currency
 
 
@@ -719,7 +872,9 @@ def _choose_source(session: Session, lines: list[_Line], source_location_id: Any
         rows = connection.execute(
             select(Location.id, Location.name, Location.organisation_id, null(), null(), null(), null())
             .join(Organisation, Organisation.id == Location.organisation_id)
-            .where(*_IS_OEM_WAREHOUSE).order_by(Location.id).limit(1)
+            .where(*_IS_OEM_WAREHOUSE)
+            .order_by(Location.id)
+            .limit(1)
         ).all()
         if not rows:
             raise ValidationFailed("order.no_source_location", field="source_location_id")
@@ -739,8 +894,11 @@ def _choose_source(session: Session, lines: list[_Line], source_location_id: Any
 
     best = max(locations, key=score)
     held = stock.get(best, {})
-    return _Source(best, *locations[best], {
-        line.index: held.get((line.kind, line.item.id), (None, 0))[0] for line in lines})
+    return _Source(
+        best,
+        *locations[best],
+        {line.index: held.get((line.kind, line.item.id), (None, 0))[0] for line in lines},
+    )
 
 
 _IS_OEM_WAREHOUSE = (Location.kind == LocationKind.WAREHOUSE, Organisation.kind == OrganisationKind.OEM)
@@ -751,8 +909,15 @@ def _sources_statement(kinds: tuple[str, ...], one_source: bool) -> Select:
     """Every OEM warehouse's stock of the cart's items (or the one given: parameter source_id),
     with what is free of each; built once per shape."""
     statement = (
-        select(Location.id, Location.name, Location.organisation_id, StockLevel.id, StockLevel.part_id,
-               StockLevel.trim_id, StockLevel.on_hand - StockLevel.reserved)
+        select(
+            Location.id,
+            Location.name,
+            Location.organisation_id,
+            StockLevel.id,
+            StockLevel.part_id,
+            StockLevel.trim_id,
+            StockLevel.on_hand - StockLevel.reserved,
+        )
         .join(Organisation, Organisation.id == Location.organisation_id)
         .outerjoin(StockLevel, and_(StockLevel.location_id == Location.id, _item_filter(kinds)))
         .where(*_IS_OEM_WAREHOUSE)
@@ -764,14 +929,18 @@ def _sources_statement(kinds: tuple[str, ...], one_source: bool) -> Select:
 
 @functools.cache
 def _stock_rows_statement(kinds: tuple[str, ...]) -> Select:
-    return (select(StockLevel.id, StockLevel.part_id, StockLevel.trim_id)
-            .where(StockLevel.location_id == bindparam("location_id"), _item_filter(kinds)))
+    return select(StockLevel.id, StockLevel.part_id, StockLevel.trim_id).where(
+        StockLevel.location_id == bindparam("location_id"), _item_filter(kinds)
+    )
 
 
 def _stock_rows(session: Session, location_id: int, lines: list[_Line]) -> dict[int, int | None]:
     """Line index -> the stock_level row holding its item at `location_id` (None: not stocked there)."""
-    rows = session.connection().execute(_stock_rows_statement(_kinds(lines)),
-                                        {**_item_ids(lines), "location_id": location_id}).all()
+    rows = (
+        session.connection()
+        .execute(_stock_rows_statement(_kinds(lines)), {**_item_ids(lines), "location_id": location_id})
+        .all()
+    )
     by_item = {_item_key(p, t): stock_id for stock_id, p, t in rows}
     return {line.index: by_item.get((line.kind, line.item.id)) for line in lines}
 
@@ -800,15 +969,23 @@ def cancel_order(session: Session, principal: Principal, order_id: int, reason: 
         order = lock_order(session, order_id, visible_to(principal))
         if order is None:
             raise NotFound("order.not_found", field="order_id")
-        is_buyer = (order.buyer_user_id == principal.user_id if principal.role == Role.CUSTOMER
-                    else order.buyer_organisation_id == principal.organisation_id)
+        is_buyer = (
+            order.buyer_user_id == principal.user_id
+            if principal.role == Role.CUSTOMER
+            else order.buyer_organisation_id == principal.organisation_id
+        )
         if not is_buyer:
             raise PermissionDenied("order.cancel_buyer_only")
         if order.status != OrderStatus.PENDING_PAYMENT:
             raise IllegalTransition("order.not_cancellable", status=order.status)
-        release_and_cancel(session, order, cause="order.event.cancelled_by_buyer",
-                           cancel_code="order.cancelled.by_buyer", reason=reason,
-                           actor_user_id=principal.user_id)
+        release_and_cancel(
+            session,
+            order,
+            cause="order.event.cancelled_by_buyer",
+            cancel_code="order.cancelled.by_buyer",
+            reason=reason,
+            actor_user_id=principal.user_id,
+        )
         session.commit()
         view = load_order_view(session, order_id)
         session.commit()  # end the read too: on SQLite an open transaction holds the write lock
@@ -825,35 +1002,46 @@ def lock_order(session: Session, order_id: int, *where: ColumnElement[bool]) -> 
     for the whole core, so processing, cancelling and expiring the same order never deadlock.
     """
     return session.exec(
-        select(SalesOrder).where(SalesOrder.id == order_id, *where)
-        .with_for_update().execution_options(populate_existing=True)
+        select(SalesOrder)
+        .where(SalesOrder.id == order_id, *where)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).first()
 
 
 def order_quantities(session: Session, order_id: int) -> list[tuple[int, int]]:
     """(stock_level_id, quantity) of the order's lines: what it holds reserved."""
-    return list(session.exec(
-        select(SalesOrderLine.stock_level_id, SalesOrderLine.quantity)
-        .where(SalesOrderLine.order_id == order_id)
-    ).all())
+    return list(
+        session.exec(
+            select(SalesOrderLine.stock_level_id, SalesOrderLine.quantity).where(
+                SalesOrderLine.order_id == order_id
+            )
+        ).all()
+    )
 
 
 def release_and_cancel(
-    session: Session, order: SalesOrder, *, cause: str, cancel_code: str, reason: str = "",
-    actor_user_id: int | None = None, payment_status: str = PaymentStatus.VOID,
+    session: Session,
+    order: SalesOrder,
+    *,
+    cause: str,
+    cancel_code: str,
+    reason: str = "",
+    actor_user_id: int | None = None,
+    payment_status: str = PaymentStatus.VOID,
 ) -> None:
     """Cancel a locked pending order and give its units back, in the caller's transaction.
 
     The payment moves to `payment_status` (void, or declined when the bank said no).
     Raises IllegalTransition if the order is not pending.
     """
-    move_order(session, order, OrderStatus.CANCELLED, cause=cause, detail=reason,
-               actor_user_id=actor_user_id)
+    move_order(session, order, OrderStatus.CANCELLED, cause=cause, detail=reason, actor_user_id=actor_user_id)
     order.cancel_code = cancel_code
     order.cancel_reason = reason[:MAX_REASON] or None
     reservations.release(session, order_quantities(session, order.id))
-    payment = session.exec(select(Payment).where(Payment.order_id == order.id)
-                           .execution_options(populate_existing=True)).one()
+    payment = session.exec(
+        select(Payment).where(Payment.order_id == order.id).execution_options(populate_existing=True)
+    ).one()
     if payment.status != payment_status:
         move_payment(payment, payment_status)
     if payment_status == PaymentStatus.DECLINED:
@@ -865,6 +1053,11 @@ def release_and_cancel(
 
 def order_changed_payload(order: SalesOrder) -> dict:
     """What the live order pages need to know to refresh the right clients."""
-    return {"order_id": order.id, "number": order.number, "status": order.status,
-            "buyer_organisation_id": order.buyer_organisation_id, "buyer_user_id": order.buyer_user_id,
-            "seller_organisation_id": order.seller_organisation_id}
+    return {
+        "order_id": order.id,
+        "number": order.number,
+        "status": order.status,
+        "buyer_organisation_id": order.buyer_organisation_id,
+        "buyer_user_id": order.buyer_user_id,
+        "seller_organisation_id": order.seller_organisation_id,
+    }

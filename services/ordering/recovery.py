@@ -27,8 +27,13 @@ from services.ordering.attention import not_parked
 __all__ = ["stalled_order_ids"]
 
 
-def stalled_order_ids(session: Session, *, older_than_seconds: float | None = None,
-                      now: datetime | None = None, batch: int = 100) -> list[int]:
+def stalled_order_ids(
+    session: Session,
+    *,
+    older_than_seconds: float | None = None,
+    now: datetime | None = None,
+    batch: int = 100,
+) -> list[int]:
     """Ids of orders placed at least `older_than_seconds` ago (default
     `settings.order_stalled_seconds`) that still wait for their first payment answer and whose
     hold has not run out (those are the expiry sweep's) and that are not parked, oldest first, at
@@ -36,19 +41,24 @@ def stalled_order_ids(session: Session, *, older_than_seconds: float | None = No
     """
     settings = get_settings()
     now = now or utcnow()
-    older_than = timedelta(seconds=settings.order_stalled_seconds if older_than_seconds is None
-                           else older_than_seconds)
+    older_than = timedelta(
+        seconds=settings.order_stalled_seconds if older_than_seconds is None else older_than_seconds
+    )
     # hold_expires_at = placed_at + hold, so "placed before now - older_than" is a range on the
     # (status, hold_expires_at) index.
     placed_before_hold_end = now - older_than + timedelta(minutes=settings.order_hold_minutes)
     ids = session.exec(
         select(SalesOrder.id)
         .join(Payment, Payment.order_id == SalesOrder.id)
-        .where(SalesOrder.status == OrderStatus.PENDING_PAYMENT,
-               SalesOrder.hold_expires_at > now,
-               SalesOrder.hold_expires_at <= placed_before_hold_end,
-               Payment.status == PaymentStatus.PENDING, not_parked(SalesOrder.id))
-        .order_by(SalesOrder.hold_expires_at, SalesOrder.id).limit(batch)
+        .where(
+            SalesOrder.status == OrderStatus.PENDING_PAYMENT,
+            SalesOrder.hold_expires_at > now,
+            SalesOrder.hold_expires_at <= placed_before_hold_end,
+            Payment.status == PaymentStatus.PENDING,
+            not_parked(SalesOrder.id),
+        )
+        .order_by(SalesOrder.hold_expires_at, SalesOrder.id)
+        .limit(batch)
     ).all()
     session.commit()
     return list(ids)

@@ -76,15 +76,22 @@ def shortfall(session: Session, stock_level_id: int, quantity: int) -> Shortfall
 
 # Built once: reserving runs on every placement.
 _STOCK = StockLevel.__table__
-_RESERVE = (update(_STOCK)
-            .where(_STOCK.c.id == bindparam("row_id"),
-                   _STOCK.c.on_hand - _STOCK.c.reserved >= bindparam("quantity"))
-            .values(reserved=_STOCK.c.reserved + bindparam("quantity")))
-_COMMIT = (update(_STOCK)
-           .where(_STOCK.c.id == bindparam("row_id"), _STOCK.c.reserved >= bindparam("quantity"),
-                  _STOCK.c.on_hand >= bindparam("quantity"))
-           .values(on_hand=_STOCK.c.on_hand - bindparam("quantity"),
-                   reserved=_STOCK.c.reserved - bindparam("quantity")))
+_RESERVE = (
+    update(_STOCK)
+    .where(_STOCK.c.id == bindparam("row_id"), _STOCK.c.on_hand - _STOCK.c.reserved >= bindparam("quantity"))
+    .values(reserved=_STOCK.c.reserved + bindparam("quantity"))
+)
+_COMMIT = (
+    update(_STOCK)
+    .where(
+        _STOCK.c.id == bindparam("row_id"),
+        _STOCK.c.reserved >= bindparam("quantity"),
+        _STOCK.c.on_hand >= bindparam("quantity"),
+    )
+    .values(
+        on_hand=_STOCK.c.on_hand - bindparam("quantity"), reserved=_STOCK.c.reserved - bindparam("quantity")
+    )
+)
 
 
 def release(session: Session, quantities: Iterable[tuple[int, int]]) -> None:

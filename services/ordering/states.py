@@ -37,10 +37,10 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
 # A capture can arrive after any answer short of a refund: the bank is the truth about money, so a
 # capture reported for a declined or void payment is recorded (and then refunded, see payments.py).
 PAYMENT_TRANSITIONS: dict[str, frozenset[str]] = {
-    PaymentStatus.PENDING: frozenset({PaymentStatus.CAPTURED, PaymentStatus.DECLINED,
-                                      PaymentStatus.UNKNOWN, PaymentStatus.VOID}),
-    PaymentStatus.UNKNOWN: frozenset({PaymentStatus.CAPTURED, PaymentStatus.DECLINED,
-                                      PaymentStatus.VOID}),
+    PaymentStatus.PENDING: frozenset(
+        {PaymentStatus.CAPTURED, PaymentStatus.DECLINED, PaymentStatus.UNKNOWN, PaymentStatus.VOID}
+    ),
+    PaymentStatus.UNKNOWN: frozenset({PaymentStatus.CAPTURED, PaymentStatus.DECLINED, PaymentStatus.VOID}),
     PaymentStatus.DECLINED: frozenset({PaymentStatus.CAPTURED}),
     PaymentStatus.VOID: frozenset({PaymentStatus.CAPTURED}),
     PaymentStatus.CAPTURED: frozenset({PaymentStatus.REFUNDED}),
@@ -55,8 +55,9 @@ class IllegalTransition(DomainError):
 
     status = 409
 
-    def __init__(self, code: str = "order.illegal_transition", field: str | None = None,
-                 **params: object) -> None:
+    def __init__(
+        self, code: str = "order.illegal_transition", field: str | None = None, **params: object
+    ) -> None:
         super().__init__(code, field, **params)
 
 
@@ -73,13 +74,26 @@ def may_move_payment(from_status: str, to_status: str) -> bool:
 def placement_row(order_id: int, *, actor_user_id: int | None, at: datetime) -> dict:
     """The first timeline entry of a new order (None -> pending_payment) as a plain row, for a
     caller writing with Core (services/platform/row_writes.py)."""
-    return {"order_id": order_id, "from_status": None, "to_status": OrderStatus.PENDING_PAYMENT,
-            "at": at, "cause": "order.event.placed", "detail": "", "actor_user_id": actor_user_id}
+    return {
+        "order_id": order_id,
+        "from_status": None,
+        "to_status": OrderStatus.PENDING_PAYMENT,
+        "at": at,
+        "cause": "order.event.placed",
+        "detail": "",
+        "actor_user_id": actor_user_id,
+    }
 
 
 def move_order(
-    session: Session, order: SalesOrder, to_status: str, *, cause: str, detail: str = "",
-    actor_user_id: int | None = None, at: datetime | None = None,
+    session: Session,
+    order: SalesOrder,
+    to_status: str,
+    *,
+    cause: str,
+    detail: str = "",
+    actor_user_id: int | None = None,
+    at: datetime | None = None,
 ) -> OrderTransition:
     """Move `order` to `to_status` and add its timeline row, in the caller's transaction.
 
@@ -94,8 +108,15 @@ def move_order(
     order.status = to_status
     order.updated_at = at
     session.add(order)
-    transition = OrderTransition(order_id=order.id, from_status=from_status, to_status=to_status,
-                                 at=at, cause=cause, detail=detail[:300], actor_user_id=actor_user_id)
+    transition = OrderTransition(
+        order_id=order.id,
+        from_status=from_status,
+        to_status=to_status,
+        at=at,
+        cause=cause,
+        detail=detail[:300],
+        actor_user_id=actor_user_id,
+    )
     session.add(transition)
     return transition
 
@@ -103,7 +124,6 @@ def move_order(
 def move_payment(payment: Payment, to_status: str, *, at: datetime | None = None) -> None:
     """Move `payment` to `to_status`; raises IllegalTransition (code "payment.illegal_transition")."""
     if not may_move_payment(payment.status, to_status):
-        raise IllegalTransition("payment.illegal_transition", from_status=payment.status,
-                                to_status=to_status)
+        raise IllegalTransition("payment.illegal_transition", from_status=payment.status, to_status=to_status)
     payment.status = to_status
     payment.updated_at = at or utcnow()

@@ -127,23 +127,31 @@ def visible_to(principal: Principal) -> ColumnElement[bool]:
     """A WHERE clause on SalesOrder: what `principal` may read (buyer side or seller side)."""
     if principal.role == Role.CUSTOMER:
         return SalesOrder.buyer_user_id == principal.user_id
-    return or_(SalesOrder.buyer_organisation_id == principal.organisation_id,
-               SalesOrder.seller_organisation_id == principal.organisation_id)
+    return or_(
+        SalesOrder.buyer_organisation_id == principal.organisation_id,
+        SalesOrder.seller_organisation_id == principal.organisation_id,
+    )
 
 
 def get_order(session: Session, principal: Principal, order_id: int) -> OrderView:
     """The order with lines, payment, timeline and shipment; NotFound ("order.not_found") when it
     does not exist or `principal` is neither its buyer nor its seller."""
-    visible = session.exec(
-        select(SalesOrder.id).where(SalesOrder.id == order_id, visible_to(principal))
-    ).first() if isinstance(order_id, int) else None
+    visible = (
+        session.exec(select(SalesOrder.id).where(SalesOrder.id == order_id, visible_to(principal))).first()
+        if isinstance(order_id, int)
+        else None
+    )
     if visible is None:
         raise NotFound("order.not_found", field="order_id")
     return load_order_view(session, order_id)
 
 
 def list_orders(
-    session: Session, principal: Principal, page: Page | None = None, *, side: str = "buyer",
+    session: Session,
+    principal: Principal,
+    page: Page | None = None,
+    *,
+    side: str = "buyer",
     status: str | None = None,
 ) -> tuple[list[OrderSummary], int]:
     """The principal's orders, newest first, one page of them, and how many there are in all.
@@ -167,21 +175,36 @@ def list_orders(
     if status is not None:
         base = base.where(SalesOrder.status == status)
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
-    line_count = (select(func.count()).where(SalesOrderLine.order_id == SalesOrder.id)
-                  .correlate(SalesOrder).scalar_subquery())
+    line_count = (
+        select(func.count())
+        .where(SalesOrderLine.order_id == SalesOrder.id)
+        .correlate(SalesOrder)
+        .scalar_subquery()
+    )
     rows = session.exec(
         select(SalesOrder, Location.name, Payment.amount, line_count)
         .join(Location, Location.id == SalesOrder.buyer_location_id)
         .join(Payment, Payment.order_id == SalesOrder.id)
         .where(scope, *([SalesOrder.status == status] if status is not None else []))
         .order_by(SalesOrder.created_at.desc(), SalesOrder.id.desc())
-        .offset(page.offset).limit(page.size)
+        .offset(page.offset)
+        .limit(page.size)
     ).all()
     return [
-        OrderSummary(id=o.id, number=o.number, kind=o.kind, status=o.status,
-                     buyer_location_id=o.buyer_location_id, buyer_location_name=location_name,
-                     currency=o.currency, total=o.total, amount_due=amount, line_count=count,
-                     hold_expires_at=o.hold_expires_at, created_at=o.created_at)
+        OrderSummary(
+            id=o.id,
+            number=o.number,
+            kind=o.kind,
+            status=o.status,
+            buyer_location_id=o.buyer_location_id,
+            buyer_location_name=location_name,
+            currency=o.currency,
+            total=o.total,
+            amount_due=amount,
+            line_count=count,
+            hold_expires_at=o.hold_expires_at,
+            created_at=o.created_at,
+        )
         for o, location_name, amount, count in rows
     ], total
 
@@ -192,46 +215,95 @@ def load_order_view(session: Session, order_id: int) -> OrderView:
     if order is None:
         raise NotFound("order.not_found", field="order_id")
     payment = session.exec(select(Payment).where(Payment.order_id == order_id)).one()
-    names = dict(session.exec(select(Location.id, Location.name).where(
-        Location.id.in_([order.buyer_location_id, order.source_location_id]))).all())
-    lines = session.exec(select(SalesOrderLine).where(SalesOrderLine.order_id == order_id)
-                         .order_by(SalesOrderLine.line_no)).all()
-    transitions = session.exec(select(OrderTransition).where(OrderTransition.order_id == order_id)
-                               .order_by(OrderTransition.id)).all()
+    names = dict(
+        session.exec(
+            select(Location.id, Location.name).where(
+                Location.id.in_([order.buyer_location_id, order.source_location_id])
+            )
+        ).all()
+    )
+    lines = session.exec(
+        select(SalesOrderLine).where(SalesOrderLine.order_id == order_id).order_by(SalesOrderLine.line_no)
+    ).all()
+    transitions = session.exec(
+        select(OrderTransition).where(OrderTransition.order_id == order_id).order_by(OrderTransition.id)
+    ).all()
     shipment = session.exec(select(Shipment).where(Shipment.order_id == order_id)).first()
     refund = session.exec(select(Refund).where(Refund.payment_id == payment.id)).first()
-    return build_view(order, payment, names.get(order.buyer_location_id, ""),
-                 names.get(order.source_location_id, ""), lines=[line_view(line) for line in lines],
-                 transitions=transitions, shipment=shipment,
-                 refunded_amount=refund.amount if refund is not None else None)
+    return build_view(
+        order,
+        payment,
+        names.get(order.buyer_location_id, ""),
+        names.get(order.source_location_id, ""),
+        lines=[line_view(line) for line in lines],
+        transitions=transitions,
+        shipment=shipment,
+        refunded_amount=refund.amount if refund is not None else None,
+    )
 
 
 def line_view(line: SalesOrderLine) -> OrderLineView:
     return OrderLineView(
-        line_no=line.line_no, item_kind="part" if line.part_id is not None else "trim",
-        item_id=line.part_id if line.part_id is not None else line.trim_id, item_code=line.item_code,
-        item_name=line.item_name, quantity=line.quantity, unit_price=line.unit_price,
-        currency=line.currency, line_total=line.line_total)
+        line_no=line.line_no,
+        item_kind="part" if line.part_id is not None else "trim",
+        item_id=line.part_id if line.part_id is not None else line.trim_id,
+        item_code=line.item_code,
+        item_name=line.item_name,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        currency=line.currency,
+        line_total=line.line_total,
+    )
 
 
-def build_view(order: SalesOrder, payment: Payment, buyer_location_name: str, source_location_name: str, *,
-          lines: list[OrderLineView], transitions: Sequence[OrderTransition],
-          shipment: Shipment | None = None, refunded_amount: Decimal | None = None) -> OrderView:
+def build_view(
+    order: SalesOrder,
+    payment: Payment,
+    buyer_location_name: str,
+    source_location_name: str,
+    *,
+    lines: list[OrderLineView],
+    transitions: Sequence[OrderTransition],
+    shipment: Shipment | None = None,
+    refunded_amount: Decimal | None = None,
+) -> OrderView:
     return OrderView(
-        id=order.id, number=order.number, kind=order.kind, status=order.status,
-        buyer_organisation_id=order.buyer_organisation_id, buyer_user_id=order.buyer_user_id,
-        buyer_location_id=order.buyer_location_id, buyer_location_name=buyer_location_name,
-        source_location_id=order.source_location_id, source_location_name=source_location_name,
-        seller_organisation_id=order.seller_organisation_id, currency=order.currency,
-        total=order.total, deposit=order.deposit, amount_due=payment.amount,
-        payment_status=payment.status, hold_expires_at=order.hold_expires_at,
-        cancel_code=order.cancel_code, cancel_reason=order.cancel_reason,
-        created_at=order.created_at, updated_at=order.updated_at, lines=tuple(lines),
-        timeline=tuple(TimelineEntry(t.at, t.from_status, t.to_status, t.cause, t.detail,
-                                     t.actor_user_id) for t in transitions),
-        shipment=None if shipment is None else ShipmentView(
-            shipment.id, shipment.status, shipment.from_location_id, shipment.to_location_id,
-            shipment.carrier_reference, shipment.created_at),
+        id=order.id,
+        number=order.number,
+        kind=order.kind,
+        status=order.status,
+        buyer_organisation_id=order.buyer_organisation_id,
+        buyer_user_id=order.buyer_user_id,
+        buyer_location_id=order.buyer_location_id,
+        buyer_location_name=buyer_location_name,
+        source_location_id=order.source_location_id,
+        source_location_name=source_location_name,
+        seller_organisation_id=order.seller_organisation_id,
+        currency=order.currency,
+        total=order.total,
+        deposit=order.deposit,
+        amount_due=payment.amount,
+        payment_status=payment.status,
+        hold_expires_at=order.hold_expires_at,
+        cancel_code=order.cancel_code,
+        cancel_reason=order.cancel_reason,
+        created_at=order.created_at,
+        updated_at=order.updated_at,
+        lines=tuple(lines),
+        timeline=tuple(
+            TimelineEntry(t.at, t.from_status, t.to_status, t.cause, t.detail, t.actor_user_id)
+            for t in transitions
+        ),
+        shipment=None
+        if shipment is None
+        else ShipmentView(
+            shipment.id,
+            shipment.status,
+            shipment.from_location_id,
+            shipment.to_location_id,
+            shipment.carrier_reference,
+            shipment.created_at,
+        ),
         refunded_amount=refunded_amount,
     )
 

@@ -20,8 +20,13 @@ def record(
 ) -> AuditLog:
     """Add one audit row to `session`; it commits or rolls back with the change it records."""
     entry = AuditLog(
-        action=action, entity=entity, entity_id=str(entity_id), actor_user_id=actor_user_id,
-        organisation_id=organisation_id, before=before, after=after,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id),
+        actor_user_id=actor_user_id,
+        organisation_id=organisation_id,
+        before=before,
+        after=after,
     )
     session.add(entry)
     return entry

@@ -60,4 +60,3 @@ def put(key: str, value: dict, ttl_seconds: int | None = None, session: Session 
     with Session(get_engine()) as own_session:
         own_session.merge(entry)
         own_session.commit()
-

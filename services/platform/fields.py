@@ -26,8 +26,9 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def whole_quantity(value: object, field: str, *, allow_zero: bool = False,
-                   maximum: int = MAX_QUANTITY) -> int:
+def whole_quantity(
+    value: object, field: str, *, allow_zero: bool = False, maximum: int = MAX_QUANTITY
+) -> int:
     """A whole number of units: positive (or zero when `allow_zero`), at most `maximum`.
 
     Accepts ints, integral Decimals and floats, and digit strings. Raises ValidationFailed with

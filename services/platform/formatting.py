@@ -31,5 +31,4 @@ def format_datetime(moment: datetime | str | None, time_zone: str, language: str
         return ""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return _babel_datetime(moment, format="medium", tzinfo=ZoneInfo(time_zone),
-                           locale=locale_for(language))
+    return _babel_datetime(moment, format="medium", tzinfo=ZoneInfo(time_zone), locale=locale_for(language))

@@ -57,6 +57,7 @@ def channel(key_prefix: str) -> str:
     """The Redis pub/sub channel of the deployment whose Settings.key_prefix is `key_prefix`."""
     return f"{key_prefix}:live"
 
+
 BACKOFF_START_SECONDS = 0.2
 BACKOFF_MAX_SECONDS = 5.0
 
@@ -194,7 +195,8 @@ def _rows_after(engine: Engine, last_id: int) -> list[tuple[int, Any]]:
         rows = session.exec(
             select(OutboxMessage.id, OutboxMessage.payload)
             .where(OutboxMessage.topic.in_(LIVE_TOPICS), OutboxMessage.id > last_id)
-            .order_by(OutboxMessage.id).limit(POLL_BATCH)
+            .order_by(OutboxMessage.id)
+            .limit(POLL_BATCH)
         ).all()
         session.rollback()
     return [(row_id, payload) for row_id, payload in rows]

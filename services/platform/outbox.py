@@ -36,24 +36,33 @@ def mark_sent(session: Session, message_id: int) -> None:
     session.connection().execute(_MARK_SENT, {"message_id": message_id, "now": utcnow()})
 
 
-_MARK_SENT = (update(OutboxMessage.__table__)
-              .where(OutboxMessage.__table__.c.id == bindparam("message_id"),
-                     OutboxMessage.__table__.c.dispatched_at.is_(None))
-              .values(dispatched_at=bindparam("now")))
+_MARK_SENT = (
+    update(OutboxMessage.__table__)
+    .where(
+        OutboxMessage.__table__.c.id == bindparam("message_id"),
+        OutboxMessage.__table__.c.dispatched_at.is_(None),
+    )
+    .values(dispatched_at=bindparam("now"))
+)
 
 
 PRUNE_BATCH = 10_000
 
 
-def prune(session: Session, *, older_than: timedelta, now: datetime | None = None,
-          batch: int = PRUNE_BATCH) -> int:
+def prune(
+    session: Session, *, older_than: timedelta, now: datetime | None = None, batch: int = PRUNE_BATCH
+) -> int:
     """Delete up to `batch` messages sent more than `older_than` ago, oldest first; commits.
     Unsent messages are never deleted. Returns how many were deleted (call again while it is
     `batch`)."""
     table = OutboxMessage.__table__
     cutoff = (now or utcnow()) - older_than
-    oldest = (select(table.c.id).where(table.c.dispatched_at.is_not(None), table.c.dispatched_at < cutoff)
-              .order_by(table.c.id).limit(batch))
+    oldest = (
+        select(table.c.id)
+        .where(table.c.dispatched_at.is_not(None), table.c.dispatched_at < cutoff)
+        .order_by(table.c.id)
+        .limit(batch)
+    )
     deleted = session.execute(delete(table).where(table.c.id.in_(oldest.scalar_subquery()))).rowcount
     session.commit()
     return deleted
@@ -90,13 +99,18 @@ def relay(
     if topics is not None:
         oldest = oldest.where(table.c.topic.in_(list(topics)))
     for topic, seconds in (hold_back or {}).items():
-        oldest = oldest.where(or_(table.c.topic != topic,
-                                  table.c.created_at <= utcnow() - timedelta(seconds=seconds)))
+        oldest = oldest.where(
+            or_(table.c.topic != topic, table.c.created_at <= utcnow() - timedelta(seconds=seconds))
+        )
     oldest = oldest.order_by(table.c.id).limit(batch).with_for_update(skip_locked=True)
-    claimed = sorted(session.execute(
-        update(table).where(table.c.id.in_(oldest.scalar_subquery())).values(dispatched_at=utcnow())
-        .returning(table.c.id, table.c.topic, table.c.payload)
-    ).all())
+    claimed = sorted(
+        session.execute(
+            update(table)
+            .where(table.c.id.in_(oldest.scalar_subquery()))
+            .values(dispatched_at=utcnow())
+            .returning(table.c.id, table.c.topic, table.c.payload)
+        ).all()
+    )
     sent = 0
     try:
         for row in claimed:
@@ -104,7 +118,10 @@ def relay(
             sent += 1
     finally:
         if sent < len(claimed):
-            session.execute(update(table).where(table.c.id.in_([row[0] for row in claimed[sent:]]))
-                            .values(dispatched_at=None))
+            session.execute(
+                update(table)
+                .where(table.c.id.in_([row[0] for row in claimed[sent:]]))
+                .values(dispatched_at=None)
+            )
         session.commit()
     return sent

@@ -63,8 +63,9 @@ class DatabaseStorage(Storage, MovingWindowSupport):
         now = time.time()
         with self.engine.connect() as conn:
             oldest, count = conn.execute(
-                select(func.min(_ENTRY.c.at), func.count())
-                .where(_ENTRY.c.key == key, _ENTRY.c.at > now - expiry)
+                select(func.min(_ENTRY.c.at), func.count()).where(
+                    _ENTRY.c.key == key, _ENTRY.c.at > now - expiry
+                )
             ).one()
         return (oldest if count else now), count
 
@@ -104,8 +105,9 @@ def limiter() -> MovingWindowRateLimiter:
 @lru_cache(maxsize=4)
 def _limiter(redis_url: str, key_prefix: str, database_url: str) -> MovingWindowRateLimiter:
     if redis_url:
-        storage = RedisStorage(redis_url, key_prefix=f"{key_prefix}:limits",
-                               socket_timeout=2, socket_connect_timeout=2)
+        storage = RedisStorage(
+            redis_url, key_prefix=f"{key_prefix}:limits", socket_timeout=2, socket_connect_timeout=2
+        )
     else:
         storage = DatabaseStorage(engine_for(database_url))
     return MovingWindowRateLimiter(storage)

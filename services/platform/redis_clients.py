@@ -19,8 +19,9 @@ def redis_client(url: str):
     """The client for `url`, made once per process, with 2 s connect and command timeouts."""
     import redis
 
-    return redis.Redis.from_url(url, socket_timeout=COMMAND_TIMEOUT_SECONDS,
-                                socket_connect_timeout=CONNECT_TIMEOUT_SECONDS)
+    return redis.Redis.from_url(
+        url, socket_timeout=COMMAND_TIMEOUT_SECONDS, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS
+    )
 
 
 def forget_inherited_clients() -> None:

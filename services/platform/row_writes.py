@@ -28,9 +28,12 @@ def table_of(model: type[SQLModel]) -> Table:
     return model.__table__  # type: ignore[attr-defined]
 
 
-def insert_together(session: Session, groups: Sequence[tuple[type[SQLModel], Rows]],
-                    guard: Update | None = None, guard_params: dict[str, Any] | None = None
-                    ) -> tuple[int, int | None]:
+def insert_together(
+    session: Session,
+    groups: Sequence[tuple[type[SQLModel], Rows]],
+    guard: Update | None = None,
+    guard_params: dict[str, Any] | None = None,
+) -> tuple[int, int | None]:
     """INSERT each group's rows into its table, and run `guard` (an UPDATE) with them.
 
     Returns (the id of the very last row inserted, the number of rows `guard` updated, or None
@@ -47,14 +50,17 @@ def insert_together(session: Session, groups: Sequence[tuple[type[SQLModel], Row
         for table, rows in [*others, (last_table, last_rows[:-1])]:
             if rows:
                 connection.execute(insert(table), list(rows))
-        last_id = connection.execute(insert(last_table).returning(last_table.c.id),
-                                     last_rows[-1]).scalar_one()
+        last_id = connection.execute(
+            insert(last_table).returning(last_table.c.id), last_rows[-1]
+        ).scalar_one()
         return last_id, None if guard is None else connection.execute(guard, guard_params).rowcount
     shape = tuple((table.name, tuple(rows[0]), len(rows)) for table, rows in groups)
-    params = {f"g{g}r{r}_{column}": value
-              for g, (_, rows) in enumerate(groups)
-              for r, row in enumerate(rows)
-              for column, value in row.items()}
+    params = {
+        f"g{g}r{r}_{column}": value
+        for g, (_, rows) in enumerate(groups)
+        for r, row in enumerate(rows)
+        for column, value in row.items()
+    }
     returned = connection.execute(_combined_insert(shape, guard), {**params, **(guard_params or {})}).all()
     return returned[-1][0], None if guard is None else returned[-1][1]
 
@@ -63,8 +69,11 @@ def _without_nulls(table: Table, rows: Rows) -> Rows:
     """The rows without the columns that are NULL in every one of them and would be NULL anyway
     (nullable, no default): fewer parameters per statement. (psycopg caches the conversion of a
     statement with at most 50 parameters; the placement's would have more.)"""
-    drop = [column for column in rows[0]
-            if all(row[column] is None for row in rows) and _null_by_default(table, column)]
+    drop = [
+        column
+        for column in rows[0]
+        if all(row[column] is None for row in rows) and _null_by_default(table, column)
+    ]
     if not drop:
         return rows
     return [{column: value for column, value in row.items() if column not in drop} for row in rows]
@@ -77,8 +86,9 @@ def _null_by_default(table: Table, column: str) -> bool:
 
 
 @functools.lru_cache(maxsize=256)
-def _combined_insert(shape: tuple[tuple[str, tuple[str, ...], int], ...], guard: Update | None = None
-                     ) -> TextClause:
+def _combined_insert(
+    shape: tuple[tuple[str, tuple[str, ...], int], ...], guard: Update | None = None
+) -> TextClause:
     """The PostgreSQL statement for one shape: ((table name, columns, row count), ...), and a guard.
 
     Each group is ONE multi-row INSERT, so its rows get their ids in the order given (a timeline's
@@ -91,8 +101,10 @@ def _combined_insert(shape: tuple[tuple[str, tuple[str, ...], int], ...], guard:
     statements, parameters = [], []
     for g, (table_name, columns, count) in enumerate(shape):
         table = metadata.tables[table_name]
-        rows = [{column: bindparam(f"g{g}r{r}_{column}", type_=table.c[column].type) for column in columns}
-                for r in range(count)]
+        rows = [
+            {column: bindparam(f"g{g}r{r}_{column}", type_=table.c[column].type) for column in columns}
+            for r in range(count)
+        ]
         statements.append(insert(table).values(rows) if count > 1 else insert(table).values(rows[0]))
         parameters += [row[column] for row in rows for column in columns]
     ctes = [statement.cte(f"insert_{g}") for g, statement in enumerate(statements[:-1])]

@@ -89,8 +89,21 @@ class Fakers:
         return self._by_locale[locale]
 
 
-_NOT_DECOMPOSABLE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE",
-                                   "ß": "ss", "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE"})
+_NOT_DECOMPOSABLE = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "œ": "oe",
+        "Œ": "OE",
+    }
+)
 
 
 def ascii_slug(text: str) -> str:
@@ -110,6 +123,7 @@ def _unique(candidate: str, taken: set[str], separator: str = "-") -> str:
 
 
 # --- people ---------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Person:
@@ -149,6 +163,7 @@ def email_for(someone: Person, domain: str, taken: set[str]) -> str:
 
 # --- suppliers ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class SupplierPlan:
     slug: str
@@ -180,8 +195,9 @@ def _invented_cn_brand(rng: random.Random) -> str:
             return brand
 
 
-def _company_name(fakers: Fakers, rng: random.Random, country: SupplierCountry, city: City,
-                  main: Category) -> tuple[str, str]:
+def _company_name(
+    fakers: Fakers, rng: random.Random, country: SupplierCountry, city: City, main: Category
+) -> tuple[str, str]:
     """(legal name, short trading name) in the style of `country`, naming the trade of `main`."""
     style = rng.choice(country.name_styles)
     if country.code == "CN":
@@ -192,18 +208,28 @@ def _company_name(fakers: Fakers, rng: random.Random, country: SupplierCountry, 
         short = family_name(fakers, rng, country.locale)
     partner = family_name(fakers, rng, country.locale) if "{last2}" in style else ""
     trade = TRADES[main.code]
-    name = style.format(last=short, last2=partner, city=city.name, trade=trade,
-                        trade_de=TRADES_DE.get(trade, "Fahrzeugtechnik"), trade_jp=rng.choice(JP_TRADES))
+    name = style.format(
+        last=short,
+        last2=partner,
+        city=city.name,
+        trade=trade,
+        trade_de=TRADES_DE.get(trade, "Fahrzeugtechnik"),
+        trade_jp=rng.choice(JP_TRADES),
+    )
     return name, short
 
 
 def _street_address(fakers: Fakers, rng: random.Random, country: SupplierCountry, city: City) -> str:
     if country.code == "CN":
-        return (f"No. {rng.randint(1, 2999)} {rng.choice(CN_STREETS)} {rng.choice(CN_STREET_KINDS)}, "
-                f"{city.name} Economic Development Zone")
+        return (
+            f"No. {rng.randint(1, 2999)} {rng.choice(CN_STREETS)} {rng.choice(CN_STREET_KINDS)}, "
+            f"{city.name} Economic Development Zone"
+        )
     if country.code == "JP":
-        return (f"{rng.randint(1, 9)}-{rng.randint(1, 30)}-{rng.randint(1, 20)} "
-                f"{rng.choice(JP_AREAS)}-machi, {city.name}")
+        return (
+            f"{rng.randint(1, 9)}-{rng.randint(1, 30)}-{rng.randint(1, 20)} "
+            f"{rng.choice(JP_AREAS)}-machi, {city.name}"
+        )
     if country.code == "KR":
         return f"{rng.randint(1, 300)} {rng.choice(KR_ROADS)}, {city.name}"
     return f"{fakers[country.locale].street_address()}, {city.name}"
@@ -231,17 +257,24 @@ def plan_suppliers(streams: Streams, fakers: Fakers, count: int) -> list[Supplie
         extra = rng.randint(1, 3)
         categories = (primary, *related[:extra], *rng.sample(others, max(0, extra - len(related))))
         name, short = _company_name(fakers, rng, country, city, primary)
-        suppliers.append(SupplierPlan(
-            slug=_unique(ascii_slug(f"{short} {city.name}")[:70], slugs),
-            name=name, short_name=short, country=country, categories=categories, city=city,
-            address=_street_address(fakers, rng, country, city),
-            latitude=round(city.latitude + rng.uniform(-0.06, 0.06), 4),
-            longitude=round(city.longitude + rng.uniform(-0.06, 0.06), 4),
-        ))
+        suppliers.append(
+            SupplierPlan(
+                slug=_unique(ascii_slug(f"{short} {city.name}")[:70], slugs),
+                name=name,
+                short_name=short,
+                country=country,
+                categories=categories,
+                city=city,
+                address=_street_address(fakers, rng, country, city),
+                latitude=round(city.latitude + rng.uniform(-0.06, 0.06), 4),
+                longitude=round(city.longitude + rng.uniform(-0.06, 0.06), 4),
+            )
+        )
     return suppliers
 
 
 # --- parts ----------------------------------------------------------------------------------
+
 
 @dataclass
 class PartsPlan:
@@ -288,14 +321,23 @@ def plan_parts(streams: Streams, suppliers: Sequence[SupplierPlan], count: int) 
         currency = supplier.country.currency
         step = WHOLE if currency in WHOLE_UNIT_CURRENCIES else CENTS
         price = (cny / CNY_PER_UNIT[currency]).quantize(step).quantize(CENTS)
-        plan.rows.append((f"{category.code}-{index + 1:06d}", rng.choice(names[category.code]),
-                          category.name, category.unit, price, currency))
+        plan.rows.append(
+            (
+                f"{category.code}-{index + 1:06d}",
+                rng.choice(names[category.code]),
+                category.name,
+                category.unit,
+                price,
+                currency,
+            )
+        )
         if category.service:
             plan.service.append(index)
     return plan
 
 
 # --- dealers and users -----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DealerPlan:
@@ -326,12 +368,18 @@ class UserPlan:
 
 
 OEM_DOMAIN = "qingyun-auto.test"
-DEMO_LOGINS = ("admin@demo.test", "manager@demo.test", "supplier@demo.test", "dealer@demo.test",
-               "customer@demo.test")
+DEMO_LOGINS = (
+    "admin@demo.test",
+    "manager@demo.test",
+    "supplier@demo.test",
+    "dealer@demo.test",
+    "customer@demo.test",
+)
 
 
-def plan_users(streams: Streams, fakers: Fakers, suppliers: Sequence[SupplierPlan],
-               dealers: Sequence[DealerPlan]) -> list[UserPlan]:
+def plan_users(
+    streams: Streams, fakers: Fakers, suppliers: Sequence[SupplierPlan], dealers: Sequence[DealerPlan]
+) -> list[UserPlan]:
     """The five demo logins (English), then more staff: two managers, four customers, one user
     for every other supplier and every other dealer (Chinese-speaking when the company is)."""
     rng = streams.people
@@ -344,33 +392,67 @@ def plan_users(streams: Streams, fakers: Fakers, suppliers: Sequence[SupplierPla
     users = [
         UserPlan("admin@demo.test", someone("zh_CN").full_name, "admin", OEM_SLUG, "en"),
         UserPlan("manager@demo.test", someone("zh_CN").full_name, "manager", OEM_SLUG, "en"),
-        UserPlan("supplier@demo.test", someone(first_supplier.country.locale).full_name, "supplier",
-                 first_supplier.slug, "en"),
-        UserPlan("dealer@demo.test", someone(first_dealer.reference.locale).full_name, "dealer",
-                 first_dealer.slug, "en"),
+        UserPlan(
+            "supplier@demo.test",
+            someone(first_supplier.country.locale).full_name,
+            "supplier",
+            first_supplier.slug,
+            "en",
+        ),
+        UserPlan(
+            "dealer@demo.test",
+            someone(first_dealer.reference.locale).full_name,
+            "dealer",
+            first_dealer.slug,
+            "en",
+        ),
         UserPlan("customer@demo.test", someone("zh_CN").full_name, "customer", CONSUMER_SLUG, "en"),
     ]
     for language in ("zh", "en"):
         manager = someone("zh_CN")
-        users.append(UserPlan(email_for(manager, OEM_DOMAIN, taken), manager.full_name, "manager",
-                              OEM_SLUG, language))
+        users.append(
+            UserPlan(email_for(manager, OEM_DOMAIN, taken), manager.full_name, "manager", OEM_SLUG, language)
+        )
     for locale, language, time_zone in CUSTOMER_EXTRAS:
         customer = someone(locale)
-        users.append(UserPlan(email_for(customer, "mail.test", taken), customer.full_name, "customer",
-                              CONSUMER_SLUG, language, time_zone))
+        users.append(
+            UserPlan(
+                email_for(customer, "mail.test", taken),
+                customer.full_name,
+                "customer",
+                CONSUMER_SLUG,
+                language,
+                time_zone,
+            )
+        )
     for supplier in suppliers[1:]:
         contact = someone(supplier.country.locale)
-        users.append(UserPlan(email_for(contact, f"{supplier.slug}.test", taken), contact.full_name,
-                              "supplier", supplier.slug, "zh" if supplier.country.code == "CN" else "en"))
+        users.append(
+            UserPlan(
+                email_for(contact, f"{supplier.slug}.test", taken),
+                contact.full_name,
+                "supplier",
+                supplier.slug,
+                "zh" if supplier.country.code == "CN" else "en",
+            )
+        )
     for dealer in dealers[1:]:
         contact = someone(dealer.reference.locale)
         language = "zh" if dealer.reference.store.country == "CN" else "en"
-        users.append(UserPlan(email_for(contact, f"{dealer.slug}.test", taken), contact.full_name,
-                              "dealer", dealer.slug, language))
+        users.append(
+            UserPlan(
+                email_for(contact, f"{dealer.slug}.test", taken),
+                contact.full_name,
+                "dealer",
+                dealer.slug,
+                language,
+            )
+        )
     return users
 
 
 # --- stock ----------------------------------------------------------------------------------
+
 
 def _level(rng: random.Random, low_share: float, high: int, max_reserved: int) -> tuple[int, int]:
     """(on_hand, reserved) with 0 <= reserved <= on_hand; a `low_share` of levels sit at 0..10."""
@@ -380,8 +462,13 @@ def _level(rng: random.Random, low_share: float, high: int, max_reserved: int) -
 
 
 def stock_rows(
-    streams: Streams, parts: PartsPlan, part_ids: Sequence[int], warehouse_ids: Sequence[int],
-    store_ids: Sequence[int], trim_ids: Sequence[int], plant_ids: Sequence[int],
+    streams: Streams,
+    parts: PartsPlan,
+    part_ids: Sequence[int],
+    warehouse_ids: Sequence[int],
+    store_ids: Sequence[int],
+    trim_ids: Sequence[int],
+    plant_ids: Sequence[int],
     store_parts: int = 150,
 ) -> Iterator[tuple[int, int | None, int | None, int, int]]:
     """Stock rows (location_id, part_id, trim_id, on_hand, reserved), lazily, in a fixed order.

@@ -44,24 +44,66 @@ TRIM = Trim.__table__
 USER = User.__table__
 VEHICLE_MODEL = VehicleModel.__table__
 
-OEM = {"slug": OEM_SLUG, "name": f"{BRAND} Automobile Co., Ltd.", "kind": "oem", "country": "CN",
-       "currency": "CNY", "time_zone": "Asia/Shanghai"}
+OEM = {
+    "slug": OEM_SLUG,
+    "name": f"{BRAND} Automobile Co., Ltd.",
+    "kind": "oem",
+    "country": "CN",
+    "currency": "CNY",
+    "time_zone": "Asia/Shanghai",
+}
 ORG_COLUMNS = ("slug", "name", "kind", "country", "currency", "time_zone", "created_at")
-LOCATION_COLUMNS = ("code", "organisation_id", "kind", "name", "address", "city", "country", "latitude",
-                    "longitude", "time_zone", "opening_hours")
+LOCATION_COLUMNS = (
+    "code",
+    "organisation_id",
+    "kind",
+    "name",
+    "address",
+    "city",
+    "country",
+    "latitude",
+    "longitude",
+    "time_zone",
+    "opening_hours",
+)
 PART_COLUMNS = ("sku", "name", "category", "unit", "list_price", "currency", "supplier_id")
 STOCK_COLUMNS = ("location_id", "part_id", "trim_id", "on_hand", "reserved")
-USER_COLUMNS = ("email", "email_normalized", "full_name", "password_hash", "role", "organisation_id",
-                "is_active", "failed_login_count", "locked_until", "last_login_at", "language",
-                "time_zone", "created_at")
-PLANT_HOURS = json.dumps({"mon": ["06:00", "22:00"], "tue": ["06:00", "22:00"], "wed": ["06:00", "22:00"],
-                          "thu": ["06:00", "22:00"], "fri": ["06:00", "22:00"], "sat": ["06:00", "14:00"],
-                          "sun": []})
+USER_COLUMNS = (
+    "email",
+    "email_normalized",
+    "full_name",
+    "password_hash",
+    "role",
+    "organisation_id",
+    "is_active",
+    "failed_login_count",
+    "locked_until",
+    "last_login_at",
+    "language",
+    "time_zone",
+    "created_at",
+)
+PLANT_HOURS = json.dumps(
+    {
+        "mon": ["06:00", "22:00"],
+        "tue": ["06:00", "22:00"],
+        "wed": ["06:00", "22:00"],
+        "thu": ["06:00", "22:00"],
+        "fri": ["06:00", "22:00"],
+        "sat": ["06:00", "14:00"],
+        "sun": [],
+    }
+)
 
 
-def seed(target: Session | Engine, scale: str = "demo",
-         progress: Callable[[str], None] | None = None, *, supply_history: bool = True,
-         logistics_history: bool = True) -> dict:
+def seed(
+    target: Session | Engine,
+    scale: str = "demo",
+    progress: Callable[[str], None] | None = None,
+    *,
+    supply_history: bool = True,
+    logistics_history: bool = True,
+) -> dict:
     """Fill an empty portal with the deterministic demo world of `scale` ("demo" or "large").
 
     Runs once: when the OEM organisation (slug "oem") exists it changes nothing and returns
@@ -134,34 +176,100 @@ def _write_world(session: Session, scale: str, progress: Callable[[str], None]) 
     suppliers = plan_suppliers(streams, fakers, size.suppliers)
     dealers = plan_dealers(streams, fakers)
     organisations = [(CONSUMER_SLUG, "Retail customers", "consumer", "CN", "CNY", "Asia/Shanghai", now)]
-    organisations += [(s.slug, s.name, "supplier", s.country.code, s.country.currency, s.city.time_zone, now)
-                      for s in suppliers]
-    organisations += [(d.slug, d.name, "dealer", d.reference.store.country, d.reference.currency,
-                       d.reference.store.time_zone, now) for d in dealers]
+    organisations += [
+        (s.slug, s.name, "supplier", s.country.code, s.country.currency, s.city.time_zone, now)
+        for s in suppliers
+    ]
+    organisations += [
+        (
+            d.slug,
+            d.name,
+            "dealer",
+            d.reference.store.country,
+            d.reference.currency,
+            d.reference.store.time_zone,
+            now,
+        )
+        for d in dealers
+    ]
     writer.insert(ORGANISATION, ORG_COLUMNS, organisations)
     org_ids = writer.ids(ORGANISATION, "slug")
     step(f"{len(organisations) + 1} organisations")
 
-    writer.insert(VEHICLE_MODEL, ("code", "name", "body", "description", "image"), [
-        (m.code, m.name, m.body, m.description, f"vehicles/{m.code}.svg") for m in VEHICLE_MODELS])
+    writer.insert(
+        VEHICLE_MODEL,
+        ("code", "name", "body", "description", "image"),
+        [(m.code, m.name, m.body, m.description, f"vehicles/{m.code}.svg") for m in VEHICLE_MODELS],
+    )
     model_ids = writer.ids(VEHICLE_MODEL, "code")
-    trims = [(t.code, model_ids[m.code], t.name, t.powertrain, t.range_km, t.consumption, t.power_kw,
-              t.price_cny, "CNY", f"vehicles/{m.code}.svg") for m in VEHICLE_MODELS for t in m.trims]
-    writer.insert(TRIM, ("code", "model_id", "name", "powertrain", "range_km", "consumption_l_per_100km",
-                         "power_kw", "price", "currency", "image"), trims)
+    trims = [
+        (
+            t.code,
+            model_ids[m.code],
+            t.name,
+            t.powertrain,
+            t.range_km,
+            t.consumption,
+            t.power_kw,
+            t.price_cny,
+            "CNY",
+            f"vehicles/{m.code}.svg",
+        )
+        for m in VEHICLE_MODELS
+        for t in m.trims
+    ]
+    writer.insert(
+        TRIM,
+        (
+            "code",
+            "model_id",
+            "name",
+            "powertrain",
+            "range_km",
+            "consumption_l_per_100km",
+            "power_kw",
+            "price",
+            "currency",
+            "image",
+        ),
+        trims,
+    )
     trim_id_by_code = writer.ids(TRIM, "code")
     trim_ids = [trim_id_by_code[row[0]] for row in trims]
 
     def site(kind: str, organisation_slug: str, place: Site) -> tuple:
-        return (place.code, org_ids[organisation_slug], kind, place.name, place.address, place.city,
-                place.country, place.latitude, place.longitude, place.time_zone,
-                json.dumps(place.opening_hours))
+        return (
+            place.code,
+            org_ids[organisation_slug],
+            kind,
+            place.name,
+            place.address,
+            place.city,
+            place.country,
+            place.latitude,
+            place.longitude,
+            place.time_zone,
+            json.dumps(place.opening_hours),
+        )
 
     locations = [site("warehouse", OEM_SLUG, w) for w in WAREHOUSES]
     locations += [site("store", d.slug, d.reference.store) for d in dealers]
-    locations += [(f"PL-{n:05d}", org_ids[s.slug], "plant", f"{s.short_name} {s.city.name} Plant", s.address,
-                   s.city.name, s.country.code, s.latitude, s.longitude, s.city.time_zone, PLANT_HOURS)
-                  for n, s in enumerate(suppliers, start=1)]
+    locations += [
+        (
+            f"PL-{n:05d}",
+            org_ids[s.slug],
+            "plant",
+            f"{s.short_name} {s.city.name} Plant",
+            s.address,
+            s.city.name,
+            s.country.code,
+            s.latitude,
+            s.longitude,
+            s.city.time_zone,
+            PLANT_HOURS,
+        )
+        for n, s in enumerate(suppliers, start=1)
+    ]
     writer.insert(LOCATION, LOCATION_COLUMNS, locations)
     location_ids = writer.ids(LOCATION, "code")
     step(f"{len(locations)} locations")
@@ -169,34 +277,71 @@ def _write_world(session: Session, scale: str, progress: Callable[[str], None]) 
     parts = plan_parts(streams, suppliers, size.parts)
     step(f"{len(parts.rows)} parts planned")
     supplier_ids = [org_ids[s.slug] for s in suppliers]
-    writer.insert(PART, PART_COLUMNS, (
-        (*row, supplier_ids[owner]) for row, owner in zip(parts.rows, parts.owner, strict=True)))
+    writer.insert(
+        PART,
+        PART_COLUMNS,
+        ((*row, supplier_ids[owner]) for row, owner in zip(parts.rows, parts.owner, strict=True)),
+    )
     sku_ids = writer.ids(PART, "sku")
     part_ids = [sku_ids[row[0]] for row in parts.rows]
     del sku_ids
     step(f"{len(part_ids)} parts written")
 
-    stock = writer.insert(STOCK, STOCK_COLUMNS, stock_rows(
-        streams, parts, part_ids,
-        warehouse_ids=[location_ids[w.code] for w in WAREHOUSES],
-        store_ids=[location_ids[d.reference.store.code] for d in dealers],
-        trim_ids=trim_ids,
-        plant_ids=[location_ids[row[0]] for row in locations[len(WAREHOUSES) + len(dealers):]],
-    ))
+    stock = writer.insert(
+        STOCK,
+        STOCK_COLUMNS,
+        stock_rows(
+            streams,
+            parts,
+            part_ids,
+            warehouse_ids=[location_ids[w.code] for w in WAREHOUSES],
+            store_ids=[location_ids[d.reference.store.code] for d in dealers],
+            trim_ids=trim_ids,
+            plant_ids=[location_ids[row[0]] for row in locations[len(WAREHOUSES) + len(dealers) :]],
+        ),
+    )
     step(f"{stock} stock levels written")
 
     password_hash = hash_password(DEMO_PASSWORD)  # argon2 is slow on purpose: hash once, share it
     users = plan_users(streams, fakers, suppliers, dealers)
-    writer.insert(USER, USER_COLUMNS, [
-        (u.email, u.email.lower(), u.full_name, password_hash, u.role, org_ids[u.organisation_slug], True, 0,
-         None, None, u.language, u.time_zone, now) for u in users])
+    writer.insert(
+        USER,
+        USER_COLUMNS,
+        [
+            (
+                u.email,
+                u.email.lower(),
+                u.full_name,
+                password_hash,
+                u.role,
+                org_ids[u.organisation_slug],
+                True,
+                0,
+                None,
+                None,
+                u.language,
+                u.time_zone,
+                now,
+            )
+            for u in users
+        ],
+    )
     step(f"{len(users)} users")
     writer.analyze((ORGANISATION, LOCATION, PART, STOCK, TRIM, USER, VEHICLE_MODEL))
 
     return {
-        "already_seeded": False, "scale": scale,
-        "organisations": len(organisations) + 1, "suppliers": len(suppliers), "dealers": len(dealers),
-        "vehicle_models": len(VEHICLE_MODELS), "trims": len(trims), "parts": len(part_ids),
-        "locations": len(locations), "warehouses": len(WAREHOUSES), "stores": len(dealers),
-        "plants": len(suppliers), "stock_levels": stock, "users": len(users),
+        "already_seeded": False,
+        "scale": scale,
+        "organisations": len(organisations) + 1,
+        "suppliers": len(suppliers),
+        "dealers": len(dealers),
+        "vehicle_models": len(VEHICLE_MODELS),
+        "trims": len(trims),
+        "parts": len(part_ids),
+        "locations": len(locations),
+        "warehouses": len(WAREHOUSES),
+        "stores": len(dealers),
+        "plants": len(suppliers),
+        "stock_levels": stock,
+        "users": len(users),
     }

@@ -63,9 +63,15 @@ class StockRows:
 
     def as_dict(self) -> dict:
         changes = sum(1 for row in self.valid if row["available"] != row["current"])
-        return {"location_id": self.location_id, "rows_total": self.rows_total,
-                "valid_rows": len(self.valid), "changes": changes, "error_count": self.error_count,
-                "errors": self.errors, "valid": self.valid}
+        return {
+            "location_id": self.location_id,
+            "rows_total": self.rows_total,
+            "valid_rows": len(self.valid),
+            "changes": changes,
+            "error_count": self.error_count,
+            "errors": self.errors,
+            "valid": self.valid,
+        }
 
 
 def supplier_plant(session: Session, principal: Principal, location_id: int | None = None) -> Location:
@@ -74,13 +80,17 @@ def supplier_plant(session: Session, principal: Principal, location_id: int | No
     require_supplier(principal)
     if location_id is not None:
         location = session.get(Location, record_id(location_id, "location_id"))
-        if (location is None or location.organisation_id != principal.organisation_id
-                or location.kind != LocationKind.PLANT):
+        if (
+            location is None
+            or location.organisation_id != principal.organisation_id
+            or location.kind != LocationKind.PLANT
+        ):
             raise NotFound("inventory.plant_not_found", field="location_id")
         return location
     location = session.exec(
-        select(Location).where(Location.organisation_id == principal.organisation_id,
-                               Location.kind == LocationKind.PLANT).order_by(Location.id)
+        select(Location)
+        .where(Location.organisation_id == principal.organisation_id, Location.kind == LocationKind.PLANT)
+        .order_by(Location.id)
     ).first()
     if location is None:
         raise ValidationFailed("inventory.no_plant", field="location_id")
@@ -94,7 +104,8 @@ def template_csv(session: Session, principal: Principal, location_id: int | None
     rows = session.exec(
         select(Part.sku, Part.name, StockLevel.on_hand)
         .outerjoin(StockLevel, (StockLevel.part_id == Part.id) & (StockLevel.location_id == plant.id))
-        .where(Part.supplier_id == principal.organisation_id).order_by(Part.sku)
+        .where(Part.supplier_id == principal.organisation_id)
+        .order_by(Part.sku)
     ).all()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -104,8 +115,9 @@ def template_csv(session: Session, principal: Principal, location_id: int | None
     return buffer.getvalue()
 
 
-def preview_stock_csv(session: Session, principal: Principal, data: bytes, *,
-                      location_id: int | None = None) -> dict:
+def preview_stock_csv(
+    session: Session, principal: Principal, data: bytes, *, location_id: int | None = None
+) -> dict:
     """Check an uploaded CSV and change nothing. Returns {location_id, rows_total, valid_rows,
     changes, error_count, errors: [{row, field, code, params}] (the first 1,000), valid: [{row, sku,
     part_id, available, current}]}. File-level problems raise ValidationFailed (field `file`)."""
@@ -114,8 +126,9 @@ def preview_stock_csv(session: Session, principal: Principal, data: bytes, *,
 
 
 @all_or_nothing
-def apply_stock_csv(session: Session, principal: Principal, data: bytes, *,
-                    location_id: int | None = None) -> dict:
+def apply_stock_csv(
+    session: Session, principal: Principal, data: bytes, *, location_id: int | None = None
+) -> dict:
     """Apply the valid rows of an uploaded CSV in one transaction (call it when the supplier
     confirms the preview). Rows with errors are skipped and reported as in the preview; a file
     with no valid row raises ValidationFailed(`inventory.no_valid_rows`) and changes nothing.
@@ -131,8 +144,9 @@ def apply_stock_csv(session: Session, principal: Principal, data: bytes, *,
 
 
 @all_or_nothing
-def sync_stock(session: Session, principal: Principal, items: list[dict], *,
-               location_id: int | None = None) -> dict:
+def sync_stock(
+    session: Session, principal: Principal, items: list[dict], *, location_id: int | None = None
+) -> dict:
     """Set available stock for a list of {sku, available} (the API's bulk PUT). All or nothing:
     any invalid item raises ValidationFailed (`inventory.items_invalid`, field of the first bad
     item such as `items.3.available`, params `errors` listing every bad item) and nothing changes.
@@ -151,8 +165,12 @@ def sync_stock(session: Session, principal: Principal, items: list[dict], *,
     checked = _check(session, principal, plant, rows, numbering="items")
     if checked.error_count:
         first = checked.errors[0]
-        raise ValidationFailed("inventory.items_invalid", field=f"items.{first['row']}.{first['field']}",
-                               errors=checked.errors, count=checked.error_count)
+        raise ValidationFailed(
+            "inventory.items_invalid",
+            field=f"items.{first['row']}.{first['field']}",
+            errors=checked.errors,
+            count=checked.error_count,
+        )
     changed = _apply(session, principal, plant, checked.valid, source="api")
     return {"location_id": plant.id, "applied": len(checked.valid), "changed": changed}
 
@@ -164,8 +182,9 @@ def _read_csv(data: bytes) -> list[tuple[int, str | None, str | None]]:
     if not isinstance(data, bytes | bytearray):
         raise ValidationFailed("inventory.file_required", field="file")
     if len(data) > MAX_CSV_BYTES:
-        raise ValidationFailed("inventory.file_too_large", field="file",
-                               max_mb=MAX_CSV_BYTES // (1024 * 1024))
+        raise ValidationFailed(
+            "inventory.file_too_large", field="file", max_mb=MAX_CSV_BYTES // (1024 * 1024)
+        )
     if not data.strip():
         raise ValidationFailed("inventory.file_empty", field="file")
     try:
@@ -182,8 +201,13 @@ def _read_csv(data: bytes) -> list[tuple[int, str | None, str | None]]:
     names = [name.strip().lower() for name in header]
     missing = [column for column in REQUIRED_COLUMNS if column not in names]
     if missing:
-        raise ValidationFailed("inventory.columns_missing", field="file", missing=", ".join(missing),
-                               count=len(missing), expected=",".join(REQUIRED_COLUMNS))
+        raise ValidationFailed(
+            "inventory.columns_missing",
+            field="file",
+            missing=", ".join(missing),
+            count=len(missing),
+            expected=",".join(REQUIRED_COLUMNS),
+        )
     if any(names.count(column) > 1 for column in REQUIRED_COLUMNS):
         raise ValidationFailed("inventory.columns_duplicate", field="file")
     sku_at, available_at = names.index("sku"), names.index("available")
@@ -194,9 +218,13 @@ def _read_csv(data: bytes) -> list[tuple[int, str | None, str | None]]:
                 continue
             if len(rows) >= MAX_ROWS:
                 raise ValidationFailed("inventory.too_many_rows", field="file", max=MAX_ROWS)
-            rows.append((reader.line_num,
-                         values[sku_at] if sku_at < len(values) else None,
-                         values[available_at] if available_at < len(values) else None))
+            rows.append(
+                (
+                    reader.line_num,
+                    values[sku_at] if sku_at < len(values) else None,
+                    values[available_at] if available_at < len(values) else None,
+                )
+            )
     except csv.Error:
         raise ValidationFailed("inventory.file_not_csv", field="file", row=reader.line_num) from None
     if not rows:
@@ -235,20 +263,31 @@ def _available(value: object) -> tuple[int | None, str | None]:
 # ---------------------------------------------------------------- checking and applying
 
 
-def _check(session: Session, principal: Principal, plant: Location,
-           rows: list[tuple[int, object, object]], numbering: str = "rows") -> StockRows:
+def _check(
+    session: Session,
+    principal: Principal,
+    plant: Location,
+    rows: list[tuple[int, object, object]],
+    numbering: str = "rows",
+) -> StockRows:
     result = StockRows(location_id=plant.id, rows_total=len(rows))
     skus = {str(sku).strip() for _row, sku, _available_value in rows if sku is not None and str(sku).strip()}
     parts: dict[str, tuple[int, int]] = {}
     ordered = sorted(skus)
     for start in range(0, len(ordered), _CHUNK):
-        chunk = ordered[start:start + _CHUNK]
+        chunk = ordered[start : start + _CHUNK]
         for part_id, sku, supplier_id in session.exec(
-                select(Part.id, Part.sku, Part.supplier_id).where(Part.sku.in_(chunk))):
+            select(Part.id, Part.sku, Part.supplier_id).where(Part.sku.in_(chunk))
+        ):
             parts[sku] = (part_id, supplier_id)
-    current = {part_id: (on_hand, reserved) for part_id, on_hand, reserved in session.exec(
-        select(StockLevel.part_id, StockLevel.on_hand, StockLevel.reserved)
-        .where(StockLevel.location_id == plant.id, StockLevel.part_id.is_not(None)))}
+    current = {
+        part_id: (on_hand, reserved)
+        for part_id, on_hand, reserved in session.exec(
+            select(StockLevel.part_id, StockLevel.on_hand, StockLevel.reserved).where(
+                StockLevel.location_id == plant.id, StockLevel.part_id.is_not(None)
+            )
+        )
+    }
     first_seen: dict[str, int] = {}
     for row, raw_sku, raw_available in rows:
         if raw_sku is None and raw_available is None and numbering == "items":
@@ -276,11 +315,13 @@ def _check(session: Session, principal: Principal, plant: Location,
             continue
         on_hand, reserved = current.get(part_id, (0, 0))
         if available < reserved:
-            result.add_error(row, "available", "inventory.below_reserved", sku=sku, reserved=reserved,
-                             count=reserved)
+            result.add_error(
+                row, "available", "inventory.below_reserved", sku=sku, reserved=reserved, count=reserved
+            )
             continue
-        result.valid.append({"row": row, "sku": sku, "part_id": part_id, "available": available,
-                             "current": on_hand})
+        result.valid.append(
+            {"row": row, "sku": sku, "part_id": part_id, "available": available, "current": on_hand}
+        )
     return result
 
 
@@ -290,36 +331,63 @@ def _apply(session: Session, principal: Principal, plant: Location, valid: list[
     changed = 0
     if changed_rows:
         if session.get_bind().dialect.name == "postgresql":
-            result = session.execute(text(
-                "INSERT INTO stock_level (location_id, part_id, on_hand, reserved) "
-                "SELECT :location_id, v.part_id, v.available, 0 "
-                "FROM unnest(CAST(:part_ids AS integer[]), CAST(:available AS integer[])) "
-                "AS v(part_id, available) "
-                "ON CONFLICT (location_id, part_id) DO UPDATE SET on_hand = EXCLUDED.on_hand "
-                "WHERE stock_level.on_hand <> EXCLUDED.on_hand"),
-                {"location_id": plant.id, "part_ids": [part_id for part_id, _ in changed_rows],
-                 "available": [available for _, available in changed_rows]})
+            result = session.execute(
+                text(
+                    "INSERT INTO stock_level (location_id, part_id, on_hand, reserved) "
+                    "SELECT :location_id, v.part_id, v.available, 0 "
+                    "FROM unnest(CAST(:part_ids AS integer[]), CAST(:available AS integer[])) "
+                    "AS v(part_id, available) "
+                    "ON CONFLICT (location_id, part_id) DO UPDATE SET on_hand = EXCLUDED.on_hand "
+                    "WHERE stock_level.on_hand <> EXCLUDED.on_hand"
+                ),
+                {
+                    "location_id": plant.id,
+                    "part_ids": [part_id for part_id, _ in changed_rows],
+                    "available": [available for _, available in changed_rows],
+                },
+            )
             changed = result.rowcount
         else:
             before = session.execute(text("SELECT total_changes()")).scalar_one()
-            session.execute(text(
-                "INSERT INTO stock_level (location_id, part_id, on_hand, reserved) "
-                "VALUES (:location_id, :part_id, :available, 0) "
-                "ON CONFLICT (location_id, part_id) DO UPDATE SET on_hand = excluded.on_hand "
-                "WHERE stock_level.on_hand <> excluded.on_hand"),
-                [{"location_id": plant.id, "part_id": part_id, "available": available}
-                 for part_id, available in changed_rows])
+            session.execute(
+                text(
+                    "INSERT INTO stock_level (location_id, part_id, on_hand, reserved) "
+                    "VALUES (:location_id, :part_id, :available, 0) "
+                    "ON CONFLICT (location_id, part_id) DO UPDATE SET on_hand = excluded.on_hand "
+                    "WHERE stock_level.on_hand <> excluded.on_hand"
+                ),
+                [
+                    {"location_id": plant.id, "part_id": part_id, "available": available}
+                    for part_id, available in changed_rows
+                ],
+            )
             changed = session.execute(text("SELECT total_changes()")).scalar_one() - before
-    session.add(SupplierStockSync(supplier_id=principal.organisation_id, location_id=plant.id, source=source,
-                                  rows_applied=len(valid), rows_changed=changed, at=utcnow(),
-                                  user_id=principal.user_id))
+    session.add(
+        SupplierStockSync(
+            supplier_id=principal.organisation_id,
+            location_id=plant.id,
+            source=source,
+            rows_applied=len(valid),
+            rows_changed=changed,
+            at=utcnow(),
+            user_id=principal.user_id,
+        )
+    )
     if changed:
-        outbox.enqueue(session, outbox.STOCK_CHANGED,
-                       {"location_id": plant.id, "parts_changed": changed,
-                        "cause": f"supplier_sync_{source}"})
-    audit.record(session, action="inventory.synced", entity="location", entity_id=plant.id,
-                 actor_user_id=principal.user_id, organisation_id=principal.organisation_id,
-                 after={"source": source, "rows": len(valid), "changed": changed})
+        outbox.enqueue(
+            session,
+            outbox.STOCK_CHANGED,
+            {"location_id": plant.id, "parts_changed": changed, "cause": f"supplier_sync_{source}"},
+        )
+    audit.record(
+        session,
+        action="inventory.synced",
+        entity="location",
+        entity_id=plant.id,
+        actor_user_id=principal.user_id,
+        organisation_id=principal.organisation_id,
+        after={"source": source, "rows": len(valid), "changed": changed},
+    )
     session.commit()
     return changed
 
@@ -336,5 +404,10 @@ def last_sync(session: Session, principal: Principal) -> dict | None:
     if row is None:
         return None
     sync, _name = row
-    return {"at": sync.at, "source": sync.source, "rows_applied": sync.rows_applied,
-            "rows_changed": sync.rows_changed, "location_id": sync.location_id}
+    return {
+        "at": sync.at,
+        "source": sync.source,
+        "rows_applied": sync.rows_applied,
+        "rows_changed": sync.rows_changed,
+        "location_id": sync.location_id,
+    }

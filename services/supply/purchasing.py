@@ -93,12 +93,23 @@ def set_supplier_blocked(
     control.changed_at = utcnow()
     control.changed_by_user_id = principal.user_id
     session.add(control)
-    audit.record(session, action="supplier.blocked" if blocked else "supplier.unblocked",
-                 entity="organisation", entity_id=supplier.id, actor_user_id=principal.user_id,
-                 organisation_id=supplier.id, before=before, after={"blocked": blocked, "reason": reason})
+    audit.record(
+        session,
+        action="supplier.blocked" if blocked else "supplier.unblocked",
+        entity="organisation",
+        entity_id=supplier.id,
+        actor_user_id=principal.user_id,
+        organisation_id=supplier.id,
+        before=before,
+        after={"blocked": blocked, "reason": reason},
+    )
     session.commit()
-    return {"supplier_id": supplier.id, "blocked": blocked, "reason": reason,
-            "changed_at": control.changed_at}
+    return {
+        "supplier_id": supplier.id,
+        "blocked": blocked,
+        "reason": reason,
+        "changed_at": control.changed_at,
+    }
 
 
 def supplier_standing(session: Session, principal: Principal, supplier_id: int) -> dict:
@@ -109,9 +120,13 @@ def supplier_standing(session: Session, principal: Principal, supplier_id: int) 
     supplier = _supplier(session, supplier_id)
     control = session.get(SupplierControl, supplier.id)
     current = scorecards.current_standing(session, supplier.id)
-    return {"supplier_id": supplier.id, "supplier_name": supplier.name,
-            "blocked": bool(control and control.blocked), "blocked_reason": control.reason if control else "",
-            **current}
+    return {
+        "supplier_id": supplier.id,
+        "supplier_name": supplier.name,
+        "blocked": bool(control and control.blocked),
+        "blocked_reason": control.reason if control else "",
+        **current,
+    }
 
 
 # ---------------------------------------------------------------- issuing
@@ -119,8 +134,15 @@ def supplier_standing(session: Session, principal: Principal, supplier_id: int) 
 
 @all_or_nothing
 def issue_purchase_order(
-    session: Session, principal: Principal, *, supplier_id: int, ship_to_location_id: int,
-    lines: list[dict], currency: str | None = None, notes: str = "", now: datetime | None = None,
+    session: Session,
+    principal: Principal,
+    *,
+    supplier_id: int,
+    ship_to_location_id: int,
+    lines: list[dict],
+    currency: str | None = None,
+    notes: str = "",
+    now: datetime | None = None,
 ) -> dict:
     """Issue a purchase order to a supplier (managers only) and return it with `warnings`.
 
@@ -139,11 +161,15 @@ def issue_purchase_order(
     supplier = _supplier(session, record_id(supplier_id, "supplier_id"))
     control = session.get(SupplierControl, supplier.id)
     if control is not None and control.blocked:
-        raise ValidationFailed("purchase.supplier_blocked", field="supplier_id", supplier=supplier.name,
-                               reason=control.reason)
+        raise ValidationFailed(
+            "purchase.supplier_blocked", field="supplier_id", supplier=supplier.name, reason=control.reason
+        )
     location = session.get(Location, record_id(ship_to_location_id, "ship_to_location_id"))
-    if (location is None or location.kind != LocationKind.WAREHOUSE
-            or location.organisation_id != principal.organisation_id):
+    if (
+        location is None
+        or location.kind != LocationKind.WAREHOUSE
+        or location.organisation_id != principal.organisation_id
+    ):
         raise ValidationFailed("purchase.ship_to_invalid", field="ship_to_location_id")
     notes = text_value(notes, "notes", max_length=1000)
     if not isinstance(lines, list | tuple) or not lines:
@@ -156,39 +182,77 @@ def issue_purchase_order(
     for index, line in enumerate(lines):
         part = parts[index]
         if part.supplier_id != supplier.id:
-            raise ValidationFailed("purchase.part_not_supplied", field=f"lines[{index}].part_id",
-                                   sku=part.sku, supplier=supplier.name)
+            raise ValidationFailed(
+                "purchase.part_not_supplied",
+                field=f"lines[{index}].part_id",
+                sku=part.sku,
+                supplier=supplier.name,
+            )
         quantity = whole_quantity(line.get("quantity"), f"lines[{index}].quantity")
         price = unit_price(line.get("unit_price"), f"lines[{index}].unit_price")
-        requested = not_in_past(calendar_date(line.get("requested_date"), f"lines[{index}].requested_date"),
-                                today, f"lines[{index}].requested_date")
+        requested = not_in_past(
+            calendar_date(line.get("requested_date"), f"lines[{index}].requested_date"),
+            today,
+            f"lines[{index}].requested_date",
+        )
         clean.append((part, quantity, price, requested))
     currency = currency_code(currency if currency else clean[0][0].currency)
 
     standing = scorecards.current_standing(session, supplier.id)
     warnings = []
     if standing["standing"] == Standing.POOR:
-        warnings.append({"code": "purchase.supplier_poor", "field": "supplier_id",
-                         "params": {"supplier": supplier.name, "score": str(standing["score"])}})
+        warnings.append(
+            {
+                "code": "purchase.supplier_poor",
+                "field": "supplier_id",
+                "params": {"supplier": supplier.name, "score": str(standing["score"])},
+            }
+        )
 
     order = PurchaseOrder(
-        supplier_id=supplier.id, buyer_organisation_id=principal.organisation_id,
-        ship_to_location_id=location.id, currency=currency, status=Status.ISSUED, issued_at=now,
-        issued_by_user_id=principal.user_id, status_changed_at=now, notes=notes,
+        supplier_id=supplier.id,
+        buyer_organisation_id=principal.organisation_id,
+        ship_to_location_id=location.id,
+        currency=currency,
+        status=Status.ISSUED,
+        issued_at=now,
+        issued_by_user_id=principal.user_id,
+        status_changed_at=now,
+        notes=notes,
         standing_at_issue=standing["standing"] if warnings else None,
     )
     session.add(order)
     session.flush()
     for number, (part, quantity, price, requested) in enumerate(clean, start=1):
-        session.add(PurchaseOrderLine(
-            purchase_order_id=order.id, line_no=number, part_id=part.id, quantity=quantity,
-            unit_price=price, requested_date=requested, status=LineStatus.OPEN,
-        ))
-    po_states.record_event(session, order, principal, "issued", to_status=Status.ISSUED, at=now,
-                           details={"lines": len(clean), "warnings": [w["code"] for w in warnings]})
-    audit.record(session, action="purchase_order.issued", entity="purchase_order", entity_id=order.id,
-                 actor_user_id=principal.user_id, organisation_id=supplier.id,
-                 after={"lines": len(clean), "currency": currency})
+        session.add(
+            PurchaseOrderLine(
+                purchase_order_id=order.id,
+                line_no=number,
+                part_id=part.id,
+                quantity=quantity,
+                unit_price=price,
+                requested_date=requested,
+                status=LineStatus.OPEN,
+            )
+        )
+    po_states.record_event(
+        session,
+        order,
+        principal,
+        "issued",
+        to_status=Status.ISSUED,
+        at=now,
+        details={"lines": len(clean), "warnings": [w["code"] for w in warnings]},
+    )
+    audit.record(
+        session,
+        action="purchase_order.issued",
+        entity="purchase_order",
+        entity_id=order.id,
+        actor_user_id=principal.user_id,
+        organisation_id=supplier.id,
+        after={"lines": len(clean), "currency": currency},
+    )
     order_id = order.id
     session.commit()
     result = get_purchase_order(session, principal, order_id)
@@ -207,8 +271,11 @@ def _parts_for_lines(session: Session, lines: list[dict]) -> list[Part]:
             skus.add(str(line["sku"]).strip())
         else:
             raise ValidationFailed("purchase.part_required", field=f"lines[{index}].part_id")
-    found = list(session.exec(select(Part).where(or_(Part.id.in_(ids), Part.sku.in_(skus))))) \
-        if ids or skus else []
+    found = (
+        list(session.exec(select(Part).where(or_(Part.id.in_(ids), Part.sku.in_(skus)))))
+        if ids or skus
+        else []
+    )
     by_id = {part.id: part for part in found}
     by_sku = {part.sku: part for part in found}
     parts = []
@@ -235,7 +302,11 @@ def _supplier(session: Session, supplier_id: int) -> Organisation:
 
 @all_or_nothing
 def respond_to_order(
-    session: Session, principal: Principal, purchase_order_id: int, answers: list[dict], *,
+    session: Session,
+    principal: Principal,
+    purchase_order_id: int,
+    answers: list[dict],
+    *,
     now: datetime | None = None,
 ) -> dict:
     """The supplier answers lines of an issued order, all in one transaction.
@@ -251,8 +322,9 @@ def respond_to_order(
     today = today_in(principal.time_zone, now)
     order = _order_for_update(session, principal, purchase_order_id)
     if order.status != Status.ISSUED:
-        raise po_states.IllegalTransition("purchase.not_awaiting_answer", field="status",
-                                          current=order.status)
+        raise po_states.IllegalTransition(
+            "purchase.not_awaiting_answer", field="status", current=order.status
+        )
     if not isinstance(answers, list | tuple) or not answers:
         raise ValidationFailed("purchase.answers_required", field="answers")
     lines = {line.id: line for line in _lines(session, order.id)}
@@ -269,32 +341,48 @@ def respond_to_order(
             raise ValidationFailed("purchase.line_answered_twice", field=f"answers[{index}].line_id")
         seen.add(line_id)
         if line.status != LineStatus.OPEN:
-            raise po_states.IllegalTransition("purchase.line_not_open", field=f"answers[{index}].line_id",
-                                              line=line.line_no, current=line.status)
+            raise po_states.IllegalTransition(
+                "purchase.line_not_open",
+                field=f"answers[{index}].line_id",
+                line=line.line_no,
+                current=line.status,
+            )
         action = str(answer.get("action") or "")
         if action == "acknowledge":
             promised = not_in_past(
                 calendar_date(answer.get("promised_date"), f"answers[{index}].promised_date"),
-                today, f"answers[{index}].promised_date")
+                today,
+                f"answers[{index}].promised_date",
+            )
             planned.append((line, action, {"promised_date": promised}))
         elif action == "reject":
-            reason = text_value(answer.get("reason"), f"answers[{index}].reason", max_length=500,
-                                required=True)
+            reason = text_value(
+                answer.get("reason"), f"answers[{index}].reason", max_length=500, required=True
+            )
             planned.append((line, action, {"reason": reason}))
         elif action == "propose":
             quantity = answer.get("quantity")
-            proposed_quantity = (whole_quantity(quantity, f"answers[{index}].quantity")
-                                 if quantity not in (None, "") else None)
+            proposed_quantity = (
+                whole_quantity(quantity, f"answers[{index}].quantity") if quantity not in (None, "") else None
+            )
             raw_date = answer.get("promised_date")
-            proposed_date = (not_in_past(calendar_date(raw_date, f"answers[{index}].promised_date"), today,
-                                         f"answers[{index}].promised_date")
-                             if raw_date not in (None, "") else None)
-            if ((proposed_quantity is None or proposed_quantity == line.quantity)
-                    and (proposed_date is None or proposed_date == line.requested_date)):
+            proposed_date = (
+                not_in_past(
+                    calendar_date(raw_date, f"answers[{index}].promised_date"),
+                    today,
+                    f"answers[{index}].promised_date",
+                )
+                if raw_date not in (None, "")
+                else None
+            )
+            if (proposed_quantity is None or proposed_quantity == line.quantity) and (
+                proposed_date is None or proposed_date == line.requested_date
+            ):
                 raise ValidationFailed("purchase.proposal_unchanged", field=f"answers[{index}].quantity")
             note = text_value(answer.get("note"), f"answers[{index}].note", max_length=500)
-            planned.append((line, action, {"quantity": proposed_quantity, "promised_date": proposed_date,
-                                           "note": note}))
+            planned.append(
+                (line, action, {"quantity": proposed_quantity, "promised_date": proposed_date, "note": note})
+            )
         else:
             raise ValidationFailed("purchase.action_invalid", field=f"answers[{index}].action")
 
@@ -314,9 +402,12 @@ def respond_to_order(
             line.proposed_quantity = values["quantity"]
             line.proposed_date = values["promised_date"]
             line.proposal_note = values["note"]
-            details = {"line_no": line.line_no, "quantity": line.proposed_quantity,
-                       "promised_date": line.proposed_date.isoformat() if line.proposed_date else None,
-                       "note": line.proposal_note}
+            details = {
+                "line_no": line.line_no,
+                "quantity": line.proposed_quantity,
+                "promised_date": line.proposed_date.isoformat() if line.proposed_date else None,
+                "note": line.proposal_note,
+            }
             kind = "line_proposed"
         line.answered_at = now
         session.add(line)
@@ -327,37 +418,58 @@ def respond_to_order(
     return get_purchase_order(session, principal, order_id)
 
 
-def acknowledge_line(session: Session, principal: Principal, line_id: int, *, promised_date: date | str,
-                     now: datetime | None = None) -> dict:
+def acknowledge_line(
+    session: Session,
+    principal: Principal,
+    line_id: int,
+    *,
+    promised_date: date | str,
+    now: datetime | None = None,
+) -> dict:
     """Acknowledge one line with a promised date (see `respond_to_order`)."""
-    return _answer_one(session, principal, line_id,
-                       {"action": "acknowledge", "promised_date": promised_date}, now)
+    return _answer_one(
+        session, principal, line_id, {"action": "acknowledge", "promised_date": promised_date}, now
+    )
 
 
-def reject_line(session: Session, principal: Principal, line_id: int, *, reason: str,
-                now: datetime | None = None) -> dict:
+def reject_line(
+    session: Session, principal: Principal, line_id: int, *, reason: str, now: datetime | None = None
+) -> dict:
     """Reject one line with a reason (see `respond_to_order`)."""
     return _answer_one(session, principal, line_id, {"action": "reject", "reason": reason}, now)
 
 
 def propose_line_change(
-    session: Session, principal: Principal, line_id: int, *, quantity: int | str | None = None,
-    promised_date: date | str | None = None, note: str = "", now: datetime | None = None,
+    session: Session,
+    principal: Principal,
+    line_id: int,
+    *,
+    quantity: int | str | None = None,
+    promised_date: date | str | None = None,
+    note: str = "",
+    now: datetime | None = None,
 ) -> dict:
     """Propose another quantity and/or date for one line (see `respond_to_order`)."""
-    return _answer_one(session, principal, line_id, {"action": "propose", "quantity": quantity,
-                                                     "promised_date": promised_date, "note": note}, now)
+    return _answer_one(
+        session,
+        principal,
+        line_id,
+        {"action": "propose", "quantity": quantity, "promised_date": promised_date, "note": note},
+        now,
+    )
 
 
-def _answer_one(session: Session, principal: Principal, line_id: int, answer: dict,
-                now: datetime | None) -> dict:
+def _answer_one(
+    session: Session, principal: Principal, line_id: int, answer: dict, now: datetime | None
+) -> dict:
     require_supplier(principal)
     line = session.get(PurchaseOrderLine, record_id(line_id, "line_id"))
     if line is None:
         raise NotFound("purchase.line_not_found", field="line_id")
     try:
-        return respond_to_order(session, principal, line.purchase_order_id,
-                                [{**answer, "line_id": line.id}], now=now)
+        return respond_to_order(
+            session, principal, line.purchase_order_id, [{**answer, "line_id": line.id}], now=now
+        )
     except ValidationFailed as error:
         # One line answered from its own form: name the form's field, not `answers[0].x`.
         if error.field and error.field.startswith("answers[0]."):
@@ -367,7 +479,12 @@ def _answer_one(session: Session, principal: Principal, line_id: int, answer: di
 
 @all_or_nothing
 def decide_proposal(
-    session: Session, principal: Principal, line_id: int, *, accept: bool, reason: str = "",
+    session: Session,
+    principal: Principal,
+    line_id: int,
+    *,
+    accept: bool,
+    reason: str = "",
     now: datetime | None = None,
 ) -> dict:
     """The manager accepts a supplier's proposal (the line is acknowledged on the proposed quantity
@@ -382,15 +499,19 @@ def decide_proposal(
     if line.status != LineStatus.PROPOSED:
         raise po_states.IllegalTransition("purchase.no_proposal", field="line_id", current=line.status)
     reason = text_value(reason, "reason", max_length=500)
-    details = {"line_no": line.line_no, "quantity": line.proposed_quantity,
-               "promised_date": line.proposed_date.isoformat() if line.proposed_date else None,
-               "reason": reason}
+    details = {
+        "line_no": line.line_no,
+        "quantity": line.proposed_quantity,
+        "promised_date": line.proposed_date.isoformat() if line.proposed_date else None,
+        "reason": reason,
+    }
     if accept:
         po_states.move_line(line, LineStatus.ACKNOWLEDGED)
         if line.proposed_quantity is not None:
             line.quantity = line.proposed_quantity
-        line.promised_date = line.proposed_date or max(line.requested_date,
-                                                       today_in(principal.time_zone, now))
+        line.promised_date = line.proposed_date or max(
+            line.requested_date, today_in(principal.time_zone, now)
+        )
         kind = "proposal_accepted"
     else:
         po_states.move_line(line, LineStatus.OPEN)
@@ -415,24 +536,36 @@ def decline_proposal(session: Session, principal: Principal, line_id: int, **kwa
     return decide_proposal(session, principal, line_id, accept=False, **kwargs)
 
 
-def _settle_answers(session: Session, order: PurchaseOrder, lines: list[PurchaseOrderLine],
-                    principal: Principal, now: datetime) -> None:
+def _settle_answers(
+    session: Session,
+    order: PurchaseOrder,
+    lines: list[PurchaseOrderLine],
+    principal: Principal,
+    now: datetime,
+) -> None:
     if any(line.status in (LineStatus.OPEN, LineStatus.PROPOSED) for line in lines):
         return
     if any(line.status == LineStatus.ACKNOWLEDGED for line in lines):
         po_states.move_order(session, order, Status.ACKNOWLEDGED, principal, at=now)
     else:
         order.cancel_reason = "all lines rejected"
-        po_states.move_order(session, order, Status.CANCELLED, principal, at=now,
-                             details={"reason": "all_lines_rejected"})
+        po_states.move_order(
+            session, order, Status.CANCELLED, principal, at=now, details={"reason": "all_lines_rejected"}
+        )
 
 
 # ---------------------------------------------------------------- cancelling and closing
 
 
 @all_or_nothing
-def cancel_purchase_order(session: Session, principal: Principal, purchase_order_id: int, *,
-                          reason: str, now: datetime | None = None) -> dict:
+def cancel_purchase_order(
+    session: Session,
+    principal: Principal,
+    purchase_order_id: int,
+    *,
+    reason: str,
+    now: datetime | None = None,
+) -> dict:
     """Cancel an order nothing of which has shipped (issued or acknowledged); managers only,
     with a reason. Its open lines are cancelled with it."""
     require_manager(principal)
@@ -452,8 +585,14 @@ def cancel_purchase_order(session: Session, principal: Principal, purchase_order
 
 
 @all_or_nothing
-def close_purchase_order(session: Session, principal: Principal, purchase_order_id: int, *,
-                         note: str = "", now: datetime | None = None) -> dict:
+def close_purchase_order(
+    session: Session,
+    principal: Principal,
+    purchase_order_id: int,
+    *,
+    note: str = "",
+    now: datetime | None = None,
+) -> dict:
     """Close a received order, or short-close a partly received one (what is missing is no
     longer expected); managers only."""
     require_manager(principal)
@@ -461,10 +600,14 @@ def close_purchase_order(session: Session, principal: Principal, purchase_order_
     now = now or utcnow()
     order = _order_for_update(session, principal, purchase_order_id)
     po_states.check_move(order.status, Status.CLOSED)
-    shortfall = sum(max(line.quantity - line.accepted_quantity - line.rejected_quantity, 0)
-                    for line in _lines(session, order.id) if line.status == LineStatus.ACKNOWLEDGED)
-    po_states.move_order(session, order, Status.CLOSED, principal, at=now,
-                         details={"note": note, "short_quantity": shortfall})
+    shortfall = sum(
+        max(line.quantity - line.accepted_quantity - line.rejected_quantity, 0)
+        for line in _lines(session, order.id)
+        if line.status == LineStatus.ACKNOWLEDGED
+    )
+    po_states.move_order(
+        session, order, Status.CLOSED, principal, at=now, details={"note": note, "short_quantity": shortfall}
+    )
     order_id = order.id
     session.commit()
     return get_purchase_order(session, principal, order_id)
@@ -475,8 +618,14 @@ def close_purchase_order(session: Session, principal: Principal, purchase_order_
 
 @all_or_nothing
 def create_shipping_notice(
-    session: Session, principal: Principal, purchase_order_id: int, *, carrier: str,
-    tracking_number: str, lines: list[dict], shipped_at: datetime | None = None,
+    session: Session,
+    principal: Principal,
+    purchase_order_id: int,
+    *,
+    carrier: str,
+    tracking_number: str,
+    lines: list[dict],
+    shipped_at: datetime | None = None,
 ) -> dict:
     """The supplier ships (all or part of) an acknowledged order with an advance shipping notice.
 
@@ -489,8 +638,9 @@ def create_shipping_notice(
     shipped_at = shipped_at or utcnow()
     problems = FieldCollector()
     carrier = problems.check(text_value, carrier, "carrier", max_length=80, required=True)
-    tracking_number = problems.check(text_value, tracking_number, "tracking_number", max_length=80,
-                                     required=True)
+    tracking_number = problems.check(
+        text_value, tracking_number, "tracking_number", max_length=80, required=True
+    )
     order = _order_for_update(session, principal, purchase_order_id)
     if order.status not in po_states.SHIPPABLE_STATUSES:
         raise po_states.IllegalTransition("purchase.not_shippable", field="status", current=order.status)
@@ -507,38 +657,59 @@ def create_shipping_notice(
         if line is None:
             raise NotFound("purchase.line_not_found", field=field_path("lines", index, "line_id"))
         if line.status != LineStatus.ACKNOWLEDGED:
-            raise ValidationFailed("purchase.line_not_acknowledged",
-                                   field=field_path("lines", index, "line_id"), line=line.line_no)
-        quantity = problems.check(whole_quantity, item.get("quantity"),
-                                  field_path("lines", index, "quantity"))
+            raise ValidationFailed(
+                "purchase.line_not_acknowledged",
+                field=field_path("lines", index, "line_id"),
+                line=line.line_no,
+            )
+        quantity = problems.check(
+            whole_quantity, item.get("quantity"), field_path("lines", index, "quantity")
+        )
         lot = problems.check(lot_number, item.get("lot_number"), field_path("lines", index, "lot_number"))
         if quantity is None or lot is None:
             continue
         shipping[line.id] += quantity
         open_quantity = line.quantity - line.shipped_quantity
         if shipping[line.id] > open_quantity:
-            problems.add(field_path("lines", index, "quantity"), "purchase.ship_more_than_open",
-                         line=line.line_no, open=open_quantity)
+            problems.add(
+                field_path("lines", index, "quantity"),
+                "purchase.ship_more_than_open",
+                line=line.line_no,
+                open=open_quantity,
+            )
         clean.append((line, quantity, lot))
     problems.raise_if_any()
 
-    notice = ShippingNotice(purchase_order_id=order.id, supplier_id=order.supplier_id, carrier=carrier,
-                            tracking_number=tracking_number, shipped_at=shipped_at,
-                            created_by_user_id=principal.user_id)
+    notice = ShippingNotice(
+        purchase_order_id=order.id,
+        supplier_id=order.supplier_id,
+        carrier=carrier,
+        tracking_number=tracking_number,
+        shipped_at=shipped_at,
+        created_by_user_id=principal.user_id,
+    )
     session.add(notice)
     session.flush()
     for line, quantity, lot in clean:
-        session.add(ShippingNoticeLine(notice_id=notice.id, po_line_id=line.id, quantity=quantity,
-                                       lot_number=lot))
+        session.add(
+            ShippingNoticeLine(notice_id=notice.id, po_line_id=line.id, quantity=quantity, lot_number=lot)
+        )
         line.shipped_quantity += quantity
         session.add(line)
-    details = {"notice_id": notice.id, "number": asn_number(notice.id), "carrier": carrier,
-               "tracking_number": tracking_number,
-               "lines": [{"line_no": line.line_no, "quantity": quantity, "lot_number": lot}
-                         for line, quantity, lot in clean]}
+    details = {
+        "notice_id": notice.id,
+        "number": asn_number(notice.id),
+        "carrier": carrier,
+        "tracking_number": tracking_number,
+        "lines": [
+            {"line_no": line.line_no, "quantity": quantity, "lot_number": lot}
+            for line, quantity, lot in clean
+        ],
+    }
     target = po_states.status_from_lines(order_lines.values())
-    if not po_states.move_order(session, order, target, principal, kind="asn_created", details=details,
-                                at=shipped_at):
+    if not po_states.move_order(
+        session, order, target, principal, kind="asn_created", details=details, at=shipped_at
+    ):
         po_states.record_event(session, order, principal, "asn_created", details=details, at=shipped_at)
     notice_id = notice.id
     session.commit()
@@ -563,15 +734,23 @@ def get_shipping_notice(session: Session, principal: Principal, notice_id: int) 
 
 
 def list_shipping_notices(
-    session: Session, principal: Principal, *, page: Page, status: str | Iterable[str] | None = None,
-    supplier_id: int | None = None, oldest_first: bool = False,
+    session: Session,
+    principal: Principal,
+    *,
+    page: Page,
+    status: str | Iterable[str] | None = None,
+    supplier_id: int | None = None,
+    oldest_first: bool = False,
 ) -> tuple[list[dict], int]:
     """Shipping notices, newest first or `oldest_first` (a supplier: its own; the warehouse's
     receiving list asks for the notices in transit or partly received, oldest first).
     `status` is one state or several. Returns (one page of rows, total count)."""
     supplier_id = scoped_supplier_id(principal, supplier_id)
-    order = ((ShippingNotice.shipped_at, ShippingNotice.id) if oldest_first
-             else (ShippingNotice.shipped_at.desc(), ShippingNotice.id.desc()))
+    order = (
+        (ShippingNotice.shipped_at, ShippingNotice.id)
+        if oldest_first
+        else (ShippingNotice.shipped_at.desc(), ShippingNotice.id.desc())
+    )
     statement = (
         select(ShippingNotice, Organisation.name)
         .join(Organisation, Organisation.id == ShippingNotice.supplier_id)
@@ -584,23 +763,48 @@ def list_shipping_notices(
         statement = statement.where(ShippingNotice.status.in_(statuses))
     total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
     rows = session.exec(statement.offset(page.offset).limit(page.size)).all()
-    return [{"id": notice.id, "number": asn_number(notice.id), "purchase_order_id": notice.purchase_order_id,
-             "purchase_order_number": po_number(notice.purchase_order_id), "supplier_id": notice.supplier_id,
-             "supplier_name": name, "carrier": notice.carrier, "tracking_number": notice.tracking_number,
-             "shipped_at": notice.shipped_at, "status": notice.status} for notice, name in rows], total
+    return [
+        {
+            "id": notice.id,
+            "number": asn_number(notice.id),
+            "purchase_order_id": notice.purchase_order_id,
+            "purchase_order_number": po_number(notice.purchase_order_id),
+            "supplier_id": notice.supplier_id,
+            "supplier_name": name,
+            "carrier": notice.carrier,
+            "tracking_number": notice.tracking_number,
+            "shipped_at": notice.shipped_at,
+            "status": notice.status,
+        }
+        for notice, name in rows
+    ], total
 
 
 def _notice_dict(notice: ShippingNotice, rows) -> dict:
     return {
-        "id": notice.id, "number": asn_number(notice.id), "purchase_order_id": notice.purchase_order_id,
-        "purchase_order_number": po_number(notice.purchase_order_id), "supplier_id": notice.supplier_id,
-        "carrier": notice.carrier, "tracking_number": notice.tracking_number,
-        "shipped_at": notice.shipped_at, "status": notice.status,
-        "lines": [{"id": line.id, "po_line_id": line.po_line_id, "line_no": line_no, "sku": sku,
-                   "part_name": name, "quantity": line.quantity, "lot_number": line.lot_number,
-                   "received_quantity": line.received_quantity,
-                   "open_quantity": line.quantity - line.received_quantity}
-                  for line, line_no, sku, name in rows],
+        "id": notice.id,
+        "number": asn_number(notice.id),
+        "purchase_order_id": notice.purchase_order_id,
+        "purchase_order_number": po_number(notice.purchase_order_id),
+        "supplier_id": notice.supplier_id,
+        "carrier": notice.carrier,
+        "tracking_number": notice.tracking_number,
+        "shipped_at": notice.shipped_at,
+        "status": notice.status,
+        "lines": [
+            {
+                "id": line.id,
+                "po_line_id": line.po_line_id,
+                "line_no": line_no,
+                "sku": sku,
+                "part_name": name,
+                "quantity": line.quantity,
+                "lot_number": line.lot_number,
+                "received_quantity": line.received_quantity,
+                "open_quantity": line.quantity - line.received_quantity,
+            }
+            for line, line_no, sku, name in rows
+        ],
     }
 
 
@@ -609,7 +813,11 @@ def _notice_dict(notice: ShippingNotice, rows) -> dict:
 
 @all_or_nothing
 def receive_goods(
-    session: Session, principal: Principal, notice_id: int, *, lines: list[dict],
+    session: Session,
+    principal: Principal,
+    notice_id: int,
+    *,
+    lines: list[dict],
     received_at: datetime | None = None,
 ) -> dict:
     """The OEM warehouse records what arrived on a shipping notice (managers only).
@@ -637,26 +845,38 @@ def receive_goods(
     if not isinstance(lines, list | tuple) or not lines:
         problems.add("lines", "purchase.receive_nothing")
         problems.raise_if_any()
-    notice_lines = {line.id: line for line in session.exec(
-        select(ShippingNoticeLine).where(ShippingNoticeLine.notice_id == notice.id))}
+    notice_lines = {
+        line.id: line
+        for line in session.exec(select(ShippingNoticeLine).where(ShippingNoticeLine.notice_id == notice.id))
+    }
     order_lines = {line.id: line for line in _lines(session, order.id)}
     receiving: dict[int, int] = defaultdict(int)
     clean = []
     for index, item in enumerate(lines):
         if not isinstance(item, dict):
             raise ValidationFailed("purchase.line_invalid", field=field_path("lines", index))
-        notice_line = notice_lines.get(record_id(item.get("notice_line_id"),
-                                                 field_path("lines", index, "notice_line_id")))
+        notice_line = notice_lines.get(
+            record_id(item.get("notice_line_id"), field_path("lines", index, "notice_line_id"))
+        )
         if notice_line is None:
             raise NotFound("purchase.line_not_found", field=field_path("lines", index, "notice_line_id"))
         accepted_field = field_path("lines", index, "accepted_quantity")
-        accepted = problems.check(whole_quantity, item.get("accepted_quantity", 0), accepted_field,
-                                  allow_zero=True)
-        rejected = problems.check(whole_quantity, item.get("rejected_quantity", 0),
-                                  field_path("lines", index, "rejected_quantity"), allow_zero=True)
-        reason = problems.check(text_value, item.get("reject_reason"),
-                                field_path("lines", index, "reject_reason"), max_length=500,
-                                required=bool(rejected))
+        accepted = problems.check(
+            whole_quantity, item.get("accepted_quantity", 0), accepted_field, allow_zero=True
+        )
+        rejected = problems.check(
+            whole_quantity,
+            item.get("rejected_quantity", 0),
+            field_path("lines", index, "rejected_quantity"),
+            allow_zero=True,
+        )
+        reason = problems.check(
+            text_value,
+            item.get("reject_reason"),
+            field_path("lines", index, "reject_reason"),
+            max_length=500,
+            required=bool(rejected),
+        )
         if accepted is None or rejected is None or reason is None:
             continue
         if accepted + rejected == 0:
@@ -665,32 +885,51 @@ def receive_goods(
         receiving[notice_line.id] += accepted + rejected
         still_due = notice_line.quantity - notice_line.received_quantity
         if receiving[notice_line.id] > still_due:
-            problems.add(accepted_field, "purchase.receive_more_than_shipped", lot=notice_line.lot_number,
-                         open=still_due)
-        clean.append((notice_line, order_lines[notice_line.po_line_id], accepted, rejected,
-                      reason if rejected else ""))
+            problems.add(
+                accepted_field,
+                "purchase.receive_more_than_shipped",
+                lot=notice_line.lot_number,
+                open=still_due,
+            )
+        clean.append(
+            (notice_line, order_lines[notice_line.po_line_id], accepted, rejected, reason if rejected else "")
+        )
     problems.raise_if_any()
 
     location = session.get(Location, order.ship_to_location_id)
     received_on = received_at.astimezone(ZoneInfo(location.time_zone)).date()
-    receipt = GoodsReceipt(purchase_order_id=order.id, notice_id=notice.id, supplier_id=order.supplier_id,
-                           location_id=location.id, received_at=received_at, received_on=received_on,
-                           received_by_user_id=principal.user_id)
+    receipt = GoodsReceipt(
+        purchase_order_id=order.id,
+        notice_id=notice.id,
+        supplier_id=order.supplier_id,
+        location_id=location.id,
+        received_at=received_at,
+        received_on=received_on,
+        received_by_user_id=principal.user_id,
+    )
     session.add(receipt)
     session.flush()
     stock_added: dict[int, int] = defaultdict(int)
     rejected_rows = []
     for notice_line, order_line, accepted, rejected, reason in clean:
         receipt_line = GoodsReceiptLine(
-            receipt_id=receipt.id, po_line_id=order_line.id, notice_line_id=notice_line.id,
-            part_id=order_line.part_id, lot_number=notice_line.lot_number, accepted_quantity=accepted,
-            rejected_quantity=rejected, reject_reason=reason)
+            receipt_id=receipt.id,
+            po_line_id=order_line.id,
+            notice_line_id=notice_line.id,
+            part_id=order_line.part_id,
+            lot_number=notice_line.lot_number,
+            accepted_quantity=accepted,
+            rejected_quantity=rejected,
+            reject_reason=reason,
+        )
         session.add(receipt_line)
         notice_line.received_quantity += accepted + rejected
         order_line.accepted_quantity += accepted
         order_line.rejected_quantity += rejected
-        if (order_line.received_complete_on is None
-                and order_line.accepted_quantity + order_line.rejected_quantity >= order_line.quantity):
+        if (
+            order_line.received_complete_on is None
+            and order_line.accepted_quantity + order_line.rejected_quantity >= order_line.quantity
+        ):
             order_line.received_complete_on = received_on
         session.add(notice_line)
         session.add(order_line)
@@ -701,20 +940,36 @@ def receive_goods(
     session.flush()
 
     _add_stock(session, location.id, stock_added)
-    incidents = [quality.open_receipt_incident(session, principal, order=order, receipt=receipt,
-                                               receipt_line=receipt_line, order_line=order_line,
-                                               at=received_at)
-                 for receipt_line, order_line in rejected_rows]
-    notice.status = (ShippingNoticeStatus.RECEIVED
-                     if all(line.received_quantity >= line.quantity for line in notice_lines.values())
-                     else ShippingNoticeStatus.PARTLY_RECEIVED)
+    incidents = [
+        quality.open_receipt_incident(
+            session,
+            principal,
+            order=order,
+            receipt=receipt,
+            receipt_line=receipt_line,
+            order_line=order_line,
+            at=received_at,
+        )
+        for receipt_line, order_line in rejected_rows
+    ]
+    notice.status = (
+        ShippingNoticeStatus.RECEIVED
+        if all(line.received_quantity >= line.quantity for line in notice_lines.values())
+        else ShippingNoticeStatus.PARTLY_RECEIVED
+    )
     session.add(notice)
-    details = {"receipt_id": receipt.id, "number": receipt_number(receipt.id), "notice_id": notice.id,
-               "accepted": sum(row[2] for row in clean), "rejected": sum(row[3] for row in clean),
-               "incidents": [incident.id for incident in incidents]}
+    details = {
+        "receipt_id": receipt.id,
+        "number": receipt_number(receipt.id),
+        "notice_id": notice.id,
+        "accepted": sum(row[2] for row in clean),
+        "rejected": sum(row[3] for row in clean),
+        "incidents": [incident.id for incident in incidents],
+    }
     target = po_states.status_from_lines(order_lines.values())
-    if not po_states.move_order(session, order, target, principal, kind="goods_received", details=details,
-                                at=received_at):
+    if not po_states.move_order(
+        session, order, target, principal, kind="goods_received", details=details, at=received_at
+    ):
         po_states.record_event(session, order, principal, "goods_received", details=details, at=received_at)
     scorecards.mark_stale(session, order.supplier_id, reason="receipt")
     receipt_id = receipt.id
@@ -726,9 +981,15 @@ def _add_stock(session: Session, location_id: int, added: dict[int, int]) -> Non
     if not added:
         return
     # Lock the rows in part order, so two receipts into one warehouse cannot deadlock.
-    existing = {stock.part_id: stock for stock in session.exec(
-        select(StockLevel).where(StockLevel.location_id == location_id, StockLevel.part_id.in_(added))
-        .order_by(StockLevel.part_id).with_for_update())}
+    existing = {
+        stock.part_id: stock
+        for stock in session.exec(
+            select(StockLevel)
+            .where(StockLevel.location_id == location_id, StockLevel.part_id.in_(added))
+            .order_by(StockLevel.part_id)
+            .with_for_update()
+        )
+    }
     for part_id in sorted(added):
         stock = existing.get(part_id)
         if stock is None:
@@ -736,8 +997,11 @@ def _add_stock(session: Session, location_id: int, added: dict[int, int]) -> Non
         else:
             stock.on_hand += added[part_id]
             session.add(stock)
-    outbox.enqueue(session, outbox.STOCK_CHANGED,
-                   {"location_id": location_id, "part_ids": sorted(added), "cause": "goods_receipt"})
+    outbox.enqueue(
+        session,
+        outbox.STOCK_CHANGED,
+        {"location_id": location_id, "part_ids": sorted(added), "cause": "goods_receipt"},
+    )
 
 
 def get_receipt(session: Session, principal: Principal, receipt_id: int) -> dict:
@@ -751,26 +1015,45 @@ def get_receipt(session: Session, principal: Principal, receipt_id: int) -> dict
         select(GoodsReceiptLine, PurchaseOrderLine.line_no, Part.sku, Part.name)
         .join(PurchaseOrderLine, PurchaseOrderLine.id == GoodsReceiptLine.po_line_id)
         .join(Part, Part.id == GoodsReceiptLine.part_id)
-        .where(GoodsReceiptLine.receipt_id == receipt.id).order_by(GoodsReceiptLine.id)
+        .where(GoodsReceiptLine.receipt_id == receipt.id)
+        .order_by(GoodsReceiptLine.id)
     ).all()
-    incidents = {incident.receipt_line_id: incident.id for incident in session.exec(
-        select(QualityIncident).where(QualityIncident.receipt_line_id.in_([row[0].id for row in rows])))}
+    incidents = {
+        incident.receipt_line_id: incident.id
+        for incident in session.exec(
+            select(QualityIncident).where(QualityIncident.receipt_line_id.in_([row[0].id for row in rows]))
+        )
+    }
     return _receipt_dict(receipt, rows, incidents)
 
 
 def _receipt_dict(receipt: GoodsReceipt, rows, incidents: dict[int, int]) -> dict:
     return {
-        "id": receipt.id, "number": receipt_number(receipt.id),
+        "id": receipt.id,
+        "number": receipt_number(receipt.id),
         "purchase_order_id": receipt.purchase_order_id,
-        "purchase_order_number": po_number(receipt.purchase_order_id), "notice_id": receipt.notice_id,
-        "notice_number": asn_number(receipt.notice_id), "supplier_id": receipt.supplier_id,
-        "location_id": receipt.location_id, "received_at": receipt.received_at,
+        "purchase_order_number": po_number(receipt.purchase_order_id),
+        "notice_id": receipt.notice_id,
+        "notice_number": asn_number(receipt.notice_id),
+        "supplier_id": receipt.supplier_id,
+        "location_id": receipt.location_id,
+        "received_at": receipt.received_at,
         "received_on": receipt.received_on,
-        "lines": [{"id": line.id, "po_line_id": line.po_line_id, "line_no": line_no, "sku": sku,
-                   "part_name": name, "lot_number": line.lot_number,
-                   "accepted_quantity": line.accepted_quantity, "rejected_quantity": line.rejected_quantity,
-                   "reject_reason": line.reject_reason, "incident_id": incidents.get(line.id)}
-                  for line, line_no, sku, name in rows],
+        "lines": [
+            {
+                "id": line.id,
+                "po_line_id": line.po_line_id,
+                "line_no": line_no,
+                "sku": sku,
+                "part_name": name,
+                "lot_number": line.lot_number,
+                "accepted_quantity": line.accepted_quantity,
+                "rejected_quantity": line.rejected_quantity,
+                "reject_reason": line.reject_reason,
+                "incident_id": incidents.get(line.id),
+            }
+            for line, line_no, sku, name in rows
+        ],
         "incident_ids": sorted(incidents.values()),
     }
 
@@ -779,8 +1062,13 @@ def _receipt_dict(receipt: GoodsReceipt, rows, incidents: dict[int, int]) -> dic
 
 
 def list_purchase_orders(
-    session: Session, principal: Principal, *, page: Page, status: str | list[str] | None = None,
-    supplier_id: int | None = None, text: str | None = None,
+    session: Session,
+    principal: Principal,
+    *,
+    page: Page,
+    status: str | list[str] | None = None,
+    supplier_id: int | None = None,
+    text: str | None = None,
 ) -> tuple[list[dict], int]:
     """Purchase orders newest first, with totals per order; a supplier sees only its own.
 
@@ -789,21 +1077,33 @@ def list_purchase_orders(
     """
     supplier_id = scoped_supplier_id(principal, supplier_id)
     totals = (
-        select(PurchaseOrderLine.purchase_order_id.label("order_id"),
-               func.count().label("lines"),
-               func.sum(PurchaseOrderLine.quantity).label("ordered"),
-               func.sum(PurchaseOrderLine.shipped_quantity).label("shipped"),
-               func.sum(PurchaseOrderLine.accepted_quantity).label("accepted"),
-               func.sum(PurchaseOrderLine.rejected_quantity).label("rejected"),
-               func.min(func.coalesce(PurchaseOrderLine.promised_date,
-                                      PurchaseOrderLine.requested_date)).label("next_due"))
+        select(
+            PurchaseOrderLine.purchase_order_id.label("order_id"),
+            func.count().label("lines"),
+            func.sum(PurchaseOrderLine.quantity).label("ordered"),
+            func.sum(PurchaseOrderLine.shipped_quantity).label("shipped"),
+            func.sum(PurchaseOrderLine.accepted_quantity).label("accepted"),
+            func.sum(PurchaseOrderLine.rejected_quantity).label("rejected"),
+            func.min(func.coalesce(PurchaseOrderLine.promised_date, PurchaseOrderLine.requested_date)).label(
+                "next_due"
+            ),
+        )
         .where(PurchaseOrderLine.status.not_in([LineStatus.REJECTED, LineStatus.CANCELLED]))
         .group_by(PurchaseOrderLine.purchase_order_id)
         .subquery()
     )
     statement = (
-        select(PurchaseOrder, Organisation.name, Location.name, totals.c.lines,
-               totals.c.ordered, totals.c.shipped, totals.c.accepted, totals.c.rejected, totals.c.next_due)
+        select(
+            PurchaseOrder,
+            Organisation.name,
+            Location.name,
+            totals.c.lines,
+            totals.c.ordered,
+            totals.c.shipped,
+            totals.c.accepted,
+            totals.c.rejected,
+            totals.c.next_due,
+        )
         .join(Organisation, Organisation.id == PurchaseOrder.supplier_id)
         .join(Location, Location.id == PurchaseOrder.ship_to_location_id)
         .outerjoin(totals, totals.c.order_id == PurchaseOrder.id)
@@ -821,14 +1121,25 @@ def list_purchase_orders(
     rows = session.exec(statement.offset(page.offset).limit(page.size)).all()
     amounts = _order_totals(session, [row[0].id for row in rows])
     return [
-        {"id": order.id, "number": po_number(order.id), "supplier_id": order.supplier_id,
-         "supplier_name": supplier_name, "ship_to_location_id": order.ship_to_location_id,
-         "ship_to_name": ship_to, "status": order.status, "issued_at": order.issued_at,
-         "currency": order.currency, "lines": lines or 0,
-         "total": amounts.get(order.id, Decimal("0.00")),
-         "quantity_ordered": int(ordered or 0), "quantity_shipped": int(shipped or 0),
-         "quantity_accepted": int(accepted or 0), "quantity_rejected": int(rejected or 0),
-         "next_due": _as_date(next_due), "standing_at_issue": order.standing_at_issue}
+        {
+            "id": order.id,
+            "number": po_number(order.id),
+            "supplier_id": order.supplier_id,
+            "supplier_name": supplier_name,
+            "ship_to_location_id": order.ship_to_location_id,
+            "ship_to_name": ship_to,
+            "status": order.status,
+            "issued_at": order.issued_at,
+            "currency": order.currency,
+            "lines": lines or 0,
+            "total": amounts.get(order.id, Decimal("0.00")),
+            "quantity_ordered": int(ordered or 0),
+            "quantity_shipped": int(shipped or 0),
+            "quantity_accepted": int(accepted or 0),
+            "quantity_rejected": int(rejected or 0),
+            "next_due": _as_date(next_due),
+            "standing_at_issue": order.standing_at_issue,
+        }
         for order, supplier_name, ship_to, lines, ordered, shipped, accepted, rejected, next_due in rows
     ], total
 
@@ -839,9 +1150,13 @@ def _order_totals(session: Session, order_ids: list[int]) -> dict[int, Decimal]:
     by_order: dict[int, list[dict]] = defaultdict(list)
     if order_ids:
         for order_id, price, quantity, status in session.exec(
-            select(PurchaseOrderLine.purchase_order_id, PurchaseOrderLine.unit_price,
-                   PurchaseOrderLine.quantity, PurchaseOrderLine.status)
-            .where(PurchaseOrderLine.purchase_order_id.in_(order_ids))):
+            select(
+                PurchaseOrderLine.purchase_order_id,
+                PurchaseOrderLine.unit_price,
+                PurchaseOrderLine.quantity,
+                PurchaseOrderLine.status,
+            ).where(PurchaseOrderLine.purchase_order_id.in_(order_ids))
+        ):
             by_order[order_id].append({"unit_price": price, "quantity": quantity, "status": status})
     return {order_id: quote.order_total(lines) for order_id, lines in by_order.items()}
 
@@ -860,24 +1175,40 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
     line_rows = session.exec(
         select(PurchaseOrderLine, Part.sku, Part.name, Part.unit)
         .join(Part, Part.id == PurchaseOrderLine.part_id)
-        .where(PurchaseOrderLine.purchase_order_id == order.id).order_by(PurchaseOrderLine.line_no)
+        .where(PurchaseOrderLine.purchase_order_id == order.id)
+        .order_by(PurchaseOrderLine.line_no)
     ).all()
     lines = []
     for line, sku, name, unit in line_rows:
         received = line.accepted_quantity + line.rejected_quantity
-        lines.append({
-            "id": line.id, "line_no": line.line_no, "part_id": line.part_id, "sku": sku, "part_name": name,
-            "unit": unit, "quantity": line.quantity, "unit_price": line.unit_price,
-            "amount": quote.line_amount(line.unit_price, line.quantity),
-            "requested_date": line.requested_date, "promised_date": line.promised_date,
-            "status": line.status, "reject_reason": line.reject_reason,
-            "proposed_quantity": line.proposed_quantity, "proposed_date": line.proposed_date,
-            "proposal_note": line.proposal_note, "shipped_quantity": line.shipped_quantity,
-            "open_to_ship": (line.quantity - line.shipped_quantity
-                             if line.status == LineStatus.ACKNOWLEDGED else 0),
-            "accepted_quantity": line.accepted_quantity, "rejected_quantity": line.rejected_quantity,
-            "received_quantity": received, "received_complete_on": line.received_complete_on,
-        })
+        lines.append(
+            {
+                "id": line.id,
+                "line_no": line.line_no,
+                "part_id": line.part_id,
+                "sku": sku,
+                "part_name": name,
+                "unit": unit,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "amount": quote.line_amount(line.unit_price, line.quantity),
+                "requested_date": line.requested_date,
+                "promised_date": line.promised_date,
+                "status": line.status,
+                "reject_reason": line.reject_reason,
+                "proposed_quantity": line.proposed_quantity,
+                "proposed_date": line.proposed_date,
+                "proposal_note": line.proposal_note,
+                "shipped_quantity": line.shipped_quantity,
+                "open_to_ship": (
+                    line.quantity - line.shipped_quantity if line.status == LineStatus.ACKNOWLEDGED else 0
+                ),
+                "accepted_quantity": line.accepted_quantity,
+                "rejected_quantity": line.rejected_quantity,
+                "received_quantity": received,
+                "received_complete_on": line.received_complete_on,
+            }
+        )
     notice_rows = session.exec(
         select(ShippingNoticeLine, PurchaseOrderLine.line_no, Part.sku, Part.name, ShippingNotice)
         .join(ShippingNotice, ShippingNotice.id == ShippingNoticeLine.notice_id)
@@ -901,23 +1232,42 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
     for receipt_line, line_no, sku, name, receipt in receipt_rows:
         receipts.setdefault(receipt.id, (receipt, []))[1].append((receipt_line, line_no, sku, name))
     incident_rows = session.exec(
-        select(QualityIncident).where(QualityIncident.purchase_order_id == order.id)
-        .order_by(QualityIncident.id)).all()
+        select(QualityIncident)
+        .where(QualityIncident.purchase_order_id == order.id)
+        .order_by(QualityIncident.id)
+    ).all()
     by_receipt_line = {incident.receipt_line_id: incident.id for incident in incident_rows}
     return {
-        "id": order.id, "number": po_number(order.id), "supplier_id": order.supplier_id,
-        "supplier_name": supplier.name, "buyer_organisation_id": order.buyer_organisation_id,
-        "ship_to_location_id": order.ship_to_location_id, "ship_to_name": location.name,
-        "ship_to_time_zone": location.time_zone, "currency": order.currency, "status": order.status,
-        "issued_at": order.issued_at, "status_changed_at": order.status_changed_at, "notes": order.notes,
-        "standing_at_issue": order.standing_at_issue, "cancel_reason": order.cancel_reason,
-        "total": quote.order_total(lines), "lines": lines,
+        "id": order.id,
+        "number": po_number(order.id),
+        "supplier_id": order.supplier_id,
+        "supplier_name": supplier.name,
+        "buyer_organisation_id": order.buyer_organisation_id,
+        "ship_to_location_id": order.ship_to_location_id,
+        "ship_to_name": location.name,
+        "ship_to_time_zone": location.time_zone,
+        "currency": order.currency,
+        "status": order.status,
+        "issued_at": order.issued_at,
+        "status_changed_at": order.status_changed_at,
+        "notes": order.notes,
+        "standing_at_issue": order.standing_at_issue,
+        "cancel_reason": order.cancel_reason,
+        "total": quote.order_total(lines),
+        "lines": lines,
         "notices": [_notice_dict(notice, rows) for notice, rows in notices.values()],
         "receipts": [_receipt_dict(receipt, rows, by_receipt_line) for receipt, rows in receipts.values()],
-        "incidents": [{"id": incident.id, "number": incident_number(incident.id),
-                       "status": incident.status, "lot_number": incident.lot_number,
-                       "title": incident.title, "opened_at": incident.opened_at}
-                      for incident in incident_rows],
+        "incidents": [
+            {
+                "id": incident.id,
+                "number": incident_number(incident.id),
+                "status": incident.status,
+                "lot_number": incident.lot_number,
+                "title": incident.title,
+                "opened_at": incident.opened_at,
+            }
+            for incident in incident_rows
+        ],
         "timeline": order_timeline(session, order.id),
     }
 
@@ -932,18 +1282,31 @@ def order_timeline(session: Session, purchase_order_id: int) -> list[dict]:
         .where(PurchaseOrderEvent.purchase_order_id == purchase_order_id)
         .order_by(PurchaseOrderEvent.at, PurchaseOrderEvent.id)
     ).all()
-    return [{"at": event.at, "kind": event.kind, "from_status": event.from_status,
-             "to_status": event.to_status, "line_id": event.line_id, "details": event.details,
-             "actor_name": actor or "", "actor_organisation": organisation or ""}
-            for event, actor, organisation in rows]
+    return [
+        {
+            "at": event.at,
+            "kind": event.kind,
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+            "line_id": event.line_id,
+            "details": event.details,
+            "actor_name": actor or "",
+            "actor_organisation": organisation or "",
+        }
+        for event, actor, organisation in rows
+    ]
 
 
 # ---------------------------------------------------------------- helpers
 
 
 def _order_for_update(session: Session, principal: Principal, purchase_order_id: int) -> PurchaseOrder:
-    order = session.get(PurchaseOrder, record_id(purchase_order_id, "purchase_order_id"),
-                        with_for_update=True, populate_existing=True)
+    order = session.get(
+        PurchaseOrder,
+        record_id(purchase_order_id, "purchase_order_id"),
+        with_for_update=True,
+        populate_existing=True,
+    )
     if order is None:
         raise NotFound("purchase.not_found", field="purchase_order_id")
     if is_supplier(principal):
@@ -952,9 +1315,14 @@ def _order_for_update(session: Session, principal: Principal, purchase_order_id:
 
 
 def _lines(session: Session, purchase_order_id: int) -> list[PurchaseOrderLine]:
-    return list(session.exec(
-        select(PurchaseOrderLine).where(PurchaseOrderLine.purchase_order_id == purchase_order_id)
-        .order_by(PurchaseOrderLine.line_no).execution_options(populate_existing=True)))
+    return list(
+        session.exec(
+            select(PurchaseOrderLine)
+            .where(PurchaseOrderLine.purchase_order_id == purchase_order_id)
+            .order_by(PurchaseOrderLine.line_no)
+            .execution_options(populate_existing=True)
+        )
+    )
 
 
 def _as_date(value: object) -> date | None:

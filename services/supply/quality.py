@@ -56,8 +56,9 @@ INCIDENT_TRANSITIONS: dict[str, frozenset[str]] = {
     IncidentStatus.CLOSED: frozenset({IncidentStatus.REOPENED}),
 }
 # The supplier's move: states in which an incident waits for the supplier.
-AWAITING_SUPPLIER: frozenset[str] = frozenset({IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED,
-                                               IncidentStatus.REOPENED})
+AWAITING_SUPPLIER: frozenset[str] = frozenset(
+    {IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED, IncidentStatus.REOPENED}
+)
 TRACE_LIMIT = 500
 
 
@@ -71,31 +72,51 @@ def check_incident_move(current: str, target: str) -> None:
 
 
 def open_receipt_incident(
-    session: Session, principal: Principal | None, *, order: PurchaseOrder, receipt: GoodsReceipt,
-    receipt_line: GoodsReceiptLine, order_line: PurchaseOrderLine, at: datetime,
+    session: Session,
+    principal: Principal | None,
+    *,
+    order: PurchaseOrder,
+    receipt: GoodsReceipt,
+    receipt_line: GoodsReceiptLine,
+    order_line: PurchaseOrderLine,
+    at: datetime,
 ) -> QualityIncident:
     """Open the incident for a receipt line with rejects, in the caller's transaction
     (called by `purchasing.receive_goods`; the caller commits)."""
     part = session.get(Part, order_line.part_id)
     incident = QualityIncident(
-        supplier_id=order.supplier_id, part_id=order_line.part_id, lot_number=receipt_line.lot_number,
-        purchase_order_id=order.id, po_line_id=order_line.id, receipt_line_id=receipt_line.id,
-        source=IncidentSource.RECEIPT_REJECT, status=IncidentStatus.OPEN,
+        supplier_id=order.supplier_id,
+        part_id=order_line.part_id,
+        lot_number=receipt_line.lot_number,
+        purchase_order_id=order.id,
+        po_line_id=order_line.id,
+        receipt_line_id=receipt_line.id,
+        source=IncidentSource.RECEIPT_REJECT,
+        status=IncidentStatus.OPEN,
         title=f"{part.sku}: {receipt_line.rejected_quantity} rejected at receipt"[:200],
-        description=receipt_line.reject_reason, quantity_affected=receipt_line.rejected_quantity,
-        opened_at=at, opened_by_user_id=principal.user_id if principal else None, status_changed_at=at,
+        description=receipt_line.reject_reason,
+        quantity_affected=receipt_line.rejected_quantity,
+        opened_at=at,
+        opened_by_user_id=principal.user_id if principal else None,
+        status_changed_at=at,
     )
     session.add(incident)
     session.flush()
-    _event(session, incident, principal, "opened", None, IncidentStatus.OPEN,
-           receipt_line.reject_reason, at)
+    _event(session, incident, principal, "opened", None, IncidentStatus.OPEN, receipt_line.reject_reason, at)
     return incident
 
 
 @all_or_nothing
 def report_field_complaint(
-    session: Session, principal: Principal, *, part_id: int | None = None, sku: str | None = None,
-    lot: str, description: str, quantity_affected: int | str = 0, title: str = "",
+    session: Session,
+    principal: Principal,
+    *,
+    part_id: int | None = None,
+    sku: str | None = None,
+    lot: str,
+    description: str,
+    quantity_affected: int | str = 0,
+    title: str = "",
     now: datetime | None = None,
 ) -> dict:
     """A manager opens an incident for a problem found in the field (part by id or SKU, the lot,
@@ -124,12 +145,20 @@ def report_field_complaint(
     if source_line is not None:
         order_id = session.get(GoodsReceipt, source_line.receipt_id).purchase_order_id
     incident = QualityIncident(
-        supplier_id=part.supplier_id, part_id=part.id, lot_number=lot, purchase_order_id=order_id,
+        supplier_id=part.supplier_id,
+        part_id=part.id,
+        lot_number=lot,
+        purchase_order_id=order_id,
         po_line_id=source_line.po_line_id if source_line else None,
         receipt_line_id=source_line.id if source_line else None,
-        source=IncidentSource.FIELD_COMPLAINT, status=IncidentStatus.OPEN, title=title,
-        description=description, quantity_affected=quantity, opened_at=now,
-        opened_by_user_id=principal.user_id, status_changed_at=now,
+        source=IncidentSource.FIELD_COMPLAINT,
+        status=IncidentStatus.OPEN,
+        title=title,
+        description=description,
+        quantity_affected=quantity,
+        opened_at=now,
+        opened_by_user_id=principal.user_id,
+        status_changed_at=now,
     )
     session.add(incident)
     session.flush()
@@ -144,8 +173,9 @@ def report_field_complaint(
 
 
 @all_or_nothing
-def acknowledge_incident(session: Session, principal: Principal, incident_id: int, *, note: str = "",
-                         now: datetime | None = None) -> dict:
+def acknowledge_incident(
+    session: Session, principal: Principal, incident_id: int, *, note: str = "", now: datetime | None = None
+) -> dict:
     """The supplier acknowledges an open (or reopened) incident. The first acknowledgement fixes
     the response time (minutes since opening) that the scorecard measures."""
     require_supplier(principal)
@@ -156,14 +186,20 @@ def acknowledge_incident(session: Session, principal: Principal, incident_id: in
     if incident.acknowledged_at is None:
         incident.acknowledged_at = now
         incident.response_minutes = max(0, round((now - incident.opened_at).total_seconds() / 60))
-    return _move(session, principal, incident, IncidentStatus.ACKNOWLEDGED, "acknowledged", note, now,
-                 stale=True)
+    return _move(
+        session, principal, incident, IncidentStatus.ACKNOWLEDGED, "acknowledged", note, now, stale=True
+    )
 
 
 @all_or_nothing
 def record_incident_analysis(
-    session: Session, principal: Principal, incident_id: int, *, containment_action: str | None = None,
-    root_cause: str | None = None, now: datetime | None = None,
+    session: Session,
+    principal: Principal,
+    incident_id: int,
+    *,
+    containment_action: str | None = None,
+    root_cause: str | None = None,
+    now: datetime | None = None,
 ) -> dict:
     """The supplier records (or revises) the containment action and/or root cause of an incident
     it has acknowledged (or that was reopened)."""
@@ -174,8 +210,9 @@ def record_incident_analysis(
         raise IllegalTransition("incident.not_in_analysis", field="status", current=incident.status)
     changes = {}
     if containment_action is not None:
-        changes["containment_action"] = text_value(containment_action, "containment_action",
-                                                   max_length=2000, required=True)
+        changes["containment_action"] = text_value(
+            containment_action, "containment_action", max_length=2000, required=True
+        )
     if root_cause is not None:
         changes["root_cause"] = text_value(root_cause, "root_cause", max_length=2000, required=True)
     if not changes:
@@ -183,8 +220,16 @@ def record_incident_analysis(
     for key, value in changes.items():
         setattr(incident, key, value)
     session.add(incident)
-    _event(session, incident, principal, "analysis", incident.status, incident.status,
-           "\n".join(f"{key}: {value}" for key, value in changes.items()), now)
+    _event(
+        session,
+        incident,
+        principal,
+        "analysis",
+        incident.status,
+        incident.status,
+        "\n".join(f"{key}: {value}" for key, value in changes.items()),
+        now,
+    )
     incident_id = incident.id
     session.commit()
     return get_incident(session, principal, incident_id)
@@ -192,8 +237,14 @@ def record_incident_analysis(
 
 @all_or_nothing
 def resolve_incident(
-    session: Session, principal: Principal, incident_id: int, *, evidence: str,
-    containment_action: str | None = None, root_cause: str | None = None, now: datetime | None = None,
+    session: Session,
+    principal: Principal,
+    incident_id: int,
+    *,
+    evidence: str,
+    containment_action: str | None = None,
+    root_cause: str | None = None,
+    now: datetime | None = None,
 ) -> dict:
     """The supplier closes its side with evidence. Containment action and root cause must be on
     record (given now or before): `incident.containment_required` / `incident.root_cause_required`."""
@@ -202,10 +253,16 @@ def resolve_incident(
     evidence = text_value(evidence, "evidence", max_length=4000, required=True)
     incident = _incident_for_update(session, principal, incident_id)
     check_incident_move(incident.status, IncidentStatus.RESOLVED)
-    containment = (text_value(containment_action, "containment_action", max_length=2000)
-                   if containment_action is not None else incident.containment_action)
-    cause = text_value(root_cause, "root_cause", max_length=2000) if root_cause is not None \
+    containment = (
+        text_value(containment_action, "containment_action", max_length=2000)
+        if containment_action is not None
+        else incident.containment_action
+    )
+    cause = (
+        text_value(root_cause, "root_cause", max_length=2000)
+        if root_cause is not None
         else incident.root_cause
+    )
     if not containment:
         raise ValidationFailed("incident.containment_required", field="containment_action")
     if not cause:
@@ -221,8 +278,9 @@ def resolve_incident(
 
 
 @all_or_nothing
-def accept_resolution(session: Session, principal: Principal, incident_id: int, *, note: str = "",
-                      now: datetime | None = None) -> dict:
+def accept_resolution(
+    session: Session, principal: Principal, incident_id: int, *, note: str = "", now: datetime | None = None
+) -> dict:
     """The manager accepts the supplier's resolution: the incident is closed, and a SCORECARD_STALE
     message asks for the supplier's scores to be recomputed (as after an acknowledgement)."""
     require_manager(principal)
@@ -235,8 +293,9 @@ def accept_resolution(session: Session, principal: Principal, incident_id: int, 
 
 
 @all_or_nothing
-def reopen_incident(session: Session, principal: Principal, incident_id: int, *, reason: str,
-                    now: datetime | None = None) -> dict:
+def reopen_incident(
+    session: Session, principal: Principal, incident_id: int, *, reason: str, now: datetime | None = None
+) -> dict:
     """The manager reopens a resolved (or closed) incident with a reason; it waits for the
     supplier again (the response time already measured stays)."""
     require_manager(principal)
@@ -249,8 +308,16 @@ def reopen_incident(session: Session, principal: Principal, incident_id: int, *,
     return _move(session, principal, incident, IncidentStatus.REOPENED, "reopened", reason, now)
 
 
-def _move(session: Session, principal: Principal, incident: QualityIncident, target: str, kind: str,
-          note: str, now: datetime, stale: bool = False) -> dict:
+def _move(
+    session: Session,
+    principal: Principal,
+    incident: QualityIncident,
+    target: str,
+    kind: str,
+    note: str,
+    now: datetime,
+    stale: bool = False,
+) -> dict:
     _event(session, incident, principal, kind, incident.status, target, note, now)
     incident.status = target
     incident.status_changed_at = now
@@ -262,17 +329,34 @@ def _move(session: Session, principal: Principal, incident: QualityIncident, tar
     return get_incident(session, principal, incident_id)
 
 
-def _event(session: Session, incident: QualityIncident, principal: Principal | None, kind: str,
-           from_status: str | None, to_status: str | None, note: str, at: datetime) -> None:
-    session.add(QualityIncidentEvent(
-        incident_id=incident.id, at=at, actor_user_id=principal.user_id if principal else None,
-        actor_organisation_id=principal.organisation_id if principal else None, kind=kind,
-        from_status=from_status, to_status=to_status, note=note[:4000]))
+def _event(
+    session: Session,
+    incident: QualityIncident,
+    principal: Principal | None,
+    kind: str,
+    from_status: str | None,
+    to_status: str | None,
+    note: str,
+    at: datetime,
+) -> None:
+    session.add(
+        QualityIncidentEvent(
+            incident_id=incident.id,
+            at=at,
+            actor_user_id=principal.user_id if principal else None,
+            actor_organisation_id=principal.organisation_id if principal else None,
+            kind=kind,
+            from_status=from_status,
+            to_status=to_status,
+            note=note[:4000],
+        )
+    )
 
 
 def _incident_for_update(session: Session, principal: Principal, incident_id: int) -> QualityIncident:
-    incident = session.get(QualityIncident, record_id(incident_id, "incident_id"), with_for_update=True,
-                           populate_existing=True)
+    incident = session.get(
+        QualityIncident, record_id(incident_id, "incident_id"), with_for_update=True, populate_existing=True
+    )
     if incident is None:
         raise NotFound("incident.not_found", field="incident_id")
     check_visible(principal, incident.supplier_id, "incident.not_found", "incident_id")
@@ -283,8 +367,13 @@ def _incident_for_update(session: Session, principal: Principal, incident_id: in
 
 
 def list_incidents(
-    session: Session, principal: Principal, *, page: Page, status: str | list[str] | None = None,
-    supplier_id: int | None = None, awaiting_supplier: bool = False,
+    session: Session,
+    principal: Principal,
+    *,
+    page: Page,
+    status: str | list[str] | None = None,
+    supplier_id: int | None = None,
+    awaiting_supplier: bool = False,
 ) -> tuple[list[dict], int]:
     """Incidents newest first (a supplier: its own). `awaiting_supplier` keeps those waiting for
     the supplier's move (open, acknowledged, reopened). Returns (rows, total)."""
@@ -304,8 +393,10 @@ def list_incidents(
         statement = statement.where(QualityIncident.status.in_(AWAITING_SUPPLIER))
     total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
     rows = session.exec(statement.offset(page.offset).limit(page.size)).all()
-    return [_incident_row(incident, sku, part_name, supplier_name)
-            for incident, sku, part_name, supplier_name in rows], total
+    return [
+        _incident_row(incident, sku, part_name, supplier_name)
+        for incident, sku, part_name, supplier_name in rows
+    ], total
 
 
 def get_incident(session: Session, principal: Principal, incident_id: int) -> dict:
@@ -331,28 +422,53 @@ def get_incident(session: Session, principal: Principal, incident_id: int) -> di
     ).all()
     return {
         **_incident_row(incident, part.sku, part.name, supplier.name),
-        "description": incident.description, "po_line_id": incident.po_line_id,
-        "receipt_line_id": incident.receipt_line_id, "receipt_id": receipt_id,
+        "description": incident.description,
+        "po_line_id": incident.po_line_id,
+        "receipt_line_id": incident.receipt_line_id,
+        "receipt_id": receipt_id,
         "receipt_number": receipt_number(receipt_id) if receipt_id else None,
-        "containment_action": incident.containment_action, "root_cause": incident.root_cause,
-        "evidence": incident.evidence, "resolved_at": incident.resolved_at, "closed_at": incident.closed_at,
+        "containment_action": incident.containment_action,
+        "root_cause": incident.root_cause,
+        "evidence": incident.evidence,
+        "resolved_at": incident.resolved_at,
+        "closed_at": incident.closed_at,
         "reopened_count": incident.reopened_count,
-        "timeline": [{"at": event.at, "kind": event.kind, "from_status": event.from_status,
-                      "to_status": event.to_status, "note": event.note, "actor_name": actor or "",
-                      "actor_organisation": organisation or ""} for event, actor, organisation in events],
+        "timeline": [
+            {
+                "at": event.at,
+                "kind": event.kind,
+                "from_status": event.from_status,
+                "to_status": event.to_status,
+                "note": event.note,
+                "actor_name": actor or "",
+                "actor_organisation": organisation or "",
+            }
+            for event, actor, organisation in events
+        ],
     }
 
 
 def _incident_row(incident: QualityIncident, sku: str, part_name: str, supplier_name: str) -> dict:
     return {
-        "id": incident.id, "number": incident_number(incident.id), "supplier_id": incident.supplier_id,
-        "supplier_name": supplier_name, "part_id": incident.part_id, "sku": sku, "part_name": part_name,
-        "lot_number": incident.lot_number, "purchase_order_id": incident.purchase_order_id,
-        "purchase_order_number": (po_number(incident.purchase_order_id)
-                                  if incident.purchase_order_id else None),
-        "source": incident.source, "status": incident.status, "title": incident.title,
-        "quantity_affected": incident.quantity_affected, "opened_at": incident.opened_at,
-        "acknowledged_at": incident.acknowledged_at, "response_minutes": incident.response_minutes,
+        "id": incident.id,
+        "number": incident_number(incident.id),
+        "supplier_id": incident.supplier_id,
+        "supplier_name": supplier_name,
+        "part_id": incident.part_id,
+        "sku": sku,
+        "part_name": part_name,
+        "lot_number": incident.lot_number,
+        "purchase_order_id": incident.purchase_order_id,
+        "purchase_order_number": (
+            po_number(incident.purchase_order_id) if incident.purchase_order_id else None
+        ),
+        "source": incident.source,
+        "status": incident.status,
+        "title": incident.title,
+        "quantity_affected": incident.quantity_affected,
+        "opened_at": incident.opened_at,
+        "acknowledged_at": incident.acknowledged_at,
+        "response_minutes": incident.response_minutes,
         "awaiting_supplier": incident.status in AWAITING_SUPPLIER,
     }
 
@@ -369,55 +485,95 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
     def scoped(statement, supplier_column):
         return statement.where(supplier_column == supplier_id) if supplier_id is not None else statement
 
-    shipped = session.exec(scoped(
-        select(ShippingNoticeLine, ShippingNotice, PurchaseOrderLine, Part.sku, Organisation.name)
-        .join(ShippingNotice, ShippingNotice.id == ShippingNoticeLine.notice_id)
-        .join(PurchaseOrderLine, PurchaseOrderLine.id == ShippingNoticeLine.po_line_id)
-        .join(Part, Part.id == PurchaseOrderLine.part_id)
-        .join(Organisation, Organisation.id == ShippingNotice.supplier_id)
-        .where(ShippingNoticeLine.lot_number == lot), ShippingNotice.supplier_id)
-        .order_by(ShippingNotice.shipped_at, ShippingNoticeLine.id).limit(TRACE_LIMIT)).all()
-    received = session.exec(scoped(
-        select(GoodsReceiptLine, GoodsReceipt, Part.sku, Location.name)
-        .join(GoodsReceipt, GoodsReceipt.id == GoodsReceiptLine.receipt_id)
-        .join(Part, Part.id == GoodsReceiptLine.part_id)
-        .join(Location, Location.id == GoodsReceipt.location_id)
-        .where(GoodsReceiptLine.lot_number == lot), GoodsReceipt.supplier_id)
-        .order_by(GoodsReceipt.received_at, GoodsReceiptLine.id).limit(TRACE_LIMIT)).all()
-    incidents = session.exec(scoped(
-        select(QualityIncident, Part.sku, Part.name, Organisation.name)
-        .join(Part, Part.id == QualityIncident.part_id)
-        .join(Organisation, Organisation.id == QualityIncident.supplier_id)
-        .where(QualityIncident.lot_number == lot), QualityIncident.supplier_id)
-        .order_by(QualityIncident.opened_at, QualityIncident.id).limit(TRACE_LIMIT)).all()
+    shipped = session.exec(
+        scoped(
+            select(ShippingNoticeLine, ShippingNotice, PurchaseOrderLine, Part.sku, Organisation.name)
+            .join(ShippingNotice, ShippingNotice.id == ShippingNoticeLine.notice_id)
+            .join(PurchaseOrderLine, PurchaseOrderLine.id == ShippingNoticeLine.po_line_id)
+            .join(Part, Part.id == PurchaseOrderLine.part_id)
+            .join(Organisation, Organisation.id == ShippingNotice.supplier_id)
+            .where(ShippingNoticeLine.lot_number == lot),
+            ShippingNotice.supplier_id,
+        )
+        .order_by(ShippingNotice.shipped_at, ShippingNoticeLine.id)
+        .limit(TRACE_LIMIT)
+    ).all()
+    received = session.exec(
+        scoped(
+            select(GoodsReceiptLine, GoodsReceipt, Part.sku, Location.name)
+            .join(GoodsReceipt, GoodsReceipt.id == GoodsReceiptLine.receipt_id)
+            .join(Part, Part.id == GoodsReceiptLine.part_id)
+            .join(Location, Location.id == GoodsReceipt.location_id)
+            .where(GoodsReceiptLine.lot_number == lot),
+            GoodsReceipt.supplier_id,
+        )
+        .order_by(GoodsReceipt.received_at, GoodsReceiptLine.id)
+        .limit(TRACE_LIMIT)
+    ).all()
+    incidents = session.exec(
+        scoped(
+            select(QualityIncident, Part.sku, Part.name, Organisation.name)
+            .join(Part, Part.id == QualityIncident.part_id)
+            .join(Organisation, Organisation.id == QualityIncident.supplier_id)
+            .where(QualityIncident.lot_number == lot),
+            QualityIncident.supplier_id,
+        )
+        .order_by(QualityIncident.opened_at, QualityIncident.id)
+        .limit(TRACE_LIMIT)
+    ).all()
 
     order_lines: dict[int, dict] = {}
     for _notice_line, notice, order_line, sku, supplier_name in shipped:
-        order_lines.setdefault(order_line.id, {
-            "purchase_order_id": order_line.purchase_order_id,
-            "purchase_order_number": po_number(order_line.purchase_order_id), "po_line_id": order_line.id,
-            "line_no": order_line.line_no, "sku": sku, "supplier_id": notice.supplier_id,
-            "supplier_name": supplier_name, "quantity": order_line.quantity,
-            "promised_date": order_line.promised_date,
-        })
+        order_lines.setdefault(
+            order_line.id,
+            {
+                "purchase_order_id": order_line.purchase_order_id,
+                "purchase_order_number": po_number(order_line.purchase_order_id),
+                "po_line_id": order_line.id,
+                "line_no": order_line.line_no,
+                "sku": sku,
+                "supplier_id": notice.supplier_id,
+                "supplier_name": supplier_name,
+                "quantity": order_line.quantity,
+                "promised_date": order_line.promised_date,
+            },
+        )
     return {
         "lot_number": lot,
         "purchase_order_lines": list(order_lines.values()),
         "shipping_notice_lines": [
-            {"notice_id": notice.id, "notice_number": asn_number(notice.id),
-             "po_line_id": notice_line.po_line_id, "purchase_order_id": notice.purchase_order_id,
-             "sku": sku, "quantity": notice_line.quantity,
-             "received_quantity": notice_line.received_quantity, "carrier": notice.carrier,
-             "tracking_number": notice.tracking_number, "shipped_at": notice.shipped_at,
-             "supplier_name": supplier_name}
-            for notice_line, notice, _order_line, sku, supplier_name in shipped],
+            {
+                "notice_id": notice.id,
+                "notice_number": asn_number(notice.id),
+                "po_line_id": notice_line.po_line_id,
+                "purchase_order_id": notice.purchase_order_id,
+                "sku": sku,
+                "quantity": notice_line.quantity,
+                "received_quantity": notice_line.received_quantity,
+                "carrier": notice.carrier,
+                "tracking_number": notice.tracking_number,
+                "shipped_at": notice.shipped_at,
+                "supplier_name": supplier_name,
+            }
+            for notice_line, notice, _order_line, sku, supplier_name in shipped
+        ],
         "receipt_lines": [
-            {"receipt_id": receipt.id, "receipt_number": receipt_number(receipt.id),
-             "purchase_order_id": receipt.purchase_order_id, "sku": sku, "location_name": location_name,
-             "received_at": receipt.received_at, "accepted_quantity": line.accepted_quantity,
-             "rejected_quantity": line.rejected_quantity, "reject_reason": line.reject_reason}
-            for line, receipt, sku, location_name in received],
-        "incidents": [_incident_row(incident, sku, part_name, supplier_name)
-                      for incident, sku, part_name, supplier_name in incidents],
+            {
+                "receipt_id": receipt.id,
+                "receipt_number": receipt_number(receipt.id),
+                "purchase_order_id": receipt.purchase_order_id,
+                "sku": sku,
+                "location_name": location_name,
+                "received_at": receipt.received_at,
+                "accepted_quantity": line.accepted_quantity,
+                "rejected_quantity": line.rejected_quantity,
+                "reject_reason": line.reject_reason,
+            }
+            for line, receipt, sku, location_name in received
+        ],
+        "incidents": [
+            _incident_row(incident, sku, part_name, supplier_name)
+            for incident, sku, part_name, supplier_name in incidents
+        ],
         "found": bool(shipped or received or incidents),
     }

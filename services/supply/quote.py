@@ -54,8 +54,12 @@ def quote_draft(lines: Iterable[Mapping[str, object]]) -> DraftQuote:
     readable = True
     for line in lines:
         try:
-            amounts.append(line_amount(unit_price(line.get("unit_price"), "unit_price"),
-                                       whole_quantity(line.get("quantity"), "quantity")))
+            amounts.append(
+                line_amount(
+                    unit_price(line.get("unit_price"), "unit_price"),
+                    whole_quantity(line.get("quantity"), "quantity"),
+                )
+            )
         except ValidationFailed:
             amounts.append(None)
             if line.get("quantity") and line.get("unit_price"):

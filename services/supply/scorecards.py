@@ -79,22 +79,42 @@ SCORECARD_STALE = "scorecard.stale"
 SCORECARDS_CHANGED = "scorecards.changed"
 WEIGHTS_TOTAL = 100
 CRITERIA: dict[str, dict] = {
-    "on_time": {"score": "score_on_time", "weight": "weight_on_time",
-                "figures": ("lines_due", "lines_on_time", "on_time_pct")},
-    "fill_rate": {"score": "score_fill_rate", "weight": "weight_fill_rate",
-                  "figures": ("quantity_ordered", "quantity_accepted", "fill_rate_pct")},
-    "quality": {"score": "score_quality", "weight": "weight_quality",
-                "figures": ("quantity_received", "quantity_rejected", "rejected_ppm")},
-    "response": {"score": "score_response", "weight": "weight_response",
-                 "figures": ("incidents_opened", "response_hours")},
-    "cost": {"score": "score_cost", "weight": "weight_cost",
-             "figures": ("spend", "list_value", "cost_index")},
+    "on_time": {
+        "score": "score_on_time",
+        "weight": "weight_on_time",
+        "figures": ("lines_due", "lines_on_time", "on_time_pct"),
+    },
+    "fill_rate": {
+        "score": "score_fill_rate",
+        "weight": "weight_fill_rate",
+        "figures": ("quantity_ordered", "quantity_accepted", "fill_rate_pct"),
+    },
+    "quality": {
+        "score": "score_quality",
+        "weight": "weight_quality",
+        "figures": ("quantity_received", "quantity_rejected", "rejected_ppm"),
+    },
+    "response": {
+        "score": "score_response",
+        "weight": "weight_response",
+        "figures": ("incidents_opened", "response_hours"),
+    },
+    "cost": {
+        "score": "score_cost",
+        "weight": "weight_cost",
+        "figures": ("spend", "list_value", "cost_index"),
+    },
 }
 _BAND_FIELDS = ("band_excellent", "band_good", "band_watch")
 _LIMIT_FIELDS = ("ppm_zero", "response_target_hours", "response_limit_hours", "cost_floor", "cost_ceiling")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_OPEN_ORDER = (Status.ISSUED, Status.ACKNOWLEDGED, Status.PARTLY_SHIPPED, Status.SHIPPED,
-               Status.PARTLY_RECEIVED)
+_OPEN_ORDER = (
+    Status.ISSUED,
+    Status.ACKNOWLEDGED,
+    Status.PARTLY_SHIPPED,
+    Status.SHIPPED,
+    Status.PARTLY_RECEIVED,
+)
 _AWAITING_SUPPLIER = (IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED, IncidentStatus.REOPENED)
 EXPLAIN_LIMIT = 200
 
@@ -141,7 +161,8 @@ def current_month(session: Session, now: datetime | None = None) -> str:
     locally is counted at once; UTC's month without any warehouse."""
     now = now or utcnow()
     zones = session.exec(
-        select(Location.time_zone).where(Location.kind == LocationKind.WAREHOUSE).distinct()).all()
+        select(Location.time_zone).where(Location.kind == LocationKind.WAREHOUSE).distinct()
+    ).all()
     return max((month_of(today_in(zone, now)) for zone in zones), default=month_of(now.date()))
 
 
@@ -162,17 +183,27 @@ def get_scorecard_settings(session: Session) -> dict:
     return {
         "weights": {name: getattr(row, meta["weight"]) for name, meta in CRITERIA.items()},
         "bands": {"excellent": row.band_excellent, "good": row.band_good, "watch": row.band_watch},
-        "ppm_zero": row.ppm_zero, "response_target_hours": Decimal(row.response_target_hours),
-        "response_limit_hours": Decimal(row.response_limit_hours), "cost_floor": Decimal(row.cost_floor),
-        "cost_ceiling": Decimal(row.cost_ceiling), "updated_at": saved.updated_at if saved else None,
+        "ppm_zero": row.ppm_zero,
+        "response_target_hours": Decimal(row.response_target_hours),
+        "response_limit_hours": Decimal(row.response_limit_hours),
+        "cost_floor": Decimal(row.cost_floor),
+        "cost_ceiling": Decimal(row.cost_ceiling),
+        "updated_at": saved.updated_at if saved else None,
     }
 
 
 @all_or_nothing
 def update_scorecard_settings(
-    session: Session, principal: Principal, *, weights: dict | None = None, bands: dict | None = None,
-    ppm_zero: int | str | None = None, response_target_hours: object = None,
-    response_limit_hours: object = None, cost_floor: object = None, cost_ceiling: object = None,
+    session: Session,
+    principal: Principal,
+    *,
+    weights: dict | None = None,
+    bands: dict | None = None,
+    ppm_zero: int | str | None = None,
+    response_target_hours: object = None,
+    response_limit_hours: object = None,
+    cost_floor: object = None,
+    cost_ceiling: object = None,
 ) -> dict:
     """Managers set the weights (whole numbers 0-100 for every criterion, adding up to exactly 100:
     `scorecard.weights_sum` on field `weights`), the standing bands (whole 0-100,
@@ -183,8 +214,9 @@ def update_scorecard_settings(
     before = get_scorecard_settings(session)
     if weights is not None:
         if not isinstance(weights, dict) or set(weights) != set(CRITERIA):
-            raise ValidationFailed("scorecard.weights_criteria", field="weights",
-                                   criteria=", ".join(CRITERIA))
+            raise ValidationFailed(
+                "scorecard.weights_criteria", field="weights", criteria=", ".join(CRITERIA)
+            )
         clean = {name: whole_weight(weights[name], f"weights.{name}") for name in CRITERIA}
         total = sum(clean.values())
         if total != WEIGHTS_TOTAL:
@@ -194,18 +226,27 @@ def update_scorecard_settings(
     if bands is not None:
         if not isinstance(bands, dict):
             raise ValidationFailed("scorecard.bands_invalid", field="bands")
-        clean_bands = {name: whole_quantity(bands.get(name, before["bands"][name]), f"bands.{name}",
-                                            allow_zero=True, maximum=100)
-                       for name in ("excellent", "good", "watch")}
+        clean_bands = {
+            name: whole_quantity(
+                bands.get(name, before["bands"][name]), f"bands.{name}", allow_zero=True, maximum=100
+            )
+            for name in ("excellent", "good", "watch")
+        }
         if not clean_bands["watch"] <= clean_bands["good"] <= clean_bands["excellent"]:
             raise ValidationFailed("scorecard.bands_order", field="bands.good")
         row.band_excellent, row.band_good, row.band_watch = (
-            clean_bands["excellent"], clean_bands["good"], clean_bands["watch"])
+            clean_bands["excellent"],
+            clean_bands["good"],
+            clean_bands["watch"],
+        )
     if ppm_zero is not None:
         row.ppm_zero = whole_quantity(ppm_zero, "ppm_zero", maximum=1_000_000)
-    for name, value in (("response_target_hours", response_target_hours),
-                        ("response_limit_hours", response_limit_hours),
-                        ("cost_floor", cost_floor), ("cost_ceiling", cost_ceiling)):
+    for name, value in (
+        ("response_target_hours", response_target_hours),
+        ("response_limit_hours", response_limit_hours),
+        ("cost_floor", cost_floor),
+        ("cost_ceiling", cost_ceiling),
+    ):
         if value is not None:
             setattr(row, name, _positive_decimal(value, name))
     if Decimal(row.response_target_hours) >= Decimal(row.response_limit_hours):
@@ -217,9 +258,16 @@ def update_scorecard_settings(
     session.add(row)
     session.flush()
     after = get_scorecard_settings(session)
-    audit.record(session, action="scorecard.settings_changed", entity="scorecard_settings", entity_id=1,
-                 actor_user_id=principal.user_id, organisation_id=principal.organisation_id,
-                 before=_jsonable(before), after=_jsonable(after))
+    audit.record(
+        session,
+        action="scorecard.settings_changed",
+        entity="scorecard_settings",
+        entity_id=1,
+        actor_user_id=principal.user_id,
+        organisation_id=principal.organisation_id,
+        before=_jsonable(before),
+        after=_jsonable(after),
+    )
     mark_stale(session, None, reason="settings")
     session.commit()
     return after
@@ -243,8 +291,11 @@ def whole_weight(value: object, field: str) -> int:
     try:
         return whole_quantity(value, field, allow_zero=True, maximum=WEIGHTS_TOTAL)
     except ValidationFailed as error:
-        raise ValidationFailed(_WEIGHT_CODES.get(error.code, "scorecard.weight_not_a_number"), field=field,
-                               value=error.params.get("value", str(value)[:40])) from None
+        raise ValidationFailed(
+            _WEIGHT_CODES.get(error.code, "scorecard.weight_not_a_number"),
+            field=field,
+            value=error.params.get("value", str(value)[:40]),
+        ) from None
 
 
 def weights_sum(weights: dict) -> int:
@@ -278,8 +329,10 @@ def _positive_decimal(value: object, field: str) -> Decimal:
 
 
 def _jsonable(settings: dict) -> dict:
-    return {key: (str(value) if isinstance(value, Decimal | datetime) else value)
-            for key, value in settings.items()}
+    return {
+        key: (str(value) if isinstance(value, Decimal | datetime) else value)
+        for key, value in settings.items()
+    }
 
 
 def standing_for(score: Decimal | float | None, settings: dict) -> str | None:
@@ -307,14 +360,21 @@ def current_standing(session: Session, supplier_id: int) -> dict:
     (all None before the first computation). Not scoped: callers check access."""
     row = session.exec(
         select(SupplierScorecard)
-        .where(SupplierScorecard.supplier_id == supplier_id,
-               SupplierScorecard.period_kind == PeriodKind.ROLLING_12)
-        .order_by(SupplierScorecard.period.desc()).limit(1)
+        .where(
+            SupplierScorecard.supplier_id == supplier_id,
+            SupplierScorecard.period_kind == PeriodKind.ROLLING_12,
+        )
+        .order_by(SupplierScorecard.period.desc())
+        .limit(1)
     ).first()
     if row is None:
         return {"standing": None, "score": None, "period": None, "computed_at": None}
-    return {"standing": row.standing, "score": row.score, "period": row.period,
-            "computed_at": row.computed_at}
+    return {
+        "standing": row.standing,
+        "score": row.score,
+        "period": row.period,
+        "computed_at": row.computed_at,
+    }
 
 
 # ---------------------------------------------------------------- the set-based recompute
@@ -335,15 +395,35 @@ def _sql_dialect(session: Session) -> dict[str, str]:
 
 
 def _clamped(expression: str) -> str:
-    return (f"ROUND(CAST(CASE WHEN {expression} < 0 THEN 0 WHEN {expression} > 100 THEN 100 "
-            f"ELSE {expression} END AS NUMERIC), 1)")
+    return (
+        f"ROUND(CAST(CASE WHEN {expression} < 0 THEN 0 WHEN {expression} > 100 THEN 100 "
+        f"ELSE {expression} END AS NUMERIC), 1)"
+    )
 
 
-_SCORE_COLUMNS = ("lines_due", "lines_on_time", "on_time_pct", "quantity_ordered", "quantity_accepted",
-                  "fill_rate_pct", "quantity_received", "quantity_rejected", "rejected_ppm",
-                  "incidents_opened", "response_hours", "spend", "list_value", "cost_index",
-                  "score_on_time", "score_fill_rate", "score_quality", "score_response", "score_cost",
-                  "score", "standing")
+_SCORE_COLUMNS = (
+    "lines_due",
+    "lines_on_time",
+    "on_time_pct",
+    "quantity_ordered",
+    "quantity_accepted",
+    "fill_rate_pct",
+    "quantity_received",
+    "quantity_rejected",
+    "rejected_ppm",
+    "incidents_opened",
+    "response_hours",
+    "spend",
+    "list_value",
+    "cost_index",
+    "score_on_time",
+    "score_fill_rate",
+    "score_quality",
+    "score_response",
+    "score_cost",
+    "score",
+    "standing",
+)
 
 
 def _recompute_sql(sql: dict[str, str], periods: list[tuple[str, str, str]], by_supplier: bool) -> str:
@@ -356,13 +436,23 @@ def _recompute_sql(sql: dict[str, str], periods: list[tuple[str, str, str]], by_
     # Period labels are generated here from validated YYYY-MM strings, never from user text.
     period_rows = " UNION ALL ".join(
         f"SELECT '{kind}' AS period_kind, '{period}' AS period, '{first}' AS first_month"
-        for kind, period, first in periods)
+        for kind, period, first in periods
+    )
     weights = ("on_time", "fill_rate", "quality", "response", "cost")
     weighted = " + ".join(f"COALESCE(s_{name} * :w_{name}, 0)" for name in weights)
     weight_sum = " + ".join(f"CASE WHEN s_{name} IS NULL THEN 0 ELSE :w_{name} END" for name in weights)
-    zeros = {"lines_due": "0", "lines_on_time": "0", "quantity_ordered": "0", "quantity_accepted": "0",
-             "quantity_received": "0", "quantity_rejected": "0", "incidents_opened": "0",
-             "response_hours_sum": "0.0", "spend": "0.0", "list_value": "0.0"}
+    zeros = {
+        "lines_due": "0",
+        "lines_on_time": "0",
+        "quantity_ordered": "0",
+        "quantity_accepted": "0",
+        "quantity_received": "0",
+        "quantity_rejected": "0",
+        "incidents_opened": "0",
+        "response_hours_sum": "0.0",
+        "spend": "0.0",
+        "list_value": "0.0",
+    }
 
     def branch(source: str, present: tuple[str, ...]) -> str:
         columns = ", ".join(name if name in present else f"{zeros[name]} AS {name}" for name in zeros)
@@ -455,8 +545,12 @@ FROM totalled
 
 
 def recompute_scorecards(
-    session: Session, period_from: str | date | None = None, period_to: str | date | None = None,
-    supplier_ids: list[int] | None = None, *, as_of: datetime | None = None,
+    session: Session,
+    period_from: str | date | None = None,
+    period_to: str | date | None = None,
+    supplier_ids: list[int] | None = None,
+    *,
+    as_of: datetime | None = None,
 ) -> dict:
     """Rewrite the scorecards of the months `period_from`..`period_to` (YYYY-MM; default: the
     twelve months ending with the current one), both the monthly and the rolling-12-month rows,
@@ -478,8 +572,14 @@ def recompute_scorecards(
         raise ValidationFailed("scorecard.period_too_long", field="period_from", max=60)
     ids = sorted({int(i) for i in supplier_ids}) if supplier_ids is not None else None
     if ids is not None and not ids:
-        return {"rows": 0, "period_from": period_from, "period_to": period_to, "suppliers": 0,
-                "computed_at": as_of, "seconds": 0.0}
+        return {
+            "rows": 0,
+            "period_from": period_from,
+            "period_to": period_to,
+            "suppliers": 0,
+            "computed_at": as_of,
+            "seconds": 0.0,
+        }
     settings = get_scorecard_settings(session)
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
@@ -492,55 +592,90 @@ def recompute_scorecards(
     start_date = first_day(add_months(period_from, -11))
     end_date = first_day(add_months(period_to, 1))
     params = {
-        "start_date": start_date, "end_date": end_date, "as_of_date": as_of.date(),
+        "start_date": start_date,
+        "end_date": end_date,
+        "as_of_date": as_of.date(),
         "start_at": datetime.combine(start_date, datetime.min.time(), tzinfo=as_of.tzinfo),
         "end_at": datetime.combine(end_date, datetime.min.time(), tzinfo=as_of.tzinfo),
-        "as_of": as_of, "computed_at": as_of,
-        "ppm_zero": settings["ppm_zero"], "response_limit": settings["response_limit_hours"],
-        "response_target": settings["response_target_hours"], "cost_ceiling": settings["cost_ceiling"],
-        "cost_floor": settings["cost_floor"], "band_excellent": settings["bands"]["excellent"],
-        "band_good": settings["bands"]["good"], "band_watch": settings["bands"]["watch"],
+        "as_of": as_of,
+        "computed_at": as_of,
+        "ppm_zero": settings["ppm_zero"],
+        "response_limit": settings["response_limit_hours"],
+        "response_target": settings["response_target_hours"],
+        "cost_ceiling": settings["cost_ceiling"],
+        "cost_floor": settings["cost_floor"],
+        "band_excellent": settings["bands"]["excellent"],
+        "band_good": settings["bands"]["good"],
+        "band_watch": settings["bands"]["watch"],
         **{f"w_{name}": weight for name, weight in settings["weights"].items()},
     }
     if bind.dialect.name == "sqlite":  # sqlite3 binds no Decimal
         params = {key: float(value) if isinstance(value, Decimal) else value for key, value in params.items()}
-    typed = [bindparam("start_date", type_=Date()), bindparam("end_date", type_=Date()),
-             bindparam("as_of_date", type_=Date()), bindparam("start_at", type_=UTCDateTime()),
-             bindparam("end_at", type_=UTCDateTime()), bindparam("as_of", type_=UTCDateTime()),
-             bindparam("computed_at", type_=UTCDateTime())]
-    delete = ("DELETE FROM supplier_scorecard WHERE period >= :period_from AND period <= :period_to"
-              + (" AND supplier_id IN :supplier_ids" if ids is not None else ""))
+    typed = [
+        bindparam("start_date", type_=Date()),
+        bindparam("end_date", type_=Date()),
+        bindparam("as_of_date", type_=Date()),
+        bindparam("start_at", type_=UTCDateTime()),
+        bindparam("end_at", type_=UTCDateTime()),
+        bindparam("as_of", type_=UTCDateTime()),
+        bindparam("computed_at", type_=UTCDateTime()),
+    ]
+    delete = "DELETE FROM supplier_scorecard WHERE period >= :period_from AND period <= :period_to" + (
+        " AND supplier_id IN :supplier_ids" if ids is not None else ""
+    )
     delete_statement = text(delete)
     insert_sql = _recompute_sql(_sql_dialect(session), periods, ids is not None)
     insert_statement = text(insert_sql).bindparams(*typed)
     delete_params = {"period_from": period_from, "period_to": period_to}
     if ids is not None:
         delete_statement = delete_statement.bindparams(bindparam("supplier_ids", expanding=True))
-        insert_statement = insert_statement.bindparams(bindparam("supplier_ids", expanding=True,
-                                                                 type_=Integer()))
+        insert_statement = insert_statement.bindparams(
+            bindparam("supplier_ids", expanding=True, type_=Integer())
+        )
         params["supplier_ids"] = ids
         delete_params["supplier_ids"] = ids
     session.execute(delete_statement, delete_params)
     rows = session.execute(insert_statement, params).rowcount
-    outbox.enqueue(session, SCORECARDS_CHANGED, {
-        "topic": SCORECARDS_CHANGED, "supplier_ids": ids, "period_from": period_from, "period_to": period_to,
-        "computed_at": as_of.isoformat()})
+    outbox.enqueue(
+        session,
+        SCORECARDS_CHANGED,
+        {
+            "topic": SCORECARDS_CHANGED,
+            "supplier_ids": ids,
+            "period_from": period_from,
+            "period_to": period_to,
+            "computed_at": as_of.isoformat(),
+        },
+    )
     session.commit()
-    return {"rows": rows, "period_from": period_from, "period_to": period_to,
-            "suppliers": len(ids) if ids is not None else None, "computed_at": as_of,
-            "seconds": round(time.perf_counter() - started, 3)}
+    return {
+        "rows": rows,
+        "period_from": period_from,
+        "period_to": period_to,
+        "suppliers": len(ids) if ids is not None else None,
+        "computed_at": as_of,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
 
 
 # ---------------------------------------------------------------- reading scores
 
 
 def _row_dict(row: SupplierScorecard) -> dict:
-    return {"period_kind": row.period_kind, "period": row.period, "computed_at": row.computed_at,
-            **{column: getattr(row, column) for column in _SCORE_COLUMNS}}
+    return {
+        "period_kind": row.period_kind,
+        "period": row.period,
+        "computed_at": row.computed_at,
+        **{column: getattr(row, column) for column in _SCORE_COLUMNS},
+    }
 
 
 def supplier_scorecard(
-    session: Session, principal: Principal, supplier_id: int, *, months: int = 12,
+    session: Session,
+    principal: Principal,
+    supplier_id: int,
+    *,
+    months: int = 12,
     period: str | None = None,
 ) -> dict:
     """A supplier's card: the rolling-12-month row for `period` (default: the latest) and the
@@ -552,36 +687,49 @@ def supplier_scorecard(
     supplier = session.get(Organisation, supplier_id)
     if supplier is None or supplier.kind != OrganisationKind.SUPPLIER:
         raise NotFound("supplier.not_found", field="supplier_id")
-    latest = select(SupplierScorecard).where(SupplierScorecard.supplier_id == supplier_id,
-                                             SupplierScorecard.period_kind == PeriodKind.ROLLING_12)
+    latest = select(SupplierScorecard).where(
+        SupplierScorecard.supplier_id == supplier_id, SupplierScorecard.period_kind == PeriodKind.ROLLING_12
+    )
     if period:
         latest = latest.where(SupplierScorecard.period == parse_month(period))
     current = session.exec(latest.order_by(SupplierScorecard.period.desc()).limit(1)).first()
     last_month = current.period if current else (parse_month(period) if period else current_month(session))
     trend = session.exec(
         select(SupplierScorecard)
-        .where(SupplierScorecard.supplier_id == supplier_id,
-               SupplierScorecard.period_kind == PeriodKind.MONTH,
-               SupplierScorecard.period > add_months(last_month, -months),
-               SupplierScorecard.period <= last_month)
+        .where(
+            SupplierScorecard.supplier_id == supplier_id,
+            SupplierScorecard.period_kind == PeriodKind.MONTH,
+            SupplierScorecard.period > add_months(last_month, -months),
+            SupplierScorecard.period <= last_month,
+        )
         .order_by(SupplierScorecard.period)
     ).all()
     control = session.get(SupplierControl, supplier_id)
     settings = get_scorecard_settings(session)
     return {
-        "supplier_id": supplier_id, "supplier_name": supplier.name,
-        "blocked": bool(control and control.blocked), "blocked_reason": control.reason if control else "",
+        "supplier_id": supplier_id,
+        "supplier_name": supplier.name,
+        "blocked": bool(control and control.blocked),
+        "blocked_reason": control.reason if control else "",
         "current": _row_dict(current) if current else None,
         "trend": [_row_dict(row) for row in trend],
         "trend_months": months_between(add_months(last_month, -months + 1), last_month),
-        "weights": settings["weights"], "bands": settings["bands"],
+        "weights": settings["weights"],
+        "bands": settings["bands"],
         "computed_at": current.computed_at if current else None,
     }
 
 
 def explain_criterion(
-    session: Session, principal: Principal, supplier_id: int, period: str, criterion: str, *,
-    period_kind: str = PeriodKind.MONTH, limit: int = EXPLAIN_LIMIT, today: date | None = None,
+    session: Session,
+    principal: Principal,
+    supplier_id: int,
+    period: str,
+    criterion: str,
+    *,
+    period_kind: str = PeriodKind.MONTH,
+    limit: int = EXPLAIN_LIMIT,
+    today: date | None = None,
 ) -> dict:
     """Why a criterion scored what it did for one supplier and period: the stored figures and
     score, its weight, the formula's parameters, and the very items that moved it, worst first:
@@ -607,29 +755,43 @@ def explain_criterion(
         raise NotFound("supplier.not_found", field="supplier_id")
     period = parse_month(period)
     limit = max(1, min(int(limit), 1000))
-    row = session.exec(select(SupplierScorecard).where(
-        SupplierScorecard.supplier_id == supplier_id, SupplierScorecard.period_kind == period_kind,
-        SupplierScorecard.period == period)).first()
+    row = session.exec(
+        select(SupplierScorecard).where(
+            SupplierScorecard.supplier_id == supplier_id,
+            SupplierScorecard.period_kind == period_kind,
+            SupplierScorecard.period == period,
+        )
+    ).first()
     settings = get_scorecard_settings(session)
     meta = CRITERIA[criterion]
     start, end = period_bounds(period, period_kind)
     today = today or (row.computed_at.date() if row else utcnow().date())
     items, items_total = _EXPLAINERS[criterion](session, supplier_id, start, end, today, limit)
     return {
-        "supplier_id": supplier_id, "supplier_name": supplier.name, "period": period,
-        "period_kind": str(period_kind), "period_start": start, "period_end": end - timedelta(days=1),
-        "criterion": criterion, "label_key": f"scorecard.criterion.{criterion}",
+        "supplier_id": supplier_id,
+        "supplier_name": supplier.name,
+        "period": period,
+        "period_kind": str(period_kind),
+        "period_start": start,
+        "period_end": end - timedelta(days=1),
+        "criterion": criterion,
+        "label_key": f"scorecard.criterion.{criterion}",
         "formula_key": f"scorecard.formula.{criterion}",
-        "formula_params": {"ppm_zero": settings["ppm_zero"],
-                           "response_target_hours": settings["response_target_hours"],
-                           "response_limit_hours": settings["response_limit_hours"],
-                           "cost_floor": settings["cost_floor"], "cost_ceiling": settings["cost_ceiling"]},
+        "formula_params": {
+            "ppm_zero": settings["ppm_zero"],
+            "response_target_hours": settings["response_target_hours"],
+            "response_limit_hours": settings["response_limit_hours"],
+            "cost_floor": settings["cost_floor"],
+            "cost_ceiling": settings["cost_ceiling"],
+        },
         "weight": settings["weights"][criterion],
         "score": getattr(row, meta["score"]) if row else None,
-        "total_score": row.score if row else None, "standing": row.standing if row else None,
+        "total_score": row.score if row else None,
+        "standing": row.standing if row else None,
         "figures": {name: getattr(row, name) for name in meta["figures"]} if row else {},
         "computed_at": row.computed_at if row else None,
-        "items": items, "items_total": items_total,
+        "items": items,
+        "items_total": items_total,
     }
 
 
@@ -639,9 +801,13 @@ def _due_lines(session: Session, supplier_id: int, start: date, end: date, today
         select(PurchaseOrderLine, Part.sku, Part.name, due.label("due"))
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
         .join(Part, Part.id == PurchaseOrderLine.part_id)
-        .where(PurchaseOrder.supplier_id == supplier_id, PurchaseOrderLine.status == LineStatus.ACKNOWLEDGED,
-               due >= start, due < end,
-               (PurchaseOrderLine.received_complete_on.is_not(None)) | (due < today))
+        .where(
+            PurchaseOrder.supplier_id == supplier_id,
+            PurchaseOrderLine.status == LineStatus.ACKNOWLEDGED,
+            due >= start,
+            due < end,
+            (PurchaseOrderLine.received_complete_on.is_not(None)) | (due < today),
+        )
     ), due
 
 
@@ -649,13 +815,22 @@ def _line_item(line: PurchaseOrderLine, sku: str, name: str, due: date | str, to
     due = _as_date(due)
     done = line.received_complete_on
     days_late = ((done or today) - due).days
-    return {"purchase_order_id": line.purchase_order_id,
-            "purchase_order_number": po_number(line.purchase_order_id), "po_line_id": line.id,
-            "line_no": line.line_no, "sku": sku, "part_name": name, "due_date": due,
-            "received_complete_on": done, "on_time": done is not None and done <= due,
-            "days_late": max(days_late, 0), "quantity": line.quantity,
-            "accepted_quantity": line.accepted_quantity, "rejected_quantity": line.rejected_quantity,
-            "shortfall": line.quantity - line.accepted_quantity}
+    return {
+        "purchase_order_id": line.purchase_order_id,
+        "purchase_order_number": po_number(line.purchase_order_id),
+        "po_line_id": line.id,
+        "line_no": line.line_no,
+        "sku": sku,
+        "part_name": name,
+        "due_date": due,
+        "received_complete_on": done,
+        "on_time": done is not None and done <= due,
+        "days_late": max(days_late, 0),
+        "quantity": line.quantity,
+        "accepted_quantity": line.accepted_quantity,
+        "rejected_quantity": line.rejected_quantity,
+        "shortfall": line.quantity - line.accepted_quantity,
+    }
 
 
 def _explain_on_time(session, supplier_id, start, end, today, limit):
@@ -678,20 +853,34 @@ def _explain_quality(session, supplier_id, start, end, today, limit):
         .join(GoodsReceipt, GoodsReceipt.id == GoodsReceiptLine.receipt_id)
         .join(Part, Part.id == GoodsReceiptLine.part_id)
         .outerjoin(QualityIncident, QualityIncident.receipt_line_id == GoodsReceiptLine.id)
-        .where(GoodsReceipt.supplier_id == supplier_id, GoodsReceipt.received_on >= start,
-               GoodsReceipt.received_on < end, GoodsReceiptLine.rejected_quantity > 0)
+        .where(
+            GoodsReceipt.supplier_id == supplier_id,
+            GoodsReceipt.received_on >= start,
+            GoodsReceipt.received_on < end,
+            GoodsReceiptLine.rejected_quantity > 0,
+        )
     )
     total = session.exec(select(func.count()).select_from(base.subquery())).one()
-    rows = session.exec(base.order_by(GoodsReceiptLine.rejected_quantity.desc(), GoodsReceipt.received_on)
-                        .limit(limit)).all()
-    return [{"receipt_id": receipt.id, "receipt_number": receipt_number(receipt.id),
-             "purchase_order_id": receipt.purchase_order_id,
-             "purchase_order_number": po_number(receipt.purchase_order_id),
-             "received_on": receipt.received_on,
-             "sku": sku, "part_name": name, "lot_number": line.lot_number,
-             "accepted_quantity": line.accepted_quantity, "rejected_quantity": line.rejected_quantity,
-             "reject_reason": line.reject_reason, "incident_id": incident_id}
-            for line, receipt, sku, name, incident_id in rows], total
+    rows = session.exec(
+        base.order_by(GoodsReceiptLine.rejected_quantity.desc(), GoodsReceipt.received_on).limit(limit)
+    ).all()
+    return [
+        {
+            "receipt_id": receipt.id,
+            "receipt_number": receipt_number(receipt.id),
+            "purchase_order_id": receipt.purchase_order_id,
+            "purchase_order_number": po_number(receipt.purchase_order_id),
+            "received_on": receipt.received_on,
+            "sku": sku,
+            "part_name": name,
+            "lot_number": line.lot_number,
+            "accepted_quantity": line.accepted_quantity,
+            "rejected_quantity": line.rejected_quantity,
+            "reject_reason": line.reject_reason,
+            "incident_id": incident_id,
+        }
+        for line, receipt, sku, name, incident_id in rows
+    ], total
 
 
 def _explain_response(session, supplier_id, start, end, today, limit):
@@ -700,8 +889,11 @@ def _explain_response(session, supplier_id, start, end, today, limit):
     rows = session.exec(
         select(QualityIncident, Part.sku)
         .join(Part, Part.id == QualityIncident.part_id)
-        .where(QualityIncident.supplier_id == supplier_id, QualityIncident.opened_at >= start_at,
-               QualityIncident.opened_at < end_at)
+        .where(
+            QualityIncident.supplier_id == supplier_id,
+            QualityIncident.opened_at >= start_at,
+            QualityIncident.opened_at < end_at,
+        )
     ).all()
     now = utcnow()
     items = []
@@ -710,11 +902,20 @@ def _explain_response(session, supplier_id, start, end, today, limit):
             hours = Decimal(incident.response_minutes) / 60
         else:
             hours = Decimal((now - incident.opened_at).total_seconds()) / 3600
-        items.append({"incident_id": incident.id, "number": incident_number(incident.id), "sku": sku,
-                      "lot_number": incident.lot_number, "title": incident.title, "status": incident.status,
-                      "opened_at": incident.opened_at, "acknowledged_at": incident.acknowledged_at,
-                      "response_hours": hours.quantize(Decimal("0.01")),
-                      "still_waiting": incident.response_minutes is None})
+        items.append(
+            {
+                "incident_id": incident.id,
+                "number": incident_number(incident.id),
+                "sku": sku,
+                "lot_number": incident.lot_number,
+                "title": incident.title,
+                "status": incident.status,
+                "opened_at": incident.opened_at,
+                "acknowledged_at": incident.acknowledged_at,
+                "response_hours": hours.quantize(Decimal("0.01")),
+                "still_waiting": incident.response_minutes is None,
+            }
+        )
     items.sort(key=lambda item: -item["response_hours"])
     return items[:limit], len(items)
 
@@ -723,31 +924,57 @@ def _explain_cost(session, supplier_id, start, end, today, limit):
     start_at = datetime.combine(start, datetime.min.time()).replace(tzinfo=utcnow().tzinfo)
     end_at = datetime.combine(end, datetime.min.time()).replace(tzinfo=utcnow().tzinfo)
     rows = session.exec(
-        select(PurchaseOrderLine, PurchaseOrder.currency, PurchaseOrder.issued_at, Part.sku, Part.name,
-               Part.list_price)
+        select(
+            PurchaseOrderLine,
+            PurchaseOrder.currency,
+            PurchaseOrder.issued_at,
+            Part.sku,
+            Part.name,
+            Part.list_price,
+        )
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
         .join(Part, Part.id == PurchaseOrderLine.part_id)
-        .where(PurchaseOrder.supplier_id == supplier_id, PurchaseOrder.issued_at >= start_at,
-               PurchaseOrder.issued_at < end_at, PurchaseOrder.currency == Part.currency,
-               PurchaseOrderLine.status.not_in([LineStatus.REJECTED, LineStatus.CANCELLED]))
+        .where(
+            PurchaseOrder.supplier_id == supplier_id,
+            PurchaseOrder.issued_at >= start_at,
+            PurchaseOrder.issued_at < end_at,
+            PurchaseOrder.currency == Part.currency,
+            PurchaseOrderLine.status.not_in([LineStatus.REJECTED, LineStatus.CANCELLED]),
+        )
     ).all()
     items = []
     for line, currency, issued_at, sku, name, list_price in rows:
         excess = (line.unit_price - list_price) * line.quantity
-        items.append({"purchase_order_id": line.purchase_order_id,
-                      "purchase_order_number": po_number(line.purchase_order_id), "po_line_id": line.id,
-                      "line_no": line.line_no, "issued_at": issued_at, "sku": sku, "part_name": name,
-                      "quantity": line.quantity, "unit_price": line.unit_price, "list_price": list_price,
-                      "currency": currency,
-                      "price_index": (line.unit_price / list_price).quantize(Decimal("0.0001"))
-                      if list_price else None,
-                      "excess": excess.quantize(Decimal("0.01"))})
+        items.append(
+            {
+                "purchase_order_id": line.purchase_order_id,
+                "purchase_order_number": po_number(line.purchase_order_id),
+                "po_line_id": line.id,
+                "line_no": line.line_no,
+                "issued_at": issued_at,
+                "sku": sku,
+                "part_name": name,
+                "quantity": line.quantity,
+                "unit_price": line.unit_price,
+                "list_price": list_price,
+                "currency": currency,
+                "price_index": (line.unit_price / list_price).quantize(Decimal("0.0001"))
+                if list_price
+                else None,
+                "excess": excess.quantize(Decimal("0.01")),
+            }
+        )
     items.sort(key=lambda item: -item["excess"])
     return items[:limit], len(items)
 
 
-_EXPLAINERS = {"on_time": _explain_on_time, "fill_rate": _explain_fill_rate, "quality": _explain_quality,
-               "response": _explain_response, "cost": _explain_cost}
+_EXPLAINERS = {
+    "on_time": _explain_on_time,
+    "fill_rate": _explain_fill_rate,
+    "quality": _explain_quality,
+    "response": _explain_response,
+    "cost": _explain_cost,
+}
 
 
 def _as_date(value: object) -> date:
@@ -760,7 +987,11 @@ def _as_date(value: object) -> date:
 
 
 def supplier_dashboard(
-    session: Session, principal: Principal, supplier_id: int | None = None, *, today: date | None = None,
+    session: Session,
+    principal: Principal,
+    supplier_id: int | None = None,
+    *,
+    today: date | None = None,
     list_size: int = 10,
 ) -> dict:
     """Everything the supplier dashboard shows, in a few indexed queries: open orders by state,
@@ -780,14 +1011,18 @@ def supplier_dashboard(
     today = today or today_in(principal.time_zone)
     card = supplier_scorecard(session, principal, supplier_id)
 
-    orders_by_status = dict(session.exec(
-        select(PurchaseOrder.status, func.count())
-        .where(PurchaseOrder.supplier_id == supplier_id, PurchaseOrder.status.in_(_OPEN_ORDER))
-        .group_by(PurchaseOrder.status)).all())
+    orders_by_status = dict(
+        session.exec(
+            select(PurchaseOrder.status, func.count())
+            .where(PurchaseOrder.supplier_id == supplier_id, PurchaseOrder.status.in_(_OPEN_ORDER))
+            .group_by(PurchaseOrder.status)
+        ).all()
+    )
     due = func.coalesce(PurchaseOrderLine.promised_date, PurchaseOrderLine.requested_date)
     week_end = today + timedelta(days=7)
     conditions = (
-        PurchaseOrder.supplier_id == supplier_id, PurchaseOrder.status.in_(_OPEN_ORDER),
+        PurchaseOrder.supplier_id == supplier_id,
+        PurchaseOrder.status.in_(_OPEN_ORDER),
         PurchaseOrderLine.status.in_([LineStatus.OPEN, LineStatus.PROPOSED, LineStatus.ACKNOWLEDGED]),
         PurchaseOrderLine.accepted_quantity + PurchaseOrderLine.rejected_quantity
         < PurchaseOrderLine.quantity,
@@ -799,52 +1034,80 @@ def supplier_dashboard(
         .where(*conditions)
     )
     counts = session.exec(
-        select(func.coalesce(func.sum(case(((due >= today) & (due < week_end), 1), else_=0)), 0),
-               func.coalesce(func.sum(case((due < today, 1), else_=0)), 0))
+        select(
+            func.coalesce(func.sum(case(((due >= today) & (due < week_end), 1), else_=0)), 0),
+            func.coalesce(func.sum(case((due < today, 1), else_=0)), 0),
+        )
         .select_from(PurchaseOrderLine)
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
         .where(*conditions)
     ).one()
     due_rows = session.exec(outstanding.where(due >= today, due < week_end).order_by(due).limit(list_size))
     late_rows = session.exec(outstanding.where(due < today).order_by(due).limit(list_size))
-    incidents = dict(session.exec(
-        select(QualityIncident.status, func.count())
-        .where(QualityIncident.supplier_id == supplier_id, QualityIncident.status.in_(_AWAITING_SUPPLIER))
-        .group_by(QualityIncident.status)).all())
+    incidents = dict(
+        session.exec(
+            select(QualityIncident.status, func.count())
+            .where(QualityIncident.supplier_id == supplier_id, QualityIncident.status.in_(_AWAITING_SUPPLIER))
+            .group_by(QualityIncident.status)
+        ).all()
+    )
 
     def line(row) -> dict:
         order_line, order_status, sku, name, due_date = row
         due_date = _as_date(due_date)
-        return {"purchase_order_id": order_line.purchase_order_id,
-                "purchase_order_number": po_number(order_line.purchase_order_id),
-                "order_status": order_status, "po_line_id": order_line.id, "line_no": order_line.line_no,
-                "sku": sku, "part_name": name, "due_date": due_date, "line_status": order_line.status,
-                "quantity": order_line.quantity, "shipped_quantity": order_line.shipped_quantity,
-                "open_quantity": order_line.quantity - order_line.accepted_quantity
-                - order_line.rejected_quantity,
-                "days_late": max((today - due_date).days, 0)}
+        return {
+            "purchase_order_id": order_line.purchase_order_id,
+            "purchase_order_number": po_number(order_line.purchase_order_id),
+            "order_status": order_status,
+            "po_line_id": order_line.id,
+            "line_no": order_line.line_no,
+            "sku": sku,
+            "part_name": name,
+            "due_date": due_date,
+            "line_status": order_line.status,
+            "quantity": order_line.quantity,
+            "shipped_quantity": order_line.shipped_quantity,
+            "open_quantity": order_line.quantity
+            - order_line.accepted_quantity
+            - order_line.rejected_quantity,
+            "days_late": max((today - due_date).days, 0),
+        }
 
     current = card["current"]
     return {
-        "supplier_id": supplier_id, "supplier_name": card["supplier_name"], "today": today,
-        "blocked": card["blocked"], "blocked_reason": card["blocked_reason"],
+        "supplier_id": supplier_id,
+        "supplier_name": card["supplier_name"],
+        "today": today,
+        "blocked": card["blocked"],
+        "blocked_reason": card["blocked_reason"],
         "open_orders": sum(orders_by_status.values()),
         "orders_by_status": {status.value: orders_by_status.get(status, 0) for status in _OPEN_ORDER},
         "awaiting_answer": orders_by_status.get(Status.ISSUED, 0),
-        "due_this_week": int(counts[0]), "late": int(counts[1]),
-        "due_lines": [line(row) for row in due_rows], "late_lines": [line(row) for row in late_rows],
+        "due_this_week": int(counts[0]),
+        "late": int(counts[1]),
+        "due_lines": [line(row) for row in due_rows],
+        "late_lines": [line(row) for row in late_rows],
         "incidents_awaiting": sum(incidents.values()),
         "incidents_by_status": {status.value: incidents.get(status, 0) for status in _AWAITING_SUPPLIER},
-        "score": current["score"] if current else None, "standing": current["standing"] if current else None,
-        "period": current["period"] if current else None, "current": current,
-        "trend": card["trend"], "trend_months": card["trend_months"], "weights": card["weights"],
+        "score": current["score"] if current else None,
+        "standing": current["standing"] if current else None,
+        "period": current["period"] if current else None,
+        "current": current,
+        "trend": card["trend"],
+        "trend_months": card["trend_months"],
+        "weights": card["weights"],
         "computed_at": card["computed_at"],
     }
 
 
 def manager_ranking(
-    session: Session, principal: Principal, *, category: str | None = None, standing: str | None = None,
-    period: str | None = None, page: Page | None = None,
+    session: Session,
+    principal: Principal,
+    *,
+    category: str | None = None,
+    standing: str | None = None,
+    period: str | None = None,
+    page: Page | None = None,
 ) -> dict:
     """Suppliers ranked by their rolling-12-month score for `period` (default: the latest computed),
     best first, unscored last; filter by a part `category` they supply and by `standing`
@@ -858,21 +1121,29 @@ def manager_ranking(
     if period:
         period = parse_month(period)
     else:
-        period = session.exec(select(func.max(SupplierScorecard.period))
-                              .where(SupplierScorecard.period_kind == PeriodKind.ROLLING_12)).one()
+        period = session.exec(
+            select(func.max(SupplierScorecard.period)).where(
+                SupplierScorecard.period_kind == PeriodKind.ROLLING_12
+            )
+        ).one()
     page = page or Page(1, 50)
     card = SupplierScorecard
     statement = (
         select(Organisation.id, Organisation.name, Organisation.country, SupplierControl.blocked, card)
-        .outerjoin(card, (card.supplier_id == Organisation.id) & (card.period_kind == PeriodKind.ROLLING_12)
-                   & (card.period == (period or "")))
+        .outerjoin(
+            card,
+            (card.supplier_id == Organisation.id)
+            & (card.period_kind == PeriodKind.ROLLING_12)
+            & (card.period == (period or "")),
+        )
         .outerjoin(SupplierControl, SupplierControl.supplier_id == Organisation.id)
         .where(Organisation.kind == OrganisationKind.SUPPLIER)
     )
     if category:
         # IN over the category's suppliers (the category index) beats EXISTS per supplier here.
         statement = statement.where(
-            Organisation.id.in_(select(Part.supplier_id).where(Part.category == category).distinct()))
+            Organisation.id.in_(select(Part.supplier_id).where(Part.category == category).distinct())
+        )
     if standing == "unscored":
         statement = statement.where(card.score.is_(None))
     elif standing:
@@ -880,21 +1151,52 @@ def manager_ranking(
     total = session.exec(select(func.count()).select_from(statement.subquery())).one()
     rows = session.exec(
         statement.order_by(card.score.is_(None), card.score.desc(), Organisation.name, Organisation.id)
-        .offset(page.offset).limit(page.size)).all()
+        .offset(page.offset)
+        .limit(page.size)
+    ).all()
     scatter = session.exec(
-        statement.with_only_columns(Organisation.id, Organisation.name, card.on_time_pct, card.rejected_ppm,
-                                    card.score_quality, card.standing)
-        .where(card.on_time_pct.is_not(None), card.score_quality.is_not(None))).all()
-    computed_at = session.exec(select(func.max(card.computed_at)).where(
-        card.period_kind == PeriodKind.ROLLING_12, card.period == (period or ""))).one()
+        statement.with_only_columns(
+            Organisation.id,
+            Organisation.name,
+            card.on_time_pct,
+            card.rejected_ppm,
+            card.score_quality,
+            card.standing,
+        ).where(card.on_time_pct.is_not(None), card.score_quality.is_not(None))
+    ).all()
+    computed_at = session.exec(
+        select(func.max(card.computed_at)).where(
+            card.period_kind == PeriodKind.ROLLING_12, card.period == (period or "")
+        )
+    ).one()
     return {
-        "period": period, "computed_at": computed_at, "total": total,
-        "rows": [{"rank": page.offset + index + 1, "supplier_id": supplier_id, "supplier_name": name,
-                  "country": country, "blocked": bool(blocked),
-                  **({column: getattr(row, column) for column in _SCORE_COLUMNS} if row else
-                     {column: None for column in _SCORE_COLUMNS})}
-                 for index, (supplier_id, name, country, blocked, row) in enumerate(rows)],
-        "scatter": [{"supplier_id": supplier_id, "supplier_name": name, "on_time_pct": on_time,
-                     "rejected_ppm": ppm, "score_quality": quality, "standing": row_standing}
-                    for supplier_id, name, on_time, ppm, quality, row_standing in scatter],
+        "period": period,
+        "computed_at": computed_at,
+        "total": total,
+        "rows": [
+            {
+                "rank": page.offset + index + 1,
+                "supplier_id": supplier_id,
+                "supplier_name": name,
+                "country": country,
+                "blocked": bool(blocked),
+                **(
+                    {column: getattr(row, column) for column in _SCORE_COLUMNS}
+                    if row
+                    else {column: None for column in _SCORE_COLUMNS}
+                ),
+            }
+            for index, (supplier_id, name, country, blocked, row) in enumerate(rows)
+        ],
+        "scatter": [
+            {
+                "supplier_id": supplier_id,
+                "supplier_name": name,
+                "on_time_pct": on_time,
+                "rejected_ppm": ppm,
+                "score_quality": quality,
+                "standing": row_standing,
+            }
+            for supplier_id, name, on_time, ppm, quality, row_standing in scatter
+        ],
     }

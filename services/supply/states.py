@@ -46,8 +46,9 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 LINE_TRANSITIONS: dict[str, frozenset[str]] = {
-    LineStatus.OPEN: frozenset({LineStatus.ACKNOWLEDGED, LineStatus.REJECTED, LineStatus.PROPOSED,
-                                LineStatus.CANCELLED}),
+    LineStatus.OPEN: frozenset(
+        {LineStatus.ACKNOWLEDGED, LineStatus.REJECTED, LineStatus.PROPOSED, LineStatus.CANCELLED}
+    ),
     # Accepting a proposal acknowledges the line on the proposed terms; declining reopens it.
     LineStatus.PROPOSED: frozenset({LineStatus.ACKNOWLEDGED, LineStatus.OPEN, LineStatus.CANCELLED}),
     LineStatus.ACKNOWLEDGED: frozenset({LineStatus.CANCELLED}),
@@ -56,13 +57,21 @@ LINE_TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 # Orders the supplier still has work on, and orders still expecting goods.
-OPEN_STATUSES: frozenset[str] = frozenset({
-    Status.ISSUED, Status.ACKNOWLEDGED, Status.PARTLY_SHIPPED, Status.SHIPPED, Status.PARTLY_RECEIVED,
-})
-SHIPPABLE_STATUSES: frozenset[str] = frozenset({Status.ACKNOWLEDGED, Status.PARTLY_SHIPPED,
-                                                Status.PARTLY_RECEIVED})
-RECEIVABLE_STATUSES: frozenset[str] = frozenset({Status.PARTLY_SHIPPED, Status.SHIPPED,
-                                                 Status.PARTLY_RECEIVED})
+OPEN_STATUSES: frozenset[str] = frozenset(
+    {
+        Status.ISSUED,
+        Status.ACKNOWLEDGED,
+        Status.PARTLY_SHIPPED,
+        Status.SHIPPED,
+        Status.PARTLY_RECEIVED,
+    }
+)
+SHIPPABLE_STATUSES: frozenset[str] = frozenset(
+    {Status.ACKNOWLEDGED, Status.PARTLY_SHIPPED, Status.PARTLY_RECEIVED}
+)
+RECEIVABLE_STATUSES: frozenset[str] = frozenset(
+    {Status.PARTLY_SHIPPED, Status.SHIPPED, Status.PARTLY_RECEIVED}
+)
 # Lines whose quantity is owed by the supplier.
 ACTIVE_LINE_STATUSES: frozenset[str] = frozenset({LineStatus.ACKNOWLEDGED})
 
@@ -85,15 +94,15 @@ def may_close(status: str | None) -> bool:
 def check_move(current: str, target: str) -> None:
     """Raise IllegalTransition unless an order may move from `current` to `target`."""
     if not can_move(current, target):
-        raise IllegalTransition("purchase.illegal_transition", field="status",
-                                current=current, target=target)
+        raise IllegalTransition("purchase.illegal_transition", field="status", current=current, target=target)
 
 
 def check_line_move(current: str, target: str) -> None:
     """Raise IllegalTransition unless a line may move from `current` to `target`."""
     if target not in LINE_TRANSITIONS.get(current, frozenset()):
-        raise IllegalTransition("purchase.line_illegal_transition", field="status",
-                                current=current, target=target)
+        raise IllegalTransition(
+            "purchase.line_illegal_transition", field="status", current=current, target=target
+        )
 
 
 def status_from_lines(lines: Iterable[PurchaseOrderLine]) -> str:
@@ -117,16 +126,27 @@ def status_from_lines(lines: Iterable[PurchaseOrderLine]) -> str:
 
 
 def record_event(
-    session: Session, order: PurchaseOrder, principal: Principal | None, kind: str, *,
-    from_status: str | None = None, to_status: str | None = None, line_id: int | None = None,
-    details: dict | None = None, at: datetime | None = None,
+    session: Session,
+    order: PurchaseOrder,
+    principal: Principal | None,
+    kind: str,
+    *,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    line_id: int | None = None,
+    details: dict | None = None,
+    at: datetime | None = None,
 ) -> PurchaseOrderEvent:
     """Add one timeline entry to `session` (written with the caller's transaction)."""
     event = PurchaseOrderEvent(
-        purchase_order_id=order.id, at=at or utcnow(),
+        purchase_order_id=order.id,
+        at=at or utcnow(),
         actor_user_id=principal.user_id if principal else None,
         actor_organisation_id=principal.organisation_id if principal else None,
-        kind=kind, from_status=from_status, to_status=to_status, line_id=line_id,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        line_id=line_id,
         details=details or {},
     )
     session.add(event)
@@ -134,8 +154,14 @@ def record_event(
 
 
 def move_order(
-    session: Session, order: PurchaseOrder, target: str, principal: Principal | None, *,
-    kind: str = "status_changed", details: dict | None = None, at: datetime | None = None,
+    session: Session,
+    order: PurchaseOrder,
+    target: str,
+    principal: Principal | None,
+    *,
+    kind: str = "status_changed",
+    details: dict | None = None,
+    at: datetime | None = None,
 ) -> bool:
     """Move `order` to `target` and record it on the timeline; False (nothing written) when it is
     already there. Raises IllegalTransition, before writing anything, for a move not allowed."""
@@ -143,8 +169,9 @@ def move_order(
         return False
     check_move(order.status, target)
     at = at or utcnow()
-    record_event(session, order, principal, kind, from_status=order.status, to_status=target,
-                 details=details, at=at)
+    record_event(
+        session, order, principal, kind, from_status=order.status, to_status=target, details=details, at=at
+    )
     order.status = target
     order.status_changed_at = at
     session.add(order)

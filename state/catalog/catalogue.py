@@ -38,9 +38,14 @@ class CatalogueState(PagedMixin, AuthState):
     @rx.var
     def display_rows(self) -> list[PartRow]:
         return [
-            {"sku": row["sku"], "name": row["name"], "category": row["category"], "unit": row["unit"],
-             "price": format_money(row["list_price"], row["currency"], self.language),
-             "supplier": row["supplier_name"]}
+            {
+                "sku": row["sku"],
+                "name": row["name"],
+                "category": row["category"],
+                "unit": row["unit"],
+                "price": format_money(row["list_price"], row["currency"], self.language),
+                "supplier": row["supplier_name"],
+            }
             for row in self.rows
         ]
 
@@ -50,8 +55,11 @@ class CatalogueState(PagedMixin, AuthState):
             if not self.categories:
                 self.categories = part_categories(session, principal)
             rows, self.total = list_parts(
-                session, principal, page=Page(self.page, PAGE_SIZE),
-                category=None if self.category == ALL else self.category, text=self.search or None,
+                session,
+                principal,
+                page=Page(self.page, PAGE_SIZE),
+                category=None if self.category == ALL else self.category,
+                text=self.search or None,
             )
         # Decimal prices become strings: state holds plain data only.
         self.rows = [{**row, "list_price": str(row["list_price"])} for row in rows]

@@ -20,11 +20,14 @@ CHART_FONT = "Inter, 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-seri
 def chart_layout(**extra) -> dict:
     """The plot styling every chart of the portal shares (transparent, compact, theme-neutral)."""
     return {
-        "margin": {"l": 8, "r": 8, "t": 8, "b": 8}, "height": 320,
-        "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
+        "margin": {"l": 8, "r": 8, "t": 8, "b": 8},
+        "height": 320,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
         "font": {"family": CHART_FONT, "size": 13},
         "legend": {"orientation": "h", "y": -0.15},
-        "xaxis": {"automargin": True}, "yaxis": {"automargin": True, "gridcolor": "rgba(128,128,128,0.2)"},
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True, "gridcolor": "rgba(128,128,128,0.2)"},
         **extra,
     }
 
@@ -54,28 +57,56 @@ class ManagerState(FiguresMixin, AuthState):
         """Part units (left axis) and vehicles (right axis) side by side per kind of location:
         parts run to hundreds of thousands and vehicles to hundreds, so each gets its own scale."""
         kinds = [self.t(f"location_kind.{row['kind']}") for row in self.by_location_kind]
-        figure = go.Figure([
-            go.Bar(name=self.t("chart.parts"), x=kinds, offsetgroup=1, marker_color=PARTS_COLOUR,
-                   y=[row["part_units"] for row in self.by_location_kind]),
-            go.Bar(name=self.t("chart.vehicles"), x=kinds, offsetgroup=2, yaxis="y2",
-                   marker_color=VEHICLES_COLOUR,
-                   y=[row["vehicle_units"] for row in self.by_location_kind]),
-        ])
-        figure.update_layout(**chart_layout(
-            barmode="group",
-            yaxis={"title": {"text": self.t("chart.parts")}, "automargin": True,
-                   "gridcolor": "rgba(128,128,128,0.2)", "rangemode": "tozero"},
-            yaxis2={"title": {"text": self.t("chart.vehicles")}, "overlaying": "y", "side": "right",
-                    "automargin": True, "showgrid": False, "rangemode": "tozero"},
-        ))
+        figure = go.Figure(
+            [
+                go.Bar(
+                    name=self.t("chart.parts"),
+                    x=kinds,
+                    offsetgroup=1,
+                    marker_color=PARTS_COLOUR,
+                    y=[row["part_units"] for row in self.by_location_kind],
+                ),
+                go.Bar(
+                    name=self.t("chart.vehicles"),
+                    x=kinds,
+                    offsetgroup=2,
+                    yaxis="y2",
+                    marker_color=VEHICLES_COLOUR,
+                    y=[row["vehicle_units"] for row in self.by_location_kind],
+                ),
+            ]
+        )
+        figure.update_layout(
+            **chart_layout(
+                barmode="group",
+                yaxis={
+                    "title": {"text": self.t("chart.parts")},
+                    "automargin": True,
+                    "gridcolor": "rgba(128,128,128,0.2)",
+                    "rangemode": "tozero",
+                },
+                yaxis2={
+                    "title": {"text": self.t("chart.vehicles")},
+                    "overlaying": "y",
+                    "side": "right",
+                    "automargin": True,
+                    "showgrid": False,
+                    "rangemode": "tozero",
+                },
+            )
+        )
         return figure
 
     @rx.var
     def category_figure(self) -> go.Figure:
         rows = list(reversed(self.by_category))
-        figure = go.Figure(go.Bar(
-            x=[row["units"] for row in rows], y=[row["category"] for row in rows],
-            orientation="h", marker_color=PARTS_COLOUR,
-        ))
+        figure = go.Figure(
+            go.Bar(
+                x=[row["units"] for row in rows],
+                y=[row["category"] for row in rows],
+                orientation="h",
+                marker_color=PARTS_COLOUR,
+            )
+        )
         figure.update_layout(**chart_layout(showlegend=False))
         return figure

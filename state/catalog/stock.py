@@ -40,12 +40,17 @@ class StockState(PagedMixin, AuthState):
     @rx.var
     def display_rows(self) -> list[StockRow]:
         return [
-            {"location": row["location_name"], "location_code": row["location_code"],
-             "code": row["item_code"] or "", "item": row["item_name"] or "",
-             "kind": row["item_kind"],
-             "on_hand": self.fmt_number(row["on_hand"]), "reserved": self.fmt_number(row["reserved"]),
-             "available": self.fmt_number(row["available"]),
-             "low": row["available"] <= self.low_threshold}
+            {
+                "location": row["location_name"],
+                "location_code": row["location_code"],
+                "code": row["item_code"] or "",
+                "item": row["item_name"] or "",
+                "kind": row["item_kind"],
+                "on_hand": self.fmt_number(row["on_hand"]),
+                "reserved": self.fmt_number(row["reserved"]),
+                "available": self.fmt_number(row["available"]),
+                "low": row["available"] <= self.low_threshold,
+            }
             for row in self.rows
         ]
 

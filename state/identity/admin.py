@@ -96,22 +96,32 @@ class AdminState(AuthState):
     def user_rows(self) -> list[UserRow]:
         needle = self.search.strip().lower()
         return [
-            {"id": user["id"], "email": user["email"], "full_name": user["full_name"],
-             "role": self.t(f"role.{user['role']}"), "organisation": user["organisation"],
-             "active": bool(user["is_active"]),
-             "locked_until": self.fmt_time(user["locked_until"]) if user["locked_until"] else "",
-             "last_login": self.fmt_time(user["last_login_at"]) if user["last_login_at"]
-             else self.t("admin.never"),
-             "is_self": user["id"] == self.user_id}
+            {
+                "id": user["id"],
+                "email": user["email"],
+                "full_name": user["full_name"],
+                "role": self.t(f"role.{user['role']}"),
+                "organisation": user["organisation"],
+                "active": bool(user["is_active"]),
+                "locked_until": self.fmt_time(user["locked_until"]) if user["locked_until"] else "",
+                "last_login": self.fmt_time(user["last_login_at"])
+                if user["last_login_at"]
+                else self.t("admin.never"),
+                "is_self": user["id"] == self.user_id,
+            }
             for user in self.users
-            if not needle or needle in user["email"].lower() or needle in user["full_name"].lower()
+            if not needle
+            or needle in user["email"].lower()
+            or needle in user["full_name"].lower()
             or needle in user["organisation"].lower()
         ]
 
     @rx.var
     def organisation_rows(self) -> list[OrganisationRow]:
-        return [{**{key: str(value) for key, value in org.items()},
-                 "kind": self.t(f"org_kind.{org['kind']}")} for org in self.organisations]
+        return [
+            {**{key: str(value) for key, value in org.items()}, "kind": self.t(f"org_kind.{org['kind']}")}
+            for org in self.organisations
+        ]
 
     @rx.var
     def role_options(self) -> list[dict[str, str]]:
@@ -121,8 +131,11 @@ class AdminState(AuthState):
     def organisation_options(self) -> list[dict[str, str]]:
         """Organisations the chosen role may belong to (all of them before a role is chosen)."""
         kinds = ROLE_ORGANISATION_KINDS.get(Role(self.new_role)) if self.new_role in set(Role) else None
-        return [{"value": str(org["id"]), "label": org["name"]} for org in self.organisations
-                if kinds is None or org["kind"] in kinds]
+        return [
+            {"value": str(org["id"]), "label": org["name"]}
+            for org in self.organisations
+            if kinds is None or org["kind"] in kinds
+        ]
 
     @rx.var
     def create_error(self) -> dict[str, str]:
@@ -189,10 +202,14 @@ class AdminState(AuthState):
         try:
             with session_scope() as session:
                 users.create_user(
-                    session, principal, email=email,
+                    session,
+                    principal,
+                    email=email,
                     full_name=str(form_data.get("full_name") or "")[:200],
                     password=str(form_data.get("password") or "")[:MAX_PASSWORD_LENGTH],
-                    role=self.new_role, organisation_id=int(organisation), language=self.language,
+                    role=self.new_role,
+                    organisation_id=int(organisation),
+                    language=self.language,
                 )
         except PermissionDenied as error:
             return self._denied(error)
@@ -201,8 +218,10 @@ class AdminState(AuthState):
             return None
         self._fetch()
         self.new_role, self.new_organisation_id = "", ""
-        return [rx.toast.success(self.t("admin.created", email=email)),
-                rx.call_script(f"document.getElementById('{CREATE_FORM_ID}').reset()")]
+        return [
+            rx.toast.success(self.t("admin.created", email=email)),
+            rx.call_script(f"document.getElementById('{CREATE_FORM_ID}').reset()"),
+        ]
 
     @rx.event
     def open_reset(self, user_id: int, email: str):
@@ -222,7 +241,9 @@ class AdminState(AuthState):
             principal = self._principal(Role.ADMIN)
             with session_scope() as session:
                 users.reset_password(
-                    session, principal, user_id=self.reset_user_id,
+                    session,
+                    principal,
+                    user_id=self.reset_user_id,
                     new_password=str(form_data.get("new_password") or "")[:MAX_PASSWORD_LENGTH],
                 )
         except PermissionDenied as error:
@@ -257,14 +278,19 @@ class ParkedOrderState(PagedMixin, AuthState):
     @rx.var
     def rows(self) -> list[ParkedOrderRow]:
         return [
-            {"order_id": row["order_id"], "number": row["number"] or f"#{row['order_id']}",
-             "buyer": row["buyer"],
-             "status": self.t(f"order.status.{row['status']}"),
-             "payment_status": self.t(f"payment.status.{row['payment_status']}")
-             if row["payment_status"] else "",
-             "step": self.t(f"attention.step.{row['step']}"),
-             "failures": self.fmt_number(row["failures"]), "error": row["last_error"],
-             "parked_at": self.fmt_time(row["parked_at"])}
+            {
+                "order_id": row["order_id"],
+                "number": row["number"] or f"#{row['order_id']}",
+                "buyer": row["buyer"],
+                "status": self.t(f"order.status.{row['status']}"),
+                "payment_status": self.t(f"payment.status.{row['payment_status']}")
+                if row["payment_status"]
+                else "",
+                "step": self.t(f"attention.step.{row['step']}"),
+                "failures": self.fmt_number(row["failures"]),
+                "error": row["last_error"],
+                "parked_at": self.fmt_time(row["parked_at"]),
+            }
             for row in self._parked
         ]
 
@@ -278,9 +304,15 @@ class ParkedOrderState(PagedMixin, AuthState):
         with session_scope() as session:
             rows, self.total = order_attention.list_parked(session, principal, page=page)
         # Plain data only in state: times as ISO strings.
-        self._parked = [{**asdict(row), "first_failed_at": row.first_failed_at.isoformat(),
-                         "last_failed_at": row.last_failed_at.isoformat(),
-                         "parked_at": row.parked_at.isoformat()} for row in rows]
+        self._parked = [
+            {
+                **asdict(row),
+                "first_failed_at": row.first_failed_at.isoformat(),
+                "last_failed_at": row.last_failed_at.isoformat(),
+                "parked_at": row.parked_at.isoformat(),
+            }
+            for row in rows
+        ]
 
     def _empty(self) -> None:
         self._parked, self.total = [], 0

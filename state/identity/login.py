@@ -63,15 +63,18 @@ class LoginState(AuthState):
         self.submitting = True
         yield
         client_address = self.router.session.client_ip
-        delay = auth.login_delay(email=email, client_address=client_address,
-                                 device_token=self.device_token)
+        delay = auth.login_delay(email=email, client_address=client_address, device_token=self.device_token)
         if delay > 0:
             await asyncio.sleep(delay)
         try:
             with session_scope() as session:
                 token, principal = auth.login(
-                    session, email=email, password=password, client_address=client_address,
-                    user_agent=self.router.headers.user_agent or "", device_token=self.device_token,
+                    session,
+                    email=email,
+                    password=password,
+                    client_address=client_address,
+                    user_agent=self.router.headers.user_agent or "",
+                    device_token=self.device_token,
                 )
         except LoginThrottled as throttled:
             self.retry_minutes = int(throttled.params.get("minutes", 1))

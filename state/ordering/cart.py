@@ -36,8 +36,6 @@ def line_key(kind: str, item_id: int | str) -> str:
     return f"{kind}:{item_id}"
 
 
-
-
 def _maximum(kind: str) -> int:
     settings = get_settings()
     return settings.order_max_part_quantity if kind == "part" else settings.order_max_vehicle_quantity
@@ -47,7 +45,7 @@ def _line_index(field: str | None) -> int | None:
     """2 for "lines[2].quantity"; None for a field that is not a cart line."""
     if not field or not field.startswith("lines["):
         return None
-    number = field[len("lines["):].split("]", 1)[0]
+    number = field[len("lines[") :].split("]", 1)[0]
     return int(number) if number.isdigit() else None
 
 
@@ -100,24 +98,35 @@ class CartState(AuthState):
             price = self.prices.get(key)
             error = self.errors.get(key)
             short = self.shortages.get(key)
-            rows.append({
-                "key": key, "code": line["code"], "name": line["name"], "quantity": line["quantity"],
-                "kind": self.t(f"cart.kind.{line['kind']}"),
-                "unit_price": format_money(price["unit_price"], price["currency"], self.language)
-                if price else "—",
-                "line_total": format_money(price["line_total"], price["currency"], self.language)
-                if price and key not in self.errors else "—",
-                "error": self.t(error[0], **error[1]) if error else "",
-                "shortage": self.t("cart.short", available=self.fmt_number(short[1]),
-                                   requested=self.fmt_number(short[0])) if short else "",
-            })
+            rows.append(
+                {
+                    "key": key,
+                    "code": line["code"],
+                    "name": line["name"],
+                    "quantity": line["quantity"],
+                    "kind": self.t(f"cart.kind.{line['kind']}"),
+                    "unit_price": format_money(price["unit_price"], price["currency"], self.language)
+                    if price
+                    else "—",
+                    "line_total": format_money(price["line_total"], price["currency"], self.language)
+                    if price and key not in self.errors
+                    else "—",
+                    "error": self.t(error[0], **error[1]) if error else "",
+                    "shortage": self.t(
+                        "cart.short", available=self.fmt_number(short[1]), requested=self.fmt_number(short[0])
+                    )
+                    if short
+                    else "",
+                }
+            )
         return rows
 
     @rx.var
     def total_lines(self) -> list[str]:
         """The cart's total, one entry per currency."""
-        return [format_money(amount, currency, self.language)
-                for currency, amount in sorted(self.totals.items())]
+        return [
+            format_money(amount, currency, self.language) for currency, amount in sorted(self.totals.items())
+        ]
 
     @rx.var
     def mixed_currencies(self) -> bool:
@@ -133,16 +142,23 @@ class CartState(AuthState):
 
     @rx.var
     def location_options(self) -> list[dict[str, str]]:
-        return [{"value": location["id"], "label": f"{location['name']} · {location['city']}"}
-                for location in self.locations]
+        return [
+            {"value": location["id"], "label": f"{location['name']} · {location['city']}"}
+            for location in self.locations
+        ]
 
     @rx.var
     def form_error(self) -> str:
         error = self.errors.get(FORM_FIELD)
         if not error:
             return ""
-        return self.t(error[0], **{key: self.fmt_number(value) if isinstance(value, int) else value
-                                   for key, value in error[1].items()})
+        return self.t(
+            error[0],
+            **{
+                key: self.fmt_number(value) if isinstance(value, int) else value
+                for key, value in error[1].items()
+            },
+        )
 
     @rx.var
     def location_error(self) -> str:
@@ -155,8 +171,9 @@ class CartState(AuthState):
         """The cart differs from the last checkout attempt: a new key, no stale answers."""
         self.checkout_key = uuid.uuid4().hex
         self.shortages = {}
-        self.errors = {key: value for key, value in self.errors.items()
-                       if key not in (FORM_FIELD, LOCATION_FIELD)}
+        self.errors = {
+            key: value for key, value in self.errors.items() if key not in (FORM_FIELD, LOCATION_FIELD)
+        }
 
     def _quantity(self, line: dict[str, str]) -> int:
         """The line's quantity as a whole positive number (ValidationFailed otherwise)."""
@@ -176,8 +193,10 @@ class CartState(AuthState):
             quote = quote_cart(session, principal, requested)
         self.prices = {
             line_key(priced.item.kind, priced.item.id): {
-                "unit_price": str(priced.item.unit_price), "currency": priced.item.currency,
-                "line_total": str(priced.line_total)}
+                "unit_price": str(priced.item.unit_price),
+                "currency": priced.item.currency,
+                "line_total": str(priced.line_total),
+            }
             for priced in quote.lines
         }
         self.totals = {currency: str(amount) for currency, amount in quote.totals.items()}
@@ -197,8 +216,10 @@ class CartState(AuthState):
             principal = self._principal(Role.DEALER)
             with session_scope() as session:
                 locations = delivery_locations(session, principal)
-            self.locations = [{"id": str(location["id"]), "name": location["name"],
-                               "city": location["city"]} for location in locations]
+            self.locations = [
+                {"id": str(location["id"]), "name": location["name"], "city": location["city"]}
+                for location in locations
+            ]
             if self.location_id not in {location["id"] for location in self.locations}:
                 self.location_id = self.locations[0]["id"] if self.locations else ""
             self._reprice(principal)
@@ -224,15 +245,25 @@ class CartState(AuthState):
             if existing is None and len(self.lines) >= MAX_CART_LINES:
                 return rx.toast.error(self.t("order.too_many_lines", max=MAX_CART_LINES))
             if existing is None:
-                self.lines = [*self.lines, {"key": key, "kind": item.kind, "item_id": str(item.id),
-                                            "code": item.code, "name": item.name, "quantity": "1"}]
+                self.lines = [
+                    *self.lines,
+                    {
+                        "key": key,
+                        "kind": item.kind,
+                        "item_id": str(item.id),
+                        "code": item.code,
+                        "name": item.name,
+                        "quantity": "1",
+                    },
+                ]
             else:
                 try:
                     quantity = self._quantity(existing) + 1
                 except DomainError:
                     quantity = 1
-                self.lines = [{**line, "quantity": str(quantity)} if line["key"] == key else line
-                              for line in self.lines]
+                self.lines = [
+                    {**line, "quantity": str(quantity)} if line["key"] == key else line for line in self.lines
+                ]
                 self.errors = {k: v for k, v in self.errors.items() if k != key}
             self._changed()
             self._reprice(principal)
@@ -310,16 +341,25 @@ class CartState(AuthState):
             self.checkout_key = uuid.uuid4().hex
         self.placing = True
         yield
-        request = [{"item_kind": line["kind"], "item_id": int(line["item_id"]), "quantity": quantity}
-                   for line, quantity in zip(self.lines, quantities, strict=True)]
+        request = [
+            {"item_kind": line["kind"], "item_id": int(line["item_id"]), "quantity": quantity}
+            for line, quantity in zip(self.lines, quantities, strict=True)
+        ]
         try:
             with session_scope() as session:
-                placed = place_order(session, principal, lines=request,
-                                     buyer_location_id=int(self.location_id),
-                                     idempotency_key=self.checkout_key)
+                placed = place_order(
+                    session,
+                    principal,
+                    lines=request,
+                    buyer_location_id=int(self.location_id),
+                    idempotency_key=self.checkout_key,
+                )
         except OutOfStock as short:
-            self.shortages = {self.lines[s.index]["key"]: [s.requested, s.available]
-                              for s in short.shortages if s.index < len(self.lines)}
+            self.shortages = {
+                self.lines[s.index]["key"]: [s.requested, s.available]
+                for s in short.shortages
+                if s.index < len(self.lines)
+            }
             self.errors = {FORM_FIELD: [short.code, _plain(short.params)]}
             self.placing = False
             return

@@ -31,8 +31,12 @@ ALL = "__all__"
 SIDES = ("buyer", "seller")
 RECENT_ORDERS = 5
 # The badge colour of each status (Radix colour scales).
-STATUS_COLOURS = {OrderStatus.PENDING_PAYMENT: "amber", OrderStatus.PAID: "blue",
-                  OrderStatus.ALLOCATED: "grass", OrderStatus.CANCELLED: "red"}
+STATUS_COLOURS = {
+    OrderStatus.PENDING_PAYMENT: "amber",
+    OrderStatus.PAID: "blue",
+    OrderStatus.ALLOCATED: "grass",
+    OrderStatus.CANCELLED: "red",
+}
 
 
 class OrderSummaryRow(TypedDict):
@@ -60,8 +64,6 @@ class OrderLineRow(TypedDict):
     line_total: str
 
 
-
-
 def _order_id_from_path(path: str) -> int | None:
     """12 for "/orders/12" (or "/orders/12/"); None when the address names no order."""
     reference = path.rstrip("/").rsplit("/", 1)[-1]
@@ -80,8 +82,11 @@ class OrderFormatMixin(rx.State, mixin=True):
 
     def _summary_row(self, row: dict) -> OrderSummaryRow:
         return {
-            "id": str(row["id"]), "number": row["number"], "href": routes.order_page(row['id']),
-            "status": row["status"], "status_label": self._label("order.status", row["status"]),
+            "id": str(row["id"]),
+            "number": row["number"],
+            "href": routes.order_page(row["id"]),
+            "status": row["status"],
+            "status_label": self._label("order.status", row["status"]),
             "kind": self._label("order.kind", row["kind"]),
             "created": self.fmt_time(row["created_at"]),
             "location": row["buyer_location_name"],
@@ -115,7 +120,8 @@ class OrderState(OrderFormatMixin, AuthState):
         # A vehicle ordered at a store is handed over where it stands: no separate source to show.
         same_place = order["source_location_id"] == order["buyer_location_id"]
         return {
-            "number": order["number"], "status": order["status"],
+            "number": order["number"],
+            "status": order["status"],
             "status_label": self._label("order.status", order["status"]),
             "kind": self._label("order.kind", order["kind"]),
             "created": self.fmt_time(order["created_at"]),
@@ -125,35 +131,50 @@ class OrderState(OrderFormatMixin, AuthState):
             "total": self._money(order["total"], currency),
             "deposit": self._money(deposit, currency),
             "balance": self._money(str(Decimal(order["total"]) - Decimal(deposit)), currency)
-            if deposit else "",
+            if deposit
+            else "",
             "payment_status": self._label("payment.status", order["payment_status"]),
             "hold_until": self.fmt_time(order["hold_expires_at"])
-            if order["status"] == OrderStatus.PENDING_PAYMENT else "",
+            if order["status"] == OrderStatus.PENDING_PAYMENT
+            else "",
             "cancel_text": self.t(cancel_code, reason=order.get("cancel_reason") or "")
-            if cancel_code else "",
+            if cancel_code
+            else "",
             "refunded": self._money(order.get("refunded_amount"), currency),
         }
 
     @rx.var
     def line_rows(self) -> list[OrderLineRow]:
-        return [{
-            "line_no": str(line["line_no"]), "code": line["item_code"], "name": line["item_name"],
-            "kind": self.t(f"cart.kind.{line['item_kind']}"),
-            "quantity": self.fmt_number(line["quantity"]),
-            "unit_price": self._money(line["unit_price"], line["currency"]),
-            "line_total": self._money(line["line_total"], line["currency"]),
-        } for line in self._order.get("lines", [])]
+        return [
+            {
+                "line_no": str(line["line_no"]),
+                "code": line["item_code"],
+                "name": line["item_name"],
+                "kind": self.t(f"cart.kind.{line['item_kind']}"),
+                "quantity": self.fmt_number(line["quantity"]),
+                "unit_price": self._money(line["unit_price"], line["currency"]),
+                "line_total": self._money(line["line_total"], line["currency"]),
+            }
+            for line in self._order.get("lines", [])
+        ]
 
     @rx.var
     def timeline(self) -> list[TimelineRow]:
         """The order's transitions, oldest first, at the viewer's local time: the new status is
         the title, the cause a line of words, the detail (a gateway's reference, say) in code."""
-        return [{
-            "at": self.fmt_time(entry["at"]), "status": entry["to_status"],
-            "title": self._label("order.status", entry["to_status"]), "change": "",
-            "cause": self.t(entry["cause"]) if entry["cause"] in KEYS else entry["cause"],
-            "detail": "", "code": entry.get("detail") or "", "actor": "",
-        } for entry in self._order.get("timeline", [])]
+        return [
+            {
+                "at": self.fmt_time(entry["at"]),
+                "status": entry["to_status"],
+                "title": self._label("order.status", entry["to_status"]),
+                "change": "",
+                "cause": self.t(entry["cause"]) if entry["cause"] in KEYS else entry["cause"],
+                "detail": "",
+                "code": entry.get("detail") or "",
+                "actor": "",
+            }
+            for entry in self._order.get("timeline", [])
+        ]
 
     @rx.var
     def shipment(self) -> dict[str, str]:
@@ -161,12 +182,16 @@ class OrderState(OrderFormatMixin, AuthState):
         if not shipment:
             return {}
         handover = shipment["from_location_id"] == shipment["to_location_id"]
-        return {"status": self._label("shipment.status", shipment["status"]),
-                "reference": shipment.get("carrier_reference") or "",
-                "created": self.fmt_time(shipment["created_at"]),
-                "from": self._order["source_location_name"], "to": self._order["buyer_location_name"],
-                "handover": self.t("orders.handover_at", store=self._order["buyer_location_name"])
-                if handover else ""}
+        return {
+            "status": self._label("shipment.status", shipment["status"]),
+            "reference": shipment.get("carrier_reference") or "",
+            "created": self.fmt_time(shipment["created_at"]),
+            "from": self._order["source_location_name"],
+            "to": self._order["buyer_location_name"],
+            "handover": self.t("orders.handover_at", store=self._order["buyer_location_name"])
+            if handover
+            else "",
+        }
 
     @rx.var
     def may_cancel(self) -> bool:
@@ -202,10 +227,15 @@ class OrderState(OrderFormatMixin, AuthState):
         except NotFound:
             WATCHERS.forget(token)
             self._order, self.loading = {}, False
-            return [rx.redirect(routes.orders_list(principal.role)),
-                    rx.toast.error(self.t("orders.not_yours"), id="order-not-found")]
-        self.viewer_is_buyer = (view.buyer_user_id == principal.user_id if principal.role == Role.CUSTOMER
-                                else view.buyer_organisation_id == principal.organisation_id)
+            return [
+                rx.redirect(routes.orders_list(principal.role)),
+                rx.toast.error(self.t("orders.not_yours"), id="order-not-found"),
+            ]
+        self.viewer_is_buyer = (
+            view.buyer_user_id == principal.user_id
+            if principal.role == Role.CUSTOMER
+            else view.buyer_organisation_id == principal.organisation_id
+        )
         self.show(view.as_dict())
         WATCHERS.watch(token, order_id)
         return None
@@ -249,8 +279,8 @@ class OrderListState(OrderFormatMixin, PagedMixin, AuthState):
     @rx.var
     def status_options(self) -> list[dict[str, str]]:
         return [{"value": ALL, "label": self.t("common.all")}] + [
-            {"value": status.value, "label": self.t(f"order.status.{status.value}")}
-            for status in OrderStatus]
+            {"value": status.value, "label": self.t(f"order.status.{status.value}")} for status in OrderStatus
+        ]
 
     @rx.var
     def side_options(self) -> list[dict[str, str]]:
@@ -261,8 +291,12 @@ class OrderListState(OrderFormatMixin, PagedMixin, AuthState):
         side = "buyer" if principal.role == Role.CUSTOMER else self.side
         with session_scope() as session:
             summaries, self.total = list_orders(
-                session, principal, Page(self.page, PAGE_SIZE), side=side,
-                status=None if self.status == ALL else self.status)
+                session,
+                principal,
+                Page(self.page, PAGE_SIZE),
+                side=side,
+                status=None if self.status == ALL else self.status,
+            )
         self.rows = [summary.as_dict() for summary in summaries]
 
     def _empty(self) -> None:
@@ -312,8 +346,9 @@ class RecentOrdersState(OrderFormatMixin, AuthState):
         try:
             principal = self._principal(Role.DEALER)
             with session_scope() as session:
-                summaries, self.total = list_orders(session, principal, Page(1, RECENT_ORDERS),
-                                                    side=self.side)
+                summaries, self.total = list_orders(
+                    session, principal, Page(1, RECENT_ORDERS), side=self.side
+                )
             self.rows = [summary.as_dict() for summary in summaries]
         except PermissionDenied:
             self.rows, self.total = [], 0

@@ -69,10 +69,14 @@ class VehicleOrderState(AuthState):
 
     @rx.var
     def store_options(self) -> list[dict[str, str]]:
-        return [{"value": store["id"],
-                 "label": f"{store['name']} · {store['city']}"
-                          + ("" if store["available"] else f" · {self.t('vehicle_order.not_in_stock')}")}
-                for store in self.stores]
+        return [
+            {
+                "value": store["id"],
+                "label": f"{store['name']} · {store['city']}"
+                + ("" if store["available"] else f" · {self.t('vehicle_order.not_in_stock')}"),
+            }
+            for store in self.stores
+        ]
 
     @rx.var
     def store_available(self) -> bool:
@@ -104,10 +108,19 @@ class VehicleOrderState(AuthState):
         self.deposit = str(customer_deposit(trim.unit_price))
         # Stores with the vehicle free come first; the first of them is chosen for the customer.
         self.stores = sorted(
-            ({"id": str(store["id"]), "name": store["name"], "city": store["city"],
-              "country": store["country"], "dealer": store["organisation_name"],
-              "available": store["id"] in holding} for store in stores),
-            key=lambda store: (not store["available"], store["name"]))
+            (
+                {
+                    "id": str(store["id"]),
+                    "name": store["name"],
+                    "city": store["city"],
+                    "country": store["country"],
+                    "dealer": store["organisation_name"],
+                    "available": store["id"] in holding,
+                }
+                for store in stores
+            ),
+            key=lambda store: (not store["available"], store["name"]),
+        )
         self.store_id = self.stores[0]["id"] if self.stores and self.stores[0]["available"] else ""
         self.errors, self.placing = {}, False
         self.checkout_key = uuid.uuid4().hex
@@ -144,17 +157,23 @@ class VehicleOrderState(AuthState):
         try:
             with session_scope() as session:
                 placed = place_order(
-                    session, principal, lines=[{"item_kind": "trim", "item_id": self.trim_id, "quantity": 1}],
-                    buyer_location_id=int(self.store_id), idempotency_key=self.checkout_key)
+                    session,
+                    principal,
+                    lines=[{"item_kind": "trim", "item_id": self.trim_id, "quantity": 1}],
+                    buyer_location_id=int(self.store_id),
+                    idempotency_key=self.checkout_key,
+                )
         except OutOfStock as short:
-            self.errors = {LOCATION_FIELD: ["vehicle_order.store_short",
-                                            {"available": short.shortages[0].available}]}
+            self.errors = {
+                LOCATION_FIELD: ["vehicle_order.store_short", {"available": short.shortages[0].available}]
+            }
             self.placing = False
             return
         except DomainError as error:
             field = LOCATION_FIELD if error.field == LOCATION_FIELD else FORM_FIELD
-            self.errors = {field: [error.code, {k: v for k, v in error.params.items()
-                                                if isinstance(v, str | int)}]}
+            self.errors = {
+                field: [error.code, {k: v for k, v in error.params.items() if isinstance(v, str | int)}]
+            }
             self.placing = False
             return
         start_processing(placed)  # a worker takes the payment now

@@ -187,5 +187,4 @@ class AuthState(rx.State):
 
 def _plain(params: dict) -> dict:
     """Error parameters as display strings (times stay ISO; callers format what they show)."""
-    return {key: value.isoformat() if isinstance(value, datetime) else value
-            for key, value in params.items()}
+    return {key: value.isoformat() if isinstance(value, datetime) else value for key, value in params.items()}

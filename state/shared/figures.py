@@ -40,8 +40,10 @@ class FiguresMixin(rx.State, mixin=True):
     @rx.var
     def stock_values(self) -> list[str]:
         """The stock value per currency (one entry per currency, by currency code)."""
-        return [format_money(amount, currency, self.language)
-                for currency, amount in sorted(self.stock_value.items())]
+        return [
+            format_money(amount, currency, self.language)
+            for currency, amount in sorted(self.stock_value.items())
+        ]
 
     @rx.var
     def low_stock_hint(self) -> str:
@@ -49,5 +51,6 @@ class FiguresMixin(rx.State, mixin=True):
 
     @rx.var
     def computed_at_text(self) -> str:
-        return self.t("common.last_computed", time=self.fmt_time(self.computed_at)) \
-            if self.computed_at else ""
+        return (
+            self.t("common.last_computed", time=self.fmt_time(self.computed_at)) if self.computed_at else ""
+        )

@@ -32,8 +32,11 @@ class PagedMixin(rx.State, mixin=True):
     @rx.var
     def pager_label(self) -> str:
         pages = max(1, math.ceil(self.total / PAGE_SIZE))
-        return (self.t("common.page_of", page=self.fmt_number(self.page), pages=self.fmt_number(pages))
-                + " · " + self.t("common.rows_total", total=self.fmt_number(self.total), count=self.total))
+        return (
+            self.t("common.page_of", page=self.fmt_number(self.page), pages=self.fmt_number(pages))
+            + " · "
+            + self.t("common.rows_total", total=self.fmt_number(self.total), count=self.total)
+        )
 
     def _reload(self):
         self.loading = True

@@ -21,11 +21,21 @@ class TimelineRow(TypedDict):
     actor: str
 
 
-def timeline_row(*, at: str, title: str, status: str = "", change: str = "", cause: str = "",
-                 detail: str = "", code: str = "", actor: str = "") -> TimelineRow:
+def timeline_row(
+    *,
+    at: str,
+    title: str,
+    status: str = "",
+    change: str = "",
+    cause: str = "",
+    detail: str = "",
+    code: str = "",
+    actor: str = "",
+) -> TimelineRow:
     """A row with every key the component reads."""
-    return TimelineRow(at=at, status=status, title=title, change=change, cause=cause, detail=detail,
-                       code=code, actor=actor)
+    return TimelineRow(
+        at=at, status=status, title=title, change=change, cause=cause, detail=detail, code=code, actor=actor
+    )
 
 
 def actor_label(name: str | None, organisation: str | None) -> str:

@@ -58,36 +58,45 @@ class ShowroomState(AuthState):
             if trim["range_km"] and trim["powertrain"] == "bev":
                 efficiency = self.t("showroom.range", km=format_number(trim["range_km"], language))
             elif trim["consumption"]:
-                efficiency = self.t("showroom.consumption",
-                                    litres=format_number(Decimal(trim["consumption"]), language))
+                efficiency = self.t(
+                    "showroom.consumption", litres=format_number(Decimal(trim["consumption"]), language)
+                )
             elif trim["range_km"]:
                 efficiency = self.t("showroom.range", km=format_number(trim["range_km"], language))
             else:
                 efficiency = ""
             in_stock = self._store_stock.get(str(trim["id"]), 0)
-            cards.append({
-                "id": str(trim["id"]), "code": trim["code"], "model": trim["model"],
-                "name": trim["name"], "image": f"/vehicles/{trim['model_code']}.svg",
-                "body": self.t(f"body.{trim['body']}"),
-                "powertrain": self.t(f"powertrain.{trim['powertrain']}"),
-                "efficiency": efficiency,
-                "power": self.t("showroom.power", kw=format_number(trim["power_kw"], language)),
-                "price": format_money(trim["price"], trim["currency"], language),
-                "stock": self.t("showroom.in_stock", count=format_number(in_stock, language))
-                if self.shows_store_stock else "",
-                "in_stock": in_stock > 0,
-            })
+            cards.append(
+                {
+                    "id": str(trim["id"]),
+                    "code": trim["code"],
+                    "model": trim["model"],
+                    "name": trim["name"],
+                    "image": f"/vehicles/{trim['model_code']}.svg",
+                    "body": self.t(f"body.{trim['body']}"),
+                    "powertrain": self.t(f"powertrain.{trim['powertrain']}"),
+                    "efficiency": efficiency,
+                    "power": self.t("showroom.power", kw=format_number(trim["power_kw"], language)),
+                    "price": format_money(trim["price"], trim["currency"], language),
+                    "stock": self.t("showroom.in_stock", count=format_number(in_stock, language))
+                    if self.shows_store_stock
+                    else "",
+                    "in_stock": in_stock > 0,
+                }
+            )
         return cards
 
     @rx.var
     def body_options(self) -> list[dict[str, str]]:
         return [{"value": ALL, "label": self.t("common.all")}] + [
-            {"value": body, "label": self.t(f"body.{body}")} for body in self.bodies]
+            {"value": body, "label": self.t(f"body.{body}")} for body in self.bodies
+        ]
 
     @rx.var
     def powertrain_options(self) -> list[dict[str, str]]:
         return [{"value": ALL, "label": self.t("common.all")}] + [
-            {"value": kind, "label": self.t(f"powertrain.{kind}")} for kind in self.powertrains]
+            {"value": kind, "label": self.t(f"powertrain.{kind}")} for kind in self.powertrains
+        ]
 
     def _fetch(self) -> None:
         principal = self._principal(*SHOWROOM_ROLES)
@@ -97,15 +106,20 @@ class ShowroomState(AuthState):
                 self.bodies = sorted({trim["body"] for trim in everything})
                 self.powertrains = sorted({trim["powertrain"] for trim in everything})
             rows, _ = list_trims(
-                session, page=Page(1, MAX_PAGE_SIZE),
+                session,
+                page=Page(1, MAX_PAGE_SIZE),
                 body=None if self.body == ALL else self.body,
                 powertrain=None if self.powertrain == ALL else self.powertrain,
             )
             self.shows_store_stock = principal.role == Role.DEALER
-            self._store_stock = {
-                str(trim_id): figures["on_hand"]
-                for trim_id, figures in dashboards.trim_stock(session, principal).items()
-            } if self.shows_store_stock else {}
+            self._store_stock = (
+                {
+                    str(trim_id): figures["on_hand"]
+                    for trim_id, figures in dashboards.trim_stock(session, principal).items()
+                }
+                if self.shows_store_stock
+                else {}
+            )
         # Decimals become strings: state holds plain data only.
         self._trims = [
             {key: value for key, value in row.items() if key != "consumption_l_per_100km"}

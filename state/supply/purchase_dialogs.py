@@ -52,21 +52,35 @@ class OrderDialogState(PurchaseOrderState):
         """(result, refusal, success message key) of the open dialog's action."""
         text = str(form_data.get("reason") or "")[: MAX_TEXT + 1]
         if mode == "reject":
-            action = (Role.SUPPLIER, lambda session, principal: purchasing.reject_line(
-                session, principal, line_id, reason=text))
+            action = (
+                Role.SUPPLIER,
+                lambda session, principal: purchasing.reject_line(session, principal, line_id, reason=text),
+            )
             success = "purchase.line_rejected_toast"
         elif mode == "propose":
             quantity = str(form_data.get("quantity") or "").strip()[:20]
             promised = str(form_data.get("promised_date") or "").strip()[:20]
             note = str(form_data.get("note") or "")[: MAX_TEXT + 1]
-            action = (Role.SUPPLIER, lambda session, principal: purchasing.propose_line_change(
-                session, principal, line_id, quantity=quantity or None, promised_date=promised or None,
-                note=note))
+            action = (
+                Role.SUPPLIER,
+                lambda session, principal: purchasing.propose_line_change(
+                    session,
+                    principal,
+                    line_id,
+                    quantity=quantity or None,
+                    promised_date=promised or None,
+                    note=note,
+                ),
+            )
             success = "purchase.proposal_sent_toast"
         else:
             order_id = self._order.get("id", 0)
-            action = (Role.MANAGER, lambda session, principal: purchasing.cancel_purchase_order(
-                session, principal, order_id, reason=text))
+            action = (
+                Role.MANAGER,
+                lambda session, principal: purchasing.cancel_purchase_order(
+                    session, principal, order_id, reason=text
+                ),
+            )
             success = "purchase.cancelled_toast"
         result, refusal = self._act(*action, error_prefix="dialog.")
         return result, refusal, success

@@ -308,7 +308,7 @@ class IssueOrderState(AuthState):
             return self._denied(error)
         self._errors = {}
         events = [
-            rx.redirect(routes.purchase_order(Role.MANAGER, order['id'])),
+            rx.redirect(routes.purchase_order(Role.MANAGER, order["id"])),
             rx.toast.success(self.t("purchase.issued_toast", number=order["number"])),
         ]
         for warning in order.get("warnings", []):

@@ -97,7 +97,7 @@ class PurchaseOrderState(AuthState):
             status_label=label("purchase.status", order["status"], language),
             colour=colour(PO_STATUS_COLOURS, order["status"]),
             supplier=order["supplier_name"],
-            supplier_href=routes.supplier_card(order['supplier_id']),
+            supplier_href=routes.supplier_card(order["supplier_id"]),
             ship_to=order["ship_to_name"],
             issued=self.fmt_time(order["issued_at"]),
             changed=self.fmt_time(order["status_changed_at"]),
@@ -199,13 +199,15 @@ class PurchaseOrderState(AuthState):
                 change = label("purchase.status", event["to_status"], language)
                 if event["from_status"]:
                     change = f"{label('purchase.status', event['from_status'], language)} → {change}"
-            rows.append(timeline_row(
-                at=self.fmt_time(event["at"]),
-                title=label("purchase.event", event["kind"], language),
-                change=change,
-                actor=actor_label(event["actor_name"], event["actor_organisation"]),
-                detail=timeline_detail(event["kind"], event["details"] or {}, self.t, language),
-            ))
+            rows.append(
+                timeline_row(
+                    at=self.fmt_time(event["at"]),
+                    title=label("purchase.event", event["kind"], language),
+                    change=change,
+                    actor=actor_label(event["actor_name"], event["actor_organisation"]),
+                    detail=timeline_detail(event["kind"], event["details"] or {}, self.t, language),
+                )
+            )
         return rows
 
     @rx.var
@@ -282,8 +284,9 @@ class PurchaseOrderState(AuthState):
             index = head.removeprefix("lines[")
             if head.startswith("lines[") and index.isdigit() and int(index) < len(lines):
                 field = f"{names.get(name, name)}.{lines[int(index)][id_key]}"
-            if not any(field == known or (known.endswith(".") and field.startswith(known))
-                       for known in shown):
+            if not any(
+                field == known or (known.endswith(".") and field.startswith(known)) for known in shown
+            ):
                 field = fallback
             remapped.setdefault(field, entry)
         self._errors = remapped

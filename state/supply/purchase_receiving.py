@@ -112,8 +112,14 @@ class ReceiptState(PurchaseOrderState):
             if accepted == rejected == "0":
                 continue  # a lot left at 0 and 0 is not part of this receipt
             reason = str(form_data.get(f"why_{key}") or "")[: MAX_TEXT + 1]
-            lines.append({"notice_line_id": key, "accepted_quantity": accepted, "rejected_quantity": rejected,
-                          "reject_reason": reason})
+            lines.append(
+                {
+                    "notice_line_id": key,
+                    "accepted_quantity": accepted,
+                    "rejected_quantity": rejected,
+                    "reject_reason": reason,
+                }
+            )
         notice_id = notice["id"]
         result, refusal = self._act(
             Role.MANAGER,

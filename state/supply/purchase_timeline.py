@@ -52,8 +52,11 @@ def timeline_detail(kind: str, details: dict, translate, language: str) -> str:
         return text
     if kind == "issued":
         return (
-            translate("purchase.detail.lines", count=int(details["lines"]),
-                      lines=fmt_int(details["lines"], language))
+            translate(
+                "purchase.detail.lines",
+                count=int(details["lines"]),
+                lines=fmt_int(details["lines"], language),
+            )
             if details.get("lines")
             else ""
         )

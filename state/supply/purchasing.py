@@ -29,8 +29,6 @@ AWAITED_NOTICES = (ShippingNoticeStatus.IN_TRANSIT, ShippingNoticeStatus.PARTLY_
 STATUS_FILTERS = (ALL, OPEN, *[status.value for status in PurchaseOrderStatus])
 
 
-
-
 class PurchaseOrderListState(PagedMixin, AuthState):
     """One page of purchase orders, newest first, filtered by state (and order number)."""
 
@@ -117,7 +115,7 @@ class ReceivingState(PagedMixin, AuthState):
                 id=str(notice["id"]),
                 number=notice["number"],
                 order=notice["purchase_order_number"],
-                href=routes.purchase_order(Role.MANAGER, notice['purchase_order_id']),
+                href=routes.purchase_order(Role.MANAGER, notice["purchase_order_id"]),
                 supplier=notice["supplier_name"],
                 carrier=notice["carrier"],
                 tracking=notice["tracking_number"],

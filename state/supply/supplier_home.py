@@ -64,15 +64,18 @@ class SupplierState(FiguresMixin, AuthState):
         return [
             {
                 "order": line["purchase_order_number"],
-                "href": routes.purchase_order(Role.SUPPLIER, line['purchase_order_id']),
+                "href": routes.purchase_order(Role.SUPPLIER, line["purchase_order_id"]),
                 "line_no": str(line["line_no"]),
                 "sku": line["sku"],
                 "part": line["part_name"],
                 "due": fmt_date(line["due_date"], language),
                 "open": fmt_int(line["open_quantity"], language),
                 "shipped": fmt_int(line["shipped_quantity"], language),
-                "days_late": self.t("supplier.days_late", days=fmt_int(line["days_late"], language),
-                                    count=int(line["days_late"]))
+                "days_late": self.t(
+                    "supplier.days_late",
+                    days=fmt_int(line["days_late"], language),
+                    count=int(line["days_late"]),
+                )
                 if line["days_late"]
                 else "",
                 "status": label("purchase.line_status", line["line_status"], language),

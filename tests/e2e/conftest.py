@@ -29,8 +29,14 @@ from models.migrate import upgrade
 from models.settings import PROJECT_ROOT
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DEMO_PASSWORD = "demo-pass-2026"
 # The production build compiles the frontend on first start; a warm .web/ takes seconds.
 STARTUP_TIMEOUT_SECONDS = 240
@@ -38,8 +44,16 @@ DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 CELERY = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
 # Settings that would point the app at servers the test did not start.
-_FOREIGN_ENV = ("DATABASE_URL", "REDIS_URL", "BROKER_URL", "RESULT_BACKEND", "SECRET_KEY", "MODE",
-                "APP_PORT", "VAR_DIR")
+_FOREIGN_ENV = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "BROKER_URL",
+    "RESULT_BACKEND",
+    "SECRET_KEY",
+    "MODE",
+    "APP_PORT",
+    "VAR_DIR",
+)
 
 
 @dataclass(frozen=True)
@@ -83,8 +97,9 @@ def _start_process(args: list[str], env: dict[str, str], log_path: Path) -> subp
     """Start `args` in its own process group (so `_stop` ends it with its children), logging to
     `log_path`."""
     with open(log_path, "wb") as log:
-        return subprocess.Popen(args, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            args, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
 
 def _tail(path: Path, lines: int = 80) -> str:
@@ -98,24 +113,42 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPortal]:
     database_url = f"sqlite:///{var_dir / 'portal.db'}"
     port = _free_port()
     env = {key: value for key, value in os.environ.items() if key not in _FOREIGN_ENV}
-    env.update({
-        "VAR_DIR": str(var_dir), "DATABASE_URL": database_url, "APP_PORT": str(port), "MODE": "demo",
-        "PATH": f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}",
-        "REFLEX_USE_SYSTEM_BUN": "1", "PYTHONDONTWRITEBYTECODE": "1",
-    })
+    env.update(
+        {
+            "VAR_DIR": str(var_dir),
+            "DATABASE_URL": database_url,
+            "APP_PORT": str(port),
+            "MODE": "demo",
+            "PATH": f"{PROJECT_ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}{env.get('PATH', '')}",
+            "REFLEX_USE_SYSTEM_BUN": "1",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
     upgrade(database_url)
-    subprocess.run([sys.executable, "-m", "services.seed", "--scale", "demo"], cwd=PROJECT_ROOT,
-                   env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "services.seed", "--scale", "demo"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
     log_path = var_dir / "app.log"
     reflex = Path(sys.executable).with_name("reflex")
     # The worker processes placed orders (payment, allocation); beat relays the outbox and
     # refreshes the summary, as under `make run`.
-    workers = [_start_process([*CELERY, "worker", "--concurrency", "1", "--pool", "solo",
-                               "--loglevel", "INFO"], env, var_dir / "worker.log"),
-               _start_process([*CELERY, "beat", "--loglevel", "INFO"], env, var_dir / "beat.log")]
-    process = _start_process([str(reflex), "run", "--env", "prod", "--single-port", "--loglevel", "info"],
-                             env, log_path)
+    workers = [
+        _start_process(
+            [*CELERY, "worker", "--concurrency", "1", "--pool", "solo", "--loglevel", "INFO"],
+            env,
+            var_dir / "worker.log",
+        ),
+        _start_process([*CELERY, "beat", "--loglevel", "INFO"], env, var_dir / "beat.log"),
+    ]
+    process = _start_process(
+        [str(reflex), "run", "--env", "prod", "--single-port", "--loglevel", "info"], env, log_path
+    )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
@@ -124,11 +157,14 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPortal]:
                 pytest.fail(f"the portal exited with code {process.returncode}:\n{_tail(log_path)}")
             for worker in workers:
                 if worker.poll() is not None:
-                    pytest.fail(f"a Celery process exited with code {worker.returncode}:\n"
-                                f"{_tail(var_dir / 'worker.log')}\n{_tail(var_dir / 'beat.log')}")
+                    pytest.fail(
+                        f"a Celery process exited with code {worker.returncode}:\n"
+                        f"{_tail(var_dir / 'worker.log')}\n{_tail(var_dir / 'beat.log')}"
+                    )
             if time.monotonic() > deadline:
-                pytest.fail(f"the portal did not answer within {STARTUP_TIMEOUT_SECONDS}s:\n"
-                            f"{_tail(log_path)}")
+                pytest.fail(
+                    f"the portal did not answer within {STARTUP_TIMEOUT_SECONDS}s:\n{_tail(log_path)}"
+                )
             time.sleep(1)
         yield RunningPortal(base_url, database_url, var_dir, log_path)
     finally:
@@ -140,8 +176,10 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPortal]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}: run `make browser` "
-                    "(Debian's chromium package; Playwright never downloads a browser here)")
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: run `make browser` "
+            "(Debian's chromium package; Playwright never downloads a browser here)"
+        )
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched

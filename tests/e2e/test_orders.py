@@ -67,14 +67,19 @@ def buyers(portal: RunningPortal) -> Iterator[None]:
     """A dealer of a second dealer organisation and a new customer (password PASSWORD), and a bank
     that answers after BANK_DELAY_SECONDS."""
     with Session(portal.engine) as session:
-        demo_dealer = session.exec(select(User).where(
-            User.email_normalized == normalize_email("dealer@demo.test"))).one()
+        demo_dealer = session.exec(
+            select(User).where(User.email_normalized == normalize_email("dealer@demo.test"))
+        ).one()
         dealer_org = session.exec(
-            select(Organisation).where(Organisation.kind == OrganisationKind.DEALER,
-                                       Organisation.id != demo_dealer.organisation_id)
-            .order_by(Organisation.id)).first()
-        consumers = session.exec(select(Organisation).where(
-            Organisation.kind == OrganisationKind.CONSUMER)).first()
+            select(Organisation)
+            .where(
+                Organisation.kind == OrganisationKind.DEALER, Organisation.id != demo_dealer.organisation_id
+            )
+            .order_by(Organisation.id)
+        ).first()
+        consumers = session.exec(
+            select(Organisation).where(Organisation.kind == OrganisationKind.CONSUMER)
+        ).first()
         make_user(session, Role.DEALER, dealer_org, email=DEALER_EMAIL)
         make_user(session, Role.CUSTOMER, consumers, email=CUSTOMER_EMAIL)
         session.commit()
@@ -90,8 +95,11 @@ def _warehouse_stock(session: Session, part_id: int) -> dict[int, int]:
         select(StockLevel.location_id, StockLevel.on_hand - StockLevel.reserved)
         .join(Location, Location.id == StockLevel.location_id)
         .join(Organisation, Organisation.id == Location.organisation_id)
-        .where(StockLevel.part_id == part_id, Location.kind == LocationKind.WAREHOUSE,
-               Organisation.kind == OrganisationKind.OEM)
+        .where(
+            StockLevel.part_id == part_id,
+            Location.kind == LocationKind.WAREHOUSE,
+            Organisation.kind == OrganisationKind.OEM,
+        )
     ).all()
     return dict(rows)
 
@@ -147,7 +155,8 @@ def _order_id(page: Page) -> int:
 
 
 def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
-        page: Page, portal: RunningPortal, buyers, screenshots) -> None:
+    page: Page, portal: RunningPortal, buyers, screenshots
+) -> None:
     with Session(portal.engine) as session:
         (first, second), _ = _parts(session, plentiful=2)
     sign_in(page, portal, DEALER_EMAIL, "/dealer")
@@ -163,15 +172,19 @@ def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
     first_line.locator(".cart-quantity input").fill("3")
     expect(first_line.locator(".cart-line-error")).to_have_count(0)
     expect(first_line.locator(".cart-line-total")).to_have_text(
-        format_money(first.list_price * 3, "CNY", "en"))
+        format_money(first.list_price * 3, "CNY", "en")
+    )
     total = (first.list_price * 3 + second.list_price).quantize(CENTS)
     expect(page.locator(".cart-total")).to_have_text(format_money(total, "CNY", "en"))
     page.screenshot(path=screenshots / "cart-dealer.png", full_page=True)
 
     with Session(portal.engine) as session:
         dealer = session.exec(select(User).where(User.email_normalized == DEALER_EMAIL)).one()
-        orders_before = session.exec(select(func.count()).select_from(SalesOrder).where(
-            SalesOrder.buyer_organisation_id == dealer.organisation_id)).one()
+        orders_before = session.exec(
+            select(func.count())
+            .select_from(SalesOrder)
+            .where(SalesOrder.buyer_organisation_id == dealer.organisation_id)
+        ).one()
     page.dblclick("#checkout")  # an impatient double click places one order
     page.wait_for_url(on_order_page)
     _watch_status(page)
@@ -194,13 +207,21 @@ def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
         order = session.get(SalesOrder, order_id)
         assert order.status == OrderStatus.ALLOCATED
         assert order.total == total
-        assert session.exec(select(func.count()).select_from(SalesOrder).where(
-            SalesOrder.buyer_organisation_id == dealer.organisation_id)).one() == orders_before + 1
+        assert (
+            session.exec(
+                select(func.count())
+                .select_from(SalesOrder)
+                .where(SalesOrder.buyer_organisation_id == dealer.organisation_id)
+            ).one()
+            == orders_before + 1
+        )
         buyer = session.get(User, order.buyer_user_id)
         zone = buyer.time_zone or session.get(Organisation, buyer.organisation_id).time_zone
         allocated_at = session.exec(
-            select(OrderTransition.at).where(OrderTransition.order_id == order_id,
-                                             OrderTransition.to_status == OrderStatus.ALLOCATED)).one()
+            select(OrderTransition.at).where(
+                OrderTransition.order_id == order_id, OrderTransition.to_status == OrderStatus.ALLOCATED
+            )
+        ).one()
     # Times in the dealer's own zone.
     expect(page.locator("#order-created")).to_have_text(format_datetime(order.created_at, zone, "en"))
     seen_at_ms = page.evaluate("window.__statusSeen['Allocated']")
@@ -215,7 +236,8 @@ def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
 
 
 def test_a_cart_the_warehouses_cannot_fill_names_the_short_line_and_reserves_nothing(
-        page: Page, portal: RunningPortal, buyers, screenshots) -> None:
+    page: Page, portal: RunningPortal, buyers, screenshots
+) -> None:
     with Session(portal.engine) as session:
         (plentiful,), (scarce,) = _parts(session, plentiful=1, short=1)
         most = max(_warehouse_stock(session, scarce.id).values())
@@ -230,14 +252,17 @@ def test_a_cart_the_warehouses_cannot_fill_names_the_short_line_and_reserves_not
     scarce_line = page.locator(f'[data-line="{scarce.sku}"]')
     scarce_line.locator(".cart-quantity input").fill(str(asked))
     expect(scarce_line.locator(".cart-line-total")).to_have_text(
-        format_money(scarce.list_price * asked, "CNY", "en"))
+        format_money(scarce.list_price * asked, "CNY", "en")
+    )
 
     page.click("#checkout")
     expect(page.locator("#cart-error")).to_contain_text(
-        f"Not enough stock for line 2 ({scarce.sku}): {most:,} available, {asked:,} requested.")
+        f"Not enough stock for line 2 ({scarce.sku}): {most:,} available, {asked:,} requested."
+    )
     expect(page.locator("#cart-error")).to_contain_text("Nothing was reserved.")
     expect(scarce_line.locator(".cart-line-short")).to_have_text(
-        f"Only {most:,} available ({asked:,} requested)")
+        f"Only {most:,} available ({asked:,} requested)"
+    )
     expect(page.locator(f'[data-line="{plentiful.sku}"] .cart-line-short')).to_have_count(0)
     assert urlparse(page.url).path.rstrip("/") == "/cart"
     page.screenshot(path=screenshots / "cart-out-of-stock.png", full_page=True)
@@ -247,7 +272,8 @@ def test_a_cart_the_warehouses_cannot_fill_names_the_short_line_and_reserves_not
 
 
 def test_customer_orders_a_vehicle_with_a_deposit_and_sees_it_paid(
-        page: Page, browser: Browser, portal: RunningPortal, buyers, screenshots) -> None:
+    page: Page, browser: Browser, portal: RunningPortal, buyers, screenshots
+) -> None:
     with Session(portal.engine) as session:
         trim = session.exec(select(Trim).order_by(Trim.price)).first()
     deposit = customer_deposit(Decimal(trim.price))
@@ -257,7 +283,8 @@ def test_customer_orders_a_vehicle_with_a_deposit_and_sees_it_paid(
     expect(page.locator("#deposit-price")).to_have_text(format_money(trim.price, trim.currency, "en"))
     expect(page.locator("#deposit-amount")).to_have_text(format_money(deposit, trim.currency, "en"))
     expect(page.locator("#deposit-balance")).to_have_text(
-        format_money(Decimal(trim.price) - deposit, trim.currency, "en"))
+        format_money(Decimal(trim.price) - deposit, trim.currency, "en")
+    )
     expect(page.get_by_text("In stock at this store")).to_be_visible()
     page.screenshot(path=screenshots / "deposit-dialog.png")
 
@@ -275,8 +302,9 @@ def test_customer_orders_a_vehicle_with_a_deposit_and_sees_it_paid(
     with Session(portal.engine) as session:
         order = session.get(SalesOrder, order_id)
         assert (order.status, order.deposit) == (OrderStatus.ALLOCATED, deposit)
-        someone_elses = session.exec(select(SalesOrder.id).where(SalesOrder.id != order_id)
-                                     .order_by(SalesOrder.id)).first()
+        someone_elses = session.exec(
+            select(SalesOrder.id).where(SalesOrder.id != order_id).order_by(SalesOrder.id)
+        ).first()
     page.click('[data-nav="/my-orders"]')
     expect(page.locator(f'#orders-table [data-order="{order.number}"]')).to_contain_text("Allocated")
 
@@ -298,4 +326,3 @@ def test_customer_orders_a_vehicle_with_a_deposit_and_sees_it_paid(
         phone.screenshot(path=screenshots / "order-customer-phone.png", full_page=True)
     finally:
         context.close()
-

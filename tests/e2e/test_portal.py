@@ -25,8 +25,13 @@ from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
 
-HOMES = {"admin": "/admin", "manager": "/manager", "supplier": "/supplier", "dealer": "/dealer",
-         "customer": "/showroom"}
+HOMES = {
+    "admin": "/admin",
+    "manager": "/manager",
+    "supplier": "/supplier",
+    "dealer": "/dealer",
+    "customer": "/showroom",
+}
 
 
 def at(path: str):
@@ -59,8 +64,9 @@ def organisation_of(session: Session, email: str) -> Organisation:
     return session.get(Organisation, user.organisation_id)
 
 
-def test_manager_sees_the_network_figures_of_the_database(page: Page, portal: RunningPortal,
-                                                          screenshots) -> None:
+def test_manager_sees_the_network_figures_of_the_database(
+    page: Page, portal: RunningPortal, screenshots
+) -> None:
     with Session(portal.engine) as session:
         summary = compute_summary(session)
     sign_in_as(page, portal, "manager")
@@ -70,9 +76,11 @@ def test_manager_sees_the_network_figures_of_the_database(page: Page, portal: Ru
     expect(page.locator("#kpi-suppliers")).to_have_text(format_number(catalogue["suppliers"], "en"))
     expect(page.locator("#kpi-dealers")).to_have_text(format_number(catalogue["dealers"], "en"))
     expect(page.locator("#kpi-part_units_on_hand")).to_have_text(
-        format_number(summary["network"]["part_units_on_hand"], "en"))
+        format_number(summary["network"]["part_units_on_hand"], "en")
+    )
     expect(page.locator("#kpi-vehicle_units_on_hand")).to_have_text(
-        format_number(summary["network"]["vehicle_units_on_hand"], "en"))
+        format_number(summary["network"]["vehicle_units_on_hand"], "en")
+    )
     for currency, amount in summary["network"]["stock_value"].items():
         expect(page.locator("#kpi-stock-value")).to_contain_text(format_money(amount, currency, "en"))
     expect(page.locator(".js-plotly-plot").first).to_be_visible()
@@ -80,29 +88,35 @@ def test_manager_sees_the_network_figures_of_the_database(page: Page, portal: Ru
     page.screenshot(path=screenshots / "home-manager.png", full_page=True)
 
 
-def test_supplier_sees_only_its_own_figures_and_stock(page: Page, portal: RunningPortal,
-                                                      screenshots) -> None:
+def test_supplier_sees_only_its_own_figures_and_stock(page: Page, portal: RunningPortal, screenshots) -> None:
     with Session(portal.engine) as session:
         summary = compute_summary(session)
         organisation = organisation_of(session, "supplier@demo.test")
-        own_locations = set(session.exec(
-            select(Location.code).where(Location.organisation_id == organisation.id)).all())
+        own_locations = set(
+            session.exec(select(Location.code).where(Location.organisation_id == organisation.id)).all()
+        )
     own = summary["by_organisation"][str(organisation.id)]
     sign_in_as(page, portal, "supplier")
     expect(page.locator("#kpi-parts_supplied")).to_have_text(format_number(own["parts_supplied"], "en"))
     expect(page.locator("#kpi-part_units_on_hand")).to_have_text(
-        format_number(own["part_units_on_hand"], "en"))
+        format_number(own["part_units_on_hand"], "en")
+    )
     expect(page.locator("#header-organisation").first).to_have_text(organisation.name)
     # Its stock table lists rows of its own plants only.
     expect(page.locator("#stock-table [data-location]").first).to_be_visible()
-    shown = set(page.locator("#stock-table [data-location]").evaluate_all(
-        "cells => cells.map(cell => cell.dataset.location)"))
+    shown = set(
+        page.locator("#stock-table [data-location]").evaluate_all(
+            "cells => cells.map(cell => cell.dataset.location)"
+        )
+    )
     assert shown and shown <= own_locations, shown - own_locations
     page.screenshot(path=screenshots / "home-supplier.png", full_page=True)
 
     with Session(portal.engine) as session:
-        principal = principal_for(session.exec(select(User).where(
-            User.email_normalized == "supplier@demo.test")).one(), organisation)
+        principal = principal_for(
+            session.exec(select(User).where(User.email_normalized == "supplier@demo.test")).one(),
+            organisation,
+        )
         _, rows = list_stock(session, principal, page=CatalogPage(1, 25))
         first_sku = list_stock(session, principal, page=CatalogPage(1, 1))[0][0]["item_code"]
         _, matching = list_stock(session, principal, page=CatalogPage(1, 25), text=first_sku)
@@ -116,8 +130,9 @@ def test_supplier_sees_only_its_own_figures_and_stock(page: Page, portal: Runnin
     expect(page.locator("#stock-table tbody tr").first).to_contain_text(first_sku)
 
 
-def test_dealer_sees_its_store_vehicles_and_an_honest_empty_order_list(page: Page, portal: RunningPortal,
-                                                                      screenshots) -> None:
+def test_dealer_sees_its_store_vehicles_and_an_honest_empty_order_list(
+    page: Page, portal: RunningPortal, screenshots
+) -> None:
     with Session(portal.engine) as session:
         summary = compute_summary(session)
         organisation = organisation_of(session, "dealer@demo.test")
@@ -125,26 +140,31 @@ def test_dealer_sees_its_store_vehicles_and_an_honest_empty_order_list(page: Pag
     own = summary["by_organisation"][str(organisation.id)]
     sign_in_as(page, portal, "dealer")
     expect(page.locator("#kpi-vehicle_units_on_hand")).to_have_text(
-        format_number(own["vehicle_units_on_hand"], "en"))
+        format_number(own["vehicle_units_on_hand"], "en")
+    )
     expect(page.locator("#kpi-part_units_on_hand")).to_have_text(
-        format_number(own["part_units_on_hand"], "en"))
+        format_number(own["part_units_on_hand"], "en")
+    )
     expect(page.locator("#orders-empty")).to_contain_text("No orders yet")
     expect(page.locator("[data-trim]")).to_have_count(trims)
-    shown = sum(int(text.split()[0].replace(",", ""))
-                for text in page.locator(".trim-stock").all_inner_texts())
+    shown = sum(
+        int(text.split()[0].replace(",", "")) for text in page.locator(".trim-stock").all_inner_texts()
+    )
     assert shown == own["vehicle_units_on_hand"]
     page.screenshot(path=screenshots / "home-dealer.png", full_page=True)
 
 
-def test_customer_browses_the_showroom_with_prices_and_filters(page: Page, portal: RunningPortal,
-                                                               screenshots) -> None:
+def test_customer_browses_the_showroom_with_prices_and_filters(
+    page: Page, portal: RunningPortal, screenshots
+) -> None:
     with Session(portal.engine) as session:
         trims = session.exec(select(Trim).order_by(Trim.price)).all()
     sign_in_as(page, portal, "customer")
     expect(page.locator("[data-trim]")).to_have_count(len(trims))
     cheapest = trims[0]
     expect(page.locator(f'[data-trim="{cheapest.code}"] .trim-price')).to_have_text(
-        format_money(Decimal(cheapest.price), cheapest.currency, "en"))
+        format_money(Decimal(cheapest.price), cheapest.currency, "en")
+    )
     page.screenshot(path=screenshots / "home-customer.png", full_page=True)
 
     electric = [trim for trim in trims if trim.powertrain == "bev"]
@@ -174,11 +194,13 @@ def test_wrong_password_and_unknown_email_get_the_same_message(page: Page, porta
     assert at("/login")(page.url)
 
 
-def test_repeated_failures_are_throttled_alike_for_known_and_unknown_emails(page: Page,
-                                                                           portal: RunningPortal) -> None:
+def test_repeated_failures_are_throttled_alike_for_known_and_unknown_emails(
+    page: Page, portal: RunningPortal
+) -> None:
     with Session(portal.engine) as session:
-        make_user(session, Role.DEALER, organisation_of(session, "dealer@demo.test"),
-                  email="throttle.me@demo.test")
+        make_user(
+            session, Role.DEALER, organisation_of(session, "dealer@demo.test"), email="throttle.me@demo.test"
+        )
         session.commit()
     wrong = "The e-mail or password is not correct."
     throttled = "Too many failed sign-ins from here. Please try again in 15 min."
@@ -220,8 +242,9 @@ def test_root_leads_home_and_logout_ends_the_session(page: Page, portal: Running
     page.wait_for_url(at("/login"))
 
 
-def test_language_switch_shows_chinese_and_is_kept_for_the_user(page: Page, portal: RunningPortal,
-                                                                 browser, screenshots) -> None:
+def test_language_switch_shows_chinese_and_is_kept_for_the_user(
+    page: Page, portal: RunningPortal, browser, screenshots
+) -> None:
     sign_in_as(page, portal, "manager")
     expect(page.locator("#page-title")).to_have_text("KPI overview")
     try:
@@ -241,8 +264,9 @@ def test_language_switch_shows_chinese_and_is_kept_for_the_user(page: Page, port
         _set_language(portal, "manager@demo.test", "en")
 
 
-def test_phone_layout_folds_the_sidebar_into_a_menu(phone_page: Page, portal: RunningPortal,
-                                                    screenshots) -> None:
+def test_phone_layout_folds_the_sidebar_into_a_menu(
+    phone_page: Page, portal: RunningPortal, screenshots
+) -> None:
     sign_in_as(phone_page, portal, "dealer")
     expect(phone_page.locator("#kpi-vehicle_units_on_hand")).not_to_have_text("")
     expect(phone_page.locator("#menu-button")).to_be_visible()
@@ -257,8 +281,9 @@ def test_phone_layout_folds_the_sidebar_into_a_menu(phone_page: Page, portal: Ru
     phone_page.wait_for_url(at("/showroom"))
 
 
-def test_admin_creates_a_user_with_field_errors_then_deactivates_it(page: Page,
-                                                                     portal: RunningPortal) -> None:
+def test_admin_creates_a_user_with_field_errors_then_deactivates_it(
+    page: Page, portal: RunningPortal
+) -> None:
     sign_in_as(page, portal, "admin")
     expect(page.locator('[data-user="manager@demo.test"]')).to_be_visible()
     page.fill("#new-email", "new.buyer@demo.test")
@@ -285,8 +310,7 @@ def test_admin_creates_a_user_with_field_errors_then_deactivates_it(page: Page,
         assert created.role == "dealer" and created.is_active is False
 
 
-def test_language_picked_on_the_login_page_is_kept_for_the_account(page: Page,
-                                                                   portal: RunningPortal) -> None:
+def test_language_picked_on_the_login_page_is_kept_for_the_account(page: Page, portal: RunningPortal) -> None:
     page.goto(f"{portal.base_url}/login")
     expect(page.locator("#demo-logins")).to_be_visible()
     try:
@@ -309,20 +333,35 @@ def test_admin_sees_a_parked_order_with_its_error_and_retries_it(page: Page, por
     with Session(portal.engine, expire_on_commit=False) as session:
         dealer = session.exec(select(User).where(User.email_normalized == "dealer@demo.test")).one()
         dealer_org = session.get(Organisation, dealer.organisation_id)
-        store = session.exec(select(Location).where(Location.organisation_id == dealer_org.id,
-                                                    Location.kind == LocationKind.STORE)).first()
+        store = session.exec(
+            select(Location).where(
+                Location.organisation_id == dealer_org.id, Location.kind == LocationKind.STORE
+            )
+        ).first()
         stock_row = session.exec(
-            select(StockLevel).join(Location, Location.id == StockLevel.location_id)
-            .where(Location.kind == LocationKind.WAREHOUSE, StockLevel.part_id.is_not(None),
-                   StockLevel.on_hand - StockLevel.reserved > 5).order_by(StockLevel.id)).first()
+            select(StockLevel)
+            .join(Location, Location.id == StockLevel.location_id)
+            .where(
+                Location.kind == LocationKind.WAREHOUSE,
+                StockLevel.part_id.is_not(None),
+                StockLevel.on_hand - StockLevel.reserved > 5,
+            )
+            .order_by(StockLevel.id)
+        ).first()
         session.commit()
         order = ordering.place_order(
-            session, principal_for(dealer, dealer_org),
+            session,
+            principal_for(dealer, dealer_org),
             lines=[{"item_kind": "part", "item_id": stock_row.part_id, "quantity": 1}],
-            buyer_location_id=store.id, idempotency_key="e2e-parked-order").order
+            buyer_location_id=store.id,
+            idempotency_key="e2e-parked-order",
+        ).order
         error = f"ReservationInvariantBroken: stock_level {stock_row.id}: cannot release 1"
-        session.add(OrderAttention(order_id=order.id, failures=5, step="expire_hold", last_error=error,
-                                   parked_at=utcnow()))
+        session.add(
+            OrderAttention(
+                order_id=order.id, failures=5, step="expire_hold", last_error=error, parked_at=utcnow()
+            )
+        )
         session.commit()
 
     sign_in_as(page, portal, "admin")

@@ -23,12 +23,18 @@ document.addEventListener('securitypolicyviolation', (event) => {
 
 
 @pytest.mark.parametrize("role", sorted(SECTIONS))
-def test_every_page_of_the_role_works_under_the_csp_without_a_violation(page: Page, portal: RunningPortal,
-                                                                        role: str) -> None:
+def test_every_page_of_the_role_works_under_the_csp_without_a_violation(
+    page: Page, portal: RunningPortal, role: str
+) -> None:
     console: list[str] = []
-    page.on("console", lambda message: console.append(message.text)
+    page.on(
+        "console",
+        lambda message: (
+            console.append(message.text)
             if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-            else None)
+            else None
+        ),
+    )
     page.add_init_script(_LISTEN)
     first = page.goto(f"{portal.base_url}/login")
     assert "frame-ancestors 'none'" in first.headers["content-security-policy"]

@@ -23,8 +23,13 @@ def services_worker(_pg_database: str, tmp_path_factory: pytest.TempPathFactory)
     """One worker per test module on the PostgreSQL test database, with Redis (the test database)
     as broker, result backend and cache."""
     var_dir = tmp_path_factory.mktemp("services-worker")
-    settings = Settings(database_url=_pg_database, redis_url=REDIS_TEST_URL, broker_url=REDIS_TEST_URL,
-                        result_backend=REDIS_TEST_URL, var_dir=var_dir)
+    settings = Settings(
+        database_url=_pg_database,
+        redis_url=REDIS_TEST_URL,
+        broker_url=REDIS_TEST_URL,
+        result_backend=REDIS_TEST_URL,
+        var_dir=var_dir,
+    )
     with running(settings, var_dir, start_worker) as (worker,):
         yield worker
 
@@ -53,8 +58,9 @@ def embedded_celery(embedded_worker: CeleryProcess) -> Iterator[Celery]:
 
 
 @pytest.fixture
-def embedded_worker_and_beat(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-                             ) -> Iterator[tuple[CeleryProcess, CeleryProcess]]:
+def embedded_worker_and_beat(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[CeleryProcess, CeleryProcess]]:
     """Embedded mode as `make run` has it: a worker and beat (relaying the outbox every half second)
     on this test's SQLite database and SQLite broker."""
     configure(monkeypatch, outbox_relay_seconds=TEST_RELAY_SECONDS)
@@ -69,6 +75,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
         for value in getattr(item, "funcargs", {}).values():
             for started in value if isinstance(value, tuple) else (value,):
                 if isinstance(started, CeleryProcess):
-                    report.sections.append((f"celery {started.name} log ({started.log_path})",
-                                            started.log_tail()))
+                    report.sections.append(
+                        (f"celery {started.name} log ({started.log_path})", started.log_tail())
+                    )
     return report

@@ -56,16 +56,28 @@ def celery_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def start_celery(name: str, arguments: list[str], settings: Settings, log_path: Path, ready_marker: str,
-                 timeout: float = READY_TIMEOUT_SECONDS) -> CeleryProcess:
+def start_celery(
+    name: str,
+    arguments: list[str],
+    settings: Settings,
+    log_path: Path,
+    ready_marker: str,
+    timeout: float = READY_TIMEOUT_SECONDS,
+) -> CeleryProcess:
     """Start `celery -A workers.celery_app <arguments>`; returns once its log shows `ready_marker`.
 
     Raises RuntimeError (with the log) when it exits or is not ready within `timeout` seconds.
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "wb") as log:
-        process = subprocess.Popen([*CELERY, *arguments], cwd=PROJECT_ROOT, env=celery_env(settings),
-                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [*CELERY, *arguments],
+            cwd=PROJECT_ROOT,
+            env=celery_env(settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     started = CeleryProcess(name=name, process=process, log_path=log_path)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -78,22 +90,33 @@ def start_celery(name: str, arguments: list[str], settings: Settings, log_path: 
     raise RuntimeError(f"celery {name} was not ready within {timeout}s:\n{started.log_tail()}")
 
 
-def start_worker(settings: Settings, log_path: Path, *, concurrency: int = 1,
-                 extra: tuple[str, ...] = ()) -> CeleryProcess:
+def start_worker(
+    settings: Settings, log_path: Path, *, concurrency: int = 1, extra: tuple[str, ...] = ()
+) -> CeleryProcess:
     """A worker consuming the portal queue, with the production pool (prefork) of `concurrency`
     processes (one by default) and any `extra` worker options."""
     hostname = f"test-{uuid.uuid4().hex[:8]}@%h"
-    arguments = ["worker", "--loglevel=INFO", "--pool=prefork", f"--concurrency={concurrency}",
-                 "-n", hostname,
-                 # Nothing to gossip with or synchronise from in a test; skipping them saves a second.
-                 "--without-gossip", "--without-mingle", "--without-heartbeat", *extra]
+    arguments = [
+        "worker",
+        "--loglevel=INFO",
+        "--pool=prefork",
+        f"--concurrency={concurrency}",
+        "-n",
+        hostname,
+        # Nothing to gossip with or synchronise from in a test; skipping them saves a second.
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        *extra,
+    ]
     return start_celery("worker", arguments, settings, log_path, ready_marker=" ready.")
 
 
 def start_beat(settings: Settings, log_path: Path) -> CeleryProcess:
     """Beat sending the portal's schedule (its state file lives under `settings.var_dir`)."""
-    return start_celery("beat", ["beat", "--loglevel=INFO"], settings, log_path,
-                        ready_marker="beat: Starting...")
+    return start_celery(
+        "beat", ["beat", "--loglevel=INFO"], settings, log_path, ready_marker="beat: Starting..."
+    )
 
 
 def pool_children(started: CeleryProcess) -> list[int]:
@@ -122,8 +145,9 @@ def stop_celery(*processes: CeleryProcess) -> None:
 
 
 @contextlib.contextmanager
-def running(settings: Settings, log_dir: Path, *starts: Callable[[Settings, Path], CeleryProcess]
-            ) -> Iterator[tuple[CeleryProcess, ...]]:
+def running(
+    settings: Settings, log_dir: Path, *starts: Callable[[Settings, Path], CeleryProcess]
+) -> Iterator[tuple[CeleryProcess, ...]]:
     """Each of `starts` (start_worker, start_beat) with `settings`, logging to `log_dir`, for the
     duration of the block; all stopped afterwards, also when one fails to start."""
     started: list[CeleryProcess] = []

@@ -31,8 +31,17 @@ def test_a_page_naming_an_unknown_message_fails_to_build() -> None:
 
 
 def _principal(role: str) -> Principal:
-    return Principal(user_id=1, email="x@example.test", full_name="X", role=role, organisation_id=1,
-                     organisation_name="Org", organisation_kind="oem", language="en", time_zone="UTC")
+    return Principal(
+        user_id=1,
+        email="x@example.test",
+        full_name="X",
+        role=role,
+        organisation_id=1,
+        organisation_name="Org",
+        organisation_kind="oem",
+        language="en",
+        time_zone="UTC",
+    )
 
 
 @pytest.mark.parametrize("role", [role.value for role in Role])
@@ -55,8 +64,9 @@ def test_supplier_workspace_pages_are_registered_and_open_only_to_their_side(pre
     from state.shared import routes
 
     registered = {spec.route for spec in PAGES}
-    declared = [value for name, value in vars(routes).items()
-                if name.startswith(prefix) and isinstance(value, str)]
+    declared = [
+        value for name, value in vars(routes).items() if name.startswith(prefix) and isinstance(value, str)
+    ]
     assert len(declared) >= 7, declared
     for route in declared:
         assert route in registered, route
@@ -71,8 +81,12 @@ _EVENTS = {
     "line_rejected": {"line_no": 2, "reason": "part discontinued"},
     "line_proposed": {"line_no": 1, "quantity": 80, "promised_date": "2026-03-12", "note": "tooling"},
     "proposal_accepted": {"line_no": 1, "quantity": 80, "promised_date": None, "reason": ""},
-    "asn_created": {"number": "ASN-000045", "carrier": "DHL", "tracking_number": "JD1",
-                    "lines": [{"line_no": 1, "quantity": 30, "lot_number": "L-7"}]},
+    "asn_created": {
+        "number": "ASN-000045",
+        "carrier": "DHL",
+        "tracking_number": "JD1",
+        "lines": [{"line_no": 1, "quantity": 30, "lot_number": "L-7"}],
+    },
     "goods_received": {"number": "GR-000067", "accepted": 27, "rejected": 3},
     "status_changed": {"short_quantity": 10},
 }
@@ -97,30 +111,71 @@ def test_order_timeline_entries_read_as_words_in_both_languages(language: str) -
 
 
 _ITEMS = {
-    "on_time": {"purchase_order_id": 5, "purchase_order_number": "PO-000005", "line_no": 1, "sku": "A-1",
-                "due_date": "2026-03-10", "received_complete_on": "2026-03-12", "on_time": False,
-                "days_late": 2, "quantity": 100, "accepted_quantity": 100, "shortfall": 0},
-    "quality": {"purchase_order_id": 5, "purchase_order_number": "PO-000005", "receipt_number": "GR-000009",
-                "received_on": "2026-03-09", "sku": "A-1", "lot_number": "L-1", "accepted_quantity": 399,
-                "rejected_quantity": 1, "reject_reason": "burr", "incident_id": 4},
-    "response": {"incident_id": 4, "number": "QI-000004", "sku": "A-1", "lot_number": "L-1",
-                 "opened_at": "Mar 9", "acknowledged_at": "", "response_hours": "1.50", "still_waiting": True,
-                 "status": "open"},
-    "cost": {"purchase_order_id": 5, "purchase_order_number": "PO-000005", "line_no": 1, "issued_at": "Mar 1",
-             "sku": "A-1", "quantity": 100, "unit_price": "10.50", "list_price": "10.00", "currency": "CNY",
-             "price_index": "1.0500", "excess": "50.00"},
+    "on_time": {
+        "purchase_order_id": 5,
+        "purchase_order_number": "PO-000005",
+        "line_no": 1,
+        "sku": "A-1",
+        "due_date": "2026-03-10",
+        "received_complete_on": "2026-03-12",
+        "on_time": False,
+        "days_late": 2,
+        "quantity": 100,
+        "accepted_quantity": 100,
+        "shortfall": 0,
+    },
+    "quality": {
+        "purchase_order_id": 5,
+        "purchase_order_number": "PO-000005",
+        "receipt_number": "GR-000009",
+        "received_on": "2026-03-09",
+        "sku": "A-1",
+        "lot_number": "L-1",
+        "accepted_quantity": 399,
+        "rejected_quantity": 1,
+        "reject_reason": "burr",
+        "incident_id": 4,
+    },
+    "response": {
+        "incident_id": 4,
+        "number": "QI-000004",
+        "sku": "A-1",
+        "lot_number": "L-1",
+        "opened_at": "Mar 9",
+        "acknowledged_at": "",
+        "response_hours": "1.50",
+        "still_waiting": True,
+        "status": "open",
+    },
+    "cost": {
+        "purchase_order_id": 5,
+        "purchase_order_number": "PO-000005",
+        "line_no": 1,
+        "issued_at": "Mar 1",
+        "sku": "A-1",
+        "quantity": 100,
+        "unit_price": "10.50",
+        "list_price": "10.00",
+        "currency": "CNY",
+        "price_index": "1.0500",
+        "excess": "50.00",
+    },
 }
 
 
 @pytest.mark.parametrize("criterion", ["on_time", "fill_rate", "quality", "response", "cost"])
 @pytest.mark.parametrize("role", ["supplier", "manager"])
 def test_each_criterion_explanation_has_a_cell_per_column_linking_to_the_viewers_own_pages(
-        criterion: str, role: str) -> None:
+    criterion: str, role: str
+) -> None:
     from services.i18n import KEYS, translate
     from state.supply.scorecards import explanation_table
 
-    item = {**_ITEMS["on_time"], "accepted_quantity": 80, "shortfall": 20} if criterion == "fill_rate" \
+    item = (
+        {**_ITEMS["on_time"], "accepted_quantity": 80, "shortfall": 20}
+        if criterion == "fill_rate"
         else _ITEMS[criterion]
+    )
     say = lambda key, **params: translate(key, "en", **params)  # noqa: E731
     columns, rows = explanation_table(criterion, [item], role, say, "en")
     assert all(column in KEYS for column in columns)
@@ -139,7 +194,17 @@ def test_plain_keeps_state_data_serialisable() -> None:
 
     from state.supply.view import plain
 
-    value = plain({"a": Decimal("1.50"), "b": [date(2026, 3, 1), datetime(2026, 3, 1, 2, tzinfo=UTC)],
-                   "c": None, 1: (True, 3)})
-    assert json.loads(json.dumps(value)) == {"a": "1.50", "b": ["2026-03-01", "2026-03-01T02:00:00+00:00"],
-                                             "c": None, "1": [True, 3]}
+    value = plain(
+        {
+            "a": Decimal("1.50"),
+            "b": [date(2026, 3, 1), datetime(2026, 3, 1, 2, tzinfo=UTC)],
+            "c": None,
+            1: (True, 3),
+        }
+    )
+    assert json.loads(json.dumps(value)) == {
+        "a": "1.50",
+        "b": ["2026-03-01", "2026-03-01T02:00:00+00:00"],
+        "c": None,
+        "1": [True, 3],
+    }

@@ -23,34 +23,82 @@ def _computed(state, name: str, **attributes):
 
 def test_a_stock_row_is_low_at_or_under_the_threshold() -> None:
     rows = _computed(
-        StockState, "display_rows", low_threshold=5, fmt_number=str,
-        rows=[{"location_name": "Central", "location_code": "WH-1", "item_code": "P-1", "item_name": "Pad",
-               "item_kind": "part", "on_hand": on_hand, "reserved": 0, "available": on_hand}
-              for on_hand in (5, 6)])
+        StockState,
+        "display_rows",
+        low_threshold=5,
+        fmt_number=str,
+        rows=[
+            {
+                "location_name": "Central",
+                "location_code": "WH-1",
+                "item_code": "P-1",
+                "item_name": "Pad",
+                "item_kind": "part",
+                "on_hand": on_hand,
+                "reserved": 0,
+                "available": on_hand,
+            }
+            for on_hand in (5, 6)
+        ],
+    )
     assert [row["low"] for row in rows] == [True, False]
     assert all(type(row["low"]) is bool for row in rows)
     assert set(rows[0]) == set(get_type_hints(StockRow))
 
 
 def test_the_admin_sees_who_is_active_and_which_account_is_their_own() -> None:
-    users = [{"id": user_id, "email": f"u{user_id}@example.test", "full_name": f"User {user_id}",
-              "role": "dealer", "organisation": "Org", "is_active": active, "locked_until": "",
-              "last_login_at": ""} for user_id, active in ((1, True), (2, False))]
-    rows = _computed(AdminState, "user_rows", search="", users=users, user_id=1,
-                     t=lambda key, **_: key, fmt_time=str)
+    users = [
+        {
+            "id": user_id,
+            "email": f"u{user_id}@example.test",
+            "full_name": f"User {user_id}",
+            "role": "dealer",
+            "organisation": "Org",
+            "is_active": active,
+            "locked_until": "",
+            "last_login_at": "",
+        }
+        for user_id, active in ((1, True), (2, False))
+    ]
+    rows = _computed(
+        AdminState, "user_rows", search="", users=users, user_id=1, t=lambda key, **_: key, fmt_time=str
+    )
     flags = [(row["id"], row["active"], row["is_self"]) for row in rows]
     assert flags == [(1, True, True), (2, False, False)]
     assert set(rows[0]) == set(get_type_hints(UserRow))
 
 
 def test_an_order_timeline_entry_shows_its_status_cause_and_reference() -> None:
-    order = {"timeline": [{"at": "2026-03-01T08:00:00+00:00", "to_status": "paid",
-                           "cause": "order.event.payment_captured", "detail": "GW-42"}]}
-    entries = _computed(OrderState, "timeline", _order=order, fmt_time=lambda at: "1 Mar, 08:00",
-                        t=lambda key, **_: f"<{key}>", _label=lambda prefix, value: f"<{prefix}.{value}>")
-    assert entries == [{"at": "1 Mar, 08:00", "status": "paid", "title": "<order.status.paid>", "change": "",
-                        "cause": "<order.event.payment_captured>", "detail": "", "code": "GW-42",
-                        "actor": ""}]
+    order = {
+        "timeline": [
+            {
+                "at": "2026-03-01T08:00:00+00:00",
+                "to_status": "paid",
+                "cause": "order.event.payment_captured",
+                "detail": "GW-42",
+            }
+        ]
+    }
+    entries = _computed(
+        OrderState,
+        "timeline",
+        _order=order,
+        fmt_time=lambda at: "1 Mar, 08:00",
+        t=lambda key, **_: f"<{key}>",
+        _label=lambda prefix, value: f"<{prefix}.{value}>",
+    )
+    assert entries == [
+        {
+            "at": "1 Mar, 08:00",
+            "status": "paid",
+            "title": "<order.status.paid>",
+            "change": "",
+            "cause": "<order.event.payment_captured>",
+            "detail": "",
+            "code": "GW-42",
+            "actor": "",
+        }
+    ]
     assert set(entries[0]) == set(get_type_hints(TimelineRow))
 
 
@@ -69,11 +117,31 @@ def test_one_timeline_component_serves_orders_and_purchase_orders() -> None:
 
 
 def test_a_dealer_sees_which_trims_stand_at_its_stores() -> None:
-    trims = [{"id": trim_id, "code": f"T-{trim_id}", "model": "Aurora", "model_code": "aurora",
-              "name": "Base",
-              "body": "suv", "powertrain": "bev", "range_km": 500, "consumption": None, "power_kw": 150,
-              "price": "250000.00", "currency": "CNY"} for trim_id in (1, 2)]
-    cards = _computed(ShowroomState, "cards", _trims=trims, _store_stock={"1": 2}, shows_store_stock=True,
-                      language="en", t=lambda key, **params: f"{key}{params}")
+    trims = [
+        {
+            "id": trim_id,
+            "code": f"T-{trim_id}",
+            "model": "Aurora",
+            "model_code": "aurora",
+            "name": "Base",
+            "body": "suv",
+            "powertrain": "bev",
+            "range_km": 500,
+            "consumption": None,
+            "power_kw": 150,
+            "price": "250000.00",
+            "currency": "CNY",
+        }
+        for trim_id in (1, 2)
+    ]
+    cards = _computed(
+        ShowroomState,
+        "cards",
+        _trims=trims,
+        _store_stock={"1": 2},
+        shows_store_stock=True,
+        language="en",
+        t=lambda key, **params: f"{key}{params}",
+    )
     assert [(card["code"], card["in_stock"]) for card in cards] == [("T-1", True), ("T-2", False)]
     assert set(cards[0]) == set(get_type_hints(TrimCard))

@@ -104,7 +104,8 @@ ROUTES: dict[str, Route] = {
     # One recompute per supplier per batch; a message without a supplier means all of them.
     scorecards.SCORECARD_STALE: Route(
         lambda payload: recompute_scorecards_task.delay(payload.get("supplier_id")),
-        coalesce_by=lambda payload: payload.get("supplier_id")),
+        coalesce_by=lambda payload: payload.get("supplier_id"),
+    ),
     # A recompute finished: the open scorecard pages reload (live channel, like order changes).
     scorecards.SCORECARDS_CHANGED: Route(live.publish),
     # One task per order, never coalesced; a second delivery finds the order settled and does nothing.
@@ -114,8 +115,10 @@ ROUTES: dict[str, Route] = {
     # notice; an allocation also gets its shipment ready for tracking (beat's poll catches any missed).
     ORDER_CHANGED: Route(_order_changed),
     # A shipment's events changed: one ETA refresh per shipment per batch.
-    SHIPMENT_CHANGED: Route(lambda payload: refresh_eta.delay(payload["shipment_id"]),
-                            coalesce_by=lambda payload: payload["shipment_id"]),
+    SHIPMENT_CHANGED: Route(
+        lambda payload: refresh_eta.delay(payload["shipment_id"]),
+        coalesce_by=lambda payload: payload["shipment_id"],
+    ),
 }
 
 

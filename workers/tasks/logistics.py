@@ -44,8 +44,11 @@ def refresh_eta(shipment_id: int) -> dict:
         result = eta.refresh_eta(session, int(shipment_id))
     if result is None:
         return {"shipment_id": shipment_id, "eta": None}
-    return {"shipment_id": shipment_id, "eta": result.eta and result.eta.isoformat(),
-            "promise_at_risk": result.promise_at_risk}
+    return {
+        "shipment_id": shipment_id,
+        "eta": result.eta and result.eta.isoformat(),
+        "promise_at_risk": result.promise_at_risk,
+    }
 
 
 @app.task(name=PREPARE_SHIPMENT)

@@ -26,8 +26,12 @@ log = logging.getLogger(__name__)
 
 
 # A database that is briefly unreachable or locked: try the order again shortly (it stays pending).
-PROCESS_RETRY = {"autoretry_for": (OperationalError,), "retry_backoff": 1, "retry_backoff_max": 30,
-                 "max_retries": 8}
+PROCESS_RETRY = {
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 1,
+    "retry_backoff_max": 30,
+    "max_retries": 8,
+}
 
 
 # Nobody waits on its result (the order row is the result): none is stored.

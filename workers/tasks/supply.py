@@ -27,6 +27,11 @@ def recompute_scorecards_task(supplier_id: int | None = None) -> dict:
     from workers.tasks import relay_now  # the package imports this module: import at call time
 
     relay_now([scorecards.SCORECARDS_CHANGED])
-    return {"supplier_id": supplier_id, "rows": result["rows"], "period_from": result["period_from"],
-            "period_to": result["period_to"], "computed_at": result["computed_at"].isoformat(),
-            "seconds": result["seconds"]}
+    return {
+        "supplier_id": supplier_id,
+        "rows": result["rows"],
+        "period_from": result["period_from"],
+        "period_to": result["period_to"],
+        "computed_at": result["computed_at"].isoformat(),
+        "seconds": result["seconds"],
+    }

@@ -19,9 +19,12 @@ _ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 422: {"model": Er
 
 @router.get("/parts", response_model=PartPage, responses=_ERRORS)
 def list_parts(
-    principal: CurrentPrincipal, session: DbSession, page: RequestedPage,
-    category: Annotated[str | None, Query(max_length=80, pattern=PRINTABLE,
-                                          description="Exact category, e.g. \"Brake pads\".")] = None,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: RequestedPage,
+    category: Annotated[
+        str | None, Query(max_length=80, pattern=PRINTABLE, description='Exact category, e.g. "Brake pads".')
+    ] = None,
     q: SearchText = None,
 ) -> PartPage:
     """Parts by SKU, filtered by category and by text in SKU or name. A supplier sees only the parts
@@ -34,19 +37,27 @@ def list_parts(
 
 @router.get("/trims", response_model=TrimPage, responses=_ERRORS)
 def list_trims(
-    _principal: CurrentPrincipal, session: DbSession, page: RequestedPage,
-    body: Annotated[str | None, Query(max_length=40, pattern=PRINTABLE,
-                                      description="Body style, e.g. \"suv\".")] = None,
-    powertrain: Annotated[str | None, Query(max_length=20, pattern=PRINTABLE,
-                                            description="bev, phev, hev or ice.")] = None,
+    _principal: CurrentPrincipal,
+    session: DbSession,
+    page: RequestedPage,
+    body: Annotated[
+        str | None, Query(max_length=40, pattern=PRINTABLE, description='Body style, e.g. "suv".')
+    ] = None,
+    powertrain: Annotated[
+        str | None, Query(max_length=20, pattern=PRINTABLE, description="bev, phev, hev or ice.")
+    ] = None,
     q: SearchText = None,
 ) -> TrimPage:
     """The showroom catalogue, cheapest first, for every signed-in role."""
     rows, total = catalog.list_trims(session, page=page, body=body, powertrain=powertrain, text=q)
     items = [
-        TrimOut(**{**row, "price": decimal_text(row["price"]),
-                   "consumption_l_per_100km": decimal_text(row["consumption_l_per_100km"])})
+        TrimOut(
+            **{
+                **row,
+                "price": decimal_text(row["price"]),
+                "consumption_l_per_100km": decimal_text(row["consumption_l_per_100km"]),
+            }
+        )
         for row in rows
     ]
     return TrimPage(items=items, page=page.number, page_size=page.size, total=total)
-

@@ -16,15 +16,21 @@ router = APIRouter(tags=["stock"], route_class=CheckedBodyRoute)
 _MAX_ID = 2**31 - 1
 
 
-@router.get("/stock", response_model=StockPage,
-            responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 422: {"model": ErrorOut}})
+@router.get(
+    "/stock",
+    response_model=StockPage,
+    responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+)
 def list_stock(
-    principal: CurrentPrincipal, session: DbSession, page: RequestedPage,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: RequestedPage,
     location_id: Annotated[int | None, Query(ge=1, le=_MAX_ID, description="One location only.")] = None,
     q: SearchText = None,
 ) -> StockPage:
     """Stock rows by location at the locations the caller may read; customers get 403.
     A location outside the caller's scope simply yields no rows."""
     rows, total = catalog.list_stock(session, principal, page=page, location_id=location_id, text=q)
-    return StockPage(items=[StockOut(**row) for row in rows], page=page.number, page_size=page.size,
-                     total=total)
+    return StockPage(
+        items=[StockOut(**row) for row in rows], page=page.number, page_size=page.size, total=total
+    )

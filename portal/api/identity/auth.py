@@ -29,21 +29,28 @@ _TOKEN_BODY = {
     "required": True,
     "content": {
         "application/json": {"schema": TokenRequest.model_json_schema()},
-        _FORM: {"schema": {
-            "type": "object", "required": ["username", "password"],
-            "properties": {"username": {"type": "string", "description": "The e-mail address."},
-                           "password": {"type": "string"}},
-        }},
+        _FORM: {
+            "schema": {
+                "type": "object",
+                "required": ["username", "password"],
+                "properties": {
+                    "username": {"type": "string", "description": "The e-mail address."},
+                    "password": {"type": "string"},
+                },
+            }
+        },
     },
 }
 
 
 def _body_errors(exc: ValidationError, rename: dict[str, str] | None = None) -> RequestValidationError:
     rename = rename or {}
-    return RequestValidationError([
-        {**error, "loc": ("body", *(rename.get(str(part), part) for part in error["loc"]))}
-        for error in exc.errors(include_url=False, include_context=True)
-    ])
+    return RequestValidationError(
+        [
+            {**error, "loc": ("body", *(rename.get(str(part), part) for part in error["loc"]))}
+            for error in exc.errors(include_url=False, include_context=True)
+        ]
+    )
 
 
 async def token_request(request: Request) -> TokenRequest:
@@ -74,17 +81,32 @@ async def token_request(request: Request) -> TokenRequest:
 
 
 @router.post(
-    "/token", response_model=TokenOut, openapi_extra={"requestBody": _TOKEN_BODY},
-    responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 422: {"model": ErrorOut},
-               429: {"model": ErrorOut, "description": "Too many failed attempts from this address; "
-                                                       "see the Retry-After header (seconds)."}},
+    "/token",
+    response_model=TokenOut,
+    openapi_extra={"requestBody": _TOKEN_BODY},
+    responses={
+        400: {"model": ErrorOut},
+        401: {"model": ErrorOut},
+        422: {"model": ErrorOut},
+        429: {
+            "model": ErrorOut,
+            "description": "Too many failed attempts from this address; "
+            "see the Retry-After header (seconds).",
+        },
+    },
 )
 async def issue_token(
-    credentials: Annotated[TokenRequest, Depends(token_request)], session: DbSession, request: Request,
-    device_token: Annotated[str, Header(
-        alias="X-Device-Token",
-        description="The `device_token` of an earlier successful token answer for the same e-mail. "
-                    "A missing, invalid, expired or other account's token is ignored.")] = "",
+    credentials: Annotated[TokenRequest, Depends(token_request)],
+    session: DbSession,
+    request: Request,
+    device_token: Annotated[
+        str,
+        Header(
+            alias="X-Device-Token",
+            description="The `device_token` of an earlier successful token answer for the same e-mail. "
+            "A missing, invalid, expired or other account's token is ignored.",
+        ),
+    ] = "",
 ) -> TokenOut:
     """Exchange e-mail and password for a bearer token (and a new device token).
 
@@ -95,30 +117,49 @@ async def issue_token(
     instead of per address (5 failures in 15 minutes by default, then 429 for that token).
     """
     client_address = request.client.host if request.client else ""
-    delay = await run_in_threadpool(auth.login_delay, email=credentials.email,
-                                    client_address=client_address, device_token=device_token)
+    delay = await run_in_threadpool(
+        auth.login_delay, email=credentials.email, client_address=client_address, device_token=device_token
+    )
     if delay > 0:
         await asyncio.sleep(delay)  # waits without holding a worker thread
-    return await run_in_threadpool(_issue_token, session, credentials, client_address,
-                                   request.headers.get("user-agent", ""), device_token)
+    return await run_in_threadpool(
+        _issue_token,
+        session,
+        credentials,
+        client_address,
+        request.headers.get("user-agent", ""),
+        device_token,
+    )
 
 
-def _issue_token(session: Session, credentials: TokenRequest, client_address: str,
-                 user_agent: str, device_token: str) -> TokenOut:
+def _issue_token(
+    session: Session, credentials: TokenRequest, client_address: str, user_agent: str, device_token: str
+) -> TokenOut:
     token, principal = auth.login(
-        session, email=credentials.email, password=credentials.password,
-        client_address=client_address, user_agent=user_agent, device_token=device_token,
+        session,
+        email=credentials.email,
+        password=credentials.password,
+        client_address=client_address,
+        user_agent=user_agent,
+        device_token=device_token,
     )
     expires_at = session.exec(
         select(UserSession.expires_at).where(UserSession.token_hash == token_digest(token))
     ).one()
     return TokenOut(
-        access_token=token, expires_at=expires_at, device_token=auth.device_token_for(principal),
+        access_token=token,
+        expires_at=expires_at,
+        device_token=auth.device_token_for(principal),
         user=UserOut(
-            email=principal.email, full_name=principal.full_name, role=principal.role,
+            email=principal.email,
+            full_name=principal.full_name,
+            role=principal.role,
             language=principal.language,
-            organisation=OrganisationOut(id=principal.organisation_id, name=principal.organisation_name,
-                                         kind=principal.organisation_kind),
+            organisation=OrganisationOut(
+                id=principal.organisation_id,
+                name=principal.organisation_name,
+                kind=principal.organisation_kind,
+            ),
         ),
     )
 

@@ -32,26 +32,64 @@ from workers.dispatch import kick_relay
 
 router = APIRouter(prefix="/carriers", tags=["carriers"], route_class=CheckedBodyRoute)
 
-_BODY = {"required": True, "content": {"application/json": {"schema": {
-    "type": "object", "required": ["shipments"],
-    "properties": {"shipments": {"type": "array", "items": {"type": "object", "properties": {
-        "id": {"type": "string", "description": "The carrier's tracking number."},
-        "events": {"type": "array", "items": {"type": "object", "properties": {
-            "timestamp": {"type": "string", "description": "ISO 8601 with an offset."},
-            "statusCode": {"type": "string"}, "status": {"type": "string"},
-            "description": {"type": "string"},
-            "location": {"type": "object"}}}}}}}}}}}}
+_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["shipments"],
+                "properties": {
+                    "shipments": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "properties": {
+                                "id": {"type": "string", "description": "The carrier's tracking number."},
+                                "events": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "timestamp": {
+                                                "type": "string",
+                                                "description": "ISO 8601 with an offset.",
+                                            },
+                                            "statusCode": {"type": "string"},
+                                            "status": {"type": "string"},
+                                            "description": {"type": "string"},
+                                            "location": {"type": "object"},
+                                        },
+                                    },
+                                },
+                            },
+                        },
+                    }
+                },
+            }
+        }
+    },
+}
 
 
-@router.post("/{carrier}/events", response_model=IngestOut, openapi_extra={"requestBody": _BODY}, responses={
-    401: {"model": ErrorOut, "description": "Unsigned or wrongly signed: nothing stored."},
-    404: {"model": ErrorOut, "description": "No such carrier."},
-    413: {"model": ErrorOut}, 422: {"model": ErrorOut, "description": "Kept as a dead letter."}})
+@router.post(
+    "/{carrier}/events",
+    response_model=IngestOut,
+    openapi_extra={"requestBody": _BODY},
+    responses={
+        401: {"model": ErrorOut, "description": "Unsigned or wrongly signed: nothing stored."},
+        404: {"model": ErrorOut, "description": "No such carrier."},
+        413: {"model": ErrorOut},
+        422: {"model": ErrorOut, "description": "Kept as a dead letter."},
+    },
+)
 async def carrier_events(
-    request: Request, background: BackgroundTasks,
+    request: Request,
+    background: BackgroundTasks,
     carrier: Annotated[str, Path(max_length=40, pattern=r"^[a-z0-9_-]+$")],
-    signature: Annotated[str | None, Header(alias=SIGNATURE_HEADER,
-                                            description="Hex HMAC-SHA256 of the raw body.")] = None,
+    signature: Annotated[
+        str | None, Header(alias=SIGNATURE_HEADER, description="Hex HMAC-SHA256 of the raw body.")
+    ] = None,
 ) -> IngestOut | JSONResponse:
     """Take a carrier's pushed events. Idempotent."""
     settings = get_settings()
@@ -63,16 +101,26 @@ async def carrier_events(
     result = await run_in_threadpool(_ingest, carrier, body)
     if result.stored:
         background.add_task(kick_relay, (SHIPMENT_CHANGED,))
-    answer = IngestOut(stored=result.stored, duplicates=result.duplicates,
-                       unknown_statuses=result.unknown_statuses, shipment_ids=result.shipment_ids,
-                       dead_letter_ids=result.dead_letter_ids)
+    answer = IngestOut(
+        stored=result.stored,
+        duplicates=result.duplicates,
+        unknown_statuses=result.unknown_statuses,
+        shipment_ids=result.shipment_ids,
+        dead_letter_ids=result.dead_letter_ids,
+    )
     if result.error is not None and result.field == "body" and result.error == NOT_JSON:
-        return error_response(400, "request.malformed", field="body", language=language_for(request),
-                              extra=answer.model_dump())
+        return error_response(
+            400, "request.malformed", field="body", language=language_for(request), extra=answer.model_dump()
+        )
     if result.error is not None:
-        return error_response(422, "carrier.payload_invalid", field=result.field or "body",
-                              language=language_for(request), params={"reason": result.error},
-                              extra=answer.model_dump())
+        return error_response(
+            422,
+            "carrier.payload_invalid",
+            field=result.field or "body",
+            language=language_for(request),
+            params={"reason": result.error},
+            extra=answer.model_dump(),
+        )
     return answer
 
 

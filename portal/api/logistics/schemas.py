@@ -21,8 +21,10 @@ class ShipmentSummaryOut(BaseModel):
     order_number: str | None
     tracking_number: str | None
     carrier: str | None
-    status: str = Field(description="pending, info_received, in_transit, at_hub, out_for_delivery, "
-                                    "delivery_failed, exception, delivered, handed_over, returned, unknown.")
+    status: str = Field(
+        description="pending, info_received, in_transit, at_hub, out_for_delivery, "
+        "delivery_failed, exception, delivered, handed_over, returned, unknown."
+    )
     exception_reason: str | None = Field(description="damage, customs_hold, delay, address_problem or null.")
     vin: str | None
     last_event_at: str | None
@@ -35,13 +37,23 @@ class ShipmentSummaryOut(BaseModel):
 
     @classmethod
     def of(cls, summary: ShipmentSummary) -> ShipmentSummaryOut:
-        return cls(id=summary.id, order_id=summary.order_id, order_number=summary.order_number,
-                   tracking_number=summary.tracking_number, carrier=summary.carrier, status=summary.status,
-                   exception_reason=summary.exception_reason, vin=summary.vin,
-                   last_event_at=_iso(summary.last_event_at), eta=_iso(summary.eta),
-                   eta_earliest=_iso(summary.eta_earliest), eta_latest=_iso(summary.eta_latest),
-                   promised_at=_iso(summary.promised_at), promise_at_risk=summary.promise_at_risk,
-                   late=summary.late)
+        return cls(
+            id=summary.id,
+            order_id=summary.order_id,
+            order_number=summary.order_number,
+            tracking_number=summary.tracking_number,
+            carrier=summary.carrier,
+            status=summary.status,
+            exception_reason=summary.exception_reason,
+            vin=summary.vin,
+            last_event_at=_iso(summary.last_event_at),
+            eta=_iso(summary.eta),
+            eta_earliest=_iso(summary.eta_earliest),
+            eta_latest=_iso(summary.eta_latest),
+            promised_at=_iso(summary.promised_at),
+            promise_at_risk=summary.promise_at_risk,
+            late=summary.late,
+        )
 
 
 class ShipmentPage(BaseModel):
@@ -64,8 +76,9 @@ class LegOut(BaseModel):
 
     @classmethod
     def of(cls, leg: LegView) -> LegOut:
-        return cls(**{**leg.__dict__, "departed_at": _iso(leg.departed_at),
-                      "arrived_at": _iso(leg.arrived_at)})
+        return cls(
+            **{**leg.__dict__, "departed_at": _iso(leg.departed_at), "arrived_at": _iso(leg.arrived_at)}
+        )
 
 
 class EventOut(BaseModel):
@@ -95,9 +108,11 @@ class ShipmentDetailOut(BaseModel):
 
     @classmethod
     def of(cls, detail: ShipmentDetail) -> ShipmentDetailOut:
-        return cls(shipment=ShipmentSummaryOut.of(detail.summary),
-                   legs=[LegOut.of(leg) for leg in detail.legs],
-                   timeline=[EventOut.of(event) for event in detail.timeline])
+        return cls(
+            shipment=ShipmentSummaryOut.of(detail.summary),
+            legs=[LegOut.of(leg) for leg in detail.legs],
+            timeline=[EventOut.of(event) for event in detail.timeline],
+        )
 
 
 class PublicEventOut(BaseModel):
@@ -120,18 +135,29 @@ class PublicTrackingOut(BaseModel):
     @classmethod
     def of(cls, detail: ShipmentDetail) -> PublicTrackingOut:
         summary = detail.summary
-        return cls(tracking_number=summary.tracking_number or "", status=summary.status,
-                   eta=_iso(summary.eta),
-                   eta_earliest=_iso(summary.eta_earliest), eta_latest=_iso(summary.eta_latest),
-                   timeline=[PublicEventOut(occurred_at=event.occurred_at.isoformat(), status=event.status,
-                                            country=event.country, locality=event.locality)
-                             for event in detail.timeline])
+        return cls(
+            tracking_number=summary.tracking_number or "",
+            status=summary.status,
+            eta=_iso(summary.eta),
+            eta_earliest=_iso(summary.eta_earliest),
+            eta_latest=_iso(summary.eta_latest),
+            timeline=[
+                PublicEventOut(
+                    occurred_at=event.occurred_at.isoformat(),
+                    status=event.status,
+                    country=event.country,
+                    locality=event.locality,
+                )
+                for event in detail.timeline
+            ],
+        )
 
 
 class IngestOut(BaseModel):
     stored: int = Field(description="New events stored.")
     duplicates: int = Field(description="Events already known (stored once).")
-    unknown_statuses: int = Field(description="Events whose status code the mapping does not know "
-                                              "(kept as unknown).")
+    unknown_statuses: int = Field(
+        description="Events whose status code the mapping does not know (kept as unknown)."
+    )
     shipment_ids: list[int]
     dead_letter_ids: list[int] = Field(description="Parts that could not be read, kept for an admin.")

@@ -23,42 +23,72 @@ from services.logistics.public_limits import take_public_lookup
 router = APIRouter(tags=["logistics"])
 
 _MAX_ID = 2**31 - 1
-_ERRORS = {401: {"model": ErrorOut}, 403: {"model": ErrorOut}, 404: {"model": ErrorOut},
-           422: {"model": ErrorOut}}
-StatusFilter = Annotated[str | None, Query(max_length=20, pattern=r"^[a-z_]+$",
-                                           description="One normalised status, e.g. in_transit.")]
+_ERRORS = {
+    401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+}
+StatusFilter = Annotated[
+    str | None,
+    Query(max_length=20, pattern=r"^[a-z_]+$", description="One normalised status, e.g. in_transit."),
+]
 
 
 @router.get("/shipments", response_model=ShipmentPage, responses=_ERRORS)
 def list_shipments(
-    principal: CurrentPrincipal, session: DbSession, page: RequestedPage,
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: RequestedPage,
     carrier: Annotated[str | None, Query(max_length=40, pattern=PRINTABLE, description="e.g. dhl")] = None,
     status: StatusFilter = None,
     late: Annotated[bool | None, Query(description="Only late (true) or only on time (false).")] = None,
 ) -> ShipmentPage:
     """The shipments you may see, newest first."""
     items, total = views.list_shipments(session, principal, page, carrier=carrier, status=status, late=late)
-    return ShipmentPage(items=[ShipmentSummaryOut.of(item) for item in items], page=page.number,
-                        page_size=page.size, total=total)
+    return ShipmentPage(
+        items=[ShipmentSummaryOut.of(item) for item in items],
+        page=page.number,
+        page_size=page.size,
+        total=total,
+    )
 
 
 @router.get("/shipments/{shipment_id}", response_model=ShipmentDetailOut, responses=_ERRORS)
-def get_shipment(principal: CurrentPrincipal, session: DbSession,
-                 shipment_id: Annotated[int, Path(ge=1, le=_MAX_ID)]) -> ShipmentDetailOut:
+def get_shipment(
+    principal: CurrentPrincipal, session: DbSession, shipment_id: Annotated[int, Path(ge=1, le=_MAX_ID)]
+) -> ShipmentDetailOut:
     """One shipment: its legs, its timeline (oldest event first) and its ETA with the range."""
     return ShipmentDetailOut.of(views.shipment_detail(session, principal, shipment_id))
 
 
-@router.get("/track/{tracking_number}", response_model=PublicTrackingOut, responses={
-    404: {"model": ErrorOut, "description": "`tracking.not_found`: the same answer for an unknown number "
-                                            "and a wrong postcode."},
-    422: {"model": ErrorOut},
-    429: {"model": ErrorOut, "description": "Too many look-ups from your address; see Retry-After."}})
-def track(request: Request, session: DbSession,
-          tracking_number: Annotated[str, Path(min_length=4, max_length=80, pattern=r"^[A-Za-z0-9-]+$")],
-          postcode: Annotated[str, Query(min_length=2, max_length=20, pattern=r"^[A-Za-z0-9 -]+$",
-                                         description="The delivery address's postcode.")],
-          ) -> PublicTrackingOut:
+@router.get(
+    "/track/{tracking_number}",
+    response_model=PublicTrackingOut,
+    responses={
+        404: {
+            "model": ErrorOut,
+            "description": "`tracking.not_found`: the same answer for an unknown number "
+            "and a wrong postcode.",
+        },
+        422: {"model": ErrorOut},
+        429: {"model": ErrorOut, "description": "Too many look-ups from your address; see Retry-After."},
+    },
+)
+def track(
+    request: Request,
+    session: DbSession,
+    tracking_number: Annotated[str, Path(min_length=4, max_length=80, pattern=r"^[A-Za-z0-9-]+$")],
+    postcode: Annotated[
+        str,
+        Query(
+            min_length=2,
+            max_length=20,
+            pattern=r"^[A-Za-z0-9 -]+$",
+            description="The delivery address's postcode.",
+        ),
+    ],
+) -> PublicTrackingOut:
     """Public: a shipment's progress by its tracking number and the delivery postcode (no login).
     Rate-limited per client address."""
     take_public_lookup(request.client.host if request.client else "")

@@ -42,15 +42,21 @@ class OrderRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     lines: list[JsonValue] = Field(
-        description="1 to 100 lines, each {item_kind: \"part\" | \"trim\", sku (part) or code (trim) "
-                    "or item_id, quantity: a whole number >= 1}.",
-        examples=[[{"item_kind": "part", "sku": "BRK-000001", "quantity": 4},
-                   {"item_kind": "trim", "code": "TR-AURA-LR", "quantity": 1}]],
+        description='1 to 100 lines, each {item_kind: "part" | "trim", sku (part) or code (trim) '
+        "or item_id, quantity: a whole number >= 1}.",
+        examples=[
+            [
+                {"item_kind": "part", "sku": "BRK-000001", "quantity": 4},
+                {"item_kind": "trim", "code": "TR-AURA-LR", "quantity": 1},
+            ]
+        ],
     )
     buyer_location_id: JsonValue = Field(
-        description="Where it goes: one of the dealer's own locations (a customer: a dealer store).")
+        description="Where it goes: one of the dealer's own locations (a customer: a dealer store)."
+    )
     source_location_id: JsonValue = Field(
-        default=None, description="Optional: the OEM warehouse to ship from (default: the best one).")
+        default=None, description="Optional: the OEM warehouse to ship from (default: the best one)."
+    )
 
 
 class OrderLineOut(BaseModel):
@@ -169,10 +175,12 @@ _READ_ERRORS = {401: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model
 # The header is checked by the endpoint itself (so the 422 names it like any other field), which
 # FastAPI would document as optional: the documented parameter says what is really asked for.
 _IDEMPOTENCY_PARAMETER = {
-    "name": IDEMPOTENCY_HEADER, "in": "header", "required": True,
+    "name": IDEMPOTENCY_HEADER,
+    "in": "header",
+    "required": True,
     "schema": {"type": "string", "minLength": 1, "maxLength": ordering.MAX_IDEMPOTENCY_KEY},
     "description": "A new key per order (at most 100 printable characters); send the same key "
-                   "again to retry safely.",
+    "again to retry safely.",
 }
 
 
@@ -186,18 +194,27 @@ def _may_place(request: Request) -> None:
 
 
 @router.post(
-    "", response_model=OrderOut, status_code=201,
+    "",
+    response_model=OrderOut,
+    status_code=201,
     openapi_extra={"parameters": [_IDEMPOTENCY_PARAMETER]},
-    responses={200: {"model": OrderOut, "description": "A replay: the order first placed with this key."},
-               400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 403: {"model": ErrorOut},
-               409: {"model": OutOfStockOut, "description": "Short lines; nothing was reserved."},
-               422: {"model": ErrorOut}},
+    responses={
+        200: {"model": OrderOut, "description": "A replay: the order first placed with this key."},
+        400: {"model": ErrorOut},
+        401: {"model": ErrorOut},
+        403: {"model": ErrorOut},
+        409: {"model": OutOfStockOut, "description": "Short lines; nothing was reserved."},
+        422: {"model": ErrorOut},
+    },
 )
 @guard_before_malformed(_may_place)  # below @router.post: set before the route is built
 async def place_order(
-    body: OrderRequest, token: BearerToken, request: Request,
-    idempotency_key: Annotated[str | None, Header(
-        alias=IDEMPOTENCY_HEADER, include_in_schema=False)] = None,  # documented: _IDEMPOTENCY_PARAMETER
+    body: OrderRequest,
+    token: BearerToken,
+    request: Request,
+    idempotency_key: Annotated[
+        str | None, Header(alias=IDEMPOTENCY_HEADER, include_in_schema=False)
+    ] = None,  # documented: _IDEMPOTENCY_PARAMETER
 ) -> Any:
     """Place an order and reserve its stock (201). Sending the same `Idempotency-Key` again returns
     the same order (200) instead of placing another; the same key with a different cart is 422.
@@ -213,8 +230,11 @@ async def place_order(
     # The view is already JSON-ready and shaped like OrderOut (the documented model): sent as is.
     # A worker takes the payment now: the task is sent right after the answer (a replay sends
     # nothing; should the process die first, the relay sends it after the grace).
-    return JSONResponse(placed.order.as_dict(), status_code=200 if placed.replayed else 201,
-                        background=BackgroundTask(start_processing, placed))
+    return JSONResponse(
+        placed.order.as_dict(),
+        status_code=200 if placed.replayed else 201,
+        background=BackgroundTask(start_processing, placed),
+    )
 
 
 def _place(token: str | None, body: OrderRequest, idempotency_key: str | None) -> ordering.PlacedOrder:
@@ -224,8 +244,12 @@ def _place(token: str | None, body: OrderRequest, idempotency_key: str | None) -
             raise ValidationFailed("order.idempotency_key_required", field=IDEMPOTENCY_HEADER)
         try:
             placed = ordering.place_order(
-                session, principal, lines=body.lines, buyer_location_id=body.buyer_location_id,
-                idempotency_key=idempotency_key, source_location_id=body.source_location_id,
+                session,
+                principal,
+                lines=body.lines,
+                buyer_location_id=body.buyer_location_id,
+                idempotency_key=idempotency_key,
+                source_location_id=body.source_location_id,
             )
         except ordering.OutOfStock:
             raise
@@ -238,22 +262,41 @@ def _place(token: str | None, body: OrderRequest, idempotency_key: str | None) -
 
 def _out_of_stock(exc: ordering.OutOfStock, language: str) -> JSONResponse:
     shortages = [
-        {"field": field_paths.path("lines", short.index, "quantity"), "line": short.index + 1,
-         "item_kind": short.item_kind,
-         "item_code": short.item_code, "item_name": short.item_name, "requested": short.requested,
-         "available": short.available,
-         "message": message_for("order.line_short", language, line=short.index + 1, item=short.item_code,
-                                available=short.available, requested=short.requested)}
+        {
+            "field": field_paths.path("lines", short.index, "quantity"),
+            "line": short.index + 1,
+            "item_kind": short.item_kind,
+            "item_code": short.item_code,
+            "item_name": short.item_name,
+            "requested": short.requested,
+            "available": short.available,
+            "message": message_for(
+                "order.line_short",
+                language,
+                line=short.index + 1,
+                item=short.item_code,
+                available=short.available,
+                requested=short.requested,
+            ),
+        }
         for short in exc.shortages
     ]
     params = {key: value for key, value in exc.params.items() if key != "shortages"}
-    return error_response(exc.status, exc.code, field=exc.field, language=language, params=params,
-                          extra={"shortages": shortages})
+    return error_response(
+        exc.status,
+        exc.code,
+        field=exc.field,
+        language=language,
+        params=params,
+        extra={"shortages": shortages},
+    )
 
 
 @router.get("/{order_id}", response_model=OrderOut, responses=_READ_ERRORS)
 def read_order(
-    order_id: Annotated[int, Path(ge=1, le=_MAX_ID)], principal: CurrentPrincipal, session: DbSession,
+    order_id: Annotated[int, Path(ge=1, le=_MAX_ID)],
+    principal: CurrentPrincipal,
+    session: DbSession,
 ) -> Any:
     """The order with its lines, totals, payment status, timeline and shipment. Visible to its buyer
     and its seller; to anyone else it does not exist (404)."""
@@ -264,15 +307,26 @@ def read_order(
 
 @router.get("", response_model=OrderPage, responses=_READ_ERRORS)
 def list_orders(
-    principal: CurrentPrincipal, session: DbSession, page: RequestedPage,
-    status: Annotated[str | None, Query(
-        max_length=20, description="pending_payment, paid, allocated or cancelled.")] = None,
-    side: Annotated[str, Query(
-        max_length=10, description="\"buyer\": orders you placed; \"seller\": orders filled from "
-                                   "your locations.")] = "buyer",
+    principal: CurrentPrincipal,
+    session: DbSession,
+    page: RequestedPage,
+    status: Annotated[
+        str | None, Query(max_length=20, description="pending_payment, paid, allocated or cancelled.")
+    ] = None,
+    side: Annotated[
+        str,
+        Query(
+            max_length=10,
+            description='"buyer": orders you placed; "seller": orders filled from your locations.',
+        ),
+    ] = "buyer",
 ) -> OrderPage:
     """The caller's orders, newest first, one page at a time."""
     rows, total = ordering.list_orders(session, principal, page, side=side, status=status)
     session.commit()
-    return OrderPage(items=[OrderSummaryOut(**row.as_dict()) for row in rows], page=page.number,
-                     page_size=page.size, total=total)
+    return OrderPage(
+        items=[OrderSummaryOut(**row.as_dict()) for row in rows],
+        page=page.number,
+        page_size=page.size,
+        total=total,
+    )

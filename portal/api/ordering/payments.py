@@ -38,41 +38,56 @@ class NoticeResult(BaseModel):
 
 _NOTICE_BODY = {
     "required": True,
-    "content": {"application/json": {"schema": {
-        "type": "object",
-        "required": ["idempotency_key", "reference", "status", "amount", "currency"],
-        "properties": {
-            "idempotency_key": {"type": "string", "description": "The payment's key (PAY-SO-...)."},
-            "reference": {"type": "string", "description": "The bank's capture reference."},
-            "status": {"type": "string", "enum": ["approved", "declined"]},
-            "amount": {"type": "string", "description": "Exact decimal, e.g. \"1250.00\"."},
-            "currency": {"type": "string"},
-            "reason": {"type": "string", "description": "Why it was declined."},
-        },
-    }}},
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["idempotency_key", "reference", "status", "amount", "currency"],
+                "properties": {
+                    "idempotency_key": {"type": "string", "description": "The payment's key (PAY-SO-...)."},
+                    "reference": {"type": "string", "description": "The bank's capture reference."},
+                    "status": {"type": "string", "enum": ["approved", "declined"]},
+                    "amount": {"type": "string", "description": 'Exact decimal, e.g. "1250.00".'},
+                    "currency": {"type": "string"},
+                    "reason": {"type": "string", "description": "Why it was declined."},
+                },
+            }
+        }
+    },
 }
 
 
 @router.post(
-    "/notify", response_model=NoticeResult, openapi_extra={"requestBody": _NOTICE_BODY},
-    responses={401: {"model": ErrorOut, "description": "Unsigned or wrongly signed: nothing changed."},
-               404: {"model": ErrorOut}, 413: {"model": ErrorOut}, 422: {"model": ErrorOut}},
+    "/notify",
+    response_model=NoticeResult,
+    openapi_extra={"requestBody": _NOTICE_BODY},
+    responses={
+        401: {"model": ErrorOut, "description": "Unsigned or wrongly signed: nothing changed."},
+        404: {"model": ErrorOut},
+        413: {"model": ErrorOut},
+        422: {"model": ErrorOut},
+    },
 )
 async def payment_notice(
-    request: Request, background: BackgroundTasks,
-    signature: Annotated[str | None, Header(alias=SIGNATURE_HEADER,
-                                            description="Hex HMAC-SHA256 of the raw body.")] = None,
+    request: Request,
+    background: BackgroundTasks,
+    signature: Annotated[
+        str | None, Header(alias=SIGNATURE_HEADER, description="Hex HMAC-SHA256 of the raw body.")
+    ] = None,
 ) -> NoticeResult:
     """Act on the bank's notice about a payment. Idempotent."""
     body = await read_body(request, MAX_NOTICE_BYTES)  # the signature covers these exact bytes
     outcome = await run_in_threadpool(_handle, body, signature)
     if outcome.action != "nothing":
         background.add_task(kick_relay, (ORDER_CHANGED,))
-    return NoticeResult(order_id=outcome.order_id, action=outcome.action,
-                        order_status=outcome.order_status, payment_status=outcome.payment_status)
+    return NoticeResult(
+        order_id=outcome.order_id,
+        action=outcome.action,
+        order_status=outcome.order_status,
+        payment_status=outcome.payment_status,
+    )
 
 
 def _handle(body: bytes, signature: str | None) -> payments.PaymentOutcome:
     with Session(get_engine(), expire_on_commit=False) as session:
         return payments.handle_payment_notice(session, body, signature)
-

@@ -39,7 +39,8 @@ class _Body(BaseModel):
 class StockItemIn(_Body):
     sku: str | None = column_text(Part, "sku", default=None, examples=["BRK-000123"])
     available: StrictInt | StrictFloat | StrictStr | None = Field(
-        default=None, description="Whole units available at your plant, 0 or more.", examples=[250])
+        default=None, description="Whole units available at your plant, 0 or more.", examples=[250]
+    )
 
 
 class StockSyncIn(_Body):
@@ -221,8 +222,9 @@ class LineAnswerIn(_Body):
     line_id: RecordId
     action: Literal["acknowledge", "reject", "propose"] = "acknowledge"
     promised_date: date | None = Field(default=None, description="Required to acknowledge; not in the past.")
-    reason: str | None = column_text(PurchaseOrderLine, "reject_reason", default=None,
-                                     description="Required to reject.")
+    reason: str | None = column_text(
+        PurchaseOrderLine, "reject_reason", default=None, description="Required to reject."
+    )
     quantity: int | None = Field(default=None, description="A proposed quantity (action `propose`).")
     note: str | None = column_text(PurchaseOrderLine, "proposal_note", default=None)
 
@@ -308,15 +310,17 @@ class IncidentNoteIn(_Body):
 
 
 class IncidentAnalysisIn(_Body):
-    containment_action: str | None = column_text(QualityIncident, "containment_action", lines=True,
-                                                 default=None)
+    containment_action: str | None = column_text(
+        QualityIncident, "containment_action", lines=True, default=None
+    )
     root_cause: str | None = column_text(QualityIncident, "root_cause", lines=True, default=None)
 
 
 class IncidentResolutionIn(_Body):
     evidence: str = column_text(QualityIncident, "evidence", lines=True)
-    containment_action: str | None = column_text(QualityIncident, "containment_action", lines=True,
-                                                 default=None)
+    containment_action: str | None = column_text(
+        QualityIncident, "containment_action", lines=True, default=None
+    )
     root_cause: str | None = column_text(QualityIncident, "root_cause", lines=True, default=None)
 
 
@@ -440,6 +444,6 @@ class RankingOut(BaseModel):
     page: int
     page_size: int
     total: int
-    scatter: list[ScatterPointOut] = Field(description="Quality against on-time delivery, every filtered "
-                                                       "supplier with both figures.")
-
+    scatter: list[ScatterPointOut] = Field(
+        description="Quality against on-time delivery, every filtered supplier with both figures."
+    )

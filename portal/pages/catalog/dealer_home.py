@@ -27,14 +27,24 @@ def orders_section() -> rx.Component:
     return section(
         t("orders.title"),
         orders_table(RecentOrdersState.display_rows, RecentOrdersState.loading, "recent-orders"),
-        rx.cond(RecentOrdersState.total > 0,
-                rx.link(RecentOrdersState.more_label, href=routes.ORDERS, size="2", id="all-orders")),
+        rx.cond(
+            RecentOrdersState.total > 0,
+            rx.link(RecentOrdersState.more_label, href=routes.ORDERS, size="2", id="all-orders"),
+        ),
         actions=rx.flex(
-            choice_select(RecentOrdersState.side, RecentOrdersState.side_options, RecentOrdersState.set_side,
-                          "recent-orders-side", min_width="11rem"),
-            rx.link(rx.button(rx.icon("shopping-cart", size=16), t("nav.cart"), variant="soft"),
-                    href=routes.CART),
-            gap="0.75rem", wrap="wrap", align="center",
+            choice_select(
+                RecentOrdersState.side,
+                RecentOrdersState.side_options,
+                RecentOrdersState.set_side,
+                "recent-orders-side",
+                min_width="11rem",
+            ),
+            rx.link(
+                rx.button(rx.icon("shopping-cart", size=16), t("nav.cart"), variant="soft"), href=routes.CART
+            ),
+            gap="0.75rem",
+            wrap="wrap",
+            align="center",
         ),
     )
 
@@ -47,11 +57,17 @@ def dealer_home() -> rx.Component:
             figure_card(DealerState, "vehicle_units_on_hand", "kpi.vehicle_units", "car-front"),
             figure_card(DealerState, "vehicle_units_reserved", "kpi.vehicle_units_reserved", "car"),
             figure_card(DealerState, "part_units_on_hand", "kpi.part_units", "package"),
-            figure_card(DealerState, "low_stock_items", "kpi.low_stock", "triangle-alert",
-                        hint=DealerState.low_stock_hint),
+            figure_card(
+                DealerState,
+                "low_stock_items",
+                "kpi.low_stock",
+                "triangle-alert",
+                hint=DealerState.low_stock_hint,
+            ),
         ),
         stock_value_card(DealerState.stock_values, DealerState.loading),
         orders_section(),
         section(t("dealer.showroom_stock"), trim_grid(), actions=showroom_filters()),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )

@@ -20,13 +20,27 @@ def _part_row(row) -> rx.Component:
         rx.table.cell(row["name"]),
         rx.table.cell(row["category"]),
         rx.table.cell(row["supplier"]),
-        rx.table.cell(row["price"], text_align="right", white_space="nowrap",
-                      style={"font-variant-numeric": "tabular-nums"}),
-        rx.cond(AuthState.role == "dealer", rx.table.cell(
-            rx.icon_button(rx.icon("shopping-cart", size=15), variant="soft", size="1",
-                           on_click=CartState.add_item("part", row["sku"]), aria_label=t("cart.add"),
-                           title=t("cart.add"), class_name="add-to-cart"),
-            text_align="center")),
+        rx.table.cell(
+            row["price"],
+            text_align="right",
+            white_space="nowrap",
+            style={"font-variant-numeric": "tabular-nums"},
+        ),
+        rx.cond(
+            AuthState.role == "dealer",
+            rx.table.cell(
+                rx.icon_button(
+                    rx.icon("shopping-cart", size=15),
+                    variant="soft",
+                    size="1",
+                    on_click=CartState.add_item("part", row["sku"]),
+                    aria_label=t("cart.add"),
+                    title=t("cart.add"),
+                    class_name="add-to-cart",
+                ),
+                text_align="center",
+            ),
+        ),
     )
 
 
@@ -37,7 +51,8 @@ def _category_filter() -> rx.Component:
             rx.select.item(t("common.all"), value=ALL),
             rx.foreach(CatalogueState.categories, lambda name: rx.select.item(name, value=name)),
         ),
-        value=CatalogueState.category, on_change=CatalogueState.set_category,
+        value=CatalogueState.category,
+        on_change=CatalogueState.set_category,
     )
 
 
@@ -47,18 +62,34 @@ def catalogue() -> rx.Component:
         page_heading("nav.catalogue", "catalogue.subtitle"),
         section(
             t("kpi.parts"),
-            rx.flex(search_box(CatalogueState.search, CatalogueState.set_search, "parts-search"),
-                    _category_filter(), gap="0.75rem", wrap="wrap", width="100%"),
+            rx.flex(
+                search_box(CatalogueState.search, CatalogueState.set_search, "parts-search"),
+                _category_filter(),
+                gap="0.75rem",
+                wrap="wrap",
+                width="100%",
+            ),
             paged_table(
                 CatalogueState,
-                [header_cell("stock.code"), header_cell("admin.name"), header_cell("catalogue.category"),
-                 header_cell("catalogue.supplier"), header_cell("catalogue.list_price", "right"),
-                 rx.cond(AuthState.role == "dealer", header_cell("cart.add", "center"))],
-                _part_row, rows=CatalogueState.display_rows, table_id="parts-table", min_width="44rem",
-                skeleton_columns=5, size="2", empty=empty_state("search-x", t("common.no_results")),
+                [
+                    header_cell("stock.code"),
+                    header_cell("admin.name"),
+                    header_cell("catalogue.category"),
+                    header_cell("catalogue.supplier"),
+                    header_cell("catalogue.list_price", "right"),
+                    rx.cond(AuthState.role == "dealer", header_cell("cart.add", "center")),
+                ],
+                _part_row,
+                rows=CatalogueState.display_rows,
+                table_id="parts-table",
+                min_width="44rem",
+                skeleton_columns=5,
+                size="2",
+                empty=empty_state("search-x", t("common.no_results")),
             ),
         ),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )
 
 
@@ -67,5 +98,6 @@ def stock() -> rx.Component:
     return rx.vstack(
         page_heading("nav.stock", "stock.subtitle"),
         section(t("nav.stock"), stock_table()),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )

@@ -14,9 +14,15 @@ PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 
 def _chart(figure) -> rx.Component:
     return rx.skeleton(
-        rx.box(rx.plotly.basic(data=figure, config=PLOT_CONFIG, use_resize_handler=True,
-                               width="100%", height="320px"), width="100%"),
-        loading=ManagerState.loading, width="100%", min_height="320px",
+        rx.box(
+            rx.plotly.basic(
+                data=figure, config=PLOT_CONFIG, use_resize_handler=True, width="100%", height="320px"
+            ),
+            width="100%",
+        ),
+        loading=ManagerState.loading,
+        width="100%",
+        min_height="320px",
     )
 
 
@@ -31,15 +37,23 @@ def manager_home() -> rx.Component:
             figure_card(ManagerState, "trims", "kpi.trims", "car"),
             figure_card(ManagerState, "part_units_on_hand", "kpi.part_units", "package"),
             figure_card(ManagerState, "vehicle_units_on_hand", "kpi.vehicle_units", "car-front"),
-            figure_card(ManagerState, "low_stock_items", "kpi.low_stock", "triangle-alert",
-                        hint=ManagerState.low_stock_hint),
+            figure_card(
+                ManagerState,
+                "low_stock_items",
+                "kpi.low_stock",
+                "triangle-alert",
+                hint=ManagerState.low_stock_hint,
+            ),
             figure_card(ManagerState, "locations", "kpi.locations", "map-pin"),
         ),
         stock_value_card(ManagerState.stock_values, ManagerState.loading),
         rx.grid(
             section(t("manager.chart_title"), _chart(ManagerState.location_kind_figure)),
             section(t("manager.top_categories"), _chart(ManagerState.category_figure)),
-            columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%",
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="4",
+            width="100%",
         ),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )

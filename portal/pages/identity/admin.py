@@ -40,58 +40,122 @@ def create_user_form() -> rx.Component:
     errors = AdminState.create_error
     return rx.form(
         rx.grid(
-            _labelled("admin.email", _text_input("email", "new-email", type="email", max_length=254),
-                      "email", errors),
-            _labelled("admin.full_name", _text_input("full_name", "new-full-name", max_length=200),
-                      "full_name", errors),
-            _labelled("admin.role", _select(AdminState.new_role, AdminState.role_options,
-                                            AdminState.set_new_role, "new-role"), "role", errors),
-            _labelled("admin.organisation",
-                      _select(AdminState.new_organisation_id, AdminState.organisation_options,
-                              AdminState.set_new_organisation, "new-organisation"),
-                      "organisation_id", errors),
-            _labelled("admin.password", _text_input("password", "new-password", type="password",
-                                                    auto_complete="new-password", max_length=1024),
-                      "password", errors),
-            rx.vstack(rx.text("\u00a0", size="2"),
-                      rx.button(rx.icon("user-plus", size=16), t("admin.create"), type="submit",
-                                id="create-user", width="100%"),
-                      spacing="1", width="100%"),
-            columns=rx.breakpoints(initial="1", sm="2", lg="3"), spacing="4", width="100%",
+            _labelled(
+                "admin.email",
+                _text_input("email", "new-email", type="email", max_length=254),
+                "email",
+                errors,
+            ),
+            _labelled(
+                "admin.full_name",
+                _text_input("full_name", "new-full-name", max_length=200),
+                "full_name",
+                errors,
+            ),
+            _labelled(
+                "admin.role",
+                _select(AdminState.new_role, AdminState.role_options, AdminState.set_new_role, "new-role"),
+                "role",
+                errors,
+            ),
+            _labelled(
+                "admin.organisation",
+                _select(
+                    AdminState.new_organisation_id,
+                    AdminState.organisation_options,
+                    AdminState.set_new_organisation,
+                    "new-organisation",
+                ),
+                "organisation_id",
+                errors,
+            ),
+            _labelled(
+                "admin.password",
+                _text_input(
+                    "password", "new-password", type="password", auto_complete="new-password", max_length=1024
+                ),
+                "password",
+                errors,
+            ),
+            rx.vstack(
+                rx.text("\u00a0", size="2"),
+                rx.button(
+                    rx.icon("user-plus", size=16),
+                    t("admin.create"),
+                    type="submit",
+                    id="create-user",
+                    width="100%",
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            columns=rx.breakpoints(initial="1", sm="2", lg="3"),
+            spacing="4",
+            width="100%",
         ),
         field_error(errors["form"], "error-form"),
-        on_submit=AdminState.create_user, id=CREATE_FORM_ID, width="100%",
+        on_submit=AdminState.create_user,
+        id=CREATE_FORM_ID,
+        width="100%",
     )
 
 
 def _user_row(user) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.vstack(rx.text(user["full_name"], weight="medium"),
-                                rx.text(user["email"], size="1", color_scheme="gray"),
-                                spacing="0")),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(user["full_name"], weight="medium"),
+                rx.text(user["email"], size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
         rx.table.cell(rx.badge(user["role"], variant="soft")),
         rx.table.cell(user["organisation"]),
-        rx.table.cell(rx.cond(user["active"],
-                              rx.badge(t("common.yes"), color_scheme="grass", variant="soft"),
-                              rx.badge(t("common.no"), color_scheme="red", variant="soft"))),
-        rx.table.cell(rx.cond(user["locked_until"] != "",
-                              rx.text(user["locked_until"], color=rx.color("red", 11), size="2"),
-                              rx.text("—", color_scheme="gray"))),
+        rx.table.cell(
+            rx.cond(
+                user["active"],
+                rx.badge(t("common.yes"), color_scheme="grass", variant="soft"),
+                rx.badge(t("common.no"), color_scheme="red", variant="soft"),
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                user["locked_until"] != "",
+                rx.text(user["locked_until"], color=rx.color("red", 11), size="2"),
+                rx.text("—", color_scheme="gray"),
+            )
+        ),
         rx.table.cell(user["last_login"]),
         rx.table.cell(
             rx.menu.root(
-                rx.menu.trigger(rx.icon_button(rx.icon("ellipsis", size=16), variant="ghost", size="2",
-                                               aria_label=t("admin.actions"))),
+                rx.menu.trigger(
+                    rx.icon_button(
+                        rx.icon("ellipsis", size=16), variant="ghost", size="2", aria_label=t("admin.actions")
+                    )
+                ),
                 rx.menu.content(
-                    rx.menu.item(rx.icon("key-round", size=14), t("admin.reset_password"),
-                                 on_select=AdminState.open_reset(user["id"], user["email"])),
+                    rx.menu.item(
+                        rx.icon("key-round", size=14),
+                        t("admin.reset_password"),
+                        on_select=AdminState.open_reset(user["id"], user["email"]),
+                    ),
                     rx.cond(
-                        user["is_self"], rx.fragment(),
-                        rx.cond(user["active"],
-                                rx.menu.item(rx.icon("user-x", size=14), t("admin.deactivate"), color="red",
-                                             on_select=AdminState.set_active(user["id"], False)),
-                                rx.menu.item(rx.icon("user-check", size=14), t("admin.activate"),
-                                             on_select=AdminState.set_active(user["id"], True))),
+                        user["is_self"],
+                        rx.fragment(),
+                        rx.cond(
+                            user["active"],
+                            rx.menu.item(
+                                rx.icon("user-x", size=14),
+                                t("admin.deactivate"),
+                                color="red",
+                                on_select=AdminState.set_active(user["id"], False),
+                            ),
+                            rx.menu.item(
+                                rx.icon("user-check", size=14),
+                                t("admin.activate"),
+                                on_select=AdminState.set_active(user["id"], True),
+                            ),
+                        ),
                     ),
                 ),
             ),
@@ -103,34 +167,60 @@ def _user_row(user) -> rx.Component:
 
 def users_table() -> rx.Component:
     return rx.vstack(
-        rx.input(rx.input.slot(rx.icon("search", size=16)), value=AdminState.search,
-                 on_change=AdminState.set_search, placeholder=t("common.search"), id="user-search",
-                 width=rx.breakpoints(initial="100%", sm="18rem")),
-        data_table(
-            [header_cell("admin.user"), header_cell("admin.role"),
-             header_cell("admin.organisation"), header_cell("admin.active"),
-             header_cell("admin.locked_until"), header_cell("admin.last_login"),
-             header_cell("admin.actions")],
-            AdminState.user_rows, _user_row, table_id="users-table", loading=AdminState.loading,
-            empty=empty_state("users", t("common.no_results")), min_width="50rem",
+        rx.input(
+            rx.input.slot(rx.icon("search", size=16)),
+            value=AdminState.search,
+            on_change=AdminState.set_search,
+            placeholder=t("common.search"),
+            id="user-search",
+            width=rx.breakpoints(initial="100%", sm="18rem"),
         ),
-        spacing="3", width="100%",
+        data_table(
+            [
+                header_cell("admin.user"),
+                header_cell("admin.role"),
+                header_cell("admin.organisation"),
+                header_cell("admin.active"),
+                header_cell("admin.locked_until"),
+                header_cell("admin.last_login"),
+                header_cell("admin.actions"),
+            ],
+            AdminState.user_rows,
+            _user_row,
+            table_id="users-table",
+            loading=AdminState.loading,
+            empty=empty_state("users", t("common.no_results")),
+            min_width="50rem",
+        ),
+        spacing="3",
+        width="100%",
     )
 
 
 def _organisation_row(org) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(org["name"]), rx.table.cell(org["kind"]), rx.table.cell(org["country"]),
-        rx.table.cell(org["currency"]), rx.table.cell(org["time_zone"], white_space="nowrap"),
+        rx.table.cell(org["name"]),
+        rx.table.cell(org["kind"]),
+        rx.table.cell(org["country"]),
+        rx.table.cell(org["currency"]),
+        rx.table.cell(org["time_zone"], white_space="nowrap"),
     )
 
 
 def organisations_table() -> rx.Component:
     return data_table(
-        [header_cell("admin.name"), header_cell("admin.kind"), header_cell("admin.country"),
-         header_cell("admin.currency"), header_cell("admin.time_zone")],
-        AdminState.organisation_rows, _organisation_row, table_id="organisations-table",
-        loading=AdminState.loading, size="2",
+        [
+            header_cell("admin.name"),
+            header_cell("admin.kind"),
+            header_cell("admin.country"),
+            header_cell("admin.currency"),
+            header_cell("admin.time_zone"),
+        ],
+        AdminState.organisation_rows,
+        _organisation_row,
+        table_id="organisations-table",
+        loading=AdminState.loading,
+        size="2",
     )
 
 
@@ -141,13 +231,23 @@ def reset_password_dialog() -> rx.Component:
             rx.dialog.description(AdminState.reset_title, size="2", margin_bottom="1rem"),
             rx.form(
                 rx.vstack(
-                    _labelled("admin.new_password",
-                              rx.input(name="new_password", id="reset-password", type="password",
-                                       auto_complete="new-password", max_length=1024, width="100%"),
-                              "password", AdminState.reset_error),
+                    _labelled(
+                        "admin.new_password",
+                        rx.input(
+                            name="new_password",
+                            id="reset-password",
+                            type="password",
+                            auto_complete="new-password",
+                            max_length=1024,
+                            width="100%",
+                        ),
+                        "password",
+                        AdminState.reset_error,
+                    ),
                     field_error(AdminState.reset_error["user_id"], "error-user_id"),
                     dialog_actions("common.save", "reset-save"),
-                    spacing="4", width="100%",
+                    spacing="4",
+                    width="100%",
                 ),
                 on_submit=AdminState.reset_password,
             ),
@@ -166,7 +266,8 @@ def admin_home() -> rx.Component:
         section(t("admin.users"), users_table()),
         section(t("admin.organisations"), organisations_table()),
         reset_password_dialog(),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )
 
 
@@ -175,7 +276,8 @@ def admin_organisations() -> rx.Component:
     return rx.vstack(
         page_heading("admin.organisations"),
         section(t("admin.organisations"), organisations_table()),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )
 
 
@@ -183,18 +285,36 @@ def _parked_order_row(row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row["number"], weight="medium"), white_space="nowrap"),
         rx.table.cell(row["buyer"]),
-        rx.table.cell(rx.vstack(rx.text(row["status"], size="2"),
-                                rx.text(row["payment_status"], size="1", color_scheme="gray"),
-                                spacing="0")),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row["status"], size="2"),
+                rx.text(row["payment_status"], size="1", color_scheme="gray"),
+                spacing="0",
+            )
+        ),
         rx.table.cell(row["step"], white_space="nowrap"),
         rx.table.cell(row["failures"], text_align="right"),
-        rx.table.cell(rx.code(row["error"], size="1", color_scheme="red", variant="ghost",
-                              white_space="pre-wrap", word_break="break-word"), min_width="18rem"),
+        rx.table.cell(
+            rx.code(
+                row["error"],
+                size="1",
+                color_scheme="red",
+                variant="ghost",
+                white_space="pre-wrap",
+                word_break="break-word",
+            ),
+            min_width="18rem",
+        ),
         rx.table.cell(row["parked_at"], white_space="nowrap"),
         rx.table.cell(
-            rx.button(rx.icon("rotate-ccw", size=14), t("attention.retry"), size="1", variant="soft",
-                      on_click=ParkedOrderState.retry(row["order_id"], row["number"]),
-                      class_name="retry-parked-order"),
+            rx.button(
+                rx.icon("rotate-ccw", size=14),
+                t("attention.retry"),
+                size="1",
+                variant="soft",
+                on_click=ParkedOrderState.retry(row["order_id"], row["number"]),
+                class_name="retry-parked-order",
+            ),
             text_align="center",
         ),
         custom_attrs={"data-order": row["number"]},
@@ -210,13 +330,22 @@ def admin_parked_orders() -> rx.Component:
             t("attention.title"),
             paged_table(
                 ParkedOrderState,
-                [header_cell("attention.order"), header_cell("attention.buyer"),
-                 header_cell("attention.status"), header_cell("attention.step"),
-                 header_cell("attention.failures", "right"), header_cell("attention.error"),
-                 header_cell("attention.parked_at"), header_cell("admin.actions", "center")],
-                _parked_order_row, table_id="parked-orders-table", min_width="56rem",
+                [
+                    header_cell("attention.order"),
+                    header_cell("attention.buyer"),
+                    header_cell("attention.status"),
+                    header_cell("attention.step"),
+                    header_cell("attention.failures", "right"),
+                    header_cell("attention.error"),
+                    header_cell("attention.parked_at"),
+                    header_cell("admin.actions", "center"),
+                ],
+                _parked_order_row,
+                table_id="parked-orders-table",
+                min_width="56rem",
                 empty=empty_state("circle-check", t("attention.none")),
             ),
         ),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )

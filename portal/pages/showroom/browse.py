@@ -20,7 +20,8 @@ def showroom() -> rx.Component:
         page_heading("showroom.title", "showroom.subtitle", showroom_filters()),
         trim_grid(),
         vehicle_order_dialog(),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )
 
 
@@ -29,5 +30,6 @@ def my_orders() -> rx.Component:
     return rx.vstack(
         page_heading("my_orders.title", None, order_filters(with_side=False)),
         section(t("orders.title"), order_list()),
-        spacing="4", width="100%",
+        spacing="4",
+        width="100%",
     )

@@ -14,8 +14,6 @@ STATUS_FILTERS = (ALL, AWAITING, *[status.value for status in IncidentStatus])
 MAX_TEXT = 4000
 
 
-
-
 def response_text(minutes: int | None, translate) -> str:
     if minutes is None:
         return ""

@@ -48,7 +48,7 @@ class IncidentState(AuthState):
         status = incident["status"]
         manager = self.role == Role.MANAGER
         order_href = (
-            routes.purchase_order(self.role, incident['purchase_order_id'])
+            routes.purchase_order(self.role, incident["purchase_order_id"])
             if incident["purchase_order_id"]
             else ""
         )
@@ -103,13 +103,15 @@ class IncidentState(AuthState):
                 if event["to_status"] and event["to_status"] != event["from_status"]
                 else ""
             )
-            rows.append(timeline_row(
-                at=self.fmt_time(event["at"]),
-                title=label("incident.event", event["kind"], self.language),
-                change=change,
-                actor=actor_label(event["actor_name"], event["actor_organisation"]),
-                detail=self._note(event["kind"], event["note"] or ""),
-            ))
+            rows.append(
+                timeline_row(
+                    at=self.fmt_time(event["at"]),
+                    title=label("incident.event", event["kind"], self.language),
+                    change=change,
+                    actor=actor_label(event["actor_name"], event["actor_organisation"]),
+                    detail=self._note(event["kind"], event["note"] or ""),
+                )
+            )
         return rows
 
     def _note(self, kind: str, note: str) -> str:

@@ -54,7 +54,7 @@ class IncidentListState(PagedMixin, AuthState):
                 "sku": row["sku"],
                 "lot": row["lot_number"],
                 "order": row["purchase_order_number"] or "",
-                "order_href": routes.purchase_order(self.role, row['purchase_order_id'])
+                "order_href": routes.purchase_order(self.role, row["purchase_order_id"])
                 if row["purchase_order_id"]
                 else "",
                 "source": label("incident.source", row["source"], language),
@@ -127,5 +127,5 @@ class IncidentListState(PagedMixin, AuthState):
         self._errors, self.complaint_open = {}, False
         return [
             rx.toast.success(self.t("incident.reported_toast", number=incident["number"])),
-            rx.redirect(routes.incident(Role.MANAGER, incident['id'])),
+            rx.redirect(routes.incident(Role.MANAGER, incident["id"])),
         ]

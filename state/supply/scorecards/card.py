@@ -96,7 +96,7 @@ class ScorecardState(AuthState):
             "blocked_text": self.t("scorecard.blocked_since", reason=card["blocked_reason"])
             if card["blocked"]
             else "",
-            "issue_href": routes.new_purchase_order(card['supplier_id']),
+            "issue_href": routes.new_purchase_order(card["supplier_id"]),
         }
 
     @rx.var

@@ -126,5 +126,5 @@ class RankingState(PagedMixin, AuthState):
                 and 0 <= curve < len(traces)
                 and 0 <= number < len(traces[curve])
             ):
-                return rx.redirect(routes.supplier_card(traces[curve][number]['supplier_id']))
+                return rx.redirect(routes.supplier_card(traces[curve][number]["supplier_id"]))
         return None

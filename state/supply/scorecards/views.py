@@ -318,7 +318,7 @@ def ranking_rows(rows: list[dict], translate, language: str) -> list[RankingRow]
         {
             "rank": fmt_int(row["rank"], language),
             "supplier_id": str(row["supplier_id"]),
-            "href": routes.supplier_card(row['supplier_id']),
+            "href": routes.supplier_card(row["supplier_id"]),
             "name": row["supplier_name"],
             "country": row["country"],
             "score": fmt_decimal(row["score"], language),

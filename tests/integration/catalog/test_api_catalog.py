@@ -60,10 +60,15 @@ def network(client: TestClient) -> Network:
         plant_b = make_location(session, supplier_b, "plant")
         store = make_location(session, dealer, "store")
         warehouse = make_location(session, oem, "warehouse")
-        parts_a = [make_part(session, supplier_a, price="123.40", name=f"Ceramic brake pad {n}")
-                   for n in range(3)]
-        parts_b = [make_part(session, supplier_b, price="0.05", name=f"Door harness {n}",
-                             category="Wiring harnesses") for n in range(2)]
+        parts_a = [
+            make_part(session, supplier_a, price="123.40", name=f"Ceramic brake pad {n}") for n in range(3)
+        ]
+        parts_b = [
+            make_part(
+                session, supplier_b, price="0.05", name=f"Door harness {n}", category="Wiring harnesses"
+            )
+            for n in range(2)
+        ]
         for part in parts_a:
             make_stock(session, plant_a, part, on_hand=40, reserved=5)
         for part in parts_b:
@@ -78,9 +83,16 @@ def network(client: TestClient) -> Network:
             "admin": make_user(session, "admin", oem).email,
             "customer": make_user(session, "customer", dealer).email,
         }
-        result = Network(client=client, emails=emails, plant_a=plant_a.id, plant_b=plant_b.id, store=store.id,
-                         warehouse=warehouse.id, skus_a={p.sku for p in parts_a},
-                         skus_b={p.sku for p in parts_b})
+        result = Network(
+            client=client,
+            emails=emails,
+            plant_a=plant_a.id,
+            plant_b=plant_b.id,
+            store=store.id,
+            warehouse=warehouse.id,
+            skus_a={p.sku for p in parts_a},
+            skus_b={p.sku for p in parts_b},
+        )
         session.commit()
     return result
 
@@ -170,14 +182,19 @@ def test_managers_and_admins_see_every_location(client, network, who):
 
     assert body["total"] == 7
     assert {row["location_id"] for row in body["items"]} == {
-        network.plant_a, network.plant_b, network.store, network.warehouse}
+        network.plant_a,
+        network.plant_b,
+        network.store,
+        network.warehouse,
+    }
     warehouse_row = next(row for row in body["items"] if row["location_id"] == network.warehouse)
     assert (warehouse_row["on_hand"], warehouse_row["reserved"], warehouse_row["available"]) == (100, 100, 0)
 
 
 def test_stock_filters_by_location_and_paginates(client, network):
-    plant = _get(client, network, "manager", "/api/v1/stock", location_id=network.plant_a,
-                 page=2, page_size=2).json()
+    plant = _get(
+        client, network, "manager", "/api/v1/stock", location_id=network.plant_a, page=2, page_size=2
+    ).json()
 
     assert plant["total"] == 3
     assert len(plant["items"]) == 1
@@ -188,8 +205,11 @@ def test_a_customer_gets_403_on_stock(client, network):
     response = _get(client, network, "customer", "/api/v1/stock")
 
     assert response.status_code == 403
-    assert response.json()["error"] == {"code": "access.denied", "field": None,
-                                        "message": "You do not have access to that page."}
+    assert response.json()["error"] == {
+        "code": "access.denied",
+        "field": None,
+        "message": "You do not have access to that page.",
+    }
 
 
 @pytest.fixture
@@ -199,16 +219,44 @@ def trims(pg_url: str) -> None:
         sedan = VehicleModel(code="M-SED", name="Meridian", body="sedan", image="cars/meridian.png")
         session.add_all([suv, sedan])
         session.flush()
-        session.add_all([
-            Trim(code="AUR-BEV", model_id=suv.id, name="Aurora Long Range", powertrain="bev", range_km=560,
-                 power_kw=250, price=Decimal("289900.00"), currency="CNY", image="cars/aurora-lr.png"),
-            Trim(code="AUR-PHEV", model_id=suv.id, name="Aurora Hybrid", powertrain="phev", range_km=110,
-                 consumption_l_per_100km=Decimal("1.2"), power_kw=180, price=Decimal("219900.50"),
-                 currency="CNY", image="cars/aurora-h.png"),
-            Trim(code="MER-ICE", model_id=sedan.id, name="Meridian 1.5T", powertrain="ice",
-                 consumption_l_per_100km=Decimal("6.4"), power_kw=124, price=Decimal("149900.00"),
-                 currency="CNY", image="cars/meridian.png"),
-        ])
+        session.add_all(
+            [
+                Trim(
+                    code="AUR-BEV",
+                    model_id=suv.id,
+                    name="Aurora Long Range",
+                    powertrain="bev",
+                    range_km=560,
+                    power_kw=250,
+                    price=Decimal("289900.00"),
+                    currency="CNY",
+                    image="cars/aurora-lr.png",
+                ),
+                Trim(
+                    code="AUR-PHEV",
+                    model_id=suv.id,
+                    name="Aurora Hybrid",
+                    powertrain="phev",
+                    range_km=110,
+                    consumption_l_per_100km=Decimal("1.2"),
+                    power_kw=180,
+                    price=Decimal("219900.50"),
+                    currency="CNY",
+                    image="cars/aurora-h.png",
+                ),
+                Trim(
+                    code="MER-ICE",
+                    model_id=sedan.id,
+                    name="Meridian 1.5T",
+                    powertrain="ice",
+                    consumption_l_per_100km=Decimal("6.4"),
+                    power_kw=124,
+                    price=Decimal("149900.00"),
+                    currency="CNY",
+                    image="cars/meridian.png",
+                ),
+            ]
+        )
         session.commit()
 
 
@@ -219,7 +267,10 @@ def test_trims_are_listed_cheapest_first_for_any_signed_in_role(client, network,
     assert [item["code"] for item in body["items"]] == ["MER-ICE", "AUR-PHEV", "AUR-BEV"]
     hybrid = body["items"][1]
     assert (hybrid["price"], hybrid["currency"], hybrid["consumption_l_per_100km"]) == (
-        "219900.50", "CNY", "1.2")
+        "219900.50",
+        "CNY",
+        "1.2",
+    )
     assert body["items"][2]["consumption_l_per_100km"] is None
 
 

@@ -44,8 +44,10 @@ def _ids(answer) -> set[int]:
 
 def test_each_role_lists_only_the_shipments_it_may_see(client, world):
     ids = {name: tracked.id for name, tracked in world.shipments.items()}
-    seen = {who: _ids(client.get("/api/v1/shipments", headers=_headers(client, world, who)))
-            for who in ("customer_1", "customer_2", "dealer_a", "dealer_b", "manager")}
+    seen = {
+        who: _ids(client.get("/api/v1/shipments", headers=_headers(client, world, who)))
+        for who in ("customer_1", "customer_2", "dealer_a", "dealer_b", "manager")
+    }
     assert seen["customer_1"] == {ids["customer_1"]}
     assert seen["customer_2"] == set()
     assert seen["dealer_a"] == {ids["dealer_a"], ids["customer_1"]}  # both go to dealer A's store
@@ -76,9 +78,11 @@ def test_a_dealer_reads_its_stores_shipments_only(client, world):
 def test_the_manager_filters_by_carrier_status_and_lateness(client, world):
     headers = _headers(client, world, "manager")
     assert _ids(client.get("/api/v1/shipments", params={"carrier": "railcargo"}, headers=headers)) == {
-        world.shipments["dealer_b"].id}
+        world.shipments["dealer_b"].id
+    }
     assert _ids(client.get("/api/v1/shipments", params={"status": "pending"}, headers=headers)) == {
-        tracked.id for tracked in world.shipments.values()}
+        tracked.id for tracked in world.shipments.values()
+    }
     assert _ids(client.get("/api/v1/shipments", params={"late": "true"}, headers=headers)) == set()
     bad = client.get("/api/v1/shipments", params={"status": "teleported"}, headers=headers)
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "status"
@@ -86,8 +90,15 @@ def test_the_manager_filters_by_carrier_status_and_lateness(client, world):
 
 def test_the_timeline_shows_the_events_in_their_own_order(client, world):
     tracked = world.shipments["customer_1"]
-    _post_signed(client, "dhl", dhl_document(tracked.leg_numbers[0], dhl_event("2026-03-02T08:00:00Z"),
-                                             dhl_event("2026-03-01T08:00:00Z", "pre-transit", "Received")))
+    _post_signed(
+        client,
+        "dhl",
+        dhl_document(
+            tracked.leg_numbers[0],
+            dhl_event("2026-03-02T08:00:00Z"),
+            dhl_event("2026-03-01T08:00:00Z", "pre-transit", "Received"),
+        ),
+    )
     answer = client.get(f"/api/v1/shipments/{tracked.id}", headers=_headers(client, world, "customer_1"))
     body = answer.json()
     assert [event["status"] for event in body["timeline"]] == ["info_received", "in_transit"]
@@ -108,8 +119,10 @@ def test_public_tracking_answers_a_wrong_postcode_and_an_unknown_number_alike(cl
 
 def test_public_tracking_refuses_after_the_rate_limit(client, world):
     tracked = world.shipments["customer_1"]
-    answers = [client.get(f"/api/v1/track/AP00000000{n:04d}", params={"postcode": "200001"}).status_code
-               for n in range(4)]
+    answers = [
+        client.get(f"/api/v1/track/AP00000000{n:04d}", params={"postcode": "200001"}).status_code
+        for n in range(4)
+    ]
     assert answers == [404] * 4
     refused = client.get(f"/api/v1/track/{tracked.tracking_number}", params={"postcode": tracked.postcode})
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
@@ -120,11 +133,15 @@ def test_public_tracking_names_the_bad_field(client, world):
     assert answer.status_code == 422 and answer.json()["error"]["field"] in ("tracking_number", "postcode")
 
 
-def _post_signed(client, carrier: str, document, secret: str = DEMO_CARRIER_SECRET,
-                 body: bytes | None = None):
+def _post_signed(
+    client, carrier: str, document, secret: str = DEMO_CARRIER_SECRET, body: bytes | None = None
+):
     raw = body if body is not None else json.dumps(document).encode()
-    return client.post(f"/api/v1/carriers/{carrier}/events", content=raw,
-                       headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign_body(secret, raw)})
+    return client.post(
+        f"/api/v1/carriers/{carrier}/events",
+        content=raw,
+        headers={"Content-Type": "application/json", SIGNATURE_HEADER: sign_body(secret, raw)},
+    )
 
 
 def _stored() -> int:
@@ -146,8 +163,9 @@ def test_the_webhook_stores_once_and_keeps_what_it_cannot_read(client, world):
     document = dhl_document(world.shipments["dealer_a"].leg_numbers[0], dhl_event("2026-03-01T08:00:00Z"))
     first, again = _post_signed(client, "dhl", document), _post_signed(client, "dhl", document)
     assert (first.json()["stored"], again.json()["stored"], again.json()["duplicates"]) == (1, 0, 1)
-    bad = _post_signed(client, "dhl", dhl_document(world.shipments["dealer_a"].leg_numbers[0],
-                                                   dhl_event("2026-03-01 8am")))
+    bad = _post_signed(
+        client, "dhl", dhl_document(world.shipments["dealer_a"].leg_numbers[0], dhl_event("2026-03-01 8am"))
+    )
     assert bad.status_code == 422
     assert bad.json()["error"]["field"] == "shipments[0].events[0].timestamp"
     not_json = _post_signed(client, "dhl", None, body=b'{"shipments": [')
@@ -167,6 +185,10 @@ def test_the_webhook_refuses_a_5_mb_body_unread(client, world):
 
 def test_the_endpoints_are_in_the_openapi(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
-    for path in ("/api/v1/shipments", "/api/v1/shipments/{shipment_id}", "/api/v1/track/{tracking_number}",
-                 "/api/v1/carriers/{carrier}/events"):
+    for path in (
+        "/api/v1/shipments",
+        "/api/v1/shipments/{shipment_id}",
+        "/api/v1/track/{tracking_number}",
+        "/api/v1/carriers/{carrier}/events",
+    ):
         assert path in paths

@@ -43,7 +43,11 @@ def carrier_server(tmp_path) -> Iterator[str]:
     log = (tmp_path / "carrier-server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "services.logistics.carrier_server", "--port", str(port), "--pace", "0"],
-        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        cwd=PROJECT_ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
 
     def healthy() -> bool:
@@ -62,24 +66,40 @@ def carrier_server(tmp_path) -> Iterator[str]:
 
 
 def test_polling_backs_off_on_429_500_and_timeouts_and_misses_nothing(carrier_server, pg_url, monkeypatch):
-    configure(monkeypatch, carriers=json.dumps({"dhl": {"base_url": carrier_server, "timeout_seconds": 1}}),
-              carrier_backoff_first_seconds="5")
+    configure(
+        monkeypatch,
+        carriers=json.dumps({"dhl": {"base_url": carrier_server, "timeout_seconds": 1}}),
+        carrier_backoff_first_seconds="5",
+    )
     with Session(get_engine()) as session:
         world = build_world(session)
     tracked = world.shipments["dealer_a"]
-    first_leg = [dhl_event("2026-03-01T08:00:00Z", "pre-transit", "Received"),
-                 dhl_event("2026-03-01T10:00:00+02:00", "transit", "Picked up"),
-                 dhl_event("2026-03-02T08:00:00.5Z", "transit", "Arrived at port terminal")]
-    second_leg = [dhl_event("2026-03-03T08:00:00Z", "transit", "Loaded on vessel"),
-                  dhl_event("2026-03-20T08:00:00Z", "delivered", "Delivered")]
+    first_leg = [
+        dhl_event("2026-03-01T08:00:00Z", "pre-transit", "Received"),
+        dhl_event("2026-03-01T10:00:00+02:00", "transit", "Picked up"),
+        dhl_event("2026-03-02T08:00:00.5Z", "transit", "Arrived at port terminal"),
+    ]
+    second_leg = [
+        dhl_event("2026-03-03T08:00:00Z", "transit", "Loaded on vessel"),
+        dhl_event("2026-03-20T08:00:00Z", "delivered", "Delivered"),
+    ]
     for number, events in zip(tracked.leg_numbers, (first_leg, second_leg), strict=True):
-        httpx.post(f"{carrier_server}/_sim/journeys", headers=KEY,
-                   json={"trackingNumber": number, "events": events, "pace": 0}).raise_for_status()
+        httpx.post(
+            f"{carrier_server}/_sim/journeys",
+            headers=KEY,
+            json={"trackingNumber": number, "events": events, "pace": 0},
+        ).raise_for_status()
     # Round 1: the first leg answers, the second meets a 429. Round 2: the first again (nothing new),
     # then a 500. Round 3: a timeout at once. Then the carrier is well again.
-    httpx.post(f"{carrier_server}/_sim/faults", headers=KEY, json={
-        "faults": ["ok", "429", "ok", "500", "timeout"], "retry_after": 30, "hang_seconds": 2.5,
-    }).raise_for_status()
+    httpx.post(
+        f"{carrier_server}/_sim/faults",
+        headers=KEY,
+        json={
+            "faults": ["ok", "429", "ok", "500", "timeout"],
+            "retry_after": 30,
+            "hang_seconds": 2.5,
+        },
+    ).raise_for_status()
     settings = get_settings()
     adapter = adapter_for(settings, "dhl")
     start = utcnow()
@@ -91,12 +111,19 @@ def test_polling_backs_off_on_429_500_and_timeouts_and_misses_nothing(carrier_se
     finally:
         adapter.close()
     outcomes = [(r.outcome, r.stored) for r in rounds]
-    assert outcomes == [("rate_limited", 3), ("held_off", 0), ("failed", 0), ("failed", 0), ("done", 2),
-                        ("done", 0)]
+    assert outcomes == [
+        ("rate_limited", 3),
+        ("held_off", 0),
+        ("failed", 0),
+        ("failed", 0),
+        ("done", 2),
+        ("done", 0),
+    ]
     assert rounds[0].retry_at is not None
     with Session(get_engine()) as session:
-        events = session.exec(select(func.count()).select_from(ShipmentEvent)
-                              .where(ShipmentEvent.shipment_id == tracked.id)).one()
+        events = session.exec(
+            select(func.count()).select_from(ShipmentEvent).where(ShipmentEvent.shipment_id == tracked.id)
+        ).one()
         assert events == 5  # every event once, none missed, none doubled
         assert session.get(Shipment, tracked.id).tracking_status == "delivered"
         state = session.get(CarrierPollState, "dhl")
@@ -110,8 +137,11 @@ def test_the_carrier_server_speaks_the_dhl_shape(carrier_server):
     assert unsigned.status_code == 401
     unknown = httpx.get(f"{carrier_server}/track/shipments", params={"trackingNumber": "NOPE"}, headers=KEY)
     assert unknown.status_code == 404
-    answer = httpx.get(f"{carrier_server}/track/shipments", headers=KEY,
-                       params={"trackingNumber": "SIM42", "service": "freight", "language": "en"}).json()
+    answer = httpx.get(
+        f"{carrier_server}/track/shipments",
+        headers=KEY,
+        params={"trackingNumber": "SIM42", "service": "freight", "language": "en"},
+    ).json()
     [shipment] = answer["shipments"]
     assert shipment["id"] == "SIM42" and {"statusCode", "status", "timestamp"} <= set(shipment["status"])
     event = shipment["events"][0]

@@ -24,8 +24,13 @@ def test_new_events_reach_the_eta_through_the_outbox_and_a_real_worker(services_
         world = build_world(session)
         tracked = world.shipments["dealer_a"]
         assert session.get(Shipment, tracked.id).eta is None
-        ingest_payload(session, carrier="dhl", payload=dhl_document(
-            tracked.leg_numbers[0], dhl_event("2026-03-01T08:00:00Z", "transit", "Picked up")))
+        ingest_payload(
+            session,
+            carrier="dhl",
+            payload=dhl_document(
+                tracked.leg_numbers[0], dhl_event("2026-03-01T08:00:00Z", "transit", "Picked up")
+            ),
+        )
     relayed = run_task(services_celery, tasks.relay_outbox)
     assert relayed["deliveries"].get("shipment.changed") == 1
 
@@ -49,9 +54,20 @@ def test_an_allocated_vehicle_order_gets_its_tracking_number_vin_and_legs_once(s
             session.delete(leg)
         trim = make_trim(session)
         stock = make_trim_stock(session, world.warehouse, trim, 3)
-        session.add(SalesOrderLine(order_id=tracked.order_id, line_no=1, trim_id=trim.id,
-                                   stock_level_id=stock.id, item_code=trim.code, item_name=trim.name,
-                                   quantity=1, unit_price=trim.price, currency="CNY", line_total=trim.price))
+        session.add(
+            SalesOrderLine(
+                order_id=tracked.order_id,
+                line_no=1,
+                trim_id=trim.id,
+                stock_level_id=stock.id,
+                item_code=trim.code,
+                item_name=trim.name,
+                quantity=1,
+                unit_price=trim.price,
+                currency="CNY",
+                line_total=trim.price,
+            )
+        )
         session.add(shipment)
         for _ in range(2):  # the notice came twice: the shipment is prepared once
             outbox.enqueue(session, ORDER_CHANGED, {"order_id": tracked.order_id, "status": "allocated"})

@@ -35,15 +35,19 @@ class Shop:
         """POST /api/v1/orders for `quantity` of a part; asserts 201 and returns the order."""
         response = self.client.post(
             "/api/v1/orders",
-            json={"lines": [{"item_kind": "part", "sku": self.world.parts[part].sku, "quantity": quantity}],
-                  "buyer_location_id": self.world.store.id},
-            headers={"Authorization": f"Bearer {self.token}", "Idempotency-Key": f"worker-{next(_keys)}"})
+            json={
+                "lines": [{"item_kind": "part", "sku": self.world.parts[part].sku, "quantity": quantity}],
+                "buyer_location_id": self.world.store.id,
+            },
+            headers={"Authorization": f"Bearer {self.token}", "Idempotency-Key": f"worker-{next(_keys)}"},
+        )
         assert response.status_code == 201, response.text
         return response.json()
 
     def read(self, order_id: int) -> dict:
-        response = self.client.get(f"/api/v1/orders/{order_id}",
-                                   headers={"Authorization": f"Bearer {self.token}"})
+        response = self.client.get(
+            f"/api/v1/orders/{order_id}", headers={"Authorization": f"Bearer {self.token}"}
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -76,27 +80,41 @@ def settled(order: dict) -> Settled:
     with Session(get_engine(), expire_on_commit=False) as session:
         row = session.exec(
             select(SalesOrder.status, SalesOrder.cancel_reason, Payment.status, Payment.gateway_reference)
-            .join(Payment, Payment.order_id == SalesOrder.id).where(SalesOrder.id == order["id"])
+            .join(Payment, Payment.order_id == SalesOrder.id)
+            .where(SalesOrder.id == order["id"])
         ).one()
-        captures = session.exec(select(func.count()).select_from(OrderTransition).where(
-            OrderTransition.order_id == order["id"],
-            OrderTransition.cause == "order.event.payment_captured")).one()
+        captures = session.exec(
+            select(func.count())
+            .select_from(OrderTransition)
+            .where(
+                OrderTransition.order_id == order["id"],
+                OrderTransition.cause == "order.event.payment_captured",
+            )
+        ).one()
         ledger = session.exec(select(GatewayLedger).where(GatewayLedger.idempotency_key == key)).all()
-        shipments = session.exec(select(func.count()).select_from(Shipment)
-                                 .where(Shipment.order_id == order["id"])).one()
+        shipments = session.exec(
+            select(func.count()).select_from(Shipment).where(Shipment.order_id == order["id"])
+        ).one()
         session.commit()
     status, cancel_reason, payment_status, reference = row
-    return Settled(status=status, payment_status=payment_status, payment_reference=reference,
-                   captures_on_timeline=captures, bank_captures=len(ledger),
-                   bank_reference=ledger[0].reference if ledger else None, shipments=shipments,
-                   cancel_reason=cancel_reason)
+    return Settled(
+        status=status,
+        payment_status=payment_status,
+        payment_reference=reference,
+        captures_on_timeline=captures,
+        bank_captures=len(ledger),
+        bank_reference=ledger[0].reference if ledger else None,
+        shipments=shipments,
+        cancel_reason=cancel_reason,
+    )
 
 
 def stock(stock_level_id: int) -> tuple[int, int]:
     """(on_hand, reserved) of a stock row, read fresh."""
     with Session(get_engine()) as session:
-        row = session.exec(select(StockLevel.on_hand, StockLevel.reserved)
-                           .where(StockLevel.id == stock_level_id)).one()
+        row = session.exec(
+            select(StockLevel.on_hand, StockLevel.reserved).where(StockLevel.id == stock_level_id)
+        ).one()
         session.commit()
     return tuple(row)
 
@@ -112,9 +130,14 @@ def sweeping_settings(**overrides: object) -> Settings:
     """This test's settings for worker and beat processes, with the order sweeps (hold expiry,
     stalled-order retry) and the outbox relay every half second, and an order counted as stalled
     one second after placement."""
-    return get_settings().model_copy(update={
-        "order_sweep_seconds": 0.5, "order_stalled_seconds": 1.0, "outbox_relay_seconds": 0.5,
-        **overrides})
+    return get_settings().model_copy(
+        update={
+            "order_sweep_seconds": 0.5,
+            "order_stalled_seconds": 1.0,
+            "outbox_relay_seconds": 0.5,
+            **overrides,
+        }
+    )
 
 
 def kill_hard(*processes: CeleryProcess) -> None:

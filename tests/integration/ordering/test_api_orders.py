@@ -73,9 +73,13 @@ def _headers(token: str, key: str | None = None) -> dict[str, str]:
 
 
 def _cart(world, *quantities: int) -> dict:
-    return {"lines": [{"item_kind": "part", "sku": sku, "quantity": quantity}
-                      for sku, quantity in zip(world.sku, quantities, strict=False)],
-            "buyer_location_id": world.store.id}
+    return {
+        "lines": [
+            {"item_kind": "part", "sku": sku, "quantity": quantity}
+            for sku, quantity in zip(world.sku, quantities, strict=False)
+        ],
+        "buyer_location_id": world.store.id,
+    }
 
 
 def _place(client: TestClient, world, *quantities: int, key: str = "checkout-1"):
@@ -101,9 +105,10 @@ def test_placement_answers_201_with_the_order_and_server_prices(client, world, k
     order = response.json()
     assert order["status"] == "pending_payment"
     assert order["number"].startswith("SO-")
-    assert [(line["item_code"], line["quantity"], line["unit_price"], line["line_total"])
-            for line in order["lines"]] == [(world.sku[0], 3, "10.00", "30.00"),
-                                            (world.sku[1], 2, "25.50", "51.00")]
+    assert [
+        (line["item_code"], line["quantity"], line["unit_price"], line["line_total"])
+        for line in order["lines"]
+    ] == [(world.sku[0], 3, "10.00", "30.00"), (world.sku[1], 2, "25.50", "51.00")]
     assert (order["total"], order["amount_due"], order["currency"]) == ("81.00", "81.00", "CNY")
     assert [entry["to_status"] for entry in order["timeline"]] == ["pending_payment"]
     assert order["payment_status"] == "pending"
@@ -166,10 +171,11 @@ def test_out_of_stock_is_409_listing_each_short_line_and_nothing_is_reserved(cli
     error = response.json()["error"]
     assert error["code"] == "order.out_of_stock"
     assert error["field"] == "lines[0].quantity"
-    assert error["message"] == (f"Not enough stock for line 1 ({world.sku[0]}): 10 available, "
-                                "11 requested.")
+    assert error["message"] == (f"Not enough stock for line 1 ({world.sku[0]}): 10 available, 11 requested.")
     assert [(s["field"], s["item_code"], s["requested"], s["available"]) for s in error["shortages"]] == [
-        ("lines[0].quantity", world.sku[0], 11, 10), ("lines[1].quantity", world.sku[1], 12, 10)]
+        ("lines[0].quantity", world.sku[0], 11, 10),
+        ("lines[1].quantity", world.sku[1], 12, 10),
+    ]
     assert error["shortages"][1]["message"] == f"Line 2 ({world.sku[1]}): 10 available, 12 requested."
     assert _order_count() == 0
     with Session(get_engine()) as session:
@@ -177,18 +183,33 @@ def test_out_of_stock_is_409_listing_each_short_line_and_nothing_is_reserved(cli
         assert stock_of(session, world.part_stock[1]) == (10, 0)
 
 
-@pytest.mark.parametrize(("change", "field", "code"), [
-    (lambda cart: cart["lines"][1].update(quantity=0), "lines[1].quantity", "order.quantity_not_positive"),
-    (lambda cart: cart["lines"][1].update(quantity="two"), "lines[1].quantity", "order.quantity_invalid"),
-    (lambda cart: cart["lines"][1].update(quantity=1.5), "lines[1].quantity", "order.quantity_invalid"),
-    (lambda cart: cart["lines"][0].update(sku="NO-SUCH-SKU"), "lines[0].sku", "order.item_unknown"),
-    (lambda cart: cart["lines"][0].update(item_kind="boat"), "lines[0].item_kind", "order.item_kind_invalid"),
-    (lambda cart: cart["lines"].append("a line"), "lines[2]", "order.line_invalid"),
-    (lambda cart: cart.update(lines=[]), "lines", "order.lines_required"),
-    (lambda cart: cart.pop("lines"), "lines", "request.field_required"),
-    (lambda cart: cart.pop("buyer_location_id"), "buyer_location_id", "request.field_required"),
-    (lambda cart: cart.update(buyer_location_id="here"), "buyer_location_id", "order.buyer_location_invalid"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        (
+            lambda cart: cart["lines"][1].update(quantity=0),
+            "lines[1].quantity",
+            "order.quantity_not_positive",
+        ),
+        (lambda cart: cart["lines"][1].update(quantity="two"), "lines[1].quantity", "order.quantity_invalid"),
+        (lambda cart: cart["lines"][1].update(quantity=1.5), "lines[1].quantity", "order.quantity_invalid"),
+        (lambda cart: cart["lines"][0].update(sku="NO-SUCH-SKU"), "lines[0].sku", "order.item_unknown"),
+        (
+            lambda cart: cart["lines"][0].update(item_kind="boat"),
+            "lines[0].item_kind",
+            "order.item_kind_invalid",
+        ),
+        (lambda cart: cart["lines"].append("a line"), "lines[2]", "order.line_invalid"),
+        (lambda cart: cart.update(lines=[]), "lines", "order.lines_required"),
+        (lambda cart: cart.pop("lines"), "lines", "request.field_required"),
+        (lambda cart: cart.pop("buyer_location_id"), "buyer_location_id", "request.field_required"),
+        (
+            lambda cart: cart.update(buyer_location_id="here"),
+            "buyer_location_id",
+            "order.buyer_location_invalid",
+        ),
+    ],
+)
 def test_bad_carts_get_422_naming_the_field_and_write_nothing(client, world, change, field, code):
     cart = _cart(world, 1, 1)
     change(cart)
@@ -201,8 +222,11 @@ def test_bad_carts_get_422_naming_the_field_and_write_nothing(client, world, cha
 
 
 def test_a_body_that_is_not_json_is_400(client, world):
-    response = client.post(ORDERS, content=b"{lines:", headers={
-        **_headers(world.dealer_token, "checkout-10"), "Content-Type": "application/json"})
+    response = client.post(
+        ORDERS,
+        content=b"{lines:",
+        headers={**_headers(world.dealer_token, "checkout-10"), "Content-Type": "application/json"},
+    )
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "request.malformed"
@@ -257,9 +281,10 @@ def test_the_order_list_is_the_callers_paginated_newest_first_and_filtered_by_st
     assert customers.json() == {"items": [], "page": 1, "page_size": 50, "total": 0}
 
 
-@pytest.mark.parametrize(("params", "field"), [({"status": "shipped"}, "status"),
-                                               ({"page_size": 0}, "page_size"),
-                                               ({"side": "nobody"}, "side")])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"status": "shipped"}, "status"), ({"page_size": 0}, "page_size"), ({"side": "nobody"}, "side")],
+)
 def test_bad_list_parameters_get_422_naming_them(client, world, params, field):
     response = client.get(ORDERS, params=params, headers=_headers(world.dealer_token))
 
@@ -286,9 +311,13 @@ def _state(order_id: int) -> tuple[str, int]:
     """(order status, number of payment captures recorded on its timeline)."""
     with Session(get_engine()) as session:
         status = session.get(SalesOrder, order_id).status
-        captures = session.exec(select(func.count()).select_from(OrderTransition).where(
-            OrderTransition.order_id == order_id,
-            OrderTransition.cause == "order.event.payment_captured")).one()
+        captures = session.exec(
+            select(func.count())
+            .select_from(OrderTransition)
+            .where(
+                OrderTransition.order_id == order_id, OrderTransition.cause == "order.event.payment_captured"
+            )
+        ).one()
     return status, captures
 
 
@@ -314,8 +343,11 @@ def test_a_tampered_notice_with_the_old_signature_is_401(client, world):
     notice = SimulatedGateway().settle(key, approve=True)[0]
     tampered = json.loads(notice.body) | {"amount": "0.01"}
 
-    response = client.post("/api/v1/payments/notify", content=json.dumps(tampered).encode(),
-                           headers={SIGNATURE_HEADER: notice.signature})
+    response = client.post(
+        "/api/v1/payments/notify",
+        content=json.dumps(tampered).encode(),
+        headers={SIGNATURE_HEADER: notice.signature},
+    )
 
     assert response.status_code == 401
     assert _state(order_id) == (OrderStatus.PENDING_PAYMENT, 0)
@@ -326,8 +358,12 @@ def test_a_signed_approval_completes_the_order_once_and_its_duplicate_changes_no
     notices = SimulatedGateway().settle(key, approve=True)
     assert len(notices) == 2  # the bank sends it twice
 
-    answers = [client.post("/api/v1/payments/notify", content=notice.body,
-                           headers={SIGNATURE_HEADER: notice.signature}) for notice in notices]
+    answers = [
+        client.post(
+            "/api/v1/payments/notify", content=notice.body, headers={SIGNATURE_HEADER: notice.signature}
+        )
+        for notice in notices
+    ]
 
     assert [a.status_code for a in answers] == [200, 200]
     assert [a.json()["action"] for a in answers] == ["completed", "nothing"]
@@ -343,11 +379,19 @@ def test_a_signed_approval_completes_the_order_once_and_its_duplicate_changes_no
 
 
 def test_a_signed_notice_for_an_unknown_payment_is_404(client, world):
-    body = json.dumps({"idempotency_key": "PAY-SO-999999", "reference": "X", "status": "approved",
-                       "amount": "1.00", "currency": "CNY"}).encode()
+    body = json.dumps(
+        {
+            "idempotency_key": "PAY-SO-999999",
+            "reference": "X",
+            "status": "approved",
+            "amount": "1.00",
+            "currency": "CNY",
+        }
+    ).encode()
 
-    response = client.post("/api/v1/payments/notify", content=body,
-                           headers={SIGNATURE_HEADER: sign_notice(body)})
+    response = client.post(
+        "/api/v1/payments/notify", content=body, headers={SIGNATURE_HEADER: sign_notice(body)}
+    )
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "payment.not_found"
@@ -357,8 +401,9 @@ def test_a_signed_notice_nested_8000_deep_is_400_request_malformed_and_changes_n
     order_id, _ = _pending_with_late_bank(client, world)
     body = b"[" * 8000 + b"]" * 8000
 
-    response = client.post("/api/v1/payments/notify", content=body,
-                           headers={SIGNATURE_HEADER: sign_notice(body)})
+    response = client.post(
+        "/api/v1/payments/notify", content=body, headers={SIGNATURE_HEADER: sign_notice(body)}
+    )
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "request.malformed"
@@ -370,8 +415,9 @@ def test_a_signed_approval_whose_reference_outgrows_its_column_is_422_and_change
     notice = json.loads(SimulatedGateway().settle(key, approve=True)[0].body)
     body = json.dumps({**notice, "reference": "R" * 81}).encode()
 
-    response = client.post("/api/v1/payments/notify", content=body,
-                           headers={SIGNATURE_HEADER: sign_notice(body)})
+    response = client.post(
+        "/api/v1/payments/notify", content=body, headers={SIGNATURE_HEADER: sign_notice(body)}
+    )
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "payment.notice_invalid"

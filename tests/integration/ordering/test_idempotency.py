@@ -60,9 +60,16 @@ def world(any_db_url):
 
 def test_the_same_placement_sent_five_times_at_once_makes_one_order(world):
     lines = [part_line(world.part_id, 4)]
-    placed, errors = at_once(DUPLICATES, lambda session: ordering.place_order(
-        session, world.dealer, lines=lines, buyer_location_id=world.store.id,
-        idempotency_key="double-click"))
+    placed, errors = at_once(
+        DUPLICATES,
+        lambda session: ordering.place_order(
+            session,
+            world.dealer,
+            lines=lines,
+            buyer_location_id=world.store.id,
+            idempotency_key="double-click",
+        ),
+    )
     assert errors == []
     assert len({p.order.id for p in placed}) == 1
     assert sorted(p.replayed for p in placed) == [False] + [True] * (DUPLICATES - 1)
@@ -74,16 +81,23 @@ def test_the_same_placement_sent_five_times_at_once_makes_one_order(world):
 def test_the_same_payment_notice_five_times_at_once_makes_one_capture(world):
     bank = SimulatedGateway(sleep=lambda _seconds: None)
     with Session(get_engine()) as session:
-        order = ordering.place_order(session, world.dealer, lines=[part_line(world.part_id, 4)],
-                                     buyer_location_id=world.store.id, idempotency_key="k").order
+        order = ordering.place_order(
+            session,
+            world.dealer,
+            lines=[part_line(world.part_id, 4)],
+            buyer_location_id=world.store.id,
+            idempotency_key="k",
+        ).order
         key = session.exec(select(Payment.idempotency_key).where(Payment.order_id == order.id)).one()
         session.commit()
         bank.set_behaviour("late", key=key)
         assert payments.process_order(session, order.id, gateway=bank).action == "waiting"
     notice = bank.settle(key, approve=True)[0]
 
-    outcomes, errors = at_once(DUPLICATES, lambda session: payments.handle_payment_notice(
-        session, notice.body, notice.signature, gateway=bank))
+    outcomes, errors = at_once(
+        DUPLICATES,
+        lambda session: payments.handle_payment_notice(session, notice.body, notice.signature, gateway=bank),
+    )
     assert errors == []
     assert sorted(o.action for o in outcomes) == ["completed"] + ["nothing"] * (DUPLICATES - 1)
     with Session(get_engine()) as session:
@@ -96,11 +110,17 @@ def test_the_same_payment_notice_five_times_at_once_makes_one_capture(world):
 def test_a_payment_task_delivered_five_times_at_once_captures_once(world):
     bank = SimulatedGateway(sleep=lambda _seconds: None)
     with Session(get_engine()) as session:
-        order = ordering.place_order(session, world.dealer, lines=[part_line(world.part_id, 4)],
-                                     buyer_location_id=world.store.id, idempotency_key="k").order
+        order = ordering.place_order(
+            session,
+            world.dealer,
+            lines=[part_line(world.part_id, 4)],
+            buyer_location_id=world.store.id,
+            idempotency_key="k",
+        ).order
 
-    outcomes, errors = at_once(DUPLICATES, lambda session: payments.process_order(
-        session, order.id, gateway=bank))
+    outcomes, errors = at_once(
+        DUPLICATES, lambda session: payments.process_order(session, order.id, gateway=bank)
+    )
     assert errors == []
     assert [o.action for o in outcomes].count("completed") == 1
     assert {o.order_status for o in outcomes} == {"allocated"}

@@ -31,10 +31,12 @@ BANK_DELAY_SECONDS = 60  # far longer than the test needs: the kill always lands
 TIMEOUT = 30  # seconds; bounds, not figures
 
 
-@pytest.fixture(params=[
-    pytest.param("services", marks=[pytest.mark.postgres, pytest.mark.redis]),
-    "embedded",
-])
+@pytest.fixture(
+    params=[
+        pytest.param("services", marks=[pytest.mark.postgres, pytest.mark.redis]),
+        "embedded",
+    ]
+)
 def mode(request: pytest.FixtureRequest) -> str:
     if request.param == "services":
         request.getfixturevalue("pg_url")

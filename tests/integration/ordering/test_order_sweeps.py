@@ -46,13 +46,16 @@ def test_beat_expires_the_other_holds_parks_the_broken_order_and_takes_it_up_aft
     SimulatedGateway().set_behaviour("timeout")  # no answer: every order waits for its hold to run out
     broken_stock, healthy_stock = shop.world.part_stock[1], shop.world.part_stock[0]
 
-    with running(sweeping_settings(order_sweep_max_failures=MAX_FAILURES), tmp_path,
-                 start_worker, start_beat) as (worker, _beat):
+    with running(
+        sweeping_settings(order_sweep_max_failures=MAX_FAILURES), tmp_path, start_worker, start_beat
+    ) as (worker, _beat):
         broken = shop.place(quantity=2, part=1)
         healthy = [shop.place(quantity=2, part=0), shop.place(quantity=3, part=0)]
         for order in (broken, *healthy):
-            wait_for(lambda order=order: shop.read(order["id"])["payment_status"] == "unknown",
-                     timeout=SETTLE_TIMEOUT)
+            wait_for(
+                lambda order=order: shop.read(order["id"])["payment_status"] == "unknown",
+                timeout=SETTLE_TIMEOUT,
+            )
         # The incident: the broken order's stock row lost its reservation; every hold has run out.
         _set_stock_reserved(broken_stock, 0)
         with Session(get_engine()) as session:
@@ -62,13 +65,16 @@ def test_beat_expires_the_other_holds_parks_the_broken_order_and_takes_it_up_aft
         for order in healthy:
             wait_for(lambda order=order: status_of(order["id"]) == "cancelled", timeout=SETTLE_TIMEOUT)
         assert stock(healthy_stock) == (10, 0)
-        parked = wait_for(lambda: (row := _attention(broken["id"])) and row.parked_at and row,
-                          timeout=SETTLE_TIMEOUT)
+        parked = wait_for(
+            lambda: (row := _attention(broken["id"])) and row.parked_at and row, timeout=SETTLE_TIMEOUT
+        )
         assert (parked.failures, parked.step) == (MAX_FAILURES, "expire_hold")
         assert "ReservationInvariantBroken" in parked.last_error
         assert status_of(broken["id"]) == "pending_payment"
-        wait_for(lambda: f"order {broken['id']} parked after {MAX_FAILURES} failed attempts" in worker.log(),
-                 timeout=SETTLE_TIMEOUT)
+        wait_for(
+            lambda: f"order {broken['id']} parked after {MAX_FAILURES} failed attempts" in worker.log(),
+            timeout=SETTLE_TIMEOUT,
+        )
 
         # The operator repairs the stock row and retries the order from the admin page.
         _set_stock_reserved(broken_stock, 2)

@@ -80,17 +80,27 @@ def test_each_placed_order_is_announced_to_the_worker_and_processed_once(service
     (unlike the stock summary): three orders, three payments."""
     shop = open_shop()
     with Session(get_engine()) as session:
-        orders = [ordering.place_order(session, shop.world.dealer, lines=[part_line(shop.world.parts[0], 2)],
-                                       buyer_location_id=shop.world.store.id, idempotency_key=new_key()
-                                       ).order.as_dict() for _ in range(3)]
+        orders = [
+            ordering.place_order(
+                session,
+                shop.world.dealer,
+                lines=[part_line(shop.world.parts[0], 2)],
+                buyer_location_id=shop.world.store.id,
+                idempotency_key=new_key(),
+            ).order.as_dict()
+            for _ in range(3)
+        ]
 
     for order in orders:
         wait_for(lambda order=order: status_of(order["id"]) == "allocated", timeout=SETTLE_TIMEOUT)
         assert settled(order).bank_captures == 1
     assert stock(shop.world.part_stock[0]) == (4, 0)
     with Session(get_engine()) as session:  # the worker marked each message sent: no relay sends it
-        unsent = session.exec(select(OutboxMessage.id).where(OutboxMessage.topic == "order.placed",
-                                                             OutboxMessage.dispatched_at.is_(None))).all()
+        unsent = session.exec(
+            select(OutboxMessage.id).where(
+                OutboxMessage.topic == "order.placed", OutboxMessage.dispatched_at.is_(None)
+            )
+        ).all()
     assert unsent == []
 
 
@@ -123,8 +133,11 @@ def test_beat_releases_an_unpaid_order_after_its_hold_and_a_late_approval_is_ref
         assert stock(shop.world.part_stock[0]) == (10, 5)
 
         with Session(get_engine()) as session:
-            session.exec(update(SalesOrder).where(SalesOrder.id == order["id"])
-                         .values(hold_expires_at=utcnow() - timedelta(seconds=1)))
+            session.exec(
+                update(SalesOrder)
+                .where(SalesOrder.id == order["id"])
+                .values(hold_expires_at=utcnow() - timedelta(seconds=1))
+            )
             session.commit()
         wait_for(lambda: status_of(order["id"]) == "cancelled", timeout=SETTLE_TIMEOUT, interval=0.1)
         assert stock(shop.world.part_stock[0]) == (10, 0)
@@ -133,13 +146,16 @@ def test_beat_releases_an_unpaid_order_after_its_hold_and_a_late_approval_is_ref
         assert seen["timeline"][-1]["cause"] == "order.event.hold_expired"
 
         notice = bank.settle(payment_key(order["number"]), approve=True)[0]
-        answer = shop.client.post("/api/v1/payments/notify", content=notice.body,
-                                  headers={SIGNATURE_HEADER: notice.signature})
+        answer = shop.client.post(
+            "/api/v1/payments/notify", content=notice.body, headers={SIGNATURE_HEADER: notice.signature}
+        )
 
     assert answer.status_code == 200
     assert answer.json()["action"] == "refunded"
     seen = shop.read(order["id"])
     assert (seen["status"], seen["payment_status"], seen["refunded_amount"]) == (
-        "cancelled", "refunded", seen["amount_due"])
+        "cancelled",
+        "refunded",
+        seen["amount_due"],
+    )
     assert stock(shop.world.part_stock[0]) == (10, 0)
-

@@ -94,8 +94,9 @@ class FreeStockWatcher:
         ids = ", ".join(str(i) for i in self.stock_ids)
         while not self._stop.is_set():
             with self.engine.connect() as conn:
-                value = conn.execute(text(
-                    f"SELECT min(on_hand - reserved) FROM stock_level WHERE id IN ({ids})")).scalar_one()
+                value = conn.execute(
+                    text(f"SELECT min(on_hand - reserved) FROM stock_level WHERE id IN ({ids})")
+                ).scalar_one()
                 conn.rollback()
             self.lowest = value if self.lowest is None else min(self.lowest, value)
             self.samples += 1
@@ -114,14 +115,25 @@ def test_many_buyers_for_the_last_ten_units_make_exactly_ten_orders(database):
         world = build_world(session, part_on_hand=25)
         part, stock_id = world.parts[0].id, world.part_stock[0]
         # 15 of the 25 units already promised to an earlier order: 10 are left to fight for.
-        ordering.place_order(session, world.dealer, lines=[part_line(part, 15)],
-                             buyer_location_id=world.store.id, idempotency_key="earlier")
+        ordering.place_order(
+            session,
+            world.dealer,
+            lines=[part_line(part, 15)],
+            buyer_location_id=world.store.id,
+            idempotency_key="earlier",
+        )
         buyers = make_buyers(session, BUYERS[name])
 
     attempts = [
-        (lambda session, principal=principal, store_id=store_id: ordering.place_order(
-            session, principal, lines=[part_line(part, 1)], buyer_location_id=store_id,
-            idempotency_key=f"last-unit-{principal.user_id}"))
+        (
+            lambda session, principal=principal, store_id=store_id: ordering.place_order(
+                session,
+                principal,
+                lines=[part_line(part, 1)],
+                buyer_location_id=store_id,
+                idempotency_key=f"last-unit-{principal.user_id}",
+            )
+        )
         for principal, store_id in buyers
     ]
     with FreeStockWatcher(engine, [stock_id]) as watcher:
@@ -145,13 +157,21 @@ def test_carts_with_the_same_items_in_opposite_order_never_deadlock(database):
         a, b, c = (part.id for part in world.parts)
         buyers = make_buyers(session, BUYERS[name] // 2)
 
-    carts = [[part_line(a, 1), part_line(b, 1), part_line(c, 1)],
-             [part_line(c, 1), part_line(b, 1), part_line(a, 1)],
-             [part_line(b, 1), part_line(a, 1)]]
+    carts = [
+        [part_line(a, 1), part_line(b, 1), part_line(c, 1)],
+        [part_line(c, 1), part_line(b, 1), part_line(a, 1)],
+        [part_line(b, 1), part_line(a, 1)],
+    ]
     attempts = [
-        (lambda session, principal=principal, store_id=store_id, cart=carts[i % 3]: ordering.place_order(
-            session, principal, lines=cart, buyer_location_id=store_id,
-            idempotency_key=f"cart-{principal.user_id}"))
+        (
+            lambda session, principal=principal, store_id=store_id, cart=carts[i % 3]: ordering.place_order(
+                session,
+                principal,
+                lines=cart,
+                buyer_location_id=store_id,
+                idempotency_key=f"cart-{principal.user_id}",
+            )
+        )
         for i, (principal, store_id) in enumerate(buyers)
     ]
     with FreeStockWatcher(engine, world.part_stock) as watcher:

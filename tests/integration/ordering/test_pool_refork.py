@@ -54,6 +54,7 @@ _EXPECTED_ERROR = re.compile(r"exited with 'signal 9 \(SIGKILL\)'|WorkerLostErro
 def _worker(concurrency: int, extra: tuple[str, ...] = ()):
     def start_worker_pool(settings, log_path: Path) -> CeleryProcess:
         return start_worker(settings, log_path, concurrency=concurrency, extra=extra)
+
     return start_worker_pool
 
 
@@ -70,12 +71,14 @@ def unexpected_errors(log: str) -> list[str]:
     found: list[str] = []
     lines = log.splitlines()
     for number, line in enumerate(lines):
-        if ("ERROR" in line or "CRITICAL" in line or "Segmentation fault" in line
-                or "signal 11" in line) and not _EXPECTED_ERROR.search(line):
+        if (
+            "ERROR" in line or "CRITICAL" in line or "Segmentation fault" in line or "signal 11" in line
+        ) and not _EXPECTED_ERROR.search(line):
             found.append(line)
         elif line.startswith("Traceback"):
-            end = next((later for later in range(number + 1, len(lines))
-                        if lines[later].startswith("[")), len(lines))  # the next log record
+            end = next(
+                (later for later in range(number + 1, len(lines)) if lines[later].startswith("[")), len(lines)
+            )  # the next log record
             block = "\n".join(lines[number:end])
             if not _EXPECTED_ERROR.search(block):
                 found.append(block)
@@ -93,8 +96,11 @@ def _captures_by_order(order_numbers: dict[int, str]) -> dict[int, list[str]]:
     """Each order's captures at the bank: the references the bank recorded under its payment key."""
     keys = {payment_key(number): order_id for order_id, number in order_numbers.items()}
     with Session(get_engine()) as session:
-        rows = session.exec(select(GatewayLedger.idempotency_key, GatewayLedger.reference)
-                            .where(GatewayLedger.idempotency_key.in_(list(keys)))).all()
+        rows = session.exec(
+            select(GatewayLedger.idempotency_key, GatewayLedger.reference).where(
+                GatewayLedger.idempotency_key.in_(list(keys))
+            )
+        ).all()
         session.commit()
     captures: dict[int, list[str]] = {order_id: [] for order_id in order_numbers}
     for key, reference in rows:
@@ -102,12 +108,16 @@ def _captures_by_order(order_numbers: dict[int, str]) -> dict[int, list[str]]:
     return captures
 
 
-@pytest.mark.parametrize(("name", "extra", "kill"), [
-    ("children killed", (), True),
-    ("max_tasks_per_child=5", ("--max-tasks-per-child=5",), False),
-])
+@pytest.mark.parametrize(
+    ("name", "extra", "kill"),
+    [
+        ("children killed", (), True),
+        ("max_tasks_per_child=5", ("--max-tasks-per-child=5",), False),
+    ],
+)
 def test_replaced_pool_children_never_share_a_connection_and_every_order_is_paid_once(
-        pg_url, redis_url, tmp_path: Path, name: str, extra: tuple[str, ...], kill: bool):
+    pg_url, redis_url, tmp_path: Path, name: str, extra: tuple[str, ...], kill: bool
+):
     shop = open_shop(part_on_hand=ON_HAND)
     SimulatedGateway().set_behaviour("approve", delay_seconds=BANK_DELAY_SECONDS)
     settings = sweeping_settings()
@@ -129,14 +139,21 @@ def test_replaced_pool_children_never_share_a_connection_and_every_order_is_paid
     outcomes = {order["id"]: settled(order) for order in orders}
     captures = _captures_by_order({order["id"]: order["number"] for order in orders})
     with Session(get_engine()) as session:
-        references = dict(session.exec(select(Payment.order_id, Payment.gateway_reference)
-                                       .where(Payment.order_id.in_(list(outcomes)))).all())
+        references = dict(
+            session.exec(
+                select(Payment.order_id, Payment.gateway_reference).where(
+                    Payment.order_id.in_(list(outcomes))
+                )
+            ).all()
+        )
         session.commit()
     paid = [order_id for order_id, outcome in outcomes.items() if outcome.status == "allocated"]
-    print(f"\n{name}: {len(orders)} orders, {len(paid)} paid, "
-          f"{sum(len(c) for c in captures.values())} bank captures, {kills} children killed, "
-          f"{len(children_seen)} children seen, "
-          f"{len(unexpected_errors(log))} unexpected errors in the worker log")
+    print(
+        f"\n{name}: {len(orders)} orders, {len(paid)} paid, "
+        f"{sum(len(c) for c in captures.values())} bank captures, {kills} children killed, "
+        f"{len(children_seen)} children seen, "
+        f"{len(unexpected_errors(log))} unexpected errors in the worker log"
+    )
 
     if kill:
         assert kills >= 5, "the pool children were killed several times during the stream"
@@ -147,8 +164,11 @@ def test_replaced_pool_children_never_share_a_connection_and_every_order_is_paid
             # Exactly one capture, under its own key, and the payment records that capture's reference.
             assert len(captures[order_id]) == 1, (order_id, captures[order_id])
             assert references[order_id] == captures[order_id][0], (order_id, outcome)
-            assert (outcome.payment_status, outcome.captures_on_timeline, outcome.shipments) == \
-                ("captured", 1, 1), (order_id, outcome)
+            assert (outcome.payment_status, outcome.captures_on_timeline, outcome.shipments) == (
+                "captured",
+                1,
+                1,
+            ), (order_id, outcome)
         else:
             assert outcome.shipments == 0 and outcome.payment_status != "captured", (order_id, outcome)
     assert len(set(references.values()) - {None}) == len([r for r in references.values() if r])

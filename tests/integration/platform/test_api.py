@@ -60,8 +60,9 @@ def test_token_is_issued_for_right_credentials_and_opens_the_api(client, dealer_
 
 
 def test_token_can_be_requested_with_an_oauth2_password_form(client, dealer_email):
-    response = client.post("/api/v1/auth/token", data={"username": dealer_email, "password": PASSWORD,
-                                                       "grant_type": "password"})
+    response = client.post(
+        "/api/v1/auth/token", data={"username": dealer_email, "password": PASSWORD, "grant_type": "password"}
+    )
 
     assert response.status_code == 200
     assert client.get("/api/v1/trims", headers=_bearer(response.json()["access_token"])).status_code == 200
@@ -90,8 +91,7 @@ def _answer(response) -> tuple[int, bytes, dict[str, str]]:
     return response.status_code, response.content, headers
 
 
-def test_known_and_unknown_emails_get_byte_identical_answers_at_every_step(client, dealer_email,
-                                                                           throttled):
+def test_known_and_unknown_emails_get_byte_identical_answers_at_every_step(client, dealer_email, throttled):
     known = [_answer(_login(client, dealer_email, "wrong-password")) for _ in range(7)]
     unknown = [_answer(_login(client, "nobody@example.test", "wrong-password")) for _ in range(7)]
 
@@ -101,12 +101,13 @@ def test_known_and_unknown_emails_get_byte_identical_answers_at_every_step(clien
     status, body, headers = known[5]
     assert headers["retry-after"] == "900"
     assert json.loads(body)["error"] == {
-        "code": "auth.throttled", "field": "email",
-        "message": "Too many failed sign-ins from here. Please try again in 15 min."}
+        "code": "auth.throttled",
+        "field": "email",
+        "message": "Too many failed sign-ins from here. Please try again in 15 min.",
+    }
 
 
-def test_throttling_answers_429_with_retry_after_even_for_the_right_password(client, dealer_email,
-                                                                            throttled):
+def test_throttling_answers_429_with_retry_after_even_for_the_right_password(client, dealer_email, throttled):
     for _ in range(5):
         assert _login(client, dealer_email, "wrong-password").status_code == 401
     refused = _login(client, dealer_email)
@@ -128,12 +129,16 @@ def test_an_attacker_at_one_address_cannot_stop_the_owner_at_another(dealer_emai
 
 
 def _login_from_device(client: TestClient, email: str, device_token: str, password: str = PASSWORD):
-    return client.post("/api/v1/auth/token", json={"email": email, "password": password},
-                       headers={"X-Device-Token": device_token})
+    return client.post(
+        "/api/v1/auth/token",
+        json={"email": email, "password": password},
+        headers={"X-Device-Token": device_token},
+    )
 
 
 def test_the_owner_behind_the_attackers_address_signs_in_with_the_device_token_of_an_earlier_login(
-        dealer_email, throttled, monkeypatch):
+    dealer_email, throttled, monkeypatch
+):
     configure(monkeypatch, login_failures_per_address="6")
     office = TestClient(api, client=("203.0.113.9", 40000))  # one NAT address for everyone
     device_token = _login(office, dealer_email).json()["device_token"]
@@ -153,8 +158,9 @@ def test_the_owner_behind_the_attackers_address_signs_in_with_the_device_token_o
 
 def test_a_device_token_gets_only_its_own_few_guesses_on_redis(client, dealer_email, throttled):
     device_token = _login(client, dealer_email).json()["device_token"]
-    statuses = [_login_from_device(client, dealer_email, device_token, "wrong-password").status_code
-                for _ in range(6)]
+    statuses = [
+        _login_from_device(client, dealer_email, device_token, "wrong-password").status_code for _ in range(6)
+    ]
     refused = _login_from_device(client, dealer_email, device_token)
 
     assert statuses == [401] * 5 + [429]
@@ -163,8 +169,9 @@ def test_a_device_token_gets_only_its_own_few_guesses_on_redis(client, dealer_em
     assert _login(client, dealer_email).status_code == 200  # as a stranger, the address is still open
 
 
-def test_known_and_unknown_emails_get_byte_identical_answers_with_any_device_token(client, dealer_email,
-                                                                                  throttled):
+def test_known_and_unknown_emails_get_byte_identical_answers_with_any_device_token(
+    client, dealer_email, throttled
+):
     device_token = _login(client, dealer_email).json()["device_token"]
     other = _login_from_device(client, "nobody@example.test", device_token, "wrong-password")
     tampered = _login_from_device(client, dealer_email, device_token + "0", "wrong-password")
@@ -175,11 +182,15 @@ def test_known_and_unknown_emails_get_byte_identical_answers_with_any_device_tok
 def test_the_device_token_is_documented_in_the_openapi(client):
     document = client.get("/api/v1/openapi.json").json()
     token = document["paths"]["/api/v1/auth/token"]["post"]
-    assert any(parameter["in"] == "header" and parameter["name"] == "X-Device-Token"
-               for parameter in token["parameters"])
+    assert any(
+        parameter["in"] == "header" and parameter["name"] == "X-Device-Token"
+        for parameter in token["parameters"]
+    )
     answer = document["components"]["schemas"]["TokenOut"]
-    assert "device_token" in answer["required"] and "X-Device-Token" in answer[
-        "properties"]["device_token"]["description"]
+    assert (
+        "device_token" in answer["required"]
+        and "X-Device-Token" in answer["properties"]["device_token"]["description"]
+    )
 
 
 def test_missing_or_garbage_bearer_gets_401_with_www_authenticate(client):
@@ -216,8 +227,7 @@ def test_health_is_ok_with_database_and_redis_broker(client, redis_url):
     response = client.get("/api/v1/health")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok",
-                               "checks": {"database": "ok", "broker": "ok", "redis": "ok"}}
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok", "redis": "ok"}}
 
 
 def test_health_is_ok_with_the_embedded_sqlite_broker(client):
@@ -255,10 +265,19 @@ def test_openapi_is_served_and_lists_the_paths(client):
 
     assert response.status_code == 200
     schema = response.json()
-    assert schema["info"] == {"title": "Automotive portal API", "version": "1",
-                              "description": schema["info"]["description"]}
-    assert {"/api/v1/auth/token", "/api/v1/auth/logout", "/api/v1/health", "/api/v1/parts",
-            "/api/v1/trims", "/api/v1/stock"} <= set(schema["paths"])
+    assert schema["info"] == {
+        "title": "Automotive portal API",
+        "version": "1",
+        "description": schema["info"]["description"],
+    }
+    assert {
+        "/api/v1/auth/token",
+        "/api/v1/auth/logout",
+        "/api/v1/health",
+        "/api/v1/parts",
+        "/api/v1/trims",
+        "/api/v1/stock",
+    } <= set(schema["paths"])
     assert client.get("/api/v1/docs").status_code == 200
 
 
@@ -283,13 +302,17 @@ def test_unexpected_exception_becomes_500_json_without_traceback(pg_url):
 
     app.dependency_overrides[db_session] = broken_database
     response = TestClient(app, raise_server_exceptions=False).get(
-        "/api/v1/trims", headers=_bearer("some-token"))
+        "/api/v1/trims", headers=_bearer("some-token")
+    )
 
     assert response.status_code == 500
-    assert response.json() == {"error": {
-        "code": "internal", "field": None,
-        "message": "Something went wrong on our side. Please try again later.",
-    }}
+    assert response.json() == {
+        "error": {
+            "code": "internal",
+            "field": None,
+            "message": "Something went wrong on our side. Please try again later.",
+        }
+    }
     assert "secret internals" not in response.text
 
 

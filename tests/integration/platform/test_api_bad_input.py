@@ -47,20 +47,23 @@ def _error(response, status: int) -> dict:
     return error
 
 
-@pytest.mark.parametrize(("query", "field", "message"), [
-    ("page_size=-1", "page_size", "The page size must be between 1 and 200."),
-    ("page_size=0", "page_size", "The page size must be between 1 and 200."),
-    ("page_size=100000", "page_size", "The page size must be between 1 and 200."),
-    ("page_size=abc", "page_size", "The page size must be between 1 and 200."),
-    ("page_size=", "page_size", "The page size must be between 1 and 200."),
-    ("page=0", "page", "The page number must be 1 or more."),
-    ("page=-3", "page", "The page number must be 1 or more."),
-    ("page=1.5", "page", "The page number must be 1 or more."),
-    ("page=" + "9" * 40, "page", "The page number must be at most 1000000."),
-    ("q=" + "x" * 101, "q", "q must be at most 100 characters long."),
-    ("q=brake%00pad", "q", "q contains characters that are not allowed."),
-    ("category=%00", "category", "category contains characters that are not allowed."),
-])
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("page_size=-1", "page_size", "The page size must be between 1 and 200."),
+        ("page_size=0", "page_size", "The page size must be between 1 and 200."),
+        ("page_size=100000", "page_size", "The page size must be between 1 and 200."),
+        ("page_size=abc", "page_size", "The page size must be between 1 and 200."),
+        ("page_size=", "page_size", "The page size must be between 1 and 200."),
+        ("page=0", "page", "The page number must be 1 or more."),
+        ("page=-3", "page", "The page number must be 1 or more."),
+        ("page=1.5", "page", "The page number must be 1 or more."),
+        ("page=" + "9" * 40, "page", "The page number must be at most 1000000."),
+        ("q=" + "x" * 101, "q", "q must be at most 100 characters long."),
+        ("q=brake%00pad", "q", "q contains characters that are not allowed."),
+        ("category=%00", "category", "category contains characters that are not allowed."),
+    ],
+)
 @pytest.mark.parametrize("path", ["/api/v1/parts", "/api/v1/stock", "/api/v1/trims"])
 def test_bad_paging_and_filters_get_422_naming_the_field(client, auth_headers, path, query, field, message):
     if field == "category" and path != "/api/v1/parts":
@@ -73,11 +76,14 @@ def test_bad_paging_and_filters_get_422_naming_the_field(client, auth_headers, p
     assert error["message"] == message
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ("location_id=abc", "location_id must be a whole number."),
-    ("location_id=0", "location_id must be at least 1."),
-    ("location_id=" + "9" * 30, "location_id must be at most 2147483647."),
-])
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("location_id=abc", "location_id must be a whole number."),
+        ("location_id=0", "location_id must be at least 1."),
+        ("location_id=" + "9" * 30, "location_id must be at most 2147483647."),
+    ],
+)
 def test_bad_location_id_gets_422(client, auth_headers, query, message):
     error = _error(client.get(f"/api/v1/stock?{query}", headers=auth_headers), 422)
 
@@ -90,25 +96,32 @@ def test_page_past_the_end_is_an_empty_page_not_an_error(client, auth_headers):
     assert body == {"items": [], "page": 1000000, "page_size": 200, "total": 1}
 
 
-@pytest.mark.parametrize(("body", "status", "field", "code"), [
-    (b"{", 400, "body", "request.malformed"),
-    (b'{"email": "a@b.test", "password": }', 400, "body", "request.malformed"),
-    (b"\xff\xfe", 400, "body", "request.malformed"),
-    (b'{"email": "a\\ud800", "password": "x"}', 400, "body", "request.malformed"),
-    (b"", 422, "body", "request.body_required"),
-    (b"[]", 422, "body", "request.body_object_expected"),
-    (b"null", 422, "body", "request.body_object_expected"),
-    (b'{"email": "a@b.test"}', 422, "password", "request.field_required"),
-    (b'{"password": "secret"}', 422, "email", "request.field_required"),
-    (b'{"email": "a@b.test", "password": "x", "role": "admin"}', 422, "role", "request.field_unknown"),
-    (b'{"email": 5, "password": "x"}', 422, "email", "request.text_expected"),
-    (b'{"email": "a@b.test", "password": null}', 422, "password", "request.text_expected"),
-    (b'{"email": "", "password": "x"}', 422, "email", "request.field_empty"),
-    (b'{"email": "a\\u0000@b.test", "password": "x"}', 422, "email", "request.text_invalid"),
-    (b'{"email": "a@b.test", "password": "' + b"x" * 2000 + b'"}', 422, "password",
-     "request.text_too_long"),
-    (b"x" * 100_000, 413, "body", "request.body_too_large"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "field", "code"),
+    [
+        (b"{", 400, "body", "request.malformed"),
+        (b'{"email": "a@b.test", "password": }', 400, "body", "request.malformed"),
+        (b"\xff\xfe", 400, "body", "request.malformed"),
+        (b'{"email": "a\\ud800", "password": "x"}', 400, "body", "request.malformed"),
+        (b"", 422, "body", "request.body_required"),
+        (b"[]", 422, "body", "request.body_object_expected"),
+        (b"null", 422, "body", "request.body_object_expected"),
+        (b'{"email": "a@b.test"}', 422, "password", "request.field_required"),
+        (b'{"password": "secret"}', 422, "email", "request.field_required"),
+        (b'{"email": "a@b.test", "password": "x", "role": "admin"}', 422, "role", "request.field_unknown"),
+        (b'{"email": 5, "password": "x"}', 422, "email", "request.text_expected"),
+        (b'{"email": "a@b.test", "password": null}', 422, "password", "request.text_expected"),
+        (b'{"email": "", "password": "x"}', 422, "email", "request.field_empty"),
+        (b'{"email": "a\\u0000@b.test", "password": "x"}', 422, "email", "request.text_invalid"),
+        (
+            b'{"email": "a@b.test", "password": "' + b"x" * 2000 + b'"}',
+            422,
+            "password",
+            "request.text_too_long",
+        ),
+        (b"x" * 100_000, 413, "body", "request.body_too_large"),
+    ],
+)
 def test_bad_token_bodies_get_4xx_naming_the_field(client, body, status, field, code):
     response = client.post("/api/v1/auth/token", content=body, headers={"Content-Type": "application/json"})
 
@@ -137,8 +150,11 @@ def test_bad_oauth2_forms_name_the_username_field(client):
 def test_bad_input_writes_nothing(client, auth_headers):
     with Session(get_engine()) as session:
         before = session.exec(select(func.count()).select_from(AuditLog)).one()
-    client.post("/api/v1/auth/token", content=b'{"email": "a@b.test", "password": "x", "extra": 1}',
-                headers={"Content-Type": "application/json"})
+    client.post(
+        "/api/v1/auth/token",
+        content=b'{"email": "a@b.test", "password": "x", "extra": 1}',
+        headers={"Content-Type": "application/json"},
+    )
     with Session(get_engine()) as session:
         assert session.exec(select(func.count()).select_from(AuditLog)).one() == before
 
@@ -157,12 +173,16 @@ def test_no_query_string_reaches_a_500(client, auth_headers, page, page_size, lo
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(body=st.one_of(
-    st.binary(max_size=60),
-    st.dictionaries(st.sampled_from(["email", "password", "other"]),
-                    st.one_of(st.none(), st.integers(), st.text(max_size=20), st.lists(st.integers())),
-                    max_size=3).map(lambda value: json.dumps(value).encode()),
-))
+@given(
+    body=st.one_of(
+        st.binary(max_size=60),
+        st.dictionaries(
+            st.sampled_from(["email", "password", "other"]),
+            st.one_of(st.none(), st.integers(), st.text(max_size=20), st.lists(st.integers())),
+            max_size=3,
+        ).map(lambda value: json.dumps(value).encode()),
+    )
+)
 def test_no_token_body_reaches_a_500(client, body):
     response = client.post("/api/v1/auth/token", content=body, headers={"Content-Type": "application/json"})
 

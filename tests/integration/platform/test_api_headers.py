@@ -56,12 +56,15 @@ def test_the_token_and_personal_answers_carry_the_headers_and_are_never_cached(c
         assert response.headers["cache-control"] == "no-store"
 
 
-@pytest.mark.parametrize(("method", "path", "status"), [
-    ("GET", "/api/v1/openapi.json", 200),
-    ("GET", "/api/v1/orders", 401),
-    ("GET", "/api/v1/no-such-thing", 404),
-    ("POST", "/api/v1/auth/token", 400),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "status"),
+    [
+        ("GET", "/api/v1/openapi.json", 200),
+        ("GET", "/api/v1/orders", 401),
+        ("GET", "/api/v1/no-such-thing", 404),
+        ("POST", "/api/v1/auth/token", 400),
+    ],
+)
 def test_every_api_answer_errors_included_carries_them(client, method, path, status):
     response = client.request(method, path, content=b"{", headers={"Content-Type": "application/json"})
 
@@ -72,9 +75,14 @@ def test_every_api_answer_errors_included_carries_them(client, method, path, sta
 
 def test_another_sites_page_gets_no_cors_permission_with_or_without_credentials(client):
     simple = client.get("/api/v1/openapi.json", headers={"Origin": EVIL, "Cookie": "a=b"})
-    preflight = client.options("/api/v1/orders", headers={
-        "Origin": EVIL, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "authorization, content-type"})
+    preflight = client.options(
+        "/api/v1/orders",
+        headers={
+            "Origin": EVIL,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, content-type",
+        },
+    )
 
     assert "access-control-allow-origin" not in simple.headers
     assert "access-control-allow-origin" not in preflight.headers
@@ -83,7 +91,8 @@ def test_another_sites_page_gets_no_cors_permission_with_or_without_credentials(
 
 def test_settings_take_exact_origins_and_refuse_a_wildcard():
     assert Settings(cors_allowed_origins=["https://erp.example.com"]).cors_allowed_origins == [
-        "https://erp.example.com"]
+        "https://erp.example.com"
+    ]
     for bad in ("*", "https://*.example.com", "https://erp.example.com/", "erp.example.com"):
         with pytest.raises(ValidationError, match="CORS_ALLOWED_ORIGINS"):
             Settings(cors_allowed_origins=[bad])

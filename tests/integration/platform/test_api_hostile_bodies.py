@@ -77,19 +77,26 @@ def test_no_token_with_a_malformed_body_is_401(client, method, path):
 
 
 def test_a_malformed_login_is_400_request_malformed(client, pg_url):
-    for body, content_type in ((b"[" * 8000, "application/json"), (b"\xff", "application/json"),
-                               (b"username=\xff&password=x", "application/x-www-form-urlencoded")):
+    for body, content_type in (
+        (b"[" * 8000, "application/json"),
+        (b"\xff", "application/json"),
+        (b"username=\xff&password=x", "application/x-www-form-urlencoded"),
+    ):
         response = client.post("/api/v1/auth/token", content=body, headers={"Content-Type": content_type})
         assert _error(response, 400)["code"] == "request.malformed"
 
 
 def test_a_carrier_longer_than_its_column_is_refused_naming_it(client, world):
     longest = ShippingNotice.__table__.c.carrier.type.length
-    body = {"carrier": "D" * (longest + 1), "tracking_number": "T1",
-            "lines": [{"line_id": 1, "quantity": 1, "lot_number": "L1"}]}
+    body = {
+        "carrier": "D" * (longest + 1),
+        "tracking_number": "T1",
+        "lines": [{"line_id": 1, "quantity": 1, "lot_number": "L1"}],
+    }
 
-    response = client.post("/api/v1/supplier/purchase-orders/1/shipments", json=body,
-                           headers=bearer(world.first.principal))
+    response = client.post(
+        "/api/v1/supplier/purchase-orders/1/shipments", json=body, headers=bearer(world.first.principal)
+    )
 
     error = _error(response, 422)
     assert (error["code"], error["field"]) == ("request.text_too_long", "carrier")
@@ -104,8 +111,12 @@ def test_the_openapi_gives_every_request_text_its_columns_length_and_every_body_
     assert schemas["ShipmentLineIn"]["properties"]["lot_number"]["maxLength"] == 60
     sku = schemas["StockItemIn"]["properties"]["sku"]
     assert [option.get("maxLength") for option in sku["anyOf"] if option.get("type") == "string"] == [40]
-    with_body = [(path, method, operation) for path, item in spec["paths"].items()
-                 for method, operation in item.items() if "requestBody" in operation]
+    with_body = [
+        (path, method, operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if "requestBody" in operation
+    ]
     # token, orders, notify, stock, 2 orders answers, 3 incidents, carrier events, and the showroom's
     # holds, bookings, reschedules, walk-ins, check-ins, check-outs and moves
     assert len(with_body) == 17

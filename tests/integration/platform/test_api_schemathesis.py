@@ -29,8 +29,7 @@ from tests.ordering_world import build_world, user_of
 pytestmark = pytest.mark.postgres
 
 EXAMPLES = 6  # per operation, per caller and per mode (valid, invalid)
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 LOGOUT = ("POST", "/api/v1/auth/logout")
 
 
@@ -50,10 +49,16 @@ def tokens(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None
         supplier = make_user(session, "supplier", world.supplier)
         admin = make_user(session, "admin", world.oem)
         session.commit()
-        users = {"dealer": user_of(session, world.dealer), "customer": user_of(session, world.customer),
-                 "manager": manager, "supplier": supplier, "admin": admin}
-        found = {role: auth.login(session, email=user.email, password=PASSWORD)[0]
-                 for role, user in users.items()}
+        users = {
+            "dealer": user_of(session, world.dealer),
+            "customer": user_of(session, world.customer),
+            "manager": manager,
+            "supplier": supplier,
+            "admin": admin,
+        }
+        found = {
+            role: auth.login(session, email=user.email, password=PASSWORD)[0] for role, user in users.items()
+        }
     return {**found, "anonymous": None}
 
 
@@ -79,9 +84,14 @@ def _run(operation, mode, token: str | None, role: str, answers: dict[int, int])
     failures: list[str] = []
 
     @hypothesis.given(case=operation.as_strategy(generation_mode=mode))
-    @hypothesis.settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
-                         phases=[Phase.explicit, Phase.generate],
-                         suppress_health_check=list(HealthCheck))
+    @hypothesis.settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     def check(case) -> None:
         if token is not None:
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {token}"}
@@ -90,8 +100,10 @@ def _run(operation, mode, token: str | None, role: str, answers: dict[int, int])
         try:
             case.validate_response(response, checks=CHECKS)
         except Exception as error:  # noqa: BLE001  (collected: one report for every operation)
-            failures.append(f"{role} {mode.value} {operation.method.upper()} {operation.path}: "
-                            f"{type(error).__name__}: {str(error)[:1500]}")
+            failures.append(
+                f"{role} {mode.value} {operation.method.upper()} {operation.path}: "
+                f"{type(error).__name__}: {str(error)[:1500]}"
+            )
 
     # Unsatisfiable: nothing to make invalid (an operation without parameters or body).
     with contextlib.suppress(hypothesis.errors.Unsatisfiable):

@@ -55,8 +55,9 @@ class Listener:
             await self._task
         await self._iterator.aclose()
 
-    async def next_for(self, order_id: int, status: str | None = None,
-                       timeout: float = ARRIVAL_TIMEOUT_SECONDS) -> dict:
+    async def next_for(
+        self, order_id: int, status: str | None = None, timeout: float = ARRIVAL_TIMEOUT_SECONDS
+    ) -> dict:
         """The next event about `order_id` (with `status`, if given); fails after `timeout` seconds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -79,8 +80,13 @@ def _place(session: Session) -> tuple[int, int]:
 
 def _placed(session: Session) -> PlacedOrder:
     world = build_world(session)
-    return place_order(session, world.dealer, lines=[part_line(world.parts[0], 2)],
-                       buyer_location_id=world.store.id, idempotency_key=new_key())
+    return place_order(
+        session,
+        world.dealer,
+        lines=[part_line(world.parts[0], 2)],
+        buyer_location_id=world.store.id,
+        idempotency_key=new_key(),
+    )
 
 
 async def _in_thread(function: Callable, *args):
@@ -101,8 +107,14 @@ def test_embedded_listener_hears_a_committed_change_and_nothing_from_before(sqli
             assert outcome.action == "completed"
             event = await listener.next_for(order_id, "allocated")
             assert event["buyer_organisation_id"] == org_id
-            assert set(event) >= {"order_id", "number", "status", "buyer_organisation_id",
-                                  "buyer_user_id", "seller_organisation_id"}
+            assert set(event) >= {
+                "order_id",
+                "number",
+                "status",
+                "buyer_organisation_id",
+                "buyer_user_id",
+                "seller_organisation_id",
+            }
             assert all(e.get("order_id") != earlier_id for e in _drain(listener.events))
 
     asyncio.run(scenario())
@@ -128,14 +140,16 @@ def test_services_listener_hears_the_worker_commit(
     services_celery: Celery, services_worker: CeleryProcess
 ) -> None:
     """Redis pub/sub: the real worker processes the order and its relay publishes the change."""
+
     async def scenario() -> None:
         async with Listener() as listener:
             with Session(get_engine()) as session:
                 placed = await _in_thread(_placed, session)
             order_id = placed.order.id
             # What the API does after placing (workers/dispatch.py start_processing).
-            services_celery.signature(tasks.process_order.name, args=[order_id],
-                                      kwargs={"message_id": placed.message_id}).delay()
+            services_celery.signature(
+                tasks.process_order.name, args=[order_id], kwargs={"message_id": placed.message_id}
+            ).delay()
             event = await listener.next_for(order_id, "allocated")
             assert event["order_id"] == order_id
 

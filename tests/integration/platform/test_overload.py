@@ -56,13 +56,19 @@ def test_a_burst_of_buyers_on_a_tiny_pool_gets_orders_or_503_never_500(tiny_pool
     async def burst() -> list[httpx.Response]:
         transport = httpx.ASGITransport(app=api)
         async with httpx.AsyncClient(transport=transport, base_url="http://portal") as client:
-            return await asyncio.gather(*(
-                client.post("/api/v1/orders", headers={"Authorization": f"Bearer {shop.token}",
-                                                       "Idempotency-Key": f"burst-{n}"},
-                            json={"lines": [{"item_kind": "part", "sku": shop.world.parts[0].sku,
-                                             "quantity": 1}],
-                                  "buyer_location_id": shop.world.store.id})
-                for n in range(BURST)))
+            return await asyncio.gather(
+                *(
+                    client.post(
+                        "/api/v1/orders",
+                        headers={"Authorization": f"Bearer {shop.token}", "Idempotency-Key": f"burst-{n}"},
+                        json={
+                            "lines": [{"item_kind": "part", "sku": shop.world.parts[0].sku, "quantity": 1}],
+                            "buyer_location_id": shop.world.store.id,
+                        },
+                    )
+                    for n in range(BURST)
+                )
+            )
 
     answers = asyncio.run(burst())
 
@@ -121,10 +127,15 @@ def test_the_web_app_beyond_the_budget_refuses_to_start(pg_url, monkeypatch):
     env = celery_env(get_settings())
     env.pop("GRANIAN_WORKERS", None)
 
-    started = subprocess.run([sys.executable, "-c", "import portal.portal"], cwd=PROJECT_ROOT, env=env,
-                             capture_output=True, text=True, timeout=120)
+    started = subprocess.run(
+        [sys.executable, "-c", "import portal.portal"],
+        cwd=PROJECT_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
     assert started.returncode == 1
     assert "Refusing to start" in started.stderr
     assert "APP_PROCESSES 60" in started.stderr
-

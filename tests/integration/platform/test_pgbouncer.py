@@ -63,25 +63,32 @@ def pgbouncer(_pg_database: str) -> Iterator[str]:
         "auth_type = any\npool_mode = transaction\n"
         f"default_pool_size = {SERVER_POOL}\nmin_pool_size = 0\nreserve_pool_size = 0\n"
         "max_client_conn = 200\n"
-        f"logfile = {workdir / 'pgbouncer.log'}\npidfile = {workdir / 'pgbouncer.pid'}\n")
+        f"logfile = {workdir / 'pgbouncer.log'}\npidfile = {workdir / 'pgbouncer.pid'}\n"
+    )
     ini.chmod(0o644)
     as_user = ["-u", "postgres"] if os.geteuid() == 0 else []
-    process = subprocess.Popen([PGBOUNCER, *as_user, str(ini)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [PGBOUNCER, *as_user, str(ini)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = database.set(port=port, database="portal").render_as_string(hide_password=False)
     try:
         deadline = time.monotonic() + 15
         while True:
             try:
-                with psycopg.connect(host="127.0.0.1", port=port, dbname="portal",
-                                     user=database.username, connect_timeout=2) as probe:
+                with psycopg.connect(
+                    host="127.0.0.1", port=port, dbname="portal", user=database.username, connect_timeout=2
+                ) as probe:
                     probe.execute("SELECT 1")
                 break
             except psycopg.OperationalError:
                 log = workdir / "pgbouncer.log"
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("pgbouncer did not start:\n"
-                                       + (log.read_text() if log.exists() else "")) from None
+                    raise RuntimeError(
+                        "pgbouncer did not start:\n" + (log.read_text() if log.exists() else "")
+                    ) from None
                 time.sleep(0.1)
         yield url
     finally:
@@ -97,8 +104,14 @@ def pgbouncer(_pg_database: str) -> Iterator[str]:
 @pytest.fixture
 def through_pgbouncer(pgbouncer: str, pg_url: str, redis_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """This process (and workers it starts) on PgBouncer, the listener straight on PostgreSQL."""
-    configure(monkeypatch, database_url=pgbouncer, listen_database_url=pg_url,
-              database_behind_pgbouncer="true", broker_url=REDIS_TEST_URL, result_backend=REDIS_TEST_URL)
+    configure(
+        monkeypatch,
+        database_url=pgbouncer,
+        listen_database_url=pg_url,
+        database_behind_pgbouncer="true",
+        broker_url=REDIS_TEST_URL,
+        result_backend=REDIS_TEST_URL,
+    )
     yield pgbouncer
     get_engine().dispose()
 
@@ -111,8 +124,9 @@ def _reads_on_many_connections(threads: int = 6, reads: int = 20) -> list[BaseEx
         try:
             for _ in range(reads):
                 with get_engine().connect() as connection:
-                    connection.execute(text("SELECT count(*) FROM organisation WHERE id > :id"),
-                                       {"id": 0}).scalar_one()
+                    connection.execute(
+                        text("SELECT count(*) FROM organisation WHERE id > :id"), {"id": 0}
+                    ).scalar_one()
         except BaseException as exc:  # collected, asserted by the caller
             failures.append(exc)
 
@@ -125,7 +139,8 @@ def _reads_on_many_connections(threads: int = 6, reads: int = 20) -> list[BaseEx
 
 
 def test_orders_placed_through_pgbouncer_reach_the_worker_by_its_direct_listen_connection(
-        through_pgbouncer, tmp_path: Path):
+    through_pgbouncer, tmp_path: Path
+):
     """No beat: only the listener's NOTIFY hand-off can send these orders to processing."""
     settings = get_settings()
     assert settings.listen_database_url != settings.database_url
@@ -134,8 +149,11 @@ def test_orders_placed_through_pgbouncer_reach_the_worker_by_its_direct_listen_c
         orders = [shop.place(quantity=1) for _ in range(4)]
 
         for order in orders:
-            wait_for(lambda order=order: status_of(order["id"]) == "allocated", timeout=SETTLE_TIMEOUT,
-                     interval=0.05)
+            wait_for(
+                lambda order=order: status_of(order["id"]) == "allocated",
+                timeout=SETTLE_TIMEOUT,
+                interval=0.05,
+            )
     for order in orders:
         outcome = settled(order)
         assert (outcome.payment_status, outcome.bank_captures, outcome.shipments) == ("captured", 1, 1)

@@ -46,8 +46,11 @@ def _free_port() -> int:
 
 
 def _call(url: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
-    request = urllib.request.Request(url, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json", **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, json.loads(response.read())
@@ -58,7 +61,8 @@ def _call(url: str, body: dict | None = None, headers: dict | None = None) -> tu
 
 
 def test_worker_main_process_killed_under_make_run_is_restarted_and_finishes_the_orders(
-        pg_url, redis_url, tmp_path: Path):
+    pg_url, redis_url, tmp_path: Path
+):
     shop = open_shop(part_on_hand=10)
     bank = SimulatedGateway()
     bank.set_behaviour("approve", delay_seconds=BANK_DELAY_SECONDS)
@@ -66,14 +70,36 @@ def test_worker_main_process_killed_under_make_run_is_restarted_and_finishes_the
     base = f"http://127.0.0.1:{port}/api/v1"
     granian = str(Path(sys.executable).with_name("granian"))
     said: list[str] = []
-    supervisor = Supervisor({
-        "worker": [*CELERY, "worker", "--pool=prefork", "--concurrency=1", "--loglevel=INFO",
-                   "-n", f"test-{uuid.uuid4().hex[:8]}@%h", "--without-gossip", "--without-mingle",
-                   "--without-heartbeat"],
-        "beat": [*CELERY, "beat", "--loglevel=INFO"],
-        "app": [granian, "--interface", "asgi", "--host", "127.0.0.1", "--port", str(port),
-                "portal.api:api"],
-    }, tmp_path, env=celery_env(sweeping_settings()), say=said.append)
+    supervisor = Supervisor(
+        {
+            "worker": [
+                *CELERY,
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "-n",
+                f"test-{uuid.uuid4().hex[:8]}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            "beat": [*CELERY, "beat", "--loglevel=INFO"],
+            "app": [
+                granian,
+                "--interface",
+                "asgi",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "portal.api:api",
+            ],
+        },
+        tmp_path,
+        env=celery_env(sweeping_settings()),
+        say=said.append,
+    )
     stopped = threading.Event()
     supervising = threading.Thread(target=supervisor.run_until, args=(stopped.is_set, 0.2))
     worker_log = tmp_path / "worker.log"
@@ -85,8 +111,9 @@ def test_worker_main_process_killed_under_make_run_is_restarted_and_finishes_the
         first_worker = supervisor.processes()["worker"]
 
         order = shop.place(quantity=3)
-        wait_for(lambda: bank.ledger(payment_key(order["number"])) is not None, timeout=TIMEOUT,
-                 interval=0.05)
+        wait_for(
+            lambda: bank.ledger(payment_key(order["number"])) is not None, timeout=TIMEOUT, interval=0.05
+        )
         os.kill(first_worker.pid, signal.SIGKILL)  # the main process only, as `kill -9 <pid>` would
         first_worker.wait(timeout=10)
         bank.clear_behaviour()
@@ -95,14 +122,20 @@ def test_worker_main_process_killed_under_make_run_is_restarted_and_finishes_the
         status, _ = _call(f"{base}/health")
         placed_status, second = _call(
             f"{base}/orders",
-            {"lines": [{"item_kind": "part", "sku": shop.world.parts[0].sku, "quantity": 2}],
-             "buyer_location_id": shop.world.store.id},
-            {"Authorization": f"Bearer {shop.token}", "Idempotency-Key": "while-the-worker-is-down"})
+            {
+                "lines": [{"item_kind": "part", "sku": shop.world.parts[0].sku, "quantity": 2}],
+                "buyer_location_id": shop.world.store.id,
+            },
+            {"Authorization": f"Bearer {shop.token}", "Idempotency-Key": "while-the-worker-is-down"},
+        )
         assert (status, placed_status) == (200, 201), second
 
         wait_for(lambda: any(line.startswith("restarting worker") for line in said), timeout=TIMEOUT)
-        wait_for(lambda: status_of(order["id"]) == "allocated" and status_of(second["id"]) == "allocated",
-                 timeout=TIMEOUT, interval=0.2)
+        wait_for(
+            lambda: status_of(order["id"]) == "allocated" and status_of(second["id"]) == "allocated",
+            timeout=TIMEOUT,
+            interval=0.2,
+        )
         assert supervisor.processes()["worker"].pid != first_worker.pid
         assert supervisor.gave_up is None
     finally:
@@ -111,8 +144,9 @@ def test_worker_main_process_killed_under_make_run_is_restarted_and_finishes_the
             supervising.join(timeout=10)
         supervisor.stop()
 
-    assert any(line.startswith("worker exited with code -9") and "restarting it in 1s" in line
-               for line in said), said
+    assert any(
+        line.startswith("worker exited with code -9") and "restarting it in 1s" in line for line in said
+    ), said
     first, after_restart = settled(order), settled(second)
     assert (first.payment_status, first.bank_captures, first.captures_on_timeline) == ("captured", 1, 1)
     assert first.payment_reference == first.bank_reference

@@ -55,10 +55,16 @@ def test_worker_refreshes_the_summary_into_redis_with_the_exact_figures(services
     summary = cache.get(CACHE_KEY)
     assert result == {"computed_at": summary["computed_at"], "parts": 2}
     assert summary["catalogue"]["parts"] == 2
-    expected = {"locations": 1, "part_units_on_hand": 47, "part_units_reserved": 5,
-                "vehicle_units_on_hand": 0, "vehicle_units_reserved": 0,
-                # 35 of the pads are available (above the threshold of 10); 7 of the other part are not.
-                "low_stock_items": 1, "stock_value": {"CNY": "522.40"}}
+    expected = {
+        "locations": 1,
+        "part_units_on_hand": 47,
+        "part_units_reserved": 5,
+        "vehicle_units_on_hand": 0,
+        "vehicle_units_reserved": 0,
+        # 35 of the pads are available (above the threshold of 10); 7 of the other part are not.
+        "low_stock_items": 1,
+        "stock_value": {"CNY": "522.40"},
+    }
     assert summary["network"] == expected
     assert summary["by_organisation"][str(ids["oem"])] == expected
 
@@ -121,7 +127,9 @@ def test_embedded_worker_on_the_sqlite_broker_keeps_the_summary_in_the_cache_tab
 
     _change_stock(ids["pads"], on_hand=10, messages=2)
     assert run_task(embedded_celery, tasks.relay_outbox) == {
-        "relayed": 2, "deliveries": {outbox.STOCK_CHANGED: 1}}
+        "relayed": 2,
+        "deliveries": {outbox.STOCK_CHANGED: 1},
+    }
     assert wait_for(lambda: _cached_part_units() == 17, timeout=30)
     assert _undispatched() == []
     assert run_task(embedded_celery, tasks.relay_outbox)["relayed"] == 0

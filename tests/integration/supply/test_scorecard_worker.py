@@ -30,16 +30,25 @@ STALE = scorecards.SCORECARD_STALE
 def current_card(supplier_id: int) -> SupplierScorecard | None:
     """The supplier's rolling-12-month card for the current month, read afresh."""
     with Session(get_engine()) as session:
-        return session.exec(select(SupplierScorecard).where(
-            SupplierScorecard.supplier_id == supplier_id, SupplierScorecard.period_kind == "rolling12",
-            SupplierScorecard.period == scorecards.month_of(utcnow().date()))).first()
+        return session.exec(
+            select(SupplierScorecard).where(
+                SupplierScorecard.supplier_id == supplier_id,
+                SupplierScorecard.period_kind == "rolling12",
+                SupplierScorecard.period == scorecards.month_of(utcnow().date()),
+            )
+        ).first()
 
 
 def recomputed_after(supplier_id: int, before: SupplierScorecard | None) -> SupplierScorecard:
     """Wait for the worker to write the supplier's card anew (a later `computed_at`)."""
-    return wait_for(lambda: (card := current_card(supplier_id)) is not None
-                    and (before is None or card.computed_at > before.computed_at) and card,
-                    timeout=RECOMPUTE_TIMEOUT)
+    return wait_for(
+        lambda: (
+            (card := current_card(supplier_id)) is not None
+            and (before is None or card.computed_at > before.computed_at)
+            and card
+        ),
+        timeout=RECOMPUTE_TIMEOUT,
+    )
 
 
 def shipped_order(world: SupplyWorld, quantities: list[int]) -> tuple[dict, dict, object]:
@@ -49,38 +58,78 @@ def shipped_order(world: SupplyWorld, quantities: list[int]) -> tuple[dict, dict
     now = utcnow()
     with Session(get_engine(), expire_on_commit=False) as session:
         order = purchasing.issue_purchase_order(
-            session, world.manager, supplier_id=world.first.organisation.id,
-            ship_to_location_id=world.warehouse.id, now=now - timedelta(days=3),
-            lines=[{"part_id": world.first.parts[index].id, "quantity": quantity, "unit_price": "10.00",
-                    "requested_date": (now + timedelta(days=10)).date().isoformat()}
-                   for index, quantity in enumerate(quantities)])
+            session,
+            world.manager,
+            supplier_id=world.first.organisation.id,
+            ship_to_location_id=world.warehouse.id,
+            now=now - timedelta(days=3),
+            lines=[
+                {
+                    "part_id": world.first.parts[index].id,
+                    "quantity": quantity,
+                    "unit_price": "10.00",
+                    "requested_date": (now + timedelta(days=10)).date().isoformat(),
+                }
+                for index, quantity in enumerate(quantities)
+            ],
+        )
         order = purchasing.respond_to_order(
-            session, world.first.principal, order["id"],
-            [{"line_id": line["id"], "action": "acknowledge",
-              "promised_date": (now + timedelta(days=7)).date().isoformat()} for line in order["lines"]],
-            now=now - timedelta(days=2))
+            session,
+            world.first.principal,
+            order["id"],
+            [
+                {
+                    "line_id": line["id"],
+                    "action": "acknowledge",
+                    "promised_date": (now + timedelta(days=7)).date().isoformat(),
+                }
+                for line in order["lines"]
+            ],
+            now=now - timedelta(days=2),
+        )
         notice = purchasing.create_shipping_notice(
-            session, world.first.principal, order["id"], carrier="DHL", tracking_number="JD-W1",
-            lines=[{"line_id": line["id"], "quantity": line["quantity"], "lot_number": "LOT-W1"}
-                   for line in order["lines"]],
-            shipped_at=now - timedelta(days=1))
+            session,
+            world.first.principal,
+            order["id"],
+            carrier="DHL",
+            tracking_number="JD-W1",
+            lines=[
+                {"line_id": line["id"], "quantity": line["quantity"], "lot_number": "LOT-W1"}
+                for line in order["lines"]
+            ],
+            shipped_at=now - timedelta(days=1),
+        )
     return order, notice, now - timedelta(hours=12)
 
 
 def receive(world: SupplyWorld, notice: dict, line: int, accepted: int, rejected: int, received_at) -> dict:
     with Session(get_engine(), expire_on_commit=False) as session:
         return purchasing.receive_goods(
-            session, world.manager, notice["id"], received_at=received_at,
-            lines=[{"notice_line_id": notice["lines"][line]["id"], "accepted_quantity": accepted,
+            session,
+            world.manager,
+            notice["id"],
+            received_at=received_at,
+            lines=[
+                {
+                    "notice_line_id": notice["lines"][line]["id"],
+                    "accepted_quantity": accepted,
                     "rejected_quantity": rejected,
-                    "reject_reason": "porosity in casting" if rejected else ""}])
+                    "reject_reason": "porosity in casting" if rejected else "",
+                }
+            ],
+        )
 
 
 def undispatched_stale() -> list[dict]:
     with Session(get_engine()) as session:
-        return [message.payload for message in session.exec(
-            select(OutboxMessage).where(OutboxMessage.topic == STALE, OutboxMessage.dispatched_at.is_(None))
-            .order_by(OutboxMessage.id))]
+        return [
+            message.payload
+            for message in session.exec(
+                select(OutboxMessage)
+                .where(OutboxMessage.topic == STALE, OutboxMessage.dispatched_at.is_(None))
+                .order_by(OutboxMessage.id)
+            )
+        ]
 
 
 def test_a_receipt_with_a_reject_reaches_the_suppliers_scorecard_through_the_relay(services_celery):
@@ -114,22 +163,30 @@ def test_a_receipt_with_a_reject_reaches_the_suppliers_scorecard_through_the_rel
     # moves to those three hours once the worker has recomputed.
     incident_id = receipt["incident_ids"][0]
     with Session(get_engine(), expire_on_commit=False) as session:
-        quality.acknowledge_incident(session, world.first.principal, incident_id,
-                                     now=received_at + timedelta(hours=3))
+        quality.acknowledge_incident(
+            session, world.first.principal, incident_id, now=received_at + timedelta(hours=3)
+        )
     run_task(services_celery, tasks.relay_outbox)
     answered = recomputed_after(supplier_id, rejected)
     assert answered.response_hours == Decimal("3.00")
 
     # Closing it asks for a recompute too.
     with Session(get_engine(), expire_on_commit=False) as session:
-        quality.resolve_incident(session, world.first.principal, incident_id, evidence="8D report",
-                                 containment_action="lot quarantined", root_cause="mould temperature")
+        quality.resolve_incident(
+            session,
+            world.first.principal,
+            incident_id,
+            evidence="8D report",
+            containment_action="lot quarantined",
+            root_cause="mould temperature",
+        )
         quality.accept_resolution(session, world.manager, incident_id)
     assert undispatched_stale() == [{"supplier_id": supplier_id, "reason": "incident"}]
 
 
 def test_stale_messages_coalesce_to_one_recompute_per_supplier_and_a_full_one_covers_the_rest(
-        services_celery):
+    services_celery,
+):
     with Session(get_engine(), expire_on_commit=False) as session:
         world = build_world(session, parts_per_supplier=1)
         first, second = world.first.organisation.id, world.second.organisation.id
@@ -193,7 +250,8 @@ def test_an_open_scorecard_page_hears_when_the_workers_recompute_finishes(servic
             # for recomputes until one is heard (the first normally is).
             while True:
                 await asyncio.to_thread(
-                    run_task, services_celery, tasks.recompute_scorecards_task, supplier_id)
+                    run_task, services_celery, tasks.recompute_scorecards_task, supplier_id
+                )
                 with contextlib.suppress(TimeoutError):
                     while True:
                         event = await asyncio.wait_for(events.get(), RECOMPUTE_TIMEOUT / 3)

@@ -46,30 +46,57 @@ def test_the_set_based_recompute_on_postgresql_matches_the_hand_checked_month(pg
         hand_checked_month(session, world)
         result = scorecards.recompute_scorecards(session, "2026-01", "2026-04", as_of=AS_OF)
         assert result["rows"] == 3
-        card = session.exec(select(SupplierScorecard).where(
-            SupplierScorecard.supplier_id == world.first.organisation.id,
-            SupplierScorecard.period_kind == "month", SupplierScorecard.period == "2026-03")).one()
-        figures = (card.on_time_pct, card.fill_rate_pct, card.rejected_ppm, card.response_hours,
-                   card.cost_index)
-        assert figures == (Decimal("75.00"), Decimal("99.80"), Decimal("2000.0"), Decimal("4.00"),
-                           Decimal("1.0500"))
-        assert (card.score_on_time, card.score_fill_rate, card.score_quality, card.score_response,
-                card.score_cost) == (Decimal("75.0"), Decimal("99.8"), Decimal("60.0"), Decimal("92.6"),
-                                     Decimal("50.0"))
+        card = session.exec(
+            select(SupplierScorecard).where(
+                SupplierScorecard.supplier_id == world.first.organisation.id,
+                SupplierScorecard.period_kind == "month",
+                SupplierScorecard.period == "2026-03",
+            )
+        ).one()
+        figures = (
+            card.on_time_pct,
+            card.fill_rate_pct,
+            card.rejected_ppm,
+            card.response_hours,
+            card.cost_index,
+        )
+        assert figures == (
+            Decimal("75.00"),
+            Decimal("99.80"),
+            Decimal("2000.0"),
+            Decimal("4.00"),
+            Decimal("1.0500"),
+        )
+        assert (
+            card.score_on_time,
+            card.score_fill_rate,
+            card.score_quality,
+            card.score_response,
+            card.score_cost,
+        ) == (Decimal("75.0"), Decimal("99.8"), Decimal("60.0"), Decimal("92.6"), Decimal("50.0"))
         assert (card.score, card.standing) == (Decimal("74.2"), "good")
 
 
 def _scores(url: str) -> dict[tuple, tuple]:
     with Session(engine_for(url)) as session:
         rows = session.exec(
-            select(Organisation.slug, SupplierScorecard.period_kind, SupplierScorecard.period,
-                   SupplierScorecard.lines_due, SupplierScorecard.lines_on_time,
-                   SupplierScorecard.quantity_received, SupplierScorecard.quantity_rejected,
-                   SupplierScorecard.score_on_time, SupplierScorecard.score_fill_rate,
-                   SupplierScorecard.score_quality, SupplierScorecard.score_response,
-                   SupplierScorecard.score_cost,
-                   SupplierScorecard.score, SupplierScorecard.standing)
-            .join(Organisation, Organisation.id == SupplierScorecard.supplier_id)).all()
+            select(
+                Organisation.slug,
+                SupplierScorecard.period_kind,
+                SupplierScorecard.period,
+                SupplierScorecard.lines_due,
+                SupplierScorecard.lines_on_time,
+                SupplierScorecard.quantity_received,
+                SupplierScorecard.quantity_rejected,
+                SupplierScorecard.score_on_time,
+                SupplierScorecard.score_fill_rate,
+                SupplierScorecard.score_quality,
+                SupplierScorecard.score_response,
+                SupplierScorecard.score_cost,
+                SupplierScorecard.score,
+                SupplierScorecard.standing,
+            ).join(Organisation, Organisation.id == SupplierScorecard.supplier_id)
+        ).all()
     return {row[:3]: row[3:] for row in rows}
 
 
@@ -87,14 +114,21 @@ def test_the_seeded_year_scores_the_same_on_postgresql_and_sqlite(pg_url, tmp_pa
     with Session(get_engine(), expire_on_commit=False) as session:
         manager = session.exec(select(User).where(User.email_normalized == "manager@demo.test")).one()
         principal = principal_for(manager, session.get(Organisation, manager.organisation_id))
-        warehouse = session.exec(select(Location).where(Location.organisation_id == manager.organisation_id,
-                                                        Location.kind == "warehouse")).first()
+        warehouse = session.exec(
+            select(Location).where(
+                Location.organisation_id == manager.organisation_id, Location.kind == "warehouse"
+            )
+        ).first()
         part = session.exec(select(Part).order_by(Part.id)).first()
         highest = session.exec(select(func.max(PurchaseOrder.id))).one()
         order = purchasing.issue_purchase_order(
-            session, principal, supplier_id=part.supplier_id, ship_to_location_id=warehouse.id,
+            session,
+            principal,
+            supplier_id=part.supplier_id,
+            ship_to_location_id=warehouse.id,
             lines=[{"part_id": part.id, "quantity": 5, "unit_price": "9.99", "requested_date": "2026-12-10"}],
-            now=SEED_NOW)
+            now=SEED_NOW,
+        )
         assert order["id"] == highest + 1 and len(order["timeline"]) == 1
 
 
@@ -103,9 +137,14 @@ def _supplier_with_parts(session: Session, count: int):
     supplier_id = world.first.organisation.id
     writer = BulkWriter(session.connection())
     columns = ("sku", "name", "category", "unit", "list_price", "currency", "supplier_id")
-    writer.insert(Part.__table__, columns,
-                  ((f"BULK-{n:06d}", f"Bulk part {n}", "Fasteners", "pc", Decimal("1.00"), "CNY", supplier_id)
-                   for n in range(count)))
+    writer.insert(
+        Part.__table__,
+        columns,
+        (
+            (f"BULK-{n:06d}", f"Bulk part {n}", "Fasteners", "pc", Decimal("1.00"), "CNY", supplier_id)
+            for n in range(count)
+        ),
+    )
     session.commit()
     return world
 
@@ -117,13 +156,20 @@ def test_a_50000_row_file_is_applied_in_one_transaction(pg_url):
         data = f"sku,available\n{rows}\n".encode()
         preview = preview_stock_csv(session, world.first.principal, data)
         assert (preview["valid_rows"], preview["error_count"]) == (50_000, 0)
-        assert session.exec(select(func.count()).select_from(StockLevel)
-                            .where(StockLevel.location_id == world.first.plant.id)).one() == 0
+        assert (
+            session.exec(
+                select(func.count())
+                .select_from(StockLevel)
+                .where(StockLevel.location_id == world.first.plant.id)
+            ).one()
+            == 0
+        )
         result = apply_stock_csv(session, world.first.principal, data)
         expected_changes = sum(1 for n in range(50_000) if n % 997)
         assert (result["applied"], result["changed"]) == (50_000, expected_changes)
-        total = session.exec(select(func.sum(StockLevel.on_hand))
-                             .where(StockLevel.location_id == world.first.plant.id)).one()
+        total = session.exec(
+            select(func.sum(StockLevel.on_hand)).where(StockLevel.location_id == world.first.plant.id)
+        ).one()
         assert total == sum(n % 997 for n in range(50_000))
         # The same figures again through the API's bulk sync: nothing changes.
         items = [{"sku": f"BULK-{n:06d}", "available": n % 997} for n in range(50_000)]
@@ -134,8 +180,11 @@ def test_a_50000_row_file_is_applied_in_one_transaction(pg_url):
         with pytest.raises(ValidationFailed) as raised:
             sync_stock(session, world.first.principal, items)
         assert raised.value.field == "items.49999.available"
-        first = session.exec(select(StockLevel.on_hand).join(Part, Part.id == StockLevel.part_id)
-                             .where(Part.sku == "BULK-000000")).first()
+        first = session.exec(
+            select(StockLevel.on_hand)
+            .join(Part, Part.id == StockLevel.part_id)
+            .where(Part.sku == "BULK-000000")
+        ).first()
         assert first is None  # 0 units: never written
 
 
@@ -151,8 +200,13 @@ def test_two_concurrent_notices_cannot_ship_more_than_is_open(pg_url):
             barrier.wait()
             try:
                 purchasing.create_shipping_notice(
-                    own, world.first.principal, order["id"], carrier="DHL", tracking_number="T",
-                    lines=[{"line_id": order["lines"][0]["id"], "quantity": 60, "lot_number": "L1"}])
+                    own,
+                    world.first.principal,
+                    order["id"],
+                    carrier="DHL",
+                    tracking_number="T",
+                    lines=[{"line_id": order["lines"][0]["id"], "quantity": 60, "lot_number": "L1"}],
+                )
                 outcomes.append("shipped")
             except ValidationFailed as error:
                 outcomes.append(error.code)

@@ -13,15 +13,29 @@ from services.identity.auth import Principal
 from services.platform.errors import ValidationFailed
 from tests.factories import make_org, make_part, make_trim, make_vehicle_model
 
-MANAGER = Principal(user_id=1, email="m@example.test", full_name="M", role="manager", organisation_id=1,
-                    organisation_name="OEM", organisation_kind="oem", language="en",
-                    time_zone="Asia/Shanghai")
+MANAGER = Principal(
+    user_id=1,
+    email="m@example.test",
+    full_name="M",
+    role="manager",
+    organisation_id=1,
+    organisation_name="OEM",
+    organisation_kind="oem",
+    language="en",
+    time_zone="Asia/Shanghai",
+)
 
 
-@pytest.mark.parametrize(("number", "size", "field"), [
-    (0, 50, "page"), (-1, 50, "page"), (1, 0, "page_size"), (1, -5, "page_size"),
-    (1, MAX_PAGE_SIZE + 1, "page_size"),
-])
+@pytest.mark.parametrize(
+    ("number", "size", "field"),
+    [
+        (0, 50, "page"),
+        (-1, 50, "page"),
+        (1, 0, "page_size"),
+        (1, -5, "page_size"),
+        (1, MAX_PAGE_SIZE + 1, "page_size"),
+    ],
+)
 def test_a_bad_page_is_refused_naming_the_field(number, size, field):
     with pytest.raises(ValidationFailed) as caught:
         Page(number, size)
@@ -101,7 +115,11 @@ def test_a_part_row_carries_its_exact_price_and_supplier(parts):
     with Session(get_engine()) as session:
         rows, _ = list_parts(session, MANAGER, page=Page(1, 50), text="cabin")
         assert part_categories(session, MANAGER) == [
-            "Brake discs", "Brake pads", "Filters", "Wiring harnesses"]
+            "Brake discs",
+            "Brake pads",
+            "Filters",
+            "Wiring harnesses",
+        ]
     (row,) = rows
     assert row["list_price"] == Decimal("12.34") and isinstance(row["list_price"], Decimal)
     assert row["currency"] == "CNY"
@@ -114,16 +132,22 @@ def test_a_part_row_carries_its_exact_price_and_supplier(parts):
 
 def test_trims_are_listed_cheapest_first_and_filter_by_body_powertrain_and_text(any_db_url):
     with Session(get_engine()) as session:
-        suv, sedan = make_vehicle_model(session, "suv", name="Aurora"), make_vehicle_model(
-            session, "sedan", name="Meridian")
+        suv, sedan = (
+            make_vehicle_model(session, "suv", name="Aurora"),
+            make_vehicle_model(session, "sedan", name="Meridian"),
+        )
         make_trim(session, suv, price="329900.00", name="Aurora Long Range")
         make_trim(session, suv, price="259900.00", name="Aurora Standard", powertrain="phev")
         make_trim(session, sedan, price="189900.50", name="Meridian Base", powertrain="ice")
         make_trim(session, sedan, price="1999999.99", name="Meridian Flagship")
         session.commit()
         rows, total = list_trims(session, page=Page(1, 50))
-        assert [row["price"] for row in rows] == [Decimal("189900.50"), Decimal("259900.00"),
-                                                  Decimal("329900.00"), Decimal("1999999.99")]
+        assert [row["price"] for row in rows] == [
+            Decimal("189900.50"),
+            Decimal("259900.00"),
+            Decimal("329900.00"),
+            Decimal("1999999.99"),
+        ]
         assert total == 4
         suvs, suv_total = list_trims(session, page=Page(1, 50), body="suv")
         assert [row["name"] for row in suvs] == ["Aurora Standard", "Aurora Long Range"] and suv_total == 2

@@ -29,8 +29,11 @@ def network(any_db_url, monkeypatch):
     """Low stock means 5 units available or fewer in this network."""
     configure(monkeypatch, low_stock_threshold="5")
     with Session(get_engine(), expire_on_commit=False) as session:
-        oem, supplier, other_supplier = (make_org(session, "oem"), make_org(session, "supplier"),
-                                         make_org(session, "supplier"))
+        oem, supplier, other_supplier = (
+            make_org(session, "oem"),
+            make_org(session, "supplier"),
+            make_org(session, "supplier"),
+        )
         dealer, consumers = make_org(session, "dealer"), make_org(session, "consumer")
         plant, other_plant = make_location(session, supplier), make_location(session, other_supplier)
         store, warehouse = make_location(session, dealer, "store"), make_location(session, oem, "warehouse")
@@ -38,19 +41,31 @@ def network(any_db_url, monkeypatch):
         bolt = make_part(session, supplier, price="0.10", currency="EUR", category="Fasteners")
         clip = make_part(session, other_supplier, price="2.00", category="Fasteners")
         trim = make_trim(session, make_vehicle_model(session), price="199999.99")
-        make_stock(session, plant, pad, 100, reserved=20)      # available 95
-        make_stock(session, plant, bolt, 3)                    # available 3: low
-        make_stock(session, other_plant, clip, 5)              # available 5: low (at the threshold)
-        make_stock(session, store, pad, 7, reserved=3)         # available 4: low
-        make_trim_stock(session, store, trim, 2, reserved=1)   # available 1: low
-        make_stock(session, warehouse, pad, 1000)              # available 1000
+        make_stock(session, plant, pad, 100, reserved=20)  # available 95
+        make_stock(session, plant, bolt, 3)  # available 3: low
+        make_stock(session, other_plant, clip, 5)  # available 5: low (at the threshold)
+        make_stock(session, store, pad, 7, reserved=3)  # available 4: low
+        make_trim_stock(session, store, trim, 2, reserved=1)  # available 1: low
+        make_stock(session, warehouse, pad, 1000)  # available 1000
         make_trim_stock(session, warehouse, trim, 5, reserved=5)  # available 0: low
-        people = {role: principal_for(make_user(session, role, org), org) for role, org in (
-            ("manager", oem), ("admin", oem), ("supplier", supplier), ("dealer", dealer),
-            ("customer", consumers))}
+        people = {
+            role: principal_for(make_user(session, role, org), org)
+            for role, org in (
+                ("manager", oem),
+                ("admin", oem),
+                ("supplier", supplier),
+                ("dealer", dealer),
+                ("customer", consumers),
+            )
+        }
         session.commit()
-    return {"oem": oem.id, "supplier": supplier.id, "other_supplier": other_supplier.id,
-            "dealer": dealer.id, "people": people}
+    return {
+        "oem": oem.id,
+        "supplier": supplier.id,
+        "other_supplier": other_supplier.id,
+        "dealer": dealer.id,
+        "people": people,
+    }
 
 
 def _summary() -> dict:
@@ -59,30 +74,54 @@ def _summary() -> dict:
 
 
 def test_the_catalogue_counts(network):
-    assert _summary()["catalogue"] == {"parts": 3, "categories": 2, "trims": 1, "models": 1,
-                                       "suppliers": 2, "dealers": 1}
+    assert _summary()["catalogue"] == {
+        "parts": 3,
+        "categories": 2,
+        "trims": 1,
+        "models": 1,
+        "suppliers": 2,
+        "dealers": 1,
+    }
 
 
 def test_units_low_stock_and_value_per_organisation(network):
     by_org = _summary()["by_organisation"]
     assert by_org[str(network["supplier"])] == {
-        "locations": 1, "part_units_on_hand": 103, "part_units_reserved": 20,
-        "vehicle_units_on_hand": 0, "vehicle_units_reserved": 0, "low_stock_items": 1,
-        "stock_value": {"CNY": "1010.00", "EUR": "0.30"}, "parts_supplied": 2,
+        "locations": 1,
+        "part_units_on_hand": 103,
+        "part_units_reserved": 20,
+        "vehicle_units_on_hand": 0,
+        "vehicle_units_reserved": 0,
+        "low_stock_items": 1,
+        "stock_value": {"CNY": "1010.00", "EUR": "0.30"},
+        "parts_supplied": 2,
     }
     assert by_org[str(network["other_supplier"])] == {
-        "locations": 1, "part_units_on_hand": 5, "part_units_reserved": 0,
-        "vehicle_units_on_hand": 0, "vehicle_units_reserved": 0, "low_stock_items": 1,
-        "stock_value": {"CNY": "10.00"}, "parts_supplied": 1,
+        "locations": 1,
+        "part_units_on_hand": 5,
+        "part_units_reserved": 0,
+        "vehicle_units_on_hand": 0,
+        "vehicle_units_reserved": 0,
+        "low_stock_items": 1,
+        "stock_value": {"CNY": "10.00"},
+        "parts_supplied": 1,
     }
     assert by_org[str(network["dealer"])] == {
-        "locations": 1, "part_units_on_hand": 7, "part_units_reserved": 3,
-        "vehicle_units_on_hand": 2, "vehicle_units_reserved": 1, "low_stock_items": 2,
+        "locations": 1,
+        "part_units_on_hand": 7,
+        "part_units_reserved": 3,
+        "vehicle_units_on_hand": 2,
+        "vehicle_units_reserved": 1,
+        "low_stock_items": 2,
         "stock_value": {"CNY": "400070.68"},  # 7 x 10.10 + 2 x 199,999.99
     }
     assert by_org[str(network["oem"])] == {
-        "locations": 1, "part_units_on_hand": 1000, "part_units_reserved": 0,
-        "vehicle_units_on_hand": 5, "vehicle_units_reserved": 5, "low_stock_items": 1,
+        "locations": 1,
+        "part_units_on_hand": 1000,
+        "part_units_reserved": 0,
+        "vehicle_units_on_hand": 5,
+        "vehicle_units_reserved": 5,
+        "low_stock_items": 1,
         "stock_value": {"CNY": "1010099.95"},  # 1000 x 10.10 + 5 x 199,999.99
     }
 
@@ -91,8 +130,12 @@ def test_the_network_totals_add_up_every_organisation(network):
     summary = _summary()
     assert summary["low_stock_threshold"] == 5
     assert summary["network"] == {
-        "locations": 4, "part_units_on_hand": 1115, "part_units_reserved": 23,
-        "vehicle_units_on_hand": 7, "vehicle_units_reserved": 6, "low_stock_items": 5,
+        "locations": 4,
+        "part_units_on_hand": 1115,
+        "part_units_reserved": 23,
+        "vehicle_units_on_hand": 7,
+        "vehicle_units_reserved": 6,
+        "low_stock_items": 5,
         "stock_value": {"CNY": "1411190.63", "EUR": "0.30"},
     }
 
@@ -109,9 +152,17 @@ def test_stock_value_is_exact_to_the_cent_over_many_rows(any_db_url):
     with Session(get_engine()) as session:
         supplier = make_org(session, "supplier")
         plant = make_location(session, supplier)
-        parts = [Part(sku=f"BIG-{n:05d}", name=f"Press {n}", category="Tooling",
-                      list_price=Decimal("12345678.91"), currency="CNY", supplier_id=supplier.id)
-                 for n in range(1000)]
+        parts = [
+            Part(
+                sku=f"BIG-{n:05d}",
+                name=f"Press {n}",
+                category="Tooling",
+                list_price=Decimal("12345678.91"),
+                currency="CNY",
+                supplier_id=supplier.id,
+            )
+            for n in range(1000)
+        ]
         session.add_all(parts)
         session.flush()
         session.add_all([StockLevel(location_id=plant.id, part_id=part.id, on_hand=77) for part in parts])

@@ -86,7 +86,8 @@ def test_there_are_plural_messages_and_each_has_every_form_of_both_languages():
 def test_a_plural_message_says_1_item_and_3_items_in_english():
     assert translate("inventory.items_invalid", "en", count=1) == "1 item is not valid; nothing was changed."
     assert translate("inventory.items_invalid", "en", count=3) == (
-        "3 items are not valid; nothing was changed.")
+        "3 items are not valid; nothing was changed."
+    )
     assert translate("purchase.detail.lines", "en", count=1, lines="1") == "1 line"
     assert translate("purchase.detail.lines", "en", count=1200, lines="1,200") == "1,200 lines"
     assert translate("common.rows_total", "en", count=0, total="0") == "0 rows"
@@ -107,9 +108,12 @@ def test_code_that_shows_a_plural_message_passes_the_count_that_picks_the_form()
             if not any(f'"{key}"' in text for key in PLURAL_KEYS):
                 continue
             calls = [node for node in ast.walk(ast.parse(text)) if isinstance(node, ast.Call)]
-            missing += [f"{path.relative_to(ROOT)}:{call.lineno}" for call in calls
-                        if {arg.value for arg in call.args if isinstance(arg, ast.Constant)} & PLURAL_KEYS
-                        and not {keyword.arg for keyword in call.keywords} & {"count", None}]
+            missing += [
+                f"{path.relative_to(ROOT)}:{call.lineno}"
+                for call in calls
+                if {arg.value for arg in call.args if isinstance(arg, ast.Constant)} & PLURAL_KEYS
+                and not {keyword.arg for keyword in call.keywords} & {"count", None}
+            ]
     assert missing == []
 
 
@@ -119,8 +123,11 @@ def test_every_static_key_the_code_uses_has_a_message():
         method_map, options_map = parse_mapping_cfg(config)
     keywords = {**DEFAULT_KEYWORDS, "translate": None}
     extracted = extract_from_dir(str(ROOT), method_map, options_map, keywords)
-    found = {message for _, _, message, _, _ in extracted
-             if isinstance(message, str) and _STATIC_KEY.match(message)}
+    found = {
+        message
+        for _, _, message, _, _ in extracted
+        if isinstance(message, str) and _STATIC_KEY.match(message)
+    }
     assert {"login.title", "common.rows_total", "purchase.detail.lines"} <= found  # it does find keys
 
     def joined_keys(message: str) -> bool:  # babel joins t("a.b" if yes else "a.c") into "a.ba.c"
@@ -130,8 +137,11 @@ def test_every_static_key_the_code_uses_has_a_message():
 
 
 def test_every_error_code_the_services_raise_has_a_message():
-    raised = {code for path in (ROOT / "services").rglob("*.py")
-              for code in _RAISED_CODE.findall(path.read_text(encoding="utf-8"))}
+    raised = {
+        code
+        for path in (ROOT / "services").rglob("*.py")
+        for code in _RAISED_CODE.findall(path.read_text(encoding="utf-8"))
+    }
     assert "auth.invalid_credentials" in raised  # the pattern does find codes
     assert sorted(raised - KEYS) == []
 
@@ -144,15 +154,19 @@ def test_translate_fills_in_the_placeholders_in_the_chosen_language():
 
 def _write_po(path: Path, language: str, body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    header = (f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n'
-              f'"Plural-Forms: {PLURAL_FORMS[language]}\\n"\n\n')
+    header = (
+        f'msgid ""\nmsgstr ""\n"Language: {language}\\n"\n"Plural-Forms: {PLURAL_FORMS[language]}\\n"\n\n'
+    )
     path.write_text(header + body, encoding="utf-8")
 
 
 def test_translate_falls_back_to_english(monkeypatch, tmp_path):
-    _write_po(tmp_path / "en/LC_MESSAGES/platform.po", "en",
-              'msgid "test.only_english"\nmsgstr "Only in English"\n\n'
-              'msgid "test.untranslated"\nmsgstr "Not translated yet"\n')
+    _write_po(
+        tmp_path / "en/LC_MESSAGES/platform.po",
+        "en",
+        'msgid "test.only_english"\nmsgstr "Only in English"\n\n'
+        'msgid "test.untranslated"\nmsgstr "Not translated yet"\n',
+    )
     _write_po(tmp_path / "zh/LC_MESSAGES/platform.po", "zh", 'msgid "test.untranslated"\nmsgstr ""\n')
     monkeypatch.setattr(i18n, "_CATALOGUES", i18n.load(tmp_path))
     assert translate("test.only_english", "zh") == "Only in English"

@@ -26,14 +26,25 @@ from tests.factories import (
 
 
 def principal(role: str, organisation_id: int = 1) -> Principal:
-    return Principal(user_id=1, email=f"{role}@example.test", full_name=role, role=role,
-                     organisation_id=organisation_id, organisation_name="Org", organisation_kind="oem",
-                     language="en", time_zone="Asia/Shanghai")
+    return Principal(
+        user_id=1,
+        email=f"{role}@example.test",
+        full_name=role,
+        role=role,
+        organisation_id=organisation_id,
+        organisation_name="Org",
+        organisation_kind="oem",
+        language="en",
+        time_zone="Asia/Shanghai",
+    )
 
 
 def test_each_role_has_its_own_home():
     assert {role: home_for(role) for role in Role} == {
-        "admin": "/admin", "manager": "/manager", "supplier": "/supplier", "dealer": "/dealer",
+        "admin": "/admin",
+        "manager": "/manager",
+        "supplier": "/supplier",
+        "dealer": "/dealer",
         "customer": "/showroom",
     }
     assert home_for("intruder") == "/login"
@@ -121,8 +132,10 @@ def network(any_db_url) -> Network:
         dealer, other_dealer = make_org(session, "dealer"), make_org(session, "dealer")
         plant_a, plant_b = make_location(session, supplier_a), make_location(session, supplier_b)
         warehouse = make_location(session, oem, "warehouse")
-        store, other_store = make_location(session, dealer, "store"), make_location(session, other_dealer,
-                                                                                      "store")
+        store, other_store = (
+            make_location(session, dealer, "store"),
+            make_location(session, other_dealer, "store"),
+        )
         part_a1 = make_part(session, supplier_a, category="Brake pads")
         part_a2 = make_part(session, supplier_a, category="Wiring harnesses")
         part_b1 = make_part(session, supplier_b, category="Filters")
@@ -140,10 +153,17 @@ def network(any_db_url) -> Network:
             return principal_for(make_user(session, role, org), org)
 
         net = Network(
-            manager=who("manager", oem), admin=who("admin", oem), supplier_a=who("supplier", supplier_a),
-            supplier_b=who("supplier", supplier_b), dealer=who("dealer", dealer),
-            customer=who("customer", consumers), parts_a={part_a1.sku, part_a2.sku},
-            parts_b={part_b1.sku}, plant_a=plant_a.code, plant_b=plant_b.code, store=store.code,
+            manager=who("manager", oem),
+            admin=who("admin", oem),
+            supplier_a=who("supplier", supplier_a),
+            supplier_b=who("supplier", supplier_b),
+            dealer=who("dealer", dealer),
+            customer=who("customer", consumers),
+            parts_a={part_a1.sku, part_a2.sku},
+            parts_b={part_b1.sku},
+            plant_a=plant_a.code,
+            plant_b=plant_b.code,
+            store=store.code,
             other_store=other_store.code,
             all_locations={plant_a.code, plant_b.code, warehouse.code, store.code, other_store.code},
         )

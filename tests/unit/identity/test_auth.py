@@ -84,8 +84,7 @@ def test_known_and_unknown_emails_get_the_same_answer_at_every_step(session, dea
     assert "15 min" in translate("auth.throttled", minutes=15)
 
 
-def test_an_unknown_or_deactivated_email_verifies_a_dummy_hash_like_a_known_one(session, dealer,
-                                                                              monkeypatch):
+def test_an_unknown_or_deactivated_email_verifies_a_dummy_hash_like_a_known_one(session, dealer, monkeypatch):
     verified: list[str] = []
 
     def spy(password, password_hash):
@@ -131,7 +130,8 @@ def test_the_answer_waits_longer_with_each_failure_up_to_the_cap(session, dealer
 
     assert delays == [0, 0.5, 1.0, 1.5, 2.0, 2.5]
     assert auth.login_delay(email="nobody@example.test", client_address=ATTACKER) == pytest.approx(
-        2.5 / 6)  # the address's failures across e-mails: 5 of 30, scaled to the 5 per account
+        2.5 / 6
+    )  # the address's failures across e-mails: 5 of 30, scaled to the 5 per account
     assert auth.login_delay(email=dealer.email, client_address=OWNER) == 0
 
 
@@ -186,8 +186,7 @@ def _outcome_with(session, email, device_token, password="wrong-password", addre
     return "in"
 
 
-def test_the_owner_behind_the_attackers_address_signs_in_from_a_known_device(session, dealer,
-                                                                            monkeypatch):
+def test_the_owner_behind_the_attackers_address_signs_in_from_a_known_device(session, dealer, monkeypatch):
     configure(monkeypatch, login_failures_per_address="6")
     device_token = _device_token(session, dealer, address=ATTACKER)  # signed in here last week
     _attack_from(session, ATTACKER, [dealer.email] * 3 + [f"guess{n}@example.test" for n in range(3)])
@@ -218,7 +217,10 @@ def test_a_tampered_expired_or_other_accounts_device_token_counts_as_none(sessio
         body[:-1] + ("1" if body[-1] != "1" else "2") + "." + signature,  # a later expiry
         body + "." + "0" * 64,  # forged signature
         others,  # a genuine token of another account
-        "not-a-token", "....", "\x00" * 500, "d1.é.é.é.é",
+        "not-a-token",
+        "....",
+        "\x00" * 500,
+        "d1.é.é.é.é",
     ]
     for token in tampered:
         assert _outcome_with(session, dealer.email, token, password=PASSWORD) == refused, token
@@ -251,8 +253,7 @@ def test_a_known_device_gets_five_guesses_of_its_own_then_is_refused(session, de
     assert _outcome(session, dealer.email, password=PASSWORD) == "in"
 
 
-def test_known_and_unknown_emails_get_the_same_answers_with_a_device_token_not_theirs(
-        session, dealer):
+def test_known_and_unknown_emails_get_the_same_answers_with_a_device_token_not_theirs(session, dealer):
     device_token = _device_token(session, dealer)
     known = [_outcome_with(session, "anna.li@example.test", device_token + "x") for _ in range(6)]
     unknown = [_outcome_with(session, "nobody@example.test", device_token) for _ in range(6)]
@@ -344,8 +345,12 @@ def test_logins_failures_throttling_and_role_changes_are_audited(session, dealer
     assert succeeded.after == {"client_address": OWNER}
     failed = by_action["login.failed"]
     assert len(failed) == 6
-    assert all(r.organisation_id == dealer.organisation_id and r.entity_id == str(dealer.id)
-               and r.after == {"email": dealer.email, "client_address": ATTACKER} for r in failed[:5])
+    assert all(
+        r.organisation_id == dealer.organisation_id
+        and r.entity_id == str(dealer.id)
+        and r.after == {"email": dealer.email, "client_address": ATTACKER}
+        for r in failed[:5]
+    )
     assert failed[5].after == {"email": "ghost@example.test", "client_address": OWNER}
     throttled = by_action["login.throttled"]
     assert len(throttled) == 1

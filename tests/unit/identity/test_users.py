@@ -31,21 +31,32 @@ def admin(session, orgs):
 
 
 def _create(session, actor, orgs, **overrides):
-    fields = {"email": "New.Dealer@Example.test", "full_name": "Wang Fang", "password": NEW_PASSWORD,
-              "role": "dealer", "organisation_id": orgs["dealer"].id, **overrides}
+    fields = {
+        "email": "New.Dealer@Example.test",
+        "full_name": "Wang Fang",
+        "password": NEW_PASSWORD,
+        "role": "dealer",
+        "organisation_id": orgs["dealer"].id,
+        **overrides,
+    }
     return users.create_user(session, actor, **fields)
 
 
 def _counts(session) -> tuple[int, int, int]:
-    return (session.exec(select(func.count()).select_from(User)).one(),
-            session.exec(select(func.count()).select_from(AuditLog)).one(),
-            session.exec(select(func.count()).select_from(UserSession)).one())
+    return (
+        session.exec(select(func.count()).select_from(User)).one(),
+        session.exec(select(func.count()).select_from(AuditLog)).one(),
+        session.exec(select(func.count()).select_from(UserSession)).one(),
+    )
 
 
 def test_an_admin_creates_a_user_who_can_then_log_in(session, orgs, admin):
     user = _create(session, admin, orgs, language="zh")
-    assert (user.email, user.role, user.organisation_id) == ("New.Dealer@Example.test", "dealer",
-                                                             orgs["dealer"].id)
+    assert (user.email, user.role, user.organisation_id) == (
+        "New.Dealer@Example.test",
+        "dealer",
+        orgs["dealer"].id,
+    )
     assert user.password_hash.startswith("$argon2") and NEW_PASSWORD not in user.password_hash
     _, principal = login(session, email="new.dealer@example.test", password=NEW_PASSWORD)
     assert principal.user_id == user.id and principal.language == "zh"
@@ -55,18 +66,22 @@ def test_an_admin_creates_a_user_who_can_then_log_in(session, orgs, admin):
     assert "password" not in str(created.after)
 
 
-@pytest.mark.parametrize(("overrides", "code", "field"), [
-    ({"email": "not-an-email"}, "user.email_invalid", "email"),
-    ({"email": "two@@example.test"}, "user.email_invalid", "email"),
-    ({"email": "a" * 250 + "@example.test"}, "user.email_invalid", "email"),
-    ({"full_name": "   "}, "user.name_required", "full_name"),
-    ({"full_name": "N" * 201}, "user.name_too_long", "full_name"),
-    ({"password": "short"}, "user.password_short", "password"),
-    ({"role": "superuser"}, "user.role_invalid", "role"),
-    ({"organisation_id": 999_999}, "user.organisation_invalid", "organisation_id"),
-])
-def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(session, orgs, admin, overrides,
-                                                                       code, field):
+@pytest.mark.parametrize(
+    ("overrides", "code", "field"),
+    [
+        ({"email": "not-an-email"}, "user.email_invalid", "email"),
+        ({"email": "two@@example.test"}, "user.email_invalid", "email"),
+        ({"email": "a" * 250 + "@example.test"}, "user.email_invalid", "email"),
+        ({"full_name": "   "}, "user.name_required", "full_name"),
+        ({"full_name": "N" * 201}, "user.name_too_long", "full_name"),
+        ({"password": "short"}, "user.password_short", "password"),
+        ({"role": "superuser"}, "user.role_invalid", "role"),
+        ({"organisation_id": 999_999}, "user.organisation_invalid", "organisation_id"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field_and_nothing_is_written(
+    session, orgs, admin, overrides, code, field
+):
     before = _counts(session)
     with pytest.raises(ValidationFailed) as caught:
         _create(session, admin, orgs, **overrides)
@@ -91,10 +106,17 @@ def test_an_email_already_taken_in_another_case_is_refused(session, orgs, admin)
     assert _counts(session) == before
 
 
-@pytest.mark.parametrize(("role", "kind"), [
-    ("dealer", "supplier"), ("supplier", "dealer"), ("manager", "dealer"), ("admin", "supplier"),
-    ("customer", "oem"), ("dealer", "consumer"),
-])
+@pytest.mark.parametrize(
+    ("role", "kind"),
+    [
+        ("dealer", "supplier"),
+        ("supplier", "dealer"),
+        ("manager", "dealer"),
+        ("admin", "supplier"),
+        ("customer", "oem"),
+        ("dealer", "consumer"),
+    ],
+)
 def test_a_role_must_suit_its_organisation(session, orgs, admin, role, kind):
     with pytest.raises(ValidationFailed) as caught:
         _create(session, admin, orgs, role=role, organisation_id=orgs[kind].id)
@@ -136,8 +158,9 @@ def test_an_admin_deactivates_and_reactivates_a_user(session, orgs, admin):
         login(session, email=dealer.email, password=PASSWORD)
     users.set_active(session, admin, user_id=dealer.id, active=True)
     login(session, email=dealer.email, password=PASSWORD)
-    actions = session.exec(select(AuditLog.action).where(AuditLog.entity_id == str(dealer.id),
-                                                         AuditLog.action.like("user.%"))).all()
+    actions = session.exec(
+        select(AuditLog.action).where(AuditLog.entity_id == str(dealer.id), AuditLog.action.like("user.%"))
+    ).all()
     assert actions == ["user.deactivated", "user.activated"]
 
 
@@ -159,8 +182,11 @@ def test_changing_a_role_is_audited_with_before_and_after(session, orgs, admin):
     assert resolve_token(session, token) is None  # signs in again to get the new role's pages
     row = session.exec(select(AuditLog).where(AuditLog.action == "user.role_changed")).one()
     assert (row.before["role"], row.after["role"]) == ("admin", "manager")
-    assert (row.actor_user_id, row.entity_id, row.organisation_id) == (admin.user_id, str(other.id),
-                                                                        orgs["oem"].id)
+    assert (row.actor_user_id, row.entity_id, row.organisation_id) == (
+        admin.user_id,
+        str(other.id),
+        orgs["oem"].id,
+    )
 
 
 def test_a_role_change_must_suit_the_organisation(session, orgs, admin):
@@ -224,7 +250,6 @@ def test_a_user_keeps_a_chosen_language(session, orgs, admin):
     with pytest.raises(ValidationFailed) as caught:
         users.set_language(session, admin, "fr")
     assert (caught.value.code, caught.value.field) == ("user.language_invalid", "language")
-
 
 
 def test_the_last_active_admin_cannot_give_up_the_admin_role(session, orgs, admin):

@@ -19,8 +19,14 @@ def test_lane_statistics_are_the_median_and_the_deciles():
 
 def test_a_leg_under_way_counts_from_its_departure_and_the_next_from_the_plan():
     legs = [LegPlan("A>B", 24, NOW - timedelta(hours=10), None), LegPlan("B>C", 48, None, None)]
-    result = estimate(legs, {"A>B": LaneStats(20, 16, 30, 50), "B>C": None}, now=NOW,
-                      start=NOW - timedelta(days=1), promised_at=NOW + timedelta(days=10), delivered_at=None)
+    result = estimate(
+        legs,
+        {"A>B": LaneStats(20, 16, 30, 50), "B>C": None},
+        now=NOW,
+        start=NOW - timedelta(days=1),
+        promised_at=NOW + timedelta(days=10),
+        delivered_at=None,
+    )
     assert result.eta == NOW + timedelta(hours=10 + 48)
     assert result.earliest == NOW + timedelta(hours=6 + 48 * 0.9)
     assert result.latest == NOW + timedelta(hours=20 + 48 * 1.5)
@@ -29,11 +35,23 @@ def test_a_leg_under_way_counts_from_its_departure_and_the_next_from_the_plan():
 
 def test_a_promise_inside_the_range_is_at_risk_and_a_late_leg_ends_no_earlier_than_now():
     legs = [LegPlan("A>B", 24, NOW - timedelta(hours=40), None)]
-    result = estimate(legs, {"A>B": LaneStats(20, 16, 30, 50)}, now=NOW, start=NOW - timedelta(days=2),
-                      promised_at=NOW + timedelta(hours=1), delivered_at=None)
+    result = estimate(
+        legs,
+        {"A>B": LaneStats(20, 16, 30, 50)},
+        now=NOW,
+        start=NOW - timedelta(days=2),
+        promised_at=NOW + timedelta(hours=1),
+        delivered_at=None,
+    )
     assert result.eta == NOW and result.latest == NOW  # overdue: "any moment now", never in the past
-    late = estimate([LegPlan("A>B", 24, NOW, None)], {"A>B": LaneStats(20, 16, 30, 50)}, now=NOW,
-                    start=NOW, promised_at=NOW + timedelta(hours=25), delivered_at=None)
+    late = estimate(
+        [LegPlan("A>B", 24, NOW, None)],
+        {"A>B": LaneStats(20, 16, 30, 50)},
+        now=NOW,
+        start=NOW,
+        promised_at=NOW + timedelta(hours=25),
+        delivered_at=None,
+    )
     assert late.promise_at_risk  # 30 h at worst, 25 promised
 
 
@@ -41,6 +59,7 @@ def test_a_delivered_shipment_has_its_delivery_time_and_is_late_only_after_the_p
     delivered = NOW - timedelta(hours=2)
     on_time = estimate([], {}, now=NOW, start=NOW, promised_at=NOW, delivered_at=delivered)
     assert on_time.eta == delivered and not on_time.promise_at_risk
-    late = estimate([], {}, now=NOW, start=NOW, promised_at=delivered - timedelta(hours=1),
-                    delivered_at=delivered)
+    late = estimate(
+        [], {}, now=NOW, start=NOW, promised_at=delivered - timedelta(hours=1), delivered_at=delivered
+    )
     assert late.promise_at_risk

@@ -41,8 +41,9 @@ def test_the_demo_gets_past_and_in_flight_shipments_with_full_histories(sqlite_u
         counts = seed_logistics_history(session, rng_seed=2026, now=NOW)
         assert counts["shipments"] == PAST_SHIPMENTS + IN_FLIGHT_SHIPMENTS
         assert session.exec(select(func.count()).select_from(DeadLetter)).one() == 0
-        per_shipment = session.exec(select(func.count()).select_from(ShipmentEvent)
-                                    .group_by(ShipmentEvent.shipment_id)).all()
+        per_shipment = session.exec(
+            select(func.count()).select_from(ShipmentEvent).group_by(ShipmentEvent.shipment_id)
+        ).all()
         assert len(per_shipment) == counts["shipments"] and min(per_shipment) >= 5 and max(per_shipment) <= 25
         carriers = set(session.exec(select(ShipmentLeg.carrier)).all())
         assert carriers == {"dhl", "oceanline", "railcargo"}

@@ -27,6 +27,7 @@ def delivered(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[st
         def deliver(payload: dict) -> None:
             with lock:
                 sent.append((topic, payload))
+
         return deliver
 
     monkeypatch.setitem(dispatch._DELIVER, ORDER_PLACED, record(ORDER_PLACED))
@@ -36,8 +37,11 @@ def delivered(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[st
 
 def _undispatched(topic: str) -> int:
     with Session(get_engine()) as session:
-        rows = session.exec(select(OutboxMessage.id).where(OutboxMessage.topic == topic,
-                                                           OutboxMessage.dispatched_at.is_(None))).all()
+        rows = session.exec(
+            select(OutboxMessage.id).where(
+                OutboxMessage.topic == topic, OutboxMessage.dispatched_at.is_(None)
+            )
+        ).all()
         session.commit()
     return len(rows)
 
@@ -55,8 +59,13 @@ def test_every_placed_order_is_handed_to_the_worker_exactly_once_under_concurren
         start.wait()
         for _ in range(3):
             with Session(get_engine()) as session:
-                order = ordering.place_order(session, dealer, lines=[part_line(part_id, 1)],
-                                             buyer_location_id=store_id, idempotency_key=new_key()).order
+                order = ordering.place_order(
+                    session,
+                    dealer,
+                    lines=[part_line(part_id, 1)],
+                    buyer_location_id=store_id,
+                    idempotency_key=new_key(),
+                ).order
             with lock:
                 placed.append(order.id)
             dispatch.kick_relay()
@@ -84,8 +93,13 @@ def test_a_failing_delivery_leaves_the_message_for_the_beat_relay_and_never_rais
     monkeypatch.setitem(dispatch._DELIVER, ORDER_PLACED, broker_down)
     with Session(get_engine()) as session:
         world = build_world(session)
-        ordering.place_order(session, world.dealer, lines=[part_line(world.parts[0], 1)],
-                             buyer_location_id=world.store.id, idempotency_key=new_key())
+        ordering.place_order(
+            session,
+            world.dealer,
+            lines=[part_line(world.parts[0], 1)],
+            buyer_location_id=world.store.id,
+            idempotency_key=new_key(),
+        )
 
     dispatch.kick_relay()
 
@@ -95,8 +109,13 @@ def test_a_failing_delivery_leaves_the_message_for_the_beat_relay_and_never_rais
 def test_only_the_fast_path_topics_are_relayed(delivered):
     with Session(get_engine()) as session:
         world = build_world(session)
-        ordering.place_order(session, world.dealer, lines=[part_line(world.parts[0], 1)],
-                             buyer_location_id=world.store.id, idempotency_key=new_key())
+        ordering.place_order(
+            session,
+            world.dealer,
+            lines=[part_line(world.parts[0], 1)],
+            buyer_location_id=world.store.id,
+            idempotency_key=new_key(),
+        )
 
     dispatch.kick_relay(("stock.changed", "no.such.topic"))
 
@@ -128,8 +147,13 @@ def broker(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> RecordingBroker:
 def _place_once(broker: RecordingBroker, key: str) -> ordering.PlacedOrder:
     cart = broker.cart
     with Session(get_engine()) as session:
-        return ordering.place_order(session, cart["principal"], lines=[part_line(cart["part_id"], 1)],
-                                    buyer_location_id=cart["store_id"], idempotency_key=key)
+        return ordering.place_order(
+            session,
+            cart["principal"],
+            lines=[part_line(cart["part_id"], 1)],
+            buyer_location_id=cart["store_id"],
+            idempotency_key=key,
+        )
 
 
 def test_start_processing_sends_the_order_with_its_message_and_a_replay_sends_nothing(broker):
@@ -137,8 +161,9 @@ def test_start_processing_sends_the_order_with_its_message_and_a_replay_sends_no
     dispatch.start_processing(placed)
     dispatch.start_processing(_place_once(broker, "checkout-1"))  # the same key again: a replay
 
-    assert broker.sent == [("workers.tasks.process_order", [placed.order.id],
-                            {"message_id": placed.message_id})]
+    assert broker.sent == [
+        ("workers.tasks.process_order", [placed.order.id], {"message_id": placed.message_id})
+    ]
     with Session(get_engine()) as session:
         message = session.get(OutboxMessage, placed.message_id)
     assert (message.topic, message.payload["order_id"]) == (ORDER_PLACED, placed.order.id)
@@ -152,10 +177,18 @@ def test_a_failed_hand_off_never_raises_and_the_relay_sends_the_order_after_the_
 
     sent: list[int] = []
     with Session(get_engine()) as session:
-        assert outbox.relay(session, lambda m: sent.append(m.id), topics=[ORDER_PLACED],
-                            hold_back={ORDER_PLACED: 60}) == 0
-        assert outbox.relay(session, lambda m: sent.append(m.id), topics=[ORDER_PLACED],
-                            hold_back={ORDER_PLACED: 0}) == 1
+        assert (
+            outbox.relay(
+                session, lambda m: sent.append(m.id), topics=[ORDER_PLACED], hold_back={ORDER_PLACED: 60}
+            )
+            == 0
+        )
+        assert (
+            outbox.relay(
+                session, lambda m: sent.append(m.id), topics=[ORDER_PLACED], hold_back={ORDER_PLACED: 0}
+            )
+            == 1
+        )
     assert sent == [placed.message_id]
 
 
@@ -168,5 +201,12 @@ def test_the_worker_marks_the_message_of_the_order_it_was_handed_as_sent(broker)
     assert outcome.action == "completed"
     assert _undispatched(ORDER_PLACED) == 0
     with Session(get_engine()) as session:  # nothing left for the relay, however old
-        assert outbox.relay(session, lambda m: pytest.fail("sent twice"), topics=[ORDER_PLACED],
-                            hold_back={ORDER_PLACED: 0}) == 0
+        assert (
+            outbox.relay(
+                session,
+                lambda m: pytest.fail("sent twice"),
+                topics=[ORDER_PLACED],
+                hold_back={ORDER_PLACED: 0},
+            )
+            == 0
+        )

@@ -50,8 +50,13 @@ def later(minutes=16):
 
 
 def place(session, world, part_index, quantity=3):
-    return ordering.place_order(session, world.dealer, lines=[part_line(world.parts[part_index], quantity)],
-                                buyer_location_id=world.store.id, idempotency_key=new_key()).order
+    return ordering.place_order(
+        session,
+        world.dealer,
+        lines=[part_line(world.parts[part_index], quantity)],
+        buyer_location_id=world.store.id,
+        idempotency_key=new_key(),
+    ).order
 
 
 def unpaid(session, world, bank, part_index, quantity=3):
@@ -76,9 +81,11 @@ def repair_reservation(session, stock_level_id, reserved):
 
 
 def status_of(session, order_id) -> tuple[str, str]:
-    row = session.exec(select(SalesOrder.status, Payment.status)
-                       .join(Payment, Payment.order_id == SalesOrder.id)
-                       .where(SalesOrder.id == order_id)).one()
+    row = session.exec(
+        select(SalesOrder.status, Payment.status)
+        .join(Payment, Payment.order_id == SalesOrder.id)
+        .where(SalesOrder.id == order_id)
+    ).one()
     session.commit()
     return tuple(row)
 
@@ -95,9 +102,11 @@ def actions(outcomes) -> dict[int, str]:
 
 
 def audit_actions(session, order_id) -> list[str]:
-    rows = session.exec(select(AuditLog.action).where(AuditLog.entity == "sales_order",
-                                                      AuditLog.entity_id == str(order_id))
-                        .order_by(AuditLog.id)).all()
+    rows = session.exec(
+        select(AuditLog.action)
+        .where(AuditLog.entity == "sales_order", AuditLog.entity_id == str(order_id))
+        .order_by(AuditLog.id)
+    ).all()
     session.commit()
     return list(rows)
 
@@ -141,7 +150,11 @@ def test_a_broken_order_is_parked_after_n_failures_and_left_out_of_later_sweeps(
     assert total == 1
     [row] = parked
     assert (row.order_id, row.number, row.status, row.payment_status) == (
-        broken.id, broken.number, "pending_payment", "unknown")
+        broken.id,
+        broken.number,
+        "pending_payment",
+        "unknown",
+    )
     assert (row.failures, row.step, row.buyer) == (MAX_FAILURES, "expire_hold", world.dealer_org.name)
     assert "ReservationInvariantBroken" in row.last_error and row.parked_at is not None
     assert audit_actions(session, broken.id) == ["order.parked"]
@@ -217,8 +230,16 @@ def test_the_stalled_order_sweep_stops_retrying_an_order_once_it_is_parked(sessi
 
 def forged_approval(key: str, amount: str = "30.00") -> tuple[bytes, str]:
     """A validly signed approval whose capture reference the bank's ledger has never held."""
-    body = json.dumps({"idempotency_key": key, "reference": "SIM-CP-NOTINTHELEDGER", "status": "approved",
-                       "amount": amount, "currency": "CNY", "reason": None}).encode()
+    body = json.dumps(
+        {
+            "idempotency_key": key,
+            "reference": "SIM-CP-NOTINTHELEDGER",
+            "status": "approved",
+            "amount": amount,
+            "currency": "CNY",
+            "reason": None,
+        }
+    ).encode()
     return body, sign_notice(body)
 
 
@@ -233,8 +254,9 @@ def test_a_refund_the_bank_refuses_is_counted_and_parks_the_order(session, world
     assert (first.action, first.payment_status) == ("waiting", PaymentStatus.CAPTURED)
     assert "unknown capture reference" in first.reason
 
-    sweeps = [actions(payments.expire_holds(session, now=later(), gateway=bank))
-              for _ in range(MAX_FAILURES - 1)]
+    sweeps = [
+        actions(payments.expire_holds(session, now=later(), gateway=bank)) for _ in range(MAX_FAILURES - 1)
+    ]
     assert [run[order.id] for run in sweeps] == ["waiting"] * (MAX_FAILURES - 2) + ["parked"]
     assert payments.expire_holds(session, now=later(), gateway=bank) == []  # no refund asked again
     assert status_of(session, order.id) == ("cancelled", "captured")

@@ -25,8 +25,13 @@ from tests.ordering_world import new_key, part_line
 def test_the_cart_quote_is_what_placement_charges(session, world) -> None:
     first, second = world.parts
     quote = quote_cart(session, world.dealer, [("part", first.id, 3), ("part", second.id, 2)])
-    placed = ordering.place_order(session, world.dealer, lines=[part_line(first, 3), part_line(second, 2)],
-                                  buyer_location_id=world.store.id, idempotency_key=new_key())
+    placed = ordering.place_order(
+        session,
+        world.dealer,
+        lines=[part_line(first, 3), part_line(second, 2)],
+        buyer_location_id=world.store.id,
+        idempotency_key=new_key(),
+    )
     assert [line.line_total for line in quote.lines] == [line.line_total for line in placed.order.lines]
     assert quote.totals == {"CNY": placed.order.total}
 
@@ -34,8 +39,12 @@ def test_the_cart_quote_is_what_placement_charges(session, world) -> None:
 def test_a_customers_deposit_preview_is_the_deposit_placement_takes(session, world) -> None:
     trim = find_item(session, world.customer, "trim", world.trim.code)
     placed = ordering.place_order(
-        session, world.customer, lines=[{"item_kind": "trim", "item_id": trim.id, "quantity": 1}],
-        buyer_location_id=world.store.id, idempotency_key=new_key())
+        session,
+        world.customer,
+        lines=[{"item_kind": "trim", "item_id": trim.id, "quantity": 1}],
+        buyer_location_id=world.store.id,
+        idempotency_key=new_key(),
+    )
     assert customer_deposit(trim.unit_price) == placed.order.deposit == Decimal("20000.00")
 
 
@@ -55,8 +64,12 @@ def test_only_stores_with_a_free_vehicle_are_offered_as_in_stock(session, world)
     assert stores_holding(session, world.trim.id) == {world.store.id}
     for _ in range(2):  # the store holds two: reserve both
         ordering.place_order(
-            session, world.customer, lines=[{"item_kind": "trim", "item_id": world.trim.id, "quantity": 1}],
-            buyer_location_id=world.store.id, idempotency_key=new_key())
+            session,
+            world.customer,
+            lines=[{"item_kind": "trim", "item_id": world.trim.id, "quantity": 1}],
+            buyer_location_id=world.store.id,
+            idempotency_key=new_key(),
+        )
     assert stores_holding(session, world.trim.id) == set()
 
 
@@ -119,11 +132,20 @@ class FakeApp:
 
 
 def test_a_change_reaches_the_connected_tabs_showing_that_order_only(session, world) -> None:
-    placed = ordering.place_order(session, world.dealer, lines=[part_line(world.parts[0], 1)],
-                                  buyer_location_id=world.store.id, idempotency_key=new_key())
+    placed = ordering.place_order(
+        session,
+        world.dealer,
+        lines=[part_line(world.parts[0], 1)],
+        buyer_location_id=world.store.id,
+        idempotency_key=new_key(),
+    )
     order_id = placed.order.id
-    pages = {"showing": FakePage(order_id), "gone": FakePage(order_id), "moved-on": FakePage(order_id + 1),
-             "other-order": FakePage(order_id + 1)}
+    pages = {
+        "showing": FakePage(order_id),
+        "gone": FakePage(order_id),
+        "moved-on": FakePage(order_id + 1),
+        "other-order": FakePage(order_id + 1),
+    }
     watchers = OrderWatchers()
     for token in ("showing", "gone", "moved-on"):
         watchers.watch(token, order_id)

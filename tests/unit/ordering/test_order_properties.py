@@ -41,8 +41,15 @@ from tests.ordering_world import build_world, new_key, part_line
 START = 30
 
 order_ref = st.integers(min_value=0, max_value=2)  # few orders, so events pile up on the same one
-placements = st.tuples(st.just("place"), st.lists(st.tuples(st.integers(0, 1), st.integers(1, 20)),
-                                                  min_size=1, max_size=2, unique_by=lambda line: line[0]))
+placements = st.tuples(
+    st.just("place"),
+    st.lists(
+        st.tuples(st.integers(0, 1), st.integers(1, 20)),
+        min_size=1,
+        max_size=2,
+        unique_by=lambda line: line[0],
+    ),
+)
 operations = st.one_of(
     placements,
     st.tuples(st.just("pay"), order_ref),
@@ -76,9 +83,13 @@ class Scenario:
         if kind == "place":
             lines = [part_line(self.part_ids[index], quantity) for index, quantity in args[0]]
             try:
-                order = ordering.place_order(self.session, self.world.dealer, lines=lines,
-                                             buyer_location_id=self.world.store.id,
-                                             idempotency_key=new_key()).order
+                order = ordering.place_order(
+                    self.session,
+                    self.world.dealer,
+                    lines=lines,
+                    buyer_location_id=self.world.store.id,
+                    idempotency_key=new_key(),
+                ).order
             except OutOfStock:
                 return
             self.orders.append((order.id, ordering.payment_key(order.number)))
@@ -99,12 +110,10 @@ class Scenario:
             if entry is None or entry.status != "pending":
                 return
             for notice in self.bank.settle(key, approve=args[1], reason="insufficient funds"):
-                payments.handle_payment_notice(self.session, notice.body, notice.signature,
-                                               gateway=self.bank)
+                payments.handle_payment_notice(self.session, notice.body, notice.signature, gateway=self.bank)
         elif kind == "renotify":
             for notice in self.bank.notices_for(key):
-                payments.handle_payment_notice(self.session, notice.body, notice.signature,
-                                               gateway=self.bank)
+                payments.handle_payment_notice(self.session, notice.body, notice.signature, gateway=self.bank)
         elif kind == "cancel":
             was_pending = self.status(order_id) == OrderStatus.PENDING_PAYMENT
             try:
@@ -123,10 +132,14 @@ class Scenario:
             stock = session.get(StockLevel, stock_id)
             assert 0 <= stock.reserved <= stock.on_hand
             on_lines = [line for line in lines if line.stock_level_id == stock_id]
-            pending = sum(line.quantity for line in on_lines
-                          if orders[line.order_id].status == OrderStatus.PENDING_PAYMENT)
-            shipped = sum(line.quantity for line in on_lines
-                          if orders[line.order_id].status == OrderStatus.ALLOCATED)
+            pending = sum(
+                line.quantity
+                for line in on_lines
+                if orders[line.order_id].status == OrderStatus.PENDING_PAYMENT
+            )
+            shipped = sum(
+                line.quantity for line in on_lines if orders[line.order_id].status == OrderStatus.ALLOCATED
+            )
             assert stock.reserved == pending
             assert stock.on_hand + shipped == START
 
@@ -147,8 +160,11 @@ class Scenario:
                 assert refunds == []
             assert order.status != OrderStatus.PAID  # paid and allocated happen in one transaction
 
-            chain = session.exec(select(OrderTransition).where(OrderTransition.order_id == order_id)
-                                 .order_by(OrderTransition.id)).all()
+            chain = session.exec(
+                select(OrderTransition)
+                .where(OrderTransition.order_id == order_id)
+                .order_by(OrderTransition.id)
+            ).all()
             assert chain[0].from_status is None and chain[0].to_status == OrderStatus.PENDING_PAYMENT
             for before, after in zip(chain, chain[1:], strict=False):
                 assert after.from_status == before.to_status
@@ -157,15 +173,21 @@ class Scenario:
         session.commit()
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(first=placements, steps=st.lists(operations, min_size=2, max_size=16))
 # Always tried, besides the random ones: a late approval after expiry (refunded), the bank's notice
 # twice after a late answer, and a duplicate notice after a decline.
-@example(first=("place", [(0, 5)]), steps=[("late", 0), ("expire",), ("bank_settles", 0, True),
-                                           ("renotify", 0)])
-@example(first=("place", [(0, 30)]), steps=[("late", 0), ("place", [(0, 1)]), ("bank_settles", 0, True),
-                                            ("pay", 1)])
+@example(
+    first=("place", [(0, 5)]), steps=[("late", 0), ("expire",), ("bank_settles", 0, True), ("renotify", 0)]
+)
+@example(
+    first=("place", [(0, 30)]),
+    steps=[("late", 0), ("place", [(0, 1)]), ("bank_settles", 0, True), ("pay", 1)],
+)
 @example(first=("place", [(1, 3), (0, 2)]), steps=[("decline", 0), ("renotify", 0), ("cancel", 0)])
 def test_any_sequence_of_order_events_keeps_stock_money_and_states_right(sqlite_url, first, steps):
     with Session(get_engine()) as session:

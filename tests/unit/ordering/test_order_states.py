@@ -38,8 +38,9 @@ def test_every_status_has_an_entry_in_the_transition_tables():
 
 
 def test_a_refunded_payment_can_never_be_captured_again():
-    payment = Payment(order_id=1, idempotency_key="k", amount=1, currency="CNY",
-                      status=PaymentStatus.REFUNDED)
+    payment = Payment(
+        order_id=1, idempotency_key="k", amount=1, currency="CNY", status=PaymentStatus.REFUNDED
+    )
     with pytest.raises(IllegalTransition) as raised:
         move_payment(payment, PaymentStatus.CAPTURED)
     assert raised.value.code == "payment.illegal_transition"
@@ -50,14 +51,23 @@ def test_a_refunded_payment_can_never_be_captured_again():
 def pending_order(sqlite_url):
     with Session(get_engine()) as session:
         world = build_world(session)
-        placed = ordering.place_order(session, world.dealer, lines=[part_line(world.parts[0], 1)],
-                                      buyer_location_id=world.store.id, idempotency_key=new_key())
+        placed = ordering.place_order(
+            session,
+            world.dealer,
+            lines=[part_line(world.parts[0], 1)],
+            buyer_location_id=world.store.id,
+            idempotency_key=new_key(),
+        )
     return placed.order.id
 
 
 def _timeline(session: Session, order_id: int) -> list[tuple]:
-    return [(t.from_status, t.to_status, t.cause, t.detail) for t in session.exec(
-        select(OrderTransition).where(OrderTransition.order_id == order_id).order_by(OrderTransition.id))]
+    return [
+        (t.from_status, t.to_status, t.cause, t.detail)
+        for t in session.exec(
+            select(OrderTransition).where(OrderTransition.order_id == order_id).order_by(OrderTransition.id)
+        )
+    ]
 
 
 def test_a_legal_move_changes_the_status_and_appends_to_the_timeline(pending_order):

@@ -54,7 +54,9 @@ def test_a_dealer_order_reserves_stock_and_waits_for_payment(session, world):
     assert order.status == "pending_payment" and order.number == f"SO-{order.id:06d}"
     assert order.total == Decimal("81.00") and order.amount_due == Decimal("81.00") and order.deposit is None
     assert [(line.line_no, line.quantity, line.line_total) for line in order.lines] == [
-        (1, 3, Decimal("30.00")), (2, 2, Decimal("51.00"))]
+        (1, 3, Decimal("30.00")),
+        (2, 2, Decimal("51.00")),
+    ]
     assert order.source_location_id == world.warehouse.id and order.seller_organisation_id == world.oem.id
     assert [(t.from_status, t.to_status) for t in order.timeline] == [(None, "pending_payment")]
     assert stock_of(session, world.part_stock[0]) == (100, 3)
@@ -83,25 +85,44 @@ def test_the_price_at_placement_stays_on_the_order_when_the_list_price_changes(s
 
 
 def test_items_can_be_named_by_sku_or_trim_code(session, world):
-    order = place(session, world, [
-        {"item_kind": "part", "sku": world.parts[1].sku, "quantity": 1},
-        {"item_kind": "trim", "code": world.trim.code, "quantity": 1},
-    ]).order
+    order = place(
+        session,
+        world,
+        [
+            {"item_kind": "part", "sku": world.parts[1].sku, "quantity": 1},
+            {"item_kind": "trim", "code": world.trim.code, "quantity": 1},
+        ],
+    ).order
     assert [line.item_code for line in order.lines] == [world.parts[1].sku, world.trim.code]
     assert stock_of(session, world.trim_warehouse_stock) == (5, 1)
 
 
-@pytest.mark.parametrize("lines,field,code,params", [
-    ([], "lines", "order.lines_required", {}),
-    (["not a line"], "lines[0]", "order.line_invalid", {"line": 1}),
-    ([{"item_kind": "tyre", "item_id": 1, "quantity": 1}], "lines[0].item_kind", "order.item_kind_invalid",
-     {"line": 1}),
-    ([{"item_kind": "part", "quantity": 1}], "lines[0].item_id", "order.item_required", {"line": 1}),
-    ([{"item_kind": "part", "item_id": 999999, "quantity": 1}], "lines[0].item_id", "order.item_unknown",
-     {"line": 1, "item": "999999"}),
-    ([{"item_kind": "part", "sku": "NO-SUCH", "quantity": 1}], "lines[0].sku", "order.item_unknown",
-     {"line": 1, "item": "NO-SUCH"}),
-])
+@pytest.mark.parametrize(
+    "lines,field,code,params",
+    [
+        ([], "lines", "order.lines_required", {}),
+        (["not a line"], "lines[0]", "order.line_invalid", {"line": 1}),
+        (
+            [{"item_kind": "tyre", "item_id": 1, "quantity": 1}],
+            "lines[0].item_kind",
+            "order.item_kind_invalid",
+            {"line": 1},
+        ),
+        ([{"item_kind": "part", "quantity": 1}], "lines[0].item_id", "order.item_required", {"line": 1}),
+        (
+            [{"item_kind": "part", "item_id": 999999, "quantity": 1}],
+            "lines[0].item_id",
+            "order.item_unknown",
+            {"line": 1, "item": "999999"},
+        ),
+        (
+            [{"item_kind": "part", "sku": "NO-SUCH", "quantity": 1}],
+            "lines[0].sku",
+            "order.item_unknown",
+            {"line": 1, "item": "NO-SUCH"},
+        ),
+    ],
+)
 def test_a_malformed_cart_is_refused_naming_the_line(session, world, lines, field, code, params):
     with pytest.raises(ValidationFailed) as raised:
         place(session, world, lines)
@@ -110,11 +131,18 @@ def test_a_malformed_cart_is_refused_naming_the_line(session, world, lines, fiel
     assert order_count(session) == 0
 
 
-@pytest.mark.parametrize("quantity,code", [
-    (0, "order.quantity_not_positive"), (-3, "order.quantity_not_positive"), (1.5, "order.quantity_invalid"),
-    ("2", "order.quantity_invalid"), (True, "order.quantity_invalid"), (None, "order.quantity_invalid"),
-    (1001, "order.quantity_too_large"),
-])
+@pytest.mark.parametrize(
+    "quantity,code",
+    [
+        (0, "order.quantity_not_positive"),
+        (-3, "order.quantity_not_positive"),
+        (1.5, "order.quantity_invalid"),
+        ("2", "order.quantity_invalid"),
+        (True, "order.quantity_invalid"),
+        (None, "order.quantity_invalid"),
+        (1001, "order.quantity_too_large"),
+    ],
+)
 def test_quantities_must_be_whole_positive_and_within_the_line_maximum(session, world, quantity, code):
     lines = [part_line(world.parts[0], 1), {**part_line(world.parts[1], 1), "quantity": quantity}]
     with pytest.raises(ValidationFailed) as raised:
@@ -132,8 +160,15 @@ def test_vehicles_have_a_smaller_line_maximum(session, world):
 
 def test_the_same_item_on_two_lines_is_refused(session, world):
     with pytest.raises(ValidationFailed) as raised:
-        place(session, world, [part_line(world.parts[0], 1), part_line(world.parts[1], 1),
-                               {"item_kind": "part", "sku": world.parts[0].sku, "quantity": 2}])
+        place(
+            session,
+            world,
+            [
+                part_line(world.parts[0], 1),
+                part_line(world.parts[1], 1),
+                {"item_kind": "part", "sku": world.parts[0].sku, "quantity": 2},
+            ],
+        )
     assert raised.value.field == "lines[2]" and raised.value.code == "order.line_duplicate"
     assert raised.value.params == {"line": 3, "other": 1, "item": world.parts[0].sku}
 
@@ -224,9 +259,11 @@ def test_a_short_line_reserves_nothing_and_says_which_line_and_how_many_are_free
     error = raised.value
     assert error.status == 409 and error.field == "lines[1].quantity"
     assert [(s.index, s.item_code, s.requested, s.available) for s in error.shortages] == [
-        (1, world.parts[1].sku, 5, 4)]
+        (1, world.parts[1].sku, 5, 4)
+    ]
     assert translate(error.code, **error.params) == (
-        f"Not enough stock for line 2 ({world.parts[1].sku}): 4 available, 5 requested.")
+        f"Not enough stock for line 2 ({world.parts[1].sku}): 4 available, 5 requested."
+    )
     assert stock_of(session, world.part_stock[0]) == (100, 0)  # line 1 was not reserved either
     assert stock_of(session, world.part_stock[1]) == (100, 96)
     assert order_count(session) == 1
@@ -252,8 +289,12 @@ def test_an_item_the_warehouse_does_not_stock_is_short_with_none_available(sessi
     unstocked = make_part(session, world.supplier)
     session.commit()
     with pytest.raises(OutOfStock) as raised:
-        place(session, world, [part_line(world.parts[0], 1), part_line(unstocked, 1)],
-              source_location_id=world.warehouse.id)
+        place(
+            session,
+            world,
+            [part_line(world.parts[0], 1), part_line(unstocked, 1)],
+            source_location_id=world.warehouse.id,
+        )
     assert [(s.index, s.available) for s in raised.value.shortages] == [(1, 0)]
     assert stock_of(session, world.part_stock[0]) == (100, 0)
 
@@ -283,8 +324,14 @@ def test_keys_belong_to_one_organisation(session, world):
     other_org, other_dealer, other_store = make_dealer(session)
     session.commit()
     first = place(session, world, [part_line(world.parts[0], 1)], idempotency_key="same-key")
-    second = place(session, world, [part_line(world.parts[0], 1)], principal=other_dealer,
-                   buyer_location_id=other_store.id, idempotency_key="same-key")
+    second = place(
+        session,
+        world,
+        [part_line(world.parts[0], 1)],
+        principal=other_dealer,
+        buyer_location_id=other_store.id,
+        idempotency_key="same-key",
+    )
     assert not second.replayed and second.order.id != first.order.id
 
 
@@ -309,8 +356,12 @@ def test_an_out_of_stock_key_can_be_retried_once_stock_arrives(session, world):
 
 
 def test_a_customer_orders_one_vehicle_at_a_dealer_store_and_pays_a_deposit(session, world):
-    order = place(session, world, [{"item_kind": "trim", "item_id": world.trim.id, "quantity": 1}],
-                  principal=world.customer).order
+    order = place(
+        session,
+        world,
+        [{"item_kind": "trim", "item_id": world.trim.id, "quantity": 1}],
+        principal=world.customer,
+    ).order
     assert order.kind == "customer_vehicle"
     assert order.source_location_id == world.store.id  # from the store's own stock
     assert order.seller_organisation_id == world.dealer_org.id
@@ -320,12 +371,21 @@ def test_a_customer_orders_one_vehicle_at_a_dealer_store_and_pays_a_deposit(sess
     assert stock_of(session, world.trim_warehouse_stock) == (5, 0)
 
 
-@pytest.mark.parametrize("lines,field,code", [
-    ([{"item_kind": "trim", "item_id": None, "code": None, "quantity": 2}], "lines[0].item_id",
-     "order.item_required"),
-    ([{"item_kind": "part", "item_id": 1, "quantity": 1}], "lines[0].item_kind",
-     "order.customer_vehicles_only"),
-])
+@pytest.mark.parametrize(
+    "lines,field,code",
+    [
+        (
+            [{"item_kind": "trim", "item_id": None, "code": None, "quantity": 2}],
+            "lines[0].item_id",
+            "order.item_required",
+        ),
+        (
+            [{"item_kind": "part", "item_id": 1, "quantity": 1}],
+            "lines[0].item_kind",
+            "order.customer_vehicles_only",
+        ),
+    ],
+)
 def test_a_customer_cannot_order_parts_or_unnamed_items(session, world, lines, field, code):
     with pytest.raises(ValidationFailed) as raised:
         place(session, world, lines, principal=world.customer)
@@ -421,7 +481,11 @@ def test_the_buyer_cancels_a_pending_order_and_the_stock_is_free_again(session, 
     assert cancelled.cancel_code == "order.cancelled.by_buyer"
     assert cancelled.cancel_reason == "ordered by mistake"
     assert [(t.to_status, t.cause, t.detail, t.actor_user_id) for t in cancelled.timeline][-1] == (
-        "cancelled", "order.event.cancelled_by_buyer", "ordered by mistake", world.dealer.user_id)
+        "cancelled",
+        "order.event.cancelled_by_buyer",
+        "ordered by mistake",
+        world.dealer.user_id,
+    )
     assert stock_of(session, world.part_stock[0]) == (100, 0)
 
 
@@ -455,14 +519,18 @@ def test_no_oem_warehouse_at_all_is_a_clear_error(session):
     dealer = principal_for(user, dealer_org)
     session.commit()
     with pytest.raises(ValidationFailed) as raised:
-        ordering.place_order(session, dealer, lines=[part_line(part, 1)], buyer_location_id=store.id,
-                             idempotency_key="k")
+        ordering.place_order(
+            session, dealer, lines=[part_line(part, 1)], buyer_location_id=store.id, idempotency_key="k"
+        )
     assert raised.value.code == "order.no_source_location"
 
 
 def test_lines_keep_their_stock_row(session, world):
     order = place(session, world, [part_line(world.parts[1], 1), part_line(world.parts[0], 1)]).order
-    rows = session.exec(select(SalesOrderLine.line_no, SalesOrderLine.stock_level_id)
-                        .where(SalesOrderLine.order_id == order.id).order_by(SalesOrderLine.line_no)).all()
+    rows = session.exec(
+        select(SalesOrderLine.line_no, SalesOrderLine.stock_level_id)
+        .where(SalesOrderLine.order_id == order.id)
+        .order_by(SalesOrderLine.line_no)
+    ).all()
     assert rows == [(1, world.part_stock[1]), (2, world.part_stock[0])]
     assert session.get(SalesOrder, order.id).status == OrderStatus.PENDING_PAYMENT

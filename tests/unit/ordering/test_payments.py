@@ -30,10 +30,14 @@ from tests.ordering_world import new_key, part_line, stock_of
 
 def place(session, world, quantity=3, principal=None):
     principal = principal or world.dealer
-    lines = ([part_line(world.parts[0], quantity)] if principal.role == "dealer"
-             else [{"item_kind": "trim", "item_id": world.trim.id, "quantity": 1}])
-    return ordering.place_order(session, principal, lines=lines, buyer_location_id=world.store.id,
-                                idempotency_key=new_key()).order
+    lines = (
+        [part_line(world.parts[0], quantity)]
+        if principal.role == "dealer"
+        else [{"item_kind": "trim", "item_id": world.trim.id, "quantity": 1}]
+    )
+    return ordering.place_order(
+        session, principal, lines=lines, buyer_location_id=world.store.id, idempotency_key=new_key()
+    ).order
 
 
 # Each helper ends its read transaction: on SQLite an open one would hold the write lock the bank needs.
@@ -53,15 +57,19 @@ def view(session, world, order_id, principal=None):
 
 
 def captures(session) -> int:
-    count = session.exec(select(func.count()).select_from(GatewayLedger)
-                         .where(GatewayLedger.status.in_(["approved", "refunded"]))).one()
+    count = session.exec(
+        select(func.count())
+        .select_from(GatewayLedger)
+        .where(GatewayLedger.status.in_(["approved", "refunded"]))
+    ).one()
     session.commit()
     return count
 
 
 def shipments(session, order_id) -> int:
-    count = session.exec(select(func.count()).select_from(Shipment)
-                         .where(Shipment.order_id == order_id)).one()
+    count = session.exec(
+        select(func.count()).select_from(Shipment).where(Shipment.order_id == order_id)
+    ).one()
     session.commit()
     return count
 
@@ -76,11 +84,16 @@ def test_an_approved_payment_commits_the_stock_and_allocates_the_order(session, 
     after = view(session, world, order.id)
     assert after.status == "allocated" and after.payment_status == "captured"
     assert [(t.from_status, t.to_status) for t in after.timeline] == [
-        (None, "pending_payment"), ("pending_payment", "paid"), ("paid", "allocated")]
+        (None, "pending_payment"),
+        ("pending_payment", "paid"),
+        ("paid", "allocated"),
+    ]
     assert stock_of(session, world.part_stock[0]) == (97, 0)
     assert after.shipment.status == "created"
-    assert (after.shipment.from_location_id, after.shipment.to_location_id) == (world.warehouse.id,
-                                                                                world.store.id)
+    assert (after.shipment.from_location_id, after.shipment.to_location_id) == (
+        world.warehouse.id,
+        world.store.id,
+    )
     changed = session.exec(select(OutboxMessage.payload).where(OutboxMessage.topic == "order.changed")).all()
     assert {"order_id": order.id, "status": "allocated"}.items() <= changed[-1].items()
     assert captures(session) == 1
@@ -131,7 +144,8 @@ def test_processing_again_does_nothing(session, world, bank):
 
 
 def test_a_worker_that_dies_after_the_capture_is_completed_by_the_redelivery_without_a_second_charge(
-        session, world, bank, monkeypatch):
+    session, world, bank, monkeypatch
+):
     order = place(session, world, quantity=3)
 
     def killed(*_args, **_kwargs):
@@ -241,11 +255,17 @@ def test_malformed_unknown_and_mismatched_notices_are_refused(session, world, ba
     with pytest.raises(MalformedBody) as malformed:  # not JSON at all: the API's one code for it
         payments.handle_payment_notice(session, b"not json", sign_notice(b"not json"), gateway=bank)
     assert (malformed.value.status, malformed.value.code) == (400, "request.malformed")
-    base = {"idempotency_key": key, "reference": "R", "status": "approved", "amount": "30.00",
-            "currency": "CNY"}
+    base = {
+        "idempotency_key": key,
+        "reference": "R",
+        "status": "approved",
+        "amount": "30.00",
+        "currency": "CNY",
+    }
     with pytest.raises(NotFound):
-        payments.handle_payment_notice(session, *signed({**base, "idempotency_key": "PAY-NONE"}),
-                                       gateway=bank)
+        payments.handle_payment_notice(
+            session, *signed({**base, "idempotency_key": "PAY-NONE"}), gateway=bank
+        )
     with pytest.raises(ValidationFailed) as raised:
         payments.handle_payment_notice(session, *signed({**base, "amount": "1.00"}), gateway=bank)
     assert raised.value.code == "payment.notice_amount_mismatch"
@@ -315,8 +335,10 @@ def test_a_capture_for_an_order_the_buyer_cancelled_meanwhile_is_refunded(sessio
     bank.capture(key, Decimal("30.00"), "CNY")  # the worker's capture is in flight...
     ordering.cancel_order(session, world.dealer, order.id, "changed my mind")  # ...the buyer cancels
     notice = bank.notices_for(key)[0]
-    assert payments.handle_payment_notice(session, notice.body, notice.signature,
-                                          gateway=bank).action == "refunded"
+    assert (
+        payments.handle_payment_notice(session, notice.body, notice.signature, gateway=bank).action
+        == "refunded"
+    )
     assert view(session, world, order.id).payment_status == "refunded"
 
 

@@ -25,28 +25,33 @@ def test_every_api_message_exists_in_english_and_chinese_with_the_same_placehold
     assert _placeholders(translate(key, "en")) == _placeholders(translate(key, "zh"))
 
 
-@pytest.mark.parametrize(("location", "field"), [
-    (("query", "page_size"), "page_size"),
-    (("body", "email"), "email"),
-    (("body",), "body"),
-    (("body", "lines", 0, "sku"), "lines[0].sku"),
-    (("body", "lines", 2, "options", 0), "lines[2].options[0]"),
-    (("header", "authorization"), "authorization"),
-])
+@pytest.mark.parametrize(
+    ("location", "field"),
+    [
+        (("query", "page_size"), "page_size"),
+        (("body", "email"), "email"),
+        (("body",), "body"),
+        (("body", "lines", 0, "sku"), "lines[0].sku"),
+        (("body", "lines", 2, "options", 0), "lines[2].options[0]"),
+        (("header", "authorization"), "authorization"),
+    ],
+)
 def test_field_name_is_the_input_the_client_sent(location, field):
     assert errors.field_name(location) == field
 
 
 def test_malformed_json_is_400_on_the_body():
     status, code, field, _ = errors.describe_validation_error(
-        {"type": "json_invalid", "loc": ("body", 7), "msg": "Invalid JSON"})
+        {"type": "json_invalid", "loc": ("body", 7), "msg": "Invalid JSON"}
+    )
 
     assert (status, code, field) == (400, "request.malformed", "body")
 
 
 def test_page_size_errors_use_the_page_message_with_the_limit():
     status, code, field, params = errors.describe_validation_error(
-        {"type": "less_than_equal", "loc": ("query", "page_size"), "msg": "...", "ctx": {"le": 200}})
+        {"type": "less_than_equal", "loc": ("query", "page_size"), "msg": "...", "ctx": {"le": 200}}
+    )
 
     assert (status, code, field) == (422, "page.size_invalid", "page_size")
     assert errors.message_for(code, **params) == "The page size must be between 1 and 200."
@@ -54,7 +59,8 @@ def test_page_size_errors_use_the_page_message_with_the_limit():
 
 def test_an_unknown_error_type_still_reads_well():
     status, code, field, params = errors.describe_validation_error(
-        {"type": "url_parsing", "loc": ("body", "website"), "msg": "Input should be a valid URL"})
+        {"type": "url_parsing", "loc": ("body", "website"), "msg": "Input should be a valid URL"}
+    )
 
     assert (status, code, field) == (422, "request.value_invalid", "website")
     assert errors.message_for(code, **params) == "website is not valid: Input should be a valid URL"
@@ -75,8 +81,9 @@ def test_error_response_has_the_one_shape_and_401_carries_www_authenticate():
 
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"] == "Bearer"
-    assert response.body == (b'{"error":{"code":"auth.required","message":"Please sign in.",'
-                             b'"field":"authorization"}}')
+    assert response.body == (
+        b'{"error":{"code":"auth.required","message":"Please sign in.","field":"authorization"}}'
+    )
 
 
 def test_the_app_mounted_behind_never_answers_for_api_paths():
@@ -100,25 +107,31 @@ def test_the_app_mounted_behind_never_answers_for_api_paths():
     assert client.delete("/api/v1/health").status_code == 405
 
 
-@pytest.mark.parametrize(("parts", "expected"), [
-    (("lines", 2, "quantity"), "lines[2].quantity"),
-    (("items", 0), "items[0]"),
-    (("weights", "delivery"), "weights.delivery"),
-    (("lines", 1, "options", 0, "code"), "lines[1].options[0].code"),
-])
+@pytest.mark.parametrize(
+    ("parts", "expected"),
+    [
+        (("lines", 2, "quantity"), "lines[2].quantity"),
+        (("items", 0), "items[0]"),
+        (("weights", "delivery"), "weights.delivery"),
+        (("lines", 1, "options", 0, "code"), "lines[1].options[0].code"),
+    ],
+)
 def test_a_field_path_has_dots_between_fields_and_list_positions_in_brackets(parts, expected):
     assert field_paths.path(*parts) == expected
 
 
-@pytest.mark.parametrize(("dotted", "expected"), [
-    ("lines.1.quantity", "lines[1].quantity"),
-    ("items.49999.available", "items[49999].available"),
-    ("lines.0", "lines[0]"),
-    ("lines[1].quantity", "lines[1].quantity"),
-    ("weights.delivery", "weights.delivery"),
-    ("page_size", "page_size"),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("dotted", "expected"),
+    [
+        ("lines.1.quantity", "lines[1].quantity"),
+        ("items.49999.available", "items[49999].available"),
+        ("lines.0", "lines[0]"),
+        ("lines[1].quantity", "lines[1].quantity"),
+        ("weights.delivery", "weights.delivery"),
+        ("page_size", "page_size"),
+        (None, None),
+    ],
+)
 def test_the_older_dotted_spelling_is_answered_in_the_bracket_convention(dotted, expected):
     assert field_paths.normalise(dotted) == expected
 
@@ -150,13 +163,18 @@ def test_a_service_error_is_answered_with_its_field_in_the_bracket_convention():
 
 
 def test_an_error_with_several_fields_lists_each_in_the_bracket_convention():
-    error = _answer(_SeveralFields(
-        ValidationFailed("quantity.not_whole", field="lines.1.quantity", value="2.5"),
-        ValidationFailed("lot.required", field="lines[2].lot_number")))
+    error = _answer(
+        _SeveralFields(
+            ValidationFailed("quantity.not_whole", field="lines.1.quantity", value="2.5"),
+            ValidationFailed("lot.required", field="lines[2].lot_number"),
+        )
+    )
 
     assert error["field"] == "lines[1].quantity"
     assert [(entry["field"], entry["code"]) for entry in error["fields"]] == [
-        ("lines[1].quantity", "quantity.not_whole"), ("lines[2].lot_number", "lot.required")]
+        ("lines[1].quantity", "quantity.not_whole"),
+        ("lines[2].lot_number", "lot.required"),
+    ]
     assert error["fields"][0]["message"] == translate("quantity.not_whole", "en", value="2.5")
 
 

@@ -15,9 +15,14 @@ from models.settings import Settings
 
 
 def _settings(**values: object) -> Settings:
-    base = {"database_url": "postgresql+psycopg://postgres@db/portal", "db_pool_size": 10,
-            "db_max_overflow": 20, "app_processes": 5, "worker_concurrency": 2,
-            "db_reserved_connections": 10}
+    base = {
+        "database_url": "postgresql+psycopg://postgres@db/portal",
+        "db_pool_size": 10,
+        "db_max_overflow": 20,
+        "app_processes": 5,
+        "worker_concurrency": 2,
+        "db_reserved_connections": 10,
+    }
     return Settings(**{**base, **values})
 
 
@@ -34,15 +39,19 @@ def test_the_budget_counts_every_process_pool_the_worker_main_process_and_its_li
 
 
 def test_the_defaults_fit_a_stock_postgresql_server():
-    budget = check_connection_budget(Settings(database_url="postgresql+psycopg://postgres@db/portal"),
-                                     max_connections=100, superuser_reserved=3)
+    budget = check_connection_budget(
+        Settings(database_url="postgresql+psycopg://postgres@db/portal"),
+        max_connections=100,
+        superuser_reserved=3,
+    )
 
     assert budget.fits
 
 
 def test_a_budget_exactly_at_the_limit_fits_and_one_more_connection_is_refused():
-    settings = _settings(db_pool_size=2, db_max_overflow=0, app_processes=3, worker_concurrency=2,
-                         db_reserved_connections=0)
+    settings = _settings(
+        db_pool_size=2, db_max_overflow=0, app_processes=3, worker_concurrency=2, db_reserved_connections=0
+    )
     needed = 3 * 2 + (2 + 1) * 2 + 1 + 2  # app, worker pools, listener, beat: 15
 
     assert check_connection_budget(settings, max_connections=needed + 3, superuser_reserved=3).fits
@@ -63,8 +72,9 @@ def test_the_refusal_names_the_numbers_and_what_to_change():
 
 
 def test_behind_pgbouncer_only_the_direct_listener_counts_against_the_server():
-    budget = connection_budget(_settings(database_behind_pgbouncer=True, app_processes=40),
-                               max_connections=100, superuser_reserved=3)
+    budget = connection_budget(
+        _settings(database_behind_pgbouncer=True, app_processes=40), max_connections=100, superuser_reserved=3
+    )
 
     assert (budget.app, budget.worker, budget.beat) == (0, 1, 0)
     assert budget.fits
@@ -77,7 +87,9 @@ def test_the_listen_url_defaults_to_the_database_url():
 
 
 def test_the_engine_takes_its_pool_from_the_settings():
-    engine = engine_for("postgresql+psycopg://postgres@127.0.0.1:1/never-connected",
-                        PoolSizing(size=4, overflow=1, timeout_seconds=0.5))
+    engine = engine_for(
+        "postgresql+psycopg://postgres@127.0.0.1:1/never-connected",
+        PoolSizing(size=4, overflow=1, timeout_seconds=0.5),
+    )
 
     assert (engine.pool.size(), engine.pool._max_overflow, engine.pool._timeout) == (4, 1, 0.5)

@@ -13,12 +13,15 @@ from services.platform.formatting import format_datetime, format_money, format_n
 INSTANT = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("currency", "language", "shown"), [
-    ("CNY", "en", "CN¥1,234,567.50"),
-    ("CNY", "zh", "¥1,234,567.50"),
-    ("EUR", "en", "€1,234,567.50"),
-    ("EUR", "zh", "€1,234,567.50"),
-])
+@pytest.mark.parametrize(
+    ("currency", "language", "shown"),
+    [
+        ("CNY", "en", "CN¥1,234,567.50"),
+        ("CNY", "zh", "¥1,234,567.50"),
+        ("EUR", "en", "€1,234,567.50"),
+        ("EUR", "zh", "€1,234,567.50"),
+    ],
+)
 def test_money_is_shown_with_the_languages_symbol_and_grouping(currency, language, shown):
     assert format_money(Decimal("1234567.5"), currency, language) == shown
 
@@ -58,6 +61,7 @@ def test_summer_time_is_applied_in_berlin_but_not_in_shanghai():
 
 def test_an_iso_string_from_json_shows_like_the_datetime_and_empty_shows_nothing():
     assert format_datetime(INSTANT.isoformat(), "Asia/Shanghai", "en") == format_datetime(
-        INSTANT, "Asia/Shanghai", "en")
+        INSTANT, "Asia/Shanghai", "en"
+    )
     assert format_datetime(None, "Asia/Shanghai", "en") == ""
     assert format_datetime("", "Asia/Shanghai", "en") == ""

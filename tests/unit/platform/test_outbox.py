@@ -51,8 +51,11 @@ def test_relay_sends_in_id_order_and_marks_each_dispatched_once(any_db_url):
 
     assert _relay(lambda message: sent.append((message.id, message.topic, message.payload))) == 3
 
-    assert sent == [(ids[0], outbox.STOCK_CHANGED, {"n": 0}), (ids[1], "order.placed", {"n": 1}),
-                    (ids[2], outbox.STOCK_CHANGED, {"n": 2})]
+    assert sent == [
+        (ids[0], outbox.STOCK_CHANGED, {"n": 0}),
+        (ids[1], "order.placed", {"n": 1}),
+        (ids[2], outbox.STOCK_CHANGED, {"n": 2}),
+    ]
     stored = _messages()
     assert all(message.dispatched_at is not None for message in stored)
     assert all(message.dispatched_at.utcoffset().total_seconds() == 0 for message in stored)
@@ -116,12 +119,17 @@ def test_two_relays_at_once_never_send_the_same_message(pg_url):
 def test_prune_deletes_only_messages_sent_longer_ago_than_the_retention_oldest_first(any_db_url):
     now = utcnow()
     with session_scope() as session:
+
         def sent(topic: str, days_ago: float) -> OutboxMessage:
             at = now - timedelta(days=days_ago)
             return OutboxMessage(topic=topic, created_at=at, dispatched_at=at)
 
-        rows = [sent("a", 12), sent("b", 10), sent("c", 1),
-                OutboxMessage(topic="d", created_at=now - timedelta(days=30))]  # never sent: kept
+        rows = [
+            sent("a", 12),
+            sent("b", 10),
+            sent("c", 1),
+            OutboxMessage(topic="d", created_at=now - timedelta(days=30)),
+        ]  # never sent: kept
         session.add_all(rows)
         session.flush()
 

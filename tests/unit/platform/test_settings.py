@@ -61,8 +61,12 @@ def test_production_with_an_empty_secret_refuses_to_start(monkeypatch, secret):
 
 def test_production_with_a_real_secret_starts(monkeypatch):
     # Every secret production asks for is set (other features add their own beside SECRET_KEY).
-    configure(monkeypatch, mode="production", secret_key="9f2c1d7e-a real, long production secret",
-              payment_notify_secret="5be0a4c2-the payment gateway's real notify secret")
+    configure(
+        monkeypatch,
+        mode="production",
+        secret_key="9f2c1d7e-a real, long production secret",
+        payment_notify_secret="5be0a4c2-the payment gateway's real notify secret",
+    )
     settings = get_settings()
     assert settings.mode == "production"
     assert not settings.is_demo

@@ -20,8 +20,13 @@ def test_restart_delays_double_from_one_second_up_to_thirty():
 
 def test_a_crashing_process_is_restarted_with_backoff_while_the_others_keep_running(tmp_path: Path):
     said: list[str] = []
-    supervisor = Supervisor({"app": RUNS_FOR_A_MINUTE, "worker": EXITS_AT_ONCE}, tmp_path,
-                            first_delay=0.05, max_delay=0.2, say=said.append)
+    supervisor = Supervisor(
+        {"app": RUNS_FOR_A_MINUTE, "worker": EXITS_AT_ONCE},
+        tmp_path,
+        first_delay=0.05,
+        max_delay=0.2,
+        say=said.append,
+    )
     supervisor.start()
     app = supervisor.processes()["app"]
     try:
@@ -35,14 +40,21 @@ def test_a_crashing_process_is_restarted_with_backoff_while_the_others_keep_runn
     waits = [line.split("restarting it in ")[1].split("s ")[0] for line in said if "restarting it in" in line]
     assert waits == ["0.05", "0.1", "0.2", "0.2"]  # doubling, capped
     assert [line for line in said if line.startswith("restarting worker")] == [
-        f"restarting worker (restart {n})" for n in range(1, 5)]
+        f"restarting worker (restart {n})" for n in range(1, 5)
+    ]
     assert "the 5th time in a row within 10s of its start; giving up" in said[-1]
 
 
 def test_a_process_that_ran_a_while_before_dying_is_always_restarted(tmp_path: Path):
     said: list[str] = []
-    supervisor = Supervisor({"beat": RUNS_HALF_A_SECOND}, tmp_path, first_delay=0.05,
-                            stable_seconds=0.3, give_up_after=2, say=said.append)
+    supervisor = Supervisor(
+        {"beat": RUNS_HALF_A_SECOND},
+        tmp_path,
+        first_delay=0.05,
+        stable_seconds=0.3,
+        give_up_after=2,
+        say=said.append,
+    )
     supervisor.start()
     deadline = time.monotonic() + 4
     try:

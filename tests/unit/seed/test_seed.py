@@ -51,41 +51,112 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
     """Every seeded row by natural keys (no ids, timestamps or password hashes), sorted."""
     supplier = aliased(Organisation)
     with Session(engine_for(url)) as session:
+
         def rows(statement) -> list[tuple]:
             return sorted(tuple(row) for row in session.execute(statement).all())
 
         return {
-            "organisations": rows(select(Organisation.slug, Organisation.name, Organisation.kind,
-                                         Organisation.country, Organisation.currency,
-                                         Organisation.time_zone)),
-            "parts": rows(select(Part.sku, Part.name, Part.category, Part.unit, Part.list_price,
-                                 Part.currency, supplier.slug)
-                          .join(supplier, supplier.id == Part.supplier_id)),
-            "models": rows(select(VehicleModel.code, VehicleModel.name, VehicleModel.body,
-                                  VehicleModel.description, VehicleModel.image)),
-            "trims": rows(select(Trim.code, VehicleModel.code, Trim.name, Trim.powertrain, Trim.range_km,
-                                 Trim.consumption_l_per_100km, Trim.power_kw, Trim.price, Trim.currency,
-                                 Trim.image).join(VehicleModel, VehicleModel.id == Trim.model_id)),
-            "locations": rows(select(Location.code, Organisation.slug, Location.kind, Location.name,
-                                     Location.address, Location.city, Location.country, Location.latitude,
-                                     Location.longitude, Location.time_zone, Location.opening_hours)
-                              .join(Organisation, Organisation.id == Location.organisation_id)),
-            "stock": rows(select(Location.code, func.coalesce(Part.sku, ""), func.coalesce(Trim.code, ""),
-                                 StockLevel.on_hand, StockLevel.reserved)
-                          .join(Location, Location.id == StockLevel.location_id)
-                          .outerjoin(Part, Part.id == StockLevel.part_id)
-                          .outerjoin(Trim, Trim.id == StockLevel.trim_id)),
-            "users": rows(select(User.email, User.email_normalized, User.full_name, User.role,
-                                 Organisation.slug, User.language, func.coalesce(User.time_zone, ""),
-                                 User.is_active).join(Organisation, Organisation.id == User.organisation_id)),
+            "organisations": rows(
+                select(
+                    Organisation.slug,
+                    Organisation.name,
+                    Organisation.kind,
+                    Organisation.country,
+                    Organisation.currency,
+                    Organisation.time_zone,
+                )
+            ),
+            "parts": rows(
+                select(
+                    Part.sku,
+                    Part.name,
+                    Part.category,
+                    Part.unit,
+                    Part.list_price,
+                    Part.currency,
+                    supplier.slug,
+                ).join(supplier, supplier.id == Part.supplier_id)
+            ),
+            "models": rows(
+                select(
+                    VehicleModel.code,
+                    VehicleModel.name,
+                    VehicleModel.body,
+                    VehicleModel.description,
+                    VehicleModel.image,
+                )
+            ),
+            "trims": rows(
+                select(
+                    Trim.code,
+                    VehicleModel.code,
+                    Trim.name,
+                    Trim.powertrain,
+                    Trim.range_km,
+                    Trim.consumption_l_per_100km,
+                    Trim.power_kw,
+                    Trim.price,
+                    Trim.currency,
+                    Trim.image,
+                ).join(VehicleModel, VehicleModel.id == Trim.model_id)
+            ),
+            "locations": rows(
+                select(
+                    Location.code,
+                    Organisation.slug,
+                    Location.kind,
+                    Location.name,
+                    Location.address,
+                    Location.city,
+                    Location.country,
+                    Location.latitude,
+                    Location.longitude,
+                    Location.time_zone,
+                    Location.opening_hours,
+                ).join(Organisation, Organisation.id == Location.organisation_id)
+            ),
+            "stock": rows(
+                select(
+                    Location.code,
+                    func.coalesce(Part.sku, ""),
+                    func.coalesce(Trim.code, ""),
+                    StockLevel.on_hand,
+                    StockLevel.reserved,
+                )
+                .join(Location, Location.id == StockLevel.location_id)
+                .outerjoin(Part, Part.id == StockLevel.part_id)
+                .outerjoin(Trim, Trim.id == StockLevel.trim_id)
+            ),
+            "users": rows(
+                select(
+                    User.email,
+                    User.email_normalized,
+                    User.full_name,
+                    User.role,
+                    Organisation.slug,
+                    User.language,
+                    func.coalesce(User.time_zone, ""),
+                    User.is_active,
+                ).join(Organisation, Organisation.id == User.organisation_id)
+            ),
             "purchase_order_lines": rows(
-                select(Organisation.slug, PurchaseOrder.issued_at, PurchaseOrderLine.line_no, Part.sku,
-                       PurchaseOrder.status, PurchaseOrderLine.status, PurchaseOrderLine.quantity,
-                       PurchaseOrderLine.unit_price, PurchaseOrderLine.shipped_quantity,
-                       PurchaseOrderLine.accepted_quantity, PurchaseOrderLine.rejected_quantity)
+                select(
+                    Organisation.slug,
+                    PurchaseOrder.issued_at,
+                    PurchaseOrderLine.line_no,
+                    Part.sku,
+                    PurchaseOrder.status,
+                    PurchaseOrderLine.status,
+                    PurchaseOrderLine.quantity,
+                    PurchaseOrderLine.unit_price,
+                    PurchaseOrderLine.shipped_quantity,
+                    PurchaseOrderLine.accepted_quantity,
+                    PurchaseOrderLine.rejected_quantity,
+                )
                 .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
                 .join(Organisation, Organisation.id == PurchaseOrder.supplier_id)
-                .join(Part, Part.id == PurchaseOrderLine.part_id)),
+                .join(Part, Part.id == PurchaseOrderLine.part_id)
+            ),
         }
 
 
@@ -130,8 +201,11 @@ def test_demo_scale_makes_what_the_spec_promises(seeded_url, seeded_template):
         locations = Counter(session.exec(select(Location.kind)).all())
         oem = session.exec(select(Organisation).where(Organisation.slug == "oem")).one()
         warehouses = session.exec(select(Location).where(Location.kind == "warehouse")).all()
-        parts = session.exec(select(func.count(), func.count(func.distinct(Part.sku)),
-                                    func.count(func.distinct(Part.category)))).one()
+        parts = session.exec(
+            select(
+                func.count(), func.count(func.distinct(Part.sku)), func.count(func.distinct(Part.category))
+            )
+        ).one()
         trims_per_model = session.exec(select(Trim.model_id, func.count()).group_by(Trim.model_id)).all()
         stores = session.exec(select(Location).where(Location.kind == "store")).all()
 
@@ -145,19 +219,27 @@ def test_demo_scale_makes_what_the_spec_promises(seeded_url, seeded_template):
     assert sum(1 for s in stores if s.country == "CN") >= 3
     assert seeded_template[1] | {"already_seeded": False} == seeded_template[1]
     assert {k: seeded_template[1][k] for k in ("suppliers", "parts", "trims", "dealers", "warehouses")} == {
-        "suppliers": 40, "parts": 2000, "trims": 12, "dealers": 15, "warehouses": 3}
+        "suppliers": 40,
+        "parts": 2000,
+        "trims": 12,
+        "dealers": 15,
+        "warehouses": 3,
+    }
 
 
-def test_demo_scale_comes_with_a_year_of_purchase_orders_and_scores_for_every_supplier(seeded_url,
-                                                                                       seeded_template):
+def test_demo_scale_comes_with_a_year_of_purchase_orders_and_scores_for_every_supplier(
+    seeded_url, seeded_template
+):
     history = seeded_template[1]["supply_history"]
     with Session(engine_for(seeded_url)) as session:
         orders = session.exec(select(func.count()).select_from(PurchaseOrder)).one()
         ordering_suppliers = session.exec(select(func.count(func.distinct(PurchaseOrder.supplier_id)))).one()
         latest = session.exec(select(func.max(SupplierScorecard.period))).one()
         scored = session.exec(
-            select(SupplierScorecard.supplier_id, SupplierScorecard.score, SupplierScorecard.standing)
-            .where(SupplierScorecard.period_kind == "rolling12", SupplierScorecard.period == latest)).all()
+            select(SupplierScorecard.supplier_id, SupplierScorecard.score, SupplierScorecard.standing).where(
+                SupplierScorecard.period_kind == "rolling12", SupplierScorecard.period == latest
+            )
+        ).all()
 
     assert history["already_seeded"] is False
     assert history["purchase_order"] == orders > 40 * 12
@@ -172,8 +254,11 @@ def test_each_demo_login_logs_in_with_the_demo_password(seeded_url, email):
     role, organisation_kind = DEMO_LOGINS[email]
     with Session(engine_for(seeded_url)) as session:
         token, principal = login(session, email=email, password=DEMO_PASSWORD)
-        stores = session.exec(select(Location.city).where(
-            Location.organisation_id == principal.organisation_id, Location.kind == "store")).all()
+        stores = session.exec(
+            select(Location.city).where(
+                Location.organisation_id == principal.organisation_id, Location.kind == "store"
+            )
+        ).all()
     assert token
     assert principal.role == role and principal.organisation_kind == organisation_kind
     assert principal.language == "en"
@@ -197,19 +282,28 @@ def test_every_stock_level_respects_its_bounds_and_every_location_is_stocked(see
     with Session(engine_for(seeded_url)) as session:
         levels = session.exec(select(StockLevel.on_hand, StockLevel.reserved)).all()
         per_location = session.exec(
-            select(Location.kind, Location.organisation_id, func.count(StockLevel.part_id),
-                   func.count(StockLevel.trim_id), func.max(StockLevel.on_hand))
-            .join(StockLevel, StockLevel.location_id == Location.id).group_by(Location.id)
+            select(
+                Location.kind,
+                Location.organisation_id,
+                func.count(StockLevel.part_id),
+                func.count(StockLevel.trim_id),
+                func.max(StockLevel.on_hand),
+            )
+            .join(StockLevel, StockLevel.location_id == Location.id)
+            .group_by(Location.id)
         ).all()
         made_by = dict(session.exec(select(Part.supplier_id, func.count()).group_by(Part.supplier_id)).all())
         misplaced_at_plants = session.exec(
-            select(func.count()).select_from(StockLevel)
+            select(func.count())
+            .select_from(StockLevel)
             .join(Location, Location.id == StockLevel.location_id)
             .join(Part, Part.id == StockLevel.part_id)
             .where(Location.kind == "plant", Part.supplier_id != Location.organisation_id)
         ).one()
         low_at_warehouses = session.exec(
-            select(func.count()).select_from(StockLevel).join(Location, Location.id == StockLevel.location_id)
+            select(func.count())
+            .select_from(StockLevel)
+            .join(Location, Location.id == StockLevel.location_id)
             .where(Location.kind == "warehouse", StockLevel.on_hand - StockLevel.reserved <= 10)
         ).one()
 
@@ -229,17 +323,33 @@ def test_every_stock_level_respects_its_bounds_and_every_location_is_stocked(see
 def test_suppliers_price_their_parts_in_their_own_currency(seeded_url):
     with Session(engine_for(seeded_url)) as session:
         suppliers = session.exec(select(Organisation).where(Organisation.kind == "supplier")).all()
-        parts = session.exec(select(Part.currency, Part.list_price, Organisation.currency,
-                                    Organisation.country)
-                             .join(Organisation, Organisation.id == Part.supplier_id)).all()
-        categories = session.exec(select(Part.supplier_id, func.count(func.distinct(Part.category)))
-                                  .group_by(Part.supplier_id)).all()
+        parts = session.exec(
+            select(Part.currency, Part.list_price, Organisation.currency, Organisation.country).join(
+                Organisation, Organisation.id == Part.supplier_id
+            )
+        ).all()
+        categories = session.exec(
+            select(Part.supplier_id, func.count(func.distinct(Part.category))).group_by(Part.supplier_id)
+        ).all()
 
     assert all(part_currency == supplier_currency for part_currency, _, supplier_currency, _ in parts)
-    assert all(isinstance(price, Decimal) and price > 0 and price == price.quantize(Decimal("0.01"))
-               for _, price, _, _ in parts)
-    expected_currency = {"CN": "CNY", "DE": "EUR", "FR": "EUR", "IT": "EUR", "JP": "JPY", "US": "USD",
-                         "KR": "KRW", "MX": "MXN", "CZ": "CZK", "PL": "PLN", "IN": "INR"}
+    assert all(
+        isinstance(price, Decimal) and price > 0 and price == price.quantize(Decimal("0.01"))
+        for _, price, _, _ in parts
+    )
+    expected_currency = {
+        "CN": "CNY",
+        "DE": "EUR",
+        "FR": "EUR",
+        "IT": "EUR",
+        "JP": "JPY",
+        "US": "USD",
+        "KR": "KRW",
+        "MX": "MXN",
+        "CZ": "CZK",
+        "PL": "PLN",
+        "IN": "INR",
+    }
     assert all(expected_currency[s.country] == s.currency for s in suppliers)
     assert len({s.country for s in suppliers}) >= 6
     assert all(ZoneInfo(s.time_zone) for s in suppliers)
@@ -273,8 +383,9 @@ def test_locations_have_real_places_zones_and_opening_hours(seeded_url):
         assert ZoneInfo(location.time_zone)
         hours = json.loads(location.opening_hours)
         assert list(hours) == ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        assert all(len(span) in (0, 2) and all(len(t) == 5 and t[2] == ":" for t in span)
-                   for span in hours.values())
+        assert all(
+            len(span) in (0, 2) and all(len(t) == 5 and t[2] == ":" for t in span) for span in hours.values()
+        )
         if location.kind == "warehouse":
             assert location.country == "CN" and 18 < location.latitude < 54 and 73 < location.longitude < 135
         if location.kind == "store":
@@ -286,8 +397,9 @@ def test_locations_have_real_places_zones_and_opening_hours(seeded_url):
 def test_users_cover_every_role_and_company_and_share_one_password_hash(seeded_url):
     with Session(engine_for(seeded_url)) as session:
         users = session.exec(select(User)).all()
-        companies = session.exec(select(Organisation.id).where(
-            Organisation.kind.in_(("supplier", "dealer")))).all()
+        companies = session.exec(
+            select(Organisation.id).where(Organisation.kind.in_(("supplier", "dealer")))
+        ).all()
 
     assert {u.email for u in users} >= set(DEMO_LOGINS)
     assert all(u.email_normalized == u.email.lower() and u.is_active for u in users)
@@ -304,7 +416,9 @@ def test_seeding_enqueues_one_stock_changed_message_and_one_scorecards_notice(se
     with Session(engine_for(seeded_url)) as session:
         messages = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(m.topic, m.dispatched_at) for m in messages] == [
-        (outbox.STOCK_CHANGED, None), (scorecards.SCORECARDS_CHANGED, None)]
+        (outbox.STOCK_CHANGED, None),
+        (scorecards.SCORECARDS_CHANGED, None),
+    ]
     assert messages[0].payload == {"reason": "seed"}
 
 

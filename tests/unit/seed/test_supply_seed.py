@@ -41,11 +41,18 @@ def seeded(sqlite_url):
 
 def _fingerprint(session: Session) -> list[tuple]:
     return session.exec(
-        select(PurchaseOrder.supplier_id, PurchaseOrder.status, PurchaseOrder.issued_at,
-               func.sum(PurchaseOrderLine.quantity), func.sum(PurchaseOrderLine.accepted_quantity),
-               func.sum(PurchaseOrderLine.rejected_quantity))
+        select(
+            PurchaseOrder.supplier_id,
+            PurchaseOrder.status,
+            PurchaseOrder.issued_at,
+            func.sum(PurchaseOrderLine.quantity),
+            func.sum(PurchaseOrderLine.accepted_quantity),
+            func.sum(PurchaseOrderLine.rejected_quantity),
+        )
         .join(PurchaseOrderLine, PurchaseOrderLine.purchase_order_id == PurchaseOrder.id)
-        .group_by(PurchaseOrder.id).order_by(PurchaseOrder.id)).all()
+        .group_by(PurchaseOrder.id)
+        .order_by(PurchaseOrder.id)
+    ).all()
 
 
 def test_the_history_covers_every_supplier_for_twelve_months_and_runs_once(seeded):
@@ -83,8 +90,9 @@ def test_orders_agree_with_the_state_machine_and_rejects_open_incidents(seeded):
             assert all(line.status == "open" and line.shipped_quantity == 0 for line in lines)
         elif order.status != "closed":
             assert order.status == po_states.status_from_lines(lines), order.id
-    rejected_lines = session.exec(select(func.count()).select_from(GoodsReceiptLine)
-                                  .where(GoodsReceiptLine.rejected_quantity > 0)).one()
+    rejected_lines = session.exec(
+        select(func.count()).select_from(GoodsReceiptLine).where(GoodsReceiptLine.rejected_quantity > 0)
+    ).one()
     incidents = session.exec(select(func.count()).select_from(QualityIncident)).one()
     assert rejected_lines == incidents > 0
 
@@ -92,10 +100,13 @@ def test_orders_agree_with_the_state_machine_and_rejects_open_incidents(seeded):
 def test_suppliers_spread_from_excellent_to_poor(seeded):
     session, counts = seeded
     assert counts["scorecards"] > 0
-    standings = dict(session.exec(
-        select(SupplierScorecard.standing, func.count())
-        .where(SupplierScorecard.period_kind == "rolling12", SupplierScorecard.period == "2026-11")
-        .group_by(SupplierScorecard.standing)).all())
+    standings = dict(
+        session.exec(
+            select(SupplierScorecard.standing, func.count())
+            .where(SupplierScorecard.period_kind == "rolling12", SupplierScorecard.period == "2026-11")
+            .group_by(SupplierScorecard.standing)
+        ).all()
+    )
     assert standings.get("excellent", 0) >= 5 and standings.get("poor", 0) >= 3
     assert sum(standings.values()) == 40
 

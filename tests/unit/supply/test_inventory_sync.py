@@ -20,9 +20,13 @@ def parts_per_supplier() -> int:
 
 
 def _stock(session, location_id) -> dict[int, int]:
-    return dict(session.exec(select(StockLevel.part_id, StockLevel.on_hand)
-                             .where(StockLevel.location_id == location_id)
-                             .execution_options(populate_existing=True)).all())
+    return dict(
+        session.exec(
+            select(StockLevel.part_id, StockLevel.on_hand)
+            .where(StockLevel.location_id == location_id)
+            .execution_options(populate_existing=True)
+        ).all()
+    )
 
 
 def _csv(*lines: str) -> bytes:
@@ -45,8 +49,9 @@ def test_the_preview_lists_each_bad_row_with_its_number_and_reason_and_changes_n
     )
     preview = inventory_sync.preview_stock_csv(session, world.first.principal, data)
     assert preview["rows_total"] == 8 and preview["valid_rows"] == 1 and preview["error_count"] == 7
-    assert preview["valid"] == [{"row": 2, "sku": mine[0].sku, "part_id": mine[0].id, "available": 120,
-                                 "current": 0}]
+    assert preview["valid"] == [
+        {"row": 2, "sku": mine[0].sku, "part_id": mine[0].id, "available": 120, "current": 0}
+    ]
     assert [(error["row"], error["field"], error["code"]) for error in preview["errors"]] == [
         (3, "sku", "inventory.sku_unknown"),
         (4, "sku", "inventory.sku_not_yours"),
@@ -64,8 +69,9 @@ def test_applying_writes_the_valid_rows_in_one_go_and_is_idempotent(session, wor
     mine = world.first.parts
     make_stock(session, world.first.plant, mine[1], on_hand=40)
     session.commit()
-    data = _csv("sku,available", f"{mine[0].sku},120", f"{mine[1].sku},40", f"{mine[2].sku},0",
-                "NO-SUCH-SKU,5")
+    data = _csv(
+        "sku,available", f"{mine[0].sku},120", f"{mine[1].sku},40", f"{mine[2].sku},0", "NO-SUCH-SKU,5"
+    )
     result = inventory_sync.apply_stock_csv(session, world.first.principal, data)
     assert (result["applied"], result["changed"], result["error_count"]) == (3, 1, 1)
     assert _stock(session, world.first.plant.id) == {mine[0].id: 120, mine[1].id: 40}
@@ -80,22 +86,26 @@ def test_available_below_what_is_reserved_is_refused(session, world):
     part = world.first.parts[0]
     make_stock(session, world.first.plant, part, on_hand=50, reserved=20)
     session.commit()
-    preview = inventory_sync.preview_stock_csv(session, world.first.principal,
-                                               _csv("sku,available", f"{part.sku},19"))
+    preview = inventory_sync.preview_stock_csv(
+        session, world.first.principal, _csv("sku,available", f"{part.sku},19")
+    )
     assert preview["errors"][0]["code"] == "inventory.below_reserved"
     assert preview["errors"][0]["params"]["reserved"] == 20
 
 
-@pytest.mark.parametrize(("data", "code"), [
-    (_csv("part,qty", "A,1"), "inventory.columns_missing"),
-    (_csv("sku,stock", "A,1"), "inventory.columns_missing"),
-    (_csv("sku,available,sku", "A,1,B"), "inventory.columns_duplicate"),
-    ("sku,available\nÄ,1\n".encode("latin-1"), "inventory.file_not_utf8"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "inventory.file_not_utf8"),
-    (b"sku,available\x00\n", "inventory.file_not_csv"),
-    (b"", "inventory.file_empty"),
-    (_csv("sku,available"), "inventory.file_no_rows"),
-])
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (_csv("part,qty", "A,1"), "inventory.columns_missing"),
+        (_csv("sku,stock", "A,1"), "inventory.columns_missing"),
+        (_csv("sku,available,sku", "A,1,B"), "inventory.columns_duplicate"),
+        ("sku,available\nÄ,1\n".encode("latin-1"), "inventory.file_not_utf8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "inventory.file_not_utf8"),
+        (b"sku,available\x00\n", "inventory.file_not_csv"),
+        (b"", "inventory.file_empty"),
+        (_csv("sku,available"), "inventory.file_no_rows"),
+    ],
+)
 def test_bad_files_are_refused_whole_and_change_nothing(session, world, data, code):
     part = world.first.parts[0]
     make_stock(session, world.first.plant, part, on_hand=9)
@@ -131,11 +141,14 @@ def test_the_api_sync_is_all_or_nothing_and_idempotent(session, world):
     mine = world.first.parts
     items = [{"sku": mine[0].sku, "available": 10}, {"sku": mine[1].sku, "available": "25"}]
     with pytest.raises(ValidationFailed) as raised:
-        inventory_sync.sync_stock(session, world.first.principal,
-                                  [*items, {"sku": mine[2].sku, "available": 2.5}, "junk"])
+        inventory_sync.sync_stock(
+            session, world.first.principal, [*items, {"sku": mine[2].sku, "available": 2.5}, "junk"]
+        )
     assert raised.value.code == "inventory.items_invalid" and raised.value.field == "items.2.available"
     assert [(error["row"], error["code"]) for error in raised.value.params["errors"]] == [
-        (2, "inventory.available_not_whole"), (3, "inventory.item_invalid")]
+        (2, "inventory.available_not_whole"),
+        (3, "inventory.item_invalid"),
+    ]
     assert _stock(session, world.first.plant.id) == {}
     assert inventory_sync.sync_stock(session, world.first.principal, items)["changed"] == 2
     assert inventory_sync.sync_stock(session, world.first.principal, items)["changed"] == 0
@@ -161,13 +174,19 @@ def test_only_a_supplier_syncs_and_only_its_own_plant(session, world):
     with pytest.raises(PermissionDenied):
         inventory_sync.sync_stock(session, world.manager, [{"sku": world.first.parts[0].sku, "available": 1}])
     with pytest.raises(NotFound):
-        inventory_sync.sync_stock(session, world.first.principal,
-                                  [{"sku": world.first.parts[0].sku, "available": 1}],
-                                  location_id=world.second.plant.id)
+        inventory_sync.sync_stock(
+            session,
+            world.first.principal,
+            [{"sku": world.first.parts[0].sku, "available": 1}],
+            location_id=world.second.plant.id,
+        )
     with pytest.raises(NotFound):
-        inventory_sync.sync_stock(session, world.first.principal,
-                                  [{"sku": world.first.parts[0].sku, "available": 1}],
-                                  location_id=world.warehouse.id)
+        inventory_sync.sync_stock(
+            session,
+            world.first.principal,
+            [{"sku": world.first.parts[0].sku, "available": 1}],
+            location_id=world.warehouse.id,
+        )
 
 
 def test_a_supplier_without_a_plant_is_told_so(session, world):

@@ -22,8 +22,15 @@ ALL = [status.value for status in Status]
 
 
 def test_the_documented_path_from_issued_to_closed_is_allowed():
-    path = [Status.ISSUED, Status.ACKNOWLEDGED, Status.PARTLY_SHIPPED, Status.SHIPPED,
-            Status.PARTLY_RECEIVED, Status.RECEIVED, Status.CLOSED]
+    path = [
+        Status.ISSUED,
+        Status.ACKNOWLEDGED,
+        Status.PARTLY_SHIPPED,
+        Status.SHIPPED,
+        Status.PARTLY_RECEIVED,
+        Status.RECEIVED,
+        Status.CLOSED,
+    ]
     for current, target in zip(path, path[1:], strict=False):
         assert po_states.can_move(current, target), (current, target)
 
@@ -36,14 +43,17 @@ def test_closed_and_cancelled_orders_are_final(current):
         assert raised.value.status == 409 and raised.value.params == {"current": current, "target": target}
 
 
-@pytest.mark.parametrize(("current", "target"), [
-    (Status.ISSUED, Status.SHIPPED),  # nothing ships before the supplier acknowledges
-    (Status.ISSUED, Status.RECEIVED),
-    (Status.PARTLY_SHIPPED, Status.CANCELLED),  # goods are on the road
-    (Status.SHIPPED, Status.CLOSED),
-    (Status.RECEIVED, Status.ISSUED),
-    (Status.ACKNOWLEDGED, Status.ISSUED),
-])
+@pytest.mark.parametrize(
+    ("current", "target"),
+    [
+        (Status.ISSUED, Status.SHIPPED),  # nothing ships before the supplier acknowledges
+        (Status.ISSUED, Status.RECEIVED),
+        (Status.PARTLY_SHIPPED, Status.CANCELLED),  # goods are on the road
+        (Status.SHIPPED, Status.CLOSED),
+        (Status.RECEIVED, Status.ISSUED),
+        (Status.ACKNOWLEDGED, Status.ISSUED),
+    ],
+)
 def test_moves_off_the_map_raise(current, target):
     assert not po_states.can_move(current, target)
     with pytest.raises(IllegalTransition):
@@ -51,21 +61,33 @@ def test_moves_off_the_map_raise(current, target):
 
 
 def _line(status=LineStatus.ACKNOWLEDGED, quantity=10, shipped=0, accepted=0, rejected=0):
-    return PurchaseOrderLine(purchase_order_id=1, line_no=1, part_id=1, quantity=quantity, unit_price=1,
-                             requested_date=NOW.date(), status=status, shipped_quantity=shipped,
-                             accepted_quantity=accepted, rejected_quantity=rejected)
+    return PurchaseOrderLine(
+        purchase_order_id=1,
+        line_no=1,
+        part_id=1,
+        quantity=quantity,
+        unit_price=1,
+        requested_date=NOW.date(),
+        status=status,
+        shipped_quantity=shipped,
+        accepted_quantity=accepted,
+        rejected_quantity=rejected,
+    )
 
 
-@pytest.mark.parametrize(("lines", "expected"), [
-    ([_line(), _line()], Status.ACKNOWLEDGED),
-    ([_line(shipped=4), _line()], Status.PARTLY_SHIPPED),
-    ([_line(shipped=10), _line(shipped=10)], Status.SHIPPED),
-    ([_line(shipped=10, accepted=3), _line(shipped=10)], Status.PARTLY_RECEIVED),
-    ([_line(shipped=10, accepted=9, rejected=1), _line(shipped=10, accepted=10)], Status.RECEIVED),
-    # A rejected line owes nothing: the order is received when the other line is.
-    ([_line(shipped=10, accepted=10), _line(status=LineStatus.REJECTED)], Status.RECEIVED),
-    ([_line(status=LineStatus.REJECTED), _line(status=LineStatus.CANCELLED)], Status.CANCELLED),
-])
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ([_line(), _line()], Status.ACKNOWLEDGED),
+        ([_line(shipped=4), _line()], Status.PARTLY_SHIPPED),
+        ([_line(shipped=10), _line(shipped=10)], Status.SHIPPED),
+        ([_line(shipped=10, accepted=3), _line(shipped=10)], Status.PARTLY_RECEIVED),
+        ([_line(shipped=10, accepted=9, rejected=1), _line(shipped=10, accepted=10)], Status.RECEIVED),
+        # A rejected line owes nothing: the order is received when the other line is.
+        ([_line(shipped=10, accepted=10), _line(status=LineStatus.REJECTED)], Status.RECEIVED),
+        ([_line(status=LineStatus.REJECTED), _line(status=LineStatus.CANCELLED)], Status.CANCELLED),
+    ],
+)
 def test_the_state_follows_the_acknowledged_quantities(lines, expected):
     assert po_states.status_from_lines(lines) == expected
 
@@ -81,8 +103,11 @@ def test_line_moves_are_checked_too():
 
 
 def _events(session: Session, order_id: int) -> int:
-    return session.exec(select(func.count()).select_from(PurchaseOrderEvent)
-                        .where(PurchaseOrderEvent.purchase_order_id == order_id)).one()
+    return session.exec(
+        select(func.count())
+        .select_from(PurchaseOrderEvent)
+        .where(PurchaseOrderEvent.purchase_order_id == order_id)
+    ).one()
 
 
 def test_an_illegal_move_is_never_written(sqlite_url):
@@ -104,13 +129,19 @@ def test_every_change_is_on_the_timeline_with_time_and_actor(sqlite_url):
         order = acknowledge_all(session, world, issue(session, world, [10, 5]))
         notice = ship(session, world, order, [10, 5], shipped_at=NOW + timedelta(days=1))
         receive(session, world, notice, [10, 5], received_at=NOW + timedelta(days=3))
-        order = purchasing.close_purchase_order(session, world.manager, order["id"],
-                                                now=NOW + timedelta(days=4))
+        order = purchasing.close_purchase_order(
+            session, world.manager, order["id"], now=NOW + timedelta(days=4)
+        )
         for principal in (world.manager, world.first.principal):
             timeline = purchasing.get_purchase_order(session, principal, order["id"])["timeline"]
             moves = [(entry["from_status"], entry["to_status"]) for entry in timeline if entry["to_status"]]
-            assert moves == [(None, "issued"), ("issued", "acknowledged"), ("acknowledged", "shipped"),
-                             ("shipped", "received"), ("received", "closed")]
+            assert moves == [
+                (None, "issued"),
+                ("issued", "acknowledged"),
+                ("acknowledged", "shipped"),
+                ("shipped", "received"),
+                ("received", "closed"),
+            ]
             actors = {entry["kind"]: entry["actor_name"] for entry in timeline}
             assert actors["issued"] == world.manager.full_name
             assert actors["line_acknowledged"] == world.first.principal.full_name

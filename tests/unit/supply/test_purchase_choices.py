@@ -19,8 +19,9 @@ def parts_per_supplier() -> int:
 
 
 def test_suppliers_are_found_by_name_or_id_with_their_block(session, world) -> None:
-    purchasing.set_supplier_blocked(session, world.manager, world.second.organisation.id, blocked=True,
-                                    reason="late again")
+    purchasing.set_supplier_blocked(
+        session, world.manager, world.second.organisation.id, blocked=True, reason="late again"
+    )
     everyone = purchase_choices.supplier_choices(session, world.manager)
     assert [row["name"] for row in everyone] == sorted(row["name"] for row in everyone)
     assert {row["id"] for row in everyone} == {world.first.organisation.id, world.second.organisation.id}
@@ -51,21 +52,28 @@ def test_parts_are_the_suppliers_own_and_warehouses_the_managers_own(session, wo
     assert [part["sku"] for part in parts] == sorted(part["sku"] for part in parts)
     assert all(part["currency"] == "CNY" for part in parts)
     sku = world.first.parts[1].sku
-    assert [part["sku"] for part in purchase_choices.supplier_parts(
-        session, world.manager, world.first.organisation.id, text=sku.lower())] == [sku]
+    assert [
+        part["sku"]
+        for part in purchase_choices.supplier_parts(
+            session, world.manager, world.first.organisation.id, text=sku.lower()
+        )
+    ] == [sku]
 
     other_oem = make_org(session, "oem")
     make_location(session, other_oem, kind="warehouse")
     make_location(session, world.oem, kind="store")
     session.commit()
     assert [row["id"] for row in purchase_choices.ship_to_warehouses(session, world.manager)] == [
-        world.warehouse.id]
+        world.warehouse.id
+    ]
 
 
 def test_only_managers_see_the_choices(session, world) -> None:
-    for call in (lambda p: purchase_choices.supplier_choices(session, p),
-                 lambda p: purchase_choices.supplier_parts(session, p, world.first.organisation.id),
-                 lambda p: purchase_choices.ship_to_warehouses(session, p),
-                 lambda p: purchase_choices.part_categories_supplied(session, p)):
+    for call in (
+        lambda p: purchase_choices.supplier_choices(session, p),
+        lambda p: purchase_choices.supplier_parts(session, p, world.first.organisation.id),
+        lambda p: purchase_choices.ship_to_warehouses(session, p),
+        lambda p: purchase_choices.part_categories_supplied(session, p),
+    ):
         with pytest.raises(PermissionDenied):
             call(world.first.principal)

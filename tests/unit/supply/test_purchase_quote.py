@@ -27,14 +27,23 @@ def world(session):
 
 
 def test_the_draft_quote_is_the_total_the_issued_order_stores_and_lists(session, world):
-    typed = [{"quantity": "3", "unit_price": "0.10"}, {"quantity": "7", "unit_price": "0.70"},
-             {"quantity": "33", "unit_price": "19.99"}]
+    typed = [
+        {"quantity": "3", "unit_price": "0.10"},
+        {"quantity": "7", "unit_price": "0.70"},
+        {"quantity": "33", "unit_price": "19.99"},
+    ]
     draft = quote.quote_draft(typed)
     order = purchasing.issue_purchase_order(
-        session, world.manager, supplier_id=world.first.organisation.id,
+        session,
+        world.manager,
+        supplier_id=world.first.organisation.id,
         ship_to_location_id=world.warehouse.id,
-        lines=[{"part_id": part.id, "requested_date": (TODAY + timedelta(days=9)).isoformat(), **line}
-               for part, line in zip(world.first.parts, typed, strict=False)], now=NOW)
+        lines=[
+            {"part_id": part.id, "requested_date": (TODAY + timedelta(days=9)).isoformat(), **line}
+            for part, line in zip(world.first.parts, typed, strict=False)
+        ],
+        now=NOW,
+    )
     listed, _ = purchasing.list_purchase_orders(session, world.manager, page=Page())
 
     assert draft.amounts == [Decimal("0.30"), Decimal("4.90"), Decimal("659.67")]
@@ -47,13 +56,24 @@ def test_the_draft_quote_is_the_total_the_issued_order_stores_and_lists(session,
 
 def test_a_rejected_line_leaves_the_total_on_the_page_and_in_the_list(session, world):
     order = purchasing.issue_purchase_order(
-        session, world.manager, supplier_id=world.first.organisation.id,
+        session,
+        world.manager,
+        supplier_id=world.first.organisation.id,
         ship_to_location_id=world.warehouse.id,
-        lines=[{"part_id": part.id, "quantity": 10, "unit_price": price,
-                "requested_date": (TODAY + timedelta(days=9)).isoformat()}
-               for part, price in zip(world.first.parts, ["1.25", "2.50"], strict=False)], now=NOW)
-    purchasing.reject_line(session, world.first.principal, order["lines"][1]["id"], reason="discontinued",
-                           now=NOW)
+        lines=[
+            {
+                "part_id": part.id,
+                "quantity": 10,
+                "unit_price": price,
+                "requested_date": (TODAY + timedelta(days=9)).isoformat(),
+            }
+            for part, price in zip(world.first.parts, ["1.25", "2.50"], strict=False)
+        ],
+        now=NOW,
+    )
+    purchasing.reject_line(
+        session, world.first.principal, order["lines"][1]["id"], reason="discontinued", now=NOW
+    )
     page = purchasing.get_purchase_order(session, world.manager, order["id"])
     listed, _ = purchasing.list_purchase_orders(session, world.manager, page=Page())
 
@@ -62,8 +82,13 @@ def test_a_rejected_line_leaves_the_total_on_the_page_and_in_the_list(session, w
 
 
 def test_a_draft_with_an_unreadable_line_has_no_total_but_keeps_the_readable_amounts():
-    draft = quote.quote_draft([{"quantity": "2", "unit_price": "5.00"},
-                               {"quantity": "2.5", "unit_price": "1"}, {"quantity": "", "unit_price": "3"}])
+    draft = quote.quote_draft(
+        [
+            {"quantity": "2", "unit_price": "5.00"},
+            {"quantity": "2.5", "unit_price": "1"},
+            {"quantity": "", "unit_price": "3"},
+        ]
+    )
     assert draft.amounts == [Decimal("10.00"), None, None]
     assert draft.total is None
     assert quote.quote_draft([{"quantity": "", "unit_price": ""}]).total is None

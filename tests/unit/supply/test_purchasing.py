@@ -32,20 +32,31 @@ def _count(session, model) -> int:
 
 
 def _on_hand(session, location_id, part_id) -> int:
-    stock = session.exec(select(StockLevel).where(StockLevel.location_id == location_id,
-                                                  StockLevel.part_id == part_id)).first()
+    stock = session.exec(
+        select(StockLevel).where(StockLevel.location_id == location_id, StockLevel.part_id == part_id)
+    ).first()
     return stock.on_hand if stock else 0
 
 
 def _line(world, **changes) -> dict:
-    return {"part_id": world.first.parts[0].id, "quantity": 10, "unit_price": "12.40",
-            "requested_date": (TODAY + timedelta(days=7)).isoformat(), **changes}
+    return {
+        "part_id": world.first.parts[0].id,
+        "quantity": 10,
+        "unit_price": "12.40",
+        "requested_date": (TODAY + timedelta(days=7)).isoformat(),
+        **changes,
+    }
 
 
 def _issue_lines(session, world, *lines, supplier=None):
     return purchasing.issue_purchase_order(
-        session, world.manager, supplier_id=(supplier or world.first).organisation.id,
-        ship_to_location_id=world.warehouse.id, lines=list(lines), now=NOW)
+        session,
+        world.manager,
+        supplier_id=(supplier or world.first).organisation.id,
+        ship_to_location_id=world.warehouse.id,
+        lines=list(lines),
+        now=NOW,
+    )
 
 
 # ---------------------------------------------------------------- issuing
@@ -56,22 +67,30 @@ def test_an_issued_order_lands_in_the_suppliers_inbox(session, world):
     assert order["number"] == f"PO-{order['id']:06d}" and order["status"] == "issued"
     assert order["warnings"] == [] and order["currency"] == "CNY"
     assert order["total"] == pytest.approx(25 * 12.40) and str(order["total"]) == "310.00"
-    inbox, total = purchasing.list_purchase_orders(session, world.first.principal, page=Page(),
-                                                   status="issued")
+    inbox, total = purchasing.list_purchase_orders(
+        session, world.first.principal, page=Page(), status="issued"
+    )
     assert total == 1 and inbox[0]["id"] == order["id"] and inbox[0]["quantity_ordered"] == 25
 
 
-@pytest.mark.parametrize(("changes", "field", "code"), [
-    ({"quantity": -5}, "lines[0].quantity", "quantity.negative"),
-    ({"quantity": "2.5"}, "lines[0].quantity", "quantity.not_whole"),
-    ({"quantity": 2.5}, "lines[0].quantity", "quantity.not_whole"),
-    ({"quantity": 0}, "lines[0].quantity", "quantity.not_positive"),
-    ({"quantity": "ten"}, "lines[0].quantity", "quantity.not_a_number"),
-    ({"unit_price": "-1"}, "lines[0].unit_price", "price.not_positive"),
-    ({"unit_price": "1.005"}, "lines[0].unit_price", "price.too_precise"),
-    ({"requested_date": (TODAY - timedelta(days=1)).isoformat()}, "lines[0].requested_date", "date.in_past"),
-    ({"requested_date": "31/12/2026"}, "lines[0].requested_date", "date.invalid"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field", "code"),
+    [
+        ({"quantity": -5}, "lines[0].quantity", "quantity.negative"),
+        ({"quantity": "2.5"}, "lines[0].quantity", "quantity.not_whole"),
+        ({"quantity": 2.5}, "lines[0].quantity", "quantity.not_whole"),
+        ({"quantity": 0}, "lines[0].quantity", "quantity.not_positive"),
+        ({"quantity": "ten"}, "lines[0].quantity", "quantity.not_a_number"),
+        ({"unit_price": "-1"}, "lines[0].unit_price", "price.not_positive"),
+        ({"unit_price": "1.005"}, "lines[0].unit_price", "price.too_precise"),
+        (
+            {"requested_date": (TODAY - timedelta(days=1)).isoformat()},
+            "lines[0].requested_date",
+            "date.in_past",
+        ),
+        ({"requested_date": "31/12/2026"}, "lines[0].requested_date", "date.invalid"),
+    ],
+)
 def test_bad_line_values_are_refused_naming_the_field(session, world, changes, field, code):
     with pytest.raises(ValidationFailed) as raised:
         _issue_lines(session, world, _line(world, **changes))
@@ -100,24 +119,42 @@ def test_a_line_can_name_its_part_by_sku(session, world):
 def test_the_ship_to_must_be_a_warehouse_of_the_managers_company(session, world):
     plant = world.first.plant
     with pytest.raises(ValidationFailed) as raised:
-        purchasing.issue_purchase_order(session, world.manager, supplier_id=world.first.organisation.id,
-                                        ship_to_location_id=plant.id, lines=[_line(world)], now=NOW)
+        purchasing.issue_purchase_order(
+            session,
+            world.manager,
+            supplier_id=world.first.organisation.id,
+            ship_to_location_id=plant.id,
+            lines=[_line(world)],
+            now=NOW,
+        )
     assert raised.value.field == "ship_to_location_id"
 
 
 def test_only_managers_issue_orders(session, world):
     with pytest.raises(PermissionDenied):
-        purchasing.issue_purchase_order(session, world.first.principal,
-                                        supplier_id=world.first.organisation.id,
-                                        ship_to_location_id=world.warehouse.id, lines=[_line(world)], now=NOW)
+        purchasing.issue_purchase_order(
+            session,
+            world.first.principal,
+            supplier_id=world.first.organisation.id,
+            ship_to_location_id=world.warehouse.id,
+            lines=[_line(world)],
+            now=NOW,
+        )
 
 
 # ---------------------------------------------------------------- standing and blocking
 
 
 def test_a_poor_supplier_gets_the_order_with_a_warning(session, world):
-    session.add(SupplierScorecard(supplier_id=world.first.organisation.id, period_kind="rolling12",
-                                  period="2026-02", score=42, standing="poor"))
+    session.add(
+        SupplierScorecard(
+            supplier_id=world.first.organisation.id,
+            period_kind="rolling12",
+            period="2026-02",
+            score=42,
+            standing="poor",
+        )
+    )
     session.commit()
     order = _issue_lines(session, world, _line(world))
     assert order["status"] == "issued"
@@ -128,8 +165,15 @@ def test_a_poor_supplier_gets_the_order_with_a_warning(session, world):
 
 
 def test_a_good_supplier_gets_no_warning(session, world):
-    session.add(SupplierScorecard(supplier_id=world.first.organisation.id, period_kind="rolling12",
-                                  period="2026-02", score=75, standing="good"))
+    session.add(
+        SupplierScorecard(
+            supplier_id=world.first.organisation.id,
+            period_kind="rolling12",
+            period="2026-02",
+            score=75,
+            standing="good",
+        )
+    )
     session.commit()
     assert _issue_lines(session, world, _line(world))["warnings"] == []
 
@@ -139,8 +183,9 @@ def test_a_blocked_supplier_cannot_receive_orders_until_unblocked(session, world
     with pytest.raises(ValidationFailed) as raised:
         purchasing.set_supplier_blocked(session, world.manager, supplier_id, blocked=True, reason="  ")
     assert raised.value.field == "reason"
-    purchasing.set_supplier_blocked(session, world.manager, supplier_id, blocked=True,
-                                    reason="failed audit 2026-02")
+    purchasing.set_supplier_blocked(
+        session, world.manager, supplier_id, blocked=True, reason="failed audit 2026-02"
+    )
     with pytest.raises(ValidationFailed) as raised:
         _issue_lines(session, world, _line(world))
     assert raised.value.code == "purchase.supplier_blocked" and raised.value.field == "supplier_id"
@@ -153,8 +198,9 @@ def test_a_blocked_supplier_cannot_receive_orders_until_unblocked(session, world
 
 def test_suppliers_cannot_block_anyone(session, world):
     with pytest.raises(PermissionDenied):
-        purchasing.set_supplier_blocked(session, world.first.principal, world.second.organisation.id,
-                                        blocked=True, reason="competitor")
+        purchasing.set_supplier_blocked(
+            session, world.first.principal, world.second.organisation.id, blocked=True, reason="competitor"
+        )
 
 
 # ---------------------------------------------------------------- the supplier's answers
@@ -164,8 +210,13 @@ def test_a_promised_date_in_the_past_is_refused(session, world):
     order = issue(session, world, [10])
     line_id = order["lines"][0]["id"]
     with pytest.raises(ValidationFailed) as raised:
-        purchasing.acknowledge_line(session, world.first.principal, line_id,
-                                    promised_date=(TODAY - timedelta(days=1)).isoformat(), now=NOW)
+        purchasing.acknowledge_line(
+            session,
+            world.first.principal,
+            line_id,
+            promised_date=(TODAY - timedelta(days=1)).isoformat(),
+            now=NOW,
+        )
     assert raised.value.field == "promised_date" and raised.value.code == "date.in_past"
     order = purchasing.acknowledge_line(session, world.first.principal, line_id, promised_date=TODAY, now=NOW)
     assert order["status"] == "acknowledged" and order["lines"][0]["promised_date"] == TODAY
@@ -174,8 +225,9 @@ def test_a_promised_date_in_the_past_is_refused(session, world):
 def test_the_order_is_acknowledged_once_every_line_is_answered(session, world):
     order = issue(session, world, [10, 20])
     first, second = (line["id"] for line in order["lines"])
-    order = purchasing.acknowledge_line(session, world.first.principal, first,
-                                        promised_date=TODAY + timedelta(days=9), now=NOW)
+    order = purchasing.acknowledge_line(
+        session, world.first.principal, first, promised_date=TODAY + timedelta(days=9), now=NOW
+    )
     assert order["status"] == "issued"
     order = purchasing.reject_line(session, world.first.principal, second, reason="discontinued", now=NOW)
     assert order["status"] == "acknowledged"
@@ -189,8 +241,9 @@ def test_rejecting_every_line_cancels_the_order(session, world):
     with pytest.raises(ValidationFailed) as raised:
         purchasing.reject_line(session, world.first.principal, order["lines"][0]["id"], reason="")
     assert raised.value.field == "reason"
-    order = purchasing.reject_line(session, world.first.principal, order["lines"][0]["id"],
-                                   reason="no tooling")
+    order = purchasing.reject_line(
+        session, world.first.principal, order["lines"][0]["id"], reason="no tooling"
+    )
     assert order["status"] == "cancelled"
 
 
@@ -204,8 +257,15 @@ def test_an_accepted_proposal_changes_quantity_and_date(session, world):
     order = issue(session, world, [100])
     line_id = order["lines"][0]["id"]
     proposed_date = TODAY + timedelta(days=30)
-    order = purchasing.propose_line_change(session, world.first.principal, line_id, quantity=80,
-                                           promised_date=proposed_date, note="raw material short", now=NOW)
+    order = purchasing.propose_line_change(
+        session,
+        world.first.principal,
+        line_id,
+        quantity=80,
+        promised_date=proposed_date,
+        note="raw material short",
+        now=NOW,
+    )
     assert order["status"] == "issued" and order["lines"][0]["status"] == "proposed"
     assert order["lines"][0]["proposed_quantity"] == 80
     order = purchasing.accept_proposal(session, world.manager, line_id, now=NOW)
@@ -262,9 +322,16 @@ def test_partial_shipments_never_exceed_the_open_quantity(session, world):
     # Two lots of one line in one notice count together against what is open.
     with pytest.raises(ValidationFailed):
         purchasing.create_shipping_notice(
-            session, world.first.principal, order["id"], carrier="DHL", tracking_number="1",
-            lines=[{"line_id": order["lines"][0]["id"], "quantity": 30, "lot_number": "A"},
-                   {"line_id": order["lines"][0]["id"], "quantity": 11, "lot_number": "B"}])
+            session,
+            world.first.principal,
+            order["id"],
+            carrier="DHL",
+            tracking_number="1",
+            lines=[
+                {"line_id": order["lines"][0]["id"], "quantity": 30, "lot_number": "A"},
+                {"line_id": order["lines"][0]["id"], "quantity": 11, "lot_number": "B"},
+            ],
+        )
     assert _count(session, ShippingNotice) == 1
     ship(session, world, order, [40, 40], lot="LOT-2")
     detail = purchasing.get_purchase_order(session, world.manager, order["id"])
@@ -272,18 +339,26 @@ def test_partial_shipments_never_exceed_the_open_quantity(session, world):
     assert [len(notice["lines"]) for notice in detail["notices"]] == [1, 2]
 
 
-@pytest.mark.parametrize(("item", "field", "code"), [
-    ({"quantity": "3.5", "lot_number": "L1"}, "lines[0].quantity", "quantity.not_whole"),
-    ({"quantity": -1, "lot_number": "L1"}, "lines[0].quantity", "quantity.negative"),
-    ({"quantity": 5, "lot_number": ""}, "lines[0].lot_number", "lot.required"),
-    ({"quantity": 5, "lot_number": "lot with spaces"}, "lines[0].lot_number", "lot.invalid"),
-])
+@pytest.mark.parametrize(
+    ("item", "field", "code"),
+    [
+        ({"quantity": "3.5", "lot_number": "L1"}, "lines[0].quantity", "quantity.not_whole"),
+        ({"quantity": -1, "lot_number": "L1"}, "lines[0].quantity", "quantity.negative"),
+        ({"quantity": 5, "lot_number": ""}, "lines[0].lot_number", "lot.required"),
+        ({"quantity": 5, "lot_number": "lot with spaces"}, "lines[0].lot_number", "lot.invalid"),
+    ],
+)
 def test_shipping_notice_fields_are_checked(session, world, item, field, code):
     order = acknowledge_all(session, world, issue(session, world, [10]))
     with pytest.raises(ValidationFailed) as raised:
-        purchasing.create_shipping_notice(session, world.first.principal, order["id"], carrier="DHL",
-                                          tracking_number="T1", lines=[{"line_id": order["lines"][0]["id"],
-                                                                        **item}])
+        purchasing.create_shipping_notice(
+            session,
+            world.first.principal,
+            order["id"],
+            carrier="DHL",
+            tracking_number="T1",
+            lines=[{"line_id": order["lines"][0]["id"], **item}],
+        )
     assert (raised.value.field, raised.value.code) == (field, code)
 
 
@@ -331,8 +406,14 @@ def test_receiving_more_than_shipped_or_rejecting_without_reason_is_refused(sess
     assert raised.value.code == "purchase.receive_more_than_shipped"
     assert raised.value.field == "lines[0].accepted_quantity"
     with pytest.raises(ValidationFailed) as raised:
-        purchasing.receive_goods(session, world.manager, notice["id"], lines=[
-            {"notice_line_id": notice["lines"][0]["id"], "accepted_quantity": 50, "rejected_quantity": 10}])
+        purchasing.receive_goods(
+            session,
+            world.manager,
+            notice["id"],
+            lines=[
+                {"notice_line_id": notice["lines"][0]["id"], "accepted_quantity": 50, "rejected_quantity": 10}
+            ],
+        )
     assert raised.value.field == "lines[0].reject_reason"
     with pytest.raises(ValidationFailed) as raised:
         receive(session, world, notice, [0], [0])
@@ -352,11 +433,15 @@ def test_a_refused_receipt_writes_nothing(session, world):
 
 def test_a_rejected_receipt_line_opens_an_incident_linked_to_part_lot_order_and_receipt(session, world):
     order = acknowledge_all(session, world, issue(session, world, [100]))
-    receipt = receive(session, world, ship(session, world, order, [100], lot="LOT-Q1"), [96], [4],
-                      reason="cracked casing")
+    receipt = receive(
+        session, world, ship(session, world, order, [100], lot="LOT-Q1"), [96], [4], reason="cracked casing"
+    )
     incident = session.get(QualityIncident, receipt["incident_ids"][0])
     assert (incident.part_id, incident.lot_number, incident.purchase_order_id) == (
-        world.first.parts[0].id, "LOT-Q1", order["id"])
+        world.first.parts[0].id,
+        "LOT-Q1",
+        order["id"],
+    )
     assert incident.receipt_line_id == receipt["lines"][0]["id"] and incident.quantity_affected == 4
     assert incident.status == "open" and incident.description == "cracked casing"
     assert receipt["lines"][0]["incident_id"] == incident.id
@@ -380,19 +465,26 @@ def test_a_second_supplier_sees_none_of_the_firsts_orders_or_receipts(session, w
     other = world.second.principal
     assert purchasing.list_purchase_orders(session, other, page=Page()) == ([], 0)
     assert purchasing.list_shipping_notices(session, other, page=Page()) == ([], 0)
-    for read in (lambda: purchasing.get_purchase_order(session, other, order["id"]),
-                 lambda: purchasing.get_shipping_notice(session, other, notice["id"]),
-                 lambda: purchasing.get_receipt(session, other, receipt["id"]),
-                 lambda: purchasing.list_purchase_orders(session, other, page=Page(),
-                                                         supplier_id=world.first.organisation.id)):
+    for read in (
+        lambda: purchasing.get_purchase_order(session, other, order["id"]),
+        lambda: purchasing.get_shipping_notice(session, other, notice["id"]),
+        lambda: purchasing.get_receipt(session, other, receipt["id"]),
+        lambda: purchasing.list_purchase_orders(
+            session, other, page=Page(), supplier_id=world.first.organisation.id
+        ),
+    ):
         with pytest.raises(NotFound):
             read()
     with pytest.raises(NotFound):
         ship(session, world, order, [1], side=world.second)
     # The first supplier and the manager do see them.
     assert purchasing.list_purchase_orders(session, world.first.principal, page=Page())[1] == 1
-    assert purchasing.list_purchase_orders(session, world.manager, page=Page(),
-                                           supplier_id=world.second.organisation.id)[1] == 0
+    assert (
+        purchasing.list_purchase_orders(
+            session, world.manager, page=Page(), supplier_id=world.second.organisation.id
+        )[1]
+        == 0
+    )
 
 
 def test_an_unknown_order_and_another_suppliers_order_answer_the_same(session, world):
@@ -409,8 +501,9 @@ def test_list_filters_and_order_number_search(session, world):
     issue(session, world, [10], side=world.second)
     rows, total = purchasing.list_purchase_orders(session, world.manager, page=Page(), text=first["number"])
     assert total == 1 and rows[0]["id"] == first["id"]
-    rows, total = purchasing.list_purchase_orders(session, world.manager, page=Page(),
-                                                  status=["acknowledged", "shipped"])
+    rows, total = purchasing.list_purchase_orders(
+        session, world.manager, page=Page(), status=["acknowledged", "shipped"]
+    )
     assert total == 0
 
 
@@ -420,12 +513,22 @@ def test_the_ship_to_warehouse_time_zone_sets_the_receipt_date(session, world):
     session.add(oem_store)
     session.commit()
     order = purchasing.issue_purchase_order(
-        session, world.manager, supplier_id=world.first.organisation.id, ship_to_location_id=oem_store.id,
-        lines=[_line(world)], now=NOW)
+        session,
+        world.manager,
+        supplier_id=world.first.organisation.id,
+        ship_to_location_id=oem_store.id,
+        lines=[_line(world)],
+        now=NOW,
+    )
     order = acknowledge_all(session, world, order)
     # 03:00 UTC on 10 March is still 9 March in Los Angeles.
-    receipt = receive(session, world, ship(session, world, order, [10]), [10],
-                      received_at=datetime(2026, 3, 10, 3, 0, tzinfo=UTC))
+    receipt = receive(
+        session,
+        world,
+        ship(session, world, order, [10]),
+        [10],
+        received_at=datetime(2026, 3, 10, 3, 0, tzinfo=UTC),
+    )
     assert str(receipt["received_on"]) == "2026-03-09"
 
 
@@ -436,11 +539,18 @@ def test_a_shipping_notice_names_every_bad_field_at_once_and_ships_nothing(sessi
     order = acknowledge_all(session, world, issue(session, world, [100, 50, 20]))
     first, second, third = (line["id"] for line in order["lines"])
     with pytest.raises(FieldErrors) as raised:
-        purchasing.create_shipping_notice(session, world.first.principal, order["id"], carrier=" ",
-                                          tracking_number="JD1", lines=[
-                                              {"line_id": first, "quantity": "2.5", "lot_number": "L-1"},
-                                              {"line_id": second, "quantity": 60, "lot_number": "L 2"},
-                                              {"line_id": third, "quantity": 21, "lot_number": "L-3"}])
+        purchasing.create_shipping_notice(
+            session,
+            world.first.principal,
+            order["id"],
+            carrier=" ",
+            tracking_number="JD1",
+            lines=[
+                {"line_id": first, "quantity": "2.5", "lot_number": "L-1"},
+                {"line_id": second, "quantity": 60, "lot_number": "L 2"},
+                {"line_id": third, "quantity": 21, "lot_number": "L-3"},
+            ],
+        )
     assert [(error.field, error.code) for error in raised.value.errors] == [
         ("carrier", "text.required"),
         ("lines[0].quantity", "quantity.not_whole"),
@@ -459,11 +569,21 @@ def test_a_goods_receipt_names_every_bad_field_at_once_and_receives_nothing(sess
     notice = ship(session, world, order, [60, 50, 30])
     first, second, third = (line["id"] for line in notice["lines"])
     with pytest.raises(FieldErrors) as raised:
-        purchasing.receive_goods(session, world.manager, notice["id"], lines=[
-            {"notice_line_id": first, "accepted_quantity": 55, "rejected_quantity": 6,
-             "reject_reason": "dent"},
-            {"notice_line_id": second, "accepted_quantity": 40, "rejected_quantity": 10},
-            {"notice_line_id": third, "accepted_quantity": "many", "rejected_quantity": -1}])
+        purchasing.receive_goods(
+            session,
+            world.manager,
+            notice["id"],
+            lines=[
+                {
+                    "notice_line_id": first,
+                    "accepted_quantity": 55,
+                    "rejected_quantity": 6,
+                    "reject_reason": "dent",
+                },
+                {"notice_line_id": second, "accepted_quantity": 40, "rejected_quantity": 10},
+                {"notice_line_id": third, "accepted_quantity": "many", "rejected_quantity": -1},
+            ],
+        )
     assert [(error.field, error.code) for error in raised.value.errors] == [
         ("lines[0].accepted_quantity", "purchase.receive_more_than_shipped"),
         ("lines[1].reject_reason", "text.required"),
@@ -476,16 +596,20 @@ def test_a_goods_receipt_names_every_bad_field_at_once_and_receives_nothing(sess
 
 def test_the_receiving_list_pages_the_awaited_notices_oldest_first(session, world):
     order = acknowledge_all(session, world, issue(session, world, [90]))
-    notices = [ship(session, world, order, [10], lot=f"LOT-{n}", shipped_at=NOW + timedelta(hours=n))
-               for n in range(3)]
+    notices = [
+        ship(session, world, order, [10], lot=f"LOT-{n}", shipped_at=NOW + timedelta(hours=n))
+        for n in range(3)
+    ]
     receive(session, world, notices[1], [4])  # partly received: still awaited
     receive(session, world, notices[2], [10])  # fully received: no longer on the list
     awaited = (ShippingNoticeStatus.IN_TRANSIT, ShippingNoticeStatus.PARTLY_RECEIVED)
 
-    first, total = purchasing.list_shipping_notices(session, world.manager, page=Page(1, 1), status=awaited,
-                                                    oldest_first=True)
-    second, _ = purchasing.list_shipping_notices(session, world.manager, page=Page(2, 1), status=awaited,
-                                                 oldest_first=True)
+    first, total = purchasing.list_shipping_notices(
+        session, world.manager, page=Page(1, 1), status=awaited, oldest_first=True
+    )
+    second, _ = purchasing.list_shipping_notices(
+        session, world.manager, page=Page(2, 1), status=awaited, oldest_first=True
+    )
 
     assert total == 2
     assert [row["number"] for row in first + second] == [notices[0]["number"], notices[1]["number"]]

@@ -17,50 +17,71 @@ from tests.supply_world import NOW, acknowledge_all, issue, receive, ship
 def _rejected(session, world, lot="LOT-9", rejected=3):
     order = acknowledge_all(session, world, issue(session, world, [50]))
     notice = ship(session, world, order, [50], lot=lot)
-    receipt = receive(session, world, notice, [50 - rejected], [rejected], received_at=NOW,
-                      reason="porosity in casting")
+    receipt = receive(
+        session, world, notice, [50 - rejected], [rejected], received_at=NOW, reason="porosity in casting"
+    )
     return order, notice, receipt, receipt["incident_ids"][0]
 
 
 def test_the_supplier_answers_and_the_manager_closes(session, world):
     _order, _notice, _receipt, incident_id = _rejected(session, world)
     supplier = world.first.principal
-    incident = quality.acknowledge_incident(session, supplier, incident_id, note="on it",
-                                            now=NOW + timedelta(minutes=45))
+    incident = quality.acknowledge_incident(
+        session, supplier, incident_id, note="on it", now=NOW + timedelta(minutes=45)
+    )
     assert incident["status"] == "acknowledged" and incident["response_minutes"] == 45
-    quality.record_incident_analysis(session, supplier, incident_id, containment_action="lot quarantined",
-                                     now=NOW + timedelta(hours=2))
-    incident = quality.resolve_incident(session, supplier, incident_id, root_cause="mould vent blocked",
-                                        evidence="8D report, X-ray of 3 following lots",
-                                        now=NOW + timedelta(days=2))
+    quality.record_incident_analysis(
+        session, supplier, incident_id, containment_action="lot quarantined", now=NOW + timedelta(hours=2)
+    )
+    incident = quality.resolve_incident(
+        session,
+        supplier,
+        incident_id,
+        root_cause="mould vent blocked",
+        evidence="8D report, X-ray of 3 following lots",
+        now=NOW + timedelta(days=2),
+    )
     assert incident["status"] == "resolved" and incident["awaiting_supplier"] is False
     assert incident["containment_action"] == "lot quarantined"
     assert incident["root_cause"] == "mould vent blocked"
     incident = quality.accept_resolution(session, world.manager, incident_id, now=NOW + timedelta(days=3))
     assert incident["status"] == "closed" and incident["closed_at"] == NOW + timedelta(days=3)
     kinds = [(entry["kind"], entry["actor_name"]) for entry in incident["timeline"]]
-    assert kinds == [("opened", world.manager.full_name), ("acknowledged", supplier.full_name),
-                     ("analysis", supplier.full_name), ("resolved", supplier.full_name),
-                     ("closed", world.manager.full_name)]
+    assert kinds == [
+        ("opened", world.manager.full_name),
+        ("acknowledged", supplier.full_name),
+        ("analysis", supplier.full_name),
+        ("resolved", supplier.full_name),
+        ("closed", world.manager.full_name),
+    ]
 
 
 def test_a_reopened_incident_keeps_its_first_response_time(session, world):
     _order, _notice, _receipt, incident_id = _rejected(session, world)
     supplier = world.first.principal
     quality.acknowledge_incident(session, supplier, incident_id, now=NOW + timedelta(hours=3))
-    quality.resolve_incident(session, supplier, incident_id, containment_action="sorted",
-                             root_cause="die wear", evidence="report", now=NOW + timedelta(days=1))
+    quality.resolve_incident(
+        session,
+        supplier,
+        incident_id,
+        containment_action="sorted",
+        root_cause="die wear",
+        evidence="report",
+        now=NOW + timedelta(days=1),
+    )
     with pytest.raises(ValidationFailed) as raised:
         quality.reopen_incident(session, world.manager, incident_id, reason=" ")
     assert raised.value.field == "reason"
-    incident = quality.reopen_incident(session, world.manager, incident_id, reason="same defect in next lot",
-                                       now=NOW + timedelta(days=2))
+    incident = quality.reopen_incident(
+        session, world.manager, incident_id, reason="same defect in next lot", now=NOW + timedelta(days=2)
+    )
     assert incident["status"] == "reopened" and incident["awaiting_supplier"] is True
     assert incident["reopened_count"] == 1
     incident = quality.acknowledge_incident(session, supplier, incident_id, now=NOW + timedelta(days=3))
     assert incident["response_minutes"] == 180
-    incident = quality.resolve_incident(session, supplier, incident_id, evidence="new die installed",
-                                        now=NOW + timedelta(days=4))
+    incident = quality.resolve_incident(
+        session, supplier, incident_id, evidence="new die installed", now=NOW + timedelta(days=4)
+    )
     assert incident["status"] == "resolved" and incident["evidence"] == "new die installed"
 
 
@@ -68,19 +89,22 @@ def test_resolving_needs_containment_root_cause_and_evidence(session, world):
     _order, _notice, _receipt, incident_id = _rejected(session, world)
     supplier = world.first.principal
     with pytest.raises(IllegalTransition):
-        quality.resolve_incident(session, supplier, incident_id, containment_action="x", root_cause="y",
-                                 evidence="z")  # not acknowledged yet
+        quality.resolve_incident(
+            session, supplier, incident_id, containment_action="x", root_cause="y", evidence="z"
+        )  # not acknowledged yet
     quality.acknowledge_incident(session, supplier, incident_id, now=NOW + timedelta(hours=1))
     with pytest.raises(ValidationFailed) as raised:
         quality.resolve_incident(session, supplier, incident_id, evidence="photos")
     assert raised.value.field == "containment_action"
     with pytest.raises(ValidationFailed) as raised:
-        quality.resolve_incident(session, supplier, incident_id, containment_action="sorted",
-                                 evidence="photos")
+        quality.resolve_incident(
+            session, supplier, incident_id, containment_action="sorted", evidence="photos"
+        )
     assert raised.value.field == "root_cause"
     with pytest.raises(ValidationFailed) as raised:
-        quality.resolve_incident(session, supplier, incident_id, containment_action="sorted",
-                                 root_cause="die", evidence="")
+        quality.resolve_incident(
+            session, supplier, incident_id, containment_action="sorted", root_cause="die", evidence=""
+        )
     assert raised.value.field == "evidence"
     incident = quality.get_incident(session, supplier, incident_id)
     # The refused attempts left nothing behind.
@@ -92,8 +116,9 @@ def test_each_side_may_only_make_its_own_moves(session, world):
     with pytest.raises(PermissionDenied):
         quality.acknowledge_incident(session, world.manager, incident_id)
     quality.acknowledge_incident(session, world.first.principal, incident_id)
-    quality.resolve_incident(session, world.first.principal, incident_id, containment_action="a",
-                             root_cause="b", evidence="c")
+    quality.resolve_incident(
+        session, world.first.principal, incident_id, containment_action="a", root_cause="b", evidence="c"
+    )
     with pytest.raises(PermissionDenied):
         quality.accept_resolution(session, world.first.principal, incident_id)
     with pytest.raises(IllegalTransition):
@@ -103,14 +128,26 @@ def test_each_side_may_only_make_its_own_moves(session, world):
 def test_a_field_complaint_is_linked_to_the_lots_receipt_and_order(session, world):
     order, _notice, receipt, _incident = _rejected(session, world, lot="LOT-F1", rejected=1)
     incident = quality.report_field_complaint(
-        session, world.manager, sku=world.first.parts[0].sku, lot="LOT-F1",
-        description="brake noise reported by 3 dealers", quantity_affected="3", now=NOW + timedelta(days=20))
+        session,
+        world.manager,
+        sku=world.first.parts[0].sku,
+        lot="LOT-F1",
+        description="brake noise reported by 3 dealers",
+        quantity_affected="3",
+        now=NOW + timedelta(days=20),
+    )
     assert incident["source"] == "field_complaint" and incident["status"] == "open"
     assert incident["purchase_order_id"] == order["id"] and incident["receipt_id"] == receipt["id"]
     assert incident["supplier_id"] == world.first.organisation.id and incident["quantity_affected"] == 3
     with pytest.raises(ValidationFailed) as raised:
-        quality.report_field_complaint(session, world.manager, sku=world.first.parts[0].sku, lot="LOT-F1",
-                                       description="x", quantity_affected="1.5")
+        quality.report_field_complaint(
+            session,
+            world.manager,
+            sku=world.first.parts[0].sku,
+            lot="LOT-F1",
+            description="x",
+            quantity_affected="1.5",
+        )
     assert raised.value.field == "quantity_affected"
     with pytest.raises(ValidationFailed) as raised:
         quality.report_field_complaint(session, world.manager, sku="NO-SUCH", lot="L", description="x")
@@ -125,7 +162,8 @@ def test_a_lot_shows_every_order_notice_receipt_and_incident_it_touched(session,
     assert [line["purchase_order_id"] for line in trace["purchase_order_lines"]] == [order["id"]]
     assert [line["notice_id"] for line in trace["shipping_notice_lines"]] == [notice["id"]]
     assert [(line["receipt_id"], line["rejected_quantity"]) for line in trace["receipt_lines"]] == [
-        (receipt["id"], 3)]
+        (receipt["id"], 3)
+    ]
     assert [incident["id"] for incident in trace["incidents"]] == [incident_id]
     assert quality.lot_trace(session, world.first.principal, "LOT-T1")["found"] is True
     assert quality.lot_trace(session, world.manager, "LOT-NONE")["found"] is False

@@ -78,7 +78,10 @@ def test_a_recompute_reloads_the_cards_it_changed_and_every_ranking_on_connected
     assert (pages["card-1"].reloads, pages["ranking"].reloads, pages["card-2"].reloads) == (1, 1, 0)
     assert app.classes["ranking"].__name__ == "RankingState"
     assert "gone" not in app.classes and [token for token, _ in watchers.affected(None)] == [
-        "card-1", "card-2", "ranking"]
+        "card-1",
+        "card-2",
+        "ranking",
+    ]
     # A recompute of every supplier reloads every card.
     assert asyncio.run(live_updates.push_scorecards(app, {**event, "supplier_ids": None}, watchers)) == 3
 

@@ -35,8 +35,6 @@ from state.supply.purchase_shipping import ShipmentState as Shipment
 ON_LOAD = (Shipment.reset_view, Receipt.reset_view, Dialog.reset_view, Order.load)
 
 
-
-
 def _line_summary(row) -> rx.Component:
     return rx.vstack(
         rx.hstack(

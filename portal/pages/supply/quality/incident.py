@@ -43,8 +43,9 @@ def _action_form(on_submit, *fields: rx.Component, buttons: tuple) -> rx.Compone
         rx.vstack(
             *fields,
             rx.hstack(
-                rx.button(t(label_key), type="submit", id=element_id,
-                          color_scheme=colour[0] if colour else "indigo"),
+                rx.button(
+                    t(label_key), type="submit", id=element_id, color_scheme=colour[0] if colour else "indigo"
+                ),
                 justify="end",
                 width="100%",
             ),
@@ -269,5 +270,3 @@ def supplier_incident() -> rx.Component:
 @framed_page(routes.MANAGER_INCIDENT, on_load=Incident.load)
 def manager_incident() -> rx.Component:
     return _incident_page()
-
-

@@ -149,9 +149,7 @@ def _incidents_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                 [
                     header_cell("incident.number"),
                     header_cell("incident.what"),
-                    rx.cond(
-                        Incidents.role == "manager", header_cell("catalogue.supplier"), rx.fragment()
-                    ),
+                    rx.cond(Incidents.role == "manager", header_cell("catalogue.supplier"), rx.fragment()),
                     header_cell("stock.code"),
                     header_cell("purchase.lot"),
                     header_cell("incident.quantity", "right"),
@@ -179,5 +177,3 @@ def supplier_incidents() -> rx.Component:
 @framed_page(routes.MANAGER_INCIDENTS, on_load=Incidents.load)
 def manager_incidents() -> rx.Component:
     return _incidents_list("incident.manager_subtitle", _complaint_dialog())
-
-
