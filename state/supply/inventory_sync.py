@@ -13,6 +13,7 @@ import contextlib
 import secrets
 import time
 from pathlib import Path
+from typing import TypedDict
 
 import reflex as rx
 
@@ -24,6 +25,35 @@ from services.platform.fields import today_in
 from services.supply import inventory_sync
 from state.shared.auth import AuthState
 from state.supply.view import error_entry, fmt_int, messages, plain
+
+
+class PreviewSummary(TypedDict, total=False):
+    """The previewed file in words: its counts, and whether any row can be applied."""
+
+    file: str
+    rows: str
+    valid: str
+    changes: str
+    errors: str
+    text: str
+    can_apply: bool
+    errors_shown: str
+    valid_shown: str
+
+
+class ErrorRow(TypedDict):
+    row: str
+    field: str
+    reason: str
+
+
+class ValidRow(TypedDict):
+    row: str
+    sku: str
+    current: str
+    available: str
+    changed: bool  # the file's figure differs from the stock today
+
 
 UPLOAD_ID = "stock-csv"
 MAX_BYTES = inventory_sync.MAX_CSV_BYTES
@@ -64,7 +94,7 @@ class InventorySyncState(AuthState):
         return messages({"file": self._file_error}, self.language)["file"] if self._file_error else ""
 
     @rx.var
-    def summary(self) -> dict[str, str]:
+    def summary(self) -> PreviewSummary:
         preview, language = self._preview, self.language
         if not preview:
             return {}
@@ -82,7 +112,7 @@ class InventorySyncState(AuthState):
                 changes=fmt_int(preview["changes"], language),
                 errors=fmt_int(preview["error_count"], language),
             ),
-            "can_apply": "yes" if preview["valid_rows"] else "",
+            "can_apply": bool(preview["valid_rows"]),
             "errors_shown": self.t(
                 "inventory.errors_shown",
                 shown=fmt_int(len(preview["errors"]), language),
@@ -100,7 +130,7 @@ class InventorySyncState(AuthState):
         }
 
     @rx.var
-    def error_rows(self) -> list[dict[str, str]]:
+    def error_rows(self) -> list[ErrorRow]:
         return [
             {
                 "row": str(error["row"]),
@@ -111,7 +141,7 @@ class InventorySyncState(AuthState):
         ]
 
     @rx.var
-    def valid_rows(self) -> list[dict[str, str]]:
+    def valid_rows(self) -> list[ValidRow]:
         language = self.language
         return [
             {
@@ -119,7 +149,7 @@ class InventorySyncState(AuthState):
                 "sku": row["sku"],
                 "current": fmt_int(row["current"], language),
                 "available": fmt_int(row["available"], language),
-                "changed": "yes" if row["available"] != row["current"] else "",
+                "changed": row["available"] != row["current"],
             }
             for row in self._preview.get("valid", [])
         ]

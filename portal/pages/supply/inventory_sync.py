@@ -103,7 +103,7 @@ def _valid_table() -> rx.Component:
                             number_cell(row["current"]),
                             rx.table.cell(
                                 rx.cond(
-                                    row["changed"] == "yes",
+                                    row["changed"],
                                     rx.badge(row["available"], color_scheme="indigo", variant="soft"),
                                     rx.text(row["available"], color_scheme="gray"),
                                 ),
@@ -167,7 +167,7 @@ def supplier_inventory() -> rx.Component:
                         t("inventory.apply"),
                         on_click=Sync.apply,
                         id="apply-csv",
-                        disabled=Sync.summary["can_apply"] != "yes",
+                        disabled=~Sync.summary["can_apply"],
                     ),
                     justify="end",
                     width="100%",
