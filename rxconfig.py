@@ -8,8 +8,9 @@ from models.settings import get_settings
 
 settings = get_settings()
 # `reflex run --env prod` serves through granian with GRANIAN_WORKERS processes (Reflex's own default,
-# 2 x CPUs + 1, ignores the connection budget): APP_PROCESSES is the number the budget counts.
-os.environ.setdefault("GRANIAN_WORKERS", str(settings.app_processes))
+# 2 x CPUs + 1, ignores the connection budget): APP_PROCESSES is the number the budget counts, and
+# embedded mode (Reflex state in memory) serves from exactly one (Settings.web_processes).
+os.environ.setdefault("GRANIAN_WORKERS", str(settings.web_processes))
 
 config = rx.Config(
     app_name="portal",

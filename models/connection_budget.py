@@ -3,7 +3,7 @@ that refuses to start a deployment whose processes could open more than the serv
 
 Every process keeps its own SQLAlchemy pool (models/db.py): up to `db_pool_size + db_max_overflow`
 connections. A deployment is
-  - the app: `app_processes` web processes, one pool each;
+  - the app: `web_processes` web processes (APP_PROCESSES; one in embedded mode), one pool each;
   - the worker: `worker_concurrency` prefork children, one pool each, and the main process, which
     has a pool too (it relays the outbox) and the outbox listener's own LISTEN connection;
   - beat: one process, one pool.
@@ -66,7 +66,7 @@ def connection_budget(
         # The pools talk to PgBouncer; PostgreSQL sees PgBouncer's pool and the direct listener.
         app = worker_pools = beat = 0
     else:
-        app = settings.app_processes * per_process
+        app = settings.web_processes * per_process
         worker_pools = (settings.worker_concurrency + 1) * per_process
         beat = BEAT_PROCESSES * per_process
     reserve = settings.db_reserved_connections
@@ -89,7 +89,7 @@ def refusal_message(settings: Settings, budget: ConnectionBudget) -> str:
         f"Refusing to start: the portal could open {budget.needed} PostgreSQL connections but the "
         f"server accepts {budget.available} (max_connections {budget.max_connections} - "
         f"superuser_reserved_connections {budget.superuser_reserved} - DB_RESERVED_CONNECTIONS "
-        f"{budget.reserve}). Needed: app {budget.app} = APP_PROCESSES {settings.app_processes} x {pool}; "
+        f"{budget.reserve}). Needed: app {budget.app} = APP_PROCESSES {settings.web_processes} x {pool}; "
         f"worker {budget.worker} = (WORKER_CONCURRENCY {settings.worker_concurrency} + 1 main process) x "
         f"{pool} + {LISTENER_CONNECTIONS} listener; beat {budget.beat} = {BEAT_PROCESSES} x {pool}. "
         f"Lower APP_PROCESSES, WORKER_CONCURRENCY, DB_POOL_SIZE or DB_MAX_OVERFLOW, raise the server's "

@@ -187,6 +187,14 @@ class Settings(BaseSettings):
     def uses_redis(self) -> bool:
         return bool(self.redis_url)
 
+    @property
+    def web_processes(self) -> int:
+        """How many web processes serve the app: `app_processes` in services mode; exactly one in
+        embedded mode, whose Reflex state lives in the process's memory (two processes would each
+        keep their own copy of a tab's state: an upload answered by one, the next click by the
+        other, which never saw it)."""
+        return self.app_processes if self.uses_redis else 1
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

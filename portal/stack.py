@@ -264,7 +264,7 @@ def main() -> int:
         commands,
         log_dir,
         # Exactly the web processes the connection budget counted (Reflex would start 2 x CPUs + 1).
-        env={**os.environ, "GRANIAN_WORKERS": str(settings.app_processes)},
+        env={**os.environ, "GRANIAN_WORKERS": str(settings.web_processes)},
     )
     stopping = False
 

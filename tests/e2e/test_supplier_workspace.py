@@ -252,9 +252,14 @@ def _csv(rows: list[tuple[str, str]]) -> bytes:
 
 
 def _upload(page: Page, name: str, data: bytes) -> None:
-    page.set_input_files(
-        "#stock-csv input[type=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
-    )
+    """Choose a file and wait until its upload has finished: the page shows an upload's result as it
+    streams in, and Reflex drops a second upload on the same field while the first is still open,
+    so a person (or a test) choosing the next file too early would have it ignored."""
+    with page.expect_response(lambda response: "/_upload" in response.url) as upload:
+        page.set_input_files(
+            "#stock-csv input[type=file]", files=[{"name": name, "mimeType": "text/csv", "buffer": data}]
+        )
+    upload.value.finished()
 
 
 def test_supplier_syncs_stock_by_csv_with_row_errors_and_a_confirmation(
@@ -320,7 +325,11 @@ def test_supplier_syncs_stock_by_csv_with_row_errors_and_a_confirmation(
         assert (row.on_hand if row else 0) == current
 
     page.click("#apply-csv")
-    expect(page.get_by_text("Stock updated: 1 rows applied, 1 changed, 4 skipped.")).to_be_visible()
+    # Applying waits for the upload's handler to let go of the page's state: on a loaded machine that
+    # can take longer than Playwright's default 5 s.
+    expect(page.get_by_text("Stock updated: 1 rows applied, 1 changed, 4 skipped.")).to_be_visible(
+        timeout=15_000
+    )
     expect(page.locator("#preview")).to_have_count(0)
     with Session(portal.engine) as session:
         row = session.exec(

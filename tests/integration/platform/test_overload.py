@@ -18,7 +18,7 @@ from models.settings import PROJECT_ROOT, get_settings
 from portal.api import api
 from portal.api.app import create_api
 from portal.stack import check_connection_budget_or_explain
-from tests.conftest import configure
+from tests.conftest import REDIS_TEST_URL, configure
 from tests.integration.ordering.order_api_helpers import open_shop, stock
 from tests.integration.worker_helpers import celery_env, start_worker
 
@@ -123,7 +123,7 @@ def test_a_worker_beyond_the_budget_refuses_to_start_and_says_why(pg_url, monkey
 
 
 def test_the_web_app_beyond_the_budget_refuses_to_start(pg_url, monkeypatch):
-    configure(monkeypatch, app_processes="60")
+    configure(monkeypatch, app_processes="60", redis_url=REDIS_TEST_URL)
     env = celery_env(get_settings())
     env.pop("GRANIAN_WORKERS", None)
 

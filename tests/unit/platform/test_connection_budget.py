@@ -17,6 +17,7 @@ from models.settings import Settings
 def _settings(**values: object) -> Settings:
     base = {
         "database_url": "postgresql+psycopg://postgres@db/portal",
+        "redis_url": "redis://cache:6379/0",  # services mode: APP_PROCESSES web processes
         "db_pool_size": 10,
         "db_max_overflow": 20,
         "app_processes": 5,
@@ -93,3 +94,15 @@ def test_the_engine_takes_its_pool_from_the_settings():
     )
 
     assert (engine.pool.size(), engine.pool._max_overflow, engine.pool._timeout) == (4, 1, 0.5)
+
+
+def test_embedded_mode_serves_from_one_web_process_whatever_app_processes_says():
+    """Reflex keeps a tab's state in the process's memory without Redis: a second web process would
+    answer a tab's upload and miss its next click. Services mode serves from APP_PROCESSES."""
+    embedded = _settings(redis_url="", app_processes=4)
+    services = _settings(app_processes=4)
+
+    assert (embedded.web_processes, services.web_processes) == (1, 4)
+    assert connection_budget(embedded, max_connections=100, superuser_reserved=3).app == (
+        embedded.db_pool_size + embedded.db_max_overflow
+    )
