@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
@@ -32,6 +33,15 @@ REDOC_URL = f"{API_PREFIX}/redoc"
 # the portal itself: the docs load nothing from any other host.
 DOCS_ASSETS_URL = f"{API_PREFIX}/docs-assets"
 _DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+# ReDoc's sidebar footer shows Redocly's logo from their CDN, and no option turns it off: the
+# portal serves the script with that one address pointing at the docs' own icon instead.
+_REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@functools.cache
+def _redoc_script() -> bytes:
+    script = (_DOCS_ASSETS / "redoc.standalone.js").read_text(encoding="utf-8")
+    return script.replace(_REDOC_CDN_LOGO, f"{DOCS_ASSETS_URL}/favicon.png").encode()
 
 
 async def _no_such_endpoint(request: Request) -> None:
@@ -55,6 +65,13 @@ async def _no_such_endpoint(request: Request) -> None:
 
 def _add_docs(app: FastAPI) -> None:
     """Swagger UI at /api/v1/docs and ReDoc at /api/v1/redoc, from the portal's own assets."""
+    async def redoc_script(request: Request) -> Response:
+        return Response(_redoc_script(), media_type="text/javascript")
+
+    # Before the mount, which would serve the file as shipped.
+    app.add_api_route(
+        f"{DOCS_ASSETS_URL}/redoc.standalone.js", redoc_script, methods=["GET"], include_in_schema=False
+    )
     app.mount(DOCS_ASSETS_URL, StaticFiles(directory=_DOCS_ASSETS), name="docs-assets")
     favicon = f"{DOCS_ASSETS_URL}/favicon.png"
 
@@ -66,6 +83,8 @@ def _add_docs(app: FastAPI) -> None:
             swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
             swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
             swagger_favicon_url=favicon,
+            # Swagger UI would send the schema of any public host to validator.swagger.io.
+            swagger_ui_parameters={"validatorUrl": None},
         )
 
     async def swagger_ui_redirect(request: Request) -> HTMLResponse:
