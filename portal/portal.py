@@ -28,6 +28,7 @@ from portal.pages.ordering import (
     cart,  # noqa: F401  (declare pages)
     orders,  # noqa: F401  (declare pages)
 )
+from portal.pages.platform import not_found  # noqa: F401  (declare pages)
 from portal.pages.showroom import browse  # noqa: F401  (declare pages)
 from portal.pages.supply import (
     inventory_sync,  # noqa: F401  (declare pages)

@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
+import fastapi_offline
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagger_ui_oauth2_redirect_html
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
@@ -20,6 +27,21 @@ from portal.api.supply import quality, supplier, suppliers
 from services.platform.field_paths import CONVENTION as FIELD_PATHS
 
 _ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
+DOCS_URL = f"{API_PREFIX}/docs"
+REDOC_URL = f"{API_PREFIX}/redoc"
+# Swagger UI's and ReDoc's dist files, shipped by the pinned fastapi-offline package and served by
+# the portal itself: the docs load nothing from any other host.
+DOCS_ASSETS_URL = f"{API_PREFIX}/docs-assets"
+_DOCS_ASSETS = Path(fastapi_offline.__file__).parent / "static"
+# ReDoc's sidebar footer shows Redocly's logo from their CDN, and no option turns it off: the
+# portal serves the script with that one address pointing at the docs' own icon instead.
+_REDOC_CDN_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@functools.cache
+def _redoc_script() -> bytes:
+    script = (_DOCS_ASSETS / "redoc.standalone.js").read_text(encoding="utf-8")
+    return script.replace(_REDOC_CDN_LOGO, f"{DOCS_ASSETS_URL}/favicon.png").encode()
 
 
 async def _no_such_endpoint(request: Request) -> None:
@@ -41,6 +63,49 @@ async def _no_such_endpoint(request: Request) -> None:
     raise HTTPException(404)
 
 
+def _add_docs(app: FastAPI) -> None:
+    """Swagger UI at /api/v1/docs and ReDoc at /api/v1/redoc, from the portal's own assets."""
+    async def redoc_script(request: Request) -> Response:
+        return Response(_redoc_script(), media_type="text/javascript")
+
+    # Before the mount, which would serve the file as shipped.
+    app.add_api_route(
+        f"{DOCS_ASSETS_URL}/redoc.standalone.js", redoc_script, methods=["GET"], include_in_schema=False
+    )
+    app.mount(DOCS_ASSETS_URL, StaticFiles(directory=_DOCS_ASSETS), name="docs-assets")
+    favicon = f"{DOCS_ASSETS_URL}/favicon.png"
+
+    async def swagger_ui(request: Request) -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} - Swagger UI",
+            oauth2_redirect_url=app.swagger_ui_oauth2_redirect_url,
+            swagger_js_url=f"{DOCS_ASSETS_URL}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS_URL}/swagger-ui.css",
+            swagger_favicon_url=favicon,
+            # Swagger UI would send the schema of any public host to validator.swagger.io.
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+
+    async def swagger_ui_redirect(request: Request) -> HTMLResponse:
+        return get_swagger_ui_oauth2_redirect_html()
+
+    async def redoc(request: Request) -> HTMLResponse:
+        return get_redoc_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} - ReDoc",
+            redoc_js_url=f"{DOCS_ASSETS_URL}/redoc.standalone.js",
+            redoc_favicon_url=favicon,
+            with_google_fonts=False,
+        )
+
+    app.add_api_route(DOCS_URL, swagger_ui, methods=["GET"], include_in_schema=False)
+    app.add_api_route(
+        app.swagger_ui_oauth2_redirect_url, swagger_ui_redirect, methods=["GET"], include_in_schema=False
+    )
+    app.add_api_route(REDOC_URL, redoc, methods=["GET"], include_in_schema=False)
+
+
 def create_api() -> FastAPI:
     """A fresh API application (tests build their own; the portal uses `api`)."""
     app = FastAPI(
@@ -51,11 +116,12 @@ def create_api() -> FastAPI:
         'Every error answers `{"error": {"code", "message", "field"}}`; '
         f"`field` names the input at fault as a field path. {FIELD_PATHS}",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,
         redoc_url=None,
-        swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
+        swagger_ui_oauth2_redirect_url=f"{DOCS_URL}/oauth2-redirect",
     )
     install_error_handlers(app)
+    _add_docs(app)
     app.add_middleware(SecurityHeaders)
     v1 = APIRouter(prefix=API_PREFIX)
     for module in (auth, health, catalog, stock, orders, payments):

@@ -10,6 +10,9 @@ pages), so one middleware covers every HTTP answer of the process:
   server over the same-origin connection; images
   may be data: or blob: URLs, as the charts' downloads are), the live connection to the same
   origin only, no plugins, no framing;
+- the API docs (Swagger UI, ReDoc) live under the same policy: their assets are the portal's
+  own (fastapi-offline's dist files), their inline bootstrap is covered by 'unsafe-inline' and
+  ReDoc's search worker by `worker-src blob:`;
 - `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin`, `X-Frame-Options: DENY`;
 - `Cache-Control: no-store` on every API answer (tokens and personal data are never cached).
 
@@ -40,13 +43,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     )
 )
-# FastAPI's interactive docs load Swagger UI from its CDN.
-DOCS_CDN = "https://cdn.jsdelivr.net"
-DOCS_CONTENT_SECURITY_POLICY = (
-    CONTENT_SECURITY_POLICY.replace("script-src 'self'", f"script-src 'self' {DOCS_CDN}")
-    .replace("style-src 'self'", f"style-src 'self' {DOCS_CDN}")
-    .replace("img-src 'self'", "img-src 'self' https://fastapi.tiangolo.com")
-)
 
 COMMON_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"x-content-type-options", b"nosniff"),
@@ -57,9 +53,7 @@ COMMON_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 
 def headers_for(path: str) -> list[tuple[bytes, bytes]]:
     """The headers added to the answer for `path` (any it already carries are kept)."""
-    docs = path.startswith(f"{API_PREFIX}/docs")
-    policy = DOCS_CONTENT_SECURITY_POLICY if docs else CONTENT_SECURITY_POLICY
-    added = [(b"content-security-policy", policy.encode()), *COMMON_HEADERS]
+    added = [(b"content-security-policy", CONTENT_SECURITY_POLICY.encode()), *COMMON_HEADERS]
     if path == API_PREFIX or path.startswith(API_PREFIX + "/"):
         added.append((b"cache-control", b"no-store"))
     return added

@@ -5,6 +5,8 @@ credentials, unless Settings lists its origin (and "*" can never be listed)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import reflex as rx
 from fastapi.testclient import TestClient
@@ -111,3 +113,26 @@ def test_the_live_connection_takes_the_pages_own_origin_or_a_listed_one():
     assert listed("https://erp.example.com", environ)
     assert not listed(EVIL, environ)
     assert not listed("https://portal.example.com.evil.example", environ)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/docs", "/api/v1/redoc"])
+def test_the_api_docs_load_only_the_portals_own_assets_under_the_normal_policy(client, path):
+    """Swagger UI and ReDoc work offline: every script, style and icon they name is served by the
+    portal itself, and their pages carry the same policy as every other answer."""
+    page = client.get(path)
+    assert page.status_code == 200
+    _assert_security_headers(page)
+    assert page.headers["content-security-policy"] == client.get("/api/v1/health").headers[
+        "content-security-policy"
+    ]
+    assets = re.findall(r"""(?:src|href)=["']([^"']+)["']|url: ?["']([^"']+)["']""", page.text)
+    named = [next(url for url in found if url) for found in assets]
+    assert named, page.text
+    if path.endswith("/docs"):
+        assert '"validatorUrl": null' in page.text  # never the schema to validator.swagger.io
+    for url in named:
+        assert url.startswith("/api/v1/"), url
+        asset = client.get(url)
+        assert asset.status_code == 200, url
+        # Not even the scripts name another host to load from (ReDoc's own logo is one).
+        assert "cdn.redoc.ly" not in asset.text and "cdn.jsdelivr.net" not in asset.text, url
