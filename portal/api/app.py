@@ -65,6 +65,7 @@ async def _no_such_endpoint(request: Request) -> None:
 
 def _add_docs(app: FastAPI) -> None:
     """Swagger UI at /api/v1/docs and ReDoc at /api/v1/redoc, from the portal's own assets."""
+
     async def redoc_script(request: Request) -> Response:
         return Response(_redoc_script(), media_type="text/javascript")
 

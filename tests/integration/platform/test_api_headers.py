@@ -122,9 +122,10 @@ def test_the_api_docs_load_only_the_portals_own_assets_under_the_normal_policy(c
     page = client.get(path)
     assert page.status_code == 200
     _assert_security_headers(page)
-    assert page.headers["content-security-policy"] == client.get("/api/v1/health").headers[
-        "content-security-policy"
-    ]
+    assert (
+        page.headers["content-security-policy"]
+        == client.get("/api/v1/health").headers["content-security-policy"]
+    )
     assets = re.findall(r"""(?:src|href)=["']([^"']+)["']|url: ?["']([^"']+)["']""", page.text)
     named = [next(url for url in found if url) for found in assets]
     assert named, page.text
