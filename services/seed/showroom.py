@@ -33,7 +33,7 @@ from services.showroom.places import find_city
 from services.showroom.stores import WEEKDAYS, StoreRules, rules_from
 
 HISTORY_DAYS = 91
-UPCOMING_DAYS = 6
+UPCOMING_DAYS = 7
 VIN_PLANT = "S"  # the showroom fleet's own plant letter: no clash with the logistics VINs
 DEFAULT_HOURS = {day: ["09:00", "18:00"] for day in WEEKDAYS[:6]} | {"sun": []}
 # Fixed-date public holidays per country (month, day, reason): each store closes on the next two.
@@ -267,8 +267,10 @@ def _drives(
     past_rows, booked_rows = [], []
     today = rules.local_day(now)
     for offset in range(-HISTORY_DAYS, UPCOMING_DAYS + 1):
+        if offset == 1:
+            continue  # "now" is the seed's day start: tomorrow's drives may lie behind the clock already
         day = today + timedelta(days=offset)
-        upcoming = offset > 0
+        upcoming = offset > 1
         wanted = rng.randint(0, 1) if upcoming else rng.randint(1, 3) + (day.weekday() >= 5)
         for _ in range(wanted):
             car = rng.choice(cars)

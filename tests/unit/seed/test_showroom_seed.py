@@ -176,12 +176,12 @@ def test_a_seeded_store_offers_free_slots_next_week(seeded):
     assert all(slot.starts_at > NOW and slot.car_ids and slot.salesperson_ids for slot in slots)
 
 
-def test_booked_drives_hold_their_slots_against_a_later_booking(seeded):
-    url, counts = seeded
-    assert counts["booked_drives"] > 0
+def _a_clash_is_refused(url: str, after: datetime) -> int:
+    """Try to book a seeded booked drive's car and salesperson one slot later, as the booking
+    service would (guard.claim); asserts the database refuses it. Returns the booked drives."""
     with Session(engine_for(url)) as session:
         booked = session.exec(select(TestDrive).where(TestDrive.status == "booked")).all()
-        assert len(booked) == counts["booked_drives"] and all(drive.starts_at > NOW for drive in booked)
+        assert booked and all(drive.starts_at > after for drive in booked)
         drive = booked[0]
         rules = store_rules(session, drive.location_id)
         clash = TestDrive(
@@ -196,10 +196,16 @@ def test_booked_drives_hold_their_slots_against_a_later_booking(seeded):
             visitor_phone="+49 89 1234567",
             visitor_email="late@example.com",
             licence_number="B072RRE2I99",
-            licence_expires_on=NOW.date() + timedelta(days=999),
+            licence_expires_on=after.date() + timedelta(days=999),
         )
         assert guard.claim(session, clash, slot_minutes=rules.slot_minutes) is False
         session.rollback()
+        return len(booked)
+
+
+def test_booked_drives_hold_their_slots_against_a_later_booking(seeded):
+    url, counts = seeded
+    assert _a_clash_is_refused(url, NOW) == counts["booked_drives"]
 
 
 def test_seeding_twice_changes_nothing_and_the_same_seed_gives_the_same_rows(
@@ -217,7 +223,9 @@ def test_seeding_twice_changes_nothing_and_the_same_seed_gives_the_same_rows(
     assert _snapshot(other) == before
 
 
-def test_the_demo_seed_includes_the_showroom(sqlite_url):
-    counts = seed(engine_for(sqlite_url), "demo", supply_history=False, logistics_history=False)
+def test_the_demo_seed_includes_the_showroom_on_both_databases(any_db_url):
+    counts = seed(engine_for(any_db_url), "demo", supply_history=False, logistics_history=False)
     assert counts["showroom"]["stores"] == counts["stores"]
-    assert counts["showroom"]["past_drives"] > 0
+    assert counts["showroom"]["past_drives"] > 15 * 90
+    # PostgreSQL: the exclusion constraints accepted every seeded drive and refuse a clash
+    _a_clash_is_refused(any_db_url, datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0))
