@@ -103,6 +103,7 @@ def seed(
     *,
     supply_history: bool = True,
     logistics_history: bool = True,
+    showroom: bool = True,
 ) -> dict:
     """Fill an empty portal with the deterministic demo world of `scale` ("demo" or "large").
 
@@ -117,7 +118,9 @@ def seed(
     of the current UTC day so a day's runs agree) and computes the scorecards, so the supplier
     workspace shows scores at once; its counts come back under "supply_history". Then (unless
     `logistics_history` is False) the demo's past and in-flight shipments with their carrier events
-    (`services.seed.logistics`), under "logistics_history".
+    (`services.seed.logistics`), under "logistics_history". Then (at every scale, unless `showroom`
+    is False) every dealer store's showroom: settings, demo cars, salespeople and three months of
+    test drives (`services.seed.showroom`), under "showroom".
     Raises ValueError for an unknown scale.
     """
     if scale not in SCALES:
@@ -142,6 +145,11 @@ def seed(
 
             day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
             counts["logistics_history"] = seed_logistics_history(session, rng_seed=2026, now=day_start)
+        if showroom:
+            from services.seed.showroom import seed_showroom  # (import order: see above)
+
+            day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+            counts["showroom"] = seed_showroom(session, rng_seed=2026, now=day_start)
         return counts
     except BaseException:
         session.rollback()
