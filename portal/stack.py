@@ -260,12 +260,9 @@ def main() -> int:
             "--pace",
             str(settings.carrier_server_pace_seconds),
         ]
-    supervisor = Supervisor(
-        commands,
-        log_dir,
-        # Exactly the web processes the connection budget counted (Reflex would start 2 x CPUs + 1).
-        env={**os.environ, "GRANIAN_WORKERS": str(settings.web_processes)},
-    )
+    # The app starts exactly the web processes the connection budget counted: rxconfig.py sets
+    # GRANIAN_WORKERS from the same Settings (Reflex would start 2 x CPUs + 1).
+    supervisor = Supervisor(commands, log_dir)
     stopping = False
 
     def request_stop(signum, _frame):
