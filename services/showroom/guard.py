@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from models.showroom import SlotResource, TestDrive, TestDriveHold, TestDriveSlot
@@ -90,13 +90,23 @@ def is_taken(error: IntegrityError) -> bool:
     return _SQLITE_SLOT_MESSAGE in str(error.orig)
 
 
+# PostgreSQL's "deadlock detected": two claims checking each other's rows under the car's and the
+# salesperson's exclusion constraints in opposite order. One of them wins; the other's slot is taken.
+_DEADLOCK = "40P01"
+
+
+def _lost_a_race(error: OperationalError) -> bool:
+    return getattr(getattr(error.orig, "diag", None), "sqlstate", None) == _DEADLOCK
+
+
 def claim(
     session: Session, row: TestDrive | TestDriveHold, *, slot_minutes: int, changes: dict | None = None
 ) -> bool:
     """Write `row` (a new drive or hold, or a drive with `changes` to its attributes) and, on
     SQLite, its slot rows, in a savepoint (the changes are made inside it: `begin_nested` flushes
     what is pending first, outside the savepoint). False when the guarantee refused it (the
-    savepoint is rolled back, the row's changes expired); any other integrity error propagates."""
+    savepoint is rolled back, the row's changes expired), also when PostgreSQL broke a deadlock
+    between two overlapping claims by failing this one; any other error propagates."""
     is_hold = isinstance(row, TestDriveHold)
     try:
         with session.begin_nested():
@@ -115,10 +125,11 @@ def claim(
                 slot_minutes=slot_minutes,
                 **({"hold_id": row.id} if is_hold else {"test_drive_id": row.id}),
             )
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:
         if row in session and row.id is not None:
             session.expire(row)
-        if not is_taken(error):
+        refused = is_taken(error) if isinstance(error, IntegrityError) else _lost_a_race(error)
+        if not refused:
             raise
         return False
     return True
