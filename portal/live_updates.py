@@ -1,18 +1,24 @@
-"""The one task per web process that keeps open order and scorecard pages live.
+"""The one task per web process that keeps open pages live.
 
-It consumes services.platform.live.listen() (the worker's committed order changes) and, for each change,
-reloads that order once and pushes it into the state of every tab of this process that shows it
-(the registry in state/ordering/order_watchers.py), through `app.modify_state`: Reflex then sends those
-tabs the delta over their open socket. No tab polls; a tab that has disconnected is dropped from
-the registry the first time a change finds it gone. A "scorecards.changed" notice (a recompute
-finished) reloads the open scorecard cards of those suppliers and every open ranking
-(state/supply/scorecards/watchers.py).
+It consumes services.platform.live.listen() (the worker's committed changes) and hands each notice
+to the push of its topic (`PUSHES`: one entry per topic; a domain adds its own). A push reloads
+what changed once and puts it into the state of every tab of this process that shows it (each
+domain keeps a registry of watching tabs, e.g. state/ordering/order_watchers.py), through
+`app.modify_state`: Reflex then sends those tabs the delta over their open socket. No tab polls;
+a tab that has disconnected is dropped from its registry the first time a change finds it gone.
+
+- "order.changed": the order is reloaded and shown on the tabs that show it;
+- "scorecards.changed" (a recompute finished): the open scorecard cards of those suppliers and
+  every open ranking reload (state/supply/scorecards/watchers.py).
+
+A notice of a topic with no push is ignored.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 
 import reflex as rx
 
@@ -97,9 +103,27 @@ async def push_scorecards(app: rx.App, event: dict, watchers: ScorecardWatchers 
     return updated
 
 
+async def _push_order_event(app: rx.App, event: dict) -> int:
+    order_id = event.get("order_id")
+    return await push_order(app, order_id) if isinstance(order_id, int) else 0
+
+
+Push = Callable[[rx.App, dict], Awaitable[int]]
+# topic -> the push that shows a notice of it (returns how many tabs it updated).
+PUSHES: dict[str, Push] = {
+    live.ORDER_CHANGED: _push_order_event,
+    SCORECARDS_CHANGED: push_scorecards,
+}
+
+
+async def dispatch(app: rx.App, event: dict) -> int:
+    """Hand one notice to the push of its topic; 0 when no page shows that topic."""
+    push = PUSHES.get(live.topic_of(event))
+    return 0 if push is None else await push(app, event)
+
+
 async def push_order_changes(app: rx.App) -> None:
-    """Lifespan task: forever, push each order change to the tabs that show the order (and each
-    finished scorecard recompute to the scorecard pages).
+    """Lifespan task: forever, hand each live notice to the push of its topic (`dispatch`).
 
     A failure of the listener (or of one push) is logged and the loop goes on; cancelling the
     task (the app shutting down) ends it.
@@ -107,11 +131,7 @@ async def push_order_changes(app: rx.App) -> None:
     while True:
         try:
             async for event in live.listen():
-                order_id = event.get("order_id")
-                if isinstance(order_id, int):
-                    await push_order(app, order_id)
-                elif event.get("topic") == SCORECARDS_CHANGED:
-                    await push_scorecards(app, event)
+                await dispatch(app, event)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -91,6 +91,7 @@ from services.ordering.views import (
 )
 from services.platform import outbox, row_writes
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from services.platform.live import ORDER_CHANGED  # payload: see `order_changed_payload`
 
 __all__ = [  # the ordering API in one place (views and reads live in services/ordering/views.py)
     "ORDER_CHANGED",
@@ -121,7 +122,6 @@ __all__ = [  # the ordering API in one place (views and reads live in services/o
 ]
 
 ORDER_PLACED = "order.placed"  # payload {"order_id", "number"}: the worker processes the payment
-ORDER_CHANGED = "order.changed"  # payload: see `order_changed_payload`; the live order pages
 MAX_LINES = 100
 MAX_IDEMPOTENCY_KEY = 100
 MAX_REASON = 300

@@ -1,16 +1,21 @@
-"""Live order-change notices for the web backend: how a worker's commit reaches the open order pages.
+"""Live notices for the web backend: how a worker's commit reaches the open pages.
 
-A change to an order writes an "order.changed" outbox row in the same transaction (see
-services/ordering/placement.py, `order_changed_payload`): {"order_id", "number", "status",
-"buyer_organisation_id", "buyer_user_id", "seller_organisation_id"}. From there:
+A change worth showing live writes an outbox row in the same transaction as the change; its
+payload names what changed (an order: services/ordering/placement.py `order_changed_payload`,
+{"order_id", "number", "status", ...}; a scorecard recompute, a shipment's new event, ...). From there:
 
-- services mode (`settings.uses_redis`): the outbox relay calls `publish(payload)`, which PUBLISHes
-  the JSON on the Redis channel "<KEY_PREFIX>:live"; `listen()` subscribes to it.
+- services mode (`settings.uses_redis`): the outbox relay's route for the topic (workers/tasks ROUTES)
+  calls `publish(payload, topic)`, which PUBLISHes the JSON, with "topic" in it, on the Redis
+  channel "<KEY_PREFIX>:live"; `listen()` subscribes to it.
 - embedded mode: the committed outbox row IS the notice (`publish` does nothing); `listen()` reads
-  new "order.changed" rows from the table, one light query per `poll_interval`. It follows the
-  highest id seen, which is exact on SQLite (writers are serialised, so rows become visible in id
-  order); PostgreSQL without Redis is not a supported mode, and there a row whose transaction
-  commits after a later one's could be missed.
+  every new outbox row from the table (its topic put in the payload as "topic"), one light query
+  per `poll_interval`. It follows the highest id seen, which is exact on SQLite (writers are
+  serialised, so rows become visible in id order); PostgreSQL without Redis is not a supported
+  mode, and there a row whose transaction commits after a later one's could be missed.
+
+Which topics a page reacts to is the web side's business (portal/live_updates.py `PUSHES`, one
+entry per topic); a notice without a "topic" is an order change (the oldest notice, published
+before topics were carried). This module knows no domain.
 
 `listen()` is meant to run ONCE per web process (a lifespan task of the app) and fan the events
 out to the connected clients that show the order; never one loop per client. An event may arrive
@@ -39,18 +44,21 @@ from sqlmodel import Session, select
 from models import OutboxMessage
 from models.db import get_engine, guard_engine
 from models.settings import get_settings
-from services.ordering.placement import ORDER_CHANGED
 from services.platform.redis_clients import redis_client
-from services.supply.scorecards import SCORECARDS_CHANGED
 
-__all__ = ["ORDER_CHANGED", "channel", "listen", "publish"]
+__all__ = ["ORDER_CHANGED", "channel", "listen", "publish", "topic_of"]
 
 log = logging.getLogger(__name__)
 
 POLL_BATCH = 500
-# The outbox topics whose rows are live notices (embedded mode reads these); a scorecard notice
-# carries "topic": "scorecards.changed", an order notice no topic.
-LIVE_TOPICS = (ORDER_CHANGED, SCORECARDS_CHANGED)
+# The topic of a notice that carries none (services/ordering/placement.py ORDER_CHANGED).
+ORDER_CHANGED = "order.changed"
+
+
+def topic_of(event: dict) -> str:
+    """What a notice is about: its "topic", or an order change for the notices that carry none."""
+    topic = event.get("topic")
+    return topic if isinstance(topic, str) and topic else ORDER_CHANGED
 
 
 def channel(key_prefix: str) -> str:
@@ -66,8 +74,9 @@ BACKOFF_MAX_SECONDS = 5.0
 # Publishing (worker side)
 
 
-def publish(event: dict) -> None:
-    """Tell every listening web process that an order changed.
+def publish(event: dict, topic: str | None = None) -> None:
+    """Tell every listening web process that something changed (`topic`, put in the notice as
+    "topic"; without one the event is an order change or carries its own "topic").
 
     Services mode: PUBLISH `event` as JSON on the Redis channel "<KEY_PREFIX>:live" (raises on a Redis
     error, so the outbox relay keeps the message and tries again). Embedded mode: nothing to do,
@@ -76,6 +85,8 @@ def publish(event: dict) -> None:
     settings = get_settings()
     if not settings.uses_redis:
         return
+    if topic is not None:
+        event = {**event, "topic": topic}
     redis_client(settings.redis_url).publish(channel(settings.key_prefix), json.dumps(event, default=str))
 
 
@@ -84,12 +95,14 @@ def publish(event: dict) -> None:
 
 
 async def listen(poll_interval: float = 0.2) -> AsyncIterator[dict]:
-    """Yield order-change events (the payload dicts above) as they happen, forever.
+    """Yield live notices (the payload dicts above; `topic_of` says what each is about) as they
+    happen, forever.
 
     Only changes made after the listener started are yielded. Services mode: a Redis pub/sub
     subscription, reconnected with backoff (0.2 s doubling to 5 s) after an error. Embedded mode:
     every `poll_interval` seconds one query (in a thread, in a new short session that leaves no
-    transaction open) for "order.changed" outbox rows newer than the last one seen; a failing
+    transaction open) for outbox rows newer than the last one seen (each payload with its row's
+    "topic"); a failing
     query is logged and retried with the same backoff. Cancel the consuming task to stop it.
     """
     settings = get_settings()
@@ -158,10 +171,10 @@ async def _listen_outbox(database_url: str, poll_interval: float) -> AsyncIterat
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, BACKOFF_MAX_SECONDS)
             continue
-        for row_id, payload in rows:
+        for row_id, topic, payload in rows:
             last_id = row_id
             if isinstance(payload, dict):
-                yield payload
+                yield {**payload, "topic": topic}
         if len(rows) < POLL_BATCH:
             await asyncio.sleep(poll_interval)
 
@@ -190,13 +203,13 @@ def _highest_id(engine: Engine) -> int:
     return highest or 0
 
 
-def _rows_after(engine: Engine, last_id: int) -> list[tuple[int, Any]]:
+def _rows_after(engine: Engine, last_id: int) -> list[tuple[int, str, Any]]:
     with Session(engine) as session:
         rows = session.exec(
-            select(OutboxMessage.id, OutboxMessage.payload)
-            .where(OutboxMessage.topic.in_(LIVE_TOPICS), OutboxMessage.id > last_id)
+            select(OutboxMessage.id, OutboxMessage.topic, OutboxMessage.payload)
+            .where(OutboxMessage.id > last_id)
             .order_by(OutboxMessage.id)
             .limit(POLL_BATCH)
         ).all()
         session.rollback()
-    return [(row_id, payload) for row_id, payload in rows]
+    return [(row_id, topic, payload) for row_id, topic, payload in rows]

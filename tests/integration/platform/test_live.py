@@ -18,6 +18,7 @@ from celery import Celery
 from sqlmodel import Session
 
 from models.db import get_engine
+from portal import live_updates
 from services.ordering import payments
 from services.ordering.gateway import SimulatedGateway
 from services.ordering.placement import ORDER_CHANGED, PlacedOrder, place_order
@@ -120,16 +121,18 @@ def test_embedded_listener_hears_a_committed_change_and_nothing_from_before(sqli
     asyncio.run(scenario())
 
 
-def test_embedded_listener_ignores_other_topics(sqlite_url: str) -> None:
+def test_embedded_listener_names_each_notice_topic_and_no_page_takes_a_stock_notice(sqlite_url: str) -> None:
     async def scenario() -> None:
         async with Listener() as listener:
             with Session(get_engine()) as session:
                 outbox.enqueue(session, outbox.STOCK_CHANGED, {"location_ids": [1]})
                 outbox.enqueue(session, ORDER_CHANGED, {"order_id": 42, "status": "paid"})
                 session.commit()
-            event = await listener.next_for(42)
-            assert event == {"order_id": 42, "status": "paid"}
-            assert _drain(listener.events) == []
+            first = await asyncio.wait_for(listener.events.get(), ARRIVAL_TIMEOUT_SECONDS)
+            second = await asyncio.wait_for(listener.events.get(), ARRIVAL_TIMEOUT_SECONDS)
+            assert first == {"location_ids": [1], "topic": outbox.STOCK_CHANGED}
+            assert second == {"order_id": 42, "status": "paid", "topic": ORDER_CHANGED}
+            assert await live_updates.dispatch(None, first) == 0
 
     asyncio.run(scenario())
 
