@@ -105,6 +105,11 @@ class SalesOrder(SQLModel, table=True):
     deposit: Decimal | None = Field(
         default=None, sa_type=MONEY, description="customer orders: the part of the total paid now"
     )
+    test_drive_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("test_drive.id", ondelete="SET NULL"), nullable=True, unique=True),
+        description="vehicle orders: the test drive this order came from (at most one order per drive)",
+    )
     idempotency_key: str = Field(max_length=100)
     request_fingerprint: str = Field(max_length=64)
     hold_expires_at: datetime = Field(sa_type=UTCDateTime)
