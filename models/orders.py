@@ -107,7 +107,9 @@ class SalesOrder(SQLModel, table=True):
     )
     test_drive_id: int | None = Field(
         default=None,
-        sa_column=Column(Integer, ForeignKey("test_drive.id", ondelete="SET NULL"), nullable=True, unique=True),
+        sa_column=Column(
+            Integer, ForeignKey("test_drive.id", ondelete="SET NULL"), nullable=True, unique=True
+        ),
         description="vehicle orders: the test drive this order came from (at most one order per drive)",
     )
     idempotency_key: str = Field(max_length=100)
