@@ -61,12 +61,36 @@ class Slot:
 
 @dataclass
 class Resources:
-    """The cars of one trim and the salespeople of one store, with their busy intervals."""
+    """The cars of one trim and the salespeople of one store, with their busy intervals.
+
+    What depends only on the local day (a salesperson's working span, a car's suitability) is
+    worked out once per day and kept here: a 14-day look-up asks it for hundreds of starts."""
 
     cars: list[DemoCar]
     salespeople: list[Salesperson]
     car_busy: dict[int, list[Interval]]
     salesperson_busy: dict[int, list[Interval]]
+    _spans: dict[date, list[tuple[int, Interval]]] = field(default_factory=dict, repr=False)
+    _suitable: dict[date, list[int]] = field(default_factory=dict, repr=False)
+    _hours: list[tuple[int, dict]] | None = field(default=None, repr=False)
+
+    def working_spans(self, day: date, rules: StoreRules) -> list[tuple[int, Interval]]:
+        """(salesperson id, working span) of everyone working on local `day`, in id order."""
+        if day not in self._spans:
+            if self._hours is None:
+                self._hours = [(person.id, parse_hours(person.working_hours)) for person in self.salespeople]
+            weekday = WEEKDAYS[day.weekday()]
+            spans = (
+                (person_id, local_span(day, hours[weekday], rules.zone)) for person_id, hours in self._hours
+            )
+            self._spans[day] = [(person_id, span) for person_id, span in spans if span is not None]
+        return self._spans[day]
+
+    def suitable_cars(self, day: date, rules: StoreRules) -> list[int]:
+        """The ids of the cars suitable on local `day` (`car_suitable`), in id order."""
+        if day not in self._suitable:
+            self._suitable[day] = [car.id for car in self.cars if car_suitable(car, day, rules)]
+        return self._suitable[day]
 
 
 def trim_by_code(session: Session, code: object) -> Trim:
@@ -158,22 +182,25 @@ def works(person: Salesperson, start: datetime, end: datetime, rules: StoreRules
 
 
 def free_pairs(
-    resources: Resources, rules: StoreRules, starts_at: datetime, drive: timedelta
+    resources: Resources, rules: StoreRules, starts_at: datetime, drive: timedelta, day: date | None = None
 ) -> tuple[list[int], list[int]]:
-    """The car ids and salesperson ids free for a drive starting at `starts_at`."""
+    """The car ids and salesperson ids free for a drive starting at `starts_at` (on local `day`,
+    worked out when not given)."""
     drive_end = starts_at + drive
     end = drive_end + rules.buffer
-    day = rules.local_day(starts_at)
+    day = day or rules.local_day(starts_at)
+    car_busy, salesperson_busy = resources.car_busy, resources.salesperson_busy
     cars = [
-        car.id
-        for car in resources.cars
-        if car_suitable(car, day, rules) and _free(resources.car_busy[car.id], starts_at, end)
+        car_id for car_id in resources.suitable_cars(day, rules) if _free(car_busy[car_id], starts_at, end)
     ]
+    if not cars:
+        return cars, []
     people = [
-        person.id
-        for person in resources.salespeople
-        if works(person, starts_at, drive_end, rules)
-        and _free(resources.salesperson_busy[person.id], starts_at, end)
+        person_id
+        for person_id, span in resources.working_spans(day, rules)
+        if span[0] <= starts_at
+        and drive_end <= span[1]
+        and _free(salesperson_busy[person_id], starts_at, end)
     ]
     return cars, people
 
@@ -220,21 +247,21 @@ def free_slots(
     now = now or utcnow()
     drive = rules.drive_length(trim.code)
     days = [from_day + timedelta(days=n) for n in range((to_day - from_day).days + 1)]
-    starts = [start for day in days for start in slot_starts(rules, day, drive) if start > now]
+    starts = [(start, day) for day in days for start in slot_starts(rules, day, drive) if start > now]
     if not starts:
         return []
     resources = load_resources(
         session,
         rules,
         trim.id,
-        starts[0],
-        starts[-1] + drive + rules.buffer,
+        starts[0][0],
+        starts[-1][0] + drive + rules.buffer,
         now=now,
         ignore_drive_id=ignore_drive_id,
     )
     slots = []
-    for start in starts:
-        cars, people = free_pairs(resources, rules, start, drive)
+    for start, day in starts:
+        cars, people = free_pairs(resources, rules, start, drive, day)
         if cars and people:
             slots.append(
                 Slot(
