@@ -261,6 +261,7 @@ class Load:
     p99_ms: float | None
     rounds: int = 0
     rounds_with_one_winner: int = 0
+    other_statuses: dict[int, int] = field(default_factory=dict)  # status -> answers, not 201/409
 
 
 def _load(kind, clients, elapsed, latencies, booked, taken, errors, **extra) -> Load:
@@ -370,6 +371,7 @@ async def contended_load(world: World, clients: int, rounds: int) -> Load:
     latencies: list[float] = []
     counts = {"booked": 0, "taken": 0, "errors": 0}
     one_winner = 0
+    other: dict[int, int] = {}
     trim, store = world.contended
     connections = [Connection() for _ in range(clients)]
     began = time.perf_counter()
@@ -398,6 +400,9 @@ async def contended_load(world: World, clients: int, rounds: int) -> Load:
             counts["booked"] += winners
             counts["taken"] += statuses.count(409)
             counts["errors"] += sum(1 for status in statuses if status not in (201, 409))
+            for status in statuses:
+                if status not in (201, 409):
+                    other[status] = other.get(status, 0) + 1
             done += 1
     finally:
         for connection in connections:
@@ -533,6 +538,7 @@ def report(availability: dict, loads: list[Load], meta: dict) -> dict:
         print(
             f"{load.clients:>8}{load.rounds:>8}{load.rounds_with_one_winner:>12}{load.taken:>7}"
             f"{load.errors:>10}{fmt(load.p50_ms):>8}{fmt(load.p99_ms):>8}"
+            + (f"  other answers: {load.other_statuses}" if load.other_statuses else "")
         )
     print(f"\noverlapping active drives afterwards: {meta['double_bookings']} (must be 0)")
     return {

@@ -205,6 +205,7 @@ def _offered_slot(
         rules.zone.key,
         tuple(cars),
         tuple(people),
+        resources.stale_holds,
     )
     if not cars or not people:
         raise _taken(session, rules, trim, starts_at, now)
@@ -341,9 +342,15 @@ def place_drive(
     fingerprint: str | None = None,
 ) -> TestDrive | None:
     """Insert the drive on the first free (car, salesperson) pair of `slot`, each try in a
-    savepoint; None when the database refused every pair. Does not commit."""
-    _drop_expired_holds(session, list(slot.car_ids), list(slot.salesperson_ids), now)
+    savepoint; None when the database refused every pair. A pair refused because its car (or its
+    salesperson) is taken skips every other pair with that car (or salesperson): under contention
+    a loser learns in one try per resource, not one per pair. Does not commit."""
+    if slot.stale_holds:
+        _drop_expired_holds(session, list(slot.car_ids), list(slot.salesperson_ids), now)
+    taken: dict[str, set[int]] = {guard.CAR: set(), guard.SALESPERSON: set()}
     for car_id, salesperson_id in _pairs(slot):
+        if car_id in taken[guard.CAR] or salesperson_id in taken[guard.SALESPERSON]:
+            continue
         drive = TestDrive(
             location_id=rules.location_id,
             trim_id=trim.id,
@@ -363,7 +370,10 @@ def place_drive(
             created_at=now,
             updated_at=now,
         )
-        if not guard.claim(session, drive, slot_minutes=rules.slot_minutes):
+        refused: list[str | None] = []
+        if not guard.claim(session, drive, slot_minutes=rules.slot_minutes, refused=refused):
+            if refused and refused[0] is not None:
+                taken[refused[0]].add(car_id if refused[0] == guard.CAR else salesperson_id)
             continue
         outbox.enqueue(session, BOOKED, {"test_drive_id": drive.id, "version": drive.version})
         return drive
@@ -443,6 +453,11 @@ def book(
             )
             if drive is None:
                 raise _taken(session, rules, trim_row, start, now)
+        # The answer is made before the commit, from what this transaction wrote, and the drive
+        # leaves the session, so the commit expires nothing that would be read back again.
+        booked = _booked(session, drive, rules)
+        session.flush()
+        session.expunge(drive)
         session.commit()
     except IntegrityError as error:
         session.rollback()
@@ -457,7 +472,7 @@ def book(
     except BaseException:
         session.rollback()
         raise
-    return _booked(session, drive, rules)
+    return booked
 
 
 def _confirm_hold(

@@ -90,6 +90,22 @@ def is_taken(error: IntegrityError) -> bool:
     return _SQLITE_SLOT_MESSAGE in str(error.orig)
 
 
+CAR = "car"
+SALESPERSON = "salesperson"
+_RESOURCE_OF = {
+    "ex_test_drive_car": CAR,
+    "ex_test_drive_hold_car": CAR,
+    "ex_test_drive_salesperson": SALESPERSON,
+    "ex_test_drive_hold_salesperson": SALESPERSON,
+}
+
+
+def taken_resource(error: Exception) -> str | None:
+    """Which resource a refusal says is taken (CAR, SALESPERSON), None when it does not say."""
+    name = getattr(getattr(getattr(error, "orig", None), "diag", None), "constraint_name", None)
+    return _RESOURCE_OF.get(name)
+
+
 # PostgreSQL's "deadlock detected": two claims checking each other's rows under the car's and the
 # salesperson's exclusion constraints in opposite order. One of them wins; the other's slot is taken.
 _DEADLOCK = "40P01"
@@ -100,13 +116,20 @@ def _lost_a_race(error: OperationalError) -> bool:
 
 
 def claim(
-    session: Session, row: TestDrive | TestDriveHold, *, slot_minutes: int, changes: dict | None = None
+    session: Session,
+    row: TestDrive | TestDriveHold,
+    *,
+    slot_minutes: int,
+    changes: dict | None = None,
+    refused: list[str | None] | None = None,
 ) -> bool:
     """Write `row` (a new drive or hold, or a drive with `changes` to its attributes) and, on
     SQLite, its slot rows, in a savepoint (the changes are made inside it: `begin_nested` flushes
     what is pending first, outside the savepoint). False when the guarantee refused it (the
     savepoint is rolled back, the row's changes expired), also when PostgreSQL broke a deadlock
-    between two overlapping claims by failing this one; any other error propagates."""
+    between two overlapping claims by failing this one; any other error propagates. On a refusal,
+    `refused` (when given) gets which resource was taken: CAR, SALESPERSON or None (not known:
+    a deadlock, or SQLite's shared slot key)."""
     is_hold = isinstance(row, TestDriveHold)
     try:
         with session.begin_nested():
@@ -128,8 +151,10 @@ def claim(
     except (IntegrityError, OperationalError) as error:
         if row in session and row.id is not None:
             session.expire(row)
-        refused = is_taken(error) if isinstance(error, IntegrityError) else _lost_a_race(error)
-        if not refused:
+        said_no = is_taken(error) if isinstance(error, IntegrityError) else _lost_a_race(error)
+        if not said_no:
             raise
+        if refused is not None:
+            refused.append(taken_resource(error))
         return False
     return True
