@@ -209,7 +209,13 @@ def start_worker(env: dict, var_dir: Path) -> tuple[subprocess.Popen, subprocess
 def _ping_worker(env: dict) -> bool:
     from celery import Celery
 
-    app = Celery(broker=env["REDIS_URL"], set_as_current=False)
+    # The worker's keys carry the deployment's prefix (workers/celery_app.py): so must the ping's.
+    prefix = env.get("KEY_PREFIX", "portal")
+    app = Celery(
+        broker=env["REDIS_URL"],
+        set_as_current=False,
+        broker_transport_options={"global_keyprefix": f"{prefix}:"},
+    )
     try:
         return bool(app.control.ping(timeout=1.0))
     finally:
