@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 SHIPMENT_CHANGED = "shipment.changed"
 MAX_PAYLOAD_BYTES = 1024 * 1024
 MAX_EVENTS_PER_SHIPMENT = 1000
-_INSERT_BATCH = 50  # events per INSERT (16 columns each: well under SQLite's 32,766 parameters)
 NOT_JSON = "not JSON"
 KEPT_PAYLOAD_BYTES = 64 * 1024  # of a payload too large to read, this much is kept
 _TEXT_LIMITS = {"raw_code": 80, "raw_text": 500, "country": 2, "postcode": 20, "locality": 100}
@@ -362,16 +361,10 @@ def _store_events(
         }
     connection = session.connection()
     insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    stored = 0
-    batch = list(rows.values())
-    for start in range(0, len(batch), _INSERT_BATCH):  # one statement per batch; RETURNING names the new rows
-        statement = (
-            insert(_EVENTS)
-            .values(batch[start : start + _INSERT_BATCH])
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(_EVENTS.c.id)
-        )
-        stored += len(connection.execute(statement).all())
+    # One execute for all the rows: SQLAlchemy's "insertmanyvalues" sends them as multi-row
+    # INSERTs (with a statement compiled once and cached), and RETURNING names only the new ones.
+    statement = insert(_EVENTS).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(_EVENTS.c.id)
+    stored = len(connection.execute(statement, list(rows.values())).all())
     return stored
 
 
