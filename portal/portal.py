@@ -22,6 +22,7 @@ from portal.pages.catalog import (
 )
 from portal.pages.identity import (
     admin,  # noqa: F401  (declare pages)
+    audit_trail,  # noqa: F401  (declare pages)
     login,  # noqa: F401  (declare pages)
 )
 from portal.pages.ordering import (

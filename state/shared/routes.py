@@ -16,6 +16,7 @@ LOGIN = LOGIN_PATH
 ADMIN = HOME_BY_ROLE[Role.ADMIN]
 ADMIN_ORGANISATIONS = "/admin/organisations"
 ADMIN_PARKED_ORDERS = "/admin/parked-orders"  # orders the sweeps gave up on
+ADMIN_AUDIT = "/admin/audit"  # the audit trail
 MANAGER = HOME_BY_ROLE[Role.MANAGER]
 SUPPLIER = HOME_BY_ROLE[Role.SUPPLIER]
 DEALER = HOME_BY_ROLE[Role.DEALER]
