@@ -74,10 +74,14 @@ def calendar_view(
         )
     ).all()
     session.commit()
+    spans = [span for span in rules.opening_hours.values() if span]
+    first_hour = min((span[0].hour for span in spans), default=8)
+    last_hour = max((span[1].hour + (1 if span[1].minute else 0) for span in spans), default=20)
     plates = {car.id: car.plate for car, _ in cars}
     names = {person.id: person.full_name for person in people}
     return {
         "store": {"id": store.id, "name": store.name, "zone": rules.zone.key},
+        "window": [first_hour, max(last_hour, first_hour + 1)],  # local hours the calendar spans
         "start": start.isoformat(),
         "end": end.isoformat(),
         "cars": [{"id": car.id, "plate": car.plate, "trim": code} for car, code in cars],

@@ -20,7 +20,7 @@ from services.showroom.booking import SlotTaken
 from state.shared.auth import AuthState
 from state.showroom.desk_watchers import WATCHERS
 
-FIRST_HOUR, LAST_HOUR = 8, 20  # the calendar's local window each day
+DEFAULT_WINDOW = (8, 20)  # the calendar's local hours each day, when the store names none
 STATUS_COLOURS = {
     "booked": "blue",
     "checked_in": "amber",
@@ -95,6 +95,10 @@ class DeskState(AuthState):
     def _zone(self) -> ZoneInfo:
         return ZoneInfo(self._data.get("store", {}).get("zone") or "UTC")
 
+    def _window(self) -> tuple[int, int]:
+        window = self._data.get("window") or DEFAULT_WINDOW
+        return int(window[0]), int(window[1])
+
     def _days(self) -> int:
         return 7 if self.view == "week" else 1
 
@@ -124,13 +128,14 @@ class DeskState(AuthState):
         if not self.day:
             return None
         zone, first = self._zone(), date.fromisoformat(self.day)
-        span = (LAST_HOUR - FIRST_HOUR) * 60
+        first_hour, last_hour = self._window()
+        span = (last_hour - first_hour) * 60
         total = span * self._days()
 
         def minute(moment: datetime) -> float:
             local = moment.astimezone(zone)
             index = (local.date() - first).days
-            inside = (local.hour - FIRST_HOUR) * 60 + local.minute
+            inside = (local.hour - first_hour) * 60 + local.minute
             return index * span + min(max(inside, 0), span)
 
         left, right = minute(start), minute(end)
@@ -201,12 +206,13 @@ class DeskState(AuthState):
     def ticks(self) -> list[Tick]:
         if not self.day:
             return []
-        days, span = self._days(), LAST_HOUR - FIRST_HOUR
+        first_hour, last_hour = self._window()
+        days, span = self._days(), last_hour - first_hour
         first = date.fromisoformat(self.day)
         if days == 1:
             return [
-                {"left": f"{(h - FIRST_HOUR) / span * 100:.3f}%", "label": f"{h:02d}:00"}
-                for h in range(FIRST_HOUR, LAST_HOUR, 2)
+                {"left": f"{(h - first_hour) / span * 100:.3f}%", "label": f"{h:02d}:00"}
+                for h in range(first_hour, last_hour, 2)
             ]
         return [
             {"left": f"{d / days * 100:.3f}%", "label": (first + timedelta(days=d)).strftime("%a %d")}
