@@ -203,6 +203,17 @@ class DeskState(AuthState):
         return rows
 
     @rx.var
+    def grid_lines(self) -> str:
+        """The timeline's vertical lines: one per day (week) or per two hours (day)."""
+        first_hour, last_hour = self._window()
+        parts = 7 if self.view == "week" else max(1, (last_hour - first_hour) / 2)
+        cell = f"calc(100% / {parts})"
+        return (
+            f"repeating-linear-gradient(90deg, transparent 0 calc({cell} - 1px), "
+            f"var(--gray-4) calc({cell} - 1px) {cell})"
+        )
+
+    @rx.var
     def ticks(self) -> list[Tick]:
         if not self.day:
             return []

@@ -108,6 +108,7 @@ def test_the_desk_shows_a_new_booking_live_checks_in_and_out_and_orders(
     sign_in(page, portal, DEALER_EMAIL)
     page.click('[data-nav="/dealer/test-drives"]')
     expect(page.locator("#desk-calendar")).to_be_visible()
+    page.screenshot(path=screenshots / "desk-calendar-day.png", full_page=True)
     _open_week(page)
     page.evaluate("() => { window.__samePage = true; }")
     starts_at = _first_free_slot(portal, desk)

@@ -123,6 +123,7 @@ def _row(row: CalendarRow) -> rx.Component:
         ),
         rx.box(
             rx.foreach(row["blocks"], _block),
+            background_image=DeskState.grid_lines,
             position="relative",
             height="2.6rem",
             flex="1",

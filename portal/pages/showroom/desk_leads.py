@@ -46,7 +46,7 @@ def _drive(drive: LeadDrive) -> rx.Component:
                 ),
             ),
         ),
-        gap="2",
+        gap="0.5rem 0.75rem",
         align="center",
         wrap="wrap",
         custom_attrs={"data-drive": drive["id"]},
