@@ -9,7 +9,9 @@ a tab that has disconnected is dropped from its registry the first time a change
 
 - "order.changed": the order is reloaded and shown on the tabs that show it;
 - "scorecards.changed" (a recompute finished): the open scorecard cards of those suppliers and
-  every open ranking reload (state/supply/scorecards/watchers.py).
+  every open ranking reload (state/supply/scorecards/watchers.py);
+- "test_drive.*" (booked, rescheduled, cancelled, checked in/out, no-show, moved): the open desk
+  calendars of that drive's store reload (state/showroom/desk_watchers.py).
 
 A notice of a topic with no push is ignored.
 """
@@ -26,9 +28,14 @@ from models.db import session_scope
 from services.ordering.placement import load_order_view
 from services.platform import live
 from services.platform.errors import NotFound
+from services.showroom import booking as showroom_booking
+from services.showroom import dealer_desk
 from services.supply.scorecards import SCORECARDS_CHANGED
 from state.ordering.order_watchers import WATCHERS, OrderWatchers
 from state.ordering.orders import OrderState
+from state.showroom.desk import DeskState
+from state.showroom.desk_watchers import WATCHERS as DESK_WATCHERS
+from state.showroom.desk_watchers import DeskWatchers
 from state.supply.scorecards import RankingState, ScorecardState
 from state.supply.scorecards.watchers import CARD, ScorecardWatchers
 from state.supply.scorecards.watchers import WATCHERS as SCORECARD_WATCHERS
@@ -108,11 +115,58 @@ async def _push_order_event(app: rx.App, event: dict) -> int:
     return await push_order(app, order_id) if isinstance(order_id, int) else 0
 
 
+def _drive_store(drive_id: int) -> int | None:
+    from models.showroom import TestDrive
+
+    with session_scope() as session:
+        drive = session.get(TestDrive, drive_id)
+        return None if drive is None else drive.location_id
+
+
+async def push_test_drive(app: rx.App, event: dict, watchers: DeskWatchers = DESK_WATCHERS) -> int:
+    """A drive changed: reload the desk calendars showing its store on the connected tabs of this
+    process (each with its own dealer's scoping); returns how many tabs were reloaded."""
+    drive_id = event.get("test_drive_id")
+    if not isinstance(drive_id, int) or not len(watchers):
+        return 0
+    store_id = await asyncio.to_thread(_drive_store, drive_id)
+    if store_id is None:
+        return 0
+    updated = 0
+    for token in watchers.tokens_for(store_id):
+        if not await _is_connected(app, token):
+            watchers.forget(token)
+            continue
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=DeskState)) as root:
+                shown = await root.get_state(DeskState)
+                if shown.store_id != str(store_id):
+                    watchers.forget(token)
+                    continue
+                await asyncio.to_thread(shown.refresh)
+            updated += 1
+        except Exception:  # one broken tab must not stop the others' updates
+            log.exception("live: could not reload a desk calendar")
+    return updated
+
+
 Push = Callable[[rx.App, dict], Awaitable[int]]
 # topic -> the push that shows a notice of it (returns how many tabs it updated).
 PUSHES: dict[str, Push] = {
     live.ORDER_CHANGED: _push_order_event,
     SCORECARDS_CHANGED: push_scorecards,
+    **{
+        topic: push_test_drive
+        for topic in (
+            showroom_booking.BOOKED,
+            showroom_booking.RESCHEDULED,
+            showroom_booking.CANCELLED,
+            dealer_desk.CHECKED_IN,
+            dealer_desk.COMPLETED,
+            dealer_desk.NO_SHOW,
+            dealer_desk.MOVED,
+        )
+    },
 }
 
 

@@ -30,7 +30,11 @@ from portal.pages.ordering import (
     orders,  # noqa: F401  (declare pages)
 )
 from portal.pages.platform import not_found  # noqa: F401  (declare pages)
-from portal.pages.showroom import browse  # noqa: F401  (declare pages)
+from portal.pages.showroom import (  # noqa: F401  (declare pages)
+    browse,  # noqa: F401  (declare pages)
+    desk,
+    desk_leads,
+)
 from portal.pages.supply import (
     inventory_sync,  # noqa: F401  (declare pages)
     purchasing,  # noqa: F401  (declare pages)

@@ -49,6 +49,8 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
         ("nav.showroom", routes.SHOWROOM, "car"),
         ("nav.parts", routes.CATALOGUE, "cog"),
         ("nav.stock", routes.STOCK, "warehouse"),
+        ("nav.test_drives", routes.DEALER_TEST_DRIVES, "calendar-days"),
+        ("nav.leads", routes.DEALER_LEADS, "contact"),
     ],
     "customer": [
         ("nav.showroom", routes.SHOWROOM, "car"),

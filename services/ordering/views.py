@@ -96,6 +96,7 @@ class OrderView:
     timeline: tuple[TimelineEntry, ...] = ()
     shipment: ShipmentView | None = None
     refunded_amount: Decimal | None = None
+    test_drive_id: int | None = None  # a vehicle order: the test drive it came from
 
     def as_dict(self) -> dict:
         """JSON-ready: money as strings ("12.50"), times as ISO 8601 UTC."""
@@ -289,6 +290,7 @@ def build_view(
         cancel_reason=order.cancel_reason,
         created_at=order.created_at,
         updated_at=order.updated_at,
+        test_drive_id=getattr(order, "test_drive_id", None),
         lines=tuple(lines),
         timeline=tuple(
             TimelineEntry(t.at, t.from_status, t.to_status, t.cause, t.detail, t.actor_user_id)

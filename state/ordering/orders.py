@@ -141,6 +141,7 @@ class OrderState(OrderFormatMixin, AuthState):
             if cancel_code
             else "",
             "refunded": self._money(order.get("refunded_amount"), currency),
+            "from_drive": f"#{order['test_drive_id']}" if order.get("test_drive_id") else "",
         }
 
     @rx.var

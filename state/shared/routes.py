@@ -91,3 +91,8 @@ def incident(role: str, incident_id: int | str) -> str:
 def supplier_card(supplier_id: int | str) -> str:
     """A supplier's page (scorecard and control) for managers."""
     return f"{MANAGER_SUPPLIERS}/{supplier_id}"
+
+
+# The dealer's test-drive desk (issue 9): the calendar and the leads.
+DEALER_TEST_DRIVES = "/dealer/test-drives"
+DEALER_LEADS = "/dealer/leads"

@@ -166,6 +166,7 @@ def _summary() -> rx.Component:
         _fact("orders.ships_from", header["source_location"]),
         _fact("orders.payment", header["payment_status"], "order-payment"),
         _fact("orders.hold_until", header["hold_until"]),
+        _fact("order.from_drive", header["from_drive"], "order-from-drive"),
     )
 
 
