@@ -9,7 +9,9 @@ a tab that has disconnected is dropped from its registry the first time a change
 
 - "order.changed": the order is reloaded and shown on the tabs that show it;
 - "scorecards.changed" (a recompute finished): the open scorecard cards of those suppliers and
-  every open ranking reload (state/supply/scorecards/watchers.py).
+  every open ranking reload (state/supply/scorecards/watchers.py);
+- "shipment.changed" / "shipment.eta_changed": the shipment pages showing it reload
+  (state/logistics/shipment_watchers.py).
 
 A notice of a topic with no push is ignored.
 """
@@ -23,10 +25,15 @@ from collections.abc import Awaitable, Callable
 import reflex as rx
 
 from models.db import session_scope
+from services.logistics.eta import ETA_CHANGED
+from services.logistics.ingest import SHIPMENT_CHANGED
 from services.ordering.placement import load_order_view
 from services.platform import live
 from services.platform.errors import NotFound
 from services.supply.scorecards import SCORECARDS_CHANGED
+from state.logistics.shipment import ShipmentState
+from state.logistics.shipment_watchers import WATCHERS as SHIPMENT_WATCHERS
+from state.logistics.shipment_watchers import ShipmentWatchers
 from state.ordering.order_watchers import WATCHERS, OrderWatchers
 from state.ordering.orders import OrderState
 from state.supply.scorecards import RankingState, ScorecardState
@@ -108,11 +115,36 @@ async def _push_order_event(app: rx.App, event: dict) -> int:
     return await push_order(app, order_id) if isinstance(order_id, int) else 0
 
 
+async def push_shipment(app: rx.App, event: dict, watchers: ShipmentWatchers = SHIPMENT_WATCHERS) -> int:
+    """A shipment got an event or a new ETA ("shipment.changed", "shipment.eta_changed"): reload it
+    on every connected tab showing it, each with its own viewer's scoping; returns how many tabs."""
+    shipment_id = event.get("shipment_id")
+    if not isinstance(shipment_id, int):
+        return 0
+    updated = 0
+    for token in watchers.tokens_for(shipment_id):
+        if not await _is_connected(app, token):
+            watchers.forget(token, shipment_id)
+            continue
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=ShipmentState)) as root:
+                page = await root.get_state(ShipmentState)
+                if page.shipment_id != shipment_id or not await asyncio.to_thread(page.reload):
+                    watchers.forget(token, shipment_id)
+                    continue
+            updated += 1
+        except Exception:  # one broken tab must not stop the others' updates
+            log.exception("live: could not update a tab showing shipment %s", shipment_id)
+    return updated
+
+
 Push = Callable[[rx.App, dict], Awaitable[int]]
 # topic -> the push that shows a notice of it (returns how many tabs it updated).
 PUSHES: dict[str, Push] = {
     live.ORDER_CHANGED: _push_order_event,
     SCORECARDS_CHANGED: push_scorecards,
+    SHIPMENT_CHANGED: push_shipment,
+    ETA_CHANGED: push_shipment,
 }
 
 

@@ -90,3 +90,15 @@ def incident(role: str, incident_id: int | str) -> str:
 def supplier_card(supplier_id: int | str) -> str:
     """A supplier's page (scorecard and control) for managers."""
     return f"{MANAGER_SUPPLIERS}/{supplier_id}"
+
+
+# Logistics (issue 10): one shipment's page (customer, receiving dealer, managers) and the public
+# tracking page (no login).
+SHIPMENTS = "/shipments"
+SHIPMENT = "/shipments/[shipment_id]"
+TRACK = "/track"
+
+
+def shipment(shipment_id: int | str) -> str:
+    """One shipment: `/shipments/7`."""
+    return f"{SHIPMENTS}/{shipment_id}"
