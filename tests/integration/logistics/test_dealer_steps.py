@@ -40,9 +40,7 @@ def test_the_dealer_records_every_step_in_order_up_to_the_handover(world, sessio
     dealer_steps.record_step(session, dealer, shipment_id, ARRIVED)
     dealer_steps.record_step(session, dealer, shipment_id, PDI_DONE, checklist=list(PDI_CHECKLIST))
     dealer_steps.record_step(session, dealer, shipment_id, READY)
-    result = dealer_steps.record_step(
-        session, dealer, shipment_id, HANDED_OVER, signature_name="  Li   Wei "
-    )
+    result = dealer_steps.record_step(session, dealer, shipment_id, HANDED_OVER, signature_name="  Li   Wei ")
     assert result.tracking_status == "handed_over"
     session.expire_all()
     assert session.get(Shipment, shipment_id).tracking_status == "handed_over"
@@ -78,9 +76,7 @@ def test_an_incomplete_checklist_or_an_empty_signature_writes_nothing(world, ses
         dealer_steps.record_step(session, dealer, shipment_id, PDI_DONE, checklist=list(PDI_CHECKLIST[:-1]))
     assert (incomplete.value.code, incomplete.value.field) == ("shipment.pdi_incomplete", "checklist")
     with pytest.raises(ValidationFailed) as bogus:
-        dealer_steps.record_step(
-            session, dealer, shipment_id, PDI_DONE, checklist=[*PDI_CHECKLIST, "vibes"]
-        )
+        dealer_steps.record_step(session, dealer, shipment_id, PDI_DONE, checklist=[*PDI_CHECKLIST, "vibes"])
     assert bogus.value.code == "shipment.pdi_unknown_item"
     assert _events(session, shipment_id) == 1
     dealer_steps.record_step(session, dealer, shipment_id, PDI_DONE, checklist=list(PDI_CHECKLIST))
