@@ -75,6 +75,8 @@ def _event(event: views.TimelineEvent, *, public: bool) -> dict:
         "country": event.country,
         "locality": event.locality,
         "source": event.source,
+        # A dealer step's name (arrived at the store, ...): the step, never who signed.
+        "step": event.raw_code if event.source == "dealer" else None,
         "latitude": position[0] if position else None,
         "longitude": position[1] if position else None,
     }

@@ -114,7 +114,9 @@ class TrackingFormatMixin(rx.State, mixin=True):
             timeline_row(
                 at=self.fmt_time(event["occurred_at"]),
                 status=event["status"],
-                title=self._status_label(event["status"]),
+                title=self.t(f"shipment.step.{event['step']}")
+                if event.get("step") in dealer_steps.STEPS
+                else self._status_label(event["status"]),
                 cause=self._place_text(event),
             )
             for event in events

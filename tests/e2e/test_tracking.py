@@ -202,6 +202,10 @@ def test_the_dealer_records_the_inspection_and_the_handover(
     expect(button).to_have_attribute("data-step", "handed_over")
     page.fill("#signature-name", "Wang Fang")
     page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function(  # the map follows the narrower window: nothing sticks out to the right
+        "(() => { const svg = document.querySelector('[data-map=geo] .main-svg');"
+        " return svg && svg.getBoundingClientRect().right <= window.innerWidth; })()"
+    )
     page.screenshot(path=str(screenshots / "shipment-dealer-phone.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
     button.click()
@@ -229,6 +233,8 @@ def test_the_public_page_works_on_a_phone(
     expect(page.locator("#track-result")).to_be_visible()
     expect(page.locator("#track-message")).to_have_count(0)
     expect(page.locator("#track-timeline")).to_contain_text("Shanghai")
+    expect(page.locator("#track-timeline")).to_contain_text("Pre-delivery inspection done")
+    assert "Wang Fang" not in page.locator("#track-result").inner_text()  # no personal data
     assert tracked.tracking_number in page.locator("#track-result").inner_text()
     wide = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
     assert not wide, "the public page scrolls sideways at 390 px"
