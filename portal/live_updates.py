@@ -11,7 +11,9 @@ a tab that has disconnected is dropped from its registry the first time a change
 - "scorecards.changed" (a recompute finished): the open scorecard cards of those suppliers and
   every open ranking reload (state/supply/scorecards/watchers.py);
 - "test_drive.*" (booked, rescheduled, cancelled, checked in/out, no-show, moved): the open desk
-  calendars of that drive's store reload (state/showroom/desk_watchers.py).
+  calendars of that drive's store reload (state/showroom/desk_watchers.py);
+- "shipment.changed" / "shipment.eta_changed": the shipment pages showing it reload
+  (state/logistics/shipment_watchers.py).
 
 A notice of a topic with no push is ignored.
 """
@@ -25,12 +27,17 @@ from collections.abc import Awaitable, Callable
 import reflex as rx
 
 from models.db import session_scope
+from services.logistics.eta import ETA_CHANGED
+from services.logistics.ingest import SHIPMENT_CHANGED
 from services.ordering.placement import load_order_view
 from services.platform import live
 from services.platform.errors import NotFound
 from services.showroom import booking as showroom_booking
 from services.showroom import dealer_desk
 from services.supply.scorecards import SCORECARDS_CHANGED
+from state.logistics.shipment import ShipmentState
+from state.logistics.shipment_watchers import WATCHERS as SHIPMENT_WATCHERS
+from state.logistics.shipment_watchers import ShipmentWatchers
 from state.ordering.order_watchers import WATCHERS, OrderWatchers
 from state.ordering.orders import OrderState
 from state.showroom.desk import DeskState
@@ -147,6 +154,28 @@ async def push_test_drive(app: rx.App, event: dict, watchers: DeskWatchers = DES
             updated += 1
         except Exception:  # one broken tab must not stop the others' updates
             log.exception("live: could not reload a desk calendar")
+
+
+async def push_shipment(app: rx.App, event: dict, watchers: ShipmentWatchers = SHIPMENT_WATCHERS) -> int:
+    """A shipment got an event or a new ETA ("shipment.changed", "shipment.eta_changed"): reload it
+    on every connected tab showing it, each with its own viewer's scoping; returns how many tabs."""
+    shipment_id = event.get("shipment_id")
+    if not isinstance(shipment_id, int):
+        return 0
+    updated = 0
+    for token in watchers.tokens_for(shipment_id):
+        if not await _is_connected(app, token):
+            watchers.forget(token, shipment_id)
+            continue
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=ShipmentState)) as root:
+                page = await root.get_state(ShipmentState)
+                if page.shipment_id != shipment_id or not await asyncio.to_thread(page.reload):
+                    watchers.forget(token, shipment_id)
+                    continue
+            updated += 1
+        except Exception:  # one broken tab must not stop the others' updates
+            log.exception("live: could not update a tab showing shipment %s", shipment_id)
     return updated
 
 
@@ -167,6 +196,8 @@ PUSHES: dict[str, Push] = {
             dealer_desk.MOVED,
         )
     },
+    SHIPMENT_CHANGED: push_shipment,
+    ETA_CHANGED: push_shipment,
 }
 
 

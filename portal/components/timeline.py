@@ -50,7 +50,10 @@ def _entry(entry) -> rx.Component:
         rx.vstack(
             rx.flex(
                 rx.text(entry["title"], weight="bold", size="3"),
-                rx.cond(entry["change"], rx.badge(entry["change"], variant="surface", size="1")),
+                rx.cond(
+                    entry["change"],
+                    rx.badge(entry["change"], variant="surface", size="1", width="fit-content"),
+                ),
                 rx.text(
                     entry["at"],
                     size="2",

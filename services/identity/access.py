@@ -33,6 +33,8 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "cart": frozenset({Role.DEALER}),
     "stock": frozenset({Role.MANAGER, Role.SUPPLIER, Role.DEALER, Role.ADMIN}),
     "catalogue": frozenset({Role.MANAGER, Role.SUPPLIER, Role.DEALER, Role.ADMIN}),
+    # /shipments/<id>: a customer's own vehicle, a dealer's incoming shipments, managers all.
+    "shipments": frozenset({Role.CUSTOMER, Role.DEALER, Role.MANAGER, Role.ADMIN}),
 }
 
 

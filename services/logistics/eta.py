@@ -20,7 +20,10 @@ from sqlmodel import Session
 
 from models import Shipment, ShipmentLeg, TrackingStatus
 from models.types import utcnow
+from services.platform import outbox
 
+# Written by refresh_eta when a shipment's ETA, range or at-risk flag changed: the open pages reload.
+ETA_CHANGED = "shipment.eta_changed"
 LANE_SAMPLE = 200
 MIN_OBSERVATIONS = 3
 PLAN_LOW, PLAN_HIGH = 0.9, 1.5
@@ -115,7 +118,8 @@ def observed_lane_stats(session: Session, lanes: Sequence[str]) -> dict[str, Lan
 
 def refresh_eta(session: Session, shipment_id: int, *, now: datetime | None = None) -> Estimate | None:
     """Recompute and store one shipment's ETA, range and promise-at-risk flag; commits.
-    Idempotent (the same events give the same answer). None when the shipment does not exist."""
+    Idempotent (the same events give the same answer). None when the shipment does not exist.
+    When the answer differs from the stored one, an ETA_CHANGED outbox notice goes with it."""
     now = now or utcnow()
     shipment = session.execute(
         select(
@@ -123,6 +127,10 @@ def refresh_eta(session: Session, shipment_id: int, *, now: datetime | None = No
             _SHIPMENTS.c.promised_at,
             _SHIPMENTS.c.tracking_status,
             _SHIPMENTS.c.last_event_at,
+            _SHIPMENTS.c.eta,
+            _SHIPMENTS.c.eta_earliest,
+            _SHIPMENTS.c.eta_latest,
+            _SHIPMENTS.c.promise_at_risk,
         ).where(_SHIPMENTS.c.id == shipment_id)
     ).first()
     if shipment is None:
@@ -158,5 +166,16 @@ def refresh_eta(session: Session, shipment_id: int, *, now: datetime | None = No
             promise_at_risk=result.promise_at_risk,
         )
     )
+    before = (shipment.eta, shipment.eta_earliest, shipment.eta_latest, bool(shipment.promise_at_risk))
+    if before != (result.eta, result.earliest, result.latest, result.promise_at_risk):
+        outbox.enqueue(
+            session,
+            ETA_CHANGED,
+            {
+                "shipment_id": shipment_id,
+                "eta": result.eta and result.eta.isoformat(),
+                "promise_at_risk": result.promise_at_risk,
+            },
+        )
     session.commit()
     return result

@@ -187,6 +187,7 @@ class OrderState(OrderFormatMixin, AuthState):
             "status": self._label("shipment.status", shipment["status"]),
             "reference": shipment.get("carrier_reference") or "",
             "created": self.fmt_time(shipment["created_at"]),
+            "href": routes.shipment(shipment["id"]),
             "from": self._order["source_location_name"],
             "to": self._order["buyer_location_name"],
             "handover": self.t("orders.handover_at", store=self._order["buyer_location_name"])

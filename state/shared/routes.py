@@ -96,3 +96,15 @@ def supplier_card(supplier_id: int | str) -> str:
 # The dealer's test-drive desk (issue 9): the calendar and the leads.
 DEALER_TEST_DRIVES = "/dealer/test-drives"
 DEALER_LEADS = "/dealer/leads"
+
+
+# Logistics (issue 10): one shipment's page (customer, receiving dealer, managers) and the public
+# tracking page (no login).
+SHIPMENTS = "/shipments"
+SHIPMENT = "/shipments/[shipment_id]"
+TRACK = "/track"
+
+
+def shipment(shipment_id: int | str) -> str:
+    """One shipment: `/shipments/7`."""
+    return f"{SHIPMENTS}/{shipment_id}"

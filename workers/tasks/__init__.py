@@ -21,6 +21,7 @@ from celery.signals import worker_ready
 
 from models.db import session_scope
 from models.settings import get_settings
+from services.logistics.eta import ETA_CHANGED
 from services.logistics.ingest import SHIPMENT_CHANGED
 from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED
 from services.platform import live, outbox
@@ -99,6 +100,11 @@ def _order_changed(payload: dict) -> None:
         prepare_shipment.delay(payload["order_id"])
 
 
+def _shipment_changed(payload: dict) -> None:
+    live.publish(payload, SHIPMENT_CHANGED)
+    refresh_eta.delay(payload["shipment_id"])
+
+
 ROUTES: dict[str, Route] = {
     outbox.STOCK_CHANGED: Route(lambda payload: refresh_summary.delay(), coalesce=True),
     # One recompute per supplier per batch; a message without a supplier means all of them.
@@ -114,11 +120,11 @@ ROUTES: dict[str, Route] = {
     # The live order pages (services/platform/live.py): Redis pub/sub, or nothing when the row is the
     # notice; an allocation also gets its shipment ready for tracking (beat's poll catches any missed).
     ORDER_CHANGED: Route(_order_changed),
-    # A shipment's events changed: one ETA refresh per shipment per batch.
-    SHIPMENT_CHANGED: Route(
-        lambda payload: refresh_eta.delay(payload["shipment_id"]),
-        coalesce_by=lambda payload: payload["shipment_id"],
-    ),
+    # A shipment's events changed: one ETA refresh per shipment per batch; the open shipment pages
+    # reload (Redis mode; embedded mode reads the outbox row itself).
+    SHIPMENT_CHANGED: Route(_shipment_changed, coalesce_by=lambda payload: payload["shipment_id"]),
+    # refresh_eta moved a shipment's ETA: the open shipment pages show the new one.
+    ETA_CHANGED: Route(lambda payload: live.publish(payload, ETA_CHANGED)),
 }
 
 

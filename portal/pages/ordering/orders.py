@@ -274,6 +274,12 @@ def _shipment() -> rx.Component:
                         spacing="2",
                         wrap="wrap",
                     ),
+                    rx.link(
+                        rx.hstack(rx.icon("map-pin", size=14), t("orders.track_shipment"), align="center"),
+                        href=shipment["href"],
+                        size="2",
+                        id="order-track-shipment",
+                    ),
                     spacing="1",
                 ),
                 spacing="3",

@@ -67,6 +67,7 @@ EXPECTED_AREAS = {
     "/cart": {"dealer"},
     "/stock": {"manager", "supplier", "dealer", "admin"},
     "/catalogue": {"manager", "supplier", "dealer", "admin"},
+    "/shipments": {"customer", "dealer", "manager", "admin"},
 }
 
 
