@@ -154,6 +154,7 @@ async def push_test_drive(app: rx.App, event: dict, watchers: DeskWatchers = DES
             updated += 1
         except Exception:  # one broken tab must not stop the others' updates
             log.exception("live: could not reload a desk calendar")
+    return updated
 
 
 async def push_shipment(app: rx.App, event: dict, watchers: ShipmentWatchers = SHIPMENT_WATCHERS) -> int:
