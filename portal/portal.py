@@ -29,7 +29,9 @@ from portal.pages.ordering import (
     orders,  # noqa: F401  (declare pages)
 )
 from portal.pages.platform import not_found  # noqa: F401  (declare pages)
+from portal.pages.showroom import booking as test_drive_booking  # noqa: F401  (declare pages)
 from portal.pages.showroom import browse  # noqa: F401  (declare pages)
+from portal.pages.showroom import manage as test_drive_manage  # noqa: F401  (declare pages)
 from portal.pages.supply import (
     inventory_sync,  # noqa: F401  (declare pages)
     purchasing,  # noqa: F401  (declare pages)

@@ -90,3 +90,19 @@ def incident(role: str, incident_id: int | str) -> str:
 def supplier_card(supplier_id: int | str) -> str:
     """A supplier's page (scorecard and control) for managers."""
     return f"{MANAGER_SUPPLIERS}/{supplier_id}"
+
+
+# The visitor's test drive (issue 9): public pages, no login.
+TEST_DRIVE_BOOK = "/test-drive/book"
+TEST_DRIVE_MANAGE = "/test-drive/manage"
+
+
+def test_drive_booking(trim_id: int | str | None = None, location_id: int | str | None = None) -> str:
+    """The booking page for a trim at a dealer store: `/test-drive/book?trim=3&dealer=7`."""
+    params = [f"{name}={value}" for name, value in (("trim", trim_id), ("dealer", location_id)) if value]
+    return f"{TEST_DRIVE_BOOK}?{'&'.join(params)}" if params else TEST_DRIVE_BOOK
+
+
+def test_drive_manage(token: str) -> str:
+    """The visitor's private manage link of one booking."""
+    return f"{TEST_DRIVE_MANAGE}?token={token}"
