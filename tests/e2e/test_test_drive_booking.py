@@ -70,7 +70,7 @@ def test_a_visitor_books_and_reschedules_while_a_second_visitor_gets_just_taken(
     browser: Browser, portal: RunningPortal, screenshots: Path
 ) -> None:
     trim_id, location_id = _single_car_store(portal)
-    first = browser.new_context(viewport=DESKTOP, locale="en-US", timezone_id="Asia/Shanghai")
+    first = browser.new_context(viewport=DESKTOP, locale="en-US", timezone_id="America/New_York")
     second = browser.new_context(viewport=DESKTOP, locale="en-US")
     try:
         page, other = first.new_page(), second.new_page()
@@ -78,15 +78,20 @@ def test_a_visitor_books_and_reschedules_while_a_second_visitor_gets_just_taken(
             each.set_default_timeout(20_000)
         _open(page, portal, trim_id, location_id)
         _open(other, portal, trim_id, location_id)
-        expect(page.locator("#zone-label")).to_contain_text("Asia/Shanghai")
+        expect(page.locator("#zone-label")).to_contain_text("America/New_York")
         page.screenshot(path=screenshots / "test-drive-book-1280.png", full_page=True)
 
-        slot = page.locator(".slot").first
+        # A day two free days ahead, so the drive is well before the dealer's change cutoff.
+        day = page.locator("#day-picker button:enabled").nth(2)
+        day_id = day.get_attribute("id")
+        day.click()
+        slot = page.locator(f'.slot[data-day="{day_id.removeprefix("day-")}"]').first
         start = slot.get_attribute("data-start")
         slot.click()
         expect(page.locator("#hold-countdown")).to_have_text(re.compile(r"^[45]:[0-5][0-9]$"))
 
         # The second visitor clicks the same slot (still on their screen): just taken.
+        other.locator(f"#{day_id}").click()
         other.locator(f'.slot[data-start="{start}"]').click()
         expect(other.locator("#just-taken")).to_contain_text("just taken")
         expect(other.locator("#just-taken .alternative")).to_have_count(3)
@@ -134,7 +139,10 @@ def test_the_whole_visitor_flow_at_390_px(browser: Browser, portal: RunningPorta
         _open(page, portal, trim_id, location_id)
         _no_horizontal_scroll(page)
         page.screenshot(path=screenshots / "test-drive-book-390.png", full_page=True)
-        page.locator(".slot").last.click()
+        day = page.locator("#day-picker button:enabled").nth(3)
+        day_id = day.get_attribute("id")
+        day.click()
+        page.locator(f'.slot[data-day="{day_id.removeprefix("day-")}"]').last.click()
         expect(page.locator("#booking-form")).to_be_visible()
         _no_horizontal_scroll(page)
         _fill(page, expires=(date.today() + timedelta(days=3650)).isoformat())

@@ -79,7 +79,7 @@ def slot_button(slot, on_click, prefix: str = "slot") -> rx.Component:
         min_width="4.5rem",
         height="3rem",
         class_name=prefix,
-        custom_attrs={"data-start": slot["starts_at"]},
+        custom_attrs={"data-start": slot["starts_at"], "data-day": slot["day"]},
         type="button",
     )
 
