@@ -117,6 +117,11 @@ def _int(raw: str) -> int | None:
     return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
+def _trim_label(model: str, trim: str) -> str:
+    """ "Aurora Long Range AWD", not "Aurora Aurora Long Range AWD" when the trim names its model."""
+    return trim if trim.startswith(model) else f"{model} {trim}"
+
+
 def _trim_choices(session: Session) -> list[Choice]:
     """Trims that some test-drive store has an active demo car of."""
     rows = session.exec(
@@ -125,7 +130,7 @@ def _trim_choices(session: Session) -> list[Choice]:
         .where(Trim.id.in_(select(DemoCar.trim_id).where(DemoCar.active)))
         .order_by(VehicleModel.name, Trim.price)
     ).all()
-    return [{"value": str(trim.id), "label": f"{model.name} {trim.name}"} for trim, model in rows]
+    return [{"value": str(trim.id), "label": _trim_label(model.name, trim.name)} for trim, model in rows]
 
 
 def _dealer_choices(session: Session, trim_id: int | None) -> list[Choice]:
@@ -147,7 +152,7 @@ def _car_label(session: Session, trim_id: int) -> str:
         .join(VehicleModel, VehicleModel.id == Trim.model_id)
         .where(Trim.id == trim_id)
     ).first()
-    return f"{row[1].name} {row[0].name}" if row else ""
+    return _trim_label(row[1].name, row[0].name) if row else ""
 
 
 def _address(session: Session, location_id: int) -> str:

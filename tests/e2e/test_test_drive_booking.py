@@ -115,10 +115,13 @@ def test_a_visitor_books_and_reschedules_while_a_second_visitor_gets_just_taken(
         page.locator("#manage-link").click()
         expect(page.locator("#manage-when")).to_have_text(when)
         page.locator("#reschedule").click()
-        new_slot = page.locator(".slot").first
-        new_slot.click()
+        later = page.locator("#day-picker button:enabled").nth(4)
+        later_id = later.get_attribute("id")
+        later.click()
+        page.locator(f'.slot[data-day="{later_id.removeprefix("day-")}"]').first.click()
         expect(page.locator("#manage-when")).not_to_have_text(when)
         expect(page.locator("#manage-status")).to_have_text("Booked")
+        expect(page.locator("#cancel-drive")).to_be_visible()
         page.screenshot(path=screenshots / "test-drive-manage-1280.png", full_page=True)
 
         # The old link stopped working; a tampered one is not valid.

@@ -17,11 +17,17 @@ def public_frame(state, content: rx.Component) -> rx.Component:
     """A signed-in user's frame (sidebar), or the visitor's: brand, language and "Sign in"."""
     visitor = rx.box(
         rx.hstack(
-            brand(always_named=True),
+            brand(),
             rx.spacer(),
             language_switch(),
             rx.link(
-                rx.button(rx.icon("log-in", size=16), t("not_found.sign_in"), size="2", variant="soft"),
+                rx.button(
+                    rx.icon("log-in", size=16),
+                    t("not_found.sign_in"),
+                    size="2",
+                    variant="soft",
+                    white_space="nowrap",
+                ),
                 href=routes.LOGIN,
                 id="visitor-sign-in",
             ),
@@ -267,7 +273,7 @@ def _booking() -> rx.Component:
         callout(BookingState.missing, "circle-alert", "red", "booking-missing"),
         rx.cond(
             BookingState.confirmed,
-            section(t("test_drive.confirmed_title"), _confirmation()),
+            section(t("test_drive.your_drive"), _confirmation()),
             rx.vstack(
                 section(
                     t("test_drive.what_where"),
