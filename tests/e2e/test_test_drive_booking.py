@@ -114,6 +114,7 @@ def test_a_visitor_books_and_reschedules_while_a_second_visitor_gets_just_taken(
 
         page.locator("#manage-link").click()
         expect(page.locator("#manage-when")).to_have_text(when)
+        old_link = page.url
         page.locator("#reschedule").click()
         later = page.locator("#day-picker button:enabled").nth(4)
         later_id = later.get_attribute("id")
@@ -124,10 +125,12 @@ def test_a_visitor_books_and_reschedules_while_a_second_visitor_gets_just_taken(
         expect(page.locator("#cancel-drive")).to_be_visible()
         page.screenshot(path=screenshots / "test-drive-manage-1280.png", full_page=True)
 
-        # The old link stopped working; a tampered one is not valid.
+        # The old link stopped working (replaced: expired); a tampered one is not valid.
         manage_url = page.url
+        page.goto(old_link)
+        expect(page.locator("#link-expired")).to_contain_text("This link has expired")
         page.goto(manage_url[:-3] + ("AAA" if not manage_url.endswith("AAA") else "BBB"))
-        expect(page.locator("#link-invalid")).to_be_visible()
+        expect(page.locator("#link-invalid")).to_contain_text("This link is not valid")
     finally:
         first.close()
         second.close()
@@ -139,6 +142,10 @@ def test_the_whole_visitor_flow_at_390_px(browser: Browser, portal: RunningPorta
     try:
         page = context.new_page()
         page.set_default_timeout(20_000)
+        # Without a trim in the address the visitor chooses one first.
+        page.goto(f"{portal.base_url}{routes.TEST_DRIVE_BOOK}")
+        expect(page.locator("#choose-trim")).to_be_visible()
+        expect(page.locator("#day-picker")).to_have_count(0)
         _open(page, portal, trim_id, location_id)
         _no_horizontal_scroll(page)
         page.screenshot(path=screenshots / "test-drive-book-390.png", full_page=True)
