@@ -32,9 +32,11 @@ from portal.pages.ordering import (
 )
 from portal.pages.platform import not_found  # noqa: F401  (declare pages)
 from portal.pages.showroom import (  # noqa: F401  (declare pages)
-    browse,  # noqa: F401  (declare pages)
+    booking,
+    browse,
     desk,
     desk_leads,
+    manage,
 )
 from portal.pages.supply import (
     inventory_sync,  # noqa: F401  (declare pages)

@@ -108,3 +108,19 @@ TRACK = "/track"
 def shipment(shipment_id: int | str) -> str:
     """One shipment: `/shipments/7`."""
     return f"{SHIPMENTS}/{shipment_id}"
+
+
+# The visitor's test drive (issue 9): public pages, no login.
+TEST_DRIVE_BOOK = "/test-drive/book"
+TEST_DRIVE_MANAGE = "/test-drive/manage"
+
+
+def test_drive_booking(trim_id: int | str | None = None, location_id: int | str | None = None) -> str:
+    """The booking page for a trim at a dealer store: `/test-drive/book?trim=3&dealer=7`."""
+    params = [f"{name}={value}" for name, value in (("trim", trim_id), ("dealer", location_id)) if value]
+    return f"{TEST_DRIVE_BOOK}?{'&'.join(params)}" if params else TEST_DRIVE_BOOK
+
+
+def test_drive_manage(token: str) -> str:
+    """The visitor's private manage link of one booking."""
+    return f"{TEST_DRIVE_MANAGE}?token={token}"
