@@ -29,7 +29,12 @@ from portal.pages.ordering import (
     orders,  # noqa: F401  (declare pages)
 )
 from portal.pages.platform import not_found  # noqa: F401  (declare pages)
-from portal.pages.showroom import browse  # noqa: F401  (declare pages)
+from portal.pages.showroom import (  # noqa: F401  (declare pages)
+    browse,  # noqa: F401  (declare pages)
+    compare,
+    dealers,
+    trim,
+)
 from portal.pages.supply import (
     inventory_sync,  # noqa: F401  (declare pages)
     purchasing,  # noqa: F401  (declare pages)
