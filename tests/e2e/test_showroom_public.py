@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from urllib.parse import urlparse
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
 from models import Location, LocationKind, Trim
 from models.showroom import ShowroomStore
 from services.showroom import places
 from services.showroom.locator import nearest_dealers, resolve_origin
-from tests.e2e.conftest import RunningPortal
+from tests.e2e.conftest import DESKTOP, RunningPortal
 
 
 def _no_horizontal_scroll(page: Page) -> None:
@@ -155,3 +155,39 @@ def test_the_visitor_pages_fit_a_390px_phone(phone_page: Page, portal: RunningPo
     expect(page.locator("#trim-name")).to_be_visible()
     _no_horizontal_scroll(page)
     page.screenshot(path=str(screenshots / "trim-390.png"), full_page=True)
+
+
+def test_the_browsers_location_sorts_the_dealers_and_a_refusal_is_explained(
+    browser: Browser, portal: RunningPortal
+) -> None:
+    shanghai = places.find_city("Shanghai")
+    with Session(portal.engine) as session:
+        nearest = nearest_dealers(session, resolve_origin(near=f"{shanghai.latitude},{shanghai.longitude}"))[
+            0
+        ]
+    allowed = browser.new_context(
+        viewport=DESKTOP,
+        locale="en-US",
+        geolocation={"latitude": shanghai.latitude, "longitude": shanghai.longitude},
+        permissions=["geolocation"],
+    )
+    try:
+        page = allowed.new_page()
+        page.goto(f"{portal.base_url}/dealers")
+        expect(page.locator(".dealer-card").first).to_be_visible()
+        page.click("#use-my-location")
+        expect(page.locator("#dealer-origin")).to_have_text("your location")
+        expect(page.locator(".dealer-card").first.locator(".dealer-name")).to_have_text(nearest.name)
+    finally:
+        allowed.close()
+    refused = browser.new_context(viewport=DESKTOP, locale="en-US")
+    try:
+        page = refused.new_page()
+        page.goto(f"{portal.base_url}/dealers")
+        expect(page.locator(".dealer-card").first).to_be_visible()
+        page.click("#use-my-location")
+        expect(page.locator("#dealer-place-error")).to_have_text(
+            "Location access was refused: type a city or postcode instead."
+        )
+    finally:
+        refused.close()
