@@ -36,6 +36,7 @@ from models.showroom import (
     TestDriveHold,
     TestDriveSlot,
     TestDriveStatus,
+    TrimView,
 )
 from models.supply import (
     GoodsReceipt,
@@ -114,6 +115,7 @@ __all__ = [
     "TestDrive",
     "TestDriveHold",
     "TestDriveSlot",
+    "TrimView",
     "TestDriveStatus",
     "CarrierPollState",
     "DeadLetter",

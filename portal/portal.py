@@ -34,9 +34,12 @@ from portal.pages.platform import not_found  # noqa: F401  (declare pages)
 from portal.pages.showroom import (  # noqa: F401  (declare pages)
     booking,
     browse,
+    compare,
+    dealers,
     desk,
     desk_leads,
     manage,
+    trim,
 )
 from portal.pages.supply import (
     inventory_sync,  # noqa: F401  (declare pages)

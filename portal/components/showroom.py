@@ -9,6 +9,7 @@ from state.ordering.cart import CartState
 from state.ordering.vehicle_order import VehicleOrderState
 from state.shared.auth import AuthState
 from state.showroom.browse import ShowroomState
+from state.showroom.compare import CompareState
 
 
 def _buy_button(card) -> rx.Component:
@@ -37,6 +38,55 @@ def _buy_button(card) -> rx.Component:
             ),
         ),
         rx.fragment(),
+    )
+
+
+def _compare_toggle(card) -> rx.Component:
+    picked = CompareState.picked_ids.contains(card["id"])
+    return rx.button(
+        rx.cond(picked, rx.icon("check", size=15), rx.icon("columns-3", size=15)),
+        rx.cond(picked, t("showroom.compare_remove"), t("showroom.compare_add")),
+        variant=rx.cond(picked, "solid", "soft"),
+        color_scheme="gray",
+        size="2",
+        on_click=CompareState.toggle(card["id"]),
+        class_name="compare-toggle",
+        custom_attrs={"aria-pressed": rx.cond(picked, "true", "false")},
+    )
+
+
+def compare_tray() -> rx.Component:
+    """The picked trims' count and the way to the compare page (hidden while none is picked)."""
+    count = CompareState.picked_ids.length()
+    return rx.cond(
+        count > 0,
+        rx.callout.root(
+            rx.flex(
+                rx.text(
+                    t("showroom.compare_tray"),
+                    " ",
+                    rx.text.strong(count.to_string(), id="compare-count"),
+                    " / 3",
+                    size="2",
+                ),
+                rx.spacer(),
+                rx.button(
+                    t("showroom.compare_clear"), variant="ghost", size="2", on_click=CompareState.clear
+                ),
+                rx.link(
+                    rx.button(rx.icon("columns-3", size=15), t("showroom.compare_open"), size="2"),
+                    href=CompareState.compare_href,
+                    id="compare-open",
+                ),
+                align="center",
+                gap="3",
+                wrap="wrap",
+                width="100%",
+            ),
+            variant="surface",
+            width="100%",
+            id="compare-tray",
+        ),
     )
 
 
@@ -110,6 +160,16 @@ def _trim_card(card) -> rx.Component:
                 width="100%",
                 wrap="wrap",
                 spacing="2",
+            ),
+            rx.hstack(
+                rx.link(
+                    rx.button(rx.icon("info", size=15), t("showroom.details"), variant="outline", size="2"),
+                    href=card["href"],
+                    class_name="trim-details",
+                ),
+                _compare_toggle(card),
+                spacing="2",
+                wrap="wrap",
             ),
             spacing="3",
             width="100%",

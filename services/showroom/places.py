@@ -9,6 +9,7 @@ city's main six-digit code. A deployment with real address data replaces this ta
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 from dataclasses import dataclass
 
@@ -104,3 +105,23 @@ def find_city(name: str) -> Place | None:
 def find_postcode(code: str) -> Place | None:
     """The place of postcode `code` (spaces and dashes ignored), or None."""
     return _BY_POSTCODE.get(_postcode(code))
+
+
+def suggestions(text: str, limit: int = 5) -> list[str]:
+    """Listed city names and postcodes close to `text` (for "did you mean"), best first; the
+    biggest demo cities when nothing is close."""
+    folded = _fold(text)
+    names = {_fold(place.city): place.city for place in PLACES}
+    close = difflib.get_close_matches(folded, list(names), n=limit, cutoff=0.6)
+    found = [names[name] for name in close]
+    compact = _postcode(text)
+    if compact and len(found) < limit:
+        codes = [code for code in _BY_POSTCODE if compact[:3] and code.startswith(compact[:3])]
+        found += [code for code in sorted(codes)][: limit - len(found)]
+    alias_hits = [
+        place.city for place in PLACES for alias in place.aliases if folded and folded in _fold(alias)
+    ]
+    for city in alias_hits:
+        if city not in found and len(found) < limit:
+            found.append(city)
+    return found or [place.city for place in PLACES[:limit]]

@@ -7,6 +7,8 @@ take the viewer's role where managers and suppliers see the same object under th
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from models import Role
 from services.identity.access import HOME_BY_ROLE
 from state.shared.auth import LOGIN_PATH
@@ -124,3 +126,26 @@ def test_drive_booking(trim_id: int | str | None = None, location_id: int | str 
 def test_drive_manage(token: str) -> str:
     """The visitor's private manage link of one booking."""
     return f"{TEST_DRIVE_MANAGE}?token={token}"
+
+
+# The public showroom (issue 9): open to visitors, framed for a signed-in user.
+TRIM = "/showroom/trims/[trim_id]"  # one trim; state/showroom/trim_page.py reads the id from the address
+COMPARE = "/showroom/compare"
+DEALERS = "/dealers"
+COMPARE_LIMIT = 3
+
+
+def trim_page(trim_id: int | str, dealer_id: int | str | None = None) -> str:
+    """One trim's page: `/showroom/trims/4`, with `?dealer=<location id>` when one store is chosen."""
+    return f"/showroom/trims/{trim_id}" + ("" if dealer_id is None else f"?dealer={dealer_id}")
+
+
+def trim_compare(trim_ids) -> str:
+    """The compare page of `trim_ids` (at most COMPARE_LIMIT): `/showroom/compare?trims=1,2,3`."""
+    ids = [str(trim_id) for trim_id in trim_ids]
+    return f"{COMPARE}?trims={','.join(ids)}" if ids else COMPARE
+
+
+def dealers_near(place: str = "") -> str:
+    """The dealer locator, searching `place` (a city or a postcode) when given."""
+    return f"{DEALERS}?place={quote(place)}" if place else DEALERS

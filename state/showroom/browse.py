@@ -14,6 +14,7 @@ from services.catalog import dashboards
 from services.catalog.lists import MAX_PAGE_SIZE, Page, list_trims
 from services.platform.errors import PermissionDenied
 from services.platform.formatting import format_money, format_number
+from state.shared import routes
 from state.shared.auth import AuthState
 
 SHOWROOM_ROLES = (Role.CUSTOMER, Role.DEALER, Role.MANAGER)
@@ -26,6 +27,7 @@ class TrimCard(TypedDict):
 
     id: str
     code: str
+    href: str
     model: str
     name: str
     image: str
@@ -34,6 +36,7 @@ class TrimCard(TypedDict):
     efficiency: str
     power: str
     price: str
+    currency: str
     stock: str
     in_stock: bool
 
@@ -70,6 +73,7 @@ class ShowroomState(AuthState):
                 {
                     "id": str(trim["id"]),
                     "code": trim["code"],
+                    "href": routes.trim_page(trim["id"]),
                     "model": trim["model"],
                     "name": trim["name"],
                     "image": f"/vehicles/{trim['model_code']}.svg",
@@ -78,6 +82,7 @@ class ShowroomState(AuthState):
                     "efficiency": efficiency,
                     "power": self.t("showroom.power", kw=format_number(trim["power_kw"], language)),
                     "price": format_money(trim["price"], trim["currency"], language),
+                    "currency": trim["currency"],
                     "stock": self.t("showroom.in_stock", count=format_number(in_stock, language))
                     if self.shows_store_stock
                     else "",
@@ -85,6 +90,12 @@ class ShowroomState(AuthState):
                 }
             )
         return cards
+
+    @rx.var
+    def currency_note(self) -> str:
+        """Which currency the prices are in: each trim's list currency (no conversion is made)."""
+        currencies = sorted({trim["currency"] for trim in self._trims})
+        return self.t("showroom.price_currency", currency=", ".join(currencies)) if currencies else ""
 
     @rx.var
     def body_options(self) -> list[dict[str, str]]:
@@ -99,8 +110,9 @@ class ShowroomState(AuthState):
         ]
 
     def _fetch(self) -> None:
-        principal = self._principal(*SHOWROOM_ROLES)
+        """The trims for anyone (visitors too); a dealer also gets its own stores' counts."""
         with session_scope() as session:
+            principal = self._resolve(session)
             if not self.bodies:
                 everything, _ = list_trims(session, page=Page(1, MAX_PAGE_SIZE))
                 self.bodies = sorted({trim["body"] for trim in everything})
@@ -111,7 +123,7 @@ class ShowroomState(AuthState):
                 body=None if self.body == ALL else self.body,
                 powertrain=None if self.powertrain == ALL else self.powertrain,
             )
-            self.shows_store_stock = principal.role == Role.DEALER
+            self.shows_store_stock = principal is not None and principal.role == Role.DEALER
             self._store_stock = (
                 {
                     str(trim_id): figures["on_hand"]
