@@ -9,6 +9,7 @@ from models.logistics import (
     DeadLetter,
     EventSource,
     LegMode,
+    ShipmentAcknowledgement,
     ShipmentEvent,
     ShipmentLeg,
     TrackingStatus,
@@ -120,6 +121,7 @@ __all__ = [
     "EventSource",
     "LegMode",
     "ShipmentEvent",
+    "ShipmentAcknowledgement",
     "ShipmentLeg",
     "TrackingStatus",
 ]

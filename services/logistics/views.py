@@ -162,6 +162,37 @@ def _summary(row, now: datetime) -> ShipmentSummary:
     )
 
 
+SORTS = {
+    "newest": (_SHIPMENTS.c.id.desc(),),
+    "oldest": (_SHIPMENTS.c.id.asc(),),
+    "eta": (_SHIPMENTS.c.eta.is_(None), _SHIPMENTS.c.eta.asc(), _SHIPMENTS.c.id.desc()),
+    "promise": (_SHIPMENTS.c.promised_at.is_(None), _SHIPMENTS.c.promised_at.asc(), _SHIPMENTS.c.id.desc()),
+    "last_event": (
+        _SHIPMENTS.c.last_event_at.is_(None),
+        _SHIPMENTS.c.last_event_at.desc(),
+        _SHIPMENTS.c.id.desc(),
+    ),
+}
+MAX_QUERY_LENGTH = 80
+
+
+def _search_clause(text: str) -> ColumnElement[bool]:
+    """A tracking number (the shipment's or a leg's), a VIN or an order number: exact, or a prefix
+    of at least four characters (the unique indexes answer both)."""
+    needle = text.strip().upper()
+    if len(needle) < 4:
+        return or_(
+            _SHIPMENTS.c.tracking_number == needle, _SHIPMENTS.c.vin == needle, _ORDERS.c.number == needle
+        )
+    prefix = needle.replace("\\", "").replace("%", "").replace("_", "\\_") + "%"
+    return or_(
+        _SHIPMENTS.c.tracking_number.like(prefix, escape="\\"),
+        _SHIPMENTS.c.vin.like(prefix, escape="\\"),
+        _ORDERS.c.number.like(prefix, escape="\\"),
+        exists().where(_LEGS.c.shipment_id == _SHIPMENTS.c.id, _LEGS.c.tracking_number == needle),
+    )
+
+
 def list_shipments(
     session: Session,
     principal: Principal,
@@ -170,11 +201,20 @@ def list_shipments(
     carrier: str | None = None,
     status: str | None = None,
     late: bool | None = None,
+    lane: str | None = None,
+    query: str | None = None,
+    sort: str = "newest",
 ) -> tuple[list[ShipmentSummary], int]:
-    """The shipments `principal` may read, newest first, filtered; and how many match.
-    Raises PermissionDenied (suppliers), ValidationFailed (a status outside the set)."""
+    """The shipments `principal` may read, filtered (carrier, status, late, a lane one of its legs
+    runs on, a tracking number/VIN/order number) and sorted (`SORTS`, newest first by default);
+    and how many match. Raises PermissionDenied (suppliers), ValidationFailed (a status outside
+    the set, an unknown sort, a query too long)."""
     if status is not None and status not in set(TrackingStatus):
         raise ValidationFailed("shipment.status_invalid", field="status")
+    if sort not in SORTS:
+        raise ValidationFailed("shipment.sort_invalid", field="sort")
+    if query is not None and len(query) > MAX_QUERY_LENGTH:
+        raise ValidationFailed("shipment.query_too_long", field="q")
     now = utcnow()
     statement = (
         select(*_SUMMARY_COLUMNS)
@@ -188,11 +228,32 @@ def list_shipments(
     if late is not None:
         clause = _late_clause(now)
         statement = statement.where(clause if late else ~clause)
+    if lane:
+        statement = statement.where(
+            exists().where(_LEGS.c.shipment_id == _SHIPMENTS.c.id, _LEGS.c.lane == lane)
+        )
+    if query and query.strip():
+        statement = statement.where(_search_clause(query))
     total = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
-    rows = session.execute(
-        statement.order_by(_SHIPMENTS.c.id.desc()).offset(page.offset).limit(page.size)
-    ).all()
+    rows = session.execute(statement.order_by(*SORTS[sort]).offset(page.offset).limit(page.size)).all()
     return [_summary(row, now) for row in rows], total
+
+
+def lanes(session: Session, principal: Principal) -> list[str]:
+    """The lanes of the legs of shipments `principal` may read (the list's lane filter)."""
+    return list(
+        session.execute(
+            select(_LEGS.c.lane)
+            .join(_SHIPMENTS, _SHIPMENTS.c.id == _LEGS.c.shipment_id)
+            .join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
+            .where(shipment_scope(principal))
+            .distinct()
+            .order_by(_LEGS.c.lane)
+            .limit(500)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def shipment_detail(session: Session, principal: Principal, shipment_id: int) -> ShipmentDetail:
