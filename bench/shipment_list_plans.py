@@ -57,7 +57,8 @@ def run(url: str, drop: bool) -> None:
     with engine.begin() as conn:
         conn.execute(
             text(
-                "INSERT INTO sales_order (kind, number, buyer_organisation_id, buyer_user_id, buyer_location_id,"
+                "INSERT INTO sales_order (kind, number, buyer_organisation_id, buyer_user_id,"
+                " buyer_location_id,"
                 " seller_organisation_id, source_location_id, status, currency, total, idempotency_key,"
                 " request_fingerprint, hold_expires_at, created_at, updated_at)"
                 " SELECT o.kind, 'SB-' || lpad(g::text, 8, '0'), o.buyer_organisation_id, o.buyer_user_id,"
@@ -72,11 +73,13 @@ def run(url: str, drop: bool) -> None:
         conn.execute(
             text(
                 "INSERT INTO shipment (order_id, from_location_id, to_location_id, status, created_at,"
-                " tracking_number, carrier, tracking_status, promised_at, eta, last_event_at, promise_at_risk)"
+                " tracking_number, carrier, tracking_status, promised_at, eta, last_event_at,"
+                " promise_at_risk)"
                 " SELECT o.id, :src, CASE WHEN o.id % 10 = 0 THEN :a ELSE :b END, 'created', now(),"
                 " 'BN' || lpad(o.id::text, 12, '0'),"
                 " (ARRAY['dhl','railcargo','seaco','truckit'])[1 + o.id % 4],"
-                " (ARRAY['in_transit','at_hub','delivered','handed_over','pending','exception'])[1 + o.id % 6],"
+                " (ARRAY['in_transit','at_hub','delivered','handed_over','pending','exception'])"
+                " [1 + o.id % 6],"
                 " now() + ((o.id % 40) - 5) * interval '1 day', now() + ((o.id % 37) - 3) * interval '1 day',"
                 " now() - (o.id % 96) * interval '1 hour', false"
                 " FROM sales_order o WHERE o.number LIKE 'SB-%'"
