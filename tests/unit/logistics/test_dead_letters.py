@@ -43,9 +43,8 @@ def test_filters_preview_and_a_replay_moving_a_letter_to_replayed(session, world
     rows = _letters(session, world)
     assert len(rows) == 3 and rows[0].id > rows[-1].id  # newest first
     garbage = next(row for row in rows if row.error == "not JSON")
-    assert garbage.preview.startswith(
-        "\ufffd.not json at all"
-    )  # NUL kept as U+FFFD and garbage.preview.endswith("…")
+    assert garbage.preview.startswith("\ufffd.not json at all")  # the ingest kept NUL as U+FFFD
+    assert garbage.preview.endswith("…")
     assert garbage.size > dead_letters.PREVIEW_CHARACTERS
     assert [row.carrier for row in _letters(session, world, carrier="railcargo")] == ["railcargo"]
     assert [row.error for row in _letters(session, world, reason="UNKNOWN tracking")] == [
