@@ -162,25 +162,34 @@ def exceptions_queue(
             ),
         )
     ).all()
-    ids = [row.id for row in candidates]
-    lanes = _current_lanes(session, ids)
-    acks = _latest_acknowledgements(session, ids)
-    entries = []
+    # Exceptions and late ones need no lane to be classified; only the rest (maybe silent) do.
+    # Lanes for display and acknowledgements are then read for the queue's first MAX_QUEUE only.
+    classified: list[tuple[str, datetime, object, timedelta | None]] = []
+    maybe_silent = []
     for row in candidates:
-        lane = lanes.get(row.id)
-        gap = gaps.get(lane, DEFAULT_GAP) if lane else DEFAULT_GAP
-        quiet_from = row.last_event_at or row.created_at
         if row.tracking_status in (TrackingStatus.EXCEPTION, TrackingStatus.DELIVERY_FAILED):
-            kind, since = "exception", row.last_event_at or row.created_at
+            classified.append(("exception", row.last_event_at or row.created_at, row, None))
         elif row.promised_at is not None and (
             row.promised_at < now or (row.eta is not None and row.eta > row.promised_at)
         ):
-            kind = "late"
             since = row.promised_at if row.promised_at < now else (row.last_event_at or row.created_at)
-        elif now - quiet_from > gap:
-            kind, since = "silent", quiet_from + gap
+            classified.append(("late", since, row, None))
         else:
-            continue
+            maybe_silent.append(row)
+    lanes = _current_lanes(session, [row.id for row in maybe_silent])
+    for row in maybe_silent:
+        lane = lanes.get(row.id)
+        gap = gaps.get(lane, DEFAULT_GAP) if lane else DEFAULT_GAP
+        quiet_from = row.last_event_at or row.created_at
+        if now - quiet_from > gap:
+            classified.append(("silent", quiet_from + gap, row, gap))
+    classified.sort(key=lambda item: (KINDS.index(item[0]), item[1], item[2].id))
+    shown = classified[:MAX_QUEUE]
+    ids = [item[2].id for item in shown]
+    lanes.update(_current_lanes(session, [i for i in ids if i not in lanes]))
+    acks = _latest_acknowledgements(session, ids)
+    entries = []
+    for kind, since, row, gap in shown:
         ack = acks.get(row.id)
         entries.append(
             QueueEntry(
@@ -188,7 +197,7 @@ def exceptions_queue(
                 order_number=row.number,
                 tracking_number=row.tracking_number,
                 carrier=row.carrier,
-                lane=lane,
+                lane=lanes.get(row.id),
                 status=row.tracking_status,
                 kind=kind,
                 reason=row.exception_reason if kind == "exception" else None,
@@ -197,14 +206,13 @@ def exceptions_queue(
                 last_event_at=row.last_event_at,
                 promised_at=row.promised_at,
                 eta=row.eta,
-                usual_gap_hours=round(gap.total_seconds() / 3600, 1) if kind == "silent" else None,
+                usual_gap_hours=round(gap.total_seconds() / 3600, 1) if gap is not None else None,
                 acknowledged_by=ack[0] if ack else None,
                 acknowledged_at=ack[1] if ack else None,
                 acknowledged_note=ack[2] if ack else None,
             )
         )
-    entries.sort(key=lambda entry: (KINDS.index(entry.kind), entry.since, entry.shipment_id))
-    return entries[:MAX_QUEUE]
+    return entries
 
 
 def _current_lanes(session: Session, shipment_ids: list[int]) -> dict[int, str]:
