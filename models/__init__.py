@@ -9,6 +9,7 @@ from models.logistics import (
     DeadLetter,
     EventSource,
     LegMode,
+    ShipmentAcknowledgement,
     ShipmentEvent,
     ShipmentLeg,
     TrackingStatus,
@@ -122,6 +123,7 @@ __all__ = [
     "EventSource",
     "LegMode",
     "ShipmentEvent",
+    "ShipmentAcknowledgement",
     "ShipmentLeg",
     "TrackingStatus",
 ]

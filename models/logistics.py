@@ -136,6 +136,7 @@ class DeadLetter(SQLModel, table=True):
     replays it (`replayed_at` set when the replay stored it)."""
 
     __tablename__ = "dead_letter"
+    __table_args__ = (Index("ix_dead_letter_open", "replayed_at", "received_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     carrier: str = Field(max_length=40)
@@ -158,3 +159,17 @@ class CarrierPollState(SQLModel, table=True):
     failures: int = 0
     last_error: str | None = Field(default=None, max_length=500)
     last_success_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ShipmentAcknowledgement(SQLModel, table=True):
+    """A manager taking on a shipment of the exceptions queue, with a note (kept, never edited:
+    the queue shows the latest, the rows are the trail)."""
+
+    __tablename__ = "shipment_acknowledgement"
+    __table_args__ = (Index("ix_shipment_acknowledgement_shipment", "shipment_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    shipment_id: int = Field(sa_column=_fk("shipment.id", "CASCADE"))
+    user_id: int = Field(sa_column=_fk("user_account.id", "CASCADE"))
+    note: str = Field(max_length=500)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

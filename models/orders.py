@@ -222,6 +222,10 @@ class Shipment(SQLModel, table=True):
     __tablename__ = "shipment"
     __table_args__ = (
         Index("ix_shipment_tracking_status", "tracking_status", "carrier"),
+        # The shipment lists (services/logistics/views.py): a dealer's stores, a carrier, late.
+        Index("ix_shipment_to_location", "to_location_id", "id"),
+        Index("ix_shipment_carrier_id", "carrier", "id"),
+        Index("ix_shipment_open_promise", "promised_at"),
         UniqueConstraint("tracking_number", name="uq_shipment_tracking_number"),
         UniqueConstraint("vin", name="uq_shipment_vin"),
         CheckConstraint(

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, union
 from sqlmodel import Session
 
 from models import Location, Role, SalesOrder, Shipment, ShipmentEvent, ShipmentLeg, TrackingStatus
@@ -162,6 +162,47 @@ def _summary(row, now: datetime) -> ShipmentSummary:
     )
 
 
+SORTS = {
+    "newest": (_SHIPMENTS.c.id.desc(),),
+    "oldest": (_SHIPMENTS.c.id.asc(),),
+    # NULLS LAST with the index's own direction: PostgreSQL reads the index in order.
+    "eta": (_SHIPMENTS.c.eta.asc().nulls_last(), _SHIPMENTS.c.id.asc()),
+    "promise": (_SHIPMENTS.c.promised_at.asc().nulls_last(), _SHIPMENTS.c.id.asc()),
+    "last_event": (_SHIPMENTS.c.last_event_at.desc().nulls_last(), _SHIPMENTS.c.id.desc()),
+}
+MAX_QUERY_LENGTH = 80
+
+
+def _search_clause(text: str) -> ColumnElement[bool]:
+    """A tracking number (the shipment's or a leg's), a VIN or an order number: exact, or a prefix
+    of at least four characters. One indexed look-up per column, their ids unioned (an OR across
+    the joined tables would scan every shipment)."""
+    needle = text.strip().upper()
+    if len(needle) < 4:
+        matches = [
+            select(_SHIPMENTS.c.id).where(_SHIPMENTS.c.tracking_number == needle),
+            select(_SHIPMENTS.c.id).where(_SHIPMENTS.c.vin == needle),
+            select(_SHIPMENTS.c.id)
+            .join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
+            .where(_ORDERS.c.number == needle),
+        ]
+    else:
+        # A prefix is a range (>= needle, < needle + the highest character): an index range scan
+        # under any collation, where LIKE 'x%' needs a C collation or pattern_ops.
+        high = needle + "\U0010ffff"
+        matches = [
+            select(_SHIPMENTS.c.id).where(
+                _SHIPMENTS.c.tracking_number >= needle, _SHIPMENTS.c.tracking_number < high
+            ),
+            select(_SHIPMENTS.c.id).where(_SHIPMENTS.c.vin >= needle, _SHIPMENTS.c.vin < high),
+            select(_SHIPMENTS.c.id)
+            .join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
+            .where(_ORDERS.c.number >= needle, _ORDERS.c.number < high),
+            select(_LEGS.c.shipment_id).where(_LEGS.c.tracking_number == needle),
+        ]
+    return _SHIPMENTS.c.id.in_(union(*matches))
+
+
 def list_shipments(
     session: Session,
     principal: Principal,
@@ -170,29 +211,60 @@ def list_shipments(
     carrier: str | None = None,
     status: str | None = None,
     late: bool | None = None,
+    lane: str | None = None,
+    query: str | None = None,
+    sort: str = "newest",
 ) -> tuple[list[ShipmentSummary], int]:
-    """The shipments `principal` may read, newest first, filtered; and how many match.
-    Raises PermissionDenied (suppliers), ValidationFailed (a status outside the set)."""
+    """The shipments `principal` may read, filtered (carrier, status, late, a lane one of its legs
+    runs on, a tracking number/VIN/order number) and sorted (`SORTS`, newest first by default);
+    and how many match. Raises PermissionDenied (suppliers), ValidationFailed (a status outside
+    the set, an unknown sort, a query too long)."""
     if status is not None and status not in set(TrackingStatus):
         raise ValidationFailed("shipment.status_invalid", field="status")
+    if sort not in SORTS:
+        raise ValidationFailed("shipment.sort_invalid", field="sort")
+    if query is not None and len(query) > MAX_QUERY_LENGTH:
+        raise ValidationFailed("shipment.query_too_long", field="q")
     now = utcnow()
-    statement = (
-        select(*_SUMMARY_COLUMNS)
-        .join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
-        .where(shipment_scope(principal))
-    )
+    clauses = [shipment_scope(principal)]
     if carrier:
-        statement = statement.where(_SHIPMENTS.c.carrier == carrier)
+        clauses.append(_SHIPMENTS.c.carrier == carrier)
     if status:
-        statement = statement.where(_SHIPMENTS.c.tracking_status == status)
+        clauses.append(_SHIPMENTS.c.tracking_status == status)
     if late is not None:
         clause = _late_clause(now)
-        statement = statement.where(clause if late else ~clause)
-    total = session.execute(select(func.count()).select_from(statement.subquery())).scalar_one()
-    rows = session.execute(
-        statement.order_by(_SHIPMENTS.c.id.desc()).offset(page.offset).limit(page.size)
-    ).all()
+        clauses.append(clause if late else ~clause)
+    if lane:
+        clauses.append(exists().where(_LEGS.c.shipment_id == _SHIPMENTS.c.id, _LEGS.c.lane == lane))
+    if query and query.strip():
+        clauses.append(_search_clause(query))
+    if principal.role == Role.CUSTOMER:  # the scope reads the order: count over the join
+        counted = select(func.count()).select_from(
+            _SHIPMENTS.join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
+        )
+    else:  # every shipment has its order (a non-null key): no join needed to count them
+        counted = select(func.count()).select_from(_SHIPMENTS)
+    total = session.execute(counted.where(*clauses)).scalar_one()
+    statement = select(*_SUMMARY_COLUMNS).join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id).where(*clauses)
+    rows = session.execute(statement.order_by(*SORTS[sort]).offset(page.offset).limit(page.size)).all()
     return [_summary(row, now) for row in rows], total
+
+
+def lanes(session: Session, principal: Principal) -> list[str]:
+    """The lanes of the legs of shipments `principal` may read (the list's lane filter)."""
+    return list(
+        session.execute(
+            select(_LEGS.c.lane)
+            .join(_SHIPMENTS, _SHIPMENTS.c.id == _LEGS.c.shipment_id)
+            .join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
+            .where(shipment_scope(principal))
+            .distinct()
+            .order_by(_LEGS.c.lane)
+            .limit(500)
+        )
+        .scalars()
+        .all()
+    )
 
 
 def shipment_detail(session: Session, principal: Principal, shipment_id: int) -> ShipmentDetail:

@@ -161,3 +161,35 @@ class IngestOut(BaseModel):
     )
     shipment_ids: list[int]
     dead_letter_ids: list[int] = Field(description="Parts that could not be read, kept for an admin.")
+
+
+class QueueEntryOut(BaseModel):
+    """One shipment of the managers' exceptions queue: why (`kind`: exception, late, silent), who
+    must act (`actor`: carrier, plant, dealer, customs_broker), since when, and who is on it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    shipment_id: int
+    order_number: str | None
+    tracking_number: str | None
+    carrier: str | None
+    lane: str | None
+    status: str
+    kind: str
+    reason: str | None
+    actor: str
+    since: datetime
+    last_event_at: datetime | None
+    promised_at: datetime | None
+    eta: datetime | None
+    usual_gap_hours: float | None = Field(description="The lane's usual gap (silent entries).")
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    acknowledged_note: str | None
+
+
+class ExceptionQueueOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[QueueEntryOut]
+    total: int

@@ -5,19 +5,22 @@ answers 404 like one that does not exist."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from dataclasses import asdict
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 
 from portal.api.deps import PRINTABLE, CurrentPrincipal, DbSession, RequestedPage
 from portal.api.logistics.schemas import (
+    ExceptionQueueOut,
     PublicTrackingOut,
+    QueueEntryOut,
     ShipmentDetailOut,
     ShipmentPage,
     ShipmentSummaryOut,
 )
 from portal.api.schemas import ErrorOut
-from services.logistics import views
+from services.logistics import exceptions, views
 from services.logistics.public_limits import take_public_lookup
 
 router = APIRouter(tags=["logistics"])
@@ -43,15 +46,40 @@ def list_shipments(
     carrier: Annotated[str | None, Query(max_length=40, pattern=PRINTABLE, description="e.g. dhl")] = None,
     status: StatusFilter = None,
     late: Annotated[bool | None, Query(description="Only late (true) or only on time (false).")] = None,
+    lane: Annotated[
+        str | None, Query(max_length=200, pattern=PRINTABLE, description="A lane, e.g. CN-SHA>DE-HAM/sea.")
+    ] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=views.MAX_QUERY_LENGTH,
+            pattern=PRINTABLE,
+            description="A tracking number, VIN or order number (exact, or a prefix of 4+ characters).",
+        ),
+    ] = None,
+    sort: Annotated[
+        Literal["newest", "oldest", "eta", "promise", "last_event"], Query(description="The order.")
+    ] = "newest",
 ) -> ShipmentPage:
-    """The shipments you may see, newest first."""
-    items, total = views.list_shipments(session, principal, page, carrier=carrier, status=status, late=late)
+    """The shipments you may see, newest first unless `sort` says otherwise."""
+    items, total = views.list_shipments(
+        session, principal, page, carrier=carrier, status=status, late=late, lane=lane, query=q, sort=sort
+    )
     return ShipmentPage(
         items=[ShipmentSummaryOut.of(item) for item in items],
         page=page.number,
         page_size=page.size,
         total=total,
     )
+
+
+@router.get("/shipments/exceptions", response_model=ExceptionQueueOut, responses=_ERRORS)
+def exception_queue(principal: CurrentPrincipal, session: DbSession) -> ExceptionQueueOut:
+    """Managers: the shipments someone must act on (in exception, late against the promise, or
+    silent longer than their lane's usual gap), most urgent first, with who must act and since
+    when, and who acknowledged them."""
+    entries = exceptions.exceptions_queue(session, principal)
+    return ExceptionQueueOut(items=[QueueEntryOut(**asdict(entry)) for entry in entries], total=len(entries))
 
 
 @router.get("/shipments/{shipment_id}", response_model=ShipmentDetailOut, responses=_ERRORS)
