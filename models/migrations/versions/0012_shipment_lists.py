@@ -1,8 +1,8 @@
 """logistics lists: shipment_acknowledgement (the exceptions queue's "who is on it") and the indexes
 the manager's shipment list and the exceptions queue read by
 
-Revision ID: 0010_lists
-Revises: 0010_drive_orders
+Revision ID: 0012_shipment_lists
+Revises: 0011_trim_views
 Create Date: 2026-12-01 22:50:00
 """
 
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from models.types import UTCDateTime
 
 
-revision = '0010_lists'
-down_revision = '0010_drive_orders'
+revision = '0012_shipment_lists'
+down_revision = '0011_trim_views'
 branch_labels = None
 depends_on = None
 
