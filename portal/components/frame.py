@@ -31,6 +31,8 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
         ("nav.scorecard_settings", routes.MANAGER_SCORECARD_SETTINGS, "sliders-horizontal"),
         ("nav.catalogue", routes.CATALOGUE, "book-open"),
         ("nav.stock", routes.STOCK, "warehouse"),
+        ("nav.shipments", routes.SHIPMENTS, "truck"),
+        ("nav.shipment_exceptions", routes.SHIPMENT_EXCEPTIONS, "siren"),
     ],
     "supplier": [
         ("nav.dashboard", routes.SUPPLIER, "layout-dashboard"),
@@ -51,6 +53,7 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
         ("nav.stock", routes.STOCK, "warehouse"),
         ("nav.test_drives", routes.DEALER_TEST_DRIVES, "calendar-days"),
         ("nav.leads", routes.DEALER_LEADS, "contact"),
+        ("nav.deliveries", routes.SHIPMENTS, "truck"),
     ],
     "customer": [
         ("nav.showroom", routes.SHOWROOM, "car"),

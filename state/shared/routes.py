@@ -103,6 +103,7 @@ DEALER_LEADS = "/dealer/leads"
 # Logistics (issue 10): one shipment's page (customer, receiving dealer, managers) and the public
 # tracking page (no login).
 SHIPMENTS = "/shipments"
+SHIPMENT_EXCEPTIONS = "/manager/exceptions"  # the managers' queue of shipments to act on
 SHIPMENT = "/shipments/[shipment_id]"
 TRACK = "/track"
 
