@@ -253,7 +253,7 @@ def shipment_exceptions() -> rx.Component:
                             rx.table.body(rx.foreach(ExceptionsState.rows, _queue_row)),
                             size="1",
                             id="exceptions-table",
-                            min_width="64rem",
+                            min_width="56rem",
                         ),
                         overflow_x="auto",
                         width="100%",
