@@ -37,6 +37,7 @@ from models.showroom import (
     TestDriveSlot,
     TestDriveStatus,
 )
+from models.showroom_mail import MailKind, MailStatus, TestDriveMail
 from models.supply import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -122,4 +123,7 @@ __all__ = [
     "ShipmentEvent",
     "ShipmentLeg",
     "TrackingStatus",
+    "MailKind",
+    "MailStatus",
+    "TestDriveMail",
 ]
