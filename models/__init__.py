@@ -39,6 +39,7 @@ from models.showroom import (
     TestDriveStatus,
     TrimView,
 )
+from models.showroom_mail import MailKind, MailStatus, TestDriveMail
 from models.supply import (
     GoodsReceipt,
     GoodsReceiptLine,
@@ -126,4 +127,7 @@ __all__ = [
     "ShipmentAcknowledgement",
     "ShipmentLeg",
     "TrackingStatus",
+    "MailKind",
+    "MailStatus",
+    "TestDriveMail",
 ]

@@ -138,6 +138,23 @@ class Settings(BaseSettings):
     public_tracking_per_minute: int = Field(default=10, ge=1)
     carrier_webhook_max_bytes: int = Field(default=1024 * 1024, ge=1024)
 
+    # E-mail (services/platform/mail.py): the SMTP server the portal sends through, how (TLS mode
+    # "none", "starttls" or "ssl"), as whom, and the sender. Demo mode: the local mail server
+    # (services/platform/mail_server.py, started by `make run`) on `smtp_port`, which writes every
+    # message it gets as an .eml under `mail_dir` (default var/mail). `public_base_url` starts every
+    # link in a message (the visitor's manage link).
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = Field(default=8025, ge=1, le=65535)
+    smtp_tls: Literal["none", "starttls", "ssl"] = "none"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    mail_sender: str = "Portal Test Drives <test-drives@portal.example>"
+    mail_dir: Path | None = None
+    public_base_url: str = "http://localhost:3000"
+    # Beat's test-drive reminder sweep (24 hours before a booked drive), how often it runs.
+    test_drive_reminder_seconds: float = Field(default=300.0, gt=0)
+
     def carrier_base_url(self, carrier: str) -> str:
         """Where `carrier` answers (the local carrier server when its base URL is empty)."""
         configured = self.carriers[carrier].base_url
@@ -165,6 +182,9 @@ class Settings(BaseSettings):
                     raise ValueError(
                         f"CARRIERS: {name}'s webhook_secret must be a real secret when MODE is not 'demo'"
                     )
+        if self.mail_dir is None:
+            self.mail_dir = self.var_dir / "mail"
+        self.public_base_url = self.public_base_url.rstrip("/")
         if not self.database_url:
             self.database_url = f"sqlite:///{self.var_dir / 'portal.db'}"
         if not self.listen_database_url:

@@ -161,6 +161,7 @@ class TestDrive(SQLModel, table=True):
     visitor_name: str = Field(max_length=200)
     visitor_phone: str = Field(max_length=40)
     visitor_email: str = Field(max_length=254, index=True)
+    language: str = Field(default="en", max_length=5, description="the visitor's: their e-mails are in it")
     licence_number: str = Field(max_length=40)
     licence_expires_on: date
     idempotency_key: str | None = Field(default=None, max_length=100)

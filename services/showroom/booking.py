@@ -26,6 +26,7 @@ from models import Trim
 from models.settings import get_settings
 from models.showroom import TestDrive, TestDriveHold, TestDriveStatus
 from models.types import column_length, utcnow
+from services.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from services.platform import outbox
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.showroom import availability, guard, manage_links
@@ -64,11 +65,13 @@ class Visitor:
     email: str
     licence_number: str
     licence_expires_on: date
+    language: str = "en"  # the visitor's e-mails are in it (services/showroom/mail.py)
 
 
 def visitor_from(raw: dict) -> Visitor:
     """The visitor's details from untrusted input, or ValidationFailed naming the first bad field
-    (visitor_name, phone, email, licence_number, licence_expires_on)."""
+    (visitor_name, phone, email, licence_number, licence_expires_on, language: "en" or "zh",
+    "en" when not given)."""
 
     def text(name: str, pattern: re.Pattern | None, code: str, max_length: int) -> str:
         value = raw.get(name)
@@ -93,7 +96,12 @@ def visitor_from(raw: dict) -> Visitor:
         expires_on = expires if isinstance(expires, date) else date.fromisoformat(expires)
     except (TypeError, ValueError):
         raise ValidationFailed("test_drive.licence_expiry_invalid", field="licence_expires_on") from None
-    return Visitor(name, phone, email, licence.upper(), expires_on)
+    language = raw.get("language")
+    if language is None:
+        language = DEFAULT_LANGUAGE
+    if language not in LANGUAGES:
+        raise ValidationFailed("test_drive.language_invalid", field="language", allowed=", ".join(LANGUAGES))
+    return Visitor(name, phone, email, licence.upper(), expires_on, language)
 
 
 def check_licence(visitor: Visitor, rules: StoreRules, starts_at: datetime) -> None:
@@ -313,6 +321,7 @@ class BookedDrive:
             "local_label": f"{local:%a %d %b %Y %H:%M} {local.tzname()} ({zone.key})",
             "visitor_name": drive.visitor_name,
             "email": drive.visitor_email,
+            "language": drive.language,
             "walk_in": drive.walk_in,
             "manage_token": self.manage_token,
             "manage_until": (drive.starts_at - timedelta(hours=self.rules.cutoff_hours)).isoformat(),
@@ -365,6 +374,7 @@ def place_drive(
             visitor_email=visitor.email,
             licence_number=visitor.licence_number,
             licence_expires_on=visitor.licence_expires_on,
+            language=visitor.language,
             idempotency_key=idempotency_key,
             request_fingerprint=fingerprint,
             created_at=now,

@@ -182,12 +182,14 @@ def book_test_drive(
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", include_in_schema=False)] = None,
 ) -> Any:
     """Book: confirm a hold (`hold_id`, `hold_token`) or book `trim`, `dealer`, `starts_at`
-    directly. 201 with the manage token; the same Idempotency-Key again: 200, the same drive."""
+    directly; `language` ("en" or "zh", default the Accept-Language's) is the e-mails'.
+    201 with the manage token; the same Idempotency-Key again: 200, the same drive."""
     try:
         booked = booking.book(
             session,
             idempotency_key=idempotency_key,
-            visitor=body,
+            # The visitor's e-mails are in `language` ("en", "zh"), else in their browser's.
+            visitor={"language": language_for(request), **body},
             hold_id=body.get("hold_id"),
             hold_token=body.get("hold_token"),
             trim=body.get("trim"),

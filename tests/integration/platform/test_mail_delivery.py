@@ -1,0 +1,57 @@
+"""A message sent through services/platform/mail.py arrives at the real local SMTP server process
+(services/platform/mail_server.py), which writes it as an .eml that a mail client can open."""
+
+from __future__ import annotations
+
+import email
+import socket
+import subprocess
+import sys
+from email import policy
+
+from models.settings import PROJECT_ROOT, get_settings
+from services.platform import mail
+from tests.conftest import configure
+from tests.integration.worker_helpers import wait_for
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_message_with_an_attachment_arrives_as_an_eml(tmp_path, monkeypatch):
+    port, directory = _free_port(), tmp_path / "mail"
+    configure(monkeypatch, smtp_port=str(port), mail_dir=str(directory))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "services.platform.mail_server", "--port", str(port), "--dir", str(directory)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "mail server listening on" in server.stdout.readline()
+        message = mail.build_message(
+            mail.Mail(
+                to="anna@example.com",
+                subject="Ihre Probefahrt",
+                text="Hallo Anna",
+                html="<p>Hallo Anna</p>",
+                attachments=(
+                    mail.Attachment("invite.ics", "text/calendar; method=REQUEST", b"BEGIN:VCALENDAR"),
+                ),
+            ),
+            get_settings(),
+        )
+        mail.send(message, get_settings())
+        (eml,) = wait_for(lambda: list(directory.glob("*.eml")), timeout=10)
+        received = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+        assert received["To"] == "anna@example.com" and received["Subject"] == "Ihre Probefahrt"
+        assert received.get_body(("plain",)).get_content().strip() == "Hallo Anna"
+        assert received.get_body(("html",)).get_content().strip() == "<p>Hallo Anna</p>"
+        (invite,) = list(received.iter_attachments())
+        assert invite.get_content_type() == "text/calendar" and invite.get_param("method") == "REQUEST"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
