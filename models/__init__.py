@@ -37,7 +37,6 @@ from models.showroom import (
     TestDriveHold,
     TestDriveSlot,
     TestDriveStatus,
-    TrimView,
 )
 from models.showroom_mail import MailKind, MailStatus, TestDriveMail
 from models.supply import (
@@ -117,7 +116,6 @@ __all__ = [
     "TestDrive",
     "TestDriveHold",
     "TestDriveSlot",
-    "TrimView",
     "TestDriveStatus",
     "CarrierPollState",
     "DeadLetter",

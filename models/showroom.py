@@ -201,23 +201,3 @@ class TestDriveSlot(SQLModel, table=True):
     test_drive_id: int | None = Field(default=None, sa_column=_fk("test_drive.id", "CASCADE", nullable=True))
     hold_id: int | None = Field(default=None, sa_column=_fk("test_drive_hold.id", "CASCADE", nullable=True))
 
-
-NO_STORE = 0  # TrimView.location_id of a view with no dealer chosen (the page opened from the showroom)
-
-
-class TrimView(SQLModel, table=True):
-    """How often a trim's page was opened, per store and UTC day: a counter, nothing personal
-    (services/showroom/funnel.py). `location_id` is the store the visitor came for, or NO_STORE;
-    a counter, so it keeps no foreign key (a view of a store since closed still counts)."""
-
-    __tablename__ = "trim_view"
-    __table_args__ = (
-        UniqueConstraint("day", "trim_id", "location_id", name="uq_trim_view"),
-        CheckConstraint("views >= 0", name="ck_trim_view_views"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    day: date
-    trim_id: int = Field(sa_column=_fk("trim.id", "CASCADE"))
-    location_id: int = Field(default=NO_STORE)
-    views: int = 0
