@@ -36,6 +36,7 @@ from models.showroom import (
     TestDriveHold,
     TestDriveSlot,
     TestDriveStatus,
+    TrimViewCount,
 )
 from models.supply import (
     GoodsReceipt,
@@ -122,4 +123,5 @@ __all__ = [
     "ShipmentEvent",
     "ShipmentLeg",
     "TrackingStatus",
+    "TrimViewCount",
 ]
