@@ -18,13 +18,14 @@ import json
 import random
 import string
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from models import Location, LocationKind, StockLevel, Trim
-from models.showroom import DemoCar, Salesperson, ShowroomStore, TestDrive, TestDriveStatus
+from models.showroom import DemoCar, Salesperson, ShowroomStore, TestDrive, TestDriveStatus, TrimViewCount
 from services.logistics.vin import build_vin
 from services.seed.plan import Fakers, person
 from services.showroom import guard
@@ -154,7 +155,7 @@ def seed_showroom(session: Session, *, rng_seed: int, now: datetime) -> dict:
         ).scalars()
         if store.id not in done
     ]
-    counts = {"stores": 0, "cars": 0, "salespeople": 0, "past_drives": 0, "booked_drives": 0}
+    counts = {"stores": 0, "cars": 0, "salespeople": 0, "past_drives": 0, "booked_drives": 0, "view_days": 0}
     if not stores:
         return counts
     trims = {trim.id: trim for trim in session.execute(select(Trim).order_by(Trim.id)).scalars()}
@@ -181,6 +182,7 @@ def seed_showroom(session: Session, *, rng_seed: int, now: datetime) -> dict:
         counts["salespeople"] += len(people)
         counts["past_drives"] += past
         counts["booked_drives"] += booked
+        counts["view_days"] += _views(session, store_rng, store, trim_ids, now)
     session.commit()
     return counts
 
@@ -361,3 +363,26 @@ def _drives(
         if not guard.claim(session, TestDrive(**row), slot_minutes=rules.slot_minutes):
             raise RuntimeError(f"the showroom seed planned a clash at store {rules.location_id}")
     return len(past_rows), len(booked_rows), visitors
+
+
+def _views(session: Session, rng: random.Random, store: Location, trim_ids: list[int], now: datetime) -> int:
+    """Trim page views per trim and local day over the history, more than that day's bookings (a
+    booking follows some 5 to 15 views); returns the rows written."""
+    zone = ZoneInfo(store.time_zone)
+    booked: dict[tuple[int, date], int] = defaultdict(int)
+    for trim_id, starts_at in session.execute(
+        select(TestDrive.trim_id, TestDrive.starts_at).where(TestDrive.location_id == store.id)
+    ):
+        starts_at = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=UTC)
+        booked[(trim_id, starts_at.astimezone(zone).date())] += 1
+    today = now.astimezone(zone).date()
+    rows = []
+    for offset in range(HISTORY_DAYS, -1, -1):
+        day = today - timedelta(days=offset)
+        for trim_id in trim_ids:
+            bookings = booked.get((trim_id, day), 0)
+            views = bookings * rng.randint(5, 15) + rng.randint(1, 6)
+            rows.append({"location_id": store.id, "trim_id": trim_id, "day": day, "views": views})
+    if rows:
+        session.connection().execute(insert(TrimViewCount.__table__), rows)
+    return len(rows)
