@@ -19,6 +19,7 @@ import random
 import string
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
@@ -183,6 +184,7 @@ def seed_showroom(session: Session, *, rng_seed: int, now: datetime) -> dict:
         counts["past_drives"] += past
         counts["booked_drives"] += booked
         counts["view_days"] += _views(session, store_rng, store, trim_ids, now)
+    counts["orders"] = _orders(session, random.Random(rng.random()), [store.id for store in stores])
     session.commit()
     return counts
 
@@ -386,3 +388,78 @@ def _views(session: Session, rng: random.Random, store: Location, trim_ids: list
     if rows:
         session.connection().execute(insert(TrimViewCount.__table__), rows)
     return len(rows)
+
+
+ORDER_SHARE = 0.2  # of the completed drives, the share that ends in a vehicle order
+
+
+def _orders(session: Session, rng: random.Random, store_ids: list[int]) -> int:
+    """Some completed drives turn into customer vehicle orders (from the carmaker's warehouse stock of
+    the trim driven, placed and paid an hour or two after the drive) linked by `test_drive_id`."""
+    from models import Organisation, SalesOrder, SalesOrderLine, User  # noqa: PLC0415 - keeps the import list short
+
+    warehouse = session.execute(
+        select(Location)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .where(Location.kind == "warehouse", Organisation.kind == "oem")
+        .order_by(Location.id)
+    ).scalar()
+    customer = session.execute(select(User).where(User.email_normalized == "customer@demo.test")).scalar()
+    if warehouse is None or customer is None:
+        return 0
+    stock = dict(
+        session.execute(
+            select(StockLevel.trim_id, StockLevel.id).where(
+                StockLevel.location_id == warehouse.id, StockLevel.trim_id.is_not(None)
+            )
+        ).all()
+    )
+    trims = {trim.id: trim for trim in session.execute(select(Trim)).scalars()}
+    drives = session.execute(
+        select(TestDrive.id, TestDrive.location_id, TestDrive.trim_id, TestDrive.drive_ends_at)
+        .where(TestDrive.location_id.in_(store_ids), TestDrive.status == TestDriveStatus.COMPLETED)
+        .order_by(TestDrive.id)
+    ).all()
+    written = 0
+    for drive in drives:
+        if rng.random() >= ORDER_SHARE or drive.trim_id not in stock:
+            continue
+        trim = trims[drive.trim_id]
+        created = drive.drive_ends_at + timedelta(minutes=rng.randint(20, 120))
+        order = SalesOrder(
+            kind="customer_vehicle",
+            buyer_organisation_id=customer.organisation_id,
+            buyer_user_id=customer.id,
+            buyer_location_id=drive.location_id,
+            seller_organisation_id=warehouse.organisation_id,
+            source_location_id=warehouse.id,
+            status="paid",
+            currency=trim.currency,
+            total=trim.price,
+            deposit=(trim.price / 10).quantize(Decimal("0.01")),
+            test_drive_id=drive.id,
+            idempotency_key=f"seed-showroom-{drive.id}",
+            request_fingerprint="0" * 64,
+            hold_expires_at=created + timedelta(minutes=15),
+            created_at=created,
+            updated_at=created,
+        )
+        session.add(order)
+        session.flush()
+        order.number = f"SO-{order.id:06d}"
+        session.add(
+            SalesOrderLine(
+                order_id=order.id,
+                line_no=1,
+                trim_id=trim.id,
+                stock_level_id=stock[trim.id],
+                item_code=trim.code[:40],
+                item_name=trim.name[:200],
+                quantity=1,
+                unit_price=trim.price,
+                currency=trim.currency,
+                line_total=trim.price,
+            )
+        )
+        written += 1
+    return written

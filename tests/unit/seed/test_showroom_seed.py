@@ -248,5 +248,6 @@ def test_seeded_views_outnumber_the_bookings_every_week_and_feed_the_funnel(seed
         past = funnel.funnel_rows(session, manager, end=funnel.week_of(NOW.date()) - timedelta(days=1))
         assert past and all(row.views > row.bookings for row in past)
         assert any(row.show_ups for row in rows)
+        assert 0 < counts["orders"] == sum(row.orders for row in rows) < sum(row.show_ups for row in rows)
         stranger = replace(manager, role="dealer", organisation_id=10**6)
         assert funnel.funnel_rows(session, stranger) == []
