@@ -37,6 +37,7 @@ from models.showroom import (
     TestDriveHold,
     TestDriveSlot,
     TestDriveStatus,
+    TrimViewCount,
 )
 from models.showroom_mail import MailKind, MailStatus, TestDriveMail
 from models.supply import (
@@ -128,4 +129,5 @@ __all__ = [
     "MailKind",
     "MailStatus",
     "TestDriveMail",
+    "TrimViewCount",
 ]

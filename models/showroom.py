@@ -201,3 +201,17 @@ class TestDriveSlot(SQLModel, table=True):
     test_drive_id: int | None = Field(default=None, sa_column=_fk("test_drive.id", "CASCADE", nullable=True))
     hold_id: int | None = Field(default=None, sa_column=_fk("test_drive_hold.id", "CASCADE", nullable=True))
 
+
+class TrimViewCount(SQLModel, table=True):
+    """Trim page views per store, trim and day (the store's local day): a bare counter, no
+    personal data. `location_id` 0 is "no dealer chosen" (a plain 0 row, not NULL, so the primary key
+    and the upsert's conflict target stay simple on both databases); hence no foreign key."""
+
+    __tablename__ = "trim_view_count"
+
+    location_id: int = Field(primary_key=True, description="0: no dealer chosen")
+    trim_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("trim.id", ondelete="CASCADE"), primary_key=True)
+    )
+    day: date = Field(primary_key=True)
+    views: int = Field(default=0)

@@ -245,8 +245,8 @@ def seed_logistics_history(session: Session, *, rng_seed: int, now: datetime) ->
     for shipment_id in in_flight_ids:
         eta.refresh_eta(session, shipment_id, now=now)
     # The ETAs are computed above, and no page is open yet to push to: the ingest's
-    # "shipment.changed" messages have nothing left to do.
-    session.execute(delete(OutboxMessage).where(OutboxMessage.topic == SHIPMENT_CHANGED))
+    # "shipment.changed" and the ETA's "shipment.eta_changed" messages have nothing left to do.
+    session.execute(delete(OutboxMessage).where(OutboxMessage.topic.in_([SHIPMENT_CHANGED, eta.ETA_CHANGED])))
     session.commit()
     return {"shipments": shipments, "events": events, "in_flight": len(in_flight_ids)}
 

@@ -18,13 +18,15 @@ import json
 import random
 import string
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
 from models import Location, LocationKind, StockLevel, Trim
-from models.showroom import DemoCar, Salesperson, ShowroomStore, TestDrive, TestDriveStatus
+from models.showroom import DemoCar, Salesperson, ShowroomStore, TestDrive, TestDriveStatus, TrimViewCount
 from services.logistics.vin import build_vin
 from services.seed.plan import Fakers, person
 from services.showroom import guard
@@ -154,7 +156,7 @@ def seed_showroom(session: Session, *, rng_seed: int, now: datetime) -> dict:
         ).scalars()
         if store.id not in done
     ]
-    counts = {"stores": 0, "cars": 0, "salespeople": 0, "past_drives": 0, "booked_drives": 0}
+    counts = {"stores": 0, "cars": 0, "salespeople": 0, "past_drives": 0, "booked_drives": 0, "view_days": 0}
     if not stores:
         return counts
     trims = {trim.id: trim for trim in session.execute(select(Trim).order_by(Trim.id)).scalars()}
@@ -181,6 +183,8 @@ def seed_showroom(session: Session, *, rng_seed: int, now: datetime) -> dict:
         counts["salespeople"] += len(people)
         counts["past_drives"] += past
         counts["booked_drives"] += booked
+        counts["view_days"] += _views(session, store_rng, store, trim_ids, now)
+    counts["orders"] = _orders(session, random.Random(rng.random()), [store.id for store in stores])
     session.commit()
     return counts
 
@@ -361,3 +365,101 @@ def _drives(
         if not guard.claim(session, TestDrive(**row), slot_minutes=rules.slot_minutes):
             raise RuntimeError(f"the showroom seed planned a clash at store {rules.location_id}")
     return len(past_rows), len(booked_rows), visitors
+
+
+def _views(session: Session, rng: random.Random, store: Location, trim_ids: list[int], now: datetime) -> int:
+    """Trim page views per trim and local day over the history, more than that day's bookings (a
+    booking follows some 5 to 15 views); returns the rows written."""
+    zone = ZoneInfo(store.time_zone)
+    booked: dict[tuple[int, date], int] = defaultdict(int)
+    for trim_id, starts_at in session.execute(
+        select(TestDrive.trim_id, TestDrive.starts_at).where(TestDrive.location_id == store.id)
+    ):
+        starts_at = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=UTC)
+        booked[(trim_id, starts_at.astimezone(zone).date())] += 1
+    today = now.astimezone(zone).date()
+    rows = []
+    for offset in range(HISTORY_DAYS, -1, -1):
+        day = today - timedelta(days=offset)
+        for trim_id in trim_ids:
+            bookings = booked.get((trim_id, day), 0)
+            views = bookings * rng.randint(5, 15) + rng.randint(1, 6)
+            rows.append({"location_id": store.id, "trim_id": trim_id, "day": day, "views": views})
+    if rows:
+        session.connection().execute(insert(TrimViewCount.__table__), rows)
+    return len(rows)
+
+
+ORDER_SHARE = 0.2  # of the completed drives, the share that ends in a vehicle order
+
+
+def _orders(session: Session, rng: random.Random, store_ids: list[int]) -> int:
+    """Some completed drives turn into customer vehicle orders (from the carmaker's warehouse stock of
+    the trim driven, placed and paid an hour or two after the drive) linked by `test_drive_id`."""
+    from models import Organisation, SalesOrder, SalesOrderLine, User  # noqa: PLC0415 - keeps the import list short
+
+    warehouse = session.execute(
+        select(Location)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .where(Location.kind == "warehouse", Organisation.kind == "oem")
+        .order_by(Location.id)
+    ).scalar()
+    customer = session.execute(select(User).where(User.email_normalized == "customer@demo.test")).scalar()
+    if warehouse is None or customer is None:
+        return 0
+    stock = dict(
+        session.execute(
+            select(StockLevel.trim_id, StockLevel.id).where(
+                StockLevel.location_id == warehouse.id, StockLevel.trim_id.is_not(None)
+            )
+        ).all()
+    )
+    trims = {trim.id: trim for trim in session.execute(select(Trim)).scalars()}
+    drives = session.execute(
+        select(TestDrive.id, TestDrive.location_id, TestDrive.trim_id, TestDrive.drive_ends_at)
+        .where(TestDrive.location_id.in_(store_ids), TestDrive.status == TestDriveStatus.COMPLETED)
+        .order_by(TestDrive.id)
+    ).all()
+    written = 0
+    for drive in drives:
+        if rng.random() >= ORDER_SHARE or drive.trim_id not in stock:
+            continue
+        trim = trims[drive.trim_id]
+        created = drive.drive_ends_at + timedelta(minutes=rng.randint(20, 120))
+        order = SalesOrder(
+            kind="customer_vehicle",
+            buyer_organisation_id=customer.organisation_id,
+            buyer_user_id=customer.id,
+            buyer_location_id=drive.location_id,
+            seller_organisation_id=warehouse.organisation_id,
+            source_location_id=warehouse.id,
+            status="paid",
+            currency=trim.currency,
+            total=trim.price,
+            deposit=(trim.price / 10).quantize(Decimal("0.01")),
+            test_drive_id=drive.id,
+            idempotency_key=f"seed-showroom-{drive.id}",
+            request_fingerprint="0" * 64,
+            hold_expires_at=created + timedelta(minutes=15),
+            created_at=created,
+            updated_at=created,
+        )
+        session.add(order)
+        session.flush()
+        order.number = f"SO-{order.id:06d}"
+        session.add(
+            SalesOrderLine(
+                order_id=order.id,
+                line_no=1,
+                trim_id=trim.id,
+                stock_level_id=stock[trim.id],
+                item_code=trim.code[:40],
+                item_name=trim.name[:200],
+                quantity=1,
+                unit_price=trim.price,
+                currency=trim.currency,
+                line_total=trim.price,
+            )
+        )
+        written += 1
+    return written

@@ -2,7 +2,7 @@
 the manager's shipment list and the exceptions queue read by
 
 Revision ID: 0012_shipment_lists
-Revises: 0011_trim_views
+Revises: 0011_funnel
 Create Date: 2026-12-01 22:50:00
 """
 
@@ -13,7 +13,7 @@ from models.types import UTCDateTime
 
 
 revision = '0012_shipment_lists'
-down_revision = '0011_trim_views'
+down_revision = '0011_funnel'
 branch_labels = None
 depends_on = None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
+from portal.components.funnel import funnel_section
 from portal.components.orders import orders_table
 from portal.components.showroom import showroom_filters, trim_grid
 from portal.components.ui import (
@@ -20,6 +21,7 @@ from state.catalog.dealer_home import DealerState
 from state.ordering.orders import RecentOrdersState
 from state.shared import routes
 from state.showroom.browse import ShowroomState
+from state.showroom.funnel import FunnelState
 
 
 def orders_section() -> rx.Component:
@@ -49,7 +51,9 @@ def orders_section() -> rx.Component:
     )
 
 
-@framed_page(routes.DEALER, on_load=[DealerState.load, RecentOrdersState.load, ShowroomState.load])
+@framed_page(
+    routes.DEALER, on_load=[DealerState.load, RecentOrdersState.load, ShowroomState.load, FunnelState.load]
+)
 def dealer_home() -> rx.Component:
     return rx.vstack(
         figures_heading("dealer.title", "dealer.subtitle", DealerState),
@@ -68,6 +72,7 @@ def dealer_home() -> rx.Component:
         stock_value_card(DealerState.stock_values, DealerState.loading),
         orders_section(),
         section(t("dealer.showroom_stock"), trim_grid(), actions=showroom_filters()),
+        funnel_section(),
         spacing="4",
         width="100%",
     )

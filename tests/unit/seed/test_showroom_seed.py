@@ -229,3 +229,25 @@ def test_the_demo_seed_includes_the_showroom_on_both_databases(any_db_url):
     assert counts["showroom"]["past_drives"] > 15 * 90
     # PostgreSQL: the exclusion constraints accepted every seeded drive and refuse a clash
     _a_clash_is_refused(any_db_url, datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0))
+
+
+def test_seeded_views_outnumber_the_bookings_every_week_and_feed_the_funnel(seeded):
+    from dataclasses import replace
+
+    from models.showroom import TrimViewCount
+    from services.identity.auth import Principal
+    from services.showroom import funnel
+
+    url, counts = seeded
+    with Session(engine_for(url)) as session:
+        assert session.exec(select(TrimViewCount)).all().__len__() == counts["view_days"] > 0
+        manager = Principal(1, "m@x.test", "M", "manager", 1, "OEM", "oem", "en", "UTC")
+        rows = funnel.funnel_rows(session, manager)
+        assert sum(row.bookings for row in rows) == counts["past_drives"] + counts["booked_drives"]
+        # Up to the last whole week (the coming days' bookings have no views yet): more views.
+        past = funnel.funnel_rows(session, manager, end=funnel.week_of(NOW.date()) - timedelta(days=1))
+        assert past and all(row.views > row.bookings for row in past)
+        assert any(row.show_ups for row in rows)
+        assert 0 < counts["orders"] == sum(row.orders for row in rows) < sum(row.show_ups for row in rows)
+        stranger = replace(manager, role="dealer", organisation_id=10**6)
+        assert funnel.funnel_rows(session, stranger) == []
