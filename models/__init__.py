@@ -3,6 +3,7 @@
 from models.accounts import Organisation, OrganisationKind, Role, User, UserSession
 from models.audit import AuditLog
 from models.catalog import Part, Trim, VehicleModel
+from models.configurator import OptionPack, OrderConfiguration, TrimColour
 from models.inventory import Location, LocationKind, StockLevel
 from models.logistics import (
     CarrierPollState,
@@ -122,4 +123,7 @@ __all__ = [
     "ShipmentEvent",
     "ShipmentLeg",
     "TrackingStatus",
+    "OptionPack",
+    "OrderConfiguration",
+    "TrimColour",
 ]
