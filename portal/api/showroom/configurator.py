@@ -14,7 +14,7 @@ from portal.api.schemas import ErrorOut
 from services.showroom import configurator
 
 router = APIRouter(tags=["showroom"], route_class=CheckedBodyRoute)
-_ERRORS = {404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
+_ERRORS = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 TrimId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The trim's id.")]
 
 
