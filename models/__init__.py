@@ -3,6 +3,7 @@
 from models.accounts import Organisation, OrganisationKind, Role, User, UserSession
 from models.audit import AuditLog
 from models.catalog import Part, Trim, VehicleModel
+from models.configurator import OptionPack, OrderConfiguration, TrimColour
 from models.inventory import Location, LocationKind, StockLevel
 from models.logistics import (
     CarrierPollState,
@@ -130,4 +131,7 @@ __all__ = [
     "MailStatus",
     "TestDriveMail",
     "TrimViewCount",
+    "OptionPack",
+    "OrderConfiguration",
+    "TrimColour",
 ]

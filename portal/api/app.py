@@ -22,6 +22,7 @@ from portal.api.identity import auth
 from portal.api.logistics import carriers, shipments
 from portal.api.ordering import orders, payments
 from portal.api.security import SecurityHeaders
+from portal.api.showroom import configurator as showroom_configurator
 from portal.api.showroom import funnel as showroom_funnel
 from portal.api.showroom import test_drives
 from portal.api.supply import quality, supplier, suppliers
@@ -134,6 +135,7 @@ def create_api() -> FastAPI:
     # The O2O showroom: public browsing and booking, the dealer's test-drive desk.
     v1.include_router(test_drives.router)
     v1.include_router(showroom_funnel.router)  # the funnel per store, trim and week
+    v1.include_router(showroom_configurator.router)
     # Logistics: shipments and their tracking, the public look-up, the carriers' webhook.
     for module in (shipments, carriers):
         v1.include_router(module.router)

@@ -150,6 +150,9 @@ def seed(
 
             day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
             counts["showroom"] = seed_showroom(session, rng_seed=2026, now=day_start)
+            from services.seed.configurator import seed_configurator  # (import order: see above)
+
+            counts["configurator"] = seed_configurator(session)
         return counts
     except BaseException:
         session.rollback()
