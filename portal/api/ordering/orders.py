@@ -123,6 +123,7 @@ class OrderOut(BaseModel):
     timeline: list[TimelineOut]
     shipment: ShipmentOut | None
     refunded_amount: str | None
+    test_drive_id: int | None = Field(default=None, description="The test drive a vehicle order came from.")
 
 
 class OrderSummaryOut(BaseModel):
