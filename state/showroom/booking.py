@@ -180,6 +180,24 @@ class _PublicState(AuthState):
         params = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in error.params.items()}
         return self.t(error.code, **params)
 
+    def _show_days(self, starts: list[datetime], days: list[date], zone: str) -> None:
+        """The free `starts` as the page's day strip over `days` (in the dealer's `zone`); the
+        chosen day moves to the first one with a free slot when it has none. The subclass holds
+        `_starts`, `days` and `day`."""
+        self._starts = [start.isoformat() for start in starts]
+        grouped = group_by_day(starts, zone)
+        self.days = [
+            {
+                "day": day.isoformat(),
+                "weekday": self.t(f"test_drive.weekday.{day.weekday()}"),
+                "label": f"{day:%d.%m}",
+                "free": len(grouped.get(day.isoformat(), [])),
+            }
+            for day in days
+        ]
+        if self.day not in grouped:
+            self.day = next((d["day"] for d in self.days if d["free"]), days[0].isoformat())
+
 
 class BookingState(_PublicState):
     trim_id: str = ""
@@ -284,19 +302,7 @@ class BookingState(_PublicState):
         days = day_range(today)
         slots = availability.free_slots(session, rules, trim, days[0], days[-1])
         self.dealer_zone = rules.zone.key
-        self._starts = [slot.starts_at.isoformat() for slot in slots]
-        grouped = group_by_day([slot.starts_at for slot in slots], rules.zone.key)
-        self.days = [
-            {
-                "day": day.isoformat(),
-                "weekday": self.t(f"test_drive.weekday.{day.weekday()}"),
-                "label": f"{day:%d.%m}",
-                "free": len(grouped.get(day.isoformat(), [])),
-            }
-            for day in days
-        ]
-        if self.day not in grouped:
-            self.day = next((d["day"] for d in self.days if d["free"]), days[0].isoformat())
+        self._show_days([slot.starts_at for slot in slots], days, rules.zone.key)
 
     @rx.event
     def choose_trim(self, value: str):
@@ -527,20 +533,8 @@ class ManageState(_PublicState):
                     slots = availability.free_slots(
                         session, rules, trim, days[0], days[-1], ignore_drive_id=booked.drive.id
                     )
-                    slots = [slot for slot in slots if slot.starts_at != booked.drive.starts_at]
-                    self._starts = [slot.starts_at.isoformat() for slot in slots]
-                    grouped = group_by_day([slot.starts_at for slot in slots], rules.zone.key)
-                    self.days = [
-                        {
-                            "day": day.isoformat(),
-                            "weekday": self.t(f"test_drive.weekday.{day.weekday()}"),
-                            "label": f"{day:%d.%m}",
-                            "free": len(grouped.get(day.isoformat(), [])),
-                        }
-                        for day in days
-                    ]
-                    if self.day not in grouped:
-                        self.day = next((d["day"] for d in self.days if d["free"]), days[0].isoformat())
+                    starts = [slot.starts_at for slot in slots if slot.starts_at != booked.drive.starts_at]
+                    self._show_days(starts, days, rules.zone.key)
         except LinkGone:
             self.link_problem = "expired"
         except PermissionDenied:
