@@ -25,8 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
@@ -360,12 +359,43 @@ def _store_events(
             "dedupe_key": key,
         }
     connection = session.connection()
-    insert = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    # One execute for all the rows: SQLAlchemy's "insertmanyvalues" sends them as multi-row
-    # INSERTs (with a statement compiled once and cached), and RETURNING names only the new ones.
-    statement = insert(_EVENTS).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(_EVENTS.c.id)
-    stored = len(connection.execute(statement, list(rows.values())).all())
-    return stored
+    if connection.dialect.name == "postgresql":
+        # One short statement whatever the batch's size: the rows travel as one array per column
+        # (`unnest`), so psycopg prepares it once per connection instead of parsing a new multi-row
+        # INSERT's text (hundreds of placeholders) on every request.
+        columns = {name: [row[name] for row in rows.values()] for name in _EVENT_COLUMNS}
+        return len(connection.execute(_PG_INSERT_EVENTS, columns).all())
+    # SQLite: one execute for all the rows; SQLAlchemy's "insertmanyvalues" sends them as multi-row
+    # INSERTs, and RETURNING names only the new ones.
+    statement = (
+        sqlite_insert(_EVENTS).on_conflict_do_nothing(index_elements=["dedupe_key"]).returning(_EVENTS.c.id)
+    )
+    return len(connection.execute(statement, list(rows.values())).all())
+
+
+_EVENT_COLUMNS = {
+    "shipment_id": "int8",
+    "leg_id": "int8",
+    "status": "text",
+    "exception_reason": "text",
+    "carrier": "text",
+    "raw_code": "text",
+    "raw_text": "text",
+    "occurred_at": "timestamptz",
+    "received_at": "timestamptz",
+    "country": "text",
+    "postcode": "text",
+    "locality": "text",
+    "latitude": "float8",
+    "longitude": "float8",
+    "source": "text",
+    "dedupe_key": "text",
+}
+_ARRAYS = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _EVENT_COLUMNS.items())
+_PG_INSERT_EVENTS = text(
+    f"INSERT INTO shipment_event ({', '.join(_EVENT_COLUMNS)}) SELECT * FROM unnest({_ARRAYS}) "
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+)
 
 
 def fold_status(events: Sequence[tuple[str, datetime]]) -> str:
@@ -385,9 +415,18 @@ def recompute_shipment(session: Session, shipment_id: int) -> str:
     every stored event (so the result does not depend on the order they came in), under the
     shipment's row lock. Returns the status."""
     connection = session.connection()
-    current = connection.execute(
-        select(_SHIPMENTS.c.tracking_status).where(_SHIPMENTS.c.id == shipment_id).with_for_update()
-    ).scalar_one()
+    # The shipment's row lock and its legs (with what they say now) in one round trip.
+    rows = connection.execute(
+        select(_SHIPMENTS.c.tracking_status, _LEGS.c.id, _LEGS.c.departed_at, _LEGS.c.arrived_at)
+        .select_from(_SHIPMENTS.outerjoin(_LEGS, _LEGS.c.shipment_id == _SHIPMENTS.c.id))
+        .where(_SHIPMENTS.c.id == shipment_id)
+        .order_by(_LEGS.c.sequence)
+        .with_for_update(of=_SHIPMENTS)
+    ).all()
+    if not rows:
+        raise NotFound("shipment.not_found", field="shipment_id")
+    current = rows[0].tracking_status
+    legs = [(row.id, row.departed_at, row.arrived_at) for row in rows if row.id is not None]
     events = connection.execute(
         select(_EVENTS.c.status, _EVENTS.c.occurred_at, _EVENTS.c.leg_id, _EVENTS.c.exception_reason)
         .where(_EVENTS.c.shipment_id == shipment_id)
@@ -406,18 +445,15 @@ def recompute_shipment(session: Session, shipment_id: int) -> str:
             last_event_at=max((event.occurred_at for event in events), default=None),
         )
     )
-    _recompute_legs(connection, shipment_id, events)
+    _recompute_legs(connection, legs, events)
     return status
 
 
-def _recompute_legs(connection, shipment_id: int, events) -> None:
-    legs = (
-        connection.execute(
-            select(_LEGS.c.id).where(_LEGS.c.shipment_id == shipment_id).order_by(_LEGS.c.sequence)
-        )
-        .scalars()
-        .all()
-    )
+def _recompute_legs(connection, current: list[tuple[int, datetime | None, datetime | None]], events) -> None:
+    """Each leg's departure and arrival from the events; `current`: (leg id, departed_at, arrived_at)
+    in sequence order, as stored (a leg whose times do not change is not written)."""
+    legs = [leg for leg, _, _ in current]
+    stored = {leg: (departed, arrived) for leg, departed, arrived in current}
     by_leg: dict[int, list] = {leg: [] for leg in legs}
     for event in events:
         if event.leg_id in by_leg:
@@ -441,9 +477,10 @@ def _recompute_legs(connection, shipment_id: int, events) -> None:
             arrived = max((event.occurred_at for event in own), default=None) if later else None
         if arrived is not None and departed is not None and arrived < departed:
             arrived = departed
-        connection.execute(
-            update(_LEGS).where(_LEGS.c.id == leg).values(departed_at=departed, arrived_at=arrived)
-        )
+        if stored[leg] != (departed, arrived):
+            connection.execute(
+                update(_LEGS).where(_LEGS.c.id == leg).values(departed_at=departed, arrived_at=arrived)
+            )
 
 
 def unknown_status_report(session: Session) -> list[dict]:
