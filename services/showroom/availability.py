@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_
+from sqlalchemy import cast, null, or_, union_all
 from sqlmodel import Session, select
 
 from models import Trim
 from models.showroom import ACTIVE_STATUSES, DemoCar, Salesperson, TestDrive, TestDriveHold
-from models.types import utcnow
+from models.types import UTCDateTime, utcnow
 from services.platform.errors import NotFound, ValidationFailed
 from services.showroom.stores import WEEKDAYS, StoreRules, local_span, parse_hours
 
@@ -138,8 +138,14 @@ def load_resources(
     salesperson_ids = [person.id for person in salespeople]
     car_busy: dict[int, list[Interval]] = defaultdict(list)
     salesperson_busy: dict[int, list[Interval]] = defaultdict(list)
+    no_expiry = cast(null(), UTCDateTime)
     drives = select(
-        TestDrive.id, TestDrive.car_id, TestDrive.salesperson_id, TestDrive.starts_at, TestDrive.ends_at
+        TestDrive.id,
+        TestDrive.car_id,
+        TestDrive.salesperson_id,
+        TestDrive.starts_at,
+        TestDrive.ends_at,
+        no_expiry.label("expires_at"),
     ).where(
         # A drive is at the store of its car and salesperson (place_drive, the desk's moves): the
         # store and a start no earlier than a day before `start` (no drive and buffer last longer)
@@ -163,17 +169,21 @@ def load_resources(
         TestDriveHold.starts_at < end,
         TestDriveHold.ends_at > start,
     )
-    for row_id, car_id, salesperson_id, busy_from, busy_to in session.exec(drives).all():
-        if row_id != ignore_drive_id:
-            car_busy[car_id].append((busy_from, busy_to))
-            salesperson_busy[salesperson_id].append((busy_from, busy_to))
     stale_holds = False
-    for row_id, car_id, salesperson_id, busy_from, busy_to, expires_at in session.exec(holds).all():
-        if expires_at <= now:
+    # Drives and holds in one round trip: a drive's row has no expiry.
+    for row_id, car_id, salesperson_id, busy_from, busy_to, expires_at in session.exec(
+        union_all(drives, holds)
+    ).all():
+        if expires_at is None:
+            if row_id == ignore_drive_id:
+                continue
+        elif expires_at <= now:
             stale_holds = True  # dead, but its row still blocks a new hold (and on SQLite a drive)
-        elif row_id != ignore_hold_id:
-            car_busy[car_id].append((busy_from, busy_to))
-            salesperson_busy[salesperson_id].append((busy_from, busy_to))
+            continue
+        elif row_id == ignore_hold_id:
+            continue
+        car_busy[car_id].append((busy_from, busy_to))
+        salesperson_busy[salesperson_id].append((busy_from, busy_to))
     return Resources(cars, salespeople, car_busy, salesperson_busy, stale_holds)
 
 

@@ -18,14 +18,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import delete, or_
+from sqlalchemy import bindparam, delete, or_, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import Trim
 from models.settings import get_settings
-from models.showroom import TestDrive, TestDriveHold, TestDriveStatus
-from models.types import column_length, utcnow
+from models.showroom import ACTIVE_STATUSES, TestDrive, TestDriveHold, TestDriveStatus
+from models.types import UTCDateTime, column_length, utcnow
 from services.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from services.platform import outbox
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
@@ -380,6 +380,15 @@ def place_drive(
             created_at=now,
             updated_at=now,
         )
+        if not guard.uses_slot_rows(session):
+            if _insert_drive(session, drive):
+                return drive
+            # Refused (someone took the car or the salesperson since the slot was read): the
+            # conflicting drive is committed now, so one read says which resources are gone.
+            busy_cars, busy_people = _taken_now(session, slot, rules.location_id)
+            taken[guard.CAR].update(busy_cars)
+            taken[guard.SALESPERSON].update(busy_people)
+            continue
         refused: list[str | None] = []
         if not guard.claim(session, drive, slot_minutes=rules.slot_minutes, refused=refused):
             if refused and refused[0] is not None:
@@ -388,6 +397,71 @@ def place_drive(
         outbox.enqueue(session, BOOKED, {"test_drive_id": drive.id, "version": drive.version})
         return drive
     return None
+
+
+_DRIVES = TestDrive.__table__
+_DRIVE_COLUMNS = [column for column in _DRIVES.columns if column.name != "id"]
+# PostgreSQL: the drive and its "test_drive.booked" outbox message in one statement. ON CONFLICT DO
+# NOTHING makes a refusal by the exclusion constraints (or a twin request's idempotency key) an
+# empty answer instead of an error, so no savepoint is needed around the try.
+_INSERT_DRIVE = text(
+    f"WITH drive AS (INSERT INTO test_drive ({', '.join(c.name for c in _DRIVE_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c.name for c in _DRIVE_COLUMNS)}) ON CONFLICT DO NOTHING "
+    "RETURNING id, version), "
+    "message AS (INSERT INTO outbox_message (topic, payload, created_at) "
+    "SELECT :topic, json_build_object('test_drive_id', drive.id, 'version', drive.version), :created_at "
+    "FROM drive RETURNING id) "
+    "SELECT drive.id FROM drive, message"
+).bindparams(
+    *(bindparam(column.name, type_=column.type) for column in _DRIVE_COLUMNS),
+    bindparam("created_at", type_=UTCDateTime),
+)
+_TAKEN_NOW = text(
+    "SELECT car_id, salesperson_id FROM test_drive WHERE location_id = :location_id "
+    "AND status IN :statuses AND starts_at < :ends_at AND ends_at > :starts_at "
+    "AND (car_id IN :cars OR salesperson_id IN :people)"
+).bindparams(
+    bindparam("statuses", expanding=True),
+    bindparam("cars", expanding=True),
+    bindparam("people", expanding=True),
+    bindparam("starts_at", type_=UTCDateTime),
+    bindparam("ends_at", type_=UTCDateTime),
+)
+
+
+def _insert_drive(session: Session, drive: TestDrive) -> bool:
+    """PostgreSQL: insert `drive` (and its outbox message); True with `drive.id` set, False when
+    the database refused it. The drive stays outside the session."""
+    values = {column.name: getattr(drive, column.name) for column in _DRIVE_COLUMNS}
+    row = (
+        session.connection()
+        .execute(_INSERT_DRIVE, {**values, "topic": BOOKED, "created_at": drive.created_at})
+        .first()
+    )
+    if row is None:
+        return False
+    drive.id = row[0]
+    return True
+
+
+def _taken_now(session: Session, slot: Slot, location_id: int) -> tuple[set[int], set[int]]:
+    """The slot's cars and salespeople that an active drive overlapping it holds now."""
+    rows = session.connection().execute(
+        _TAKEN_NOW,
+        {
+            "location_id": location_id,
+            "statuses": [status.value for status in ACTIVE_STATUSES],
+            "starts_at": slot.starts_at,
+            "ends_at": slot.ends_at,
+            "cars": list(slot.car_ids),
+            "people": list(slot.salesperson_ids),
+        },
+    )
+    cars, people = set(), set()
+    for car_id, salesperson_id in rows:
+        cars.add(car_id)
+        people.add(salesperson_id)
+    return cars & set(slot.car_ids), people & set(slot.salesperson_ids)
 
 
 def _check_key(idempotency_key: object) -> str:
@@ -446,28 +520,19 @@ def book(
         }
     )
     try:
-        replay = _replay(session, key, fingerprint)
-        if replay is not None:
+        # A repeat of a booking finds its own drive in the way (or its hold gone), so the replay
+        # is looked for only when the booking cannot be made: no read for it on the way in.
+        try:
+            booked = _book_now(
+                session, key, fingerprint, details, hold_id, hold_token, trim, dealer, starts_at, now
+            )
+        except DomainError:
+            session.rollback()
+            replay = _replay(session, key, fingerprint)
+            if replay is None:
+                raise
             session.commit()
             return replay
-        if hold_id is not None:
-            drive, rules = _confirm_hold(session, hold_id, hold_token, details, key, fingerprint, now)
-        else:
-            trim_row = availability.trim_by_code(session, trim)
-            rules = store_rules(session, dealer)
-            start = parse_start(starts_at)
-            check_licence(details, rules, start)
-            slot = _offered_slot(session, rules, trim_row, start, now)
-            drive = place_drive(
-                session, rules, trim_row, slot, details, now=now, idempotency_key=key, fingerprint=fingerprint
-            )
-            if drive is None:
-                raise _taken(session, rules, trim_row, start, now)
-        # The answer is made before the commit, from what this transaction wrote, and the drive
-        # leaves the session, so the commit expires nothing that would be read back again.
-        booked = _booked(session, drive, rules)
-        session.flush()
-        session.expunge(drive)
         session.commit()
     except IntegrityError as error:
         session.rollback()
@@ -483,6 +548,42 @@ def book(
         session.rollback()
         raise
     return booked
+
+
+def _book_now(
+    session: Session,
+    key: str,
+    fingerprint: str,
+    details: Visitor,
+    hold_id: object,
+    hold_token: object,
+    trim: object,
+    dealer: object,
+    starts_at: object,
+    now: datetime,
+) -> BookedDrive:
+    """The booking of `book`, in the caller's transaction (flushed, not committed)."""
+    if hold_id is not None:
+        drive, rules = _confirm_hold(session, hold_id, hold_token, details, key, fingerprint, now)
+        trim_code = session.get(Trim, drive.trim_id).code
+    else:
+        trim_row = availability.trim_by_code(session, trim)
+        rules = store_rules(session, dealer)
+        start = parse_start(starts_at)
+        check_licence(details, rules, start)
+        slot = _offered_slot(session, rules, trim_row, start, now)
+        drive = place_drive(
+            session, rules, trim_row, slot, details, now=now, idempotency_key=key, fingerprint=fingerprint
+        )
+        if drive is None:
+            raise _taken(session, rules, trim_row, start, now)
+        trim_code = trim_row.code
+    # The answer is made before the commit, from what this transaction wrote, and the drive
+    # leaves the session, so the commit expires nothing that would be read back again.
+    session.flush()
+    if drive in session:
+        session.expunge(drive)
+    return BookedDrive(drive, rules, trim_code, token_for(drive))
 
 
 def _confirm_hold(
