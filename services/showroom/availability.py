@@ -320,7 +320,15 @@ def next_free_slots(
     now: datetime | None = None,
     horizon_days: int = 14,
 ) -> list[Slot]:
-    """The first `count` free slots starting after `after` (within `horizon_days`)."""
+    """The first `count` free slots starting after `after` (within `horizon_days`).
+
+    The day of `after` and the next are looked at first (where a "just taken" answer's slots
+    nearly always are), the whole horizon only when they hold fewer than `count`."""
     first = rules.local_day(after)
-    slots = free_slots(session, rules, trim, first, first + timedelta(days=horizon_days), now=now)
-    return [slot for slot in slots if slot.starts_at > after][:count]
+    found: list[Slot] = []
+    for days in sorted({min(1, horizon_days), horizon_days}):
+        slots = free_slots(session, rules, trim, first, first + timedelta(days=days), now=now)
+        found = [slot for slot in slots if slot.starts_at > after][:count]
+        if len(found) == count:
+            break
+    return found
