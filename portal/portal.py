@@ -25,8 +25,11 @@ from portal.pages.identity import (
     audit_trail,  # noqa: F401  (declare pages)
     login,  # noqa: F401  (declare pages)
 )
+from portal.pages.logistics import (
+    dead_letters,  # noqa: F401  (declare pages)
+    shipment,  # noqa: F401  (declare pages)
+)
 from portal.pages.logistics import lists as shipment_lists  # noqa: F401  (declare pages)
-from portal.pages.logistics import shipment  # noqa: F401  (declare pages)
 from portal.pages.ordering import (
     cart,  # noqa: F401  (declare pages)
     orders,  # noqa: F401  (declare pages)

@@ -64,6 +64,7 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
         ("nav.organisations", routes.ADMIN_ORGANISATIONS, "building-2"),
         ("nav.parked_orders", routes.ADMIN_PARKED_ORDERS, "triangle-alert"),
         ("nav.audit", routes.ADMIN_AUDIT, "scroll-text"),
+        ("nav.dead_letters", routes.ADMIN_DEAD_LETTERS, "inbox"),
     ],
 }
 

@@ -1,9 +1,11 @@
 """The dead-letter table as the admin reads it: newest first, filtered by carrier, by state (open,
-replayed) and by words of the reason, each with the payload's first bytes for a monospace preview.
-The replay itself is services/logistics/ingest.py `replay_dead_letter`."""
+replayed) and by words of the reason, each with the payload's first bytes for a monospace preview;
+one letter's whole payload (pretty JSON when it is JSON); the carriers that have letters (the
+filter's choices). The replay itself is services/logistics/ingest.py `replay_dead_letter`."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +16,7 @@ from models import DeadLetter
 from services.catalog.lists import Page
 from services.identity.access import require_role
 from services.identity.auth import Principal
-from services.platform.errors import ValidationFailed
+from services.platform.errors import NotFound, ValidationFailed
 
 PREVIEW_CHARACTERS = 400
 STATES = ("open", "replayed", "all")
@@ -101,3 +103,59 @@ def list_dead_letters(
         )
         for row in rows
     ], total
+
+
+@dataclass(frozen=True)
+class DeadLetterPayload:
+    id: int
+    carrier: str
+    source: str
+    error: str
+    field: str | None
+    received_at: datetime
+    replayed_at: datetime | None
+    replay_error: str | None
+    payload: str  # as kept
+    pretty: str  # indented JSON when the payload is JSON, else the payload as kept
+    is_json: bool
+
+
+def pretty_payload(payload: str) -> tuple[str, bool]:
+    """(the payload indented two spaces with its keys in their order, True) when it is JSON, else
+    (the payload unchanged, False)."""
+    try:
+        document = json.loads(payload)
+    except (ValueError, RecursionError):
+        return payload, False
+    return json.dumps(document, ensure_ascii=False, indent=2), True
+
+
+def dead_letter_payload(session: Session, principal: Principal, dead_letter_id: int) -> DeadLetterPayload:
+    """One letter with its whole payload. Admins only (PermissionDenied); NotFound when it does not
+    exist."""
+    require_role(principal, "admin")
+    letter = session.get(DeadLetter, dead_letter_id)
+    if letter is None:
+        raise NotFound("dead_letter.not_found", field="dead_letter_id")
+    pretty, is_json = pretty_payload(letter.payload)
+    return DeadLetterPayload(
+        letter.id,
+        letter.carrier,
+        letter.source,
+        letter.error,
+        letter.field,
+        letter.received_at,
+        letter.replayed_at,
+        letter.replay_error,
+        letter.payload,
+        pretty,
+        is_json,
+    )
+
+
+def carriers_with_letters(session: Session, principal: Principal) -> list[str]:
+    """The carriers that have dead letters (open or replayed), by name: the carrier filter's choices."""
+    require_role(principal, "admin")
+    return list(
+        session.execute(select(_LETTERS.c.carrier).distinct().order_by(_LETTERS.c.carrier)).scalars().all()
+    )

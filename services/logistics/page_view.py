@@ -139,10 +139,12 @@ def shipment_page(session: Session, principal: Principal, shipment_id: int) -> d
     }
 
 
-def public_page(session: Session, tracking_number: str, postcode: str) -> dict:
+def public_page(
+    session: Session, tracking_number: str, postcode: str | None = None, *, last_name: str | None = None
+) -> dict:
     """The public look-up (views.public_tracking: one NotFound for every miss): status, ETA and
     the timeline's statuses and places, nothing personal (no VIN, no names, no raw codes)."""
-    detail = views.public_tracking(session, tracking_number, postcode)
+    detail = views.public_tracking(session, tracking_number, postcode, last_name=last_name)
     summary = detail.summary
     return {
         "tracking_number": summary.tracking_number,

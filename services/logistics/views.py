@@ -1,5 +1,5 @@
 """What people read about shipments: a scoped list, one shipment's timeline with its ETA, and the
-public look-up by tracking number and postcode.
+public look-up by tracking number and the delivery postcode or the order's last name.
 
 Scoping (services/identity/access.py's rule): a customer reads the shipments of its own orders,
 a dealer those going to its stores, managers and admins all; suppliers none. Another's shipment
@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import hmac
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, func, or_, select, true, union
 from sqlmodel import Session
 
-from models import Location, Role, SalesOrder, Shipment, ShipmentEvent, ShipmentLeg, TrackingStatus
+from models import Location, Role, SalesOrder, Shipment, ShipmentEvent, ShipmentLeg, TrackingStatus, User
 from models.types import utcnow
 from services.catalog.lists import Page
 from services.identity.auth import Principal
@@ -29,10 +30,14 @@ _SHIPMENTS, _ORDERS, _EVENTS, _LEGS = (
     ShipmentLeg.__table__,
 )
 _LOCATIONS = Location.__table__
+_USERS = User.__table__
 TRACKING_MISS = "tracking.not_found"
 _POSTCODE_NOISE = re.compile(r"[\s-]+")
 # Compared against when the number is unknown, so a miss costs what a wrong postcode costs.
 _NO_POSTCODE = "\x00" * 12
+_NO_NAME = "\x00" * 24
+_NAME_NOISE = re.compile(r"[\s\-'’.]+")
+MIN_LAST_NAME, MAX_LAST_NAME = 1, 100  # 王 is a whole family name
 
 
 def shipment_scope(principal: Principal) -> ColumnElement[bool]:
@@ -337,21 +342,60 @@ def normalise_postcode(postcode: str) -> str:
     return _POSTCODE_NOISE.sub("", postcode).upper()
 
 
-def public_tracking(session: Session, tracking_number: str, postcode: str) -> ShipmentDetail:
-    """The public look-up: a shipment by its tracking number AND its delivery postcode.
+def normalise_name(name: str) -> str:
+    """A name as compared: accents stripped (NFKD, combining marks dropped), case folded, words
+    separated by one space (hyphens, apostrophes and dots count as spaces)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(_NAME_NOISE.sub(" ", plain).split())
 
-    A wrong postcode and an unknown number raise the same NotFound (`tracking.not_found`, field
-    "tracking_number") after the same work (one query, one constant-time comparison), so numbers
-    cannot be found out by trying. Rate limiting is the caller's (per client address).
+
+def last_name_candidates(full_name: str, words: int) -> tuple[str, str]:
+    """The family name of `full_name` as `words` words, read both ways: its last words (given
+    name first) and its first words (family name first, as in Chinese or Korean). The name is
+    one field, so both are accepted; the same ("", "") for a name shorter than that."""
+    parts = normalise_name(full_name).split()
+    if words < 1 or len(parts) < words + 1:  # the whole name is not a last name
+        return "", ""
+    return " ".join(parts[-words:]), " ".join(parts[:words])
+
+
+def public_tracking(
+    session: Session, tracking_number: str, postcode: str | None = None, *, last_name: str | None = None
+) -> ShipmentDetail:
+    """The public look-up: a shipment by its tracking number AND either its delivery postcode or
+    the order's last name (the buyer's family name; accents and case do not matter).
+
+    Exactly one of `postcode` and `last_name` (ValidationFailed `tracking.postcode_or_last_name`,
+    field "postcode" otherwise; `tracking.last_name_invalid` for an empty one or one longer than
+    100 characters). A wrong postcode or name and an unknown number raise the same NotFound
+    (`tracking.not_found`, field "tracking_number") after the same work (one query, the same
+    constant-time comparisons), so numbers cannot be found out by trying. Rate limiting is the
+    caller's (per client address).
     """
+    if (postcode is None) == (last_name is None):
+        raise ValidationFailed("tracking.postcode_or_last_name", field="postcode")
+    given_name = normalise_name(last_name) if last_name is not None else ""
+    if last_name is not None and not MIN_LAST_NAME <= len(given_name) <= MAX_LAST_NAME:
+        raise ValidationFailed("tracking.last_name_invalid", field="last_name")
     row = session.execute(
-        select(*_SUMMARY_COLUMNS, _SHIPMENTS.c.delivery_postcode)
+        select(*_SUMMARY_COLUMNS, _SHIPMENTS.c.delivery_postcode, _USERS.c.full_name)
         .join(_ORDERS, _ORDERS.c.id == _SHIPMENTS.c.order_id)
+        .join(_USERS, _USERS.c.id == _ORDERS.c.buyer_user_id)
         .where(_SHIPMENTS.c.tracking_number == tracking_number.strip())
     ).first()
-    expected = normalise_postcode(row.delivery_postcode or "") if row is not None else _NO_POSTCODE
-    given = normalise_postcode(postcode)
-    matches = hmac.compare_digest(expected.encode(), given.encode())
+    if last_name is None:
+        expected = normalise_postcode(row.delivery_postcode or "") if row is not None else _NO_POSTCODE
+        given = normalise_postcode(postcode or "")
+        matches = hmac.compare_digest(expected.encode(), given.encode())
+    else:
+        words = len(given_name.split())
+        family_last, family_first = last_name_candidates(row.full_name if row is not None else "", words)
+        expected = family_last  # "" when the name has no family part that long: a miss
+        # Both comparisons always run (no short cut), each against a stand-in when there is none.
+        last = hmac.compare_digest((family_last or _NO_NAME).encode(), given_name.encode())
+        first = hmac.compare_digest((family_first or _NO_NAME).encode(), given_name.encode())
+        matches = last | first
     if row is None or not matches or not expected:
         raise NotFound(TRACKING_MISS, field="tracking_number")
     return _detail(session, _summary(row, utcnow()))

@@ -367,11 +367,14 @@ class ShipmentState(TrackingFormatMixin, AuthState):
 
 
 class TrackState(TrackingFormatMixin, AuthState):
-    """/track: anyone with a tracking number AND the delivery postcode sees the public timeline."""
+    """/track: anyone with a tracking number AND either the delivery postcode or the order's last
+    name sees the public timeline."""
 
     _result: dict = {}
     tracking_number: str = ""
+    by: str = "postcode"  # which second field the visitor answers: "postcode" or "last_name"
     postcode: str = ""
+    last_name: str = ""
     searching: bool = False
     message: str = ""
     errors: dict[str, str] = {}
@@ -394,21 +397,38 @@ class TrackState(TrackingFormatMixin, AuthState):
         self.errors = {}
 
     @rx.event
+    def set_by(self, value: str | list[str]):
+        chosen = value[0] if isinstance(value, list) and value else value
+        self.by = "last_name" if chosen == "last_name" else "postcode"
+        self.errors = {}
+
+    @rx.event
     def set_postcode(self, value: str):
         self.postcode = value[:20]
+        self.errors = {}
+
+    @rx.event
+    def set_last_name(self, value: str):
+        self.last_name = value[:100]
         self.errors = {}
 
     @rx.event
     def lookup(self, form: dict | None = None):
         form = form or {}
         number = str(form.get("tracking_number", self.tracking_number)).strip()
-        postcode = str(form.get("postcode", self.postcode)).strip()
-        self.tracking_number, self.postcode = number, postcode
+        self.tracking_number = number
         errors = {}
         if not 4 <= len(number) <= 80 or not number.replace("-", "").isalnum():
             errors["tracking_number"] = self.t("track.number_required")
-        if not 2 <= len(postcode) <= 20:
-            errors["postcode"] = self.t("track.postcode_required")
+        postcode = last_name = None
+        if self.by == "last_name":
+            last_name = self.last_name = str(form.get("last_name", self.last_name)).strip()
+            if not 1 <= len(last_name) <= 100:
+                errors["last_name"] = self.t("track.last_name_required")
+        else:
+            postcode = self.postcode = str(form.get("postcode", self.postcode)).strip()
+            if not 2 <= len(postcode) <= 20:
+                errors["postcode"] = self.t("track.postcode_required")
         self.errors = errors
         if errors:
             return
@@ -417,7 +437,7 @@ class TrackState(TrackingFormatMixin, AuthState):
         try:
             take_public_lookup(self.router.session.client_ip or "")
             with session_scope() as session:
-                self._result = page_view.public_page(session, number, postcode)
+                self._result = page_view.public_page(session, number, postcode, last_name=last_name)
         except DomainError as error:
             self._result = {}
             self.message = self.t(error.code, **{k: str(v) for k, v in error.params.items()})

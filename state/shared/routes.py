@@ -19,6 +19,7 @@ ADMIN = HOME_BY_ROLE[Role.ADMIN]
 ADMIN_ORGANISATIONS = "/admin/organisations"
 ADMIN_PARKED_ORDERS = "/admin/parked-orders"  # orders the sweeps gave up on
 ADMIN_AUDIT = "/admin/audit"  # the audit trail
+ADMIN_DEAD_LETTERS = "/admin/dead-letters"  # carrier payloads the ingest could not read
 MANAGER = HOME_BY_ROLE[Role.MANAGER]
 SUPPLIER = HOME_BY_ROLE[Role.SUPPLIER]
 DEALER = HOME_BY_ROLE[Role.DEALER]

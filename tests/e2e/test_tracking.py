@@ -225,7 +225,7 @@ def test_the_public_page_works_on_a_phone(
     page.fill("#postcode", "999999")
     page.click("#track-submit")
     expect(page.locator("#track-message")).to_have_text(
-        "No shipment matches this tracking number and postcode."
+        "No shipment matches this tracking number with that postcode or last name."
     )
     expect(page.locator("#track-result")).to_have_count(0)
     page.fill("#postcode", tracked.postcode)
@@ -239,3 +239,33 @@ def test_the_public_page_works_on_a_phone(
     wide = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
     assert not wide, "the public page scrolls sideways at 390 px"
     page.screenshot(path=str(screenshots / "track-phone.png"), full_page=True)
+
+
+def test_the_public_page_checks_the_last_name_instead_of_the_postcode(
+    phone_page: Page, portal: RunningPortal, tracked: Tracked, screenshots
+):
+    with Session(portal.engine) as session:
+        buyer = session.exec(
+            select(User).where(User.email_normalized == normalize_email(CUSTOMER_EMAIL))
+        ).one()
+        buyer.full_name = "Chloé Lefèvre"
+        session.add(buyer)
+        session.commit()
+    page = phone_page
+    page.goto(f"{portal.base_url}/track")
+    page.get_by_role("radio", name="Last name").click()
+    expect(page.locator("#postcode")).to_have_count(0)
+    page.fill("#tracking_number", tracked.tracking_number)
+    page.fill("#last_name", "Lefebvre")
+    page.click("#track-submit")
+    expect(page.locator("#track-message")).to_have_text(
+        "No shipment matches this tracking number with that postcode or last name."
+    )
+    page.fill("#last_name", "LEFEVRE")  # accents and case do not matter
+    page.click("#track-submit")
+    expect(page.locator("#track-result")).to_be_visible()
+    expect(page.locator("#track-message")).to_have_count(0)
+    assert "Lef" not in page.locator("#track-result").inner_text()  # the name is not shown back
+    wide = page.evaluate("document.documentElement.scrollWidth > document.documentElement.clientWidth")
+    assert not wide, "the public page scrolls sideways at 390 px"
+    page.screenshot(path=str(screenshots / "track-last-name-phone.png"), full_page=True)

@@ -1,5 +1,5 @@
 """Shipments: the caller's list (filters carrier, status, late) and one shipment's timeline with its
-ETA; the public look-up by tracking number and postcode. Scoped in services/logistics/views.py: a
+ETA; the public look-up by tracking number and postcode or last name. Scoped in services/logistics/views.py: a
 customer reads its own orders' shipments, a dealer its stores', managers all; another's shipment
 answers 404 like one that does not exist."""
 
@@ -96,10 +96,14 @@ def get_shipment(
     responses={
         404: {
             "model": ErrorOut,
-            "description": "`tracking.not_found`: the same answer for an unknown number "
-            "and a wrong postcode.",
+            "description": "`tracking.not_found`: the same answer for an unknown number, "
+            "a wrong postcode and a wrong last name.",
         },
-        422: {"model": ErrorOut},
+        422: {
+            "model": ErrorOut,
+            "description": "A malformed field, or not exactly one of `postcode` and `last_name` "
+            "(`tracking.postcode_or_last_name`).",
+        },
         429: {"model": ErrorOut, "description": "Too many look-ups from your address; see Retry-After."},
     },
 )
@@ -108,16 +112,28 @@ def track(
     session: DbSession,
     tracking_number: Annotated[str, Path(min_length=4, max_length=80, pattern=r"^[A-Za-z0-9-]+$")],
     postcode: Annotated[
-        str,
+        str | None,
         Query(
             min_length=2,
             max_length=20,
             pattern=r"^[A-Za-z0-9 -]+$",
-            description="The delivery address's postcode.",
+            description="The delivery address's postcode (or give `last_name` instead).",
         ),
-    ],
+    ] = None,
+    last_name: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=100,
+            pattern=r"^[^\x00-\x1f\x7f]+$",
+            description="The order's last name (the buyer's family name; accents and case do not "
+            "matter), instead of `postcode`.",
+        ),
+    ] = None,
 ) -> PublicTrackingOut:
-    """Public: a shipment's progress by its tracking number and the delivery postcode (no login).
-    Rate-limited per client address."""
+    """Public: a shipment's progress by its tracking number and either the delivery postcode or
+    the order's last name, exactly one of them (no login). Rate-limited per client address."""
     take_public_lookup(request.client.host if request.client else "")
-    return PublicTrackingOut.of(views.public_tracking(session, tracking_number, postcode))
+    return PublicTrackingOut.of(
+        views.public_tracking(session, tracking_number, postcode, last_name=last_name)
+    )

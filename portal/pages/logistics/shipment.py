@@ -259,12 +259,39 @@ def _track_form() -> rx.Component:
                 TrackState.set_tracking_number,
                 TrackState.errors.get("tracking_number", ""),
             ),
-            _track_field(
-                "track.postcode",
-                "postcode",
-                TrackState.postcode,
-                TrackState.set_postcode,
-                TrackState.errors.get("postcode", ""),
+            rx.vstack(
+                rx.text(t("track.check_with"), size="2", weight="medium"),
+                rx.segmented_control.root(
+                    rx.segmented_control.item(
+                        t("track.by_postcode"), value="postcode", id="track-by-postcode"
+                    ),
+                    rx.segmented_control.item(
+                        t("track.by_last_name"), value="last_name", id="track-by-last-name"
+                    ),
+                    value=TrackState.by,
+                    on_change=TrackState.set_by,
+                    width="100%",
+                    id="track-by",
+                ),
+                spacing="1",
+                width="100%",
+            ),
+            rx.cond(
+                TrackState.by == "last_name",
+                _track_field(
+                    "track.last_name",
+                    "last_name",
+                    TrackState.last_name,
+                    TrackState.set_last_name,
+                    TrackState.errors.get("last_name", ""),
+                ),
+                _track_field(
+                    "track.postcode",
+                    "postcode",
+                    TrackState.postcode,
+                    TrackState.set_postcode,
+                    TrackState.errors.get("postcode", ""),
+                ),
             ),
             rx.button(
                 rx.icon("search", size=16),

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import DeadLetter, ShipmentEvent
+from models import DeadLetter, SalesOrder, ShipmentEvent, User
 from models.db import get_engine
 from models.settings import DEMO_CARRIER_SECRET
 from portal.api.app import create_api
@@ -115,6 +115,44 @@ def test_public_tracking_answers_a_wrong_postcode_and_an_unknown_number_alike(cl
     assert wrong_postcode.status_code == unknown.status_code == 404
     assert wrong_postcode.json() == unknown.json()
     assert unknown.json()["error"]["code"] == "tracking.not_found"
+
+
+def _name_buyer(world, name: str, full_name: str) -> None:
+    with Session(get_engine()) as session:
+        buyer = session.get(User, session.get(SalesOrder, world.shipments[name].order_id).buyer_user_id)
+        buyer.full_name = full_name
+        session.add(buyer)
+        session.commit()
+
+
+def test_public_tracking_by_last_name_and_a_wrong_one_answers_like_an_unknown_number(client, world):
+    tracked = world.shipments["customer_1"]
+    _name_buyer(world, "customer_1", "Zoë Ångström")
+    hit = client.get(f"/api/v1/track/{tracked.tracking_number}", params={"last_name": "ANGSTROM"})
+    assert hit.status_code == 200 and hit.json()["tracking_number"] == tracked.tracking_number
+    assert (
+        hit.json()
+        == client.get(
+            f"/api/v1/track/{tracked.tracking_number}", params={"postcode": tracked.postcode}
+        ).json()
+    )
+    wrong_name = client.get(f"/api/v1/track/{tracked.tracking_number}", params={"last_name": "Andersson"})
+    unknown = client.get("/api/v1/track/AP999999999999", params={"last_name": "Ångström"})
+    assert wrong_name.status_code == unknown.status_code == 404
+    assert wrong_name.json() == unknown.json()
+    assert unknown.json()["error"]["code"] == "tracking.not_found"
+
+
+def test_public_tracking_asks_for_exactly_one_of_postcode_and_last_name(client, world):
+    tracked = world.shipments["customer_1"]
+    both = client.get(
+        f"/api/v1/track/{tracked.tracking_number}", params={"postcode": tracked.postcode, "last_name": "x"}
+    )
+    neither = client.get(f"/api/v1/track/{tracked.tracking_number}")
+    for answer in (both, neither):
+        assert answer.status_code == 422
+        assert answer.json()["error"]["code"] == "tracking.postcode_or_last_name"
+        assert answer.json()["error"]["field"] == "postcode"
 
 
 def test_public_tracking_refuses_after_the_rate_limit(client, world):

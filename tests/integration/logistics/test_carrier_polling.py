@@ -5,64 +5,21 @@ stored exactly once."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import timedelta
 
 import httpx
-import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from models import CarrierPollState, Shipment, ShipmentEvent
 from models.db import get_engine
-from models.settings import DEMO_CARRIER_KEY, PROJECT_ROOT, get_settings
+from models.settings import get_settings
 from models.types import utcnow
 from services.logistics.carriers import adapter_for
 from services.logistics.polling import poll_carrier
 from tests.conftest import configure
-from tests.integration.worker_helpers import wait_for
+from tests.integration.logistics.conftest import KEY
 from tests.logistics_world import build_world, dhl_event
-
-KEY = {"DHL-API-Key": DEMO_CARRIER_KEY}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def carrier_server(tmp_path) -> Iterator[str]:
-    port = _free_port()
-    log = (tmp_path / "carrier-server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "services.logistics.carrier_server", "--port", str(port), "--pace", "0"],
-        cwd=PROJECT_ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        try:
-            return httpx.get(f"{url}/health", timeout=1).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    try:
-        wait_for(healthy, timeout=30)
-        yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)  # the server and its one worker, nothing else
-        process.wait(timeout=10)
-        log.close()
 
 
 def test_polling_backs_off_on_429_500_and_timeouts_and_misses_nothing(carrier_server, pg_url, monkeypatch):

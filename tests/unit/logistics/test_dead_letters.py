@@ -11,7 +11,7 @@ from models.db import get_engine
 from services.catalog.lists import Page
 from services.logistics import dead_letters
 from services.logistics.ingest import ingest_payload, replay_dead_letter
-from services.platform.errors import PermissionDenied, ValidationFailed
+from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from tests.logistics_world import build_world, dhl_document, dhl_event
 
 
@@ -65,3 +65,25 @@ def test_only_admins_and_a_bad_state_names_the_field(session, world):
     with pytest.raises(ValidationFailed) as bad:
         dead_letters.list_dead_letters(session, world.principals["admin"], Page(1, 25), state="lost")
     assert bad.value.field == "state"
+
+
+def test_one_letter_whole_pretty_when_json_and_the_carriers_to_filter_by(session, world):
+    unknown = dhl_document("TRK-UNKNOWN-2", dhl_event("2026-03-01T08:00:00Z"))
+    [json_letter] = ingest_payload(session, carrier="railcargo", payload=unknown).dead_letter_ids
+    [garbage] = ingest_payload(session, carrier="dhl", payload="{not json" + "y" * 600).dead_letter_ids
+    admin = world.principals["admin"]
+
+    kept = dead_letters.dead_letter_payload(session, admin, json_letter)
+    assert kept.is_json and kept.carrier == "railcargo" and kept.error == "unknown tracking number"
+    assert kept.pretty.startswith('{\n  "id": "TRK-UNKNOWN-2"') and "\n    {\n" in kept.pretty
+    raw = dead_letters.dead_letter_payload(session, admin, garbage)
+    assert not raw.is_json and raw.pretty == raw.payload and len(raw.payload) == len("{not json") + 600
+
+    assert dead_letters.carriers_with_letters(session, admin) == ["dhl", "railcargo"]
+    with pytest.raises(NotFound):
+        dead_letters.dead_letter_payload(session, admin, garbage + 1000)
+    for who in ("manager", "customer_1"):
+        with pytest.raises(PermissionDenied):
+            dead_letters.dead_letter_payload(session, world.principals[who], json_letter)
+        with pytest.raises(PermissionDenied):
+            dead_letters.carriers_with_letters(session, world.principals[who])
