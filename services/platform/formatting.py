@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
 
@@ -32,3 +33,19 @@ def format_datetime(moment: datetime | str | None, time_zone: str, language: str
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     return _babel_datetime(moment, format="medium", tzinfo=ZoneInfo(time_zone), locale=locale_for(language))
+
+
+NO_RATE = "—"  # a rate whose base is zero: shown as a dash, never as 0 % or an error
+
+
+def format_rate(rate: float | None, language: str) -> str:
+    """A share between 0 and 1 as a percentage with one decimal in the viewer's language ('—' for
+    none, e.g. a conversion rate whose base is zero)."""
+    if rate is None:
+        return NO_RATE
+    return format_percent(rate, format="#,##0.0%", locale=locale_for(language))
+
+
+def format_day(day: date, language: str) -> str:
+    """A calendar day in the viewer's language: `Mar 16, 2026`, `2026年3月16日`."""
+    return _babel_date(day, format="medium", locale=locale_for(language))
