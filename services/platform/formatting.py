@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_interval, format_skeleton
 from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
@@ -49,3 +50,20 @@ def format_rate(rate: float | None, language: str) -> str:
 def format_day(day: date, language: str) -> str:
     """A calendar day in the viewer's language: `Mar 16, 2026`, `2026年3月16日`."""
     return _babel_date(day, format="medium", locale=locale_for(language))
+
+
+# The calendar's labels, from the locale's own patterns (CLDR skeletons), so weekday and month names
+# and their order follow the language: `Mon, Mar 16, 2026` / `2026年3月16日周一`.
+def format_weekday_date(day: date, language: str) -> str:
+    """A day with its weekday: `Mon, Mar 16, 2026`, `2026年3月16日周一`."""
+    return format_skeleton("yMMMEd", day, locale=locale_for(language))
+
+
+def format_day_range(first: date, last: date, language: str) -> str:
+    """Two days as one range: `Mar 16 – 22, 2026`, `2026年3月16日至22日`."""
+    return format_interval(first, last, "yMMMd", locale=locale_for(language))
+
+
+def format_weekday_short(day: date, language: str) -> str:
+    """The day of the month with its weekday, for narrow labels: `16 Mon`, `16日周一`."""
+    return format_skeleton("Ed", day, locale=locale_for(language))
