@@ -65,14 +65,16 @@ def _row(row: DealerRow) -> rx.Component:
                 cursor="pointer",
                 weight="medium",
                 class_name="funnel-dealer",
-            )
+            ),
+            min_width="11rem",
         ),
         rx.table.cell(
             rx.vstack(
                 rx.text(row["store_name"], size="2"),
                 rx.text(row["city"], size="1", color_scheme="gray"),
                 spacing="0",
-            )
+            ),
+            min_width="10rem",
         ),
         _number(row["views"]),
         _number(row["bookings"]),
@@ -161,7 +163,7 @@ def manager_funnel() -> rx.Component:
                         _row,
                         table_id="funnel-dealers",
                         loading=ManagerFunnelState.loading,
-                        min_width="56rem",
+                        min_width="66rem",
                         size="1",
                     ),
                     rx.text(t("manager_funnel.click_hint"), size="1", color_scheme="gray"),

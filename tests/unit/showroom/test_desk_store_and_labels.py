@@ -3,7 +3,6 @@ name one), and the calendar's weekday and month labels are in the viewer's langu
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -11,54 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import Session
 
-from models import Location
 from models.db import get_engine
-from models.showroom import DemoCar, Salesperson, ShowroomStore
+from models.showroom import DemoCar
 from services.platform.errors import NotFound, ValidationFailed
 from services.platform.formatting import format_day_range, format_weekday_date, format_weekday_short
 from services.showroom import dealer_desk
 from state.showroom.desk import DeskState
-from tests.showroom_world import WEEK, make_world, visitor
+from tests.showroom_world import add_store, make_world, visitor
 
 AT_THE_COUNTER = datetime(2026, 3, 23, 9, 10, tzinfo=UTC)  # Monday 10:10 in Munich
-
-
-def _second_store(session: Session, world) -> int:
-    """Another store of the same dealer, in Hamburg (same zone), with a car and a salesperson."""
-    munich = session.get(Location, world.store_id)
-    store = Location(
-        code="ST-TEST-HH",
-        organisation_id=munich.organisation_id,
-        kind="store",
-        name="Test Store Hamburg",
-        address="Spaldingstraße 1",
-        city="Hamburg",
-        country="DE",
-        latitude=53.55,
-        longitude=10.02,
-        time_zone="Europe/Berlin",
-        opening_hours=json.dumps(WEEK),
-    )
-    session.add(store)
-    session.flush()
-    session.add_all(
-        [
-            ShowroomStore(location_id=store.id, slot_minutes=30, drive_minutes=60, buffer_minutes=30),
-            DemoCar(
-                location_id=store.id,
-                trim_id=world.trim_id,
-                vin="LQYTESTHH00000001",
-                plate="HH-Q 1",
-                plate_valid_until=date(2099, 1, 1),
-                insurance_valid_until=date(2099, 1, 1),
-                odometer_km=500,
-                energy_percent=90,
-            ),
-            Salesperson(location_id=store.id, full_name="Hanna Seller", working_hours=WEEK),
-        ]
-    )
-    session.commit()
-    return store.id
 
 
 def test_a_walk_in_is_booked_at_the_store_named_and_refused_without_one_when_there_are_several(sqlite_url):
@@ -69,7 +29,7 @@ def test_a_walk_in_is_booked_at_the_store_named_and_refused_without_one_when_the
             session, world.dealer, trim=world.trim_code, visitor=visitor(1), now=AT_THE_COUNTER
         )
         assert only.location_id == world.store_id
-        hamburg = _second_store(session, world)
+        hamburg = add_store(session, world)
         with pytest.raises(ValidationFailed) as missing:
             dealer_desk.walk_in(
                 session, world.dealer, trim=world.trim_code, visitor=visitor(2), now=AT_THE_COUNTER
