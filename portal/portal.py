@@ -43,6 +43,7 @@ from portal.pages.showroom import (  # noqa: F401  (declare pages)
     desk,
     desk_leads,
     manage,
+    manager_funnel,
     trim,
 )
 from portal.pages.supply import (

@@ -133,3 +133,41 @@ def visitor(n: int = 0, licence_expires_on: str = "2035-01-01") -> dict:
         "licence_number": f"B072RRE2I{n:02d}",
         "licence_expires_on": licence_expires_on,
     }
+
+
+def add_store(session: Session, world: ShowroomWorld) -> int:
+    """Another store of the same dealer, in Hamburg (same zone), with a car and a salesperson."""
+    munich = session.get(Location, world.store_id)
+    store = Location(
+        code="ST-TEST-HH",
+        organisation_id=munich.organisation_id,
+        kind="store",
+        name="Test Store Hamburg",
+        address="Spaldingstraße 1",
+        city="Hamburg",
+        country="DE",
+        latitude=53.55,
+        longitude=10.02,
+        time_zone="Europe/Berlin",
+        opening_hours=json.dumps(WEEK),
+    )
+    session.add(store)
+    session.flush()
+    session.add_all(
+        [
+            ShowroomStore(location_id=store.id, slot_minutes=30, drive_minutes=60, buffer_minutes=30),
+            DemoCar(
+                location_id=store.id,
+                trim_id=world.trim_id,
+                vin="LQYTESTHH00000001",
+                plate="HH-Q 1",
+                plate_valid_until=date(2099, 1, 1),
+                insurance_valid_until=date(2099, 1, 1),
+                odometer_km=500,
+                energy_percent=90,
+            ),
+            Salesperson(location_id=store.id, full_name="Hanna Seller", working_hours=WEEK),
+        ]
+    )
+    session.commit()
+    return store.id

@@ -33,6 +33,7 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
         ("nav.stock", routes.STOCK, "warehouse"),
         ("nav.shipments", routes.SHIPMENTS, "truck"),
         ("nav.shipment_exceptions", routes.SHIPMENT_EXCEPTIONS, "siren"),
+        ("nav.dealer_funnel", routes.NETWORK_FUNNEL, "filter"),
     ],
     "supplier": [
         ("nav.dashboard", routes.SUPPLIER, "layout-dashboard"),
@@ -65,6 +66,7 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
         ("nav.parked_orders", routes.ADMIN_PARKED_ORDERS, "triangle-alert"),
         ("nav.audit", routes.ADMIN_AUDIT, "scroll-text"),
         ("nav.dead_letters", routes.ADMIN_DEAD_LETTERS, "inbox"),
+        ("nav.dealer_funnel", routes.NETWORK_FUNNEL, "filter"),
     ],
 }
 

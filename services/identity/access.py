@@ -37,6 +37,11 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "shipments": frozenset({Role.CUSTOMER, Role.DEALER, Role.MANAGER, Role.ADMIN}),
 }
 
+# Single pages open to more roles than their area: path (no trailing slash) -> roles admitted.
+PAGE_ROLES: dict[str, frozenset[str]] = {
+    "/manager/funnel": frozenset({Role.MANAGER, Role.ADMIN}),
+}
+
 
 def home_for(role: str) -> str:
     return HOME_BY_ROLE.get(role, "/login")
@@ -46,6 +51,9 @@ def may_enter(principal: Principal | None, path: str) -> bool:
     """True when `principal` may open the page at `path` (unknown areas are closed)."""
     if principal is None:
         return False
+    page = "/" + path.split("?", 1)[0].strip("/")
+    if page in PAGE_ROLES:
+        return principal.role in PAGE_ROLES[page]
     area = path.strip("/").split("/", 1)[0]
     return principal.role in AREA_ROLES.get(area, frozenset())
 

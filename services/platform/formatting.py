@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.dates import format_interval, format_skeleton
+from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
 
@@ -32,3 +34,36 @@ def format_datetime(moment: datetime | str | None, time_zone: str, language: str
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     return _babel_datetime(moment, format="medium", tzinfo=ZoneInfo(time_zone), locale=locale_for(language))
+
+
+NO_RATE = "—"  # a rate whose base is zero: shown as a dash, never as 0 % or an error
+
+
+def format_rate(rate: float | None, language: str) -> str:
+    """A share between 0 and 1 as a percentage with one decimal in the viewer's language ('—' for
+    none, e.g. a conversion rate whose base is zero)."""
+    if rate is None:
+        return NO_RATE
+    return format_percent(rate, format="#,##0.0%", locale=locale_for(language))
+
+
+def format_day(day: date, language: str) -> str:
+    """A calendar day in the viewer's language: `Mar 16, 2026`, `2026年3月16日`."""
+    return _babel_date(day, format="medium", locale=locale_for(language))
+
+
+# The calendar's labels, from the locale's own patterns (CLDR skeletons), so weekday and month names
+# and their order follow the language: `Mon, Mar 16, 2026` / `2026年3月16日周一`.
+def format_weekday_date(day: date, language: str) -> str:
+    """A day with its weekday: `Mon, Mar 16, 2026`, `2026年3月16日周一`."""
+    return format_skeleton("yMMMEd", day, locale=locale_for(language))
+
+
+def format_day_range(first: date, last: date, language: str) -> str:
+    """Two days as one range: `Mar 16 – 22, 2026`, `2026年3月16日至22日`."""
+    return format_interval(first, last, "yMMMd", locale=locale_for(language))
+
+
+def format_weekday_short(day: date, language: str) -> str:
+    """The day of the month with its weekday, for narrow labels: `16 Mon`, `16日周一`."""
+    return format_skeleton("Ed", day, locale=locale_for(language))

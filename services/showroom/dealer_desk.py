@@ -177,6 +177,26 @@ def move(
     return _finish(session, drive, MOVED, now)
 
 
+def _walk_in_store(session: Session, principal: Principal, store: object) -> int:
+    """The dealer's store a walk-in is booked at: `store` when it is one of them, else the only one."""
+    own = session.exec(
+        select(Location.id)
+        .where(Location.organisation_id == principal.organisation_id, Location.kind == "store")
+        .order_by(Location.id)
+    ).all()
+    if store is None or store == "":
+        if len(own) > 1:
+            raise ValidationFailed("test_drive.walk_in_store_required", field="store")
+        if not own:
+            raise NotFound("test_drive.store_not_found", field="store")
+        return own[0]
+    if isinstance(store, str) and store.isdigit():
+        store = int(store)
+    if isinstance(store, bool) or not isinstance(store, int) or store not in own:
+        raise NotFound("test_drive.store_not_found", field="store")
+    return store
+
+
 @_transaction
 def walk_in(
     session: Session,
@@ -185,18 +205,17 @@ def walk_in(
     trim: object,
     visitor: dict,
     starts_at: object = None,
+    store: object = None,
     now: datetime | None = None,
 ) -> TestDrive:
     """A visitor at the counter: book the trim now (the current slot, or `starts_at`) on any free
-    car and salesperson of the dealer's store. SlotTaken when none is free then."""
+    car and salesperson of the dealer's store `store` (a location id; it may be left out when the
+    dealer has one store). ValidationFailed `test_drive.walk_in_store_required` (field `store`)
+    when it is left out and the dealer has several; NotFound `test_drive.store_not_found` when it
+    is not one of the dealer's stores. SlotTaken when no pair is free then."""
     require_role(principal, Role.DEALER)
     now = now or utcnow()
-    store_id = session.exec(
-        select(Location.id)
-        .where(Location.organisation_id == principal.organisation_id, Location.kind == "store")
-        .order_by(Location.id)
-    ).first()
-    rules = store_rules(session, store_id)
+    rules = store_rules(session, _walk_in_store(session, principal, store))
     trim_row = availability.trim_by_code(session, trim)
     details = booking.visitor_from(visitor if isinstance(visitor, dict) else {})
     start = booking.floor_to_slot(now, rules) if starts_at is None else booking.parse_start(starts_at)

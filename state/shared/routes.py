@@ -60,6 +60,9 @@ MANAGER_SUPPLIERS = "/manager/suppliers"
 MANAGER_SUPPLIER = "/manager/suppliers/[supplier_ref]"
 MANAGER_SCORECARD_SETTINGS = "/manager/scorecard-settings"
 MANAGER_LOTS = "/manager/lots"
+# The showroom funnel per dealer store (issue 9): in the managers' area, open to admins too
+# (services/identity/access.PAGE_ROLES), hence not a MANAGER_ route.
+NETWORK_FUNNEL = "/manager/funnel"
 
 
 def _workspace(role: str) -> str:

@@ -15,6 +15,7 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from services.platform.errors import DomainError, NotFound, PermissionDenied
+from services.platform.formatting import format_day_range, format_weekday_date, format_weekday_short
 from services.showroom import dealer_desk, desk_calendar
 from services.showroom.booking import SlotTaken
 from state.shared.auth import AuthState
@@ -113,12 +114,17 @@ class DeskState(AuthState):
             return ""
         first = date.fromisoformat(self.day)
         if self.view == "day":
-            return first.strftime("%a %Y-%m-%d")
-        return f"{first.isoformat()} – {(first + timedelta(days=6)).isoformat()}"
+            return format_weekday_date(first, self.language)
+        return format_day_range(first, first + timedelta(days=6), self.language)
 
     @rx.var
     def store_options(self) -> list[dict[str, str]]:
         return [{"value": s["id"], "label": s["name"]} for s in self.stores]
+
+    @rx.var
+    def store_name(self) -> str:
+        """The name of the store the calendar shows (and a walk-in is booked at)."""
+        return next((s["name"] for s in self.stores if s["id"] == self.store_id), "")
 
     @rx.var
     def view_options(self) -> list[dict[str, str]]:
@@ -226,13 +232,17 @@ class DeskState(AuthState):
                 for h in range(first_hour, last_hour, 2)
             ]
         return [
-            {"left": f"{d / days * 100:.3f}%", "label": (first + timedelta(days=d)).strftime("%a %d")}
+            {
+                "left": f"{d / days * 100:.3f}%",
+                "label": format_weekday_short(first + timedelta(days=d), self.language),
+            }
             for d in range(days)
         ]
 
     def _local(self, iso: str, with_day: bool = False) -> str:
         local = datetime.fromisoformat(iso).astimezone(self._zone())
-        return local.strftime("%a %d %H:%M" if with_day else "%H:%M")
+        clock = local.strftime("%H:%M")
+        return f"{format_weekday_short(local.date(), self.language)} {clock}" if with_day else clock
 
     @rx.var
     def list_items(self) -> list[ListItem]:
@@ -480,7 +490,13 @@ class DeskState(AuthState):
         try:
             with session_scope() as session:
                 principal = self._principal(Role.DEALER)
-                dealer_desk.walk_in(session, principal, trim=self.walk_in_trim, visitor=dict(self.walk_in))
+                dealer_desk.walk_in(
+                    session,
+                    principal,
+                    trim=self.walk_in_trim,
+                    visitor=dict(self.walk_in),
+                    store=self.store_id,  # the store the calendar shows
+                )
         except SlotTaken:
             self.errors = {"starts_at": self.t("desk.walk_in_none_free")}
             return rx.toast.error(self.t("desk.walk_in_none_free"))

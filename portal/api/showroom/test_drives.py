@@ -324,7 +324,12 @@ def walk_in_test_drive(
 ) -> Any:
     try:
         drive = dealer_desk.walk_in(
-            session, principal, trim=body.get("trim"), visitor=body, starts_at=body.get("starts_at")
+            session,
+            principal,
+            trim=body.get("trim"),
+            visitor=body,
+            starts_at=body.get("starts_at"),
+            store=body.get("store"),  # a location id; needed when the dealer has several stores
         )
     except SlotTaken as exc:
         return _taken(exc, request)

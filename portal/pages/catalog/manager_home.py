@@ -47,6 +47,11 @@ def manager_home() -> rx.Component:
             figure_card(ManagerState, "locations", "kpi.locations", "map-pin"),
         ),
         stock_value_card(ManagerState.stock_values, ManagerState.loading),
+        rx.link(
+            rx.button(rx.icon("filter", size=16), t("manager_funnel.open"), variant="soft"),
+            href=routes.NETWORK_FUNNEL,
+            id="open-dealer-funnel",
+        ),
         rx.grid(
             section(t("manager.chart_title"), _chart(ManagerState.location_kind_figure)),
             section(t("manager.top_categories"), _chart(ManagerState.category_figure)),

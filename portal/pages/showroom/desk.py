@@ -378,6 +378,16 @@ def _walk_in_dialog() -> rx.Component:
             rx.dialog.title(t("desk.walk_in")),
             rx.dialog.description(t("desk.walk_in_hint"), size="2"),
             rx.vstack(
+                rx.cond(
+                    DeskState.stores.length() > 1,
+                    rx.hstack(
+                        rx.icon("store", size=16),
+                        rx.text(t("desk.store"), size="2", color_scheme="gray"),
+                        rx.text(DeskState.store_name, size="2", weight="medium", id="walk-in-store"),
+                        align="center",
+                        spacing="2",
+                    ),
+                ),
                 choice_select(
                     DeskState.walk_in_trim,
                     DeskState.trim_options,

@@ -149,3 +149,28 @@ def test_the_endpoints_are_in_the_openapi(client):
         "/api/v1/dealer/test-drives/{drive_id}/check-in",
     ):
         assert path in paths
+
+
+def test_a_walk_in_through_the_api_is_booked_at_the_store_named(client, world):
+    from models import User  # noqa: PLC0415
+    from tests.factories import PASSWORD, _hash  # noqa: PLC0415
+    from tests.showroom_world import add_store  # noqa: PLC0415
+
+    with Session(get_engine()) as session:
+        hamburg = add_store(session, world)
+        dealer = session.exec(select(User).where(User.email == "dealer@test.test")).one()
+        dealer.password_hash = _hash(PASSWORD)
+        session.add(dealer)
+        session.commit()
+    token = client.post("/api/v1/auth/token", json={"email": "dealer@test.test", "password": PASSWORD})
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    url = "/api/v1/dealer/test-drives/walk-ins"
+    body = {"trim": world.trim_code, "starts_at": _next_monday_10().isoformat(), **visitor(7)}
+    missing = client.post(url, headers=headers, json=body)
+    assert missing.status_code == 422 and missing.json()["error"]["field"] == "store"
+    foreign = client.post(url, headers=headers, json={**body, "store": 999_999})
+    assert foreign.status_code == 404 and foreign.json()["error"]["field"] == "store"
+    booked = client.post(url, headers=headers, json={**body, "store": hamburg})
+    assert booked.status_code == 201, booked.text
+    with Session(get_engine()) as session:
+        assert session.get(TestDrive, booked.json()["id"]).location_id == hamburg

@@ -238,3 +238,12 @@ def test_a_customer_may_read_neither_stock_nor_the_parts_catalogue(network):
         _parts(network.customer)
     with Session(get_engine()) as session, pytest.raises(PermissionDenied):
         part_categories(session, network.customer)
+
+
+def test_the_managers_funnel_page_admits_managers_and_admins_only():
+    for role in ("manager", "admin"):
+        assert may_enter(principal(role), "/manager/funnel")
+        assert may_enter(principal(role), "/manager/funnel/?weeks=4")
+    for role in ("dealer", "supplier", "customer"):
+        assert not may_enter(principal(role), "/manager/funnel")
+    assert not may_enter(principal("admin"), "/manager/purchase-orders")  # only that page
