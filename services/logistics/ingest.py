@@ -21,15 +21,23 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
-from models import DeadLetter, EventSource, Shipment, ShipmentEvent, ShipmentLeg, TrackingStatus
+from models import (
+    DeadLetter,
+    EventSource,
+    OutboxMessage,
+    Shipment,
+    ShipmentEvent,
+    ShipmentLeg,
+    TrackingStatus,
+)
 from models.types import utcnow
 from services.identity.access import require_role
 from services.identity.auth import Principal
@@ -271,11 +279,15 @@ def _ingest(
         if stored:
             changed[shipment_id] = changed.get(shipment_id, 0) + stored
     for shipment_id in sorted(changed):  # one lock order for every ingest: no deadlocks
-        status = recompute_shipment(session, shipment_id)
-        outbox.enqueue(
+        count = changed[shipment_id]
+        recompute_shipment(
             session,
-            SHIPMENT_CHANGED,
-            {"shipment_id": shipment_id, "tracking_status": status, "events": changed[shipment_id]},
+            shipment_id,
+            notice=lambda status, shipment_id=shipment_id, count=count: {
+                "shipment_id": shipment_id,
+                "tracking_status": status,
+                "events": count,
+            },
         )
     result.shipment_ids = sorted(changed)
     return result
@@ -310,6 +322,7 @@ def _dead_letter(
 
 
 _LEGS, _SHIPMENTS, _EVENTS = ShipmentLeg.__table__, Shipment.__table__, ShipmentEvent.__table__
+_OUTBOX = OutboxMessage.__table__
 
 
 def _find_target(session: Session, carrier: str, tracking_number: str) -> tuple[int, int | None] | None:
@@ -410,10 +423,13 @@ def fold_status(events: Sequence[tuple[str, datetime]]) -> str:
     return status
 
 
-def recompute_shipment(session: Session, shipment_id: int) -> str:
+def recompute_shipment(
+    session: Session, shipment_id: int, *, notice: Callable[[str], dict] | None = None
+) -> str:
     """Derive the shipment's status, last event time and its legs' departures and arrivals from
     every stored event (so the result does not depend on the order they came in), under the
-    shipment's row lock. Returns the status."""
+    shipment's row lock. Returns the status. `notice(status)`, when given, is the payload of the
+    "shipment.changed" outbox message written with the update (on PostgreSQL in its statement)."""
     connection = session.connection()
     # The shipment's row lock and its legs (with what they say now) in one round trip.
     rows = connection.execute(
@@ -436,7 +452,7 @@ def recompute_shipment(session: Session, shipment_id: int) -> str:
     if not may_follow(current, status):  # an OEM/dealer step already past what carriers say
         status = current
     reason = next((event.exception_reason for event in reversed(events) if event.status == status), None)
-    connection.execute(
+    shipment_update = (
         update(_SHIPMENTS)
         .where(_SHIPMENTS.c.id == shipment_id)
         .values(
@@ -445,6 +461,15 @@ def recompute_shipment(session: Session, shipment_id: int) -> str:
             last_event_at=max((event.occurred_at for event in events), default=None),
         )
     )
+    if notice is None:
+        connection.execute(shipment_update)
+    elif connection.dialect.name == "postgresql":
+        # The update and the outbox message in one round trip (a data-modifying CTE).
+        message = insert(_OUTBOX).values(topic=SHIPMENT_CHANGED, payload=notice(status), created_at=utcnow())
+        connection.execute(message.add_cte(shipment_update.cte("shipment_update")))
+    else:
+        connection.execute(shipment_update)
+        outbox.enqueue(session, SHIPMENT_CHANGED, notice(status))
     _recompute_legs(connection, legs, events)
     return status
 
