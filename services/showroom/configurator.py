@@ -73,6 +73,11 @@ class Quote:
     deposit: Decimal
 
 
+def signature(packs: Sequence[str]) -> str:
+    """A configuration's packs as a built car records them: the codes sorted, comma-separated."""
+    return ",".join(sorted(packs))
+
+
 def deposit_for(total: Decimal) -> Decimal:
     """The vehicle-order deposit of a price (the rule of services/ordering/placement.py)."""
     percent = Decimal(get_settings().customer_deposit_percent)
