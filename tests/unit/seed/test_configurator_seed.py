@@ -10,9 +10,9 @@ from sqlmodel import Session, select
 from models import BuiltVehicle, Location, LocationKind, StockLevel, Trim
 from models.db import engine_for
 from models.migrate import upgrade
+from services.logistics.vin import is_valid
 from services.platform.errors import ValidationFailed
 from services.seed import seed
-from services.logistics.vin import is_valid
 from services.seed.configurator import seed_built_vehicles, seed_configurator
 from services.showroom.configurator import load_options, quote
 
