@@ -102,6 +102,22 @@ def availability(
     return Availability(False, settings.plant_build_days)
 
 
+def stores_with_built(session: Session, *, trim_id: int, colour_key: str, packs: Sequence[str]) -> set[int]:
+    """The stores where a car of the trim built in this configuration stands free now (a read)."""
+    return set(
+        session.execute(
+            select(BuiltVehicle.location_id)
+            .where(
+                BuiltVehicle.trim_id == trim_id,
+                BuiltVehicle.colour_key == colour_key,
+                BuiltVehicle.packs == signature(packs),
+                BuiltVehicle.reserved_order_id.is_(None),
+            )
+            .distinct()
+        ).scalars()
+    )
+
+
 def _reserve_built(
     session: Session, location_id: int, trim_id: int, colour_key: str, packs: str, order_id: int
 ):
