@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_currency, format_decimal
 
@@ -32,3 +33,12 @@ def format_datetime(moment: datetime | str | None, time_zone: str, language: str
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     return _babel_datetime(moment, format="medium", tzinfo=ZoneInfo(time_zone), locale=locale_for(language))
+
+
+def format_day(day: date | str | None, language: str) -> str:
+    """A calendar day ("2 Dec 2026", "2026年12月2日"); '' for none."""
+    if day is None or day == "":
+        return ""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return _babel_date(day, format="medium", locale=locale_for(language))
