@@ -277,26 +277,7 @@ class ConfiguratorState(AuthState):
         """Tick a pack (with the packs it needs) or untick it (with the packs that need it)."""
         if not self._options or self.placing:
             return
-        options = _options_from(self._options)
-        by_code = {p.code: p for p in options.packs}
-        if code not in by_code:
-            return
-        if code in self.packs:
-            dropped = {code}
-            while True:  # what needs a dropped pack goes too
-                more = {
-                    p.code for p in options.packs if p.code in self.packs and dropped & set(p.requires_packs)
-                }
-                if more <= dropped:
-                    break
-                dropped |= more
-            self.packs = [c for c in self.packs if c not in dropped]
-        else:
-            states = {s.code: s for s in configurator.pack_states(options, self.packs)}
-            if not states[code].enabled:
-                return
-            wanted = [c for c in by_code[code].requires_packs if c in by_code and c not in self.packs]
-            self.packs = [*self.packs, *wanted, code]
+        self.packs = configurator.toggle(_options_from(self._options), self.packs, code)
         self._refresh()
 
     @rx.event
