@@ -140,7 +140,7 @@ class ConfiguratorState(AuthState):
         rows: list[PackRow] = []
         for pack in options.packs:
             state = states[pack.code]
-            params = dict(state.reason_params)
+            params = {"pack": names[pack.code], **state.reason_params}
             if state.reason_code == "configurator.rule.excluded_by":
                 params["other"] = next(
                     (names[p.code] for p in options.packs if p.name == params["other"]), ""

@@ -39,7 +39,9 @@ def _swatch(colour) -> rx.Component:
 def _colours() -> rx.Component:
     return section(
         t("configurator.colour"),
-        rx.flex(rx.foreach(ConfiguratorState.colours, _swatch), gap="3", wrap="wrap", id="colour-swatches"),
+        rx.flex(
+            rx.foreach(ConfiguratorState.colours, _swatch), gap="0.75rem", wrap="wrap", id="colour-swatches"
+        ),
         rx.hstack(
             rx.text(ConfiguratorState.colour_label, size="3", weight="medium", id="colour-chosen"),
             rx.foreach(
@@ -85,7 +87,7 @@ def _pack(pack) -> rx.Component:
             ),
             rx.text(pack["price"], size="2", weight="medium", white_space="nowrap"),
             align="center",
-            gap="3",
+            gap="0.75rem",
             width="100%",
         ),
         width="100%",
@@ -217,7 +219,7 @@ def configurator_page() -> rx.Component:
                 rx.flex(
                     rx.vstack(_colours(), _packs(), spacing="4", flex="2 1 22rem", min_width="0"),
                     rx.box(_summary(), flex="1 1 18rem", min_width="0", align_self="flex-start"),
-                    gap="4",
+                    gap="1rem",
                     wrap="wrap",
                     width="100%",
                 ),
