@@ -8,7 +8,6 @@ The customer is a new account of its own, and the car is one no other e2e test o
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import urlparse
 
 import pytest
@@ -44,7 +43,7 @@ def _sign_in(page: Page, portal: RunningPortal) -> None:
 
 
 @pytest.fixture(scope="module")
-def car(portal: RunningPortal) -> Iterator[dict]:
+def car(portal: RunningPortal) -> dict:
     """A free built car with packs at a store that has a unit of its trim free, and a new customer."""
     with Session(portal.engine) as session:
         rows = session.exec(
@@ -65,7 +64,7 @@ def car(portal: RunningPortal) -> Iterator[dict]:
         make_user(session, Role.CUSTOMER, consumers, email=CUSTOMER_EMAIL)
         session.commit()
         options = load_options(session, built.trim_id)
-        yield {
+        found = {
             "id": built.id,
             "vin": built.vin,
             "trim_id": built.trim_id,
@@ -75,6 +74,8 @@ def car(portal: RunningPortal) -> Iterator[dict]:
             "store": store.name,
             "options": options,
         }
+        session.commit()  # end the read: the app writes to the same SQLite file
+    return found
 
 
 def _money(amount, car: dict) -> str:
@@ -84,6 +85,7 @@ def _money(amount, car: dict) -> str:
 def test_a_visitor_configures_and_is_asked_to_sign_in(page: Page, portal: RunningPortal, car: dict) -> None:
     options = car["options"]
     page.goto(f"{portal.base_url}/showroom/trims/{car['trim_id']}")
+    expect(page.locator("#trim-name")).to_have_text(options.trim_name)
     page.click("#trim-configure")
     page.wait_for_url(re.compile(rf"/showroom/trims/{car['trim_id']}/configure"))
     expect(page.locator("#config-trim-name")).to_have_text(options.trim_name)
@@ -95,6 +97,14 @@ def test_a_visitor_configures_and_is_asked_to_sign_in(page: Page, portal: Runnin
     for state in blocked:
         expect(page.locator(f"#pack-{state.code}")).to_be_disabled()
         expect(page.locator(f'[data-pack="{state.code}"] .pack-reason')).to_contain_text("only available on")
+    # a rule between packs: with the sport pack ticked, the comfort pack is blocked, and the price follows
+    page.click("#pack-sport")
+    expect(page.locator("#pack-comfort")).to_be_disabled()
+    expect(page.locator('[data-pack="comfort"] .pack-reason')).to_have_text("Not with Sport pack.")
+    sporty = quote(options, options.colours[0].key, ["sport"])
+    expect(page.locator("#config-total")).to_have_text(_money(sporty.total, car))
+    page.click("#pack-sport")
+    expect(page.locator("#pack-comfort")).to_be_enabled()
     expect(page.locator("#config-order")).to_have_count(0)
     expect(page.locator("#config-sign-in")).to_be_visible()
 
@@ -141,6 +151,11 @@ def test_a_customer_orders_the_car_built_in_that_configuration(
     page.click("#config-order")
     page.wait_for_url(re.compile(r"/orders/\d+/?$"))
     expect(page.locator("#order-deposit")).to_have_text(_money(chosen.deposit, car))
+    expect(page.locator("#order-total")).to_have_text(_money(chosen.total, car))
+    colour = next(c for c in options.colours if c.key == car["colour"])
+    expect(page.locator("#order-colour")).to_have_text(colour.label)
+    expect(page.locator("#order-delivery")).to_contain_text(f"Already built (VIN {car['vin']})")
+    page.screenshot(path=str(screenshots / "configured-order-1280.png"), full_page=True)
     order_id = int(urlparse(page.url).path.rstrip("/").rsplit("/", 1)[1])
     with Session(portal.engine) as session:
         configuration = session.exec(
