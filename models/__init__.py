@@ -3,7 +3,7 @@
 from models.accounts import Organisation, OrganisationKind, Role, User, UserSession
 from models.audit import AuditLog
 from models.catalog import Part, Trim, VehicleModel
-from models.configurator import OptionPack, OrderConfiguration, TrimColour
+from models.configurator import BuiltVehicle, OptionPack, OrderConfiguration, TrimColour
 from models.inventory import Location, LocationKind, StockLevel
 from models.logistics import (
     CarrierPollState,
@@ -133,5 +133,6 @@ __all__ = [
     "TrimViewCount",
     "OptionPack",
     "OrderConfiguration",
+    "BuiltVehicle",
     "TrimColour",
 ]

@@ -3,9 +3,10 @@ configuration a vehicle order keeps (what was chosen and what it cost then)."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, Index, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import MONEY
@@ -73,3 +74,33 @@ class OrderConfiguration(SQLModel, table=True):
         description='[{"code", "name", "price"}] as ordered',
     )
     from_plant: bool = Field(default=False, description="no built car at the store: built at the plant")
+    ready_by: date | None = Field(default=None, description="the day the car was promised ready at the store")
+
+
+class BuiltVehicle(SQLModel, table=True):
+    """A car already built and standing at a dealer store, in one configuration (colour and packs).
+
+    `packs` is the configuration's signature: its pack codes sorted and joined by commas ("" for
+    none), so an order matches a car by equality. `reserved_order_id` is the order the car is kept
+    for; unique, so one car is never promised to two orders.
+    """
+
+    __tablename__ = "built_vehicle"
+    __table_args__ = (Index("ix_built_vehicle_match", "location_id", "trim_id", "colour_key", "packs"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    location_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("location.id", ondelete="CASCADE"), nullable=False)
+    )
+    trim_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("trim.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    vin: str = Field(max_length=17, unique=True)
+    colour_key: str = Field(max_length=40)
+    packs: str = Field(default="", max_length=400, description="sorted pack codes, comma-separated")
+    reserved_order_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("sales_order.id", ondelete="SET NULL"), nullable=True, unique=True
+        ),
+    )

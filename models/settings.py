@@ -83,6 +83,10 @@ class Settings(BaseSettings):
     order_max_part_quantity: int = Field(default=1000, ge=1, description="per order line")
     order_max_vehicle_quantity: int = Field(default=10, ge=1, description="per order line")
     customer_deposit_percent: int = Field(default=10, ge=1, le=100)
+    # Configured vehicle orders (services/showroom/configured_orders.py): a car already built in the
+    # configuration at the store is ready after `store_ready_days`; else the plant builds it.
+    store_ready_days: int = Field(default=3, ge=0, le=60)
+    plant_build_days: int = Field(default=42, ge=1, le=365)
     payment_notify_secret: str = DEMO_NOTIFY_SECRET
     # Beat's order sweeps (workers/schedule.py): how often holds are expired and stalled orders
     # retried; an order still waiting for its first answer this long after placement is processed

@@ -39,6 +39,7 @@ from portal.pages.showroom import (  # noqa: F401  (declare pages)
     booking,
     browse,
     compare,
+    configurator,
     dealers,
     desk,
     desk_leads,

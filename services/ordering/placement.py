@@ -30,8 +30,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, replace
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from types import SimpleNamespace
@@ -54,6 +54,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import (
+    BuiltVehicle,
     Location,
     LocationKind,
     OrderKind,
@@ -107,6 +108,7 @@ __all__ = [  # the ordering API in one place (views and reads live in services/o
     "ShipmentView",
     "ShortLine",
     "TimelineEntry",
+    "ConfiguredVehicle",
     "cancel_order",
     "get_order",
     "list_orders",
@@ -194,6 +196,24 @@ class PlacedOrder:
 
 
 @dataclass(frozen=True)
+class ConfiguredVehicle:
+    """A customer's vehicle line in a chosen configuration (services/showroom/configured_orders.py).
+
+    `unit_price` is the server's quote of the configuration (trim + colour + packs): the line, the
+    total and the deposit are priced from it instead of the bare trim. `signature` names the
+    configuration in the request fingerprint, so the same key with another configuration is a
+    conflict. `write(session, order_id)` adds the configuration's own rows in the placing
+    transaction, after the stock is reserved and before the commit: they land with the order or
+    not at all.
+    """
+
+    trim_id: int
+    unit_price: Decimal
+    signature: str
+    write: Callable[[Session, int], None]
+
+
+@dataclass(frozen=True)
 class _Item:
     """A part or trim as an order line needs it (read as plain columns, no ORM object)."""
 
@@ -255,8 +275,12 @@ def place_order(
     buyer_location_id: int,
     idempotency_key: str,
     source_location_id: int | None = None,
+    configured: ConfiguredVehicle | None = None,
 ) -> PlacedOrder:
     """Place an order and reserve its stock, in one transaction; commits.
+
+    `configured` (customers only): the one vehicle line is priced and completed as that
+    configuration (see ConfiguredVehicle); its trim must be the line's.
 
     `lines`: each {"item_kind": "part" | "trim", "item_id": id (or "sku" / "code"), "quantity": n}.
     Returns the new order in `pending_payment` (hold until now + `settings.order_hold_minutes`),
@@ -278,10 +302,23 @@ def place_order(
     require_may_place(principal)
     key = _check_key(idempotency_key)
     requested = _parse_lines(lines, customer=principal.role == Role.CUSTOMER)
-    fingerprint = _fingerprint(requested, buyer_location_id, source_location_id)
+    if configured is not None and principal.role != Role.CUSTOMER:
+        raise ValidationFailed("order.configuration_customers_only", field="lines")
+    fingerprint = _fingerprint(
+        requested, buyer_location_id, source_location_id, None if configured is None else configured.signature
+    )
 
     try:
-        return _place(session, principal, requested, key, fingerprint, buyer_location_id, source_location_id)
+        return _place(
+            session,
+            principal,
+            requested,
+            key,
+            fingerprint,
+            buyer_location_id,
+            source_location_id,
+            configured,
+        )
     except IntegrityError:
         # The key was used before (by an earlier request, or a concurrent one that committed first):
         # that order is the answer. The unique constraint decides, so there is no read-then-insert race.
@@ -303,10 +340,16 @@ def _place(
     fingerprint: str,
     buyer_location_id: int,
     source_location_id: int | None,
+    configured: ConfiguredVehicle | None = None,
 ) -> PlacedOrder:
     settings = get_settings()
     customer = principal.role == Role.CUSTOMER
     buyer_location = _check_location_and_items(session, principal, buyer_location_id, requested)
+    if configured is not None:
+        line = requested[0]
+        if line.item.id != configured.trim_id:
+            raise ValidationFailed("order.configuration_other_trim", field="lines[0].item_id")
+        line.item = replace(line.item, price=configured.unit_price)
     currency = _check_currency(requested)
     if customer:
         if source_location_id not in (None, buyer_location.id):
@@ -444,6 +487,8 @@ def _place(
                 for line in short_lines
             ]
         )
+    if configured is not None:
+        configured.write(session, order_id)
     session.commit()
     view = build_view(
         SimpleNamespace(**order),
@@ -567,7 +612,9 @@ def _parse_lines(lines: Sequence[Mapping[str, Any] | LineRequest], *, customer: 
     return parsed
 
 
-def _fingerprint(lines: list[_Line], buyer_location_id: Any, source_location_id: Any) -> str:
+def _fingerprint(
+    lines: list[_Line], buyer_location_id: Any, source_location_id: Any, configuration: str | None = None
+) -> str:
     """A hash of the request as sent (cart order does not matter), to recognise a reused key."""
     canonical = sorted(
         [
@@ -577,14 +624,14 @@ def _fingerprint(lines: list[_Line], buyer_location_id: Any, source_location_id:
         ]
         for line in lines
     )
-    text = json.dumps(
-        {
-            "lines": canonical,
-            "buyer_location_id": buyer_location_id,
-            "source_location_id": source_location_id,
-        },
-        sort_keys=True,
-    )
+    request = {
+        "lines": canonical,
+        "buyer_location_id": buyer_location_id,
+        "source_location_id": source_location_id,
+    }
+    if configuration is not None:  # (absent otherwise: earlier orders' fingerprints stay as they were)
+        request["configuration"] = configuration
+    text = json.dumps(request, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -1039,6 +1086,10 @@ def release_and_cancel(
     order.cancel_code = cancel_code
     order.cancel_reason = reason[:MAX_REASON] or None
     reservations.release(session, order_quantities(session, order.id))
+    # A built car kept for the order stands free again (configured vehicle orders).
+    session.execute(
+        update(BuiltVehicle).where(BuiltVehicle.reserved_order_id == order.id).values(reserved_order_id=None)
+    )
     payment = session.exec(
         select(Payment).where(Payment.order_id == order.id).execution_options(populate_existing=True)
     ).one()

@@ -47,8 +47,12 @@ def format_rate(rate: float | None, language: str) -> str:
     return format_percent(rate, format="#,##0.0%", locale=locale_for(language))
 
 
-def format_day(day: date, language: str) -> str:
-    """A calendar day in the viewer's language: `Mar 16, 2026`, `2026年3月16日`."""
+def format_day(day: date | str | None, language: str) -> str:
+    """A calendar day ("2 Dec 2026", "2026年12月2日"); '' for none."""
+    if day is None or day == "":
+        return ""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
     return _babel_date(day, format="medium", locale=locale_for(language))
 
 

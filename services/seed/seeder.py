@@ -150,9 +150,13 @@ def seed(
 
             day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
             counts["showroom"] = seed_showroom(session, rng_seed=2026, now=day_start)
-            from services.seed.configurator import seed_configurator  # (import order: see above)
+            from services.seed.configurator import (  # (import order: see above)
+                seed_built_vehicles,
+                seed_configurator,
+            )
 
             counts["configurator"] = seed_configurator(session)
+            counts["configurator"] |= seed_built_vehicles(session)
         return counts
     except BaseException:
         session.rollback()

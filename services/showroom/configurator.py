@@ -73,6 +73,11 @@ class Quote:
     deposit: Decimal
 
 
+def signature(packs: Sequence[str]) -> str:
+    """A configuration's packs as a built car records them: the codes sorted, comma-separated."""
+    return ",".join(sorted(packs))
+
+
 def deposit_for(total: Decimal) -> Decimal:
     """The vehicle-order deposit of a price (the rule of services/ordering/placement.py)."""
     percent = Decimal(get_settings().customer_deposit_percent)
@@ -134,6 +139,27 @@ def pack_states(options: TrimOptions, chosen: Sequence[str]) -> list[PackState]:
             continue
         states.append(PackState(pack.code, True))
     return states
+
+
+def toggle(options: TrimOptions, chosen: Sequence[str], code: str) -> list[str]:
+    """The choice after clicking pack `code`: ticking adds it with the packs it needs (unless a rule
+    forbids it: then nothing changes); unticking drops it and every chosen pack that needs it."""
+    by_code = {p.code: p for p in options.packs}
+    if code not in by_code:
+        return list(chosen)
+    if code in chosen:
+        dropped = {code}
+        while True:
+            more = {c for c in chosen if c in by_code and dropped & set(by_code[c].requires_packs)}
+            if more <= dropped:
+                break
+            dropped |= more
+        return [c for c in chosen if c not in dropped]
+    state = next(s for s in pack_states(options, chosen) if s.code == code)
+    if not state.enabled:
+        return list(chosen)
+    wanted = [c for c in by_code[code].requires_packs if c in by_code and c not in chosen]
+    return [*chosen, *wanted, code]
 
 
 def quote(options: TrimOptions, colour: Any, packs: Any) -> Quote:

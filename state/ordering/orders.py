@@ -19,7 +19,8 @@ from services.catalog.lists import Page
 from services.i18n import KEYS
 from services.ordering.placement import cancel_order, get_order, list_orders
 from services.platform.errors import DomainError, NotFound, PermissionDenied
-from services.platform.formatting import format_money
+from services.platform.formatting import format_day, format_money
+from services.showroom.configured_orders import order_configuration_view
 from state.ordering.order_watchers import WATCHERS
 from state.shared import routes
 from state.shared.auth import AuthState
@@ -99,6 +100,7 @@ class OrderState(OrderFormatMixin, AuthState):
     """/orders/[order_ref]: one order, its lines, money, shipment and timeline."""
 
     _order: dict = {}
+    _configuration: dict = {}  # a configured vehicle's colour, packs and promise (ConfigurationView.as_dict)
     viewer_is_buyer: bool = False
     loading: bool = True
     cancelling: bool = False
@@ -142,6 +144,31 @@ class OrderState(OrderFormatMixin, AuthState):
             else "",
             "refunded": self._money(order.get("refunded_amount"), currency),
             "from_drive": f"#{order['test_drive_id']}" if order.get("test_drive_id") else "",
+        }
+
+    @rx.var
+    def configuration(self) -> dict[str, str]:
+        """A configured vehicle order: the colour and packs as ordered, and how the car comes."""
+        kept = self._configuration
+        if not kept or not self._order:
+            return {}
+        currency = self._order["currency"]
+
+        def named(kind: str, key: str, fallback: str) -> str:
+            text = self.t(f"configurator.{kind}.{key}")
+            return fallback if text == f"configurator.{kind}.{key}" else text
+
+        ready = format_day(kept["ready_by"], self.language) if kept.get("ready_by") else ""
+        return {
+            "colour": named("colour", kept["colour"]["key"], kept["colour"]["label"]),
+            "packs": ", ".join(
+                f"{named('pack', p['code'], p['name'])} ({self._money(p['price'], currency)})"
+                for p in kept["packs"]
+            )
+            or self.t("orders.no_packs"),
+            "delivery": self.t("orders.from_plant", date=ready)
+            if kept["from_plant"]
+            else self.t("orders.built_car", vin=kept.get("vin") or "", date=ready),
         }
 
     @rx.var
@@ -226,6 +253,7 @@ class OrderState(OrderFormatMixin, AuthState):
                 raise NotFound("order.not_found", field="order_id")
             with session_scope() as session:
                 view = get_order(session, principal, order_id)
+                configuration = order_configuration_view(session, order_id)  # (may see it: checked above)
         except NotFound:
             WATCHERS.forget(token)
             self._order, self.loading = {}, False
@@ -238,6 +266,7 @@ class OrderState(OrderFormatMixin, AuthState):
             if principal.role == Role.CUSTOMER
             else view.buyer_organisation_id == principal.organisation_id
         )
+        self._configuration = configuration.as_dict() if configuration is not None else {}
         self.show(view.as_dict())
         WATCHERS.watch(token, order_id)
         return None

@@ -135,6 +135,7 @@ def test_drive_manage(token: str) -> str:
 
 # The public showroom (issue 9): open to visitors, framed for a signed-in user.
 TRIM = "/showroom/trims/[trim_id]"  # one trim; state/showroom/trim_page.py reads the id from the address
+TRIM_CONFIGURATOR = "/showroom/trims/[trim_id]/configure"  # its configurator (state/showroom/configurator.py)
 COMPARE = "/showroom/compare"
 DEALERS = "/dealers"
 COMPARE_LIMIT = 3
@@ -143,6 +144,12 @@ COMPARE_LIMIT = 3
 def trim_page(trim_id: int | str, dealer_id: int | str | None = None) -> str:
     """One trim's page: `/showroom/trims/4`, with `?dealer=<location id>` when one store is chosen."""
     return f"/showroom/trims/{trim_id}" + ("" if dealer_id is None else f"?dealer={dealer_id}")
+
+
+def trim_configurator(trim_id: int | str, dealer_id: int | str | None = None) -> str:
+    """One trim's configurator: `/showroom/trims/4/configure`, `?dealer=<location id>` to preselect
+    the store to order at."""
+    return f"/showroom/trims/{trim_id}/configure" + ("" if dealer_id is None else f"?dealer={dealer_id}")
 
 
 def trim_compare(trim_ids) -> str:

@@ -98,6 +98,13 @@ class TrimPageState(AuthState):
         }
 
     @rx.var
+    def configure_href(self) -> str:
+        """The trim's configurator, with the store the visitor came from chosen."""
+        if not self._trim:
+            return routes.SHOWROOM
+        return routes.trim_configurator(self._trim["id"], self.dealer_id or None)
+
+    @rx.var
     def offers(self) -> list[OfferRow]:
         language = self.language
         rows: list[OfferRow] = []

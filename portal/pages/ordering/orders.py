@@ -170,6 +170,20 @@ def _summary() -> rx.Component:
     )
 
 
+def _configuration() -> rx.Component:
+    configuration = OrderState.configuration
+    return rx.box(
+        _facts_section(
+            "orders.configuration",
+            _fact("configurator.colour", configuration["colour"], "order-colour"),
+            _fact("configurator.packs", configuration["packs"], "order-packs"),
+            _fact("orders.delivery", configuration["delivery"], "order-delivery"),
+        ),
+        width="100%",
+        id="order-configuration",
+    )
+
+
 def _money() -> rx.Component:
     header = OrderState.header
     return _facts_section(
@@ -305,6 +319,7 @@ def _order() -> rx.Component:
             ),
         ),
         rx.grid(_summary(), _money(), columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%"),
+        rx.cond(OrderState.configuration.contains("colour"), _configuration()),
         _lines(),
         rx.grid(
             section(t("orders.timeline"), timeline(OrderState.timeline, "order-timeline", empty_key=None)),

@@ -65,6 +65,11 @@ def _summary() -> rx.Component:
                 spacing="0",
             ),
             rx.flex(
+                rx.link(
+                    rx.button(rx.icon("sliders-horizontal", size=16), t("configurator.configure"), size="3"),
+                    href=TrimPageState.configure_href,
+                    id="trim-configure",
+                ),
                 rx.button(
                     rx.cond(picked, rx.icon("check", size=16), rx.icon("columns-3", size=16)),
                     rx.cond(picked, t("showroom.compare_remove"), t("showroom.compare_add")),

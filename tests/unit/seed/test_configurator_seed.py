@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from sqlmodel import Session, select
 
-from models import Trim
+from models import BuiltVehicle, Location, LocationKind, StockLevel, Trim
 from models.db import engine_for
 from models.migrate import upgrade
+from services.logistics.vin import is_valid
 from services.platform.errors import ValidationFailed
 from services.seed import seed
-from services.seed.configurator import seed_configurator
+from services.seed.configurator import seed_built_vehicles, seed_configurator
 from services.showroom.configurator import load_options, quote
 
 
@@ -47,3 +50,26 @@ def test_every_trim_is_configurable_with_a_rule_per_model_once(seeded: str):
         }
         assert models_with_many_trims <= restricted_models
         assert seed_configurator(session) == {"colours": 0, "packs": 0}
+
+
+def test_every_store_has_built_cars_the_rules_allow_and_never_more_than_its_free_stock(seeded: str):
+    with Session(engine_for(seeded)) as session:
+        seed_configurator(session)  # (done already when the test above ran)
+        assert seed_built_vehicles(session)["built_vehicles"] > 0
+        cars = session.execute(select(BuiltVehicle)).scalars().all()
+        stores = set(
+            session.execute(select(Location.id).where(Location.kind == LocationKind.STORE)).scalars()
+        )
+        assert {car.location_id for car in cars} == stores
+        assert len({car.vin for car in cars}) == len(cars) and all(is_valid(car.vin) for car in cars)
+        free = {
+            (s.location_id, s.trim_id): s.on_hand - s.reserved
+            for s in session.execute(select(StockLevel).where(StockLevel.trim_id.is_not(None))).scalars()
+        }
+        per_stock = Counter((car.location_id, car.trim_id) for car in cars)
+        assert all(count <= free[key] for key, count in per_stock.items())
+        for car in cars[:40]:
+            packs = [code for code in car.packs.split(",") if code]
+            assert packs == sorted(packs)
+            quote(load_options(session, car.trim_id), car.colour_key, packs)
+        assert seed_built_vehicles(session) == {"built_vehicles": 0}

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from services.platform.errors import ValidationFailed
-from services.showroom.configurator import Colour, Pack, TrimOptions, deposit_for, pack_states, quote
+from services.showroom.configurator import Colour, Pack, TrimOptions, deposit_for, pack_states, quote, toggle
 
 
 def options(trim_code: str = "taishan-20td") -> TrimOptions:
@@ -94,3 +94,15 @@ def test_pack_states_disable_with_the_reason():
     assert states["hud"].enabled and states["hud"].reason_code is None  # sport is chosen
     hint = {s.code: s for s in pack_states(options(), [])}["hud"]
     assert hint.enabled and hint.reason_code == "configurator.rule.needs_pack"
+
+
+def test_ticking_a_pack_brings_what_it_needs_and_unticking_drops_what_needs_it():
+    trim = options()
+    assert toggle(trim, ["winter"], "hud") == ["winter", "sport", "hud"]
+    quote(trim, "obsidian", toggle(trim, [], "hud"))  # the result always passes the rules
+    assert toggle(trim, ["winter", "sport", "hud"], "sport") == ["winter"]
+    assert toggle(trim, ["winter", "sport", "hud"], "hud") == ["winter", "sport"]
+    # a pack a rule forbids is not ticked, and an unknown one changes nothing
+    assert toggle(trim, ["sport"], "comfort") == ["sport"]
+    assert toggle(options("taishan-phev"), [], "tow") == []
+    assert toggle(trim, ["winter"], "roof_box") == ["winter"]
