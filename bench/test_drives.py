@@ -27,6 +27,9 @@ Parts:
    same exclusion constraints (btree_gist over the car's and the salesperson's ranges), at the same
    client counts; each thread books its own car and salesperson in 2031 (no overlap by design, like
    the spread part).
+   The HTTP floor beside it: the same route and body without an Idempotency-Key, refused (422)
+   before any database work, at the same client counts: what the server and FastAPI cost alone
+   (the ceiling of any booking through this API on this machine).
 4. contended slot: `--rounds` rounds at 1, 8 and 32 clients; in each round every client asks for the
    same start of a trim that has exactly one bookable car at its store (the others of that trim are
    drained below the store's charge threshold), all at once. Checked: exactly one 201 per round,
@@ -367,6 +370,33 @@ async def spread_load(world: World, clients: int, seconds: float) -> Load:
     return _load("api", clients, time.perf_counter() - began, latencies, **counts)
 
 
+async def floor_load(clients: int, seconds: float) -> Load:
+    """The HTTP floor: the same route and body with no Idempotency-Key, refused (422) before any
+    database work; what the server, FastAPI and the error answer cost alone. `booked` counts the
+    answers."""
+    latencies: list[float] = []
+    answered = [0]
+    deadline = time.perf_counter() + seconds
+    body = _booking_body("TR-FLOOR", 1, "2031-01-01T10:00:00+00:00")
+
+    async def client() -> None:
+        connection = Connection()
+        try:
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                status, _ = await connection.request("POST", "/api/v1/test-drives", {}, body)
+                latencies.append((time.perf_counter() - started) * 1000)
+                if status != 422:
+                    raise RuntimeError(f"the floor request answered {status}")
+                answered[0] += 1
+        finally:
+            connection.close()
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return _load("floor", clients, time.perf_counter() - began, latencies, answered[0], 0, 0)
+
+
 async def contended_load(world: World, clients: int, rounds: int) -> Load:
     latencies: list[float] = []
     counts = {"booked": 0, "taken": 0, "errors": 0}
@@ -512,21 +542,32 @@ def report(availability: dict, loads: list[Load], meta: dict) -> dict:
         f"in-process p50 {fmt(inner['p50_ms'])} ms, p95 {fmt(inner['p95_ms'])} ms"
     )
     raw = {load.clients: load for load in loads if load.kind == "raw"}
+    floor = {load.clients: load for load in loads if load.kind == "floor"}
     print("\nBookings on spread slots through the API, beside the raw SQL baseline of the same rows")
     print(
         f"{'clients':>8}{'API/s':>9}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'409':>6}{'5xx/other':>10}"
-        f"{'raw/s':>9}{'raw p99':>9}{'API/raw':>9}"
+        f"{'raw/s':>9}{'raw p99':>9}{'API/raw':>9}{'floor/s':>9}{'floor/raw':>10}"
     )
     rows = []
     for load in (each for each in loads if each.kind == "api"):
         base = raw.get(load.clients)
         ratio = load.per_second / base.per_second if base and base.per_second else None
-        rows.append({"api": asdict(load), "raw": base and asdict(base), "ratio": ratio})
+        top = floor.get(load.clients)
+        top_ratio = top.per_second / base.per_second if top and base and base.per_second else None
+        rows.append(
+            {
+                "api": asdict(load),
+                "raw": base and asdict(base),
+                "ratio": ratio,
+                "floor": top and asdict(top),
+                "floor_ratio": top_ratio,
+            }
+        )
         print(
             f"{load.clients:>8}{load.per_second:>9.0f}{fmt(load.p50_ms):>8}{fmt(load.p95_ms):>8}"
             f"{fmt(load.p99_ms):>8}{load.taken:>6}{load.errors:>10}"
             f"{(base.per_second if base else 0):>9.0f}{fmt(base.p99_ms if base else None):>9}"
-            f"{percent(ratio):>9}"
+            f"{percent(ratio):>9}{(top.per_second if top else 0):>9.0f}{percent(top_ratio):>10}"
         )
     print("\nOne contended slot per round (every client asks for the same start of a one-car trim)")
     print(
@@ -590,6 +631,10 @@ def main() -> int:
         for clients in CLIENTS:
             loads.append(asyncio.run(spread_load(world, clients, args.seconds)))
             print(f"  api x{clients}: {loads[-1].per_second:.0f}/s", flush=True)
+        print("part 2b: the HTTP floor (the same route refusing at once) ...", flush=True)
+        for clients in CLIENTS:
+            loads.append(asyncio.run(floor_load(clients, min(args.seconds, 2.0))))
+            print(f"  floor x{clients}: {loads[-1].per_second:.0f}/s", flush=True)
         loads_seen["raw"] = round(os.getloadavg()[0], 2)
         print("part 3: the raw SQL baseline ...", flush=True)
         epoch = [0]
