@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from models import Role
 from services.identity.access import HOME_BY_ROLE
+from services.showroom.manage_links import MANAGE_PATH
 from state.shared.auth import LOGIN_PATH
 
 INDEX = "/"
@@ -115,7 +116,7 @@ def shipment(shipment_id: int | str) -> str:
 
 # The visitor's test drive (issue 9): public pages, no login.
 TEST_DRIVE_BOOK = "/test-drive/book"
-TEST_DRIVE_MANAGE = "/test-drive/manage"
+TEST_DRIVE_MANAGE = MANAGE_PATH  # services/showroom/manage_links.py: e-mails link to it too
 
 
 def test_drive_booking(trim_id: int | str | None = None, location_id: int | str | None = None) -> str:
