@@ -23,6 +23,7 @@ from models.showroom import TestDrive, TestDriveStatus
 from models.types import utcnow
 from services.i18n import translate
 from services.platform.mail import sender_domain
+from services.showroom import booking, manage_links
 
 PRODID = "-//Automotive Portal//Test drives//EN"
 REQUEST = "REQUEST"
@@ -132,3 +133,23 @@ def content_type(details: InviteDetails) -> str:
 
 def _address(sender: str) -> str:
     return sender.rsplit("<", 1)[-1].rstrip(">").strip()
+
+
+@dataclass(frozen=True)
+class InviteFile:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def invite_for_token(session: Session, token: object, *, now: datetime | None = None) -> InviteFile:
+    """The .ics of the drive behind a manage token (the "Add to calendar" link): its current
+    version, a cancelling one for a cancelled drive. Raises PermissionDenied (403, tampered) or
+    LinkGone (410, expired or replaced) like the other token routes. Commits."""
+    booked = booking.view_by_token(session, token, now=now)
+    drive = booked.drive
+    cancelled = drive.status == TestDriveStatus.CANCELLED
+    details = details_for(session, drive, "" if cancelled else manage_links.manage_url(booked.manage_token))
+    content = invite_bytes(details, now=now)
+    session.commit()
+    return InviteFile(content, content_type(details), f"test-drive-{drive.id}.ics")
