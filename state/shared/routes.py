@@ -130,6 +130,11 @@ def test_drive_manage(token: str) -> str:
     return f"{TEST_DRIVE_MANAGE}?token={token}"
 
 
+def test_drive_invite(token: str) -> str:
+    """The booking's "Add to calendar" file (.ics) by its manage token (a JSON API route)."""
+    return f"/api/v1/test-drives/{token}/invite.ics"
+
+
 # The public showroom (issue 9): open to visitors, framed for a signed-in user.
 TRIM = "/showroom/trims/[trim_id]"  # one trim; state/showroom/trim_page.py reads the id from the address
 COMPARE = "/showroom/compare"
