@@ -253,6 +253,7 @@ def add_to_calendar(href) -> rx.Component:
         ),
         href=href,
         download=True,
+        reload_document=True,  # a file from the API, not a page of the app: the browser downloads it
         id="add-to-calendar",
     )
 
