@@ -245,11 +245,11 @@ def _form() -> rx.Component:
     )
 
 
-def add_to_calendar(href) -> rx.Component:
+def add_to_calendar(href, size: str = "3") -> rx.Component:
     """The booking's .ics download (the same calendar entry as the e-mailed invites)."""
     return rx.link(
         rx.button(
-            rx.icon("calendar-plus", size=16), t("test_drive.add_to_calendar"), size="3", variant="soft"
+            rx.icon("calendar-plus", size=16), t("test_drive.add_to_calendar"), size=size, variant="soft"
         ),
         href=href,
         download=True,

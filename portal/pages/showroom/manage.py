@@ -96,7 +96,7 @@ def _drive() -> rx.Component:
                 fact("test_drive.salesperson", d["salesperson"], "manage-salesperson"),
                 fact("test_drive.status_label", d["status_label"], "manage-status"),
             ),
-            rx.cond(d["cancelled"], rx.fragment(), add_to_calendar(d["invite_link"])),
+            rx.cond(d["cancelled"], rx.fragment(), add_to_calendar(d["invite_link"], size="2")),
             _actions(),
         ),
         spacing="4",
