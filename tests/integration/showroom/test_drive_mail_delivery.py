@@ -9,6 +9,7 @@ down the message is FAILED in the ledger and arrives once the server is back."""
 from __future__ import annotations
 
 import email
+import json
 import socket
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import redis
 from celery import Celery
 from icalendar import Calendar
 from sqlalchemy import update
@@ -32,7 +34,8 @@ from models.settings import PROJECT_ROOT, get_settings
 from models.showroom import TestDrive
 from models.showroom_mail import MailStatus, TestDriveMail
 from models.types import utcnow
-from services.showroom import booking
+from services.platform import live, outbox
+from services.showroom import booking, dealer_desk
 from tests.conftest import REDIS_TEST_URL, configure
 from tests.integration.worker_helpers import CeleryProcess, run_task, running, start_worker, wait_for
 from tests.showroom_world import make_world, visitor
@@ -266,3 +269,39 @@ def test_with_the_smtp_server_down_the_mail_fails_and_arrives_once_it_is_back(ma
     assert (kind, version, status) == ("booked", 1, MailStatus.SENT) and attempts >= 2
     mail_world.settle()
     assert len(mail_world.received()) == 1
+
+
+@pytest.mark.parametrize("mail_world", ["services"], indirect=True)
+def test_services_mode_the_relay_tells_the_live_desks_of_each_drive_change(mail_world):
+    """Redis mode: the worker's relay publishes every test-drive topic on the live channel (the
+    desk pages reload from it), the visitor's changes and the desk's own."""
+    subscriber = redis.Redis.from_url(REDIS_TEST_URL).pubsub()
+    subscriber.subscribe(live.channel(get_settings().key_prefix))
+    try:
+        with Session(get_engine()) as session:
+            world = make_world(session)
+            booked = booking.book(
+                session,
+                idempotency_key="mail-4",
+                visitor=visitor(4),
+                trim=world.trim_code,
+                dealer=world.store_id,
+                starts_at=_next_start().isoformat(),
+            )
+            # What the desk's move commits (services/showroom/dealer_desk.py).
+            outbox.enqueue(session, dealer_desk.MOVED, {"test_drive_id": booked.drive.id, "version": 1})
+            session.commit()
+        _relay(mail_world)
+        heard: list[dict] = []
+
+        def both_heard() -> bool:
+            while (
+                message := subscriber.get_message(ignore_subscribe_messages=True, timeout=0.1)
+            ) is not None:
+                heard.append(json.loads(message["data"]))
+            return {event.get("topic") for event in heard} >= {booking.BOOKED, dealer_desk.MOVED}
+
+        wait_for(both_heard, timeout=30)
+        assert all(event["test_drive_id"] == booked.drive.id for event in heard)
+    finally:
+        subscriber.close()
