@@ -217,16 +217,9 @@ def _wait_for_health(url: str, supervisor: Supervisor, stopped: Callable[[], boo
     return False
 
 
-def main() -> int:
-    settings = get_settings()
-    log_dir = settings.var_dir / "logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    where = settings.database_url.split("@")[-1]
-    print(f"Database: {where}\nBroker:   {settings.broker_url.split('@')[-1]}", flush=True)
-    if not check_connection_budget_or_explain(settings):
-        return 2
-    upgrade()
-    subprocess.run([sys.executable, "-m", "services.seed", "--scale", "demo"], cwd=PROJECT_ROOT, check=True)
+def commands_for(settings: Settings) -> dict[str, list[str]]:
+    """The processes `make run` supervises: worker, beat and the app; in demo mode also the local
+    peers the demo talks to (the DHL-shaped carrier server, the SMTP server catching its e-mails)."""
     celery = [sys.executable, "-m", "celery", "-A", "workers.celery_app"]
     reflex = [
         str(Path(sys.executable).with_name("reflex")),
@@ -260,6 +253,31 @@ def main() -> int:
             "--pace",
             str(settings.carrier_server_pace_seconds),
         ]
+    if settings.is_demo and settings.smtp_host in ("127.0.0.1", "localhost"):
+        # The local SMTP server: it catches the demo's e-mails and keeps each as an .eml under var/mail.
+        commands["mail"] = [
+            sys.executable,
+            "-m",
+            "services.platform.mail_server",
+            "--port",
+            str(settings.smtp_port),
+            "--dir",
+            str(settings.mail_dir),
+        ]
+    return commands
+
+
+def main() -> int:
+    settings = get_settings()
+    log_dir = settings.var_dir / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    where = settings.database_url.split("@")[-1]
+    print(f"Database: {where}\nBroker:   {settings.broker_url.split('@')[-1]}", flush=True)
+    if not check_connection_budget_or_explain(settings):
+        return 2
+    upgrade()
+    subprocess.run([sys.executable, "-m", "services.seed", "--scale", "demo"], cwd=PROJECT_ROOT, check=True)
+    commands = commands_for(settings)
     # The app starts exactly the web processes the connection budget counted: rxconfig.py sets
     # GRANIAN_WORKERS from the same Settings (Reflex would start 2 x CPUs + 1).
     supervisor = Supervisor(commands, log_dir)

@@ -16,6 +16,10 @@ PRUNE_OUTBOX = "workers.tasks.prune_outbox"
 POLL_CARRIERS = "workers.tasks.poll_carriers"
 REFRESH_ETA = "workers.tasks.refresh_eta"
 PREPARE_SHIPMENT = "workers.tasks.prepare_shipment"
+SEND_TEST_DRIVE_MAIL = "workers.tasks.send_test_drive_mail"
+SEND_TEST_DRIVE_REMINDERS = "workers.tasks.send_test_drive_reminders"
+# How often beat looks for test drives that are due their reminder (24 h before they start).
+TEST_DRIVE_REMINDER_SECONDS = 300.0
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict]:
@@ -56,6 +60,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
             "task": POLL_CARRIERS,
             "schedule": settings.carrier_poll_seconds,
             "options": {"expires": max(settings.carrier_poll_seconds, 10.0)},
+        },
+        # The visitor's reminder a day before the drive (services/showroom/mail.py: once per drive).
+        "send-test-drive-reminders": {
+            "task": SEND_TEST_DRIVE_REMINDERS,
+            "schedule": TEST_DRIVE_REMINDER_SECONDS,
+            "options": {"expires": TEST_DRIVE_REMINDER_SECONDS},
         },
         # Every supplier's scores, nightly at 02:00 UTC (receipts and incidents also ask for their
         # supplier's within seconds, through the relay); a missed night is not made up twice.

@@ -52,7 +52,6 @@ def build_message(mail: Mail, settings: Settings | None = None) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = mail.message_id or make_msgid(domain=sender_domain(settings))
-    message["Content-Language"] = "zh-CN" if mail.language == "zh" else mail.language
     message.set_content(mail.text)
     if mail.html:
         message.add_alternative(mail.html, subtype="html")
@@ -63,6 +62,8 @@ def build_message(mail: Mail, settings: Settings | None = None) -> EmailMessage:
         message.add_attachment(
             attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename, params=extra
         )
+    # Last: set_content and add_attachment move or drop the Content-* headers already set.
+    message["Content-Language"] = "zh-CN" if mail.language == "zh" else mail.language
     return message
 
 

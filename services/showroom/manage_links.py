@@ -19,6 +19,8 @@ from models.types import utcnow
 from services.platform.errors import DomainError, PermissionDenied
 
 _PURPOSE = b"showroom.test-drive.manage-link.v1"
+# The visitor's manage page (state/shared/routes.py builds its links from this too).
+MANAGE_PATH = "/test-drive/manage"
 
 
 class LinkGone(DomainError):
@@ -55,3 +57,8 @@ def read_token(token: object, *, now: datetime | None = None) -> tuple[int, int]
     if datetime.fromtimestamp(expires, UTC) <= (now or utcnow()):
         raise LinkGone("test_drive.link_expired", field="token")
     return drive_id, version
+
+
+def manage_url(token: str) -> str:
+    """The absolute address of the manage page for `token` (for e-mails and calendar entries)."""
+    return f"{get_settings().public_base_url}{MANAGE_PATH}?token={token}"

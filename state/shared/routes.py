@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from models import Role
 from services.identity.access import HOME_BY_ROLE
+from services.showroom.manage_links import MANAGE_PATH
 from state.shared.auth import LOGIN_PATH
 
 INDEX = "/"
@@ -119,7 +120,7 @@ def shipment(shipment_id: int | str) -> str:
 
 # The visitor's test drive (issue 9): public pages, no login.
 TEST_DRIVE_BOOK = "/test-drive/book"
-TEST_DRIVE_MANAGE = "/test-drive/manage"
+TEST_DRIVE_MANAGE = MANAGE_PATH  # services/showroom/manage_links.py: e-mails link to it too
 
 
 def test_drive_booking(trim_id: int | str | None = None, location_id: int | str | None = None) -> str:
@@ -131,6 +132,11 @@ def test_drive_booking(trim_id: int | str | None = None, location_id: int | str 
 def test_drive_manage(token: str) -> str:
     """The visitor's private manage link of one booking."""
     return f"{TEST_DRIVE_MANAGE}?token={token}"
+
+
+def test_drive_invite(token: str) -> str:
+    """The booking's "Add to calendar" file (.ics) by its manage token (a JSON API route)."""
+    return f"/api/v1/test-drives/{token}/invite.ics"
 
 
 # The public showroom (issue 9): open to visitors, framed for a signed-in user.

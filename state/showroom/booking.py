@@ -462,6 +462,7 @@ def _confirmation(session: Session, booked: booking.BookedDrive) -> dict[str, st
         "car": _car_label(session, drive.trim_id),
         "salesperson": _first_name(person.full_name) if person else "",
         "manage_link": routes.test_drive_manage(booked.manage_token),
+        "invite_link": routes.test_drive_invite(booked.manage_token),
         "status": str(drive.status),
     }
 

@@ -66,6 +66,18 @@ def _no_horizontal_scroll(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
+def _download_invite(page) -> str:
+    """Click "Add to calendar" and read the downloaded .ics."""
+    with page.expect_download() as download:
+        page.locator("#add-to-calendar").click()
+    assert download.value.suggested_filename.endswith(".ics")
+    return Path(download.value.path()).read_text()
+
+
+def _uid(ics: str) -> str:
+    return next(line for line in ics.splitlines() if line.startswith("UID:"))
+
+
 def test_a_visitor_books_and_reschedules_while_a_second_visitor_gets_just_taken(
     browser: Browser, portal: RunningPortal, screenshots: Path
 ) -> None:
@@ -111,6 +123,8 @@ def test_a_visitor_books_and_reschedules_while_a_second_visitor_gets_just_taken(
         expect(page.locator("#confirmed-salesperson")).not_to_be_empty()
         expect(page.locator("#confirmed-dealer")).not_to_be_empty()
         page.screenshot(path=screenshots / "test-drive-confirmed-1280.png", full_page=True)
+        first_invite = _download_invite(page)
+        assert "METHOD:REQUEST" in first_invite and "SEQUENCE:1" in first_invite
 
         page.locator("#manage-link").click()
         expect(page.locator("#manage-when")).to_have_text(when)
@@ -124,6 +138,9 @@ def test_a_visitor_books_and_reschedules_while_a_second_visitor_gets_just_taken(
         expect(page.locator("#manage-status")).to_have_text("Booked")
         expect(page.locator("#cancel-drive")).to_be_visible()
         page.screenshot(path=screenshots / "test-drive-manage-1280.png", full_page=True)
+        # "Add to calendar" now gives the same calendar entry (UID), updated (SEQUENCE 2).
+        moved_invite = _download_invite(page)
+        assert "SEQUENCE:2" in moved_invite and _uid(moved_invite) == _uid(first_invite)
 
         # The old link stopped working (replaced: expired); a tampered one is not valid.
         manage_url = page.url

@@ -25,6 +25,7 @@ from services.logistics.eta import ETA_CHANGED
 from services.logistics.ingest import SHIPMENT_CHANGED
 from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED
 from services.platform import live, outbox
+from services.showroom import booking, dealer_desk
 from services.supply import scorecards
 from workers import outbox_listener
 from workers.celery_app import app
@@ -39,6 +40,7 @@ from workers.tasks.ordering import (
     process_order,
     retry_stalled_orders,
 )
+from workers.tasks.showroom import send_test_drive_mail, send_test_drive_reminders
 from workers.tasks.supply import recompute_scorecards_task
 
 __all__ = [
@@ -58,6 +60,8 @@ __all__ = [
     "relay_now",
     "relay_outbox",
     "retry_stalled_orders",
+    "send_test_drive_mail",
+    "send_test_drive_reminders",
 ]
 
 log = logging.getLogger(__name__)
@@ -105,6 +109,29 @@ def _shipment_changed(payload: dict) -> None:
     refresh_eta.delay(payload["shipment_id"])
 
 
+# The visitor's e-mail of each test-drive change (booked, rescheduled, cancelled), by its kind.
+_DRIVE_MAIL_KINDS = {
+    booking.BOOKED: "booked",
+    booking.RESCHEDULED: "rescheduled",
+    booking.CANCELLED: "cancelled",
+}
+
+
+def _test_drive_changed(topic: str) -> Callable[[dict], None]:
+    """The open desk pages reload (Redis mode) and the visitor gets the change's e-mail (once per
+    version: services/showroom/mail.py), never coalesced."""
+
+    def deliver(payload: dict) -> None:
+        live.publish(payload, topic)
+        send_test_drive_mail.delay(payload["test_drive_id"], _DRIVE_MAIL_KINDS[topic], payload["version"])
+
+    return deliver
+
+
+def _desk_notice(topic: str) -> Callable[[dict], None]:
+    return lambda payload: live.publish(payload, topic)
+
+
 ROUTES: dict[str, Route] = {
     outbox.STOCK_CHANGED: Route(lambda payload: refresh_summary.delay(), coalesce=True),
     # One recompute per supplier per batch; a message without a supplier means all of them.
@@ -125,6 +152,13 @@ ROUTES: dict[str, Route] = {
     SHIPMENT_CHANGED: Route(_shipment_changed, coalesce_by=lambda payload: payload["shipment_id"]),
     # refresh_eta moved a shipment's ETA: the open shipment pages show the new one.
     ETA_CHANGED: Route(lambda payload: live.publish(payload, ETA_CHANGED)),
+    # A visitor's test drive changed: the desk reloads, the visitor gets the e-mail with the invite.
+    **{topic: Route(_test_drive_changed(topic)) for topic in _DRIVE_MAIL_KINDS},
+    # The dealer's desk changed a drive: the other open desk pages reload (Redis mode).
+    **{
+        topic: Route(_desk_notice(topic))
+        for topic in (dealer_desk.CHECKED_IN, dealer_desk.COMPLETED, dealer_desk.NO_SHOW, dealer_desk.MOVED)
+    },
 }
 
 

@@ -12,7 +12,7 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlmodel import select
 
 from models import Trim, VehicleModel
@@ -22,7 +22,7 @@ from portal.api.errors import error_response, language_for
 from portal.api.routing import CheckedBodyRoute
 from portal.api.schemas import ErrorOut
 from services.platform.errors import DomainError, PermissionDenied
-from services.showroom import availability, booking, dealer_desk, locator
+from services.showroom import availability, booking, dealer_desk, invites, locator
 from services.showroom.booking import SlotTaken
 from services.showroom.stores import store_rules
 
@@ -209,6 +209,27 @@ def _token(token: str | None) -> str:
     if not token:
         raise PermissionDenied("test_drive.token_required", field="X-Manage-Token")
     return token
+
+
+@router.get(
+    "/test-drives/{token}/invite.ics",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/calendar": {}}, "description": "The drive's calendar invite (iCalendar)."},
+        403: {"model": ErrorOut},
+        410: {"model": ErrorOut},
+    },
+)
+def test_drive_invite(token: Annotated[str, Path(max_length=200)], session: DbSession) -> Response:
+    """The visitor's "Add to calendar" file, by the manage token: the drive's current time (the
+    same calendar entry as the e-mailed invites: same UID, its SEQUENCE), a cancelling one for a
+    cancelled drive. A tampered token 403, an expired or replaced one 410."""
+    invite = invites.invite_for_token(session, token)
+    return Response(
+        invite.content,
+        media_type=invite.content_type,
+        headers={"Content-Disposition": f'attachment; filename="{invite.filename}"'},
+    )
 
 
 @router.get("/test-drives/{drive_id}", responses=_ERRORS)

@@ -245,6 +245,19 @@ def _form() -> rx.Component:
     )
 
 
+def add_to_calendar(href, size: str = "3") -> rx.Component:
+    """The booking's .ics download (the same calendar entry as the e-mailed invites)."""
+    return rx.link(
+        rx.button(
+            rx.icon("calendar-plus", size=16), t("test_drive.add_to_calendar"), size=size, variant="soft"
+        ),
+        href=href,
+        download=True,
+        reload_document=True,  # a file from the API, not a page of the app: the browser downloads it
+        id="add-to-calendar",
+    )
+
+
 def _confirmation() -> rx.Component:
     c = BookingState.confirmed
     return rx.vstack(
@@ -256,10 +269,15 @@ def _confirmation() -> rx.Component:
             fact("test_drive.salesperson", c["salesperson"], "confirmed-salesperson"),
         ),
         rx.text(t("test_drive.manage_hint"), size="2", color_scheme="gray"),
-        rx.link(
-            rx.button(rx.icon("calendar-cog", size=16), t("test_drive.manage_link"), size="3"),
-            href=c["manage_link"],
-            id="manage-link",
+        rx.hstack(
+            rx.link(
+                rx.button(rx.icon("calendar-cog", size=16), t("test_drive.manage_link"), size="3"),
+                href=c["manage_link"],
+                id="manage-link",
+            ),
+            add_to_calendar(c["invite_link"]),
+            spacing="3",
+            wrap="wrap",
         ),
         spacing="4",
         width="100%",

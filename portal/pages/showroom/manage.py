@@ -7,7 +7,7 @@ import reflex as rx
 
 from portal.components.frame import public_page
 from portal.components.ui import fact, facts, section, t
-from portal.pages.showroom.booking import public_frame, slot_picker, taken_notice
+from portal.pages.showroom.booking import add_to_calendar, public_frame, slot_picker, taken_notice
 from state.shared import routes
 from state.showroom.booking import ManageState
 
@@ -96,6 +96,7 @@ def _drive() -> rx.Component:
                 fact("test_drive.salesperson", d["salesperson"], "manage-salesperson"),
                 fact("test_drive.status_label", d["status_label"], "manage-status"),
             ),
+            rx.cond(d["cancelled"], rx.fragment(), add_to_calendar(d["invite_link"], size="2")),
             _actions(),
         ),
         spacing="4",
