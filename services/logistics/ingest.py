@@ -249,6 +249,14 @@ def _ingest(
         problem = error if isinstance(error, PayloadInvalid) else PayloadInvalid(NOT_JSON, "body")
         refuse(raw if raw is not None else json.dumps(payload, default=str), problem)
         return result
+    readable = [part for part in shipments if isinstance(part[1], PayloadInvalid) or part[1]]
+    if (
+        len(readable) == 1
+        and not isinstance(readable[0][1], PayloadInvalid)
+        and session.connection().dialect.name == "postgresql"
+    ):
+        where, events, entry = readable[0]
+        return _ingest_one(session, result, carrier, source, events, refuse, entry, where)
     changed: dict[int, int] = {}
     for where, events, entry in shipments:
         if isinstance(events, PayloadInvalid):
@@ -258,39 +266,73 @@ def _ingest(
             continue
         target = _find_target(session, carrier, events[0].tracking_number)
         if target is None:
-            refuse(
-                json.dumps(entry, default=str),
-                PayloadInvalid("unknown tracking number", f"{where}.id" if where else "id"),
-            )
+            refuse(json.dumps(entry, default=str), _unknown_number(where))
             continue
         shipment_id, leg_id = target
         stored = _store_events(session, shipment_id, leg_id, carrier, source, events)
-        result.stored += stored
-        result.duplicates += len(events) - stored
-        unknown = [event.raw_code for event in events if event.status == TrackingStatus.UNKNOWN]
-        if unknown:
-            result.unknown_statuses += len(unknown)
-            log.warning(
-                "carrier %s: unknown status codes %s for %s (stored as unknown)",
-                carrier,
-                sorted(set(unknown)),
-                events[0].tracking_number,
-            )
+        _count(result, carrier, events, stored)
         if stored:
             changed[shipment_id] = changed.get(shipment_id, 0) + stored
     for shipment_id in sorted(changed):  # one lock order for every ingest: no deadlocks
-        count = changed[shipment_id]
-        recompute_shipment(
-            session,
-            shipment_id,
-            notice=lambda status, shipment_id=shipment_id, count=count: {
-                "shipment_id": shipment_id,
-                "tracking_status": status,
-                "events": count,
-            },
-        )
+        recompute_shipment(session, shipment_id, notice=_notice(shipment_id, changed[shipment_id]))
     result.shipment_ids = sorted(changed)
     return result
+
+
+def _unknown_number(where: str) -> PayloadInvalid:
+    return PayloadInvalid("unknown tracking number", f"{where}.id" if where else "id")
+
+
+def _notice(shipment_id: int, count: int) -> Callable[[str], dict]:
+    """The "shipment.changed" payload of a shipment's new events, given its status."""
+    return lambda status: {"shipment_id": shipment_id, "tracking_status": status, "events": count}
+
+
+def _ingest_one(
+    session: Session,
+    result: IngestResult,
+    carrier: str,
+    source: str,
+    events: list[CarrierEvent],
+    refuse: Callable[[bytes | str, PayloadInvalid], None],
+    entry: object,
+    where: str,
+) -> IngestResult:
+    """PostgreSQL, a payload of one shipment's events (what a carrier's push usually is), in three
+    or four round trips: find and lock the shipment with its legs; store the events and read all of
+    them back (one statement); update the shipment and write its outbox message (one statement);
+    the legs whose times changed. With one shipment there is one lock, so no lock order to keep."""
+    connection = session.connection()
+    number = events[0].tracking_number
+    rows = connection.execute(_LOCK_BY_NUMBER, {"carrier": carrier, "number": number}).all()
+    if not rows:
+        refuse(json.dumps(entry, default=str), _unknown_number(where))
+        return result
+    shipment_id, leg_id, current = rows[0].shipment_id, rows[0].target_leg, rows[0].tracking_status
+    legs = [(row.id, row.departed_at, row.arrived_at) for row in rows if row.id is not None]
+    columns = _event_columns(shipment_id, leg_id, carrier, source, events)
+    every = connection.execute(_PG_INSERT_AND_READ_EVENTS, {**columns, "shipment_id_": shipment_id}).all()
+    stored = sum(1 for event in every if event.new)
+    _count(result, carrier, events, stored)
+    if stored:
+        _settle(session, shipment_id, current, legs, every, _notice(shipment_id, stored))
+        result.shipment_ids = [shipment_id]
+    return result
+
+
+def _count(result: IngestResult, carrier: str, events: Sequence[CarrierEvent], stored: int) -> None:
+    """Add one shipment's events to `result` (stored, duplicates, unknown statuses, reported)."""
+    result.stored += stored
+    result.duplicates += len(events) - stored
+    unknown = [event.raw_code for event in events if event.status == TrackingStatus.UNKNOWN]
+    if unknown:
+        result.unknown_statuses += len(unknown)
+        log.warning(
+            "carrier %s: unknown status codes %s for %s (stored as unknown)",
+            carrier,
+            sorted(set(unknown)),
+            events[0].tracking_number,
+        )
 
 
 def _dead_letter(
@@ -341,14 +383,10 @@ def _find_target(session: Session, carrier: str, tracking_number: str) -> tuple[
     return None if shipment_id is None else (shipment_id, None)
 
 
-def _store_events(
-    session: Session,
-    shipment_id: int,
-    leg_id: int | None,
-    carrier: str,
-    source: str,
-    events: Sequence[CarrierEvent],
-) -> int:
+def _event_rows(
+    shipment_id: int, leg_id: int | None, carrier: str, source: str, events: Sequence[CarrierEvent]
+) -> dict[str, dict]:
+    """The event rows to insert, by dedupe key (the same event twice in a payload is one row)."""
     now = utcnow()
     rows = {}
     for event in events:
@@ -371,12 +409,32 @@ def _store_events(
             "source": source,
             "dedupe_key": key,
         }
+    return rows
+
+
+def _event_columns(
+    shipment_id: int, leg_id: int | None, carrier: str, source: str, events: Sequence[CarrierEvent]
+) -> dict[str, list]:
+    """The event rows as one array per column (PostgreSQL's `unnest` inserts)."""
+    rows = _event_rows(shipment_id, leg_id, carrier, source, events).values()
+    return {name: [row[name] for row in rows] for name in _EVENT_COLUMNS}
+
+
+def _store_events(
+    session: Session,
+    shipment_id: int,
+    leg_id: int | None,
+    carrier: str,
+    source: str,
+    events: Sequence[CarrierEvent],
+) -> int:
+    rows = _event_rows(shipment_id, leg_id, carrier, source, events)
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         # One short statement whatever the batch's size: the rows travel as one array per column
         # (`unnest`), so psycopg prepares it once per connection instead of parsing a new multi-row
         # INSERT's text (hundreds of placeholders) on every request.
-        columns = {name: [row[name] for row in rows.values()] for name in _EVENT_COLUMNS}
+        columns = _event_columns(shipment_id, leg_id, carrier, source, events)
         return len(connection.execute(_PG_INSERT_EVENTS, columns).all())
     # SQLite: one execute for all the rows; SQLAlchemy's "insertmanyvalues" sends them as multi-row
     # INSERTs, and RETURNING names only the new ones.
@@ -408,6 +466,29 @@ _ARRAYS = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _EVENT_COLUMN
 _PG_INSERT_EVENTS = text(
     f"INSERT INTO shipment_event ({', '.join(_EVENT_COLUMNS)}) SELECT * FROM unnest({_ARRAYS}) "
     "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+)
+# The new events and every stored one of the shipment in one statement: the CTE's rows are not
+# visible to the outer query (one snapshot), so the two halves never overlap.
+_EVENT_READ = "status, occurred_at, leg_id, exception_reason, id"
+_PG_INSERT_AND_READ_EVENTS = text(
+    f"WITH new AS (INSERT INTO shipment_event ({', '.join(_EVENT_COLUMNS)}) SELECT * FROM unnest({_ARRAYS}) "
+    f"ON CONFLICT (dedupe_key) DO NOTHING RETURNING {_EVENT_READ}) "
+    f"SELECT {_EVENT_READ}, true AS new FROM new "
+    f"UNION ALL SELECT {_EVENT_READ}, false AS new FROM shipment_event WHERE shipment_id = :shipment_id_ "
+    "ORDER BY occurred_at, id"
+)
+# A carrier's tracking number's shipment (a leg's, else the shipment's own number), locked, with
+# the leg the number names and every leg's times as stored.
+_LOCK_BY_NUMBER = text(
+    "WITH leg AS (SELECT shipment_id, id FROM shipment_leg WHERE carrier = :carrier "
+    "AND tracking_number = :number ORDER BY id LIMIT 1), "
+    "target AS (SELECT coalesce((SELECT shipment_id FROM leg), "
+    "(SELECT id FROM shipment WHERE tracking_number = :number ORDER BY id LIMIT 1)) AS shipment_id, "
+    "(SELECT id FROM leg) AS leg_id) "
+    "SELECT s.id AS shipment_id, target.leg_id AS target_leg, s.tracking_status, "
+    "l.id, l.departed_at, l.arrived_at "
+    "FROM target JOIN shipment s ON s.id = target.shipment_id "
+    "LEFT JOIN shipment_leg l ON l.shipment_id = s.id ORDER BY l.sequence FOR UPDATE OF s"
 )
 
 
@@ -448,6 +529,20 @@ def recompute_shipment(
         .where(_EVENTS.c.shipment_id == shipment_id)
         .order_by(_EVENTS.c.occurred_at, _EVENTS.c.id)
     ).all()
+    return _settle(session, shipment_id, current, legs, events, notice)
+
+
+def _settle(
+    session: Session,
+    shipment_id: int,
+    current: str,
+    legs: list[tuple[int, datetime | None, datetime | None]],
+    events,
+    notice: Callable[[str], dict] | None,
+) -> str:
+    """Write what every stored event of the (locked) shipment says: its status, exception reason
+    and last event time, the legs' times, and `notice`'s outbox message. Returns the status."""
+    connection = session.connection()
     status = fold_status([(event.status, event.occurred_at) for event in events])
     if not may_follow(current, status):  # an OEM/dealer step already past what carriers say
         status = current
