@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import cast, null, or_, union_all
@@ -267,24 +267,27 @@ def free_slots(
     *,
     now: datetime | None = None,
     ignore_drive_id: int | None = None,
+    resources: Resources | None = None,
 ) -> list[Slot]:
     """The free slots from local `from_day` to `to_day` (both included), earliest first; only
-    starts after `now`."""
+    starts after `now`. `resources`: already loaded for the window of the starts the caller will
+    look at (else they are loaded here)."""
     now = now or utcnow()
     drive = rules.drive_length(trim.code)
     days = [from_day + timedelta(days=n) for n in range((to_day - from_day).days + 1)]
     starts = [(start, day) for day in days for start in slot_starts(rules, day, drive) if start > now]
     if not starts:
         return []
-    resources = load_resources(
-        session,
-        rules,
-        trim.id,
-        starts[0][0],
-        starts[-1][0] + drive + rules.buffer,
-        now=now,
-        ignore_drive_id=ignore_drive_id,
-    )
+    if resources is None:
+        resources = load_resources(
+            session,
+            rules,
+            trim.id,
+            starts[0][0],
+            starts[-1][0] + drive + rules.buffer,
+            now=now,
+            ignore_drive_id=ignore_drive_id,
+        )
     slots = []
     for start, day in starts:
         cars, people = free_pairs(resources, rules, start, drive, day)
@@ -303,6 +306,13 @@ def free_slots(
     return slots
 
 
+def near_window_end(rules: StoreRules, after: datetime, drive: timedelta) -> datetime:
+    """Where resources read from `after` must reach to serve `next_free_slots`' first look: the end
+    of the next local day, plus a drive and its buffer."""
+    day_after_next = rules.local_day(after) + timedelta(days=2)
+    return datetime.combine(day_after_next, time(0), tzinfo=rules.zone).astimezone(UTC) + drive + rules.buffer
+
+
 def is_offered(rules: StoreRules, trim: Trim, starts_at: datetime) -> bool:
     """Whether `starts_at` is one of the starts the store offers for the trim (opening hours, not a
     holiday, on the slot grid)."""
@@ -319,15 +329,26 @@ def next_free_slots(
     count: int = 3,
     now: datetime | None = None,
     horizon_days: int = 14,
+    resources: Resources | None = None,
 ) -> list[Slot]:
     """The first `count` free slots starting after `after` (within `horizon_days`).
 
     The day of `after` and the next are looked at first (where a "just taken" answer's slots
-    nearly always are), the whole horizon only when they hold fewer than `count`."""
+    nearly always are), the whole horizon only when they hold fewer than `count`. `resources`,
+    when given, cover `after` to the end of the next local day (`near_window`) and serve that
+    first look."""
     first = rules.local_day(after)
     found: list[Slot] = []
     for days in sorted({min(1, horizon_days), horizon_days}):
-        slots = free_slots(session, rules, trim, first, first + timedelta(days=days), now=now)
+        slots = free_slots(
+            session,
+            rules,
+            trim,
+            first,
+            first + timedelta(days=days),
+            now=now,
+            resources=resources if days <= 1 else None,
+        )
         found = [slot for slot in slots if slot.starts_at > after][:count]
         if len(found) == count:
             break

@@ -195,12 +195,14 @@ def _offered_slot(
     if not availability.is_offered(rules, trim, starts_at) or starts_at <= now:
         raise ValidationFailed("test_drive.start_not_offered", field="starts_at")
     drive = rules.drive_length(trim.code)
+    # Read up to the end of the next day: should the slot be gone, the same rows give the next
+    # free slots of the "just taken" answer without reading again.
     resources = availability.load_resources(
         session,
         rules,
         trim.id,
         starts_at,
-        starts_at + drive + rules.buffer,
+        availability.near_window_end(rules, starts_at, drive),
         now=now,
         ignore_drive_id=ignore_drive_id,
         ignore_hold_id=ignore_hold_id,
@@ -216,7 +218,7 @@ def _offered_slot(
         resources.stale_holds,
     )
     if not cars or not people:
-        raise _taken(session, rules, trim, starts_at, now)
+        raise _taken(session, rules, trim, starts_at, now, resources=resources)
     return slot
 
 
@@ -227,8 +229,12 @@ def _taken(
     starts_at: datetime,
     now: datetime,
     field: str = "starts_at",
+    resources: availability.Resources | None = None,
 ) -> SlotTaken:
-    return SlotTaken(availability.next_free_slots(session, rules, trim, starts_at, now=now), field=field)
+    return SlotTaken(
+        availability.next_free_slots(session, rules, trim, starts_at, now=now, resources=resources),
+        field=field,
+    )
 
 
 def _pairs(slot: Slot) -> list[tuple[int, int]]:
