@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import cast, null, or_, union_all
+from sqlalchemy import bindparam, cast, null, or_, union_all
 from sqlmodel import Session, select
 
 from models import Trim
@@ -69,8 +69,8 @@ class Resources:
     What depends only on the local day (a salesperson's working span, a car's suitability) is
     worked out once per day and kept here: a 14-day look-up asks it for hundreds of starts."""
 
-    cars: list[DemoCar]
-    salespeople: list[Salesperson]
+    cars: list  # rows of (id, plate_valid_until, insurance_valid_until, energy_percent)
+    salespeople: list  # rows of (id, working_hours)
     car_busy: dict[int, list[Interval]]
     salesperson_busy: dict[int, list[Interval]]
     # Whether an expired hold of these cars or salespeople overlaps the window (its row is deleted
@@ -106,6 +106,70 @@ def trim_by_code(session: Session, code: object) -> Trim:
     return trim
 
 
+# The statements of `load_resources`, built once (it runs for every booking and availability
+# look-up): plain columns, no ORM objects.
+_CAR_TABLE, _PERSON_TABLE = DemoCar.__table__, Salesperson.__table__
+_DRIVE_TABLE, _HOLD_TABLE = TestDrive.__table__, TestDriveHold.__table__
+_ACTIVE = [status.value for status in ACTIVE_STATUSES]
+_CARS = (
+    select(
+        _CAR_TABLE.c.id,
+        _CAR_TABLE.c.plate_valid_until,
+        _CAR_TABLE.c.insurance_valid_until,
+        _CAR_TABLE.c.energy_percent,
+    )
+    .where(
+        _CAR_TABLE.c.location_id == bindparam("location_id"),
+        _CAR_TABLE.c.trim_id == bindparam("trim_id"),
+        _CAR_TABLE.c.active,
+    )
+    .order_by(_CAR_TABLE.c.id)
+)
+_SALESPEOPLE = (
+    select(_PERSON_TABLE.c.id, _PERSON_TABLE.c.working_hours)
+    .where(_PERSON_TABLE.c.location_id == bindparam("location_id"), _PERSON_TABLE.c.active)
+    .order_by(_PERSON_TABLE.c.id)
+)
+_BUSY = union_all(
+    select(
+        _DRIVE_TABLE.c.id,
+        _DRIVE_TABLE.c.car_id,
+        _DRIVE_TABLE.c.salesperson_id,
+        _DRIVE_TABLE.c.starts_at,
+        _DRIVE_TABLE.c.ends_at,
+        cast(null(), UTCDateTime).label("expires_at"),  # a drive's row has no expiry
+    ).where(
+        # A drive is at the store of its car and salesperson (place_drive, the desk's moves): the
+        # store and a start no earlier than a day before `start` (no drive and buffer last longer)
+        # let the (location_id, starts_at) index find the few candidates among the store's history.
+        _DRIVE_TABLE.c.location_id == bindparam("location_id"),
+        _DRIVE_TABLE.c.starts_at > bindparam("earliest_start"),
+        _DRIVE_TABLE.c.starts_at < bindparam("end"),
+        _DRIVE_TABLE.c.status.in_(bindparam("statuses", expanding=True)),
+        or_(
+            _DRIVE_TABLE.c.car_id.in_(bindparam("car_ids", expanding=True)),
+            _DRIVE_TABLE.c.salesperson_id.in_(bindparam("salesperson_ids", expanding=True)),
+        ),
+        _DRIVE_TABLE.c.ends_at > bindparam("start"),
+    ),
+    select(
+        _HOLD_TABLE.c.id,
+        _HOLD_TABLE.c.car_id,
+        _HOLD_TABLE.c.salesperson_id,
+        _HOLD_TABLE.c.starts_at,
+        _HOLD_TABLE.c.ends_at,
+        _HOLD_TABLE.c.expires_at,
+    ).where(
+        or_(
+            _HOLD_TABLE.c.car_id.in_(bindparam("car_ids", expanding=True)),
+            _HOLD_TABLE.c.salesperson_id.in_(bindparam("salesperson_ids", expanding=True)),
+        ),
+        _HOLD_TABLE.c.starts_at < bindparam("end"),
+        _HOLD_TABLE.c.ends_at > bindparam("start"),
+    ),
+)
+
+
 def load_resources(
     session: Session,
     rules: StoreRules,
@@ -120,60 +184,26 @@ def load_resources(
     """The store's active cars of `trim_id` and active salespeople, and what keeps each busy
     between `start` and `end` (active drives, holds alive at `now`), leaving out one drive or hold
     (the one being rescheduled or confirmed)."""
-    cars = list(
-        session.exec(
-            select(DemoCar)
-            .where(DemoCar.location_id == rules.location_id, DemoCar.trim_id == trim_id, DemoCar.active)
-            .order_by(DemoCar.id)
-        ).all()
-    )
-    salespeople = list(
-        session.exec(
-            select(Salesperson)
-            .where(Salesperson.location_id == rules.location_id, Salesperson.active)
-            .order_by(Salesperson.id)
-        ).all()
-    )
-    car_ids = [car.id for car in cars]
-    salesperson_ids = [person.id for person in salespeople]
+    connection = session.connection()
+    cars = connection.execute(_CARS, {"location_id": rules.location_id, "trim_id": trim_id}).all()
+    salespeople = connection.execute(_SALESPEOPLE, {"location_id": rules.location_id}).all()
     car_busy: dict[int, list[Interval]] = defaultdict(list)
     salesperson_busy: dict[int, list[Interval]] = defaultdict(list)
-    no_expiry = cast(null(), UTCDateTime)
-    drives = select(
-        TestDrive.id,
-        TestDrive.car_id,
-        TestDrive.salesperson_id,
-        TestDrive.starts_at,
-        TestDrive.ends_at,
-        no_expiry.label("expires_at"),
-    ).where(
-        # A drive is at the store of its car and salesperson (place_drive, the desk's moves): the
-        # store and a start no earlier than a day before `start` (no drive and buffer last longer)
-        # let the (location_id, starts_at) index find the few candidates among the store's history.
-        TestDrive.location_id == rules.location_id,
-        TestDrive.starts_at > start - MAX_DRIVE_SPAN,
-        TestDrive.starts_at < end,
-        TestDrive.status.in_([status.value for status in ACTIVE_STATUSES]),
-        or_(TestDrive.car_id.in_(car_ids), TestDrive.salesperson_id.in_(salesperson_ids)),
-        TestDrive.ends_at > start,
-    )
-    holds = select(
-        TestDriveHold.id,
-        TestDriveHold.car_id,
-        TestDriveHold.salesperson_id,
-        TestDriveHold.starts_at,
-        TestDriveHold.ends_at,
-        TestDriveHold.expires_at,
-    ).where(
-        or_(TestDriveHold.car_id.in_(car_ids), TestDriveHold.salesperson_id.in_(salesperson_ids)),
-        TestDriveHold.starts_at < end,
-        TestDriveHold.ends_at > start,
-    )
+    busy = connection.execute(
+        _BUSY,
+        {
+            "location_id": rules.location_id,
+            "start": start,
+            "earliest_start": start - MAX_DRIVE_SPAN,
+            "end": end,
+            "statuses": _ACTIVE,
+            "car_ids": [car.id for car in cars],
+            "salesperson_ids": [person.id for person in salespeople],
+        },
+    ).all()
     stale_holds = False
     # Drives and holds in one round trip: a drive's row has no expiry.
-    for row_id, car_id, salesperson_id, busy_from, busy_to, expires_at in session.exec(
-        union_all(drives, holds)
-    ).all():
+    for row_id, car_id, salesperson_id, busy_from, busy_to, expires_at in busy:
         if expires_at is None:
             if row_id == ignore_drive_id:
                 continue
