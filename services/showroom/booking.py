@@ -22,9 +22,9 @@ from sqlalchemy import bindparam, delete, or_, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from models import Trim
+from models import Location, LocationKind, Trim
 from models.settings import get_settings
-from models.showroom import ACTIVE_STATUSES, TestDrive, TestDriveHold, TestDriveStatus
+from models.showroom import ACTIVE_STATUSES, ShowroomStore, TestDrive, TestDriveHold, TestDriveStatus
 from models.types import UTCDateTime, column_length, utcnow
 from services.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from services.platform import outbox
@@ -33,7 +33,7 @@ from services.showroom import availability, guard, manage_links
 from services.showroom.availability import Slot
 from services.showroom.manage_links import LinkGone
 from services.showroom.states import require_status, require_transition
-from services.showroom.stores import StoreRules, store_rules
+from services.showroom.stores import StoreRules, rules_from, store_rules
 
 BOOKED = "test_drive.booked"
 RESCHEDULED = "test_drive.rescheduled"
@@ -573,8 +573,7 @@ def _book_now(
         drive, rules = _confirm_hold(session, hold_id, hold_token, details, key, fingerprint, now)
         trim_code = session.get(Trim, drive.trim_id).code
     else:
-        trim_row = availability.trim_by_code(session, trim)
-        rules = store_rules(session, dealer)
+        trim_row, rules = _trim_and_store(session, trim, dealer)
         start = parse_start(starts_at)
         check_licence(details, rules, start)
         slot = _offered_slot(session, rules, trim_row, start, now)
@@ -590,6 +589,22 @@ def _book_now(
     if drive in session:
         session.expunge(drive)
     return BookedDrive(drive, rules, trim_code, token_for(drive))
+
+
+def _trim_and_store(session: Session, trim: object, dealer: object) -> tuple[Trim, StoreRules]:
+    """`availability.trim_by_code` and `store_rules` in one read (NotFound naming "trim" first,
+    then "dealer", as the two would)."""
+    if isinstance(trim, str) and isinstance(dealer, int) and not isinstance(dealer, bool):
+        row = session.exec(
+            select(Location, ShowroomStore, Trim)
+            .join(ShowroomStore, ShowroomStore.location_id == Location.id)
+            .join(Trim, Trim.code == trim)
+            .where(Location.id == dealer, Location.kind == LocationKind.STORE)
+        ).first()
+        if row is not None:
+            location, store, trim_row = row
+            return trim_row, rules_from(location, store)
+    return availability.trim_by_code(session, trim), store_rules(session, dealer)
 
 
 def _confirm_hold(
