@@ -211,6 +211,10 @@ class ConfiguredVehicle:
     unit_price: Decimal
     signature: str
     write: Callable[[Session, int], None]
+    # No car of this configuration stands free at the store: the plant builds it, so the unit comes
+    # from the carmaker's stock of the trim (an OEM warehouse, chosen as for a dealer's order), not
+    # from a car the store has in another configuration.
+    plant_build: bool = False
 
 
 @dataclass(frozen=True)
@@ -354,12 +358,15 @@ def _place(
     if customer:
         if source_location_id not in (None, buyer_location.id):
             raise ValidationFailed("order.source_location_invalid", field="source_location_id")
-        source = _Source(
-            buyer_location.id,
-            buyer_location.name,
-            buyer_location.organisation_id,
-            _stock_rows(session, buyer_location.id, requested),
-        )
+        if configured is not None and configured.plant_build:
+            source = _choose_source(session, requested, None)
+        else:
+            source = _Source(
+                buyer_location.id,
+                buyer_location.name,
+                buyer_location.organisation_id,
+                _stock_rows(session, buyer_location.id, requested),
+            )
     else:
         source = _choose_source(session, requested, source_location_id)
     stock_ids = source.stock_ids

@@ -2,12 +2,15 @@
 store, and the order keeps what was chosen.
 
 One transaction (services/ordering/placement.py `place_order`, which prices the line, the total and
-the deposit from the configurator's quote) writes the order, reserves the store's unit of the trim,
-writes the OrderConfiguration and matches a car:
+the deposit from the configurator's quote) writes the order, reserves a unit of the trim, writes
+the OrderConfiguration and matches a car:
 - a car already built in exactly that configuration (same colour, same packs) standing free at the
-  store is kept for the order (`built_vehicle.reserved_order_id`): ready in
-  `settings.store_ready_days`;
-- else the plant builds it (`from_plant`): ready in `settings.plant_build_days`.
+  store is kept for the order (`built_vehicle.reserved_order_id`), and the unit is the store's:
+  ready in `settings.store_ready_days`;
+- else the plant builds it (`from_plant`): the unit comes from the carmaker's stock of the trim (an
+  OEM warehouse, chosen as for a dealer's order) and ships to the store like any delivery; ready in
+  `settings.plant_build_days`. (Should another order take the last matching car between the look
+  and the lock, this order is built at the plant and keeps the store's unit it reserved.)
 
 Two customers never get the same car: on PostgreSQL the candidate row is taken FOR UPDATE SKIP
 LOCKED (a concurrent order skips it and looks at the next one, or goes to the plant) and the unique
@@ -118,6 +121,18 @@ def stores_with_built(session: Session, *, trim_id: int, colour_key: str, packs:
     )
 
 
+def _has_built(session: Session, location_id: Any, trim_id: int, colour_key: str, packs: str) -> bool:
+    if not isinstance(location_id, int) or isinstance(location_id, bool):
+        return False  # placement names the bad field
+    try:
+        found = session.execute(
+            select(BuiltVehicle.id).where(*_match(location_id, trim_id, colour_key, packs)).limit(1)
+        ).first()
+    finally:
+        session.rollback()  # end the read: placement runs its own transaction
+    return found is not None
+
+
 def _reserve_built(
     session: Session, location_id: int, trim_id: int, colour_key: str, packs: str, order_id: int
 ):
@@ -168,12 +183,19 @@ def order_configuration(
     packs_signature = signature([p.code for p in chosen.packs])
     settings = get_settings()
     today = utcnow().date()
+    # Is a car of this configuration standing free at the store? (A read; `write` keeps it under
+    # its row lock.) If not, the plant builds the car and the unit comes from the carmaker's stock.
+    built_here = _has_built(session, location_id, options.trim_id, chosen.colour.key, packs_signature)
 
     def write(session: Session, order_id: int) -> None:
         # (placement has checked the store by now: `location_id` is a dealer store's id)
-        vehicle = _reserve_built(
-            session, location_id, options.trim_id, chosen.colour.key, packs_signature, order_id
-        )
+        vehicle = (
+            _reserve_built(
+                session, location_id, options.trim_id, chosen.colour.key, packs_signature, order_id
+            )
+            if built_here
+            else None
+        )  # (taken by another order in between: built at the plant, from the store's unit)
         from_plant = vehicle is None
         ready_by = today + timedelta(
             days=settings.plant_build_days if from_plant else settings.store_ready_days
@@ -201,7 +223,11 @@ def order_configuration(
             buyer_location_id=location_id,
             idempotency_key=idempotency_key,
             configured=ConfiguredVehicle(
-                options.trim_id, chosen.total, f"{chosen.colour.key}|{packs_signature}", write
+                options.trim_id,
+                chosen.total,
+                f"{chosen.colour.key}|{packs_signature}",
+                write,
+                plant_build=not built_here,
             ),
         )
     except DomainError as error:

@@ -85,10 +85,23 @@ def test_without_a_matching_car_the_plant_builds_it_with_a_longer_promise(sessio
         colour_key="black",
         packs=["tech", "winter"],
     ).in_stock
-    configuration = _order(session, world).configuration
+    ordered = _order(session, world)
+    configuration = ordered.configuration
     assert (configuration.from_plant, configuration.vin) == (True, None)
     assert configuration.ready_by == utcnow().date() + timedelta(days=42)
     assert session.get(BuiltVehicle, car).reserved_order_id is None
+    # The plant's car: the unit is the carmaker's (the warehouse's), the store keeps its two cars.
+    assert ordered.placed.order.source_location_id == world.warehouse.id
+    assert stock_of(session, world.trim_warehouse_stock) == (5, 1)
+    assert stock_of(session, world.trim_store_stock) == (2, 0)
+
+
+def test_a_store_with_no_car_of_the_trim_still_takes_an_order_the_plant_builds(session):
+    world = configured_world(session, vehicles_in_store=0)
+    ordered = _order(session, world)
+    assert ordered.configuration.from_plant
+    assert ordered.placed.order.source_location_id == world.warehouse.id
+    assert stock_of(session, world.trim_warehouse_stock) == (5, 1)
 
 
 def test_a_built_car_is_kept_for_one_order_only_and_given_back_when_it_is_cancelled(session, world):
