@@ -248,7 +248,8 @@ class ConfiguratorState(AuthState):
         try:
             with session_scope() as session:
                 options = configurator.load_options(session, trim_id)
-                stores = [o.as_dict() for o in trim_offers(session, options.trim_id) if o.available > 0]
+                # Every store of the trim: without a car built as chosen, the plant builds one.
+                stores = [o.as_dict() for o in trim_offers(session, options.trim_id)]
         except DomainError:
             self.missing, self.loading = True, False
             return
