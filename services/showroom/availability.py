@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, cast, null, or_, union_all
+from sqlalchemy import JSON, Date, Integer, String, bindparam, cast, literal, null, or_, union_all
 from sqlmodel import Session, select
 
 from models import Trim
@@ -111,33 +111,50 @@ def trim_by_code(session: Session, code: object) -> Trim:
 _CAR_TABLE, _PERSON_TABLE = DemoCar.__table__, Salesperson.__table__
 _DRIVE_TABLE, _HOLD_TABLE = TestDrive.__table__, TestDriveHold.__table__
 _ACTIVE = [status.value for status in ACTIVE_STATUSES]
-_CARS = (
+_CAR_IDS = select(_CAR_TABLE.c.id).where(
+    _CAR_TABLE.c.location_id == bindparam("location_id"),
+    _CAR_TABLE.c.trim_id == bindparam("trim_id"),
+    _CAR_TABLE.c.active,
+)
+_PERSON_IDS = select(_PERSON_TABLE.c.id).where(
+    _PERSON_TABLE.c.location_id == bindparam("location_id"), _PERSON_TABLE.c.active
+)
+
+
+def _nulls(*types) -> list:
+    return [cast(null(), kind) for kind in types]
+
+
+# Everything `load_resources` reads in one round trip, one row per car ("c"), salesperson ("s"),
+# active drive ("d") and hold ("h"), in the columns: kind, id, plate_valid_until,
+# insurance_valid_until, energy_percent, working_hours, car_id, salesperson_id, starts_at, ends_at,
+# expires_at (what a kind has not is NULL; the first SELECT's types read every row).
+_RESOURCES = union_all(
     select(
+        literal("c", String).label("kind"),
         _CAR_TABLE.c.id,
         _CAR_TABLE.c.plate_valid_until,
         _CAR_TABLE.c.insurance_valid_until,
         _CAR_TABLE.c.energy_percent,
-    )
-    .where(
-        _CAR_TABLE.c.location_id == bindparam("location_id"),
-        _CAR_TABLE.c.trim_id == bindparam("trim_id"),
-        _CAR_TABLE.c.active,
-    )
-    .order_by(_CAR_TABLE.c.id)
-)
-_SALESPEOPLE = (
-    select(_PERSON_TABLE.c.id, _PERSON_TABLE.c.working_hours)
-    .where(_PERSON_TABLE.c.location_id == bindparam("location_id"), _PERSON_TABLE.c.active)
-    .order_by(_PERSON_TABLE.c.id)
-)
-_BUSY = union_all(
+        cast(null(), JSON).label("working_hours"),
+        *_nulls(Integer, Integer, UTCDateTime, UTCDateTime, UTCDateTime),
+    ).where(_CAR_TABLE.c.id.in_(_CAR_IDS.scalar_subquery())),
     select(
+        literal("s", String),
+        _PERSON_TABLE.c.id,
+        *_nulls(Date, Date, Integer),
+        _PERSON_TABLE.c.working_hours,
+        *_nulls(Integer, Integer, UTCDateTime, UTCDateTime, UTCDateTime),
+    ).where(_PERSON_TABLE.c.id.in_(_PERSON_IDS.scalar_subquery())),
+    select(
+        literal("d", String),
         _DRIVE_TABLE.c.id,
+        *_nulls(Date, Date, Integer, JSON),
         _DRIVE_TABLE.c.car_id,
         _DRIVE_TABLE.c.salesperson_id,
         _DRIVE_TABLE.c.starts_at,
         _DRIVE_TABLE.c.ends_at,
-        cast(null(), UTCDateTime).label("expires_at"),  # a drive's row has no expiry
+        cast(null(), UTCDateTime),
     ).where(
         # A drive is at the store of its car and salesperson (place_drive, the desk's moves): the
         # store and a start no earlier than a day before `start` (no drive and buffer last longer)
@@ -147,13 +164,15 @@ _BUSY = union_all(
         _DRIVE_TABLE.c.starts_at < bindparam("end"),
         _DRIVE_TABLE.c.status.in_(bindparam("statuses", expanding=True)),
         or_(
-            _DRIVE_TABLE.c.car_id.in_(bindparam("car_ids", expanding=True)),
-            _DRIVE_TABLE.c.salesperson_id.in_(bindparam("salesperson_ids", expanding=True)),
+            _DRIVE_TABLE.c.car_id.in_(_CAR_IDS.scalar_subquery()),
+            _DRIVE_TABLE.c.salesperson_id.in_(_PERSON_IDS.scalar_subquery()),
         ),
         _DRIVE_TABLE.c.ends_at > bindparam("start"),
     ),
     select(
+        literal("h", String),
         _HOLD_TABLE.c.id,
+        *_nulls(Date, Date, Integer, JSON),
         _HOLD_TABLE.c.car_id,
         _HOLD_TABLE.c.salesperson_id,
         _HOLD_TABLE.c.starts_at,
@@ -161,13 +180,27 @@ _BUSY = union_all(
         _HOLD_TABLE.c.expires_at,
     ).where(
         or_(
-            _HOLD_TABLE.c.car_id.in_(bindparam("car_ids", expanding=True)),
-            _HOLD_TABLE.c.salesperson_id.in_(bindparam("salesperson_ids", expanding=True)),
+            _HOLD_TABLE.c.car_id.in_(_CAR_IDS.scalar_subquery()),
+            _HOLD_TABLE.c.salesperson_id.in_(_PERSON_IDS.scalar_subquery()),
         ),
         _HOLD_TABLE.c.starts_at < bindparam("end"),
         _HOLD_TABLE.c.ends_at > bindparam("start"),
     ),
 )
+
+
+@dataclass(frozen=True)
+class _Car:
+    id: int
+    plate_valid_until: date
+    insurance_valid_until: date
+    energy_percent: int
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: int
+    working_hours: dict
 
 
 def load_resources(
@@ -184,27 +217,45 @@ def load_resources(
     """The store's active cars of `trim_id` and active salespeople, and what keeps each busy
     between `start` and `end` (active drives, holds alive at `now`), leaving out one drive or hold
     (the one being rescheduled or confirmed)."""
-    connection = session.connection()
-    cars = connection.execute(_CARS, {"location_id": rules.location_id, "trim_id": trim_id}).all()
-    salespeople = connection.execute(_SALESPEOPLE, {"location_id": rules.location_id}).all()
+    rows = (
+        session.connection()
+        .execute(
+            _RESOURCES,
+            {
+                "location_id": rules.location_id,
+                "trim_id": trim_id,
+                "start": start,
+                "earliest_start": start - MAX_DRIVE_SPAN,
+                "end": end,
+                "statuses": _ACTIVE,
+            },
+        )
+        .all()
+    )
+    cars, salespeople = [], []
     car_busy: dict[int, list[Interval]] = defaultdict(list)
     salesperson_busy: dict[int, list[Interval]] = defaultdict(list)
-    busy = connection.execute(
-        _BUSY,
-        {
-            "location_id": rules.location_id,
-            "start": start,
-            "earliest_start": start - MAX_DRIVE_SPAN,
-            "end": end,
-            "statuses": _ACTIVE,
-            "car_ids": [car.id for car in cars],
-            "salesperson_ids": [person.id for person in salespeople],
-        },
-    ).all()
     stale_holds = False
-    # Drives and holds in one round trip: a drive's row has no expiry.
-    for row_id, car_id, salesperson_id, busy_from, busy_to, expires_at in busy:
-        if expires_at is None:
+    for (
+        kind,
+        row_id,
+        plate,
+        insurance,
+        energy,
+        hours,
+        car_id,
+        salesperson_id,
+        busy_from,
+        busy_to,
+        expires_at,
+    ) in rows:
+        if kind == "c":
+            cars.append(_Car(row_id, plate, insurance, energy))
+            continue
+        if kind == "s":
+            salespeople.append(_Person(row_id, hours))
+            continue
+        if kind == "d":
             if row_id == ignore_drive_id:
                 continue
         elif expires_at <= now:
@@ -214,6 +265,8 @@ def load_resources(
             continue
         car_busy[car_id].append((busy_from, busy_to))
         salesperson_busy[salesperson_id].append((busy_from, busy_to))
+    cars.sort(key=lambda car: car.id)
+    salespeople.sort(key=lambda person: person.id)
     return Resources(cars, salespeople, car_busy, salesperson_busy, stale_holds)
 
 
