@@ -10,7 +10,9 @@ from state.showroom.funnel import FunnelState
 _CONFIG = {"displaylogo": False, "responsive": True}
 
 
-def _chart(figure, element_id: str) -> rx.Component:
+def funnel_chart(figure, element_id: str, loading) -> rx.Component:
+    """A funnel or trend figure (Plotly's finance bundle has the funnel trace), 300 px high, with a
+    skeleton while `loading`."""
     return rx.skeleton(
         rx.box(
             rx.plotly.finance(
@@ -19,10 +21,14 @@ def _chart(figure, element_id: str) -> rx.Component:
             width="100%",
             id=element_id,
         ),
-        loading=FunnelState.loading,
+        loading=loading,
         width="100%",
         min_height="300px",
     )
+
+
+def _chart(figure, element_id: str) -> rx.Component:
+    return funnel_chart(figure, element_id, FunnelState.loading)
 
 
 def funnel_section() -> rx.Component:

@@ -56,11 +56,9 @@ def week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@dataclass(frozen=True)
-class FunnelRow:
-    location_id: int
-    trim_id: int
-    week: date
+class _Rates:
+    """The rates between a funnel's steps (None where the base is zero)."""
+
     views: int
     bookings: int
     show_ups: int
@@ -77,6 +75,17 @@ class FunnelRow:
     @property
     def order_rate(self) -> float | None:
         return _rate(self.orders, self.show_ups)
+
+
+@dataclass(frozen=True)
+class FunnelRow(_Rates):
+    location_id: int
+    trim_id: int
+    week: date
+    views: int
+    bookings: int
+    show_ups: int
+    orders: int
 
     def as_dict(self) -> dict:
         return asdict(self) | {
@@ -194,7 +203,7 @@ def period_of(weeks: int, today: date) -> tuple[date, date]:
 
 
 @dataclass(frozen=True)
-class DealerFunnel:
+class DealerFunnel(_Rates):
     """One store's funnel over a period: its figures, the rates between steps (None where the base is
     zero), and the names a manager reads it by."""
 
@@ -206,18 +215,6 @@ class DealerFunnel:
     bookings: int
     show_ups: int
     orders: int
-
-    @property
-    def booking_rate(self) -> float | None:
-        return _rate(self.bookings, self.views)
-
-    @property
-    def show_up_rate(self) -> float | None:
-        return _rate(self.show_ups, self.bookings)
-
-    @property
-    def order_rate(self) -> float | None:
-        return _rate(self.orders, self.show_ups)
 
     def as_dict(self) -> dict:
         return asdict(self) | {

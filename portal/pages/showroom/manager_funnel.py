@@ -6,26 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from portal.components.frame import framed_page
+from portal.components.funnel import funnel_chart
 from portal.components.ui import choice_select, data_table, empty_state, page_heading, section, t
 from state.shared import routes
 from state.showroom.manager_funnel import COLUMNS, DealerRow, ManagerFunnelState
 
-_CONFIG = {"displaylogo": False, "responsive": True}
-
 
 def _chart(figure, element_id: str) -> rx.Component:
-    return rx.skeleton(
-        rx.box(
-            rx.plotly.finance(
-                data=figure, config=_CONFIG, use_resize_handler=True, width="100%", height="300px"
-            ),
-            width="100%",
-            id=element_id,
-        ),
-        loading=ManagerFunnelState.loading,
-        width="100%",
-        min_height="300px",
-    )
+    return funnel_chart(figure, element_id, ManagerFunnelState.loading)
 
 
 def _header(key: str, label_key: str, numeric: bool) -> rx.Component:
