@@ -97,7 +97,7 @@ def catalogue() -> rx.Component:
 def stock() -> rx.Component:
     return rx.vstack(
         page_heading("nav.stock", "stock.subtitle"),
-        section(t("nav.stock"), stock_table()),
+        section(t("nav.stock"), stock_table(filters=True)),
         spacing="4",
         width="100%",
     )
