@@ -34,12 +34,12 @@ def _a_warehouse_category_with_some_low_rows(session: Session) -> tuple[Location
         .group_by(Location.id, Part.category)
         .having(low.between(1, 20))
         .having(func.count() > low)
-        .order_by(Location.code, Part.category)
+        .order_by(low.desc(), Location.code, Part.category)
     ).first()
     return session.get(Location, location_id), category
 
 
-def _shown(page: Page) -> list[tuple[str, str]]:
+def _shown(page: Page) -> list[list[str]]:
     return page.locator("#stock-table tbody tr").evaluate_all(
         """rows => rows.map(row => [
             row.querySelector('[data-location]').dataset.location,
@@ -66,9 +66,9 @@ def test_the_manager_narrows_the_stock_list_by_location_category_and_low_stock(
         user = session.exec(select(User).where(User.email_normalized == "manager@demo.test")).one()
         manager = principal_for(user, session.get(Organisation, user.organisation_id))
 
-        def expected(**filters) -> tuple[list[tuple[str, str]], int]:
+        def expected(**filters) -> tuple[list[list[str]], int]:
             rows, total = list_stock(session, manager, page=CatalogPage(1, 25), **filters)
-            return [(row["location_code"], row["item_code"]) for row in rows], total
+            return [[row["location_code"], row["item_code"]] for row in rows], total
 
         at_location = expected(location_id=location.id)
         in_category = expected(location_id=location.id, category=category)
