@@ -1,11 +1,12 @@
-"""The stock table (search, pages, low-stock marking) used by /stock and the supplier's home."""
+"""The stock table (search, pages, low-stock marking) used by /stock and the supplier's home; on /stock
+also the location, category and low-stock filters."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from portal.components.ui import empty_state, header_cell, number_cell, paged_table, t
-from state.catalog.stock import StockState
+from state.catalog.stock import ALL, StockState
 
 
 def _row(row) -> rx.Component:
@@ -47,9 +48,69 @@ def search_box(value, on_change, element_id: str) -> rx.Component:
     )
 
 
-def stock_table() -> rx.Component:
-    return rx.vstack(
+def _select(element_id: str, label_key: str, value, on_change, items) -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(
+            id=element_id,
+            aria_label=t(label_key),
+            min_width="12rem",
+            width=rx.breakpoints(initial="100%", sm="auto"),
+        ),
+        rx.select.content(*items),
+        value=value,
+        on_change=on_change,
+    )
+
+
+def stock_filters() -> rx.Component:
+    """Search, location, part category and "low stock only", combinable; each change reads page 1."""
+    return rx.flex(
         search_box(StockState.search, StockState.set_search, "stock-search"),
+        _select(
+            "stock-location-filter",
+            "stock.filter_location",
+            StockState.location,
+            StockState.set_location,
+            [
+                rx.select.item(t("stock.all_locations"), value=ALL),
+                rx.foreach(
+                    StockState.locations,
+                    lambda choice: rx.select.item(choice["label"], value=choice["value"]),
+                ),
+            ],
+        ),
+        _select(
+            "stock-category-filter",
+            "stock.filter_category",
+            StockState.category,
+            StockState.set_category,
+            [
+                rx.select.item(t("stock.all_categories"), value=ALL),
+                rx.foreach(StockState.categories, lambda name: rx.select.item(name, value=name)),
+            ],
+        ),
+        rx.el.label(
+            rx.switch(
+                checked=StockState.low_only,
+                on_change=StockState.set_low_only,
+                id="stock-low-only",
+            ),
+            rx.text(t("stock.low_only"), size="2"),
+            display="flex",
+            align_items="center",
+            gap="0.5rem",
+            cursor="pointer",
+        ),
+        gap="0.75rem",
+        wrap="wrap",
+        align="center",
+        width="100%",
+    )
+
+
+def stock_table(filters: bool = False) -> rx.Component:
+    return rx.vstack(
+        stock_filters() if filters else search_box(StockState.search, StockState.set_search, "stock-search"),
         paged_table(
             StockState,
             [
@@ -64,7 +125,11 @@ def stock_table() -> rx.Component:
             rows=StockState.display_rows,
             table_id="stock-table",
             min_width="40rem",
-            empty=empty_state("package-open", t("stock.empty")),
+            empty=rx.cond(
+                StockState.filtered,
+                empty_state("search-x", t("stock.no_match"), t("stock.no_match_hint")),
+                empty_state("package-open", t("stock.empty")),
+            ),
         ),
         spacing="3",
         width="100%",

@@ -8,6 +8,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from models import Location, Organisation, Part, StockLevel, Trim, VehicleModel
+from models.settings import get_settings
 from services.identity.access import location_scope, part_scope
 from services.identity.auth import Principal
 from services.platform.errors import ValidationFailed
@@ -145,9 +146,14 @@ def list_stock(
     *,
     page: Page,
     location_id: int | None = None,
+    category: str | None = None,
+    low_only: bool = False,
     text: str | None = None,
 ) -> tuple[list[dict], int]:
-    """Stock rows at the locations the principal may read; raises PermissionDenied for customers."""
+    """Stock rows at the locations the principal may read; raises PermissionDenied for customers.
+
+    `category` keeps the part rows of that part category (whole match); `low_only` keeps the rows
+    whose available units are at or under the low-stock threshold (the homes' low-stock rule)."""
     statement = (
         select(StockLevel, Location, Part.sku, Part.name, Trim.code, Trim.name)
         .join(Location, Location.id == StockLevel.location_id)
@@ -158,6 +164,11 @@ def list_stock(
     )
     if location_id is not None:
         statement = statement.where(StockLevel.location_id == location_id)
+    if category:
+        statement = statement.where(Part.category == category)
+    if low_only:
+        threshold = get_settings().low_stock_threshold
+        statement = statement.where(StockLevel.on_hand - StockLevel.reserved <= threshold)
     if text and text.strip():
         pattern = _like(text)
         statement = statement.where(
@@ -183,3 +194,27 @@ def list_stock(
         }
         for stock, location, part_sku, part_name, trim_code, trim_name in rows
     ], total
+
+
+def stock_locations(session: Session, principal: Principal) -> list[dict]:
+    """The locations the principal may read stock at (the stock list's location filter), by code."""
+    rows = session.exec(
+        select(Location.id, Location.code, Location.name)
+        .where(location_scope(principal))
+        .order_by(Location.code)
+    ).all()
+    return [{"id": location_id, "code": code, "name": name} for location_id, code, name in rows]
+
+
+def stock_categories(session: Session, principal: Principal) -> list[str]:
+    """The part categories held in stock at the locations the principal may read."""
+    return list(
+        session.exec(
+            select(Part.category)
+            .join(StockLevel, StockLevel.part_id == Part.id)
+            .join(Location, Location.id == StockLevel.location_id)
+            .where(location_scope(principal))
+            .distinct()
+            .order_by(Part.category)
+        ).all()
+    )

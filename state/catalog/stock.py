@@ -1,4 +1,7 @@
-"""Stock lists (the /stock page and the supplier's home): scoped by services.catalog.lists.list_stock."""
+"""Stock lists (the /stock page and the supplier's home): scoped by services.catalog.lists.list_stock.
+
+The /stock page also filters by location, part category and low stock; the choices are what the
+principal may read, and a choice outside them falls back to all."""
 
 from __future__ import annotations
 
@@ -9,11 +12,12 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from models.settings import get_settings
-from services.catalog.lists import Page, list_stock
+from services.catalog.lists import Page, list_stock, stock_categories, stock_locations
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
 
 STOCK_ROLES = (Role.MANAGER, Role.SUPPLIER, Role.DEALER, Role.ADMIN)
+ALL = "__all__"
 
 
 class StockRow(TypedDict):
@@ -36,6 +40,17 @@ class StockState(PagedMixin, AuthState):
 
     rows: list[dict] = []
     low_threshold: int = 0
+    # The filters' choices ({"value": location id as text, "label": ...}) and what is chosen.
+    locations: list[dict[str, str]] = []
+    categories: list[str] = []
+    location: str = ALL
+    category: str = ALL
+    low_only: bool = False
+
+    @rx.var
+    def filtered(self) -> bool:
+        """Whether a filter or the search narrows the list (the empty state then says so)."""
+        return bool(self.search.strip()) or self.location != ALL or self.category != ALL or self.low_only
 
     @rx.var
     def display_rows(self) -> list[StockRow]:
@@ -58,8 +73,20 @@ class StockState(PagedMixin, AuthState):
         principal = self._principal(*STOCK_ROLES)
         self.low_threshold = get_settings().low_stock_threshold
         with session_scope() as session:
+            if not self.locations:
+                self.locations = [
+                    {"value": str(row["id"]), "label": f"{row['name']} · {row['code']}"}
+                    for row in stock_locations(session, principal)
+                ]
+                self.categories = stock_categories(session, principal)
             self.rows, self.total = list_stock(
-                session, principal, page=Page(self.page, PAGE_SIZE), text=self.search or None
+                session,
+                principal,
+                page=Page(self.page, PAGE_SIZE),
+                location_id=None if self.location == ALL else int(self.location),
+                category=None if self.category == ALL else self.category,
+                low_only=self.low_only,
+                text=self.search or None,
             )
 
     def _empty(self) -> None:
@@ -67,6 +94,26 @@ class StockState(PagedMixin, AuthState):
 
     @rx.event
     def load(self):
+        self.page, self.search = 1, ""
+        self.location, self.category, self.low_only = ALL, ALL, False
+        self.locations, self.categories = [], []
+        yield from self._reload()
+
+    @rx.event
+    def set_location(self, location: str):
+        known = {choice["value"] for choice in self.locations}
+        self.location = location if location in known else ALL
         self.page = 1
-        self.search = ""
+        yield from self._reload()
+
+    @rx.event
+    def set_category(self, category: str):
+        self.category = category if category in self.categories else ALL
+        self.page = 1
+        yield from self._reload()
+
+    @rx.event
+    def set_low_only(self, low_only: bool):
+        self.low_only = bool(low_only)
+        self.page = 1
         yield from self._reload()

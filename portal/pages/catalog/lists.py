@@ -1,4 +1,5 @@
-"""/catalogue (parts; a supplier sees its own) and /stock (scoped to what the role may read)."""
+"""/catalogue (parts; a supplier sees its own, titled "My parts" without the supplier column) and /stock
+(scoped to what the role may read, with its filters)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ def _part_row(row) -> rx.Component:
         rx.table.cell(rx.code(row["sku"], variant="ghost", size="2"), white_space="nowrap"),
         rx.table.cell(row["name"]),
         rx.table.cell(row["category"]),
-        rx.table.cell(row["supplier"]),
+        # A supplier reads only its own parts: the supplier column would always show its own name.
+        rx.cond(AuthState.role != "supplier", rx.table.cell(row["supplier"])),
         rx.table.cell(
             row["price"],
             text_align="right",
@@ -59,7 +61,11 @@ def _category_filter() -> rx.Component:
 @framed_page(routes.CATALOGUE, on_load=CatalogueState.load)
 def catalogue() -> rx.Component:
     return rx.vstack(
-        page_heading("nav.catalogue", "catalogue.subtitle"),
+        rx.cond(
+            AuthState.role == "supplier",
+            page_heading("nav.my_parts", "catalogue.my_subtitle"),
+            page_heading("nav.catalogue", "catalogue.subtitle"),
+        ),
         section(
             t("kpi.parts"),
             rx.flex(
@@ -75,7 +81,7 @@ def catalogue() -> rx.Component:
                     header_cell("stock.code"),
                     header_cell("admin.name"),
                     header_cell("catalogue.category"),
-                    header_cell("catalogue.supplier"),
+                    rx.cond(AuthState.role != "supplier", header_cell("catalogue.supplier")),
                     header_cell("catalogue.list_price", "right"),
                     rx.cond(AuthState.role == "dealer", header_cell("cart.add", "center")),
                 ],
@@ -97,7 +103,7 @@ def catalogue() -> rx.Component:
 def stock() -> rx.Component:
     return rx.vstack(
         page_heading("nav.stock", "stock.subtitle"),
-        section(t("nav.stock"), stock_table()),
+        section(t("nav.stock"), stock_table(filters=True)),
         spacing="4",
         width="100%",
     )

@@ -201,6 +201,21 @@ def test_stock_filters_by_location_and_paginates(client, network):
     assert plant["items"][0]["location_id"] == network.plant_a
 
 
+def test_stock_filters_by_category_and_low_stock(client, network):
+    """Low stock is 10 units available or fewer (the default threshold)."""
+    low = _get(client, network, "manager", "/api/v1/stock", low_only="true").json()
+    assert sorted(row["available"] for row in low["items"]) == [0, 3, 7, 7] and low["total"] == 4
+    wiring = _get(
+        client, network, "manager", "/api/v1/stock", category="Wiring harnesses", low_only="true"
+    ).json()
+    assert {row["location_id"] for row in wiring["items"]} == {network.plant_b, network.warehouse}
+    assert wiring["total"] == 3
+    at_plant = _get(
+        client, network, "manager", "/api/v1/stock", location_id=network.plant_a, low_only="true"
+    ).json()
+    assert at_plant == {"items": [], "page": 1, "page_size": at_plant["page_size"], "total": 0}
+
+
 def test_a_customer_gets_403_on_stock(client, network):
     response = _get(client, network, "customer", "/api/v1/stock")
 

@@ -167,7 +167,12 @@ def _card_body(manager: bool) -> rx.Component:
                     size=rx.breakpoints(initial="6", md="7"),
                     id="page-title",
                 ),
-                rx.text(t("scorecard.card_subtitle"), color_scheme="gray", size="3"),
+                rx.text(
+                    t("scorecard.manager_card_subtitle" if manager else "scorecard.card_subtitle"),
+                    color_scheme="gray",
+                    size="3",
+                    id="page-subtitle",
+                ),
                 spacing="1",
             ),
             rx.spacer(),
