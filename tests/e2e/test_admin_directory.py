@@ -65,7 +65,7 @@ def test_admin_searches_and_pages_the_users(page: Page, portal: RunningPortal, s
     expect(label).to_have_text(f"1–{min(25, same_org)} of {same_org}")
     page.fill("#user-search", "no such person anywhere")
     expect(label).to_have_text("0–0 of 0")
-    expect(page.get_by_text("No results")).to_be_visible()
+    expect(page.get_by_text("Nothing matches.")).to_be_visible()
 
     page.fill("#user-search", "")
     _choose(page, "#user-role-filter", "Supplier")
