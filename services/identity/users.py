@@ -327,6 +327,7 @@ COUNTRIES = frozenset(
     if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
 )
 CURRENCIES = frozenset(list_currencies())
+TIME_ZONES = frozenset(available_timezones())
 _SLUG_JUNK = re.compile(r"[^a-z0-9]+")
 MAX_SLUG_LENGTH = 80
 
@@ -361,7 +362,7 @@ def _clean_organisation(
         errors.add("country", "organisation.country_invalid")
     if currency not in CURRENCIES:
         errors.add("currency", "organisation.currency_invalid")
-    if time_zone not in available_timezones():
+    if time_zone not in TIME_ZONES:
         errors.add("time_zone", "organisation.time_zone_invalid")
     errors.raise_if_any()
     return {"name": name, "kind": kind, "country": country, "currency": currency, "time_zone": time_zone}
@@ -394,9 +395,17 @@ def create_organisation(
     fields = _clean_organisation(
         name=name, kind=kind, country=country, currency=currency, time_zone=time_zone
     )
-    organisation = Organisation(slug=_free_slug(session, fields["name"]), **fields)
-    session.add(organisation)
-    session.flush()
+    for attempt in range(3):
+        organisation = Organisation(slug=_free_slug(session, fields["name"]), **fields)
+        session.add(organisation)
+        try:
+            session.flush()
+            break
+        except IntegrityError:
+            # Another admin's organisation of the same name took the slug in between: pick again.
+            session.rollback()
+            if attempt == 2:
+                raise
     audit.record(
         session,
         action="organisation.created",
