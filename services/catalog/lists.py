@@ -32,9 +32,13 @@ class Page:
         return (self.number - 1) * self.size
 
 
-def _like(text: str) -> str:
+def like_pattern(text: str) -> str:
+    """`%text%` lower-cased, with the wildcards of LIKE escaped by a backslash."""
     escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+_like = like_pattern
 
 
 def _paged(session: Session, statement, page: Page) -> tuple[list, int]:

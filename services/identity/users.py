@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import available_timezones
 
+from babel import Locale
+from babel.numbers import list_currencies
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from models import Organisation, OrganisationKind, Role, User
+from services.catalog.lists import Page, like_pattern
 from services.identity.access import require_role
 from services.identity.auth import Principal, normalize_email, revoke_user_sessions
 from services.identity.passwords import MIN_PASSWORD_LENGTH, hash_password
 from services.platform import audit
-from services.platform.errors import NotFound, ValidationFailed
+from services.platform.errors import FieldCollector, FieldError, FieldErrors, NotFound, ValidationFailed
 
 MAX_NAME_LENGTH = 200  # the column's length
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -256,3 +261,202 @@ def list_organisations(session: Session, actor: Principal) -> list[dict]:
         }
         for o in session.exec(select(Organisation).order_by(Organisation.kind, Organisation.name))
     ]
+
+
+# --- the users directory -------------------------------------------------------------------------
+
+MAX_SEARCH_LENGTH = 100
+
+
+def search_users(
+    session: Session,
+    actor: Principal,
+    *,
+    page: Page,
+    text: str | None = None,
+    role: str | None = None,
+) -> tuple[list[dict], int]:
+    """One page of the accounts (admins only), by e-mail, with the total that match: `text` finds
+    a name, e-mail or organisation (case-insensitive, anywhere in it), `role` keeps one role
+    (`user.role_invalid` for an unknown one). Paged in SQL (LIMIT/OFFSET and a count)."""
+    require_role(actor, Role.ADMIN)
+    statement = (
+        select(User, Organisation.name)
+        .join(Organisation, Organisation.id == User.organisation_id)
+        .order_by(User.email_normalized, User.id)
+    )
+    if role:
+        if role not in {r.value for r in Role}:
+            raise ValidationFailed("user.role_invalid", field="role")
+        statement = statement.where(User.role == role)
+    if text and text.strip():
+        pattern = like_pattern(text[:MAX_SEARCH_LENGTH])
+        statement = statement.where(
+            or_(
+                func.lower(User.full_name).like(pattern, escape="\\"),
+                User.email_normalized.like(pattern, escape="\\"),
+                func.lower(User.email).like(pattern, escape="\\"),
+                func.lower(Organisation.name).like(pattern, escape="\\"),
+            )
+        )
+    total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
+    rows = session.exec(statement.offset(page.offset).limit(page.size)).all()
+    return [
+        {
+            "id": u.id,
+            "email": u.email,
+            "full_name": u.full_name,
+            "role": u.role,
+            "organisation": organisation_name,
+            "organisation_id": u.organisation_id,
+            "is_active": u.is_active,
+            "locked_until": u.locked_until.isoformat() if u.locked_until else "",
+            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else "",
+        }
+        for u, organisation_name in rows
+    ], total
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+# ISO 3166-1 alpha-2: the two-letter territories CLDR names, less its groupings and placeholders.
+_NOT_COUNTRIES = {"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"}
+COUNTRIES = frozenset(
+    code
+    for code in Locale("en").territories
+    if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+)
+CURRENCIES = frozenset(list_currencies())
+TIME_ZONES = frozenset(available_timezones())
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+MAX_SLUG_LENGTH = 80
+
+
+def _org_snapshot(organisation: Organisation) -> dict:
+    return {
+        "slug": organisation.slug,
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "country": organisation.country,
+        "currency": organisation.currency,
+        "time_zone": organisation.time_zone,
+    }
+
+
+def _clean_organisation(
+    *, name: str, kind: str, country: str, currency: str, time_zone: str
+) -> dict[str, str]:
+    """The organisation's fields tidied, or FieldErrors naming every bad one at once."""
+    errors = FieldCollector()
+    name = (name or "").strip()
+    country = (country or "").strip().upper()
+    currency = (currency or "").strip().upper()
+    time_zone = (time_zone or "").strip()
+    if not name:
+        errors.add("name", "organisation.name_required")
+    elif len(name) > MAX_NAME_LENGTH:
+        errors.add("name", "organisation.name_too_long", max=MAX_NAME_LENGTH)
+    if kind not in {k.value for k in OrganisationKind}:
+        errors.add("kind", "organisation.kind_invalid")
+    if country not in COUNTRIES:
+        errors.add("country", "organisation.country_invalid")
+    if currency not in CURRENCIES:
+        errors.add("currency", "organisation.currency_invalid")
+    if time_zone not in TIME_ZONES:
+        errors.add("time_zone", "organisation.time_zone_invalid")
+    errors.raise_if_any()
+    return {"name": name, "kind": kind, "country": country, "currency": currency, "time_zone": time_zone}
+
+
+def _free_slug(session: Session, name: str) -> str:
+    """A slug from the name (`shanghai-parts-co`), made unique with `-2`, `-3` ... when taken."""
+    base = _SLUG_JUNK.sub("-", name.lower()).strip("-")[: MAX_SLUG_LENGTH - 8] or "organisation"
+    taken = set(
+        session.exec(
+            select(Organisation.slug).where(
+                or_(Organisation.slug == base, Organisation.slug.like(f"{base}-%", escape="\\"))
+            )
+        ).all()
+    )
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_organisation(
+    session: Session, actor: Principal, *, name: str, kind: str, country: str, currency: str, time_zone: str
+) -> Organisation:
+    """Create an organisation (admins only) and audit it (`organisation.created`). Bad fields are
+    refused together (FieldErrors: name, kind, country ISO 3166-1 alpha-2, currency ISO 4217,
+    IANA time zone)."""
+    require_role(actor, Role.ADMIN)
+    fields = _clean_organisation(
+        name=name, kind=kind, country=country, currency=currency, time_zone=time_zone
+    )
+    for attempt in range(3):
+        organisation = Organisation(slug=_free_slug(session, fields["name"]), **fields)
+        session.add(organisation)
+        try:
+            session.flush()
+            break
+        except IntegrityError:
+            # Another admin's organisation of the same name took the slug in between: pick again.
+            session.rollback()
+            if attempt == 2:
+                raise
+    audit.record(
+        session,
+        action="organisation.created",
+        entity="organisation",
+        entity_id=organisation.id,
+        actor_user_id=actor.user_id,
+        organisation_id=organisation.id,
+        after=_org_snapshot(organisation),
+    )
+    session.commit()
+    return organisation
+
+
+def update_organisation(
+    session: Session,
+    actor: Principal,
+    *,
+    organisation_id: int,
+    name: str,
+    kind: str,
+    country: str,
+    currency: str,
+    time_zone: str,
+) -> Organisation:
+    """Edit an organisation (admins only; the slug stays) and audit it (`organisation.updated`, before
+    and after). The same checks as creating; besides, the kind may not change while the
+    organisation has users whose role needs the old kind (`organisation.kind_in_use`)."""
+    require_role(actor, Role.ADMIN)
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("organisation.not_found", field="organisation_id")
+    fields = _clean_organisation(
+        name=name, kind=kind, country=country, currency=currency, time_zone=time_zone
+    )
+    if fields["kind"] != organisation.kind:
+        roles = set(session.exec(select(User.role).where(User.organisation_id == organisation.id)).all())
+        if any(fields["kind"] not in ROLE_ORGANISATION_KINDS[Role(r)] for r in roles):
+            raise FieldErrors([FieldError("kind", "organisation.kind_in_use")])
+    before = _org_snapshot(organisation)
+    for key, value in fields.items():
+        setattr(organisation, key, value)
+    session.add(organisation)
+    audit.record(
+        session,
+        action="organisation.updated",
+        entity="organisation",
+        entity_id=organisation.id,
+        actor_user_id=actor.user_id,
+        organisation_id=organisation.id,
+        before=before,
+        after=_org_snapshot(organisation),
+    )
+    session.commit()
+    return organisation

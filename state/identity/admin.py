@@ -7,22 +7,25 @@ role and audit. Passwords pass through the handlers' form data and are never kep
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from typing import TypedDict
 
 import reflex as rx
+from babel import Locale
 
-from models import Role
+from models import OrganisationKind, Role
 from models.db import session_scope
 from models.settings import get_settings
 from services.catalog.lists import Page
 from services.identity import users
 from services.identity.users import ROLE_ORGANISATION_KINDS
 from services.ordering import attention as order_attention
-from services.platform.errors import DomainError, PermissionDenied
+from services.platform.errors import DomainError, FieldErrors, PermissionDenied
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
 
+ALL_ROLES = "all"
 MAX_FIELD_LENGTH = 254
 MAX_PASSWORD_LENGTH = 1024
 CREATE_FORM_ID = "create-user-form"
@@ -69,14 +72,13 @@ def _field_errors(error: DomainError) -> dict[str, list]:
     return {error.field or "form": [error.code, dict(error.params)]}
 
 
-class AdminState(AuthState):
-    """/admin and /admin/organisations: the accounts (filtered by the search), the organisations,
-    the new-user form and the reset-password dialog."""
+class AdminState(PagedMixin, AuthState):
+    """/admin: one page of the accounts (searched and filtered by role in SQL), the organisations the
+    new-user form offers, the new-user form and the reset-password dialog."""
 
     users: list[dict] = []
     organisations: list[dict] = []
-    loading: bool = True
-    search: str = ""
+    role_filter: str = ALL_ROLES
 
     # The create-user form: the role decides which organisations fit.
     new_role: str = ""
@@ -94,7 +96,6 @@ class AdminState(AuthState):
 
     @rx.var
     def user_rows(self) -> list[UserRow]:
-        needle = self.search.strip().lower()
         return [
             {
                 "id": user["id"],
@@ -110,17 +111,24 @@ class AdminState(AuthState):
                 "is_self": user["id"] == self.user_id,
             }
             for user in self.users
-            if not needle
-            or needle in user["email"].lower()
-            or needle in user["full_name"].lower()
-            or needle in user["organisation"].lower()
         ]
 
     @rx.var
-    def organisation_rows(self) -> list[OrganisationRow]:
-        return [
-            {**{key: str(value) for key, value in org.items()}, "kind": self.t(f"org_kind.{org['kind']}")}
-            for org in self.organisations
+    def range_label(self) -> str:
+        """`26–50 of 64` (`0–0 of 0` when nothing matches)."""
+        first = (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+        last = min(self.page * PAGE_SIZE, self.total)
+        return self.t(
+            "admin.users_range",
+            first=self.fmt_number(first),
+            last=self.fmt_number(last),
+            total=self.fmt_number(self.total),
+        )
+
+    @rx.var
+    def role_filter_options(self) -> list[dict[str, str]]:
+        return [{"value": ALL_ROLES, "label": self.t("admin.all_roles")}] + [
+            {"value": role.value, "label": self.t(f"role.{role.value}")} for role in Role
         ]
 
     @rx.var
@@ -153,24 +161,32 @@ class AdminState(AuthState):
 
     def _fetch(self) -> None:
         principal = self._principal(Role.ADMIN)
+        role = None if self.role_filter == ALL_ROLES else self.role_filter
         with session_scope() as session:
-            self.users = users.list_users(session, principal)
+            self.users, self.total = users.search_users(
+                session, principal, page=Page(self.page, PAGE_SIZE), text=self.search, role=role
+            )
+            if self.users == [] and self.page > 1:  # the page emptied under us: back to the last one
+                self.page = max(1, math.ceil(self.total / PAGE_SIZE))
+                self.users, self.total = users.search_users(
+                    session, principal, page=Page(self.page, PAGE_SIZE), text=self.search, role=role
+                )
             self.organisations = users.list_organisations(session, principal)
+
+    def _empty(self) -> None:
+        self.users, self.organisations, self.total = [], [], 0
 
     @rx.event
     def load(self):
-        self.loading = True
         self.create_errors, self.new_role, self.new_organisation_id = {}, "", ""
-        yield
-        try:
-            self._fetch()
-        except PermissionDenied:
-            self.users, self.organisations = [], []
-        self.loading = False
+        self.page, self.search, self.role_filter = 1, "", ALL_ROLES
+        yield from self._reload()
 
     @rx.event
-    def set_search(self, text: str):
-        self.search = text[:MAX_FIELD_LENGTH]
+    def set_role_filter(self, role: str):
+        self.role_filter = role if role in set(Role) else ALL_ROLES
+        self.page = 1
+        yield from self._reload()
 
     @rx.event
     def set_new_role(self, role: str):
@@ -268,6 +284,149 @@ class AdminState(AuthState):
         self._fetch()
         email = next((user["email"] for user in self.users if user["id"] == int(user_id)), "")
         return rx.toast.success(self.t("admin.activated" if active else "admin.deactivated", email=email))
+
+
+class OrganisationAdminState(AuthState):
+    """/admin/organisations: every organisation, and one dialog to create one or edit one (name,
+    kind, country, currency, time zone); each refused field shows its message beneath it."""
+
+    organisations: list[dict] = []
+    loading: bool = True
+
+    dialog_open: bool = False
+    editing_id: int = 0  # 0: a new organisation
+    form_name: str = ""
+    form_kind: str = ""
+    form_country: str = ""
+    form_currency: str = ""
+    form_time_zone: str = ""
+    form_errors: dict[str, list] = {}
+
+    @rx.var
+    def organisation_rows(self) -> list[OrganisationRow]:
+        return [
+            {**{key: str(value) for key, value in org.items()}, "kind": self.t(f"org_kind.{org['kind']}")}
+            for org in self.organisations
+        ]
+
+    @rx.var
+    def kind_options(self) -> list[dict[str, str]]:
+        return [{"value": kind.value, "label": self.t(f"org_kind.{kind.value}")} for kind in OrganisationKind]
+
+    @rx.var
+    def country_options(self) -> list[dict[str, str]]:
+        names = Locale.parse(self.language).territories
+        return sorted(
+            ({"value": code, "label": f"{code} · {names.get(code, code)}"} for code in users.COUNTRIES),
+            key=lambda option: option["value"],
+        )
+
+    @rx.var
+    def form_error(self) -> dict[str, str]:
+        return {field: self.t(code, **params) for field, (code, params) in self.form_errors.items()}
+
+    @rx.var
+    def dialog_title(self) -> str:
+        return self.t("admin.edit_organisation" if self.editing_id else "admin.new_organisation")
+
+    def _fetch(self) -> None:
+        principal = self._principal(Role.ADMIN)
+        with session_scope() as session:
+            self.organisations = users.list_organisations(session, principal)
+
+    @rx.event
+    def load(self):
+        self.loading, self.dialog_open = True, False
+        yield
+        try:
+            self._fetch()
+        except PermissionDenied:
+            self.organisations = []
+        self.loading = False
+
+    def _fill(self, editing_id: int, org: dict) -> None:
+        self.editing_id, self.form_errors = editing_id, {}
+        self.form_name, self.form_kind = org.get("name", ""), org.get("kind", "")
+        self.form_country, self.form_currency = org.get("country", ""), org.get("currency", "")
+        self.form_time_zone = org.get("time_zone", "")
+        self.dialog_open = True
+
+    @rx.event
+    def open_new(self):
+        self._fill(0, {})
+
+    @rx.event
+    def open_edit(self, organisation_id: int):
+        org = next((org for org in self.organisations if org["id"] == int(organisation_id)), None)
+        if org is not None:
+            self._fill(int(org["id"]), org)
+
+    @rx.event
+    def set_dialog_open(self, is_open: bool):
+        self.dialog_open = is_open
+        if not is_open:
+            self.form_errors = {}
+
+    def _forget(self, field: str) -> None:
+        self.form_errors = {k: v for k, v in self.form_errors.items() if k != field}
+
+    @rx.event
+    def set_form_name(self, value: str):
+        self.form_name = value[:MAX_FIELD_LENGTH]
+
+    @rx.event
+    def set_form_kind(self, value: str):
+        self.form_kind = value
+        self._forget("kind")
+
+    @rx.event
+    def set_form_country(self, value: str):
+        self.form_country = value[:2]
+        self._forget("country")
+
+    @rx.event
+    def set_form_currency(self, value: str):
+        self.form_currency = value[:3].upper()
+
+    @rx.event
+    def set_form_time_zone(self, value: str):
+        self.form_time_zone = value[:64]
+
+    @rx.event
+    def save(self, _form_data: dict | None = None):
+        """Create or edit the organisation; every refused field shows its message at once."""
+        fields = {
+            "name": self.form_name,
+            "kind": self.form_kind,
+            "country": self.form_country,
+            "currency": self.form_currency,
+            "time_zone": self.form_time_zone,
+        }
+        try:
+            principal = self._principal(Role.ADMIN)
+            with session_scope() as session:
+                if self.editing_id:
+                    organisation = users.update_organisation(
+                        session, principal, organisation_id=self.editing_id, **fields
+                    )
+                else:
+                    organisation = users.create_organisation(session, principal, **fields)
+                name = organisation.name
+        except PermissionDenied as error:
+            self.dialog_open = False
+            return self._denied(error)
+        except FieldErrors as error:
+            self.form_errors = {e.field: [e.code, dict(e.params)] for e in error.errors}
+            return None
+        except DomainError as error:
+            self.form_errors = {"form": [error.code, dict(error.params)]}
+            return None
+        created = not self.editing_id
+        self.dialog_open, self.form_errors = False, {}
+        self._fetch()
+        return rx.toast.success(
+            self.t("admin.organisation_created" if created else "admin.organisation_saved", name=name)
+        )
 
 
 class ParkedOrderState(PagedMixin, AuthState):

@@ -16,10 +16,11 @@ from portal.components.ui import (
     labelled,
     page_heading,
     paged_table,
+    pager,
     section,
     t,
 )
-from state.identity.admin import CREATE_FORM_ID, AdminState, ParkedOrderState
+from state.identity.admin import CREATE_FORM_ID, AdminState, OrganisationAdminState, ParkedOrderState
 from state.shared import routes
 
 
@@ -165,16 +166,33 @@ def _user_row(user) -> rx.Component:
     )
 
 
-def users_table() -> rx.Component:
-    return rx.vstack(
+def _user_filters() -> rx.Component:
+    return rx.flex(
         rx.input(
             rx.input.slot(rx.icon("search", size=16)),
             value=AdminState.search,
-            on_change=AdminState.set_search,
-            placeholder=t("common.search"),
+            on_change=AdminState.set_search.debounce(300),
+            placeholder=t("admin.search_users"),
             id="user-search",
-            width=rx.breakpoints(initial="100%", sm="18rem"),
+            type="search",
+            width=rx.breakpoints(initial="100%", sm="20rem"),
         ),
+        choice_select(
+            AdminState.role_filter,
+            AdminState.role_filter_options,
+            AdminState.set_role_filter,
+            "user-role-filter",
+            width=rx.breakpoints(initial="100%", sm="12rem"),
+        ),
+        direction=rx.breakpoints(initial="column", sm="row"),
+        spacing="3",
+        width="100%",
+    )
+
+
+def users_table() -> rx.Component:
+    return rx.vstack(
+        _user_filters(),
         data_table(
             [
                 header_cell("admin.user"),
@@ -190,7 +208,15 @@ def users_table() -> rx.Component:
             table_id="users-table",
             loading=AdminState.loading,
             empty=empty_state("users", t("common.no_results")),
+            count=AdminState.total,
             min_width="50rem",
+        ),
+        pager(
+            AdminState.range_label,
+            AdminState.previous_page,
+            AdminState.next_page,
+            AdminState.has_previous,
+            AdminState.has_next,
         ),
         spacing="3",
         width="100%",
@@ -199,11 +225,23 @@ def users_table() -> rx.Component:
 
 def _organisation_row(org) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(org["name"]),
+        rx.table.cell(org["name"], class_name="org-name"),
         rx.table.cell(org["kind"]),
         rx.table.cell(org["country"]),
         rx.table.cell(org["currency"]),
         rx.table.cell(org["time_zone"], white_space="nowrap"),
+        rx.table.cell(
+            rx.button(
+                rx.icon("pencil", size=14),
+                t("admin.edit"),
+                size="1",
+                variant="soft",
+                on_click=OrganisationAdminState.open_edit(org["id"]),
+                class_name="edit-organisation",
+            ),
+            text_align="center",
+        ),
+        custom_attrs={"data-organisation": org["slug"]},
     )
 
 
@@ -215,12 +253,88 @@ def organisations_table() -> rx.Component:
             header_cell("admin.country"),
             header_cell("admin.currency"),
             header_cell("admin.time_zone"),
+            header_cell("admin.actions", "center"),
         ],
-        AdminState.organisation_rows,
+        OrganisationAdminState.organisation_rows,
         _organisation_row,
         table_id="organisations-table",
-        loading=AdminState.loading,
+        loading=OrganisationAdminState.loading,
+        min_width="44rem",
         size="2",
+    )
+
+
+def organisation_dialog() -> rx.Component:
+    state = OrganisationAdminState
+    errors = state.form_error
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(state.dialog_title),
+            rx.form(
+                rx.vstack(
+                    _labelled(
+                        "admin.name",
+                        _text_input(
+                            "name",
+                            "org-name",
+                            value=state.form_name,
+                            on_change=state.set_form_name,
+                            max_length=200,
+                        ),
+                        "name",
+                        errors,
+                    ),
+                    _labelled(
+                        "admin.kind",
+                        _select(state.form_kind, state.kind_options, state.set_form_kind, "org-kind"),
+                        "kind",
+                        errors,
+                    ),
+                    _labelled(
+                        "admin.country",
+                        _select(
+                            state.form_country, state.country_options, state.set_form_country, "org-country"
+                        ),
+                        "country",
+                        errors,
+                    ),
+                    _labelled(
+                        "admin.currency",
+                        _text_input(
+                            "currency",
+                            "org-currency",
+                            value=state.form_currency,
+                            on_change=state.set_form_currency,
+                            max_length=3,
+                            placeholder="CNY",
+                        ),
+                        "currency",
+                        errors,
+                    ),
+                    _labelled(
+                        "admin.time_zone",
+                        _text_input(
+                            "time_zone",
+                            "org-time-zone",
+                            value=state.form_time_zone,
+                            on_change=state.set_form_time_zone,
+                            max_length=64,
+                            placeholder="Asia/Shanghai",
+                        ),
+                        "time_zone",
+                        errors,
+                    ),
+                    field_error(errors["form"], "error-form"),
+                    dialog_actions("common.save", "org-save"),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=state.save,
+            ),
+            max_width="30rem",
+        ),
+        open=state.dialog_open,
+        on_open_change=state.set_dialog_open,
     )
 
 
@@ -264,18 +378,27 @@ def admin_home() -> rx.Component:
         page_heading("admin.title"),
         section(t("admin.create_user"), create_user_form()),
         section(t("admin.users"), users_table()),
-        section(t("admin.organisations"), organisations_table()),
         reset_password_dialog(),
         spacing="4",
         width="100%",
     )
 
 
-@framed_page(routes.ADMIN_ORGANISATIONS, on_load=AdminState.load)
+@framed_page(routes.ADMIN_ORGANISATIONS, on_load=OrganisationAdminState.load)
 def admin_organisations() -> rx.Component:
     return rx.vstack(
-        page_heading("admin.organisations"),
+        page_heading(
+            "admin.organisations",
+            None,
+            rx.button(
+                rx.icon("plus", size=16),
+                t("admin.new_organisation"),
+                on_click=OrganisationAdminState.open_new,
+                id="new-organisation",
+            ),
+        ),
         section(t("admin.organisations"), organisations_table()),
+        organisation_dialog(),
         spacing="4",
         width="100%",
     )
