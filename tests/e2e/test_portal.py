@@ -300,9 +300,10 @@ def test_admin_creates_a_user_with_field_errors_then_deactivates_it(
 
     page.fill("#new-password", "a-long-enough-password")
     page.click("#create-user")
+    expect(page.get_by_text("User new.buyer@demo.test created.")).to_be_visible()
+    page.fill("#user-search", "new.buyer")  # the list is paged: find the new user
     row = page.locator('[data-user="new.buyer@demo.test"]')
     expect(row).to_contain_text("Dealer")
-    expect(page.get_by_text("User new.buyer@demo.test created.")).to_be_visible()
 
     row.get_by_role("button").click()
     page.get_by_role("menuitem", name="Deactivate").click()
