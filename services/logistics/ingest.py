@@ -310,7 +310,7 @@ def _ingest_one(
         return result
     shipment_id, leg_id, current = rows[0].shipment_id, rows[0].target_leg, rows[0].tracking_status
     legs = [(row.id, row.departed_at, row.arrived_at) for row in rows if row.id is not None]
-    columns = _event_columns(shipment_id, leg_id, carrier, source, events)
+    columns = _event_columns(_event_rows(shipment_id, leg_id, carrier, source, events))
     every = connection.execute(_PG_INSERT_AND_READ_EVENTS, {**columns, "shipment_id_": shipment_id}).all()
     stored = sum(1 for event in every if event.new)
     _count(result, carrier, events, stored)
@@ -412,12 +412,9 @@ def _event_rows(
     return rows
 
 
-def _event_columns(
-    shipment_id: int, leg_id: int | None, carrier: str, source: str, events: Sequence[CarrierEvent]
-) -> dict[str, list]:
-    """The event rows as one array per column (PostgreSQL's `unnest` inserts)."""
-    rows = _event_rows(shipment_id, leg_id, carrier, source, events).values()
-    return {name: [row[name] for row in rows] for name in _EVENT_COLUMNS}
+def _event_columns(rows: dict[str, dict]) -> dict[str, list]:
+    """`_event_rows` as one array per column (PostgreSQL's `unnest` inserts)."""
+    return {name: [row[name] for row in rows.values()] for name in _EVENT_COLUMNS}
 
 
 def _store_events(
@@ -434,8 +431,7 @@ def _store_events(
         # One short statement whatever the batch's size: the rows travel as one array per column
         # (`unnest`), so psycopg prepares it once per connection instead of parsing a new multi-row
         # INSERT's text (hundreds of placeholders) on every request.
-        columns = _event_columns(shipment_id, leg_id, carrier, source, events)
-        return len(connection.execute(_PG_INSERT_EVENTS, columns).all())
+        return len(connection.execute(_PG_INSERT_EVENTS, _event_columns(rows)).all())
     # SQLite: one execute for all the rows; SQLAlchemy's "insertmanyvalues" sends them as multi-row
     # INSERTs, and RETURNING names only the new ones.
     statement = (
