@@ -71,10 +71,10 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
 }
 
 
-def _nav_link(label_key: str, href: str, icon: str) -> rx.Component:
+def _nav_link(label_key: str, href: str, icon: str, in_drawer: bool = False) -> rx.Component:
     path = AuthState.router.url.path
     active = (path == href) | (path == href + "/")
-    return rx.link(
+    link = rx.link(
         rx.hstack(
             rx.icon(icon, size=18),
             rx.text(t(label_key), size="3", weight=rx.cond(active, "medium", "regular")),
@@ -93,14 +93,16 @@ def _nav_link(label_key: str, href: str, icon: str) -> rx.Component:
         width="100%",
         custom_attrs={"data-nav": href},
     )
+    # In the phone drawer the link itself closes it (as_child: one <a>, not an <a> inside a button).
+    return rx.drawer.close(link, as_child=True) if in_drawer else link
 
 
-def _sections() -> rx.Component:
+def _sections(in_drawer: bool = False) -> rx.Component:
     """The signed-in role's sections (nothing for an unknown role)."""
     return rx.match(
         AuthState.role,
         *[
-            (role, rx.vstack(*[_nav_link(*item) for item in items], spacing="1", width="100%"))
+            (role, rx.vstack(*[_nav_link(*item, in_drawer) for item in items], spacing="1", width="100%"))
             for role, items in SECTIONS.items()
         ],
         rx.fragment(),
@@ -161,7 +163,7 @@ def _mobile_menu() -> rx.Component:
                         ),
                         _organisation_badge(),
                         rx.divider(),
-                        rx.drawer.close(_sections()),
+                        _sections(in_drawer=True),
                         rx.spacer(),
                         _who(),
                         spacing="4",

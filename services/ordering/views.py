@@ -65,6 +65,7 @@ class ShipmentView:
     to_location_id: int
     carrier_reference: str | None
     created_at: datetime
+    tracking_status: str = "pending"  # the latest normalised carrier status (models/logistics.py)
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,7 @@ def build_view(
             shipment.to_location_id,
             shipment.carrier_reference,
             shipment.created_at,
+            shipment.tracking_status,
         ),
         refunded_amount=refunded_amount,
     )

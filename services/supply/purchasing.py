@@ -46,7 +46,14 @@ from models.types import utcnow
 from services.catalog.lists import Page
 from services.identity.auth import Principal
 from services.platform import audit, outbox
-from services.platform.errors import FieldCollector, NotFound, ValidationFailed, field_path
+from services.platform.errors import (
+    FieldCollector,
+    FieldError,
+    FieldErrors,
+    NotFound,
+    ValidationFailed,
+    field_path,
+)
 from services.platform.fields import (
     all_or_nothing,
     calendar_date,
@@ -330,6 +337,7 @@ def respond_to_order(
     lines = {line.id: line for line in _lines(session, order.id)}
     seen: set[int] = set()
     planned = []
+    problems = FieldCollector()
     for index, answer in enumerate(answers):
         if not isinstance(answer, dict):
             raise ValidationFailed("purchase.answer_invalid", field=f"answers[{index}]")
@@ -349,42 +357,41 @@ def respond_to_order(
             )
         action = str(answer.get("action") or "")
         if action == "acknowledge":
-            promised = not_in_past(
-                calendar_date(answer.get("promised_date"), f"answers[{index}].promised_date"),
-                today,
-                f"answers[{index}].promised_date",
-            )
-            planned.append((line, action, {"promised_date": promised}))
+            promised = problems.check(_date_not_in_past, answer.get("promised_date"), today, index)
+            if promised is not None:
+                planned.append((line, action, {"promised_date": promised}))
         elif action == "reject":
-            reason = text_value(
-                answer.get("reason"), f"answers[{index}].reason", max_length=500, required=True
+            reason = problems.check(
+                text_value, answer.get("reason"), f"answers[{index}].reason", max_length=500, required=True
             )
-            planned.append((line, action, {"reason": reason}))
+            if reason is not None:
+                planned.append((line, action, {"reason": reason}))
         elif action == "propose":
-            quantity = answer.get("quantity")
+            quantity, raw_date = answer.get("quantity"), answer.get("promised_date")
             proposed_quantity = (
-                whole_quantity(quantity, f"answers[{index}].quantity") if quantity not in (None, "") else None
+                problems.check(whole_quantity, quantity, f"answers[{index}].quantity")
+                if quantity not in (None, "")
+                else None
             )
-            raw_date = answer.get("promised_date")
             proposed_date = (
-                not_in_past(
-                    calendar_date(raw_date, f"answers[{index}].promised_date"),
-                    today,
-                    f"answers[{index}].promised_date",
-                )
+                problems.check(_date_not_in_past, raw_date, today, index)
                 if raw_date not in (None, "")
                 else None
             )
+            note = problems.check(text_value, answer.get("note"), f"answers[{index}].note", max_length=500)
+            if problems.has(f"answers[{index}].quantity") or problems.has(f"answers[{index}].promised_date"):
+                continue
             if (proposed_quantity is None or proposed_quantity == line.quantity) and (
                 proposed_date is None or proposed_date == line.requested_date
             ):
-                raise ValidationFailed("purchase.proposal_unchanged", field=f"answers[{index}].quantity")
-            note = text_value(answer.get("note"), f"answers[{index}].note", max_length=500)
+                problems.add(f"answers[{index}].quantity", "purchase.proposal_unchanged")
+                continue
             planned.append(
                 (line, action, {"quantity": proposed_quantity, "promised_date": proposed_date, "note": note})
             )
         else:
-            raise ValidationFailed("purchase.action_invalid", field=f"answers[{index}].action")
+            problems.add(f"answers[{index}].action", "purchase.action_invalid")
+    problems.raise_if_any()  # every bad answer named at once, before anything is written
 
     for line, action, values in planned:
         if action == "acknowledge":
@@ -416,6 +423,38 @@ def respond_to_order(
     order_id = order.id
     session.commit()
     return get_purchase_order(session, principal, order_id)
+
+
+@all_or_nothing
+def acknowledge_open_lines(
+    session: Session,
+    principal: Principal,
+    purchase_order_id: int,
+    *,
+    promised_date: date | str,
+    per_line: dict[int, date | str] | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """Acknowledge every line still open on the order, in one transaction: each with its date in
+    `per_line` (line id -> date) when given there, else with `promised_date`. All or nothing; every
+    bad date is named at once (`answers[<i>].promised_date`, in line order). Raises
+    ValidationFailed ("purchase.no_open_lines") when no line is open."""
+    require_supplier(principal)
+    order = _order_for_update(session, principal, purchase_order_id)
+    per_line = {int(key): value for key, value in (per_line or {}).items() if str(key).isdigit()}
+    open_ids = [line.id for line in _lines(session, order.id) if line.status == LineStatus.OPEN]
+    if not open_ids:
+        raise ValidationFailed("purchase.no_open_lines", field="lines")
+    answers = [
+        {"line_id": line_id, "action": "acknowledge", "promised_date": per_line.get(line_id) or promised_date}
+        for line_id in open_ids
+    ]
+    return respond_to_order(session, principal, order.id, answers, now=now)
+
+
+def _date_not_in_past(value: object, today: date, index: int) -> date:
+    field = f"answers[{index}].promised_date"
+    return not_in_past(calendar_date(value, field), today, field)
 
 
 def acknowledge_line(
@@ -470,8 +509,13 @@ def _answer_one(
         return respond_to_order(
             session, principal, line.purchase_order_id, [{**answer, "line_id": line.id}], now=now
         )
+    except FieldErrors as error:
+        # One line answered from its own form: name the form's fields, not `answers[0].x`.
+        raise FieldErrors(
+            FieldError(item.field.removeprefix("answers[0]."), item.code, item.params)
+            for item in error.errors
+        ) from None
     except ValidationFailed as error:
-        # One line answered from its own form: name the form's field, not `answers[0].x`.
         if error.field and error.field.startswith("answers[0]."):
             error.field = error.field.removeprefix("answers[0].")
         raise

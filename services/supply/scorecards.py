@@ -12,7 +12,9 @@ Criteria (each normalised to 0-100; NULL when the period has nothing to judge it
   opened in the period (still unacknowledged ones count the hours open so far);
   score = 100 at or below `response_target_hours` (0.5), 0 at `response_limit_hours` (48), linear.
 - cost: price paid against the part's catalogue list price, weighted by quantity, for lines issued
-  in the period in the part's currency: cost_index = sum(price * qty) / sum(list price * qty);
+  in the period in the supplier's own currency (its organisation's; the part priced in it too), so
+  the spend shown beside the index is one sum in one currency:
+  cost_index = sum(price * qty) / sum(list price * qty);
   score = 100 at or below `cost_floor` (0.95), 0 at `cost_ceiling` (1.15), linear.
   Why the list price: our catalogue has one supplier per part, so "the median price of the same
   part across suppliers" is that one supplier's own price and measures nothing; a category median
@@ -487,8 +489,8 @@ WITH delivery AS (
     SELECT po.supplier_id AS supplier_id, {issue_month} AS month,
            SUM(l.unit_price * l.quantity) AS spend, SUM(p.list_price * l.quantity) AS list_value
     FROM purchase_order_line l JOIN purchase_order po ON po.id = l.purchase_order_id
-         JOIN part p ON p.id = l.part_id
-    WHERE l.status NOT IN ('rejected', 'cancelled') AND po.currency = p.currency
+         JOIN part p ON p.id = l.part_id JOIN organisation s ON s.id = po.supplier_id
+    WHERE l.status NOT IN ('rejected', 'cancelled') AND po.currency = p.currency AND po.currency = s.currency
       AND po.issued_at >= :start_at AND po.issued_at < :end_at{only("po.supplier_id")}
     GROUP BY po.supplier_id, {issue_month}
 ), facts AS (
@@ -661,12 +663,13 @@ def recompute_scorecards(
 # ---------------------------------------------------------------- reading scores
 
 
-def _row_dict(row: SupplierScorecard) -> dict:
+def _row_dict(row: SupplierScorecard, currency: str) -> dict:
     return {
         "period_kind": row.period_kind,
         "period": row.period,
         "computed_at": row.computed_at,
         **{column: getattr(row, column) for column in _SCORE_COLUMNS},
+        "currency": currency,  # of `spend` and `list_value`: the supplier's
     }
 
 
@@ -711,8 +714,9 @@ def supplier_scorecard(
         "supplier_name": supplier.name,
         "blocked": bool(control and control.blocked),
         "blocked_reason": control.reason if control else "",
-        "current": _row_dict(current) if current else None,
-        "trend": [_row_dict(row) for row in trend],
+        "currency": supplier.currency,
+        "current": _row_dict(current, supplier.currency) if current else None,
+        "trend": [_row_dict(row, supplier.currency) for row in trend],
         "trend_months": months_between(add_months(last_month, -months + 1), last_month),
         "weights": settings["weights"],
         "bands": settings["bands"],
@@ -788,7 +792,12 @@ def explain_criterion(
         "score": getattr(row, meta["score"]) if row else None,
         "total_score": row.score if row else None,
         "standing": row.standing if row else None,
-        "figures": {name: getattr(row, name) for name in meta["figures"]} if row else {},
+        "figures": (
+            {name: getattr(row, name) for name in meta["figures"]}
+            | ({"currency": supplier.currency} if criterion == "cost" else {})
+            if row
+            else {}
+        ),
         "computed_at": row.computed_at if row else None,
         "items": items,
         "items_total": items_total,
@@ -921,6 +930,7 @@ def _explain_response(session, supplier_id, start, end, today, limit):
 
 
 def _explain_cost(session, supplier_id, start, end, today, limit):
+    supplier_currency = select(Organisation.currency).where(Organisation.id == supplier_id).scalar_subquery()
     start_at = datetime.combine(start, datetime.min.time()).replace(tzinfo=utcnow().tzinfo)
     end_at = datetime.combine(end, datetime.min.time()).replace(tzinfo=utcnow().tzinfo)
     rows = session.exec(
@@ -939,6 +949,7 @@ def _explain_cost(session, supplier_id, start, end, today, limit):
             PurchaseOrder.issued_at >= start_at,
             PurchaseOrder.issued_at < end_at,
             PurchaseOrder.currency == Part.currency,
+            PurchaseOrder.currency == supplier_currency,
             PurchaseOrderLine.status.not_in([LineStatus.REJECTED, LineStatus.CANCELLED]),
         )
     ).all()

@@ -75,7 +75,11 @@ class OrderFormatMixin(rx.State, mixin=True):
     """Labels shared by the order page and the lists (mixed into AuthState subclasses)."""
 
     def _label(self, prefix: str, value: str | None) -> str:
+        """The label of a status or event: in plain words for a customer ("Being prepared", not
+        "Allocated"), in the trade's terms for dealers, suppliers and managers."""
         key = f"{prefix}.{value}"
+        if self.role == "customer" and f"customer.{key}" in KEYS:
+            return self.t(f"customer.{key}")
         return self.t(key) if key in KEYS else (value or "")
 
     def _money(self, amount: str | None, currency: str) -> str:
@@ -196,7 +200,9 @@ class OrderState(OrderFormatMixin, AuthState):
                 "status": entry["to_status"],
                 "title": self._label("order.status", entry["to_status"]),
                 "change": "",
-                "cause": self.t(entry["cause"]) if entry["cause"] in KEYS else entry["cause"],
+                "cause": self._label(*entry["cause"].rsplit(".", 1))
+                if entry["cause"] in KEYS
+                else entry["cause"],
                 "detail": "",
                 "code": entry.get("detail") or "",
                 "actor": "",
@@ -211,7 +217,9 @@ class OrderState(OrderFormatMixin, AuthState):
             return {}
         handover = shipment["from_location_id"] == shipment["to_location_id"]
         return {
-            "status": self._label("shipment.status", shipment["status"]),
+            "status": self.t(f"customer.shipment.{shipment['tracking_status']}")
+            if self.role == "customer"
+            else self._label("shipment.tracking", shipment["tracking_status"]),
             "reference": shipment.get("carrier_reference") or "",
             "created": self.fmt_time(shipment["created_at"]),
             "href": routes.shipment(shipment["id"]),
@@ -310,7 +318,8 @@ class OrderListState(OrderFormatMixin, PagedMixin, AuthState):
     @rx.var
     def status_options(self) -> list[dict[str, str]]:
         return [{"value": ALL, "label": self.t("common.all")}] + [
-            {"value": status.value, "label": self.t(f"order.status.{status.value}")} for status in OrderStatus
+            {"value": status.value, "label": self._label("order.status", status.value)}
+            for status in OrderStatus
         ]
 
     @rx.var

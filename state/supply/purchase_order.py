@@ -19,6 +19,7 @@ close, ship, receive) is asked of the transition table, not decided here.
 from __future__ import annotations
 
 import contextlib
+import re
 
 import reflex as rx
 
@@ -55,6 +56,14 @@ def _route_id(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 
+def _answer_field(field: str, line_ids: list[str]) -> str:
+    """A bulk answer's error on the line's own field: answers[1].promised_date -> <line id>.promised_date."""
+    match = re.fullmatch(r"answers\[(\d+)\]\.(\w+)", field)
+    if match and int(match.group(1)) < len(line_ids):
+        return f"{line_ids[int(match.group(1))]}.{match.group(2)}"
+    return field
+
+
 class PurchaseOrderState(AuthState):
     """The order on screen (plain data), the forms' errors, and the supplier's and manager's
     one-click answers (acknowledge a line, decide a proposal, close the order)."""
@@ -67,6 +76,9 @@ class PurchaseOrderState(AuthState):
     # dialog ("dialog.<field>"), the shipping notice ("carrier", "qty.<line id>", ...), the receipt
     # ("accepted.<notice line id>", ...) and the cancel dialog.
     _errors: dict[str, list] = {}
+    # The promised dates a supplier typed on single lines ({line id: ISO date}); "acknowledge all"
+    # uses them for those lines and its one date for the rest.
+    _ack_overrides: dict[str, str] = {}
 
     # --- display -----------------------------------------------------------------------
 
@@ -169,6 +181,15 @@ class PurchaseOrderState(AuthState):
         return [row for row in self.line_rows if row["can_answer"]]
 
     @rx.var
+    def acknowledge_all_date(self) -> str:
+        """The bulk answer's default date: the latest date requested on an open line."""
+        return max((row["requested_iso"] for row in self.answer_rows if row["requested_iso"]), default="")
+
+    @rx.var
+    def acknowledge_all_label(self) -> str:
+        return self.t("purchase.acknowledge_all", count=len(self.answer_rows))
+
+    @rx.var
     def decision_rows(self) -> list[LineRow]:
         """The lines carrying a proposal for the manager to decide."""
         return [row for row in self.line_rows if row["can_decide"]]
@@ -225,6 +246,8 @@ class PurchaseOrderState(AuthState):
         with session_scope() as session:
             self._order = plain(purchasing.get_purchase_order(session, principal, order_id))
         self.missing = False
+        still_open = {str(line["id"]) for line in self._order["lines"] if line["status"] == LineStatus.OPEN}
+        self._ack_overrides = {key: value for key, value in self._ack_overrides.items() if key in still_open}
 
     @rx.event
     def load(self):
@@ -305,6 +328,28 @@ class PurchaseOrderState(AuthState):
             error_prefix=f"{line_id}.",
         )
         return self._done(result, refusal, "purchase.line_acknowledged_toast")
+
+    @rx.event
+    def set_ack_date(self, line_id: str, value: str):
+        self._ack_overrides = {**self._ack_overrides, str(line_id): str(value or "")[:20]}
+
+    @rx.event
+    def acknowledge_all(self, form_data: dict):
+        """Every open line acknowledged at once: with its own typed date, else the one date."""
+        order_id = self._order.get("id", 0)
+        open_ids = [
+            str(line["id"]) for line in self._order.get("lines", []) if line["status"] == LineStatus.OPEN
+        ]
+        promised = str(form_data.get("promised_date") or "")[:20]
+        result, refusal = self._act(
+            Role.SUPPLIER,
+            lambda session, principal: purchasing.acknowledge_open_lines(
+                session, principal, order_id, promised_date=promised, per_line=dict(self._ack_overrides)
+            ),
+        )
+        if result is None:  # answers[i] is the i-th open line: show each error beside its line
+            self._errors = {_answer_field(field, open_ids): entry for field, entry in self._errors.items()}
+        return self._done(result, refusal, "purchase.all_acknowledged_toast", count=len(open_ids))
 
     @rx.event
     def decide_proposal(self, line_id: str, accept: bool):

@@ -292,9 +292,13 @@ def test_customer_orders_a_vehicle_with_a_deposit_and_sees_it_paid(
     page.wait_for_url(on_order_page)
     _watch_status(page)
     expect(page.locator("#order-deposit")).to_have_text(format_money(deposit, trim.currency, "en"))
-    expect(page.locator("#order-status")).to_have_text("Allocated", timeout=PAID_WITHIN_MS)
+    # A customer reads plain words, not the trade's ("Allocated", "Captured").
+    expect(page.locator("#order-status")).to_have_text("Being prepared", timeout=PAID_WITHIN_MS)
     assert page.evaluate("window.__samePage") is True, "the page was reloaded"
-    expect(page.locator("#order-timeline")).to_contain_text("Payment received")
+    expect(page.locator("#order-timeline")).to_contain_text("Deposit received")
+    expect(page.locator("#order-timeline")).to_contain_text("Your car is reserved and being prepared")
+    for trade_word in ("Allocated", "Captured", "shipment created"):
+        expect(page.locator("body")).not_to_contain_text(trade_word)
     expect(page.locator("#order-shipment")).to_contain_text("set aside for you")
     page.screenshot(path=screenshots / "order-customer.png", full_page=True)
 
@@ -306,7 +310,7 @@ def test_customer_orders_a_vehicle_with_a_deposit_and_sees_it_paid(
             select(SalesOrder.id).where(SalesOrder.id != order_id).order_by(SalesOrder.id)
         ).first()
     page.click('[data-nav="/my-orders"]')
-    expect(page.locator(f'#orders-table [data-order="{order.number}"]')).to_contain_text("Allocated")
+    expect(page.locator(f'#orders-table [data-order="{order.number}"]')).to_contain_text("Being prepared")
 
     # Another buyer's order does not open: the customer is sent back to their own list.
     if someone_elses is not None:
@@ -321,7 +325,7 @@ def test_customer_orders_a_vehicle_with_a_deposit_and_sees_it_paid(
         phone.set_default_timeout(20_000)
         sign_in(phone, portal, CUSTOMER_EMAIL, "/showroom")
         phone.goto(f"{portal.base_url}/orders/{order_id}")
-        expect(phone.locator("#order-status")).to_have_text("Allocated")
+        expect(phone.locator("#order-status")).to_have_text("Being prepared")
         expect(phone.locator("[data-timeline-status]")).to_have_count(3)
         phone.screenshot(path=screenshots / "order-customer-phone.png", full_page=True)
     finally:

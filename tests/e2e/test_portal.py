@@ -281,6 +281,7 @@ def test_phone_layout_folds_the_sidebar_into_a_menu(
     expect(drawer_link).to_be_visible()
     drawer_link.click()
     phone_page.wait_for_url(at("/showroom"))
+    expect(phone_page.get_by_role("dialog")).to_be_hidden()  # the link closed the drawer
 
 
 def test_admin_creates_a_user_with_field_errors_then_deactivates_it(

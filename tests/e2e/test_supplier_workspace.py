@@ -21,6 +21,7 @@ from models import (
     Organisation,
     Part,
     PurchaseOrder,
+    PurchaseOrderLine,
     QualityIncident,
     StockLevel,
     SupplierScorecard,
@@ -28,8 +29,10 @@ from models import (
 )
 from models.inventory import Location
 from models.supply import PeriodKind
+from services.identity.auth import principal_for
 from services.platform.fields import today_in
 from services.platform.formatting import format_number
+from services.supply import purchasing
 from tests.e2e.conftest import DESKTOP, PHONE, RunningPortal
 from tests.e2e.test_portal import organisation_of, sign_in, sign_in_as
 
@@ -467,3 +470,63 @@ def test_scorecard_weights_must_add_up_to_100(page: Page, portal: RunningPortal)
     expect(page.locator("#error-weights")).to_have_text(
         "The weights must add up to 100 (they add up to 101)."
     )
+
+
+def test_supplier_acknowledges_all_lines_with_one_date_keeping_a_lines_own(
+    page: Page, portal: RunningPortal, screenshots
+) -> None:
+    with Session(portal.engine) as session:
+        supplier = organisation_of(session, SUPPLIER_EMAIL)
+        user = session.exec(select(User).where(User.email_normalized == "manager@demo.test")).one()
+        manager = principal_for(user, session.get(Organisation, user.organisation_id))
+        parts = session.exec(
+            select(Part).where(Part.supplier_id == supplier.id).order_by(Part.id).limit(3)
+        ).all()
+        warehouse = session.exec(
+            select(Location).where(
+                Location.organisation_id == user.organisation_id, Location.kind == "warehouse"
+            )
+        ).first()
+        supplier_zone = (
+            session.exec(select(User).where(User.email_normalized == SUPPLIER_EMAIL)).one().time_zone
+        )
+        today = today_in(supplier_zone)
+        order = purchasing.issue_purchase_order(
+            session,
+            manager,
+            supplier_id=supplier.id,
+            ship_to_location_id=warehouse.id,
+            lines=[
+                {
+                    "part_id": part.id,
+                    "unit_price": str(part.list_price),
+                    "quantity": 5 * (n + 1),
+                    "requested_date": (today + timedelta(days=14)).isoformat(),
+                }
+                for n, part in enumerate(parts)
+            ],
+        )
+    own, one = today + timedelta(days=21), today + timedelta(days=12)
+    sign_in_as(page, portal, "supplier")
+    page.goto(f"{portal.base_url}/supplier/purchase-orders/{order['id']}")
+    expect(page.locator("#ack-all")).to_have_text("Acknowledge all 3 lines")
+    # Line 2 gets a date of its own; a past date for the rest is refused beside each of them at once.
+    page.fill("#ack-date-2", own.isoformat())
+    page.fill("#ack-all-date", (today - timedelta(days=1)).isoformat())
+    page.click("#ack-all")
+    expect(page.locator("#error-ack-1")).to_contain_text("cannot be in the past")
+    expect(page.locator("#error-ack-3")).to_contain_text("cannot be in the past")
+    expect(page.locator("#error-ack-2")).to_have_count(0)
+    page.screenshot(path=screenshots / "supplier-acknowledge-all-errors.png", full_page=True)
+
+    page.fill("#ack-all-date", one.isoformat())
+    page.click("#ack-all")
+    expect(page.get_by_text("3 lines acknowledged.")).to_be_visible()
+    expect(page.locator("#order-status")).to_have_text("Acknowledged")
+    with Session(portal.engine) as session:
+        promised = session.exec(
+            select(PurchaseOrderLine.line_no, PurchaseOrderLine.promised_date)
+            .where(PurchaseOrderLine.purchase_order_id == order["id"])
+            .order_by(PurchaseOrderLine.line_no)
+        ).all()
+    assert [tuple(row) for row in promised] == [(1, one), (2, own), (3, one)]

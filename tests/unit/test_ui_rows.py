@@ -8,7 +8,9 @@ from typing import get_type_hints
 
 import reflex as rx
 
+from models import OrderStatus, PaymentStatus, TrackingStatus
 from portal.components.timeline import timeline
+from services.i18n import KEYS, translate
 from state.catalog.stock import StockRow, StockState
 from state.identity.admin import AdminState, UserRow
 from state.ordering.orders import OrderState
@@ -143,3 +145,29 @@ def test_a_dealer_sees_which_trims_stand_at_its_stores() -> None:
     )
     assert [(card["code"], card["in_stock"]) for card in cards] == [("T-1", True), ("T-2", False)]
     assert set(cards[0]) == set(get_type_hints(TrimCard))
+
+
+def test_a_customer_reads_plain_words_where_a_dealer_reads_the_trades() -> None:
+    def label_for(role: str, prefix: str, value: str, language: str = "en") -> str:
+        state = SimpleNamespace(role=role, t=lambda key, **params: translate(key, language, **params))
+        return OrderState._label(state, prefix, value)
+
+    assert label_for("customer", "order.status", "allocated") == "Being prepared"
+    assert label_for("dealer", "order.status", "allocated") == "Allocated"
+    assert label_for("customer", "payment.status", "captured") == "Paid"
+    assert label_for("dealer", "payment.status", "captured") == "Captured"
+    assert label_for("customer", "order.event", "allocated") == "Your car is reserved and being prepared"
+    assert label_for("customer", "order.status", "allocated", "zh") == "正在为您备车"
+    # Every status and event a customer can meet has its plain words, in both languages.
+    for prefix, values in (
+        ("order.status", [status.value for status in OrderStatus]),
+        ("payment.status", [status.value for status in PaymentStatus]),
+    ):
+        for value in values:
+            assert f"customer.{prefix}.{value}" in KEYS, (prefix, value)
+    for status in TrackingStatus:
+        for language in ("en", "zh"):
+            assert (
+                translate(f"customer.shipment.{status.value}", language)
+                != f"customer.shipment.{status.value}"
+            )

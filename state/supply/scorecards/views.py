@@ -13,7 +13,7 @@ from typing import TypedDict
 
 from babel.dates import format_date
 
-from services.platform.formatting import locale_for
+from services.platform.formatting import format_money, locale_for
 from services.supply import scorecards
 from services.supply.numbers import incident_number
 from state.shared import routes
@@ -163,8 +163,8 @@ def figures_text(name: str, row: dict, translate, language: str) -> str:
         return translate("scorecard.no_data")
     return translate(
         "scorecard.figures.cost",
-        spend=fmt_decimal(row["spend"], language, 2),
-        list_value=fmt_decimal(row["list_value"], language, 2),
+        spend=format_money(row["spend"], row["currency"], language),
+        list_value=format_money(row["list_value"], row["currency"], language),
         index=fmt_decimal(row["cost_index"], language, 3),
     )
 

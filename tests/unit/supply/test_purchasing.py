@@ -236,6 +236,56 @@ def test_the_order_is_acknowledged_once_every_line_is_answered(session, world):
     assert order["total"] == pytest.approx(10 * 10)
 
 
+def test_acknowledge_all_answers_every_open_line_with_one_date_or_its_own(session, world):
+    order = issue(session, world, [10, 20, 30])
+    first, _, third = (line["id"] for line in order["lines"])
+    purchasing.reject_line(session, world.first.principal, first, reason="discontinued", now=NOW)
+    one_date, own_date = TODAY + timedelta(days=9), TODAY + timedelta(days=20)
+    order = purchasing.acknowledge_open_lines(
+        session,
+        world.first.principal,
+        order["id"],
+        promised_date=one_date,
+        per_line={str(third): own_date.isoformat()},
+        now=NOW,
+    )
+    assert order["status"] == "acknowledged"
+    assert [(line["status"], line["promised_date"]) for line in order["lines"]] == [
+        ("rejected", None),
+        ("acknowledged", one_date),
+        ("acknowledged", own_date),
+    ]
+    with pytest.raises(ValidationFailed) as raised:
+        purchasing.acknowledge_open_lines(session, world.first.principal, order["id"], promised_date=one_date)
+    assert raised.value.code == "purchase.no_open_lines"  # nothing left to answer
+
+
+def test_acknowledge_all_names_every_bad_date_at_once_and_writes_nothing(session, world):
+    order = issue(session, world, [10, 20, 30])
+    first, second, third = (line["id"] for line in order["lines"])
+    with pytest.raises(FieldErrors) as raised:
+        purchasing.acknowledge_open_lines(
+            session,
+            world.first.principal,
+            order["id"],
+            promised_date=TODAY + timedelta(days=9),
+            per_line={first: TODAY - timedelta(days=1), third: "31/02/2027"},
+            now=NOW,
+        )
+    assert [(error.field, error.code) for error in raised.value.errors] == [
+        ("answers[0].promised_date", "date.in_past"),
+        ("answers[2].promised_date", "date.invalid"),
+    ]
+    again = purchasing.get_purchase_order(session, world.first.principal, order["id"])
+    assert [line["status"] for line in again["lines"]] == ["open", "open", "open"]
+    # A single line's form still names its own field.
+    with pytest.raises(FieldErrors) as raised:
+        purchasing.acknowledge_line(session, world.first.principal, second, promised_date="soon", now=NOW)
+    assert [error.field for error in raised.value.errors] == ["promised_date"]
+    with pytest.raises(PermissionDenied):
+        purchasing.acknowledge_open_lines(session, world.manager, order["id"], promised_date=TODAY)
+
+
 def test_rejecting_every_line_cancels_the_order(session, world):
     order = issue(session, world, [10])
     with pytest.raises(ValidationFailed) as raised:

@@ -10,8 +10,11 @@ import pytest
 from sqlmodel import select
 
 from models import OutboxMessage, SupplierScorecard
+from services.i18n import translate
 from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing, scorecards
+from state.supply.scorecards.views import criterion_cards
+from tests.factories import make_part
 from tests.supply_world import (
     NOW,
     TODAY,
@@ -23,6 +26,10 @@ from tests.supply_world import (
 )
 
 AS_OF = datetime(2026, 4, 10, 2, 0, tzinfo=UTC)
+
+
+def _english(key: str, **params) -> str:
+    return translate(key, "en", **params)
 
 
 @pytest.fixture
@@ -417,3 +424,44 @@ def test_a_recompute_leaves_a_scorecards_changed_notice_for_the_open_pages(sessi
     ).all()
     assert [notice.payload["supplier_ids"] for notice in notices] == [[world.first.organisation.id]]
     assert notices[0].payload["topic"] == scorecards.SCORECARDS_CHANGED
+
+
+def test_the_cost_criterion_sums_one_currency_and_the_card_shows_it(session, world):
+    hand_checked_month(session, world)
+    # A part the first supplier also prices in euros, ordered in March in euros at twice its list
+    # price: a sum in another currency, left out of the CNY spend rather than added to it.
+    euro_part = make_part(session, world.first.organisation, price="10.00", currency="EUR")
+    session.commit()
+    purchasing.issue_purchase_order(
+        session,
+        world.manager,
+        supplier_id=world.first.organisation.id,
+        ship_to_location_id=world.warehouse.id,
+        lines=[
+            {"part_id": euro_part.id, "quantity": 100, "unit_price": "20.00", "requested_date": "2026-04-30"}
+        ],
+        currency="EUR",
+        now=datetime(2026, 3, 20, tzinfo=UTC),
+    )
+    _recompute(session)
+    card = _card(session, world.first.organisation.id)
+    assert (card.spend, card.list_value, card.cost_index) == (
+        Decimal("10500.00"),
+        Decimal("10000.00"),
+        Decimal("1.0500"),
+    )
+    shown = scorecards.supplier_scorecard(
+        session, world.manager, world.first.organisation.id, period="2026-03"
+    )
+    assert shown["currency"] == shown["current"]["currency"] == "CNY"
+    cost = next(
+        c
+        for c in criterion_cards(shown["trend"][-1], shown["weights"], _english, "en")
+        if c["name"] == "cost"
+    )
+    assert cost["figures"] == "paid CN¥10,500.00 against list value CN¥10,000.00 (index 1.05)"
+    explained = scorecards.explain_criterion(
+        session, world.manager, world.first.organisation.id, "2026-03", "cost"
+    )
+    assert {item["currency"] for item in explained["items"]} == {"CNY"}
+    assert explained["figures"]["currency"] == "CNY"

@@ -67,6 +67,7 @@ def _answer_row(row) -> rx.Component:
                         default_value=row["requested_iso"],
                         id="ack-date-" + row["line_no"],
                         aria_label=t("purchase.promised_date"),
+                        on_change=lambda value: Order.set_ack_date(row["id"], value),
                         width="10.5rem",
                     ),
                     rx.button(
@@ -107,6 +108,46 @@ def _answer_row(row) -> rx.Component:
         padding_y="0.75rem",
         border_top=f"1px solid {rx.color('gray', 4)}",
         custom_attrs={"data-answer-line": row["line_no"]},
+    )
+
+
+def _acknowledge_all() -> rx.Component:
+    """One promised date for every open line (a line's own typed date wins), one transaction."""
+    return rx.form(
+        rx.flex(
+            rx.vstack(
+                rx.text(t("purchase.promised_date_all"), size="2", weight="medium"),
+                rx.text(t("purchase.acknowledge_all_hint"), size="1", color_scheme="gray"),
+                spacing="1",
+                flex="1",
+                min_width="12rem",
+            ),
+            rx.input(
+                type="date",
+                name="promised_date",
+                default_value=Order.acknowledge_all_date,
+                key=Order.acknowledge_all_date,
+                id="ack-all-date",
+                aria_label=t("purchase.promised_date_all"),
+                width="10.5rem",
+            ),
+            rx.button(
+                rx.icon("check-check", size=16),
+                Order.acknowledge_all_label,
+                type="submit",
+                id="ack-all",
+            ),
+            gap="0.75rem",
+            align="center",
+            wrap="wrap",
+            width="100%",
+        ),
+        on_submit=Order.acknowledge_all,
+        reset_on_submit=False,
+        padding="0.75rem",
+        border_radius="var(--radius-3)",
+        background=rx.color("accent", 2),
+        width="100%",
     )
 
 
@@ -154,6 +195,7 @@ def _answers_section() -> rx.Component:
             section(
                 t("purchase.answer_title"),
                 rx.text(t("purchase.answer_hint"), size="2", color_scheme="gray"),
+                rx.cond(Order.answer_rows.length() > 1, _acknowledge_all()),
                 rx.vstack(rx.foreach(Order.answer_rows, _answer_row), spacing="0", width="100%"),
                 id="answer-section",
             ),
