@@ -81,6 +81,10 @@ class PartOut(BaseModel):
     currency: str = Field(description="ISO 4217 code.")
     supplier_id: int
     supplier_name: str
+    available: int | None = Field(
+        default=None,
+        description="Dealers only: the units one order can get now (the most free at one OEM warehouse).",
+    )
 
 
 class TrimOut(BaseModel):

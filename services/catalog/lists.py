@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from models import Location, Organisation, Part, StockLevel, Trim, VehicleModel
+from models import (
+    Location,
+    LocationKind,
+    Organisation,
+    OrganisationKind,
+    Part,
+    Role,
+    StockLevel,
+    Trim,
+    VehicleModel,
+)
 from models.settings import get_settings
 from services.identity.access import location_scope, part_scope
 from services.identity.auth import Principal
@@ -73,6 +83,11 @@ def list_parts(
             )
         )
     rows, total = _paged(session, statement, page)
+    available = (
+        orderable_from_warehouses(session, [part.id for part, _ in rows])
+        if principal.role == Role.DEALER
+        else {}
+    )
     return [
         {
             "id": part.id,
@@ -84,9 +99,32 @@ def list_parts(
             "currency": part.currency,
             "supplier_id": part.supplier_id,
             "supplier_name": supplier_name,
+            # Dealers only: what one order can get (an order ships from one OEM warehouse).
+            "available": available.get(part.id, 0) if principal.role == Role.DEALER else None,
         }
         for part, supplier_name in rows
     ], total
+
+
+def orderable_from_warehouses(session: Session, part_ids: list[int]) -> dict[int, int]:
+    """Part id -> the most units free (on hand - reserved) at any one OEM warehouse: what a
+    dealer's order can get now, since an order ships from one warehouse
+    (services/ordering/placement.py). Parts stocked nowhere are absent (0 to show)."""
+    if not part_ids:
+        return {}
+    free = StockLevel.on_hand - StockLevel.reserved
+    rows = session.exec(
+        select(StockLevel.part_id, func.max(free))
+        .join(Location, Location.id == StockLevel.location_id)
+        .join(Organisation, Organisation.id == Location.organisation_id)
+        .where(
+            StockLevel.part_id.in_(part_ids),
+            Location.kind == LocationKind.WAREHOUSE,
+            Organisation.kind == OrganisationKind.OEM,
+        )
+        .group_by(StockLevel.part_id)
+    ).all()
+    return {part_id: max(int(most or 0), 0) for part_id, most in rows}
 
 
 def part_categories(session: Session, principal: Principal) -> list[str]:

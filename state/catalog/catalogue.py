@@ -26,6 +26,8 @@ class PartRow(TypedDict):
     unit: str
     price: str
     supplier: str
+    available: str  # dealers: units one order can get now ("" for other roles)
+    out_of_stock: bool
 
 
 class CatalogueState(PagedMixin, AuthState):
@@ -45,6 +47,8 @@ class CatalogueState(PagedMixin, AuthState):
                 "unit": row["unit"],
                 "price": format_money(row["list_price"], row["currency"], self.language),
                 "supplier": row["supplier_name"],
+                "available": self.fmt_number(row["available"]) if row.get("available") is not None else "",
+                "out_of_stock": row.get("available") == 0,
             }
             for row in self.rows
         ]

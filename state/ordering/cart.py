@@ -334,6 +334,14 @@ class CartState(AuthState):
                 errors[line["key"]] = [error.code, _plain(error.params)]
         if not self.location_id:
             errors[LOCATION_FIELD] = ["order.buyer_location_invalid", {}]
+        if errors:
+            # Never silent: the button says why it did not place the order, beside each line and
+            # above the button, where the click was.
+            lines_to_fix = any(key != LOCATION_FIELD for key in errors)
+            errors[FORM_FIELD] = [
+                "cart.fix_lines_first" if lines_to_fix else "order.buyer_location_invalid",
+                {},
+            ]
         self.errors, self.shortages = errors, {}
         if errors:
             return

@@ -56,11 +56,13 @@ def _route_id(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _answer_field(field: str, line_ids: list[str]) -> str:
-    """A bulk answer's error on the line's own field: answers[1].promised_date -> <line id>.promised_date."""
-    match = re.fullmatch(r"answers\[(\d+)\]\.(\w+)", field)
+def _answer_field(field: str, line_ids: list[str], own_dates: dict[str, str]) -> str:
+    """Where a bulk answer's error is shown: answers[1].promised_date is the second open line's;
+    beside that line when it had a date of its own, else beside the one date for all lines."""
+    match = re.fullmatch(r"answers\[(\d+)\]\.promised_date", field)
     if match and int(match.group(1)) < len(line_ids):
-        return f"{line_ids[int(match.group(1))]}.{match.group(2)}"
+        line_id = line_ids[int(match.group(1))]
+        return f"{line_id}.promised_date" if own_dates.get(line_id) else "all.promised_date"
     return field
 
 
@@ -347,8 +349,11 @@ class PurchaseOrderState(AuthState):
                 session, principal, order_id, promised_date=promised, per_line=dict(self._ack_overrides)
             ),
         )
-        if result is None:  # answers[i] is the i-th open line: show each error beside its line
-            self._errors = {_answer_field(field, open_ids): entry for field, entry in self._errors.items()}
+        if result is None:  # answers[i] is the i-th open line
+            own = dict(self._ack_overrides)
+            self._errors = {
+                _answer_field(field, open_ids, own): entry for field, entry in self._errors.items()
+            }
         return self._done(result, refusal, "purchase.all_acknowledged_toast", count=len(open_ids))
 
     @rx.event

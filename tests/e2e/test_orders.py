@@ -36,7 +36,7 @@ from models.types import CENTS
 from services.identity.auth import normalize_email
 from services.ordering.cart_pricing import customer_deposit
 from services.ordering.gateway import SimulatedGateway
-from services.platform.formatting import format_datetime, format_money
+from services.platform.formatting import format_datetime, format_money, format_number
 from tests.e2e.conftest import PHONE, RunningPortal
 from tests.factories import PASSWORD, make_user
 
@@ -119,10 +119,13 @@ def _parts(session: Session, *, plentiful: int, short: int = 0) -> tuple[list[Pa
     raise AssertionError("the demo data has no such parts")
 
 
-def _add_part(page: Page, sku: str) -> None:
+def _add_part(page: Page, sku: str, available: int | None = None) -> None:
     page.fill("#parts-search", sku)
     row = page.locator("#parts-table tbody tr", has_text=sku)
     expect(page.locator("#parts-table tbody tr")).to_have_count(1)
+    if available is not None:  # what one order can get: the most free at one OEM warehouse
+        expect(row.locator(".part-available")).to_have_text(format_number(available, "en"))
+    expect(row.locator(".add-to-cart")).to_have_text("Add to cart")
     row.locator(".add-to-cart").click()
     expect(page.get_by_text("is in your cart.").first).to_be_visible()
 
@@ -169,8 +172,11 @@ def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
     first_line.locator(".cart-quantity input").fill("2.5")
     expect(first_line.locator(".cart-line-error")).to_have_text("The quantity must be a whole number.")
     expect(first_line.locator(".cart-line-total")).to_have_text("—")
+    page.click("#checkout")  # refused, and it says why where the click was
+    expect(page.locator("#cart-error")).to_contain_text("Fix the lines marked in red first")
     first_line.locator(".cart-quantity input").fill("3")
     expect(first_line.locator(".cart-line-error")).to_have_count(0)
+    expect(page.locator("#cart-error")).to_have_count(0)  # the answer to a cart that changed is gone
     expect(first_line.locator(".cart-line-total")).to_have_text(
         format_money(first.list_price * 3, "CNY", "en")
     )
@@ -247,7 +253,7 @@ def test_a_cart_the_warehouses_cannot_fill_names_the_short_line_and_reserves_not
     sign_in(page, portal, DEALER_EMAIL, "/dealer")
     page.click('[data-nav="/catalogue"]')
     _add_part(page, plentiful.sku)
-    _add_part(page, scarce.sku)
+    _add_part(page, scarce.sku, available=most)
     _open_cart(page)
     scarce_line = page.locator(f'[data-line="{scarce.sku}"]')
     scarce_line.locator(".cart-quantity input").fill(str(asked))

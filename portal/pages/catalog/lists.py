@@ -31,14 +31,28 @@ def _part_row(row) -> rx.Component:
         rx.cond(
             AuthState.role == "dealer",
             rx.table.cell(
-                rx.icon_button(
+                rx.cond(
+                    row["out_of_stock"],
+                    rx.badge(t("catalogue.out_of_stock"), color_scheme="red", variant="soft"),
+                    rx.text(row["available"], size="2"),
+                ),
+                text_align="right",
+                white_space="nowrap",
+                style={"font-variant-numeric": "tabular-nums"},
+                class_name="part-available",
+            ),
+        ),
+        rx.cond(
+            AuthState.role == "dealer",
+            rx.table.cell(
+                rx.button(
                     rx.icon("shopping-cart", size=15),
+                    t("cart.add"),
                     variant="soft",
                     size="1",
                     on_click=CartState.add_item("part", row["sku"]),
-                    aria_label=t("cart.add"),
-                    title=t("cart.add"),
                     class_name="add-to-cart",
+                    white_space="nowrap",
                 ),
                 text_align="center",
             ),
@@ -83,6 +97,7 @@ def catalogue() -> rx.Component:
                     header_cell("catalogue.category"),
                     rx.cond(AuthState.role != "supplier", header_cell("catalogue.supplier")),
                     header_cell("catalogue.list_price", "right"),
+                    rx.cond(AuthState.role == "dealer", header_cell("catalogue.available", "right")),
                     rx.cond(AuthState.role == "dealer", header_cell("cart.add", "center")),
                 ],
                 _part_row,

@@ -9,9 +9,17 @@ from sqlmodel import Session
 
 from models.db import get_engine
 from services.catalog.lists import MAX_PAGE_SIZE, Page, list_parts, list_trims, part_categories
-from services.identity.auth import Principal
+from services.identity.auth import Principal, principal_for
 from services.platform.errors import ValidationFailed
-from tests.factories import make_org, make_part, make_trim, make_vehicle_model
+from tests.factories import (
+    make_location,
+    make_org,
+    make_part,
+    make_stock,
+    make_trim,
+    make_user,
+    make_vehicle_model,
+)
 
 MANAGER = Principal(
     user_id=1,
@@ -158,3 +166,29 @@ def test_trims_are_listed_cheapest_first_and_filter_by_body_powertrain_and_text(
         cheapest, _ = list_trims(session, page=Page(1, 1))
         assert [row["name"] for row in cheapest] == ["Meridian Base"]
         assert cheapest[0]["model"] == "Meridian" and cheapest[0]["body"] == "sedan"
+
+
+def test_a_dealer_sees_what_one_order_can_get_and_others_see_no_availability(any_db_url):
+    with Session(get_engine()) as session:
+        supplier, oem, dealer = (
+            make_org(session, "supplier"),
+            make_org(session, "oem"),
+            make_org(session, "dealer"),
+        )
+        north, south = (
+            make_location(session, oem, kind="warehouse"),
+            make_location(session, oem, kind="warehouse"),
+        )
+        store = make_location(session, dealer, kind="store")
+        stocked, reserved_away, nowhere = (make_part(session, supplier) for _ in range(3))
+        make_stock(session, north, stocked, on_hand=40, reserved=5)
+        make_stock(session, south, stocked, on_hand=90, reserved=20)  # the most free at one warehouse: 70
+        make_stock(session, north, reserved_away, on_hand=3, reserved=3)
+        make_stock(session, store, nowhere, on_hand=8)  # a dealer's own stock is not OEM stock
+        session.commit()
+        buyer = principal_for(make_user(session, "dealer", dealer), dealer)
+        rows, _ = list_parts(session, buyer, page=Page(1, 50))
+        available = {row["sku"]: row["available"] for row in rows}
+        assert available == {stocked.sku: 70, reserved_away.sku: 0, nowhere.sku: 0}
+        rows, _ = list_parts(session, MANAGER, page=Page(1, 50))
+        assert {row["available"] for row in rows} == {None}

@@ -122,14 +122,18 @@ def _acknowledge_all() -> rx.Component:
                 flex="1",
                 min_width="12rem",
             ),
-            rx.input(
-                type="date",
-                name="promised_date",
-                default_value=Order.acknowledge_all_date,
-                key=Order.acknowledge_all_date,
-                id="ack-all-date",
-                aria_label=t("purchase.promised_date_all"),
-                width="10.5rem",
+            rx.vstack(
+                rx.input(
+                    type="date",
+                    name="promised_date",
+                    default_value=Order.acknowledge_all_date,
+                    key=Order.acknowledge_all_date,
+                    id="ack-all-date",
+                    aria_label=t("purchase.promised_date_all"),
+                    width="10.5rem",
+                ),
+                field_error(Order.error["all.promised_date"], "error-ack-all"),
+                spacing="1",
             ),
             rx.button(
                 rx.icon("check-check", size=16),
