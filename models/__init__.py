@@ -17,6 +17,7 @@ from models.logistics import (
 )
 from models.messaging import CacheEntry, OutboxMessage, RateLimitEntry
 from models.orders import (
+    CartLine,
     GatewayLedger,
     GatewayScript,
     OrderAttention,
@@ -67,6 +68,7 @@ from models.supply import (
 __all__ = [
     "AuditLog",
     "CacheEntry",
+    "CartLine",
     "Location",
     "LocationKind",
     "Organisation",

@@ -321,3 +321,26 @@ class GatewayScript(SQLModel, table=True):
     reason: str | None = Field(default=None, max_length=300, description="decline reason")
     delay_seconds: float = Field(default=0.0, description="answer this long after deciding")
     notices: int = Field(default=1, description="how many times the bank sends its notice")
+
+
+class CartLine(SQLModel, table=True):
+    """One line of a dealer user's cart, kept on the server so the cart follows the user across
+    logout, tabs and devices (services/ordering/carts.py). The quantity is kept as typed: the
+    cart shows what was typed with its refusal; checkout checks it as today."""
+
+    __tablename__ = "cart_line"
+    __table_args__ = (
+        UniqueConstraint("user_id", "item_kind", "item_id", name="uq_cart_line_item"),
+        CheckConstraint("item_kind IN ('part', 'trim')", name="ck_cart_line_kind"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    item_kind: str = Field(max_length=10)
+    item_id: int  # part.id or trim.id, by item_kind
+    quantity: str = Field(max_length=12)
+    added_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,8 +1,10 @@
 """The dealer's cart: parts and vehicles with quantities, a delivery store, prices from the server's
 price list, and the checkout that places the order.
 
-The cart lives in this browser tab's state. Money shown here is computed on the server with Decimal
-(services.ordering.cart_pricing) and formatted for the viewer; placement prices the order again itself.
+The cart's lines live on the server per user (services/ordering/carts.py), so they follow the dealer
+across logout, tabs and devices; this state mirrors them after each change. Money shown here is
+computed on the server with Decimal (services.ordering.cart_pricing) and formatted for the viewer;
+placement prices the order again itself.
 Each checkout attempt carries an idempotency key made when the cart last changed, so a double
 click (or a retried request) can never place the same cart twice.
 """
@@ -17,7 +19,8 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from models.settings import get_settings
-from services.ordering.cart_pricing import ITEM_KINDS, find_item, quote_cart
+from services.ordering import carts
+from services.ordering.cart_pricing import ITEM_KINDS, quote_cart
 from services.ordering.placement import OutOfStock, delivery_locations, place_order
 from services.platform.errors import DomainError, PermissionDenied
 from services.platform.fields import whole_quantity
@@ -26,7 +29,7 @@ from state.shared import routes
 from state.shared.auth import AuthState
 from workers.dispatch import start_processing
 
-MAX_CART_LINES = 100  # what one order may hold (services.ordering.placement.MAX_LINES)
+MAX_CART_LINES = carts.MAX_CART_LINES
 LOCATION_FIELD = "buyer_location_id"
 FORM_FIELD = "form"
 
@@ -47,6 +50,21 @@ def _line_index(field: str | None) -> int | None:
         return None
     number = field[len("lines[") :].split("]", 1)[0]
     return int(number) if number.isdigit() else None
+
+
+def _state_lines(lines: list[dict]) -> list[dict[str, str]]:
+    """The server's cart lines as this state keeps them (plain strings, keyed)."""
+    return [
+        {
+            "key": line_key(line["kind"], line["item_id"]),
+            "kind": line["kind"],
+            "item_id": str(line["item_id"]),
+            "code": line["code"],
+            "name": line["name"],
+            "quantity": line["quantity"],
+        }
+        for line in lines
+    ]
 
 
 def _plain(params: dict) -> dict:
@@ -216,6 +234,7 @@ class CartState(AuthState):
             principal = self._principal(Role.DEALER)
             with session_scope() as session:
                 locations = delivery_locations(session, principal)
+                self._mirror(carts.cart_lines(session, principal))
             self.locations = [
                 {"id": str(location["id"]), "name": location["name"], "city": location["city"]}
                 for location in locations
@@ -231,6 +250,12 @@ class CartState(AuthState):
             yield self._denied(error)
         self.loading = False
 
+    def _mirror(self, lines: list[dict]) -> None:
+        """Show the server's cart; a line's refusal stays only while its line does."""
+        self.lines = _state_lines(lines)
+        keys = {line["key"] for line in self.lines}
+        self.errors = {k: v for k, v in self.errors.items() if k in keys or k in (FORM_FIELD, LOCATION_FIELD)}
+
     @rx.event
     def add_item(self, kind: str, code: str):
         """Put one more of the part (SKU) or vehicle (trim code) in the cart."""
@@ -239,37 +264,17 @@ class CartState(AuthState):
         try:
             principal = self._principal(Role.DEALER)
             with session_scope() as session:
-                item = find_item(session, principal, kind, code)
-            key = line_key(item.kind, item.id)
-            existing = next((line for line in self.lines if line["key"] == key), None)
-            if existing is None and len(self.lines) >= MAX_CART_LINES:
-                return rx.toast.error(self.t("order.too_many_lines", max=MAX_CART_LINES))
-            if existing is None:
-                self.lines = [
-                    *self.lines,
-                    {
-                        "key": key,
-                        "kind": item.kind,
-                        "item_id": str(item.id),
-                        "code": item.code,
-                        "name": item.name,
-                        "quantity": "1",
-                    },
-                ]
-            else:
-                try:
-                    quantity = self._quantity(existing) + 1
-                except DomainError:
-                    quantity = 1
-                self.lines = [
-                    {**line, "quantity": str(quantity)} if line["key"] == key else line for line in self.lines
-                ]
-                self.errors = {k: v for k, v in self.errors.items() if k != key}
+                item, lines = carts.add_to_cart(session, principal, kind, code)
+            key = line_key(item["kind"], item["item_id"])
+            self.errors = {k: v for k, v in self.errors.items() if k != key}
+            self._mirror(lines)
             self._changed()
             self._reprice(principal)
         except DomainError as error:
+            if error.code == "order.too_many_lines":
+                return rx.toast.error(self.t("order.too_many_lines", max=MAX_CART_LINES))
             return self._denied(error)
-        return rx.toast.success(self.t("cart.added", item=item.name), id=f"cart-added-{key}")
+        return rx.toast.success(self.t("cart.added", item=item["name"]), id=f"cart-added-{key}")
 
     @rx.event
     def set_quantity(self, key: str, text: str):
@@ -288,19 +293,27 @@ class CartState(AuthState):
         self.errors = errors
         self._changed()
         try:
-            self._reprice(self._principal(Role.DEALER))
+            principal = self._principal(Role.DEALER)
+            with session_scope() as session:  # kept as typed, so every tab and device shows it
+                carts.set_cart_quantity(session, principal, line["kind"], int(line["item_id"]), text)
+            self._reprice(principal)
         except DomainError as error:
             return self._denied(error)
         return None
 
     @rx.event
     def remove_line(self, key: str):
-        self.lines = [line for line in self.lines if line["key"] != key]
+        line = next((line for line in self.lines if line["key"] == key), None)
+        if line is None:
+            return None
         self.errors = {k: v for k, v in self.errors.items() if k != key}
         self.prices = {k: v for k, v in self.prices.items() if k != key}
         self._changed()
         try:
-            self._reprice(self._principal(Role.DEALER))
+            principal = self._principal(Role.DEALER)
+            with session_scope() as session:
+                self._mirror(carts.remove_from_cart(session, principal, line["kind"], int(line["item_id"])))
+            self._reprice(principal)
         except DomainError as error:
             return self._denied(error)
         return None
@@ -385,6 +398,8 @@ class CartState(AuthState):
         self.placing = False
         start_processing(placed)  # a worker takes the payment now
         order = placed.order
+        with session_scope() as session:
+            carts.clear_cart(session, principal)
         self._clear()
         yield rx.redirect(routes.order_page(order.id))
         yield rx.toast.success(self.t("cart.placed", number=order.number), id="order-placed")
