@@ -247,7 +247,7 @@ def parse_network(document: Any) -> Network:
                     index,
                     "downstream",
                     node=node_id,
-                    cycle=" -> ".join([*reversed(seen), node_id]),
+                    cycle=" -> ".join([node_id, *reversed(seen[1:]), node_id]),
                 )
             if current in seen:
                 break  # a cycle further up; it is reported from one of its own nodes
