@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
+from scipy.special import ndtr, ndtri
 
 from services.planning.network import Network
 from services.platform.errors import ValidationFailed
@@ -78,7 +78,7 @@ def serial_system(network: Network) -> SerialSystem:
 
 def _grid(system: SerialSystem, highest: float) -> tuple[np.ndarray, float]:
     total_lead = float(system.lead_times.sum())
-    top = system.mean * total_lead + norm.ppf(1 - TAIL) * system.sd * math.sqrt(total_lead)
+    top = system.mean * total_lead + ndtri(1 - TAIL) * system.sd * math.sqrt(total_lead)
     top = max(top, highest, 1e-6) * 1.05
     dx = top / GRID_POINTS
     # A few points below zero: every Chat_j is linear there, which the extrapolation relies on.
@@ -92,9 +92,9 @@ def _lead_time_weights(system: SerialSystem, lead_time: float, dx: float) -> np.
         weights = np.zeros(int(round(mean / dx)) + 1)
         weights[-1] = 1.0
         return weights
-    top = int(math.ceil((mean + norm.ppf(1 - TAIL) * sd) / dx)) + 1
+    top = int(math.ceil((mean + ndtri(1 - TAIL) * sd) / dx)) + 1
     edges = (np.arange(top + 1) + 0.5) * dx
-    cdf = norm.cdf(edges, mean, sd)
+    cdf = ndtr((edges - mean) / sd)
     weights = np.diff(np.concatenate([[0.0], cdf]))
     weights[-1] += 1.0 - cdf[-1]
     return weights

@@ -20,7 +20,7 @@ from pymoo.algorithms.soo.nonconvex.pattern import PatternSearch
 from pymoo.core.problem import Problem
 from pymoo.optimize import minimize
 from pymoo.termination.default import DefaultSingleObjectiveTermination
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from services.planning.network import Network
 from services.planning.simulation import (
@@ -108,7 +108,7 @@ def newsvendor_echelon_levels(network: Network, service_level: float | None = No
         ratio = (stockout + upstream_holding) / (stockout + leaf_holding) if stockout + leaf_holding else 0.5
         if service_level is not None and node.is_leaf:
             ratio = max(ratio, service_level)
-        z = norm.ppf(min(max(ratio, 1e-4), 1 - 1e-4))
+        z = ndtri(min(max(ratio, 1e-4), 1 - 1e-4))
         levels[i] = max(mean[i] * lead_down[i] + z * math.sqrt(variance[i] * lead_down[i]), 0.0)
     return levels
 

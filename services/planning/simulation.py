@@ -136,9 +136,19 @@ def echelon_to_local(network: Network, echelon: np.ndarray) -> np.ndarray:
     return np.maximum(local, 0.0)
 
 
-def simulate(network: Network, local_base_stock: np.ndarray, scenarios: Scenarios) -> SimulationResult:
+def simulate(
+    network: Network,
+    local_base_stock: np.ndarray,
+    scenarios: Scenarios,
+    reorder_points: np.ndarray | None = None,
+) -> SimulationResult:
     """Run each policy (rows of `local_base_stock`, shape (policies, nodes) or (nodes,)) over the same
-    `scenarios`. Raises ValueError when the levels do not fit the network or are negative."""
+    `scenarios`.
+
+    Without `reorder_points` every node follows base-stock: it orders what its customers took. With
+    them (same shape) it is a min/max rule: a node orders up to its level only when its inventory
+    position has fallen to its reorder point or below (today's rule, for comparison). Raises ValueError
+    when the levels do not fit the network or are negative."""
     levels = np.atleast_2d(np.asarray(local_base_stock, dtype=float))
     nodes = network.nodes
     count = len(nodes)
@@ -173,6 +183,15 @@ def simulate(network: Network, local_base_stock: np.ndarray, scenarios: Scenario
     backorders = np.zeros((len(leaves), width))
     shipped = np.zeros((count, width))
     all_nodes = np.arange(count)
+    if reorder_points is not None:
+        reorder = np.repeat(np.atleast_2d(np.asarray(reorder_points, dtype=float)).T, runs, axis=1)
+        up_to = np.repeat(levels.T, runs, axis=1)
+        downstream = np.zeros((count, count))
+        downstream[parents[fed], fed] = 1.0
+        depth = np.zeros(count, dtype=int)
+        for i in range(count):
+            depth[i] = depth[parents[i]] + 1 if parents[i] >= 0 else 0
+        levels_deepest_first = [np.flatnonzero(depth == d) for d in range(int(depth.max()), -1, -1)]
 
     holding_sum = np.zeros(width)
     stockout_sum = np.zeros(width)
@@ -206,7 +225,20 @@ def simulate(network: Network, local_base_stock: np.ndarray, scenarios: Scenario
                 short_in_period[:] = False
                 inventory_sum += on_hand
 
-        ordered = orders[t]
+        if reorder_points is None:
+            ordered = orders[t]
+        else:
+            # Bottom-up: a node's position counts the orders its downstream nodes have just placed.
+            ordered = np.zeros((count, width))
+            for group in levels_deepest_first:
+                owes = downstream[group] @ (owed + ordered)
+                is_leaf = np.isin(group, leaves)
+                if is_leaf.any():
+                    owes[is_leaf] += backorders[np.searchsorted(leaves, group[is_leaf])]
+                position = on_hand[group] + in_transit[group] + owed[group] - owes
+                ordered[group] = np.where(
+                    position <= reorder[group], np.maximum(up_to[group] - position, 0.0), 0.0
+                )
         shipped[roots] = ordered[roots]
         if len(inner):
             owed[fed] += ordered[fed]

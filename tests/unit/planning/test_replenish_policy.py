@@ -128,3 +128,22 @@ def test_the_exact_method_refuses_a_tree_and_a_service_level():
     with pytest.raises(ValidationFailed) as raised:
         propose_policy(parse_network(snyder_shen_example()), method="exact", service_level=0.9)
     assert raised.value.code == "replenish.exact.no_service_level"
+
+
+def test_a_min_max_rule_with_the_reorder_point_just_below_the_level_is_base_stock():
+    network = parse_network(distribution_document())
+    scenarios = draw_scenarios(network, 16, 60, seed=6)
+    levels = np.array([70.0, 15.0, 11.0, 30.0])
+    base_stock = simulate(network, levels, scenarios)
+    min_max = simulate(network, levels, scenarios, reorder_points=levels - 1e-9)
+    assert min_max.cost_per_period[0] == pytest.approx(base_stock.cost_per_period[0])
+    assert min_max.fill_rate[0] == pytest.approx(base_stock.fill_rate[0])
+
+
+def test_a_min_max_rule_orders_in_batches_and_so_holds_more_than_base_stock_at_its_level():
+    network = parse_network(distribution_document())
+    scenarios = draw_scenarios(network, 16, 60, seed=6)
+    levels = np.array([70.0, 15.0, 11.0, 30.0])
+    base_stock = simulate(network, levels, scenarios)
+    min_max = simulate(network, levels + 20.0, scenarios, reorder_points=levels)
+    assert min_max.average_inventory[0] > base_stock.average_inventory[0]
