@@ -18,7 +18,7 @@ from services.planning.forecast.backtest import (
 from services.planning.forecast.candidates import ALL_CANDIDATES, CandidateSpec, fit_predict
 from services.planning.forecast.classify import demand_classes
 from services.planning.forecast.intervals import half_widths
-from services.planning.forecast.selection import TOP_K, ensemble_backtest, select_models
+from services.planning.forecast.selection import TOP_K, ensemble_backtest, rank_scores, select_models
 
 FALLBACK_MODEL = "AutoETS"  # for a series too short for any backtest window
 
@@ -28,8 +28,9 @@ _SEASONS = {"M": 12, "Q": 4, "W": 52, "D": 7, "h": 24, "H": 24, "A": 1, "Y": 1, 
 @dataclass(frozen=True)
 class ForecastRun:
     """`forecast`: `unique_id, ds, yhat, yhat_lo, yhat_hi, model`. `selection`: per series the chosen
-    model, its members, backtest `mase, rmsse, bias, score, windows`, `runner_up, runner_up_score`,
-    `demand_class`. `candidates`: every candidate's forecast from the full history. `backtest`: the
+    model, its members, backtest `mase, rmsse, bias, score, windows`, the `rank_score` it won by (its
+    score shrunk toward its class's, see `selection`), `runner_up, runner_up_score`, `demand_class`.
+    `candidates`: every candidate's forecast from the full history. `backtest`: the
     window forecasts (the ensemble's included). `plan`: the windows used."""
 
     forecast: pd.DataFrame
@@ -105,11 +106,13 @@ def forecast_with_selection(
     longest = int(frame.groupby("unique_id").size().max())
     plan = plan_backtest(longest, horizon, spec.season_length, windows)
     backtest = run_backtest(frame, plan, spec)
-    selection = select_models(backtest, top_k=top_k)
+    classes = demand_classes(frame)
+    selection = select_models(backtest, top_k=top_k, groups=classes)
     if not backtest.empty:
         scores = score_backtest(backtest)
-        averaged, _ = ensemble_backtest(backtest, scores, top_k) if not scores.empty else (None, None)
-        if averaged is not None and not averaged.empty:
+        if not scores.empty:
+            # The same members select_models averaged: the intervals need the ensemble's residuals.
+            averaged, _ = ensemble_backtest(backtest, rank_scores(scores, classes), top_k)
             backtest = pd.concat([backtest, averaged[backtest.columns]], ignore_index=True)
 
     ids = pd.Index(sorted(frame["unique_id"].unique()), name="unique_id")
@@ -118,7 +121,7 @@ def forecast_with_selection(
     selection.loc[short, "model"] = FALLBACK_MODEL
     selection.loc[short, "members"] = FALLBACK_MODEL
     selection.loc[short, "windows"] = 0
-    selection["demand_class"] = demand_classes(frame).reindex(ids)
+    selection["demand_class"] = classes.reindex(ids)
 
     candidates_fc = fit_predict(frame, horizon, spec)
     forecast = _chosen_forecast(candidates_fc, selection)

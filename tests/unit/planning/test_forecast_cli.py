@@ -41,8 +41,8 @@ def test_selection_file_names_the_model_its_errors_and_a_worse_runner_up(full_cl
     selection = pd.read_csv(full_cli_run["selection"]).set_index("unique_id")
     tested = selection[selection["windows"] > 0]
     assert set(tested.index) == {"seasonal", "trending", "intermittent", "lumpy"}
-    assert tested[["mase", "rmsse", "bias", "score"]].notna().all().all()
-    assert (tested["score"] <= tested["runner_up_score"]).all()
+    assert tested[["mase", "rmsse", "bias", "score", "rank_score"]].notna().all().all()
+    assert (tested["rank_score"] <= tested["runner_up_score"]).all()
     assert (tested["model"] != tested["runner_up"]).all()
     assert selection.loc["new-item", "windows"] == 0  # too short to backtest: the fallback, said so
     assert selection.loc["seasonal", "demand_class"] == "smooth"
