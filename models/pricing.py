@@ -195,6 +195,7 @@ class PriceSuggestion(SQLModel, table=True):
         CheckConstraint(_in("status", SuggestionStatus), name="ck_price_suggestion_status"),
         CheckConstraint("proposed_price > 0 AND current_price > 0", name="ck_price_suggestion_prices"),
         CheckConstraint("counter_price IS NULL OR counter_price > 0", name="ck_price_suggestion_counter"),
+        CheckConstraint("agreed_price IS NULL OR agreed_price > 0", name="ck_price_suggestion_agreed"),
         CheckConstraint(
             "required_approvals >= 0 AND required_approvals <= 2", name="ck_price_suggestion_approvals"
         ),
@@ -217,6 +218,9 @@ class PriceSuggestion(SQLModel, table=True):
     required_approvals: int = 1
     approvals: list = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     effective_date: date
+    agreed_price: Decimal | None = Field(
+        default=None, sa_type=MONEY, description="the price approved (proposed, or the supplier's counter)"
+    )
     counter_price: Decimal | None = Field(default=None, sa_type=MONEY)
     counter_reason: str = Field(default="", max_length=1000)
     supplier_response: str | None = Field(default=None, max_length=20)
