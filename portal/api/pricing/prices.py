@@ -14,9 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
-from sqlmodel import Session
 
-from models.db import get_engine
 from portal.api.deps import PRINTABLE, CurrentPrincipal, DbSession, read_body
 from portal.api.errors import error_response, language_for, message_for
 from portal.api.pricing.schemas import (
@@ -121,19 +119,18 @@ def import_values(
 @router.post(
     "/index-values/csv", response_model=ImportOut, responses=_ERRORS, openapi_extra={"requestBody": _CSV_BODY}
 )
-async def import_values_csv(request: Request, principal: CurrentPrincipal) -> ImportOut | JSONResponse:
+async def import_values_csv(
+    request: Request, principal: CurrentPrincipal, session: DbSession
+) -> ImportOut | JSONResponse:
     """Import a CSV of index values (managers): columns `index,period,value`, optional `granularity`
     and `published_at`. All rows or none, as the JSON import; rows are numbered as a spreadsheet
     shows them (the header is row 1)."""
     require_manager(principal)
     data = await read_body(request, indices.MAX_CSV_BYTES)
 
-    def run() -> dict:
-        with Session(get_engine(), expire_on_commit=False) as session:
-            return indices.import_index_csv(session, principal, data)
-
     try:
-        return ImportOut(**await run_in_threadpool(run))
+        # The request's own session: the caller's token look-up may hold SQLite's write lock in it.
+        return ImportOut(**await run_in_threadpool(indices.import_index_csv, session, principal, data))
     except ValidationFailed as error:
         if error.code != "pricing.import_invalid":
             raise
