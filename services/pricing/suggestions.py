@@ -226,6 +226,7 @@ def _suggest(
         session.add(open_suggestion)
     volume = _quarter_volume(session, agreement, on_date)
     money = round_money((result.proposed_price - current_price) * volume, agreement.currency)
+    money = abs(money) if money == 0 else money  # no "-0.00" when nothing was bought
     explanation = _explanation(session, agreement, result, names, volume, money, on_date)
     approvals_needed = required_approvals(agreement, result.change_pct)
     suggestion = PriceSuggestion(
