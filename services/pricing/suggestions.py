@@ -130,19 +130,36 @@ def reprice_agreements(
         query = query.where(PriceAgreement.id.in_(affected))
     agreements = list(session.exec(query.order_by(PriceAgreement.id)))
     terms: dict[int, list[tuple[AgreementTerm, MarketIndex]]] = defaultdict(list)
+    wanted = {agreement.id for agreement in agreements}
     if agreements:
-        for term, index in session.exec(
+        # One read of the terms: by id for a few agreements, else all of them filtered here (never
+        # a list of ids that could run to 500,000 parameters).
+        term_query = (
             select(AgreementTerm, MarketIndex)
             .join(MarketIndex, MarketIndex.id == AgreementTerm.index_id)
-            .where(AgreementTerm.agreement_id.in_([a.id for a in agreements]))
             .order_by(AgreementTerm.agreement_id, AgreementTerm.position)
-        ):
-            terms[term.agreement_id].append((term, index))
+        )
+        if len(wanted) <= 1000:
+            term_query = term_query.where(AgreementTerm.agreement_id.in_(sorted(wanted)))
+        for term, index in session.exec(term_query):
+            if term.agreement_id in wanted:
+                terms[term.agreement_id].append((term, index))
     levels = monthly_levels(session, {index.id for rows in terms.values() for _, index in rows})
+    # Every fingerprint already suggested from, in one read (not one query per agreement).
+    known_keys: set[tuple[int, str]] = set()
+    ids = [agreement.id for agreement in agreements]
+    for start in range(0, len(ids), 5000):
+        known_keys.update(
+            session.exec(
+                select(PriceSuggestion.agreement_id, PriceSuggestion.inputs_key).where(
+                    PriceSuggestion.agreement_id.in_(ids[start : start + 5000])
+                )
+            ).all()
+        )
     suggested, unchanged, skipped = 0, 0, []
     for agreement in agreements:
         try:
-            made = _suggest(session, agreement, terms[agreement.id], levels, on_date, now)
+            made = _suggest(session, agreement, terms[agreement.id], levels, known_keys, on_date, now)
         except MissingIndexValue as missing:
             skipped.append(
                 {
@@ -180,6 +197,7 @@ def _suggest(
     agreement: PriceAgreement,
     terms: list[tuple[AgreementTerm, MarketIndex]],
     levels: dict[int, dict[date, Decimal]],
+    known_keys: set[tuple[int, str]],
     on_date: date,
     now: datetime,
 ) -> bool:
@@ -198,11 +216,7 @@ def _suggest(
     agreement.last_reviewed_on = on_date
     session.add(agreement)
     key = _inputs_key(agreement, term_levels)
-    if session.exec(
-        select(PriceSuggestion.id).where(
-            PriceSuggestion.agreement_id == agreement.id, PriceSuggestion.inputs_key == key
-        )
-    ).first():
+    if (agreement.id, key) in known_keys:
         return False
     current_price = Decimal(agreement.current_price)
     result = price_from_formula(
