@@ -26,11 +26,11 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from models import (
@@ -49,14 +49,15 @@ from models import (
     PurchaseOrderLine,
     StockLevel,
     SuggestionStatus,
+    SupplierQuote,
 )
 from models.supply import PurchaseOrderLineStatus, Standing
 from models.types import utcnow
 from services.i18n import LANGUAGES, translate
 from services.identity.auth import Principal
-from services.pricing import agreements as agreement_rules
 from services.pricing.formula import (
     MissingIndexValue,
+    PriceResult,
     TermLevels,
     price_from_formula,
     round_money,
@@ -103,6 +104,112 @@ def required_approvals(agreement: PriceAgreement, change_pct: Decimal) -> int:
     return 2
 
 
+@dataclass
+class _Context:
+    """What one re-pricing run reads once, set-based, for all its agreements (never per agreement)."""
+
+    on_date: date
+    volumes: dict[tuple[int, int], int]  # (part, supplier) -> quantity ordered in the last 91 days
+    demand: dict[tuple[int, int], int]  # (part, buyer) -> quantity ordered from anyone, 91 days
+    on_hand: dict[tuple[int, int], int]  # (part, buyer) -> units at the buyer's warehouses
+    quotes: dict[int, list[SupplierQuote]]  # part -> valid quotes, cheapest first
+    history: dict[int, list[PriceSuggestion]]  # agreement -> applied changes of the last 12 months
+    names: dict[int, str]  # organisation -> name
+    standings: dict[int, str | None] = field(default_factory=dict)
+
+    def standing(self, session: Session, supplier_id: int) -> str | None:
+        if supplier_id not in self.standings:
+            self.standings[supplier_id] = scorecards.current_standing(session, supplier_id)["standing"]
+        return self.standings[supplier_id]
+
+
+def _since(on_date: date, days: int) -> datetime:
+    return datetime.combine(on_date - timedelta(days=days), datetime.min.time()).replace(tzinfo=UTC)
+
+
+def _filtered(query, column, values: set[int]):
+    # A few agreements: filter by their parts; many: read everything (no huge id lists).
+    return query.where(column.in_(sorted(values))) if len(values) <= 1000 else query
+
+
+def _quarter_volumes(session: Session, part_ids: set[int], on_date: date) -> dict[tuple[int, int], int]:
+    """(part, supplier) -> quantity on purchase-order lines issued in the last 91 days (not cancelled
+    or rejected): the next quarter's expected volume from that supplier."""
+    query = (
+        select(PurchaseOrderLine.part_id, PurchaseOrder.supplier_id, func.sum(PurchaseOrderLine.quantity))
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .where(
+            PurchaseOrder.issued_at >= _since(on_date, DEMAND_DAYS),
+            PurchaseOrderLine.status.not_in(
+                [PurchaseOrderLineStatus.CANCELLED, PurchaseOrderLineStatus.REJECTED]
+            ),
+        )
+        .group_by(PurchaseOrderLine.part_id, PurchaseOrder.supplier_id)
+    )
+    query = _filtered(query, PurchaseOrderLine.part_id, part_ids)
+    return {(part, supplier): int(quantity) for part, supplier, quantity in session.exec(query)}
+
+
+def _context(session: Session, agreements: list[PriceAgreement], on_date: date) -> _Context:
+    part_ids = {agreement.part_id for agreement in agreements}
+    demand_query = (
+        select(
+            PurchaseOrderLine.part_id,
+            PurchaseOrder.buyer_organisation_id,
+            func.sum(PurchaseOrderLine.quantity),
+        )
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .where(PurchaseOrder.issued_at >= _since(on_date, DEMAND_DAYS))
+        .group_by(PurchaseOrderLine.part_id, PurchaseOrder.buyer_organisation_id)
+    )
+    stock_query = (
+        select(StockLevel.part_id, Location.organisation_id, func.sum(StockLevel.on_hand))
+        .join(Location, Location.id == StockLevel.location_id)
+        .where(Location.kind == LocationKind.WAREHOUSE, StockLevel.part_id.is_not(None))
+        .group_by(StockLevel.part_id, Location.organisation_id)
+    )
+    quote_query = (
+        select(SupplierQuote)
+        .where(
+            SupplierQuote.valid_from <= on_date,
+            (SupplierQuote.valid_to.is_(None)) | (SupplierQuote.valid_to >= on_date),
+        )
+        .order_by(SupplierQuote.part_id, SupplierQuote.price, SupplierQuote.id)
+    )
+    quotes: dict[int, list[SupplierQuote]] = defaultdict(list)
+    for quote in session.exec(_filtered(quote_query, SupplierQuote.part_id, part_ids)):
+        quotes[quote.part_id].append(quote)
+    agreement_ids = {agreement.id for agreement in agreements}
+    history_query = (
+        select(PriceSuggestion)
+        .where(
+            PriceSuggestion.status == SuggestionStatus.APPLIED,
+            PriceSuggestion.effective_date >= on_date - timedelta(days=365),
+        )
+        .order_by(PriceSuggestion.agreement_id, PriceSuggestion.effective_date, PriceSuggestion.id)
+    )
+    history: dict[int, list[PriceSuggestion]] = defaultdict(list)
+    for suggestion in session.exec(_filtered(history_query, PriceSuggestion.agreement_id, agreement_ids)):
+        history[suggestion.agreement_id].append(suggestion)
+    return _Context(
+        on_date=on_date,
+        volumes=_quarter_volumes(session, part_ids, on_date),
+        demand={
+            (part, buyer): int(quantity)
+            for part, buyer, quantity in session.exec(
+                _filtered(demand_query, PurchaseOrderLine.part_id, part_ids)
+            )
+        },
+        on_hand={
+            (part, owner): int(units)
+            for part, owner, units in session.exec(_filtered(stock_query, StockLevel.part_id, part_ids))
+        },
+        quotes=quotes,
+        history=history,
+        names=dict(session.exec(select(Organisation.id, Organisation.name)).all()),
+    )
+
+
 def reprice_agreements(
     session: Session,
     *,
@@ -112,10 +219,13 @@ def reprice_agreements(
     now: datetime | None = None,
 ) -> dict:
     """Re-price the active agreements (those with a term on one of `index_codes`, or `agreement_ids`,
-    or all) as of `on_date` (default: today UTC) and commit. Returns {suggested, unchanged,
-    skipped: [{agreement_id, code, index, month}]}; an agreement whose window lacks a month of
-    values is skipped, never guessed. Suggestions inside the automatic band are approved at once
-    (they apply on their effective date: services/pricing/approvals.py `apply_due`)."""
+    or all) as of `on_date` (default: today UTC) and commit, in one transaction. Returns {suggested,
+    unchanged, skipped: [{agreement_id, code, index, month}]}; an agreement whose window lacks a month
+    of values is skipped, never guessed. Suggestions inside the automatic band are approved at once
+    (they apply on their effective date: services/pricing/approvals.py `apply_due`).
+
+    Set-based: the agreements, terms, index levels, known fingerprints, volumes, stock, quotes and
+    history are each read once; the new suggestions are inserted together."""
     now = now or utcnow()
     on_date = on_date or now.date()
     query = select(PriceAgreement).where(PriceAgreement.status == AgreementStatus.ACTIVE)
@@ -129,37 +239,29 @@ def reprice_agreements(
         )
         query = query.where(PriceAgreement.id.in_(affected))
     agreements = list(session.exec(query.order_by(PriceAgreement.id)))
-    terms: dict[int, list[tuple[AgreementTerm, MarketIndex]]] = defaultdict(list)
     wanted = {agreement.id for agreement in agreements}
+    terms: dict[int, list[tuple[AgreementTerm, MarketIndex]]] = defaultdict(list)
     if agreements:
-        # One read of the terms: by id for a few agreements, else all of them filtered here (never
-        # a list of ids that could run to 500,000 parameters).
         term_query = (
             select(AgreementTerm, MarketIndex)
             .join(MarketIndex, MarketIndex.id == AgreementTerm.index_id)
             .order_by(AgreementTerm.agreement_id, AgreementTerm.position)
         )
-        if len(wanted) <= 1000:
-            term_query = term_query.where(AgreementTerm.agreement_id.in_(sorted(wanted)))
-        for term, index in session.exec(term_query):
+        for term, index in session.exec(_filtered(term_query, AgreementTerm.agreement_id, wanted)):
             if term.agreement_id in wanted:
                 terms[term.agreement_id].append((term, index))
     levels = monthly_levels(session, {index.id for rows in terms.values() for _, index in rows})
-    # Every fingerprint already suggested from, in one read (not one query per agreement).
     known_keys: set[tuple[int, str]] = set()
-    ids = [agreement.id for agreement in agreements]
-    for start in range(0, len(ids), 5000):
-        known_keys.update(
-            session.exec(
-                select(PriceSuggestion.agreement_id, PriceSuggestion.inputs_key).where(
-                    PriceSuggestion.agreement_id.in_(ids[start : start + 5000])
-                )
-            ).all()
-        )
-    suggested, unchanged, skipped = 0, 0, []
+    key_query = select(PriceSuggestion.agreement_id, PriceSuggestion.inputs_key)
+    for agreement_id, key in session.exec(_filtered(key_query, PriceSuggestion.agreement_id, wanted)):
+        if agreement_id in wanted:
+            known_keys.add((agreement_id, key))
+    context = _context(session, agreements, on_date) if agreements else None
+    made: list[PriceSuggestion] = []
+    unchanged, skipped, reviewed = 0, [], []
     for agreement in agreements:
         try:
-            made = _suggest(session, agreement, terms[agreement.id], levels, known_keys, on_date, now)
+            suggestion = _suggest(session, agreement, terms[agreement.id], levels, known_keys, context, now)
         except MissingIndexValue as missing:
             skipped.append(
                 {
@@ -170,12 +272,46 @@ def reprice_agreements(
                 }
             )
             continue
-        if made:
-            suggested += 1
-        else:
+        reviewed.append(agreement.id)
+        if suggestion is None:
             unchanged += 1
+        else:
+            made.append(suggestion)
+    # Written set-based, not through each ORM object: the review day, the superseded open
+    # suggestions, then the new suggestions in one batch and the automatic approvals' decisions.
+    agreement_table, suggestion_table = PriceAgreement.__table__, PriceSuggestion.__table__
+    for start in range(0, len(reviewed), 5000):
+        chunk = reviewed[start : start + 5000]
+        session.execute(
+            update(agreement_table).where(agreement_table.c.id.in_(chunk)).values(last_reviewed_on=on_date)
+        )
+    replaced = [suggestion.agreement_id for suggestion in made]
+    for start in range(0, len(replaced), 5000):
+        session.execute(
+            update(suggestion_table)
+            .where(
+                suggestion_table.c.agreement_id.in_(replaced[start : start + 5000]),
+                suggestion_table.c.status.in_([status.value for status in OPEN]),
+            )
+            .values(status=SuggestionStatus.SUPERSEDED)
+        )
+    session.add_all(made)
+    session.flush()
+    session.add_all(
+        PriceDecision(
+            suggestion_id=suggestion.id,
+            agreement_id=suggestion.agreement_id,
+            action=DecisionAction.AUTO_APPROVED,
+            before_price=suggestion.current_price,
+            after_price=suggestion.proposed_price,
+            reason="within the automatic band",
+            at=now,
+        )
+        for suggestion in made
+        if suggestion.required_approvals == 0
+    )
     session.commit()
-    return RepriceOutcome(suggested, unchanged, skipped).as_dict()
+    return RepriceOutcome(len(made), unchanged, skipped).as_dict()
 
 
 def _inputs_key(agreement: PriceAgreement, term_levels: list[TermLevels]) -> str:
@@ -198,9 +334,11 @@ def _suggest(
     terms: list[tuple[AgreementTerm, MarketIndex]],
     levels: dict[int, dict[date, Decimal]],
     known_keys: set[tuple[int, str]],
-    on_date: date,
+    context: _Context,
     now: datetime,
-) -> bool:
+) -> PriceSuggestion | None:
+    """The new suggestion for one agreement (not yet added), or None when nothing changes."""
+    on_date = context.on_date
     term_levels = []
     names = {}
     for term, index in terms:
@@ -213,11 +351,9 @@ def _suggest(
         )
         term_levels.append(TermLevels(index.code, Decimal(term.weight), base, current))
         names[index.code] = index.name
-    agreement.last_reviewed_on = on_date
-    session.add(agreement)
     key = _inputs_key(agreement, term_levels)
     if (agreement.id, key) in known_keys:
-        return False
+        return None
     current_price = Decimal(agreement.current_price)
     result = price_from_formula(
         base_price=Decimal(agreement.base_price),
@@ -230,20 +366,13 @@ def _suggest(
         max_change_pct=Decimal(agreement.max_change_pct),
     )
     if result.proposed_price == current_price:
-        return False
-    for open_suggestion in session.exec(
-        select(PriceSuggestion).where(
-            PriceSuggestion.agreement_id == agreement.id, PriceSuggestion.status.in_(OPEN)
-        )
-    ):
-        open_suggestion.status = SuggestionStatus.SUPERSEDED
-        session.add(open_suggestion)
-    volume = _quarter_volume(session, agreement, on_date)
+        return None
+    volume = context.volumes.get((agreement.part_id, agreement.supplier_id), 0)
     money = round_money((result.proposed_price - current_price) * volume, agreement.currency)
     money = abs(money) if money == 0 else money  # no "-0.00" when nothing was bought
-    explanation = _explanation(session, agreement, result, names, volume, money, on_date)
+    explanation = _explanation(session, agreement, result, names, volume, money, context)
     approvals_needed = required_approvals(agreement, result.change_pct)
-    suggestion = PriceSuggestion(
+    return PriceSuggestion(
         agreement_id=agreement.id,
         current_price=current_price,
         formula_price=result.formula_price,
@@ -262,83 +391,23 @@ def _suggest(
         created_at=now,
         decided_at=now if approvals_needed == 0 else None,
     )
-    session.add(suggestion)
-    session.flush()
-    if approvals_needed == 0:
-        session.add(
-            PriceDecision(
-                suggestion_id=suggestion.id,
-                agreement_id=agreement.id,
-                action=DecisionAction.AUTO_APPROVED,
-                before_price=current_price,
-                after_price=result.proposed_price,
-                reason="within the automatic band",
-                at=now,
-            )
-        )
-    return True
 
 
 # ---------------------------------------------------------------- the advice beside the formula
 
 
-def _quarter_volume(session: Session, agreement: PriceAgreement, on_date: date) -> int:
-    since = datetime.combine(on_date - timedelta(days=DEMAND_DAYS), datetime.min.time()).replace(tzinfo=UTC)
-    quantity = session.exec(
-        select(func.coalesce(func.sum(PurchaseOrderLine.quantity), 0))
-        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-        .where(
-            PurchaseOrderLine.part_id == agreement.part_id,
-            PurchaseOrder.supplier_id == agreement.supplier_id,
-            PurchaseOrder.issued_at >= since,
-            PurchaseOrderLine.status.not_in(
-                [PurchaseOrderLineStatus.CANCELLED, PurchaseOrderLineStatus.REJECTED]
-            ),
-        )
-    ).one()
-    return int(quantity or 0)
-
-
-def stock_cover_days(session: Session, agreement: PriceAgreement, on_date: date) -> int | None:
+def _cover_days(agreement: PriceAgreement, context: _Context) -> int | None:
     """Days the buyer's warehouse stock of the part lasts at the last 91 days' purchase rate (None
     without demand)."""
-    since = datetime.combine(on_date - timedelta(days=DEMAND_DAYS), datetime.min.time()).replace(tzinfo=UTC)
-    demand = session.exec(
-        select(func.coalesce(func.sum(PurchaseOrderLine.quantity), 0))
-        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
-        .where(
-            PurchaseOrderLine.part_id == agreement.part_id,
-            PurchaseOrder.buyer_organisation_id == agreement.buyer_organisation_id,
-            PurchaseOrder.issued_at >= since,
-        )
-    ).one()
+    demand = context.demand.get((agreement.part_id, agreement.buyer_organisation_id), 0)
     if not demand:
         return None
-    on_hand = session.exec(
-        select(func.coalesce(func.sum(StockLevel.on_hand), 0))
-        .join(Location, Location.id == StockLevel.location_id)
-        .where(
-            StockLevel.part_id == agreement.part_id,
-            Location.organisation_id == agreement.buyer_organisation_id,
-            Location.kind == LocationKind.WAREHOUSE,
-        )
-    ).one()
+    on_hand = context.on_hand.get((agreement.part_id, agreement.buyer_organisation_id), 0)
     return int(Decimal(on_hand) * DEMAND_DAYS / Decimal(demand))
 
 
-def _history(session: Session, agreement: PriceAgreement, on_date: date) -> dict | None:
-    year_ago = on_date - timedelta(days=365)
-    applied = list(
-        session.exec(
-            select(PriceSuggestion)
-            .where(
-                PriceSuggestion.agreement_id == agreement.id,
-                PriceSuggestion.status == SuggestionStatus.APPLIED,
-                PriceSuggestion.effective_date >= year_ago,
-            )
-            .order_by(PriceSuggestion.effective_date, PriceSuggestion.id)
-        )
-    )
+def _history(agreement: PriceAgreement, context: _Context) -> dict | None:
+    applied = context.history.get(agreement.id)
     if not applied:
         return None
     start = Decimal(applied[0].current_price)
@@ -349,11 +418,11 @@ def _history(session: Session, agreement: PriceAgreement, on_date: date) -> dict
 def _explanation(
     session: Session,
     agreement: PriceAgreement,
-    result,
+    result: PriceResult,
     names: dict[str, str],
     volume: int,
     money: Decimal,
-    on_date: date,
+    context: _Context,
 ) -> dict:
     current = result.current_price
     base = Decimal(agreement.base_price)
@@ -380,26 +449,25 @@ def _explanation(
             }
         )
     advice = []
-    cover = stock_cover_days(session, agreement, on_date)
+    cover = _cover_days(agreement, context)
     rising = result.proposed_price > current
     if cover is not None and cover >= COVER_HIGH_DAYS and rising:
         advice.append({"code": "pricing.explain.cover_high", "params": {"days": cover}})
     elif cover is not None and cover < COVER_LOW_DAYS:
         advice.append({"code": "pricing.explain.cover_low", "params": {"days": cover}})
-    for quote in agreement_rules.valid_quotes(session, agreement.part_id, on_date):
+    for quote in context.quotes.get(agreement.part_id, []):
         if quote.supplier_id == agreement.supplier_id or quote.currency != agreement.currency:
             continue
         if quote.price >= result.proposed_price:
             break
-        supplier = session.get(Organisation, quote.supplier_id)
-        standing = scorecards.current_standing(session, quote.supplier_id)["standing"]
+        standing = context.standing(session, quote.supplier_id)
         advice.append(
             {
                 "code": "pricing.explain.quote_poor"
                 if standing == Standing.POOR
                 else "pricing.explain.quote_cheaper",
                 "params": {
-                    "supplier": supplier.name if supplier else str(quote.supplier_id),
+                    "supplier": context.names.get(quote.supplier_id, str(quote.supplier_id)),
                     "price": f"{quote.price} {quote.currency}",
                     "standing": standing or "unscored",
                     "lead_time_days": quote.lead_time_days,
@@ -409,14 +477,13 @@ def _explanation(
             }
         )
         break  # the cheapest undercutting quote is the one that matters
-    history = _history(session, agreement, on_date)
+    history = _history(agreement, context)
     if history:
-        supplier = session.get(Organisation, agreement.supplier_id)
         advice.append(
             {
                 "code": "pricing.explain.history",
                 "params": {
-                    "supplier": supplier.name if supplier else "",
+                    "supplier": context.names.get(agreement.supplier_id, ""),
                     "change": _pct(Decimal(history["change_pct"])),
                     "changes": history["changes"],
                 },

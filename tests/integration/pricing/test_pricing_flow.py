@@ -11,8 +11,10 @@ from sqlmodel import Session, func, select
 from models import (
     AuditLog,
     IndexValue,
+    Location,
     MarketIndex,
     OutboxMessage,
+    Part,
     PriceAgreement,
     PriceSuggestion,
     PurchaseOrderLine,
@@ -24,7 +26,7 @@ from services.platform.errors import FieldErrors, NotFound, PermissionDenied, Va
 from services.pricing import agreements, approvals, indices, prices, suggestions
 from services.pricing.approvals import SuggestionConflict
 from services.pricing.indices import INDEX_VALUES_CHANGED
-from tests.factories import make_org
+from tests.factories import make_org, make_stock
 from tests.pricing_world import REVIEW_AT, REVIEW_DAY, build_world
 
 pytestmark = pytest.mark.usefixtures("any_db_url")
@@ -142,13 +144,26 @@ def test_the_suggestion_is_explained_term_by_term_in_english_and_chinese():
     assert [term["index"] for term in suggestion.explanation["terms"]] == ["CU", "HRC"]
 
 
-def test_the_money_at_stake_is_the_change_times_the_quarters_volume(monkeypatch):
+def test_the_money_at_stake_is_the_change_times_the_quarters_volume():
     world = build_world()
-    monkeypatch.setattr(suggestions, "_quarter_volume", lambda session, agreement, on_date: 1200)
+    with _session() as session:
+        make_stock(session, session.get(Location, world.warehouse_id), session.get(Part, world.part_id), 3000)
+        session.commit()
+        prices.issue_purchase_order_at_prices_in_force(
+            session,
+            world.manager,
+            supplier_id=world.supplier_id,
+            ship_to_location_id=world.warehouse_id,
+            lines=[{"part_id": world.part_id, "quantity": 1200, "requested_date": "2026-06-01"}],
+            now=REVIEW_AT - timedelta(days=10),
+        )
     _reprice()
     suggestion = _open_suggestion(world)
     assert suggestion.money_next_quarter == Decimal("4620.00")  # (103.85 - 100.00) x 1,200
-    assert "4620.00 CNY over the next quarter (1200 units)" in suggestion.explanation["text"]["en"]
+    text = suggestion.explanation["text"]["en"]
+    assert "4620.00 CNY over the next quarter (1200 units)" in text
+    # 3,000 on hand at 1,200 a quarter: 227 days of cover, no hurry to accept the increase.
+    assert "stock covers 227 days: no urgency to accept an increase" in text
 
 
 def test_a_cheaper_quote_from_a_poor_supplier_is_flagged_not_chosen(monkeypatch):
