@@ -19,15 +19,21 @@ from tests.pricing_world import build_world
 pytestmark = pytest.mark.usefixtures("any_db_url")
 
 
+_tokens: dict[str, str] = {}
+
+
 @pytest.fixture
 def client() -> TestClient:
+    _tokens.clear()  # each test's database is fresh: so are its sessions
     return TestClient(api)
 
 
 def bearer(principal: Principal) -> dict[str, str]:
-    with Session(get_engine()) as session:
-        token, _ = login(session, email=principal.email, password=PASSWORD)
-    return {"Authorization": f"Bearer {token}"}
+    """The principal's bearer token, logged in once per test (the password check is slow on purpose)."""
+    if principal.email not in _tokens:
+        with Session(get_engine()) as session:
+            _tokens[principal.email], _ = login(session, email=principal.email, password=PASSWORD)
+    return {"Authorization": f"Bearer {_tokens[principal.email]}"}
 
 
 def test_a_csv_with_a_bad_row_answers_422_listing_the_rows_and_imports_nothing(client):
