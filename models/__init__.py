@@ -31,6 +31,19 @@ from models.orders import (
     SalesOrderLine,
     Shipment,
 )
+from models.pricing import (
+    AgreementStatus,
+    AgreementTerm,
+    DecisionAction,
+    Granularity,
+    IndexValue,
+    MarketIndex,
+    PriceAgreement,
+    PriceDecision,
+    PriceSuggestion,
+    SuggestionStatus,
+    SupplierQuote,
+)
 from models.showroom import (
     DemoCar,
     Salesperson,
@@ -137,4 +150,15 @@ __all__ = [
     "OrderConfiguration",
     "BuiltVehicle",
     "TrimColour",
+    "AgreementStatus",
+    "AgreementTerm",
+    "DecisionAction",
+    "Granularity",
+    "IndexValue",
+    "MarketIndex",
+    "PriceAgreement",
+    "PriceDecision",
+    "PriceSuggestion",
+    "SuggestionStatus",
+    "SupplierQuote",
 ]

@@ -18,6 +18,8 @@ REFRESH_ETA = "workers.tasks.refresh_eta"
 PREPARE_SHIPMENT = "workers.tasks.prepare_shipment"
 SEND_TEST_DRIVE_MAIL = "workers.tasks.send_test_drive_mail"
 SEND_TEST_DRIVE_REMINDERS = "workers.tasks.send_test_drive_reminders"
+REPRICE_AGREEMENTS = "workers.tasks.reprice_agreements"
+REVIEW_PRICES = "workers.tasks.review_prices"
 # How often beat looks for test drives that are due their reminder (24 h before they start).
 TEST_DRIVE_REMINDER_SECONDS = 300.0
 
@@ -72,6 +74,13 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
         "recompute-scorecards-nightly": {
             "task": RECOMPUTE_SCORECARDS,
             "schedule": crontab(hour=2, minute=0),
+            "options": {"expires": 3600.0},
+        },
+        # The periodic price review, daily at 03:00 UTC: approved changes that became due apply, and
+        # every agreement is re-priced (index imports also re-price within seconds, through the relay).
+        "review-prices-daily": {
+            "task": REVIEW_PRICES,
+            "schedule": crontab(hour=3, minute=0),
             "options": {"expires": 3600.0},
         },
     }

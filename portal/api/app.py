@@ -21,6 +21,7 @@ from portal.api.errors import API_PREFIX, BUSY_RESPONSE, install_error_handlers
 from portal.api.identity import auth
 from portal.api.logistics import carriers, shipments
 from portal.api.ordering import orders, payments
+from portal.api.pricing import prices as pricing_prices
 from portal.api.security import SecurityHeaders
 from portal.api.showroom import configurator as showroom_configurator
 from portal.api.showroom import funnel as showroom_funnel
@@ -139,6 +140,8 @@ def create_api() -> FastAPI:
     # Logistics: shipments and their tracking, the public look-up, the carriers' webhook.
     for module in (shipments, carriers):
         v1.include_router(module.router)
+    # Procurement pricing: index values, agreements, suggestions and decisions.
+    v1.include_router(pricing_prices.router)
     # Any endpoint may find the database pool busy under overload (errors.py `_pool_timeout`).
     app.include_router(v1, responses=BUSY_RESPONSE)
     for path in (API_PREFIX, f"{API_PREFIX}/{{rest:path}}"):

@@ -104,6 +104,7 @@ def seed(
     supply_history: bool = True,
     logistics_history: bool = True,
     showroom: bool = True,
+    pricing: bool = True,
 ) -> dict:
     """Fill an empty portal with the deterministic demo world of `scale` ("demo" or "large").
 
@@ -120,7 +121,8 @@ def seed(
     `logistics_history` is False) the demo's past and in-flight shipments with their carrier events
     (`services.seed.logistics`), under "logistics_history". Then (at every scale, unless `showroom`
     is False) every dealer store's showroom: settings, demo cars, salespeople and three months of
-    test drives (`services.seed.showroom`), under "showroom".
+    test drives (`services.seed.showroom`), under "showroom". Then (at demo scale, unless `pricing` is
+    False) the market indices, quotes and price agreements (`services.seed.pricing`), under "pricing".
     Raises ValueError for an unknown scale.
     """
     if scale not in SCALES:
@@ -157,6 +159,11 @@ def seed(
 
             counts["configurator"] = seed_configurator(session)
             counts["configurator"] |= seed_built_vehicles(session)
+        if scale == "demo" and pricing:
+            from services.seed.pricing import seed_pricing  # (import order: see above)
+
+            day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+            counts["pricing"] = seed_pricing(session, rng_seed=2026, now=day_start)
         return counts
     except BaseException:
         session.rollback()

@@ -25,6 +25,7 @@ from services.logistics.eta import ETA_CHANGED
 from services.logistics.ingest import SHIPMENT_CHANGED
 from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED
 from services.platform import live, outbox
+from services.pricing.indices import INDEX_VALUES_CHANGED
 from services.showroom import booking, dealer_desk
 from services.supply import scorecards
 from workers import outbox_listener
@@ -40,6 +41,7 @@ from workers.tasks.ordering import (
     process_order,
     retry_stalled_orders,
 )
+from workers.tasks.pricing import reprice_agreements_task, review_prices_task
 from workers.tasks.showroom import send_test_drive_mail, send_test_drive_reminders
 from workers.tasks.supply import recompute_scorecards_task
 
@@ -59,6 +61,8 @@ __all__ = [
     "refresh_summary",
     "relay_now",
     "relay_outbox",
+    "reprice_agreements_task",
+    "review_prices_task",
     "retry_stalled_orders",
     "send_test_drive_mail",
     "send_test_drive_reminders",
@@ -152,6 +156,8 @@ ROUTES: dict[str, Route] = {
     SHIPMENT_CHANGED: Route(_shipment_changed, coalesce_by=lambda payload: payload["shipment_id"]),
     # refresh_eta moved a shipment's ETA: the open shipment pages show the new one.
     ETA_CHANGED: Route(lambda payload: live.publish(payload, ETA_CHANGED)),
+    # Index values arrived: one re-pricing run per relay batch, however many imports it holds.
+    INDEX_VALUES_CHANGED: Route(lambda payload: reprice_agreements_task.delay(), coalesce=True),
     # A visitor's test drive changed: the desk reloads, the visitor gets the e-mail with the invite.
     **{topic: Route(_test_drive_changed(topic)) for topic in _DRIVE_MAIL_KINDS},
     # The dealer's desk changed a drive: the other open desk pages reload (Redis mode).

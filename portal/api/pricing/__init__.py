@@ -1,5 +1,5 @@
-"""Pricing's JSON API endpoints (raw-material indices, supplier agreements, market price lists, with
-guardrails and approval). Empty until the domain lands.
+"""Pricing's JSON API endpoints (`prices.py`: market indices and their values, price agreements,
+suggestions and the decisions on them; market price lists come later).
 
 May import: `portal.api` (deps, errors, schemas), `services.pricing` and the domains it may import,
 `models`."""
