@@ -1,6 +1,7 @@
 """SQLModel tables, the engine and the session factory."""
 
 from models.accounts import Organisation, OrganisationKind, Role, User, UserSession
+from models.analytics import Channel, FactsRefresh, FxRate, ItemKind, KpiTarget, LineFactDaily, OrderFactDaily
 from models.audit import AuditLog
 from models.catalog import Part, Trim, VehicleModel
 from models.configurator import BuiltVehicle, OptionPack, OrderConfiguration, TrimColour
@@ -135,4 +136,11 @@ __all__ = [
     "OrderConfiguration",
     "BuiltVehicle",
     "TrimColour",
+    "Channel",
+    "FactsRefresh",
+    "FxRate",
+    "ItemKind",
+    "KpiTarget",
+    "LineFactDaily",
+    "OrderFactDaily",
 ]
