@@ -121,6 +121,7 @@ class LineFactDaily(SQLModel, table=True):
             "channel",
             "item_kind",
             "category",
+            "supplier_organisation_id",
             "currency",
             name="uq_line_fact",
         ),
@@ -137,6 +138,11 @@ class LineFactDaily(SQLModel, table=True):
     channel: str = Field(max_length=20)
     item_kind: str = Field(max_length=10)
     category: str = Field(max_length=80)
+    supplier_organisation_id: int | None = Field(
+        default=None,
+        sa_column=_fk("organisation.id", nullable=True),
+        description="the part's supplier; None for vehicles (the carmaker's own)",
+    )
     currency: str = Field(max_length=3)
     orders: int = 0
     units: int = 0

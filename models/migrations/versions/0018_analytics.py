@@ -76,6 +76,7 @@ def upgrade() -> None:
         sa.Column('channel', sa.String(length=20), nullable=False),
         sa.Column('item_kind', sa.String(length=10), nullable=False),
         sa.Column('category', sa.String(length=80), nullable=False),
+        sa.Column('supplier_organisation_id', sa.Integer(), nullable=True),
         sa.Column('currency', sa.String(length=3), nullable=False),
         sa.Column('orders', sa.Integer(), nullable=False),
         sa.Column('units', sa.Integer(), nullable=False),
@@ -87,6 +88,7 @@ def upgrade() -> None:
         sa.CheckConstraint('units >= 0 AND units_allocated >= 0', name='ck_line_fact_units'),
         sa.ForeignKeyConstraint(['dealer_organisation_id'], ['organisation.id'], ondelete='CASCADE'),
         sa.ForeignKeyConstraint(['store_location_id'], ['location.id'], ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['supplier_organisation_id'], ['organisation.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint(
             'day',
@@ -95,6 +97,7 @@ def upgrade() -> None:
             'channel',
             'item_kind',
             'category',
+            'supplier_organisation_id',
             'currency',
             name='uq_line_fact',
         ),
