@@ -468,15 +468,20 @@ def changed_days(session: Session, since: datetime) -> set[date]:
     return days
 
 
-def refresh_changed(session: Session) -> dict:
+def refresh_changed(session: Session, *, requested_at: datetime | None = None) -> dict:
     """The incremental refresh the outbox triggers: re-derive the days of everything changed since
     the previous refresh began (less WATERMARK_MARGIN); a full rebuild when there was none.
-    Coalesced by nature: a burst of 1,000 orders touches a few days and is one refresh."""
+
+    Coalesced: a burst of 1,000 orders touches a few days and is one refresh; and a request made
+    (`requested_at`) before the latest refresh began is already served by it (that refresh saw every
+    change committed before the request), so it returns {"skipped": True, "version"} at once."""
     marker = _locked_marker(session)
     if marker.refreshed_at is None:
         return rebuild(session)
+    if requested_at is not None and _aware(marker.refreshed_at) >= requested_at:
+        return {"skipped": True, "version": marker.version, "full": False}
     days = changed_days(session, _aware(marker.refreshed_at) - WATERMARK_MARGIN)
-    return refresh_days(session, days) | {"full": False}
+    return refresh_days(session, days) | {"full": False, "skipped": False}
 
 
 def rebuild(session: Session) -> dict:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from models.db import get_engine
 from services.analytics import drilldown, facts
 from services.analytics.filters import parse_filter
-from services.analytics.tiles import compute_tiles, dashboard
+from services.analytics.tiles import dashboard
 from tests.analytics_world import EXPECTED, build_world
 
 MARCH = "period=month&day=2026-03-10"
