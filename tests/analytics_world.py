@@ -30,6 +30,7 @@ from models import (
     SupplierScorecard,
     Trim,
 )
+from models.types import utcnow
 from services.identity.auth import Principal, principal_for
 from tests.factories import (
     make_location,
@@ -162,7 +163,7 @@ def add_order(
         request_fingerprint="x" * 64,
         hold_expires_at=created_at + timedelta(minutes=15),
         created_at=created_at,
-        updated_at=created_at,
+        updated_at=utcnow(),  # when the row was written: what the incremental refresh looks for
     )
     session.add(order)
     session.flush()
