@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
@@ -28,6 +29,7 @@ from services.seed.plan import (
 )
 from services.seed.reference import (
     BRAND,
+    CNY_PER_UNIT,
     CONSUMER_SLUG,
     DEMO_PASSWORD,
     OEM_SLUG,
@@ -120,7 +122,8 @@ def seed(
     `logistics_history` is False) the demo's past and in-flight shipments with their carrier events
     (`services.seed.logistics`), under "logistics_history". Then (at every scale, unless `showroom`
     is False) every dealer store's showroom: settings, demo cars, salespeople and three months of
-    test drives (`services.seed.showroom`), under "showroom".
+    test drives (`services.seed.showroom`), under "showroom". Last (every scale) thirteen months of
+    demo FX rates and the KPI facts of the orders so far (`services.analytics`), under "analytics".
     Raises ValueError for an unknown scale.
     """
     if scale not in SCALES:
@@ -157,6 +160,7 @@ def seed(
 
             counts["configurator"] = seed_configurator(session)
             counts["configurator"] |= seed_built_vehicles(session)
+        counts["analytics"] = _seed_analytics(session)
         return counts
     except BaseException:
         session.rollback()
@@ -164,6 +168,18 @@ def seed(
     finally:
         if session is not target:
             session.close()
+
+
+def _seed_analytics(session: Session) -> dict:
+    """FX rates into the reporting currency for the last thirteen months (the demo currencies,
+    working days), then the KPI facts built from the orders so far, in a transaction of their own."""
+    from services.analytics import facts, fx  # (import order: see above)
+
+    today = utcnow().date()
+    rates = fx.seed_demo_rates(session, CNY_PER_UNIT, today - timedelta(days=400), today)
+    rebuilt = facts.rebuild(session)
+    session.commit()
+    return {"fx_rates": rates, "order_facts": rebuilt["order_rows"]}
 
 
 def _seed_supply_history(session: Session) -> dict:

@@ -35,12 +35,10 @@ def world(request):
     return _built()
 
 
-@pytest.fixture(params=["embedded", "redis"])
-def pg_world(request, pg_url):
+@pytest.fixture
+def pg_world(pg_url, redis_url):
     """PostgreSQL: a second session may commit a refresh while the first is still open (SQLite's
     single writer would make it wait)."""
-    if request.param == "redis":
-        request.getfixturevalue("redis_url")
     return _built()
 
 
