@@ -31,6 +31,8 @@ from models import (
     Organisation,
     Part,
     QualityIncident,
+    SalesOrder,
+    SalesOrderLine,
     StockLevel,
     SupplierScorecard,
     Trim,
@@ -371,9 +373,14 @@ def stockout_rows(session: Session, flt: KpiFilter, stock: list[dict] | None = N
     """The stock rows in scope ordered from in the period (any order placed, cancelled ones too:
     the demand was there), each marked stocked out when nothing is free now."""
     start, end = facts.day_bounds(flt.first, flt.last)
-    demanded = {
-        line.stock_level_id for record in facts.derive_orders(session, start, end) for line in record.lines
-    }
+    demanded = set(
+        session.execute(
+            select(SalesOrderLine.stock_level_id)
+            .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
+            .where(SalesOrder.created_at >= start, SalesOrder.created_at < end)
+            .distinct()
+        ).scalars()
+    )
     stock = stock_rows(session, flt) if stock is None else stock
     return [
         {key: row[key] for key in COLUMNS["stockouts"] if key in row} | {"stocked_out": row["free"] <= 0}
