@@ -1,6 +1,7 @@
 """SQLModel tables, the engine and the session factory."""
 
 from models.accounts import Organisation, OrganisationKind, Role, User, UserSession
+from models.analytics import Channel, FactsRefresh, FxRate, ItemKind, KpiTarget, LineFactDaily, OrderFactDaily
 from models.audit import AuditLog
 from models.catalog import Part, Trim, VehicleModel
 from models.configurator import BuiltVehicle, OptionPack, OrderConfiguration, TrimColour
@@ -161,4 +162,11 @@ __all__ = [
     "PriceSuggestion",
     "SuggestionStatus",
     "SupplierQuote",
+    "Channel",
+    "FactsRefresh",
+    "FxRate",
+    "ItemKind",
+    "KpiTarget",
+    "LineFactDaily",
+    "OrderFactDaily",
 ]

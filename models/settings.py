@@ -142,6 +142,13 @@ class Settings(BaseSettings):
     public_tracking_per_minute: int = Field(default=10, ge=1)
     carrier_webhook_max_bytes: int = Field(default=1024 * 1024, ge=1024)
 
+    # Analytics (services/analytics/): every KPI's money is in `reporting_currency` (orders in other
+    # currencies converted at the FX rate of the order's day), and a fact's day is the calendar day in
+    # `reporting_time_zone`; tile values stay cached this long (a facts version bump retires them sooner).
+    reporting_currency: str = Field(default="CNY", pattern=r"^[A-Z]{3}$")
+    reporting_time_zone: str = "Asia/Shanghai"
+    kpi_cache_seconds: int = Field(default=3600, ge=1)
+
     # E-mail (services/platform/mail.py): the SMTP server the portal sends through, how (TLS mode
     # "none", "starttls" or "ssl"), as whom, and the sender. Demo mode: the local mail server
     # (services/platform/mail_server.py, started by `make run`) on `smtp_port`, which writes every

@@ -20,6 +20,8 @@ SEND_TEST_DRIVE_MAIL = "workers.tasks.send_test_drive_mail"
 SEND_TEST_DRIVE_REMINDERS = "workers.tasks.send_test_drive_reminders"
 REPRICE_AGREEMENTS = "workers.tasks.reprice_agreements"
 REVIEW_PRICES = "workers.tasks.review_prices"
+REFRESH_FACTS = "workers.tasks.refresh_facts"
+REBUILD_FACTS = "workers.tasks.rebuild_facts"
 # How often beat looks for test drives that are due their reminder (24 h before they start).
 TEST_DRIVE_REMINDER_SECONDS = 300.0
 
@@ -80,6 +82,13 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
         # every agreement is re-priced (index imports also re-price within seconds, through the relay).
         "review-prices-daily": {
             "task": REVIEW_PRICES,
+            "schedule": crontab(hour=3, minute=0),
+            "options": {"expires": 3600.0},
+        },
+        # The KPI facts rebuilt from the order tables nightly at 03:00 UTC, after the scorecards (the
+        # outbox refreshes the changed days within seconds all day; this catches anything missed).
+        "rebuild-facts-nightly": {
+            "task": REBUILD_FACTS,
             "schedule": crontab(hour=3, minute=0),
             "options": {"expires": 3600.0},
         },

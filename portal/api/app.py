@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match, Mount
 
 from portal.api import health
+from portal.api.analytics import kpis
 from portal.api.catalog import lists as catalog
 from portal.api.catalog import stock
 from portal.api.errors import API_PREFIX, BUSY_RESPONSE, install_error_handlers
@@ -142,6 +143,9 @@ def create_api() -> FastAPI:
         v1.include_router(module.router)
     # Procurement pricing: index values, agreements, suggestions and decisions.
     v1.include_router(pricing_prices.router)
+
+    # Managers' (and a dealer's own) KPIs, their rows and exports.
+    v1.include_router(kpis.router)
     # Any endpoint may find the database pool busy under overload (errors.py `_pool_timeout`).
     app.include_router(v1, responses=BUSY_RESPONSE)
     for path in (API_PREFIX, f"{API_PREFIX}/{{rest:path}}"):

@@ -25,7 +25,7 @@ QUANTITY_LENGTH = 12  # as typed; longer text is no quantity anyway
 
 def _require_dealer(principal: Principal) -> None:
     if principal.role != Role.DEALER:
-        raise PermissionDenied("auth.forbidden")
+        raise PermissionDenied("order.place_denied")
 
 
 def cart_lines(session: Session, principal: Principal) -> list[dict]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Engine
@@ -28,6 +29,7 @@ from services.seed.plan import (
 )
 from services.seed.reference import (
     BRAND,
+    CNY_PER_UNIT,
     CONSUMER_SLUG,
     DEMO_PASSWORD,
     OEM_SLUG,
@@ -123,6 +125,8 @@ def seed(
     is False) every dealer store's showroom: settings, demo cars, salespeople and three months of
     test drives (`services.seed.showroom`), under "showroom". Then (at demo scale, unless `pricing` is
     False) the market indices, quotes and price agreements (`services.seed.pricing`), under "pricing".
+    Last (every scale) thirteen months of demo FX rates and the KPI facts of the orders so far
+    (`services.analytics`), under "analytics".
     Raises ValueError for an unknown scale.
     """
     if scale not in SCALES:
@@ -164,6 +168,7 @@ def seed(
 
             day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
             counts["pricing"] = seed_pricing(session, rng_seed=2026, now=day_start)
+        counts["analytics"] = _seed_analytics(session)
         return counts
     except BaseException:
         session.rollback()
@@ -171,6 +176,18 @@ def seed(
     finally:
         if session is not target:
             session.close()
+
+
+def _seed_analytics(session: Session) -> dict:
+    """FX rates into the reporting currency for the last thirteen months (the demo currencies,
+    working days), then the KPI facts built from the orders so far, in a transaction of their own."""
+    from services.analytics import facts, fx  # (import order: see above)
+
+    today = utcnow().date()
+    rates = fx.seed_demo_rates(session, CNY_PER_UNIT, today - timedelta(days=400), today)
+    rebuilt = facts.rebuild(session)
+    session.commit()
+    return {"fx_rates": rates, "order_facts": rebuilt["order_rows"]}
 
 
 def _seed_supply_history(session: Session) -> dict:

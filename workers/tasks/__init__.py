@@ -21,6 +21,7 @@ from celery.signals import worker_ready
 
 from models.db import session_scope
 from models.settings import get_settings
+from services.analytics.facts import FACTS_CHANGED
 from services.logistics.eta import ETA_CHANGED
 from services.logistics.ingest import SHIPMENT_CHANGED
 from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED
@@ -31,6 +32,7 @@ from services.supply import scorecards
 from workers import outbox_listener
 from workers.celery_app import app
 from workers.schedule import PRUNE_OUTBOX, RELAY_OUTBOX
+from workers.tasks.analytics import rebuild_facts, refresh_facts, request_refresh
 from workers.tasks.catalog import refresh_summary
 from workers.tasks.logistics import poll_carriers, prepare_shipment, refresh_eta
 from workers.tasks.ordering import (
@@ -56,6 +58,8 @@ __all__ = [
     "prepare_shipment",
     "process_order",
     "prune_outbox",
+    "rebuild_facts",
+    "refresh_facts",
     "recompute_scorecards_task",
     "refresh_eta",
     "refresh_summary",
@@ -100,6 +104,9 @@ class Route:
     # batch; the name None means "everything", after which the topic's later messages in the
     # batch are skipped too (the delivery made reads the database when it runs, after them).
     coalesce_by: Callable[[dict], object] | None = None
+    # `then()` is a follow-up run once per relay batch, whichever topics asked for it: the KPI
+    # facts' refresh after orders, shipments and scorecards (it reads the database afresh).
+    then: Callable[[], object] | None = None
 
 
 def _order_changed(payload: dict) -> None:
@@ -144,22 +151,26 @@ ROUTES: dict[str, Route] = {
         coalesce_by=lambda payload: payload.get("supplier_id"),
     ),
     # A recompute finished: the open scorecard pages reload (live channel, like order changes).
-    scorecards.SCORECARDS_CHANGED: Route(live.publish),
+    scorecards.SCORECARDS_CHANGED: Route(live.publish, then=request_refresh),
     # One task per order, never coalesced; a second delivery finds the order settled and does nothing.
     # (workers/dispatch.py delivers these two topics the same way from the web process.)
     ORDER_PLACED: Route(lambda payload: process_order.delay(payload["order_id"])),
     # The live order pages (services/platform/live.py): Redis pub/sub, or nothing when the row is the
     # notice; an allocation also gets its shipment ready for tracking (beat's poll catches any missed).
-    ORDER_CHANGED: Route(_order_changed),
+    ORDER_CHANGED: Route(_order_changed, then=request_refresh),
     # A shipment's events changed: one ETA refresh per shipment per batch; the open shipment pages
     # reload (Redis mode; embedded mode reads the outbox row itself).
-    SHIPMENT_CHANGED: Route(_shipment_changed, coalesce_by=lambda payload: payload["shipment_id"]),
+    SHIPMENT_CHANGED: Route(
+        _shipment_changed, coalesce_by=lambda payload: payload["shipment_id"], then=request_refresh
+    ),
     # refresh_eta moved a shipment's ETA: the open shipment pages show the new one.
     ETA_CHANGED: Route(lambda payload: live.publish(payload, ETA_CHANGED)),
     # Index values arrived: one re-pricing run per relay batch, however many imports it holds.
     INDEX_VALUES_CHANGED: Route(lambda payload: reprice_agreements_task.delay(), coalesce=True),
     # A visitor's test drive changed: the desk reloads, the visitor gets the e-mail with the invite.
     **{topic: Route(_test_drive_changed(topic)) for topic in _DRIVE_MAIL_KINDS},
+    # The KPI facts changed: open dashboards reload their tiles (Redis mode; embedded reads the row).
+    FACTS_CHANGED: Route(lambda payload: live.publish(payload, FACTS_CHANGED)),
     # The dealer's desk changed a drive: the other open desk pages reload (Redis mode).
     **{
         topic: Route(_desk_notice(topic))
@@ -211,9 +222,13 @@ def _listen_for_new_orders(**_kwargs) -> None:
 def _relay(topics: Collection[str]) -> dict:
     deliveries: Counter[str] = Counter()
     delivered_keys: set[tuple[str, object]] = set()
+    follow_ups: set[Callable[[], object]] = set()
 
     def send(message: outbox.Claimed) -> None:
         route = ROUTES[message.topic]
+        if route.then is not None and route.then not in follow_ups:
+            route.then()
+            follow_ups.add(route.then)
         if route.coalesce and deliveries[message.topic]:
             return
         if route.coalesce_by is not None:

@@ -1,7 +1,7 @@
 """ordering: the dealer's cart on the server (cart_line), so it survives logout, tabs and devices
 
 Revision ID: 0019_cart_lines
-Revises: 0016_outbox_live_notify
+Revises: 0018_analytics
 Create Date: 2026-12-02 15:20:00
 """
 
@@ -12,7 +12,7 @@ import models.types
 
 
 revision = '0019_cart_lines'
-down_revision = '0016_outbox_live_notify'
+down_revision = '0018_analytics'
 branch_labels = None
 depends_on = None
 

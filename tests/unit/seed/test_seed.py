@@ -275,7 +275,7 @@ def test_seeding_again_says_already_seeded_and_changes_nothing(seeded_url, capsy
     with Session(engine_for(seeded_url)) as session:
         # The first seeding's notices (the summary to refresh, the scorecards it computed), once each.
         topics = session.exec(select(OutboxMessage.topic).order_by(OutboxMessage.topic)).all()
-        assert len(topics) == len(set(topics)) == 2
+        assert len(topics) == len(set(topics)) == 3  # stock, scorecards, the KPI facts
 
 
 def test_every_stock_level_respects_its_bounds_and_every_location_is_stocked(seeded_url):
@@ -412,12 +412,13 @@ def test_users_cover_every_role_and_company_and_share_one_password_hash(seeded_u
     assert len({u.password_hash for u in users}) == 1, "hashed once, shared by every demo user"
 
 
-def test_seeding_enqueues_one_stock_changed_message_and_one_scorecards_notice(seeded_url):
+def test_seeding_enqueues_one_stock_changed_message_and_one_scorecards_and_facts_notice(seeded_url):
     with Session(engine_for(seeded_url)) as session:
         messages = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [(m.topic, m.dispatched_at) for m in messages] == [
         (outbox.STOCK_CHANGED, None),
         (scorecards.SCORECARDS_CHANGED, None),
+        ("analytics.facts_changed", None),
     ]
     assert messages[0].payload == {"reason": "seed"}
 

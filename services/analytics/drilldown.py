@@ -1,0 +1,619 @@
+"""The rows behind every figure, with the dashboard's filter, paged, and exported as CSV or XLSX.
+
+Each kind of rows is computed from the source tables (orders through `facts.derive_orders`, the
+same records the facts are built from), so a tile's figure is exactly what its rows add up to:
+- orders: every counted order of the period (standing, or cancelled/refunded apart): GMV is the sum
+  of the standing rows' `value_reporting`, orders their count, order-to-paid the mean of their
+  `paid_minutes`, paid-to-delivered of `delivered_minutes`. With an item kind, category or supplier
+  filter the rows are the standing orders' (order, category, supplier) parts, one per fact group.
+- lines: the standing orders' lines; fill rate = sum(units_allocated) / sum(quantity).
+- stock: stock rows of the network's warehouses and the dealers' stores now; inventory value is the
+  sum of their `value_reporting` (today's rates), turnover's denominator the sum of `on_hand`.
+- stockouts: the stock rows ordered from in the period; stock-out rate = rows with nothing free / rows.
+- scorecards, incidents, funnel: the supplier scorecards' monthly rows, the quality incidents opened
+  in the period, the stores' test-drive funnel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from datetime import UTC, date
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from models import (
+    Location,
+    LocationKind,
+    Organisation,
+    Part,
+    QualityIncident,
+    SalesOrder,
+    SalesOrderLine,
+    StockLevel,
+    SupplierScorecard,
+    Trim,
+    VehicleModel,
+)
+from models.types import utcnow
+from services.analytics import facts, fx
+from services.analytics.filters import KpiFilter
+from services.analytics.scope import scoped_filter
+from services.catalog.lists import Page
+from services.identity.auth import Principal
+from services.platform.errors import PermissionDenied, ValidationFailed
+
+MAX_EXPORT_ROWS = 100_000
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "orders": (
+        "order_number",
+        "day",
+        "dealer_organisation_id",
+        "store_location_id",
+        "channel",
+        "status",
+        "counted",
+        "currency",
+        "value",
+        "rate",
+        "rate_day",
+        "value_reporting",
+        "paid_minutes",
+        "delivered_minutes",
+    ),
+    "order_parts": (
+        "order_number",
+        "day",
+        "dealer_organisation_id",
+        "store_location_id",
+        "channel",
+        "item_kind",
+        "category",
+        "supplier_organisation_id",
+        "currency",
+        "units",
+        "value",
+        "rate",
+        "value_reporting",
+    ),
+    "lines": (
+        "order_number",
+        "line_no",
+        "day",
+        "dealer_organisation_id",
+        "store_location_id",
+        "channel",
+        "item_kind",
+        "category",
+        "supplier_organisation_id",
+        "item_code",
+        "item_name",
+        "quantity",
+        "units_allocated",
+        "currency",
+        "line_total",
+        "rate",
+        "value_reporting",
+    ),
+    "stock": (
+        "stock_level_id",
+        "location_code",
+        "location_kind",
+        "country",
+        "organisation_id",
+        "item_kind",
+        "category",
+        "item_code",
+        "on_hand",
+        "reserved",
+        "free",
+        "currency",
+        "unit_price",
+        "value",
+        "rate",
+        "value_reporting",
+    ),
+    "stockouts": (
+        "stock_level_id",
+        "location_code",
+        "location_kind",
+        "country",
+        "organisation_id",
+        "item_kind",
+        "category",
+        "item_code",
+        "on_hand",
+        "reserved",
+        "free",
+        "stocked_out",
+    ),
+    "scorecards": (
+        "supplier_id",
+        "period",
+        "lines_due",
+        "lines_on_time",
+        "quantity_received",
+        "quantity_rejected",
+        "on_time_pct",
+        "rejected_ppm",
+        "computed_at",
+    ),
+    "incidents": (
+        "incident_id",
+        "supplier_id",
+        "part_id",
+        "category",
+        "title",
+        "status",
+        "opened_at",
+        "response_minutes",
+        "closed_at",
+        "close_minutes",
+    ),
+    "funnel": ("location_id", "store_name", "dealer_name", "city", "views", "bookings", "show_ups", "orders"),
+}
+NETWORK_ONLY_KINDS = frozenset({"scorecards", "incidents"})
+
+
+def line_filters(query, table, flt: KpiFilter):
+    """The item kind, category and supplier filter on a table with those columns (the line facts)."""
+    if flt.item_kind:
+        query = query.where(table.item_kind == flt.item_kind)
+    if flt.category:
+        query = query.where(table.category == flt.category)
+    if flt.supplier_id is not None:
+        query = query.where(table.supplier_organisation_id == flt.supplier_id)
+    return query
+
+
+def _line_matches(line: facts.LineRecord, flt: KpiFilter) -> bool:
+    return (
+        (not flt.item_kind or line.item_kind == flt.item_kind)
+        and (not flt.category or line.category == flt.category)
+        and (flt.supplier_id is None or line.supplier_organisation_id == flt.supplier_id)
+    )
+
+
+def _orders_in_scope(session: Session, flt: KpiFilter) -> list[facts.OrderRecord]:
+    start, end = facts.day_bounds(flt.first, flt.last)
+    records = facts.derive_orders(
+        session, start, end, dealer_ids=None if flt.dealer_id is None else [flt.dealer_id]
+    )
+    countries = flt.countries
+    if countries is not None:
+        stores = set(
+            session.execute(select(Location.id).where(Location.country.in_(sorted(countries)))).scalars()
+        )
+        records = [record for record in records if record.store_location_id in stores]
+    return records
+
+
+def _str(value: object) -> object:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def order_rows(session: Session, flt: KpiFilter) -> tuple[str, list[dict]]:
+    """(kind, rows): the orders of the period in scope (see the module docstring)."""
+    rows: list[dict] = []
+    records = _orders_in_scope(session, flt)
+    if not flt.line_level:
+        for r in records:
+            if not (r.standing or r.cancelled):
+                continue
+            rows.append(
+                {
+                    "order_number": r.number,
+                    "day": r.day,
+                    "dealer_organisation_id": r.dealer_organisation_id,
+                    "store_location_id": r.store_location_id,
+                    "channel": r.channel,
+                    "status": r.status,
+                    "counted": "standing" if r.standing else "cancelled",
+                    "currency": r.currency,
+                    "value": r.total,
+                    "rate": r.rate,
+                    "rate_day": r.rate_day,
+                    "value_reporting": r.value_reporting,
+                    "paid_minutes": r.paid_minutes if r.standing else None,
+                    "delivered_minutes": r.delivered_minutes if r.standing else None,
+                }
+            )
+        return "orders", rows
+    for r in records:
+        if not r.standing:
+            continue
+        parts: dict[tuple, dict] = {}
+        for line in r.lines:
+            if not _line_matches(line, flt):
+                continue
+            key = (line.item_kind, line.category, line.supplier_organisation_id)
+            part = parts.setdefault(
+                key,
+                {
+                    "order_number": r.number,
+                    "day": r.day,
+                    "dealer_organisation_id": r.dealer_organisation_id,
+                    "store_location_id": r.store_location_id,
+                    "channel": r.channel,
+                    "item_kind": key[0],
+                    "category": key[1],
+                    "supplier_organisation_id": key[2],
+                    "currency": r.currency,
+                    "units": 0,
+                    "value": Decimal("0"),
+                    "rate": r.rate,
+                    "value_reporting": Decimal("0"),
+                },
+            )
+            part["units"] += line.quantity
+            part["value"] += line.line_total
+            part["value_reporting"] += line.value_reporting
+        rows.extend(parts.values())
+    return "order_parts", rows
+
+
+def line_rows(session: Session, flt: KpiFilter) -> list[dict]:
+    rows = []
+    for r in _orders_in_scope(session, flt):
+        if not r.standing:
+            continue
+        for line in r.lines:
+            if not _line_matches(line, flt):
+                continue
+            rows.append(
+                {
+                    "order_number": r.number,
+                    "line_no": line.line_no,
+                    "day": r.day,
+                    "dealer_organisation_id": r.dealer_organisation_id,
+                    "store_location_id": r.store_location_id,
+                    "channel": r.channel,
+                    "item_kind": line.item_kind,
+                    "category": line.category,
+                    "supplier_organisation_id": line.supplier_organisation_id,
+                    "item_code": line.item_code,
+                    "item_name": line.item_name,
+                    "quantity": line.quantity,
+                    "units_allocated": line.quantity if r.allocated else 0,
+                    "currency": r.currency,
+                    "line_total": line.line_total,
+                    "rate": r.rate,
+                    "value_reporting": line.value_reporting,
+                }
+            )
+    return rows
+
+
+def stock_rows(session: Session, flt: KpiFilter, *, today: date | None = None) -> list[dict]:
+    """The network's stock now (OEM warehouses and dealer stores; suppliers' plants are theirs) in
+    scope, each row valued at list price and converted at today's rate (reporting zone)."""
+    query = (
+        select(
+            StockLevel.id,
+            StockLevel.on_hand,
+            StockLevel.reserved,
+            StockLevel.part_id,
+            Location.code,
+            Location.kind,
+            Location.country,
+            Location.organisation_id,
+            Part.sku,
+            Part.category,
+            Part.list_price,
+            Part.currency.label("part_currency"),
+            Part.supplier_id,
+            Trim.code.label("trim_code"),
+            Trim.price,
+            Trim.currency.label("trim_currency"),
+            VehicleModel.code.label("model_code"),
+        )
+        .join(Location, Location.id == StockLevel.location_id)
+        .outerjoin(Part, Part.id == StockLevel.part_id)
+        .outerjoin(Trim, Trim.id == StockLevel.trim_id)
+        .outerjoin(VehicleModel, VehicleModel.id == Trim.model_id)
+        .where(Location.kind.in_([LocationKind.WAREHOUSE, LocationKind.STORE]))
+        .order_by(StockLevel.id)
+    )
+    if flt.dealer_id is not None:
+        query = query.where(Location.organisation_id == flt.dealer_id)
+    if flt.countries is not None:
+        query = query.where(Location.country.in_(sorted(flt.countries)))
+    if flt.item_kind == "part":
+        query = query.where(StockLevel.part_id.is_not(None))
+    elif flt.item_kind == "vehicle":
+        query = query.where(StockLevel.trim_id.is_not(None))
+    if flt.category:
+        query = query.where(or_(Part.category == flt.category, VehicleModel.code == flt.category))
+    if flt.supplier_id is not None:
+        query = query.where(Part.supplier_id == flt.supplier_id)
+    result = session.execute(query).all()
+    today = today or utcnow().astimezone(facts.reporting_zone()).date()
+    currencies = {(row.part_currency if row.part_id is not None else row.trim_currency) for row in result}
+    book = fx.load_rates(session, currencies, today)
+    rows = []
+    for row in result:
+        is_part = row.part_id is not None
+        currency = row.part_currency if is_part else row.trim_currency
+        price = row.list_price if is_part else row.price
+        rate = book.rate(currency, today)
+        value = price * row.on_hand
+        rows.append(
+            {
+                "stock_level_id": row.id,
+                "location_code": row.code,
+                "location_kind": row.kind,
+                "country": row.country,
+                "organisation_id": row.organisation_id,
+                "item_kind": "part" if is_part else "vehicle",
+                "category": (row.category if is_part else row.model_code) or "",
+                "item_code": row.sku if is_part else row.trim_code,
+                "on_hand": row.on_hand,
+                "reserved": row.reserved,
+                "free": row.on_hand - row.reserved,
+                "currency": currency,
+                "unit_price": price,
+                "value": value,
+                "rate": rate,
+                "value_reporting": fx.convert(value, rate),
+                "_rate_pair": (currency, today),
+            }
+        )
+    return rows
+
+
+def stockout_rows(session: Session, flt: KpiFilter, stock: list[dict] | None = None) -> list[dict]:
+    """The stock rows in scope ordered from in the period (any order placed, cancelled ones too:
+    the demand was there), each marked stocked out when nothing is free now."""
+    start, end = facts.day_bounds(flt.first, flt.last)
+    demanded = set(
+        session.execute(
+            select(SalesOrderLine.stock_level_id)
+            .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
+            .where(SalesOrder.created_at >= start, SalesOrder.created_at < end)
+            .distinct()
+        ).scalars()
+    )
+    stock = stock_rows(session, flt) if stock is None else stock
+    return [
+        {key: row[key] for key in COLUMNS["stockouts"] if key in row} | {"stocked_out": row["free"] <= 0}
+        for row in stock
+        if row["stock_level_id"] in demanded
+    ]
+
+
+def stock_summary(session: Session, flt: KpiFilter) -> dict:
+    """What the stock tiles read: value, units on hand, item-locations with demand and stocked out."""
+    stock = stock_rows(session, flt)
+    outs = stockout_rows(session, flt, stock)
+    book_pairs = {row["_rate_pair"] for row in stock}
+    rates = []
+    if book_pairs:
+        book = fx.load_rates(
+            session, {currency for currency, _ in book_pairs}, max(day for _, day in book_pairs)
+        )
+        rates = fx.rates_used(book, book_pairs)
+    return {
+        "value": sum((row["value_reporting"] for row in stock), Decimal("0")) if stock else None,
+        "on_hand": sum(row["on_hand"] for row in stock),
+        "with_demand": len(outs),
+        "stocked_out": sum(1 for row in outs if row["stocked_out"]),
+        "rates_used": rates,
+    }
+
+
+def _months(flt: KpiFilter) -> list[str]:
+    months, day = [], flt.first.replace(day=1)
+    while day <= flt.last:
+        months.append(f"{day.year:04d}-{day.month:02d}")
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return months
+
+
+def scorecard_rows(session: Session, flt: KpiFilter) -> list[dict]:
+    """The suppliers' monthly scorecard rows of the months the period touches."""
+    query = (
+        select(SupplierScorecard)
+        .where(SupplierScorecard.period_kind == "month", SupplierScorecard.period.in_(_months(flt)))
+        .order_by(SupplierScorecard.period, SupplierScorecard.supplier_id)
+    )
+    if flt.supplier_id is not None:
+        query = query.where(SupplierScorecard.supplier_id == flt.supplier_id)
+    if flt.countries is not None:
+        query = query.join(Organisation, Organisation.id == SupplierScorecard.supplier_id).where(
+            Organisation.country.in_(sorted(flt.countries))
+        )
+    return [
+        {
+            "supplier_id": card.supplier_id,
+            "period": card.period,
+            "lines_due": card.lines_due,
+            "lines_on_time": card.lines_on_time,
+            "quantity_received": card.quantity_received,
+            "quantity_rejected": card.quantity_rejected,
+            "on_time_pct": card.on_time_pct,
+            "rejected_ppm": card.rejected_ppm,
+            "computed_at": card.computed_at.isoformat(),
+        }
+        for card in session.execute(query).scalars()
+    ]
+
+
+def scorecard_sums(session: Session, flt: KpiFilter) -> dict[str, int]:
+    sums: dict[str, int] = defaultdict(int)
+    for row in scorecard_rows(session, flt):
+        for key in ("lines_due", "lines_on_time", "quantity_received", "quantity_rejected"):
+            sums[key] += row[key]
+    return sums
+
+
+def _aware(moment):
+    return None if moment is None else (moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment)
+
+
+def incident_rows(session: Session, flt: KpiFilter) -> list[dict]:
+    """The quality incidents opened in the period (reporting-zone days), with their minutes to the
+    first acknowledgement and to closing."""
+    start, end = facts.day_bounds(flt.first, flt.last)
+    query = (
+        select(QualityIncident, Part.category)
+        .join(Part, Part.id == QualityIncident.part_id)
+        .where(QualityIncident.opened_at >= start, QualityIncident.opened_at < end)
+        .order_by(QualityIncident.id)
+    )
+    if flt.supplier_id is not None:
+        query = query.where(QualityIncident.supplier_id == flt.supplier_id)
+    if flt.category:
+        query = query.where(Part.category == flt.category)
+    if flt.item_kind == "vehicle":
+        return []
+    if flt.countries is not None:
+        query = query.join(Organisation, Organisation.id == QualityIncident.supplier_id).where(
+            Organisation.country.in_(sorted(flt.countries))
+        )
+    rows = []
+    for incident, category in session.execute(query).all():
+        opened, closed = _aware(incident.opened_at), _aware(incident.closed_at)
+        rows.append(
+            {
+                "incident_id": incident.id,
+                "supplier_id": incident.supplier_id,
+                "part_id": incident.part_id,
+                "category": category,
+                "title": incident.title,
+                "status": incident.status,
+                "opened_at": opened.isoformat(),
+                "response_minutes": incident.response_minutes,
+                "closed_at": None if closed is None else closed.isoformat(),
+                "close_minutes": None if closed is None else int((closed - opened).total_seconds() // 60),
+            }
+        )
+    return rows
+
+
+def incident_sums(session: Session, flt: KpiFilter) -> dict[str, int]:
+    rows = incident_rows(session, flt)
+    answered = [row["response_minutes"] for row in rows if row["response_minutes"] is not None]
+    closed = [row["close_minutes"] for row in rows if row["close_minutes"] is not None]
+    return {
+        "answered": len(answered),
+        "response_minutes": sum(answered),
+        "closed": len(closed),
+        "close_minutes": sum(closed),
+    }
+
+
+def funnel_rows(session: Session, principal: Principal, flt: KpiFilter) -> list[dict]:
+    """The stores' test-drive funnel (services/showroom/funnel.py, each store's own local days)."""
+    from services.showroom.funnel import dealer_funnel
+
+    stores = dealer_funnel(session, principal, start=flt.first, end=flt.last)
+    if flt.dealer_id is not None or flt.countries is not None:
+        query = select(Location.id)
+        if flt.dealer_id is not None:
+            query = query.where(Location.organisation_id == flt.dealer_id)
+        if flt.countries is not None:
+            query = query.where(Location.country.in_(sorted(flt.countries)))
+        keep = set(session.execute(query).scalars())
+        stores = [store for store in stores if store.location_id in keep]
+    return [{key: getattr(store, key) for key in COLUMNS["funnel"]} for store in stores]
+
+
+def funnel_totals(session: Session, principal: Principal, flt: KpiFilter) -> dict[str, int]:
+    rows = funnel_rows(session, principal, flt)
+    return {key: sum(row[key] for row in rows) for key in ("views", "bookings", "show_ups", "orders")}
+
+
+# ---------------------------------------------------------------- paging and exports
+
+
+def all_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str) -> tuple[str, list[dict]]:
+    """(the kind of rows given, every row) of `kind` for `flt` as `principal` may see it.
+
+    PermissionDenied as scope.scoped_filter, and for a dealer asking for the suppliers' rows;
+    ValidationFailed `kpi.drilldown_unknown` (field `kind`) for an unknown kind."""
+    flt = scoped_filter(principal, flt)
+    if kind not in ("orders", "lines", "stock", "stockouts", "scorecards", "incidents", "funnel"):
+        raise ValidationFailed("kpi.drilldown_unknown", field="kind", kind=str(kind)[:40])
+    if kind in NETWORK_ONLY_KINDS and principal.role == "dealer":
+        raise PermissionDenied("kpi.dealer_denied", field="kind")
+    if kind == "orders":
+        return order_rows(session, flt)
+    if kind == "lines":
+        return kind, line_rows(session, flt)
+    if kind == "stock":
+        return kind, [
+            {k: v for k, v in row.items() if not k.startswith("_")} for row in stock_rows(session, flt)
+        ]
+    if kind == "stockouts":
+        return kind, stockout_rows(session, flt)
+    if kind == "scorecards":
+        return kind, scorecard_rows(session, flt)
+    if kind == "incidents":
+        return kind, incident_rows(session, flt)
+    return kind, funnel_rows(session, principal, flt)
+
+
+def page_of_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str, page: Page) -> dict:
+    """One page of `kind`'s rows (see all_rows): {"kind", "columns", "total", "page", "page_size",
+    "rows"}, values JSON-safe (Decimals and dates as strings)."""
+    given, rows = all_rows(session, principal, flt, kind)
+    chunk = rows[page.offset : page.offset + page.size]
+    return {
+        "kind": given,
+        "columns": list(COLUMNS[given]),
+        "total": len(rows),
+        "page": page.number,
+        "page_size": page.size,
+        "rows": [{column: _str(row.get(column)) for column in COLUMNS[given]} for row in chunk],
+    }
+
+
+def _export_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str) -> tuple[str, list[dict]]:
+    given, rows = all_rows(session, principal, flt, kind)
+    if len(rows) > MAX_EXPORT_ROWS:
+        raise ValidationFailed("kpi.export_too_large", field="kind", max=MAX_EXPORT_ROWS, count=len(rows))
+    return given, rows
+
+
+def export_csv(session: Session, principal: Principal, flt: KpiFilter, kind: str) -> bytes:
+    """Every row of `kind` as CSV (UTF-8 with BOM, so spreadsheets read Chinese names), a header row
+    of the column names. ValidationFailed `kpi.export_too_large` past MAX_EXPORT_ROWS."""
+    given, rows = _export_rows(session, principal, flt, kind)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS[given])
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else _str(row.get(c)) for c in COLUMNS[given]])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_xlsx(session: Session, principal: Principal, flt: KpiFilter, kind: str) -> bytes:
+    """Every row of `kind` as an XLSX workbook (one sheet named for the kind; numbers as numbers,
+    money exact as Decimal-valued cells)."""
+    from openpyxl import Workbook
+
+    given, rows = _export_rows(session, principal, flt, kind)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=given[:31])
+    sheet.append(list(COLUMNS[given]))
+    for row in rows:
+        sheet.append([_xlsx_value(row.get(column)) for column in COLUMNS[given]])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_value(value: object) -> object:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool) or value is None:
+        return value
+    return value
