@@ -37,7 +37,7 @@ from services.identity.auth import normalize_email
 from services.ordering.cart_pricing import customer_deposit
 from services.ordering.gateway import SimulatedGateway
 from services.platform.formatting import format_datetime, format_money, format_number
-from tests.e2e.conftest import PHONE, RunningPortal
+from tests.e2e.conftest import DESKTOP, PHONE, RunningPortal
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.e2e
@@ -158,7 +158,7 @@ def _order_id(page: Page) -> int:
 
 
 def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
-    page: Page, portal: RunningPortal, buyers, screenshots
+    page: Page, browser: Browser, portal: RunningPortal, buyers, screenshots
 ) -> None:
     with Session(portal.engine) as session:
         (first, second), _ = _parts(session, plentiful=2)
@@ -167,6 +167,18 @@ def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
     _add_part(page, first.sku)
     _add_part(page, second.sku)
     _open_cart(page)
+
+    # The cart lives on the server: another browser (a new device) signed in as the dealer has it.
+    other = browser.new_context(viewport=DESKTOP, locale="en-US")
+    try:
+        elsewhere = other.new_page()
+        elsewhere.set_default_timeout(20_000)
+        sign_in(elsewhere, portal, DEALER_EMAIL, "/dealer")
+        elsewhere.goto(f"{portal.base_url}/cart")
+        for sku in (first.sku, second.sku):
+            expect(elsewhere.locator(f'[data-line="{sku}"]')).to_be_visible()
+    finally:
+        other.close()
 
     first_line = page.locator(f'[data-line="{first.sku}"]')
     first_line.locator(".cart-quantity input").fill("2.5")
