@@ -42,8 +42,15 @@ pgbouncer:
 run: install
 	$(PY) -m portal.stack
 
+# Unit and integration tests on TEST_WORKERS processes (pytest-xdist; a module's tests stay on one
+# worker), then the browser tests in one process (one app build shared by all of them). Both parts
+# always run; the target fails if either did.
+TEST_WORKERS ?= 2
 test: install browser pgbouncer
-	$(PY) -m pytest
+	@status=0; \
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup tests/unit tests/integration || status=$$?; \
+	$(PY) -m pytest tests/e2e || status=$$?; \
+	exit $$status
 
 # Lint and formatting: `ruff check` and `ruff format --check` (reports, never rewrites files).
 lint: install

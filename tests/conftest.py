@@ -23,6 +23,10 @@ REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 # This run's Redis keys, pub/sub channels and Celery queue (Settings.key_prefix): two runs on one
 # machine share the server but never each other's data. Set here, so worker and app processes the
 # tests start inherit it.
+# Under pytest-xdist each worker process is a run of its own (the controller's prefix is inherited,
+# so a worker takes a fresh one: its cleanup must never delete a sibling worker's keys).
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    os.environ["KEY_PREFIX"] = f"test-{uuid.uuid4().hex[:12]}-{os.environ['PYTEST_XDIST_WORKER']}"
 TEST_KEY_PREFIX = os.environ.setdefault("KEY_PREFIX", f"test-{uuid.uuid4().hex[:12]}")
 
 
@@ -135,7 +139,29 @@ def _delete_run_keys(client) -> None:
         batch = batch[1000:]
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+E2E_DIR = Path(__file__).parent / "e2e"
+INTEGRATION_DIR = Path(__file__).parent / "integration"
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an event loop running in the main thread
-    until the session ends, which would refuse `asyncio.run` in any test after it."""
-    items.sort(key=lambda item: item.path.is_relative_to(Path(__file__).parent / "e2e"))
+    until the session ends, which would refuse `asyncio.run` in any test after it.
+
+    Under pytest-xdist (`make test` runs unit and integration tests with `-n 2 --dist loadgroup`) a
+    module's tests stay together on one worker (its module-scoped Celery workers and servers start
+    once), unless a test names its own group; the integration modules, the slow ones, are handed
+    out first, so no long module is left to run alone at the end."""
+    if hasattr(config, "workerinput"):
+        for item in items:
+            if item.get_closest_marker("xdist_group") is None:
+                item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+        items.sort(
+            key=lambda item: (
+                item.path.is_relative_to(E2E_DIR),
+                not item.get_closest_marker("xdist_group").args[0].startswith("schemathesis"),
+                not item.path.is_relative_to(INTEGRATION_DIR),
+            )
+        )
+    else:
+        items.sort(key=lambda item: item.path.is_relative_to(E2E_DIR))

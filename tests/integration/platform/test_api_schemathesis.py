@@ -62,22 +62,31 @@ def tokens(pg_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str | None
     return {**found, "anonymous": None}
 
 
-def test_no_generated_request_gets_a_5xx_and_every_answer_is_documented(tokens):
+ROLES = ["dealer", "customer", "manager", "supplier", "admin", "anonymous"]
+
+
+# One test per caller, each its own xdist group, so a parallel run spreads the fuzzing over workers.
+@pytest.mark.parametrize(
+    "role", [pytest.param(role, marks=pytest.mark.xdist_group(f"schemathesis-{role}")) for role in ROLES]
+)
+def test_no_generated_request_gets_a_5xx_and_every_answer_is_documented(tokens, role):
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", api)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 20
     failures: list[str] = []
     answers: dict[int, int] = {}
+    token = tokens[role]
     for operation in operations:
-        for role, token in tokens.items():
-            if (operation.method.upper(), operation.path) == LOGOUT:
-                continue  # it would revoke the token the other operations use; covered in test_api
-            for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
-                failures.extend(_run(operation, mode, token, role, answers))
+        if (operation.method.upper(), operation.path) == LOGOUT:
+            continue  # it would revoke the token the other operations use; covered in test_api
+        for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
+            failures.extend(_run(operation, mode, token, role, answers))
     assert not failures, "\n\n".join(failures[:10])
-    # Every caller got through to some operations, and was refused by others.
-    assert {200, 401, 403, 404, 422} <= set(answers), answers
-    assert sum(answers.values()) > len(operations) * len(tokens) * EXAMPLES, answers
+    # The caller got through to some operations, was refused by others, and had bad input named.
+    assert 200 in answers, answers
+    assert {401, 403, 404} & set(answers), answers
+    assert 422 in answers, answers
+    assert sum(answers.values()) > len(operations) * EXAMPLES, answers
 
 
 def _run(operation, mode, token: str | None, role: str, answers: dict[int, int]) -> list[str]:
