@@ -8,8 +8,6 @@ caller refuses to convert (`fx.rate_missing`), never invents one.
 
 from __future__ import annotations
 
-import csv
-import io
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +20,7 @@ from sqlmodel import Session
 from models import FxRate
 from models.settings import get_settings
 from models.types import CENTS
+from services.platform.csv_files import read_table
 from services.platform.errors import FieldCollector, ValidationFailed
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
@@ -161,37 +160,9 @@ def import_rates_csv(session: Session, data: bytes, *, user_id: int | None = Non
 
 
 def _read_csv(data: bytes) -> list[tuple[int, dict[str, str]]]:
-    if not isinstance(data, bytes | bytearray) or not data.strip():
-        raise ValidationFailed("fx.file_empty", field="file")
-    if len(data) > MAX_CSV_BYTES:
-        raise ValidationFailed("fx.file_too_large", field="file", max_mb=MAX_CSV_BYTES // (1024 * 1024))
-    try:
-        content = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed("fx.file_not_csv", field="file") from None
-    if "\x00" in content:
-        raise ValidationFailed("fx.file_not_csv", field="file")
-    reader = csv.reader(io.StringIO(content, newline=""))
-    try:
-        names = [name.strip().lower() for name in next(reader)]
-    except (StopIteration, csv.Error):
-        raise ValidationFailed("fx.file_not_csv", field="file") from None
-    missing = [column for column in REQUIRED_COLUMNS if column not in names]
-    if missing:
-        raise ValidationFailed("fx.columns_missing", field="file", missing=", ".join(missing))
-    rows: list[tuple[int, dict[str, str]]] = []
-    try:
-        for values in reader:
-            if not any(value.strip() for value in values):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ValidationFailed("fx.too_many_rows", field="file", max=MAX_ROWS)
-            rows.append((reader.line_num, {name: value for name, value in zip(names, values, strict=False)}))
-    except csv.Error:
-        raise ValidationFailed("fx.file_not_csv", field="file") from None
-    if not rows:
-        raise ValidationFailed("fx.file_empty", field="file")
-    return rows
+    return read_table(
+        data, prefix="fx", required=REQUIRED_COLUMNS, max_bytes=MAX_CSV_BYTES, max_rows=MAX_ROWS
+    )
 
 
 def _day(value: str, collector: FieldCollector, field_name: str) -> date | None:

@@ -20,8 +20,6 @@ Import rules (both ways in):
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from models import Granularity, IndexValue, MarketIndex
 from models.types import utcnow
 from services.identity.auth import Principal
 from services.platform import audit, outbox
+from services.platform.csv_files import read_table
 from services.platform.errors import NotFound, ValidationFailed, field_path
 from services.platform.fields import all_or_nothing
 from services.supply.access import require_manager, require_reader
@@ -171,37 +170,9 @@ def import_index_values(
 
 
 def _read_csv(data: bytes) -> list[tuple[int, dict]]:
-    if not isinstance(data, bytes | bytearray) or not data.strip():
-        raise ValidationFailed("pricing.file_empty", field="file")
-    if len(data) > MAX_CSV_BYTES:
-        raise ValidationFailed("pricing.file_too_large", field="file", max_mb=MAX_CSV_BYTES // (1024 * 1024))
-    try:
-        content = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed("pricing.file_not_utf8", field="file") from None
-    if "\x00" in content:
-        raise ValidationFailed("pricing.file_not_csv", field="file")
-    reader = csv.reader(io.StringIO(content, newline=""))
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except (StopIteration, csv.Error):
-        raise ValidationFailed("pricing.file_not_csv", field="file") from None
-    missing = [column for column in REQUIRED_COLUMNS if column not in header]
-    if missing:
-        raise ValidationFailed("pricing.columns_missing", field="file", missing=", ".join(missing))
-    rows = []
-    try:
-        for values in reader:
-            if not any(value.strip() for value in values):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ValidationFailed("pricing.too_many_rows", field="file", max=MAX_ROWS)
-            rows.append((reader.line_num, {name: value for name, value in zip(header, values, strict=False)}))
-    except csv.Error:
-        raise ValidationFailed("pricing.file_not_csv", field="file") from None
-    if not rows:
-        raise ValidationFailed("pricing.file_no_rows", field="file")
-    return rows
+    return read_table(
+        data, prefix="pricing", required=REQUIRED_COLUMNS, max_bytes=MAX_CSV_BYTES, max_rows=MAX_ROWS
+    )
 
 
 def _period(text: str, granularity: str | None) -> tuple[date, str] | tuple[None, str]:

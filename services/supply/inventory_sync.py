@@ -33,6 +33,7 @@ from models import Location, LocationKind, Organisation, Part, StockLevel, Suppl
 from models.types import utcnow
 from services.identity.auth import Principal
 from services.platform import audit, outbox
+from services.platform.csv_files import decode_text
 from services.platform.errors import NotFound, ValidationFailed
 from services.platform.fields import all_or_nothing, record_id
 from services.supply.access import require_supplier
@@ -181,18 +182,7 @@ def sync_stock(
 def _read_csv(data: bytes) -> list[tuple[int, str | None, str | None]]:
     if not isinstance(data, bytes | bytearray):
         raise ValidationFailed("inventory.file_required", field="file")
-    if len(data) > MAX_CSV_BYTES:
-        raise ValidationFailed(
-            "inventory.file_too_large", field="file", max_mb=MAX_CSV_BYTES // (1024 * 1024)
-        )
-    if not data.strip():
-        raise ValidationFailed("inventory.file_empty", field="file")
-    try:
-        content = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationFailed("inventory.file_not_utf8", field="file") from None
-    if "\x00" in content:
-        raise ValidationFailed("inventory.file_not_csv", field="file")
+    content = decode_text(data, prefix="inventory", max_bytes=MAX_CSV_BYTES)
     reader = csv.reader(io.StringIO(content, newline=""))
     try:
         header = next(reader)
