@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ from sqlalchemy.engine import Engine
 from models.db import engine_for
 from models.migrate import upgrade
 from models.settings import PROJECT_ROOT
+from tests.ports import free_port
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -68,12 +68,6 @@ class RunningPortal:
         return engine_for(self.database_url)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=3) as response:
@@ -111,7 +105,7 @@ def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningPortal]:
     """The portal in embedded mode on a migrated, demo-seeded SQLite file, on a free port."""
     var_dir = tmp_path_factory.mktemp("e2e-var")
     database_url = f"sqlite:///{var_dir / 'portal.db'}"
-    port = _free_port()
+    port = free_port()
     env = {key: value for key, value in os.environ.items() if key not in _FOREIGN_ENV}
     env.update(
         {

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,21 +13,16 @@ import pytest
 
 from models.settings import DEMO_CARRIER_KEY, PROJECT_ROOT
 from tests.integration.worker_helpers import wait_for
+from tests.ports import free_port
 
 KEY = {"DHL-API-Key": DEMO_CARRIER_KEY}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def carrier_server(tmp_path) -> Iterator[str]:
     """The local carrier server (services/logistics/carrier_server.py, unpaced) on a free port: its
     base URL. Tests register journeys and queue faults through its /_sim endpoints (with KEY)."""
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "carrier-server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "services.logistics.carrier_server", "--port", str(port), "--pace", "0"],

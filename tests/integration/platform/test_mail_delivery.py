@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import email
-import socket
 import subprocess
 import sys
 from email import policy
@@ -14,16 +13,11 @@ from portal.stack import commands_for
 from services.platform import mail
 from tests.conftest import configure
 from tests.integration.worker_helpers import wait_for
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.ports import free_port
 
 
 def test_a_message_with_an_attachment_arrives_as_an_eml(tmp_path, monkeypatch):
-    port, directory = _free_port(), tmp_path / "mail"
+    port, directory = free_port(), tmp_path / "mail"
     configure(monkeypatch, smtp_port=str(port), mail_dir=str(directory))
     server = subprocess.Popen(
         [sys.executable, "-m", "services.platform.mail_server", "--port", str(port), "--dir", str(directory)],
@@ -59,7 +53,7 @@ def test_a_message_with_an_attachment_arrives_as_an_eml(tmp_path, monkeypatch):
 
 
 def test_make_run_in_demo_mode_starts_the_mail_server_that_writes_under_var_mail(tmp_path, monkeypatch):
-    port = _free_port()
+    port = free_port()
     configure(monkeypatch, smtp_port=str(port))
     settings = get_settings()
     assert settings.is_demo and settings.mail_dir == tmp_path / "var" / "mail"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import threading
@@ -29,6 +28,7 @@ from models.settings import get_settings
 from tests.conftest import REDIS_TEST_URL, configure
 from tests.integration.ordering.order_api_helpers import open_shop, settled, status_of
 from tests.integration.worker_helpers import running, start_worker, wait_for
+from tests.ports import free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
@@ -37,19 +37,13 @@ SERVER_POOL = 3  # PgBouncer's connections to PostgreSQL for this database
 SETTLE_TIMEOUT = 30  # seconds; a bound, not a figure
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def pgbouncer(_pg_database: str) -> Iterator[str]:
     """A PgBouncer in transaction mode in front of the test database; yields its SQLAlchemy URL."""
     if PGBOUNCER is None:
         pytest.skip("pgbouncer is not installed (make pgbouncer)")
     database = make_url(_pg_database)
-    port = _free_port()
+    port = free_port()
     # PgBouncer refuses to run as root; as root it runs as postgres, who must read its files.
     workdir = Path(tempfile.mkdtemp(prefix="pgbouncer-"))
     workdir.chmod(0o777)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import sys
 import threading
 import urllib.error
@@ -32,17 +31,12 @@ from tests.integration.ordering.order_api_helpers import (
     sweeping_settings,
 )
 from tests.integration.worker_helpers import CELERY, celery_env, wait_for
+from tests.ports import free_port
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 BANK_DELAY_SECONDS = 60  # the worker is inside the capture call when it is killed
 TIMEOUT = 60  # seconds; bounds, not figures
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _call(url: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
@@ -66,7 +60,7 @@ def test_worker_main_process_killed_under_make_run_is_restarted_and_finishes_the
     shop = open_shop(part_on_hand=10)
     bank = SimulatedGateway()
     bank.set_behaviour("approve", delay_seconds=BANK_DELAY_SECONDS)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/api/v1"
     granian = str(Path(sys.executable).with_name("granian"))
     said: list[str] = []

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email
 import json
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -38,17 +37,12 @@ from services.platform import live, outbox
 from services.showroom import booking, dealer_desk
 from tests.conftest import REDIS_TEST_URL, configure
 from tests.integration.worker_helpers import CeleryProcess, run_task, running, start_worker, wait_for
+from tests.ports import free_port
 from tests.showroom_world import make_world, visitor
 from workers.celery_app import make_celery
 from workers.tasks import relay_outbox, send_test_drive_mail, send_test_drive_reminders
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
@@ -105,7 +99,7 @@ class MailWorld:
 @pytest.fixture(params=["embedded", "services"])
 def mail_world(request, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MailWorld]:
     """A worker (one pool process) sending to a local SMTP server process on a free port."""
-    port, directory = _free_port(), tmp_path / "mail"
+    port, directory = free_port(), tmp_path / "mail"
     configure(monkeypatch, smtp_port=str(port), mail_dir=str(directory))
     if request.param == "services":
         request.getfixturevalue("pg_url")
