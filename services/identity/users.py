@@ -224,29 +224,6 @@ def set_language(session: Session, principal: Principal, language: str) -> None:
     session.commit()
 
 
-def list_users(session: Session, actor: Principal) -> list[dict]:
-    require_role(actor, Role.ADMIN)
-    rows = session.exec(
-        select(User, Organisation)
-        .join(Organisation, Organisation.id == User.organisation_id)
-        .order_by(User.email_normalized)
-    ).all()
-    return [
-        {
-            "id": u.id,
-            "email": u.email,
-            "full_name": u.full_name,
-            "role": u.role,
-            "organisation": o.name,
-            "organisation_id": o.id,
-            "is_active": u.is_active,
-            "locked_until": u.locked_until.isoformat() if u.locked_until else "",
-            "last_login_at": u.last_login_at.isoformat() if u.last_login_at else "",
-        }
-        for u, o in rows
-    ]
-
-
 def list_organisations(session: Session, actor: Principal) -> list[dict]:
     require_role(actor, Role.ADMIN)
     return [

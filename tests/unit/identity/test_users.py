@@ -7,6 +7,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from models import AuditLog, User, UserSession
+from services.catalog.lists import Page
 from services.i18n import translate
 from services.identity import users
 from services.identity.auth import login, principal_for, resolve_token
@@ -220,7 +221,7 @@ def test_a_non_admin_may_do_none_of_it_and_nothing_is_written(session, orgs, adm
         lambda: users.reset_password(session, actor, user_id=target.id, new_password=NEW_PASSWORD),
         lambda: users.set_active(session, actor, user_id=target.id, active=False),
         lambda: users.change_role(session, actor, user_id=actor_user.id, role="admin"),
-        lambda: users.list_users(session, actor),
+        lambda: users.search_users(session, actor, page=Page(1, 25)),
         lambda: users.list_organisations(session, actor),
     ]
     for attempt in attempts:
@@ -236,7 +237,8 @@ def test_a_non_admin_may_do_none_of_it_and_nothing_is_written(session, orgs, adm
 
 def test_admins_list_users_and_organisations(session, orgs, admin):
     _create(session, admin, orgs, email="b@example.test")
-    listed = users.list_users(session, admin)
+    listed, total = users.search_users(session, admin, page=Page(1, 100))
+    assert total == len(listed)
     assert [row["email"] for row in listed] == sorted(row["email"] for row in listed)
     assert "b@example.test" in {row["email"] for row in listed}
     assert all("password" not in key for row in listed for key in row)
