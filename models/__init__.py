@@ -17,6 +17,14 @@ from models.logistics import (
     TrackingStatus,
 )
 from models.messaging import CacheEntry, OutboxMessage, RateLimitEntry
+from models.notifications import (
+    Delivery,
+    Notification,
+    NotificationDigest,
+    NotificationKind,
+    NotificationMail,
+    NotificationPreference,
+)
 from models.orders import (
     CartLine,
     GatewayLedger,
@@ -169,4 +177,10 @@ __all__ = [
     "KpiTarget",
     "LineFactDaily",
     "OrderFactDaily",
+    "Delivery",
+    "Notification",
+    "NotificationDigest",
+    "NotificationKind",
+    "NotificationMail",
+    "NotificationPreference",
 ]

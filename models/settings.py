@@ -163,6 +163,10 @@ class Settings(BaseSettings):
     mail_sender: str = "Portal Test Drives <test-drives@portal.example>"
     mail_dir: Path | None = None
     public_base_url: str = "http://localhost:3000"
+    # The notification centre's e-mails (services/notifications/mail.py): their sender, and the
+    # hour (in each user's time zone) from which that day's digest goes out.
+    notification_sender: str = "Portal Notifications <notifications@portal.example>"
+    notification_digest_hour: int = Field(default=7, ge=0, le=23)
     # Beat's test-drive reminder sweep (24 hours before a booked drive), how often it runs.
     test_drive_reminder_seconds: float = Field(default=300.0, gt=0)
 

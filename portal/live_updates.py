@@ -13,7 +13,8 @@ a tab that has disconnected is dropped from its registry the first time a change
 - "test_drive.*" (booked, rescheduled, cancelled, checked in/out, no-show, moved): the open desk
   calendars of that drive's store reload (state/showroom/desk_watchers.py);
 - "shipment.changed" / "shipment.eta_changed": the shipment pages showing it reload
-  (state/logistics/shipment_watchers.py).
+  (state/logistics/shipment_watchers.py);
+- "notification.created": the bells of the users it names reload (state/notifications/watchers.py).
 
 A notice of a topic with no push is ignored.
 """
@@ -29,6 +30,7 @@ import reflex as rx
 from models.db import session_scope
 from services.logistics.eta import ETA_CHANGED
 from services.logistics.ingest import SHIPMENT_CHANGED
+from services.notifications.inbox import NOTIFICATION_CREATED
 from services.ordering.placement import load_order_view
 from services.platform import live
 from services.platform.errors import NotFound
@@ -38,6 +40,9 @@ from services.supply.scorecards import SCORECARDS_CHANGED
 from state.logistics.shipment import ShipmentState
 from state.logistics.shipment_watchers import WATCHERS as SHIPMENT_WATCHERS
 from state.logistics.shipment_watchers import ShipmentWatchers
+from state.notifications.bell import BellState
+from state.notifications.watchers import WATCHERS as BELL_WATCHERS
+from state.notifications.watchers import BellWatchers
 from state.ordering.order_watchers import WATCHERS, OrderWatchers
 from state.ordering.orders import OrderState
 from state.showroom.desk import DeskState
@@ -180,6 +185,32 @@ async def push_shipment(app: rx.App, event: dict, watchers: ShipmentWatchers = S
     return updated
 
 
+async def push_notifications(app: rx.App, event: dict, watchers: BellWatchers = BELL_WATCHERS) -> int:
+    """New inbox entries: reload the bell on every connected tab of the users the notice names
+    (each reads its own user's entries only); returns how many tabs were reloaded."""
+    user_ids = event.get("user_ids")
+    if not isinstance(user_ids, list):
+        return 0
+    updated = 0
+    for user_id in user_ids:
+        if not isinstance(user_id, int):
+            continue
+        for token in watchers.tokens_for(user_id):
+            if not await _is_connected(app, token):
+                watchers.forget(token, user_id)
+                continue
+            try:
+                async with app.modify_state(rx.BaseStateToken(ident=token, cls=BellState)) as root:
+                    bell = await root.get_state(BellState)
+                    if bell.user_id != user_id or not await asyncio.to_thread(bell.refresh):
+                        watchers.forget(token, user_id)
+                        continue
+                updated += 1
+            except Exception:  # one broken tab must not stop the others' updates
+                log.exception("live: could not reload the bell of user %s", user_id)
+    return updated
+
+
 Push = Callable[[rx.App, dict], Awaitable[int]]
 # topic -> the push that shows a notice of it (returns how many tabs it updated).
 PUSHES: dict[str, Push] = {
@@ -199,6 +230,7 @@ PUSHES: dict[str, Push] = {
     },
     SHIPMENT_CHANGED: push_shipment,
     ETA_CHANGED: push_shipment,
+    NOTIFICATION_CREATED: push_notifications,
 }
 
 

@@ -30,6 +30,7 @@ from portal.pages.logistics import (
     shipment,  # noqa: F401  (declare pages)
 )
 from portal.pages.logistics import lists as shipment_lists  # noqa: F401  (declare pages)
+from portal.pages.notifications import inbox as notifications_inbox  # noqa: F401  (declare pages)
 from portal.pages.ordering import (
     cart,  # noqa: F401  (declare pages)
     orders,  # noqa: F401  (declare pages)

@@ -22,6 +22,9 @@ REPRICE_AGREEMENTS = "workers.tasks.reprice_agreements"
 REVIEW_PRICES = "workers.tasks.review_prices"
 REFRESH_FACTS = "workers.tasks.refresh_facts"
 REBUILD_FACTS = "workers.tasks.rebuild_facts"
+TELL_ORDER_MOVED = "workers.tasks.tell_order_moved"
+SEND_NOTIFICATION_MAILS = "workers.tasks.send_notification_mails"
+SEND_NOTIFICATION_DIGESTS = "workers.tasks.send_notification_digests"
 # How often beat looks for test drives that are due their reminder (24 h before they start).
 TEST_DRIVE_REMINDER_SECONDS = 300.0
 
@@ -70,6 +73,13 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
             "task": SEND_TEST_DRIVE_REMINDERS,
             "schedule": TEST_DRIVE_REMINDER_SECONDS,
             "options": {"expires": TEST_DRIVE_REMINDER_SECONDS},
+        },
+        # The notification centre's daily digests: each user's goes out from the digest hour of
+        # their own time zone, so beat looks every quarter of an hour (services/notifications/mail.py).
+        "send-notification-digests": {
+            "task": SEND_NOTIFICATION_DIGESTS,
+            "schedule": 900.0,
+            "options": {"expires": 900.0},
         },
         # Every supplier's scores, nightly at 02:00 UTC (receipts and incidents also ask for their
         # supplier's within seconds, through the relay); a missed night is not made up twice.

@@ -1,8 +1,8 @@
 """The frame every signed-in page shares, and the `@framed_page` decorator that applies it.
 
-Header: the portal, the organisation, the role, the language switch and logout. Sidebar: the
-role's sections; on a phone it folds into a drawer behind a menu button. The page body is shown
-only once the guard (`AuthState.check_access`) has let the principal in.
+Header: the portal, the organisation, the role, the notification bell, the language switch and
+logout. Sidebar: the role's sections; on a phone it folds into a drawer behind a menu button.
+The page body is shown only once the guard (`AuthState.check_access`) has let the principal in.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from dataclasses import dataclass
 import reflex as rx
 from reflex.event import EventType
 
+from portal.components.bell import bell
 from portal.components.ui import t
 from services.i18n import LANGUAGES
+from state.notifications.bell import BellState
 from state.shared import routes
 from state.shared.auth import AuthState
 
@@ -245,6 +247,7 @@ def header() -> rx.Component:
                 padding_left="1.5rem",
             ),
             rx.spacer(),
+            bell(),
             language_switch(),
             rx.button(
                 rx.icon("log-out", size=16),
@@ -342,7 +345,9 @@ def framed_page(
             return frame(render())
 
         page.__name__ = render.__name__
-        PAGES.append(PageSpec(page, route, TITLE, (AuthState.check_access, *_as_list(on_load))))
+        PAGES.append(
+            PageSpec(page, route, TITLE, (AuthState.check_access, BellState.load, *_as_list(on_load)))
+        )
         return page
 
     return decorator

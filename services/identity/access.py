@@ -35,6 +35,8 @@ AREA_ROLES: dict[str, frozenset[str]] = {
     "catalogue": frozenset({Role.MANAGER, Role.SUPPLIER, Role.DEALER, Role.ADMIN}),
     # /shipments/<id>: a customer's own vehicle, a dealer's incoming shipments, managers all.
     "shipments": frozenset({Role.CUSTOMER, Role.DEALER, Role.MANAGER, Role.ADMIN}),
+    # Everyone's own inbox (services/notifications/inbox.py scopes it to the reader).
+    "notifications": frozenset(Role),
 }
 
 # Single pages open to more roles than their area: path (no trailing slash) -> roles admitted.

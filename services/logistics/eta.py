@@ -20,6 +20,7 @@ from sqlmodel import Session
 
 from models import Shipment, ShipmentLeg, TrackingStatus
 from models.types import utcnow
+from services.notifications import tell
 from services.platform import outbox
 
 # Written by refresh_eta when a shipment's ETA, range or at-risk flag changed: the open pages reload.
@@ -131,6 +132,7 @@ def refresh_eta(session: Session, shipment_id: int, *, now: datetime | None = No
             _SHIPMENTS.c.eta_earliest,
             _SHIPMENTS.c.eta_latest,
             _SHIPMENTS.c.promise_at_risk,
+            _SHIPMENTS.c.tracking_number,
         ).where(_SHIPMENTS.c.id == shipment_id)
     ).first()
     if shipment is None:
@@ -176,6 +178,10 @@ def refresh_eta(session: Session, shipment_id: int, *, now: datetime | None = No
                 "eta": result.eta and result.eta.isoformat(),
                 "promise_at_risk": result.promise_at_risk,
             },
+        )
+    if result.promise_at_risk and not shipment.promise_at_risk:
+        tell.shipment_late(
+            session, shipment_id=shipment_id, tracking_number=shipment.tracking_number or "", now=now
         )
     session.commit()
     return result

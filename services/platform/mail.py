@@ -41,13 +41,14 @@ class Mail:
     language: str = "en"
     message_id: str = ""
     attachments: tuple[Attachment, ...] = field(default_factory=tuple)
+    sender: str = ""  # the From header; default: settings.mail_sender
 
 
 def build_message(mail: Mail, settings: Settings | None = None) -> EmailMessage:
     """The RFC 5322 message of `mail`: text/plain, text/html alternative, attachments."""
     settings = settings or get_settings()
     message = EmailMessage()
-    message["From"] = settings.mail_sender
+    message["From"] = mail.sender or settings.mail_sender
     message["To"] = mail.to
     message["Subject"] = mail.subject
     message["Date"] = formatdate(localtime=False, usegmt=True)

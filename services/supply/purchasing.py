@@ -45,6 +45,7 @@ from models.supply import ShippingNoticeStatus, Standing
 from models.types import utcnow
 from services.catalog.lists import Page
 from services.identity.auth import Principal
+from services.notifications import tell
 from services.platform import audit, outbox
 from services.platform.errors import (
     FieldCollector,
@@ -260,6 +261,15 @@ def issue_purchase_order(
         organisation_id=supplier.id,
         after={"lines": len(clean), "currency": currency},
     )
+    tell.purchase_order_issued(
+        session,
+        order_id=order.id,
+        number=po_number(order.id),
+        supplier_id=supplier.id,
+        buyer_id=principal.organisation_id,
+        lines=len(clean),
+        now=now,
+    )
     order_id = order.id
     session.commit()
     result = get_purchase_order(session, principal, order_id)
@@ -420,6 +430,17 @@ def respond_to_order(
         session.add(line)
         po_states.record_event(session, order, principal, kind, line_id=line.id, details=details, at=now)
     _settle_answers(session, order, list(lines.values()), principal, now)
+    actions = [action for _line, action, _values in planned]
+    tell.purchase_order_answered(
+        session,
+        order_id=order.id,
+        number=po_number(order.id),
+        supplier_id=order.supplier_id,
+        buyer_id=order.buyer_organisation_id,
+        acknowledged=actions.count("acknowledge"),
+        proposed=actions.count("propose"),
+        now=now,
+    )
     order_id = order.id
     session.commit()
     return get_purchase_order(session, principal, order_id)

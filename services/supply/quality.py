@@ -35,6 +35,7 @@ from models.supply import IncidentSource, IncidentStatus
 from models.types import utcnow
 from services.catalog.lists import Page
 from services.identity.auth import Principal
+from services.notifications import tell
 from services.platform.errors import NotFound, ValidationFailed
 from services.platform.fields import all_or_nothing, lot_number, record_id, text_value, whole_quantity
 from services.supply import scorecards
@@ -103,7 +104,32 @@ def open_receipt_incident(
     session.add(incident)
     session.flush()
     _event(session, incident, principal, "opened", None, IncidentStatus.OPEN, receipt_line.reject_reason, at)
+    _tell_opened(session, incident, part, at)
     return incident
+
+
+def _tell_opened(session: Session, incident: QualityIncident, part: Part, at: datetime) -> None:
+    tell.incident_opened(
+        session,
+        incident_id=incident.id,
+        number=incident_number(incident.id),
+        supplier_id=incident.supplier_id,
+        sku=part.sku,
+        quantity=incident.quantity_affected,
+        now=at,
+    )
+
+
+def _tell_answered(session: Session, incident: QualityIncident, step: str, at: datetime) -> None:
+    tell.incident_answered(
+        session,
+        incident_id=incident.id,
+        number=incident_number(incident.id),
+        supplier_id=incident.supplier_id,
+        sku=session.get(Part, incident.part_id).sku,
+        step=step,
+        now=at,
+    )
 
 
 @all_or_nothing
@@ -163,6 +189,7 @@ def report_field_complaint(
     session.add(incident)
     session.flush()
     _event(session, incident, principal, "opened", None, IncidentStatus.OPEN, description, now)
+    _tell_opened(session, incident, part, now)
     scorecards.mark_stale(session, part.supplier_id, reason="incident")
     incident_id = incident.id
     session.commit()
@@ -186,6 +213,7 @@ def acknowledge_incident(
     if incident.acknowledged_at is None:
         incident.acknowledged_at = now
         incident.response_minutes = max(0, round((now - incident.opened_at).total_seconds() / 60))
+    _tell_answered(session, incident, "acknowledged", now)
     return _move(
         session, principal, incident, IncidentStatus.ACKNOWLEDGED, "acknowledged", note, now, stale=True
     )
@@ -230,6 +258,7 @@ def record_incident_analysis(
         "\n".join(f"{key}: {value}" for key, value in changes.items()),
         now,
     )
+    _tell_answered(session, incident, "analysed", now)
     incident_id = incident.id
     session.commit()
     return get_incident(session, principal, incident_id)
@@ -271,6 +300,7 @@ def resolve_incident(
     incident.root_cause = cause
     incident.evidence = evidence
     incident.resolved_at = now
+    _tell_answered(session, incident, "resolved", now)
     return _move(session, principal, incident, IncidentStatus.RESOLVED, "resolved", evidence, now)
 
 

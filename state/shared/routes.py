@@ -31,6 +31,7 @@ STOCK = "/stock"
 ORDERS = "/orders"
 ORDER = "/orders/[order_ref]"  # one order; state/ordering/orders.py reads the id from the address
 CART = "/cart"
+NOTIFICATIONS = "/notifications"  # the reader's inbox (the bell in the frame opens it)
 
 
 def order_page(order_id: int | str) -> str:

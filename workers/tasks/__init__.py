@@ -24,6 +24,8 @@ from models.settings import get_settings
 from services.analytics.facts import FACTS_CHANGED
 from services.logistics.eta import ETA_CHANGED
 from services.logistics.ingest import SHIPMENT_CHANGED
+from services.notifications.inbox import NOTIFICATION_CREATED
+from services.notifications.tell import ORDER_KINDS
 from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED
 from services.platform import live, outbox
 from services.pricing.indices import INDEX_VALUES_CHANGED
@@ -35,6 +37,7 @@ from workers.schedule import PRUNE_OUTBOX, RELAY_OUTBOX
 from workers.tasks.analytics import rebuild_facts, refresh_facts, request_refresh
 from workers.tasks.catalog import refresh_summary
 from workers.tasks.logistics import poll_carriers, prepare_shipment, refresh_eta
+from workers.tasks.notifications import send_notification_digests, send_notification_mails, tell_order_moved
 from workers.tasks.ordering import (
     PROCESS_RETRY,
     announce_changes,
@@ -58,6 +61,9 @@ __all__ = [
     "prepare_shipment",
     "process_order",
     "prune_outbox",
+    "send_notification_digests",
+    "send_notification_mails",
+    "tell_order_moved",
     "rebuild_facts",
     "refresh_facts",
     "recompute_scorecards_task",
@@ -113,6 +119,16 @@ def _order_changed(payload: dict) -> None:
     live.publish(payload)
     if payload.get("status") == "allocated":
         prepare_shipment.delay(payload["order_id"])
+    if payload.get("status") in ORDER_KINDS:
+        tell_order_moved.delay(payload["order_id"], payload["status"])
+
+
+def _notification_created(payload: dict) -> None:
+    """New inbox entries: the open bells of their users reload (Redis mode; embedded mode reads
+    the row), and the entries that asked for an e-mail at once are sent."""
+    live.publish(payload, NOTIFICATION_CREATED)
+    if payload.get("mail"):
+        send_notification_mails.delay()
 
 
 def _shipment_changed(payload: dict) -> None:
@@ -169,6 +185,8 @@ ROUTES: dict[str, Route] = {
     INDEX_VALUES_CHANGED: Route(lambda payload: reprice_agreements_task.delay(), coalesce=True),
     # A visitor's test drive changed: the desk reloads, the visitor gets the e-mail with the invite.
     **{topic: Route(_test_drive_changed(topic)) for topic in _DRIVE_MAIL_KINDS},
+    # New notification-centre entries: the bells reload and the e-mails wanted at once go out.
+    NOTIFICATION_CREATED: Route(_notification_created),
     # The KPI facts changed: open dashboards reload their tiles (Redis mode; embedded reads the row).
     FACTS_CHANGED: Route(lambda payload: live.publish(payload, FACTS_CHANGED)),
     # The dealer's desk changed a drive: the other open desk pages reload (Redis mode).
