@@ -194,7 +194,7 @@ def test_a_paid_and_allocated_order_tells_its_buyer_in_plain_words_for_a_custome
         tell.order_moved(session, order.id, status, now=now)
         session.commit()
     assert texts(session, world.customer) == [
-        f"Your car for order {order.number} is being prepared",
+        f"Deposit paid for order {order.number}: your car is being prepared",
         f"Deposit paid for order {order.number}",
     ]
     assert texts(session, world.dealer) == []  # the seller's store is not the buyer
