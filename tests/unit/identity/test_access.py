@@ -68,6 +68,7 @@ EXPECTED_AREAS = {
     "/stock": {"manager", "supplier", "dealer", "admin"},
     "/catalogue": {"manager", "supplier", "dealer", "admin"},
     "/shipments": {"customer", "dealer", "manager", "admin"},
+    "/notifications": {"admin", "manager", "supplier", "dealer", "customer"},
 }
 
 
