@@ -109,6 +109,10 @@ def _trim_card(card) -> rx.Component:
                 ),
                 side="top",
                 pb="current",
+                # Stretched across the card (a column's items shrink to their content otherwise),
+                # so the picture's panel fills the card's top edge to edge.
+                align_self="stretch",
+                class_name="trim-card-picture",
             ),
             rx.hstack(
                 rx.vstack(

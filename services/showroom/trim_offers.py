@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import Location, LocationKind, StockLevel, Trim, VehicleModel
+from models import Location, LocationKind, StockLevel, Trim, TrimColour, VehicleModel
 from models.showroom import DemoCar, ShowroomStore
 from models.types import utcnow
 from services.platform.errors import NotFound
+from services.showroom import vehicle_images
 from services.showroom.locator import Origin, great_circle_km
 from services.showroom.stores import WEEKDAYS, local_span, parse_hours, rules_from
 
@@ -50,7 +51,8 @@ def parse_trim_id(raw: object) -> int | None:
 
 
 def trim_detail(session: Session, trim_id: int | None) -> dict:
-    """One trim with its model; NotFound naming "trim" when there is none with that id."""
+    """One trim with its model and its paint colours (each with its picture); NotFound naming
+    "trim" when there is none with that id."""
     row = None
     if trim_id is not None:
         row = session.exec(
@@ -60,7 +62,20 @@ def trim_detail(session: Session, trim_id: int | None) -> dict:
         ).first()
     if row is None:
         raise NotFound("showroom.trim_not_found", field="trim")
-    return _trim_row(*row)
+    trim, model = row
+    colours = session.exec(
+        select(TrimColour.key, TrimColour.hex)
+        .where(TrimColour.trim_id == trim.id)
+        .order_by(TrimColour.position)
+    ).all()
+    return {
+        **_trim_row(trim, model),
+        # The gallery: the trim in each of its paints (services/showroom/vehicle_images.py).
+        "colours": [
+            {"key": key, "hex": hex_colour, "image": vehicle_images.image_path(model.code, key)}
+            for key, hex_colour in colours
+        ],
+    }
 
 
 def trims_by_ids(session: Session, trim_ids: list[int]) -> list[dict]:

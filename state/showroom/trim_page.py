@@ -55,8 +55,17 @@ class OfferRow(TypedDict):
     highlighted: bool
 
 
+class GalleryRow(TypedDict):
+    key: str
+    label: str
+    hex: str
+    image: str
+    selected: bool
+
+
 class TrimPageState(AuthState):
     _trim: dict = {}
+    colour: str = ""  # the paint the gallery shows ("" before the visitor picks: the first)
     _offers: list[dict] = []
     place: str = ""
     place_error: str = ""
@@ -96,6 +105,34 @@ class TrimPageState(AuthState):
             "price": format_money(trim["price"], trim["currency"], language),
             "currency_note": self.t("showroom.price_currency", currency=trim["currency"]),
         }
+
+    @rx.var
+    def gallery(self) -> list[GalleryRow]:
+        """The trim in each of its paints; the chosen one (or the first) is selected."""
+        colours = self._trim.get("colours", []) if self._trim else []
+        chosen = self.colour if any(c["key"] == self.colour for c in colours) else ""
+        return [
+            GalleryRow(
+                key=c["key"],
+                label=self.t(f"configurator.colour.{c['key']}"),
+                hex=c["hex"],
+                image=c["image"],
+                selected=c["key"] == chosen or (not chosen and index == 0),
+            )
+            for index, c in enumerate(colours)
+        ]
+
+    @rx.var
+    def shown_image(self) -> str:
+        """The big picture: the selected paint's, else the model's own drawing."""
+        selected = [row["image"] for row in self.gallery if row["selected"]]
+        return (
+            selected[0] if selected else (f"/vehicles/{self._trim['model_code']}.svg" if self._trim else "")
+        )
+
+    @rx.event
+    def show_colour(self, key: str):
+        self.colour = str(key)[:40]
 
     @rx.var
     def configure_href(self) -> str:
@@ -160,7 +197,7 @@ class TrimPageState(AuthState):
     def load(self):
         trim_id = trim_id_from_path(self.router.url.path)
         if not self._trim or self._trim.get("id") != trim_id:
-            self._trim, self._offers = {}, []
+            self._trim, self._offers, self.colour = {}, [], ""
         self.loading, self.missing = True, False
         query = self.router.url.query_parameters
         self.place = query.get("place", "")[:100]

@@ -26,20 +26,88 @@ def _spec(icon: str, label_key: str, value) -> rx.Component:
     )
 
 
-def _summary() -> rx.Component:
+def _thumbnail(row) -> rx.Component:
+    return rx.tooltip(
+        rx.box(
+            rx.image(src=row["image"], alt=row["label"], width="100%", height="2.6rem", object_fit="contain"),
+            rx.box(
+                width="0.9rem",
+                height="0.9rem",
+                border_radius="9999px",
+                background=row["hex"],
+                border=f"1px solid {rx.color('gray', 7)}",
+                margin_x="auto",
+                margin_top="0.2rem",
+            ),
+            on_click=TrimPageState.show_colour(row["key"]),
+            cursor="pointer",
+            padding="0.35rem",
+            border_radius="var(--radius-3)",
+            border=rx.cond(
+                row["selected"], f"2px solid {rx.color('accent', 9)}", f"2px solid {rx.color('gray', 4)}"
+            ),
+            background=rx.color("gray", 1),
+            width="4.6rem",
+            role="button",
+            aria_label=row["label"],
+            aria_pressed=rx.cond(row["selected"], "true", "false"),
+            class_name="gallery-colour",
+            custom_attrs={"data-colour": row["key"]},
+        ),
+        content=row["label"],
+    )
+
+
+def _gallery() -> rx.Component:
+    """The big picture in the chosen paint, and a thumbnail per paint under it."""
     trim = TrimPageState.trim
-    picked = CompareState.picked_ids.contains(trim["id"])
-    return rx.flex(
+    return rx.vstack(
         rx.center(
             rx.image(
-                src=trim["image"], alt=trim["model"], width="100%", max_height="16rem", object_fit="contain"
+                src=TrimPageState.shown_image,
+                alt=trim["model"],
+                width="100%",
+                max_height="17rem",
+                object_fit="contain",
+                id="trim-image",
             ),
             background=rx.color("accent", 2),
             border_radius="var(--radius-4)",
             padding="1rem",
-            flex="1 1 20rem",
-            min_width="0",
+            width="100%",
         ),
+        rx.cond(
+            TrimPageState.gallery.length() > 0,
+            rx.vstack(
+                rx.text(
+                    t("showroom.gallery_colour"),
+                    " ",
+                    rx.foreach(
+                        TrimPageState.gallery,
+                        lambda row: rx.cond(row["selected"], rx.text.strong(row["label"])),
+                    ),
+                    size="2",
+                    color_scheme="gray",
+                    id="gallery-caption",
+                ),
+                rx.flex(
+                    rx.foreach(TrimPageState.gallery, _thumbnail), gap="2", wrap="wrap", id="trim-gallery"
+                ),
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        flex="1 1 20rem",
+        min_width="0",
+    )
+
+
+def _summary() -> rx.Component:
+    trim = TrimPageState.trim
+    picked = CompareState.picked_ids.contains(trim["id"])
+    return rx.flex(
+        _gallery(),
         rx.vstack(
             rx.text(trim["model"], size="3", color_scheme="gray", weight="medium"),
             rx.heading(trim["name"], size=rx.breakpoints(initial="6", md="8"), as_="h1", id="trim-name"),
