@@ -25,14 +25,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from models import (
     DeadLetter,
     EventSource,
-    OutboxMessage,
     Shipment,
     ShipmentEvent,
     ShipmentLeg,
@@ -310,8 +309,8 @@ def _ingest_one(
         return result
     shipment_id, leg_id, current = rows[0].shipment_id, rows[0].target_leg, rows[0].tracking_status
     legs = [(row.id, row.departed_at, row.arrived_at) for row in rows if row.id is not None]
-    columns = _event_columns(_event_rows(shipment_id, leg_id, carrier, source, events))
-    every = connection.execute(_PG_INSERT_AND_READ_EVENTS, {**columns, "shipment_id_": shipment_id}).all()
+    rows = _event_json(_event_rows(shipment_id, leg_id, carrier, source, events))
+    every = connection.execute(_PG_INSERT_AND_READ_EVENTS, {"rows": rows, "shipment_id_": shipment_id}).all()
     stored = sum(1 for event in every if event.new)
     _count(result, carrier, events, stored)
     if stored:
@@ -364,7 +363,6 @@ def _dead_letter(
 
 
 _LEGS, _SHIPMENTS, _EVENTS = ShipmentLeg.__table__, Shipment.__table__, ShipmentEvent.__table__
-_OUTBOX = OutboxMessage.__table__
 
 
 def _find_target(session: Session, carrier: str, tracking_number: str) -> tuple[int, int | None] | None:
@@ -412,9 +410,20 @@ def _event_rows(
     return rows
 
 
-def _event_columns(rows: dict[str, dict]) -> dict[str, list]:
-    """`_event_rows` as one array per column (PostgreSQL's `unnest` inserts)."""
-    return {name: [row[name] for row in rows.values()] for name in _EVENT_COLUMNS}
+def _event_json(rows: dict[str, dict]) -> str:
+    """`_event_rows` as one JSON array of objects (PostgreSQL's `json_to_recordset` inserts): one
+    text parameter, made by the C JSON encoder, instead of an array per column that the driver
+    would adapt element by element in Python."""
+    return json.dumps(
+        [
+            {
+                **row,
+                "occurred_at": row["occurred_at"].isoformat(),
+                "received_at": row["received_at"].isoformat(),
+            }
+            for row in rows.values()
+        ]
+    )
 
 
 def _store_events(
@@ -428,10 +437,10 @@ def _store_events(
     rows = _event_rows(shipment_id, leg_id, carrier, source, events)
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        # One short statement whatever the batch's size: the rows travel as one array per column
-        # (`unnest`), so psycopg prepares it once per connection instead of parsing a new multi-row
-        # INSERT's text (hundreds of placeholders) on every request.
-        return len(connection.execute(_PG_INSERT_EVENTS, _event_columns(rows)).all())
+        # One short statement whatever the batch's size: the rows travel as one JSON text
+        # (`json_to_recordset`), so psycopg prepares it once per connection instead of parsing a new
+        # multi-row INSERT's text (hundreds of placeholders) on every request.
+        return len(connection.execute(_PG_INSERT_EVENTS, {"rows": _event_json(rows)}).all())
     # SQLite: one execute for all the rows; SQLAlchemy's "insertmanyvalues" sends them as multi-row
     # INSERTs, and RETURNING names only the new ones.
     statement = (
@@ -458,16 +467,21 @@ _EVENT_COLUMNS = {
     "source": "text",
     "dedupe_key": "text",
 }
-_ARRAYS = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in _EVENT_COLUMNS.items())
+_RECORDSET = (
+    "json_to_recordset(CAST(:rows AS json)) AS r("
+    + ", ".join(f"{name} {kind}" for name, kind in _EVENT_COLUMNS.items())
+    + ")"
+)
+_SELECT_ROWS = f"SELECT {', '.join(_EVENT_COLUMNS)} FROM {_RECORDSET}"
 _PG_INSERT_EVENTS = text(
-    f"INSERT INTO shipment_event ({', '.join(_EVENT_COLUMNS)}) SELECT * FROM unnest({_ARRAYS}) "
+    f"INSERT INTO shipment_event ({', '.join(_EVENT_COLUMNS)}) {_SELECT_ROWS} "
     "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
 )
 # The new events and every stored one of the shipment in one statement: the CTE's rows are not
 # visible to the outer query (one snapshot), so the two halves never overlap.
 _EVENT_READ = "status, occurred_at, leg_id, exception_reason, id"
 _PG_INSERT_AND_READ_EVENTS = text(
-    f"WITH new AS (INSERT INTO shipment_event ({', '.join(_EVENT_COLUMNS)}) SELECT * FROM unnest({_ARRAYS}) "
+    f"WITH new AS (INSERT INTO shipment_event ({', '.join(_EVENT_COLUMNS)}) {_SELECT_ROWS} "
     f"ON CONFLICT (dedupe_key) DO NOTHING RETURNING {_EVENT_READ}) "
     f"SELECT {_EVENT_READ}, true AS new FROM new "
     f"UNION ALL SELECT {_EVENT_READ}, false AS new FROM shipment_event WHERE shipment_id = :shipment_id_ "
@@ -543,32 +557,68 @@ def _settle(
     if not may_follow(current, status):  # an OEM/dealer step already past what carriers say
         status = current
     reason = next((event.exception_reason for event in reversed(events) if event.status == status), None)
-    shipment_update = (
+    exception_reason = reason if status == TrackingStatus.EXCEPTION else None
+    last_event_at = max((event.occurred_at for event in events), default=None)
+    moved = _recompute_legs(legs, events)
+    if notice is not None and connection.dialect.name == "postgresql":
+        # The shipment, its legs whose times moved and the outbox message in one round trip: one
+        # fixed statement (prepared once per connection) with the legs as a JSON parameter.
+        connection.execute(
+            _PG_SETTLE,
+            {
+                "shipment_id": shipment_id,
+                "status": status,
+                "reason": exception_reason,
+                "last_event_at": last_event_at,
+                "legs": json.dumps(
+                    [
+                        {"id": leg, "departed_at": _iso(departed), "arrived_at": _iso(arrived)}
+                        for leg, departed, arrived in moved
+                    ]
+                ),
+                "topic": SHIPMENT_CHANGED,
+                "payload": json.dumps(notice(status)),
+                "created_at": utcnow(),
+            },
+        )
+        return status
+    connection.execute(
         update(_SHIPMENTS)
         .where(_SHIPMENTS.c.id == shipment_id)
-        .values(
-            tracking_status=status,
-            exception_reason=reason if status == TrackingStatus.EXCEPTION else None,
-            last_event_at=max((event.occurred_at for event in events), default=None),
-        )
+        .values(tracking_status=status, exception_reason=exception_reason, last_event_at=last_event_at)
     )
-    if notice is None:
-        connection.execute(shipment_update)
-    elif connection.dialect.name == "postgresql":
-        # The update and the outbox message in one round trip (a data-modifying CTE).
-        message = insert(_OUTBOX).values(topic=SHIPMENT_CHANGED, payload=notice(status), created_at=utcnow())
-        connection.execute(message.add_cte(shipment_update.cte("shipment_update")))
-    else:
-        connection.execute(shipment_update)
+    if notice is not None:
         outbox.enqueue(session, SHIPMENT_CHANGED, notice(status))
-    _recompute_legs(connection, legs, events)
+    for leg, departed, arrived in moved:
+        connection.execute(
+            update(_LEGS).where(_LEGS.c.id == leg).values(departed_at=departed, arrived_at=arrived)
+        )
     return status
 
 
-def _recompute_legs(connection, current: list[tuple[int, datetime | None, datetime | None]], events) -> None:
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+# What `_settle` writes on PostgreSQL, in one statement (data-modifying CTEs all run, referenced or not).
+_PG_SETTLE = text(
+    "WITH shipment_update AS (UPDATE shipment SET tracking_status = :status, exception_reason = :reason, "
+    "last_event_at = :last_event_at WHERE id = :shipment_id), "
+    "legs_update AS (UPDATE shipment_leg SET departed_at = moved.departed_at, arrived_at = moved.arrived_at "
+    "FROM json_to_recordset(CAST(:legs AS json)) AS moved(id int8, departed_at timestamptz, "
+    "arrived_at timestamptz) WHERE shipment_leg.id = moved.id) "
+    "INSERT INTO outbox_message (topic, payload, created_at) "
+    "VALUES (:topic, CAST(:payload AS json), :created_at)"
+)
+
+
+def _recompute_legs(
+    current: list[tuple[int, datetime | None, datetime | None]], events
+) -> list[tuple[int, datetime | None, datetime | None]]:
     """Each leg's departure and arrival from the events; `current`: (leg id, departed_at, arrived_at)
-    in sequence order, as stored (a leg whose times do not change is not written)."""
+    in sequence order, as stored. Returns the legs whose times change (the others need no write)."""
     legs = [leg for leg, _, _ in current]
+    moved: list[tuple[int, datetime | None, datetime | None]] = []
     stored = {leg: (departed, arrived) for leg, departed, arrived in current}
     by_leg: dict[int, list] = {leg: [] for leg in legs}
     for event in events:
@@ -594,9 +644,8 @@ def _recompute_legs(connection, current: list[tuple[int, datetime | None, dateti
         if arrived is not None and departed is not None and arrived < departed:
             arrived = departed
         if stored[leg] != (departed, arrived):
-            connection.execute(
-                update(_LEGS).where(_LEGS.c.id == leg).values(departed_at=departed, arrived_at=arrived)
-            )
+            moved.append((leg, departed, arrived))
+    return moved
 
 
 def unknown_status_report(session: Session) -> list[dict]:

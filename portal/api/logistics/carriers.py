@@ -99,7 +99,10 @@ async def carrier_events(
             raise NotFound("carrier.unknown", field="carrier")
         raise AuthenticationFailed("carrier.signature_invalid", field=SIGNATURE_HEADER)
     result = await run_in_threadpool(_ingest, carrier, body)
-    if result.stored:
+    if result.stored and settings.uses_sqlite:
+        # Embedded mode: relay the "shipment.changed" notice from here, now (no worker hears commits).
+        # On PostgreSQL the outbox trigger announces it and the worker's listener relays it, many at
+        # a time under load (workers/outbox_listener.py): this request pays nothing for it.
         background.add_task(kick_relay, (SHIPMENT_CHANGED,))
     answer = IngestOut(
         stored=result.stored,
