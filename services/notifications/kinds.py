@@ -80,3 +80,15 @@ def link(kind: str, role: str, params: dict) -> str:
     if kind in (Kind.ORDER_PAID, Kind.ORDER_ALLOCATED):
         return f"/orders/{int(params['order_id'])}"
     return ""
+
+
+def text_params(params: dict, language: str) -> dict:
+    """An entry's arguments for `language`: a name stored with its Chinese form beside it
+    (`buyer` and `buyer_zh`) reads in Chinese for a Chinese reader, else as stored."""
+    shown = {key: value for key, value in params.items() if not key.endswith("_zh")}
+    if language == "zh":
+        for key in shown:
+            chinese = params.get(f"{key}_zh")
+            if chinese:
+                shown[key] = chinese
+    return shown

@@ -59,7 +59,8 @@ def _mark(session: Session, ids: list[int], status: str, now: datetime) -> None:
 
 def _line(entry: Notification, user: User, settings: Settings) -> tuple[str, str]:
     """One entry as a text line and an HTML item, with its absolute link."""
-    text = translate(kinds.text_key(entry.kind, user.role, entry.params), user.language, **entry.params)
+    params = kinds.text_params(entry.params, user.language)
+    text = translate(kinds.text_key(entry.kind, user.role, entry.params), user.language, **params)
     when = format_datetime(entry.created_at, user.time_zone or "UTC", user.language)
     url = f"{settings.public_base_url}{entry.link}" if entry.link else ""
     plain = f"- {text} ({when})" + (f"\n  {url}" if url else "")
@@ -83,9 +84,9 @@ def compose(entries: list[Notification], user: User, settings: Settings, *, dige
         subject = t("notification.mail.digest_subject", count=len(entries))
         intro = t("notification.mail.digest_intro", count=len(entries))
     else:
-        subject = translate(
-            kinds.text_key(entries[0].kind, user.role, entries[0].params), language, **entries[0].params
-        )
+        first = entries[0]
+        params = kinds.text_params(first.params, language)
+        subject = translate(kinds.text_key(first.kind, user.role, first.params), language, **params)
         intro = t("notification.mail.intro")
     footer = t("notification.mail.footer")
     text = "\n\n".join([intro, "\n".join(plain for plain, _ in lines), f"{footer}\n{inbox}"])

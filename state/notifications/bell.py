@@ -13,7 +13,7 @@ from typing import TypedDict
 import reflex as rx
 
 from models.db import session_scope
-from services.notifications import inbox
+from services.notifications import inbox, kinds
 from services.platform.errors import DomainError, PermissionDenied
 from state.notifications.watchers import WATCHERS
 from state.shared.auth import AuthState
@@ -36,7 +36,7 @@ class EntryRowsMixin(rx.State, mixin=True):
             EntryRow(
                 id=entry["id"],
                 icon=entry["icon"],
-                text=self.t(entry["text_key"], **entry["params"]),
+                text=self.t(entry["text_key"], **kinds.text_params(entry["params"], self.language)),
                 when=self.fmt_time(entry["created_at"]),
                 link=entry["link"],
                 read=entry["read"],

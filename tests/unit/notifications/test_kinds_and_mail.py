@@ -152,3 +152,10 @@ def test_a_digest_lists_every_entry_and_counts_them():
     assert "ACME proposed a change to 1 line of PO-000007" in mail.text
     assert "Shipment JD014600 may miss the date promised to the customer" in mail.text
     assert mail.html.count("<li>") == 2
+
+
+def test_a_name_stored_with_its_chinese_form_reads_in_the_readers_language():
+    params = {"number": "PO-1", "buyer": "Qingyun Automobile", "buyer_zh": "青云汽车", "count": 1}
+    assert kinds.text_params(params, "zh") == {"number": "PO-1", "buyer": "青云汽车", "count": 1}
+    assert kinds.text_params(params, "en") == {"number": "PO-1", "buyer": "Qingyun Automobile", "count": 1}
+    assert kinds.text_params({"buyer": "X", "buyer_zh": None}, "zh") == {"buyer": "X"}
