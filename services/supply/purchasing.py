@@ -79,6 +79,7 @@ from services.supply.access import (
 from services.supply.numbers import asn_number, incident_number, parse_po_number, po_number, receipt_number
 
 MAX_LINES = 200
+MAX_NOTES_LENGTH = 1000  # the order's notes, as the column holds them
 
 
 # ---------------------------------------------------------------- supplier control and standing
@@ -165,44 +166,50 @@ def issue_purchase_order(
     require_manager(principal)
     now = now or utcnow()
     today = today_in(principal.time_zone, now)
+    # Every bad field is named at once (FieldErrors): an unknown part on one line does not hide
+    # a negative quantity on another, nor a bad ship-to or too long notes.
+    problems = FieldCollector()
     supplier = _supplier(session, record_id(supplier_id, "supplier_id"))
     control = session.get(SupplierControl, supplier.id)
     if control is not None and control.blocked:
         raise ValidationFailed(
             "purchase.supplier_blocked", field="supplier_id", supplier=supplier.name, reason=control.reason
         )
-    location = session.get(Location, record_id(ship_to_location_id, "ship_to_location_id"))
-    if (
+    location_id = problems.check(record_id, ship_to_location_id, "ship_to_location_id")
+    location = session.get(Location, location_id) if location_id is not None else None
+    if location_id is not None and (
         location is None
         or location.kind != LocationKind.WAREHOUSE
         or location.organisation_id != principal.organisation_id
     ):
-        raise ValidationFailed("purchase.ship_to_invalid", field="ship_to_location_id")
-    notes = text_value(notes, "notes", max_length=1000)
+        problems.add("ship_to_location_id", "purchase.ship_to_invalid")
+    notes = problems.check(text_value, notes, "notes", max_length=MAX_NOTES_LENGTH)
     if not isinstance(lines, list | tuple) or not lines:
-        raise ValidationFailed("purchase.lines_required", field="lines")
+        problems.add("lines", "purchase.lines_required")
+        problems.raise_if_any()
     if len(lines) > MAX_LINES:
-        raise ValidationFailed("purchase.too_many_lines", field="lines", max=MAX_LINES)
+        problems.add("lines", "purchase.too_many_lines", max=MAX_LINES)
+        problems.raise_if_any()
 
-    parts = _parts_for_lines(session, lines)
+    parts = _parts_for_lines(session, lines, problems)
     clean: list[tuple[Part, int, Decimal, date]] = []
     for index, line in enumerate(lines):
         part = parts[index]
-        if part.supplier_id != supplier.id:
-            raise ValidationFailed(
-                "purchase.part_not_supplied",
-                field=f"lines[{index}].part_id",
-                sku=part.sku,
-                supplier=supplier.name,
+        if part is not None and part.supplier_id != supplier.id:
+            problems.add(
+                f"lines[{index}].part_id", "purchase.part_not_supplied", sku=part.sku, supplier=supplier.name
             )
-        quantity = whole_quantity(line.get("quantity"), f"lines[{index}].quantity")
-        price = unit_price(line.get("unit_price"), f"lines[{index}].unit_price")
-        requested = not_in_past(
-            calendar_date(line.get("requested_date"), f"lines[{index}].requested_date"),
-            today,
-            f"lines[{index}].requested_date",
+        if not isinstance(line, dict):
+            continue
+        quantity = problems.check(whole_quantity, line.get("quantity"), f"lines[{index}].quantity")
+        price = problems.check(unit_price, line.get("unit_price"), f"lines[{index}].unit_price")
+        day = problems.check(calendar_date, line.get("requested_date"), f"lines[{index}].requested_date")
+        requested = (
+            problems.check(not_in_past, day, today, f"lines[{index}].requested_date") if day else None
         )
-        clean.append((part, quantity, price, requested))
+        if part is not None and None not in (quantity, price, requested):
+            clean.append((part, quantity, price, requested))
+    problems.raise_if_any()
     currency = currency_code(currency if currency else clean[0][0].currency)
 
     standing = scorecards.current_standing(session, supplier.id)
@@ -267,32 +274,38 @@ def issue_purchase_order(
     return result
 
 
-def _parts_for_lines(session: Session, lines: list[dict]) -> list[Part]:
+def _parts_for_lines(session: Session, lines: list[dict], problems: FieldCollector) -> list[Part | None]:
+    """Each line's part (by `part_id`, else `sku`), or None with the line's refusal kept in
+    `problems` (`purchase.line_invalid`, `purchase.part_required`, `id.invalid`, `purchase.part_unknown`)."""
     ids, skus = set(), set()
+    wanted: list[tuple[str, object] | None] = []
     for index, line in enumerate(lines):
         if not isinstance(line, dict):
-            raise ValidationFailed("purchase.line_invalid", field=f"lines[{index}]")
-        if line.get("part_id") not in (None, ""):
-            ids.add(record_id(line["part_id"], f"lines[{index}].part_id"))
+            problems.add(f"lines[{index}]", "purchase.line_invalid")
+            wanted.append(None)
+        elif line.get("part_id") not in (None, ""):
+            part_id = problems.check(record_id, line["part_id"], f"lines[{index}].part_id")
+            wanted.append(("id", part_id) if part_id is not None else None)
+            if part_id is not None:
+                ids.add(part_id)
         elif str(line.get("sku") or "").strip():
-            skus.add(str(line["sku"]).strip())
+            sku = str(line["sku"]).strip()
+            skus.add(sku)
+            wanted.append(("sku", sku))
         else:
-            raise ValidationFailed("purchase.part_required", field=f"lines[{index}].part_id")
+            problems.add(f"lines[{index}].part_id", "purchase.part_required")
+            wanted.append(None)
     found = (
         list(session.exec(select(Part).where(or_(Part.id.in_(ids), Part.sku.in_(skus)))))
         if ids or skus
         else []
     )
-    by_id = {part.id: part for part in found}
-    by_sku = {part.sku: part for part in found}
-    parts = []
-    for index, line in enumerate(lines):
-        if line.get("part_id") not in (None, ""):
-            part = by_id.get(int(line["part_id"]))
-        else:
-            part = by_sku.get(str(line["sku"]).strip())
-        if part is None:
-            raise ValidationFailed("purchase.part_unknown", field=f"lines[{index}].part_id")
+    by_key = {("id", part.id): part for part in found} | {("sku", part.sku): part for part in found}
+    parts: list[Part | None] = []
+    for index, key in enumerate(wanted):
+        part = by_key.get(key) if key is not None else None
+        if key is not None and part is None:
+            problems.add(f"lines[{index}].part_id", "purchase.part_unknown")
         parts.append(part)
     return parts
 

@@ -104,6 +104,46 @@ def test_the_second_line_is_named_when_it_is_the_bad_one(session, world):
     assert raised.value.field == "lines[1].quantity" and raised.value.code == "quantity.not_whole"
 
 
+def test_an_unknown_part_does_not_hide_a_negative_quantity_on_another_line(session, world):
+    with pytest.raises(FieldErrors) as raised:
+        purchasing.issue_purchase_order(
+            session,
+            world.manager,
+            supplier_id=world.first.organisation.id,
+            ship_to_location_id=world.warehouse.id,
+            lines=[
+                {**_line(world), "part_id": None, "sku": "NO-SUCH-PART"},
+                _line(world, quantity="-3"),
+                _line(world, unit_price="abc", requested_date="31/12/2026"),
+            ],
+            notes="n" * 1001,
+            now=NOW,
+        )
+    named = {(error.field, error.code) for error in raised.value.errors}
+    assert named == {
+        ("notes", "text.too_long"),
+        ("lines[0].part_id", "purchase.part_unknown"),
+        ("lines[1].quantity", "quantity.negative"),
+        ("lines[2].unit_price", "price.invalid"),
+        ("lines[2].requested_date", "date.invalid"),
+    }
+    assert next(e for e in raised.value.errors if e.field == "notes").params == {"max": 1000}
+    assert _count(session, PurchaseOrder) == 0
+
+
+def test_notes_of_exactly_the_limit_are_kept_whole(session, world):
+    order = purchasing.issue_purchase_order(
+        session,
+        world.manager,
+        supplier_id=world.first.organisation.id,
+        ship_to_location_id=world.warehouse.id,
+        lines=[_line(world)],
+        notes="n" * 1000,
+        now=NOW,
+    )
+    assert session.get(PurchaseOrder, order["id"]).notes == "n" * 1000
+
+
 def test_a_part_of_another_supplier_is_refused(session, world):
     with pytest.raises(ValidationFailed) as raised:
         _issue_lines(session, world, _line(world, part_id=world.second.parts[0].id))
