@@ -9,6 +9,7 @@ from reflex.vars import Var
 
 from services.i18n import KEYS
 from state.shared.auth import AuthState
+from state.shared.text_counts import TextCountState
 
 
 def t(key: str) -> Var:
@@ -365,6 +366,67 @@ def dialog_actions(submit_label_key: str, submit_id: str) -> rx.Component:
         justify="end",
         width="100%",
         spacing="3",
+    )
+
+
+def counted_text(
+    max_length: int,
+    *,
+    element_id: str,
+    error: Var | None = None,
+    error_id: str | None = None,
+    value: Var | None = None,
+    on_change=None,
+    area: bool = True,
+    **props,
+) -> rx.Component:
+    """A free-text field that says how much it holds: a live "480 / 500" counter beside it and,
+    past `max_length`, the message saying so. Nothing is cut (no maxlength): the service refuses
+    too long text naming the field, and `error` (its message) shows under the field.
+
+    With `value`/`on_change` the field is the state's; without, the browser holds it (a form read
+    on submit) and only its length goes to the server, for the counter."""
+    if value is None:
+        length = TextCountState.lengths.get(element_id, 0).to(int)
+        default = props.get("default_value", "")
+        start = default.to(str).length() if isinstance(default, Var) else len(str(default))
+        events = {
+            "on_change": lambda text: TextCountState.count(element_id, text.length()),
+            "on_mount": TextCountState.count(element_id, start),
+        }
+    else:
+        length = value.to(str).length()
+        events = {"value": value, "on_change": on_change}
+    over = length > max_length
+    control = (rx.text_area if area else rx.input)(id=element_id, width="100%", **events, **props)
+    too_long = rx.text(
+        t("text.too_long").replace("{max}", str(max_length)),
+        size="1",
+        color=rx.color("red", 11),
+        role="alert",
+        id=f"{element_id}-too-long",
+    )
+    message = (
+        rx.cond(over, too_long, field_error(error, error_id))
+        if error is not None
+        else rx.cond(over, too_long)
+    )
+    counter = rx.text(
+        length.to_string(),
+        f" / {max_length}",
+        size="1",
+        color=rx.cond(over, rx.color("red", 11), rx.color("gray", 10)),
+        weight=rx.cond(over, "bold", "regular"),
+        white_space="nowrap",
+        style={"font-variant-numeric": "tabular-nums"},
+        id=f"{element_id}-count",
+        aria_live="polite",
+    )
+    return rx.vstack(
+        control,
+        rx.hstack(rx.box(message, flex="1", min_width="0"), counter, width="100%", align="start"),
+        spacing="1",
+        width="100%",
     )
 
 

@@ -80,6 +80,12 @@ from services.supply.numbers import asn_number, incident_number, parse_po_number
 
 MAX_LINES = 200
 MAX_NOTES_LENGTH = 1000  # the order's notes, as the column holds them
+# The free texts of answers, proposals, cancellations, blocks and rejections, and a shipping
+# notice's carrier and tracking number: longer is refused (text.too_long), never cut.
+MAX_REASON_LENGTH = 500
+MAX_NOTE_LENGTH = 500
+MAX_CARRIER_LENGTH = 80
+MAX_TRACKING_LENGTH = 80
 
 
 # ---------------------------------------------------------------- supplier control and standing
@@ -93,7 +99,7 @@ def set_supplier_blocked(
     Managers only. Orders already issued are not touched. Returns the supplier's control state."""
     require_manager(principal)
     supplier = _supplier(session, supplier_id)
-    reason = text_value(reason, "reason", max_length=500, required=blocked)
+    reason = text_value(reason, "reason", max_length=MAX_REASON_LENGTH, required=blocked)
     control = session.get(SupplierControl, supplier.id) or SupplierControl(supplier_id=supplier.id)
     before = {"blocked": control.blocked, "reason": control.reason}
     control.blocked = blocked
@@ -204,9 +210,7 @@ def issue_purchase_order(
         quantity = problems.check(whole_quantity, line.get("quantity"), f"lines[{index}].quantity")
         price = problems.check(unit_price, line.get("unit_price"), f"lines[{index}].unit_price")
         day = problems.check(calendar_date, line.get("requested_date"), f"lines[{index}].requested_date")
-        requested = (
-            problems.check(not_in_past, day, today, f"lines[{index}].requested_date") if day else None
-        )
+        requested = problems.check(not_in_past, day, today, f"lines[{index}].requested_date") if day else None
         if part is not None and None not in (quantity, price, requested):
             clean.append((part, quantity, price, requested))
     problems.raise_if_any()
@@ -375,7 +379,11 @@ def respond_to_order(
                 planned.append((line, action, {"promised_date": promised}))
         elif action == "reject":
             reason = problems.check(
-                text_value, answer.get("reason"), f"answers[{index}].reason", max_length=500, required=True
+                text_value,
+                answer.get("reason"),
+                f"answers[{index}].reason",
+                max_length=MAX_REASON_LENGTH,
+                required=True,
             )
             if reason is not None:
                 planned.append((line, action, {"reason": reason}))
@@ -391,7 +399,9 @@ def respond_to_order(
                 if raw_date not in (None, "")
                 else None
             )
-            note = problems.check(text_value, answer.get("note"), f"answers[{index}].note", max_length=500)
+            note = problems.check(
+                text_value, answer.get("note"), f"answers[{index}].note", max_length=MAX_NOTE_LENGTH
+            )
             if problems.has(f"answers[{index}].quantity") or problems.has(f"answers[{index}].promised_date"):
                 continue
             if (proposed_quantity is None or proposed_quantity == line.quantity) and (
@@ -555,7 +565,7 @@ def decide_proposal(
     session.refresh(line)
     if line.status != LineStatus.PROPOSED:
         raise po_states.IllegalTransition("purchase.no_proposal", field="line_id", current=line.status)
-    reason = text_value(reason, "reason", max_length=500)
+    reason = text_value(reason, "reason", max_length=MAX_REASON_LENGTH)
     details = {
         "line_no": line.line_no,
         "quantity": line.proposed_quantity,
@@ -626,7 +636,7 @@ def cancel_purchase_order(
     """Cancel an order nothing of which has shipped (issued or acknowledged); managers only,
     with a reason. Its open lines are cancelled with it."""
     require_manager(principal)
-    reason = text_value(reason, "reason", max_length=500, required=True)
+    reason = text_value(reason, "reason", max_length=MAX_REASON_LENGTH, required=True)
     now = now or utcnow()
     order = _order_for_update(session, principal, purchase_order_id)
     po_states.check_move(order.status, Status.CANCELLED)
@@ -653,7 +663,7 @@ def close_purchase_order(
     """Close a received order, or short-close a partly received one (what is missing is no
     longer expected); managers only."""
     require_manager(principal)
-    note = text_value(note, "note", max_length=500)
+    note = text_value(note, "note", max_length=MAX_NOTE_LENGTH)
     now = now or utcnow()
     order = _order_for_update(session, principal, purchase_order_id)
     po_states.check_move(order.status, Status.CLOSED)
@@ -694,9 +704,9 @@ def create_shipping_notice(
     require_supplier(principal)
     shipped_at = shipped_at or utcnow()
     problems = FieldCollector()
-    carrier = problems.check(text_value, carrier, "carrier", max_length=80, required=True)
+    carrier = problems.check(text_value, carrier, "carrier", max_length=MAX_CARRIER_LENGTH, required=True)
     tracking_number = problems.check(
-        text_value, tracking_number, "tracking_number", max_length=80, required=True
+        text_value, tracking_number, "tracking_number", max_length=MAX_TRACKING_LENGTH, required=True
     )
     order = _order_for_update(session, principal, purchase_order_id)
     if order.status not in po_states.SHIPPABLE_STATUSES:
@@ -931,7 +941,7 @@ def receive_goods(
             text_value,
             item.get("reject_reason"),
             field_path("lines", index, "reject_reason"),
-            max_length=500,
+            max_length=MAX_REASON_LENGTH,
             required=bool(rejected),
         )
         if accepted is None or rejected is None or reason is None:

@@ -11,7 +11,7 @@ from services.platform.errors import DomainError, PermissionDenied, ValidationFa
 from services.supply import scorecards
 from state.shared.auth import AuthState
 from state.supply.scorecards.views import CRITERIA
-from state.supply.view import error_entry, messages
+from state.supply.view import error_entries, messages
 
 
 class ScorecardSettingsState(AuthState):
@@ -111,7 +111,7 @@ class ScorecardSettingsState(AuthState):
                     session, principal, weights=dict(self.weights), bands=dict(self.bands)
                 )
         except ValidationFailed as error:
-            self._errors = {error.field or "form": error_entry(error)}
+            self._errors = error_entries(error)
             return None
         except DomainError as error:
             return self._denied(error)
