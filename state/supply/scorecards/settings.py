@@ -91,7 +91,7 @@ class ScorecardSettingsState(AuthState):
     @rx.event
     def set_weight(self, name: str, value: str):
         if name in CRITERIA:
-            self.weights = {**self.weights, name: value.strip()[:4]}
+            self.weights = {**self.weights, name: value.strip()[:12]}
             self._errors = {
                 key: entry for key, entry in self._errors.items() if key not in (f"weights.{name}", "weights")
             }
@@ -99,7 +99,7 @@ class ScorecardSettingsState(AuthState):
     @rx.event
     def set_band(self, name: str, value: str):
         if name in ("excellent", "good", "watch"):
-            self.bands = {**self.bands, name: value.strip()[:4]}
+            self.bands = {**self.bands, name: value.strip()[:12]}
             self._errors = {key: entry for key, entry in self._errors.items() if not key.startswith("bands")}
 
     @rx.event

@@ -9,6 +9,7 @@ from portal.components.ui import (
     back_link,
     callout,
     choice_select,
+    counted_text,
     field_error,
     labelled,
     page_heading,
@@ -16,6 +17,7 @@ from portal.components.ui import (
     state_badge,
     t,
 )
+from services.supply import purchasing
 from state.shared import routes
 from state.supply.purchase_issue import IssueOrderState
 
@@ -189,11 +191,13 @@ def manager_new_order() -> rx.Component:
                 ),
                 labelled(
                     "purchase.notes",
-                    rx.text_area(
+                    counted_text(
+                        purchasing.MAX_NOTES_LENGTH,
+                        element_id="order-notes",
                         value=IssueOrderState.notes,
-                        max_length=1000,
                         on_change=IssueOrderState.set_notes.debounce(300),
-                        id="order-notes",
+                        error=error["notes"],
+                        error_id="error-order-notes",
                     ),
                 ),
                 field_error(error["form"], "error-issue-form"),

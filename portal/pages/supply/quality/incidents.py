@@ -7,6 +7,7 @@ import reflex as rx
 from portal.components.frame import framed_page
 from portal.components.ui import (
     choice_select,
+    counted_text,
     dialog_actions,
     empty_state,
     field_error,
@@ -20,6 +21,7 @@ from portal.components.ui import (
     state_badge,
     t,
 )
+from services.supply import quality
 from state.shared import routes
 from state.supply.quality import IncidentListState as Incidents
 
@@ -79,13 +81,13 @@ def _complaint_dialog() -> rx.Component:
                     rx.grid(
                         labelled(
                             "incident.sku",
-                            rx.input(name="sku", id="complaint-sku", max_length=40),
+                            rx.input(name="sku", id="complaint-sku"),
                             error["part_id"],
                             "error-complaint-sku",
                         ),
                         labelled(
                             "purchase.lot",
-                            rx.input(name="lot_number", id="complaint-lot", max_length=60),
+                            rx.input(name="lot_number", id="complaint-lot"),
                             error["lot_number"],
                             "error-complaint-lot",
                         ),
@@ -102,8 +104,14 @@ def _complaint_dialog() -> rx.Component:
                         ),
                         labelled(
                             "incident.title_field",
-                            rx.input(name="title", id="complaint-title", max_length=200),
-                            error["title"],
+                            counted_text(
+                                quality.MAX_TITLE_LENGTH,
+                                area=False,
+                                name="title",
+                                element_id="complaint-title",
+                                error=error["title"],
+                                error_id="error-complaint-title",
+                            ),
                         ),
                         columns=rx.breakpoints(initial="1", sm="2"),
                         spacing="3",
@@ -111,11 +119,14 @@ def _complaint_dialog() -> rx.Component:
                     ),
                     labelled(
                         "incident.description",
-                        rx.text_area(
-                            name="description", id="complaint-description", max_length=2000, rows="4"
+                        counted_text(
+                            quality.MAX_DESCRIPTION_LENGTH,
+                            name="description",
+                            element_id="complaint-description",
+                            rows="4",
+                            error=error["description"],
+                            error_id="error-complaint-description",
                         ),
-                        error["description"],
-                        "error-complaint-description",
                     ),
                     field_error(error["form"]),
                     dialog_actions("incident.open_incident", "complaint-submit"),
