@@ -199,19 +199,35 @@ def loading_rows(columns: int, rows: int = 5) -> rx.Component:
     )
 
 
-def header_cell(key: str, align: str = "left") -> rx.Component:
-    return rx.table.column_header_cell(t(key), text_align=align, white_space="nowrap")
+# A secondary column: a phone leaves it out (it shows from the md breakpoint, 1024 px, up), so the
+# key columns of a list fit a 390 px screen without a sideways scroll. Give it to the header and
+# to the row's cell alike.
+WIDE_ONLY = {"display": rx.breakpoints(initial="none", md="table-cell")}
 
 
-def number_cell(value: Var | str) -> rx.Component:
-    return rx.table.cell(value, text_align="right", style={"font-variant-numeric": "tabular-nums"})
+def header_cell(key: str, align: str = "left", *, wide_only: bool = False) -> rx.Component:
+    extra = WIDE_ONLY if wide_only else {}
+    return rx.table.column_header_cell(t(key), text_align=align, white_space="nowrap", **extra)
 
 
-def scroll_table(*children: rx.Component, size: str = "2", min_width: str = "36rem", **props) -> rx.Component:
+def number_cell(value: Var | str, *, wide_only: bool = False) -> rx.Component:
+    extra = WIDE_ONLY if wide_only else {}
+    return rx.table.cell(value, text_align="right", style={"font-variant-numeric": "tabular-nums"}, **extra)
+
+
+def scroll_table(
+    *children: rx.Component,
+    size: str = "2",
+    min_width: str = "36rem",
+    phone_min_width: str | None = None,
+    **props,
+) -> rx.Component:
     """A table that scrolls sideways on a narrow screen (below `min_width`) instead of squeezing
-    its columns into unreadable slivers."""
+    its columns into unreadable slivers. A list whose secondary columns step aside on a phone
+    (WIDE_ONLY) gives `phone_min_width` (e.g. "0"): what is left fits the phone's width."""
+    width = min_width if phone_min_width is None else rx.breakpoints(initial=phone_min_width, md=min_width)
     return rx.box(
-        rx.table.root(*children, variant="surface", size=size, width="100%", min_width=min_width, **props),
+        rx.table.root(*children, variant="surface", size=size, width="100%", min_width=width, **props),
         overflow_x="auto",
         width="100%",
     )
@@ -229,6 +245,7 @@ def data_table(
     skeleton_columns: int | None = None,
     skeleton_rows: int = 5,
     min_width: str = "36rem",
+    phone_min_width: str | None = None,
     size: str = "1",
 ) -> rx.Component:
     """A list's table: its header, one `row(item)` per item of `rows`, skeleton rows while
@@ -249,6 +266,7 @@ def data_table(
             id=table_id,
             size=size,
             min_width=min_width,
+            phone_min_width=phone_min_width,
         ),
         rx.cond(none_yet, empty) if empty is not None else rx.fragment(),
     )
@@ -265,6 +283,7 @@ def paged_table(
     skeleton_columns: int | None = None,
     rows: Var | None = None,
     size: str = "1",
+    phone_min_width: str | None = None,
 ) -> rx.Component:
     """A paged list's table (`data_table`) with the pager under it. `state` is a paged list state
     (rows, total, loading, pager_label, previous_page, next_page, has_previous, has_next); `rows`
@@ -280,6 +299,7 @@ def paged_table(
             count=state.total,
             skeleton_columns=skeleton_columns,
             min_width=min_width,
+            phone_min_width=phone_min_width,
             size=size,
         ),
         pager(state.pager_label, state.previous_page, state.next_page, state.has_previous, state.has_next),
