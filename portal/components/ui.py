@@ -205,9 +205,27 @@ def loading_rows(columns: int, rows: int = 5) -> rx.Component:
 WIDE_ONLY = {"display": rx.breakpoints(initial="none", md="table-cell")}
 
 
-def header_cell(key: str, align: str = "left", *, wide_only: bool = False) -> rx.Component:
+def header_cell(
+    key: str, align: str = "left", *, wide_only: bool = False, wrap: bool = False
+) -> rx.Component:
+    """A column's header, on one line unless `wrap` (a long header over a narrow column)."""
     extra = WIDE_ONLY if wide_only else {}
-    return rx.table.column_header_cell(t(key), text_align=align, white_space="nowrap", **extra)
+    return rx.table.column_header_cell(
+        t(key), text_align=align, white_space="normal" if wrap else "nowrap", **extra
+    )
+
+
+def day_and_time_cell(day: Var, time: Var, **props) -> rx.Component:
+    """A moment on two short lines (the day, the time of day under it) rather than one long one
+    wrapping anywhere."""
+    return rx.table.cell(
+        rx.vstack(
+            rx.text(day, white_space="nowrap"),
+            rx.text(time, size="1", color=rx.color("gray", 10), white_space="nowrap"),
+            spacing="0",
+        ),
+        **props,
+    )
 
 
 def number_cell(value: Var | str, *, wide_only: bool = False) -> rx.Component:

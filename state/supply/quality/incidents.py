@@ -61,6 +61,8 @@ class IncidentListState(PagedMixin, AuthState):
                 "status": label("incident.status", row["status"], language),
                 "colour": colour(INCIDENT_STATUS_COLOURS, row["status"]),
                 "opened": self.fmt_time(row["opened_at"]),
+                "opened_day": self.fmt_time_parts(row["opened_at"])[0],
+                "opened_time": self.fmt_time_parts(row["opened_at"])[1],
                 "quantity": fmt_int(row["quantity_affected"], language),
                 "response": response_text(row["response_minutes"], self.t),
                 "awaiting": bool(row["awaiting_supplier"]),

@@ -9,6 +9,7 @@ from portal.components.frame import framed_page
 from portal.components.ui import (
     WIDE_ONLY,
     choice_select,
+    day_and_time_cell,
     empty_state,
     header_cell,
     link_cell,
@@ -44,15 +45,15 @@ def _order_row(row) -> rx.Component:
         # wrap instead. On a phone the number, status and total stay (WIDE_ONLY steps aside).
         rx.cond(
             Orders.role == "manager",
-            rx.table.cell(row["supplier"], min_width="12rem", **WIDE_ONLY),
+            rx.table.cell(row["supplier"], min_width="13.5rem", **WIDE_ONLY),
             rx.fragment(),
         ),
-        rx.table.cell(row["ship_to"], min_width="10rem", **WIDE_ONLY),
+        rx.table.cell(row["ship_to"], min_width="9rem", **WIDE_ONLY),
         rx.table.cell(state_badge(row["status_label"], row["colour"])),
-        rx.table.cell(row["issued"], min_width="5.5rem", **WIDE_ONLY),
+        day_and_time_cell(row["issued_day"], row["issued_time"], **WIDE_ONLY),
         number_cell(row["lines"], wide_only=True),
-        rx.table.cell(row["next_due"], min_width="5.5rem", **WIDE_ONLY),
-        rx.table.cell(row["progress"], min_width="7rem", color=rx.color("gray", 11), **WIDE_ONLY),
+        rx.table.cell(row["next_due"], white_space="nowrap", **WIDE_ONLY),
+        rx.table.cell(row["progress"], min_width="6.5rem", color=rx.color("gray", 11), **WIDE_ONLY),
         rx.table.cell(
             row["total"],
             text_align="right",
@@ -103,7 +104,7 @@ def _orders_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                     header_cell("purchase.issued", wide_only=True),
                     header_cell("purchase.lines", "right", wide_only=True),
                     header_cell("purchase.next_due", wide_only=True),
-                    header_cell("purchase.progress_header", wide_only=True),
+                    header_cell("purchase.progress_header", wide_only=True, wrap=True),
                     header_cell("purchase.total", "right"),
                 ],
                 _order_row,

@@ -9,6 +9,7 @@ from portal.components.ui import (
     WIDE_ONLY,
     choice_select,
     counted_text,
+    day_and_time_cell,
     dialog_actions,
     empty_state,
     field_error,
@@ -40,7 +41,7 @@ def _incident_row(row) -> rx.Component:
                 rx.text(row["source"], size="1", color_scheme="gray"),
                 spacing="0",
             ),
-            min_width="10rem",
+            min_width=rx.breakpoints(initial="7rem", md="10rem"),
         ),
         rx.cond(
             Incidents.role == "manager",
@@ -61,7 +62,7 @@ def _incident_row(row) -> rx.Component:
         ),
         number_cell(row["quantity"], wide_only=True),
         rx.table.cell(state_badge(row["status"], row["colour"])),
-        rx.table.cell(row["opened"], min_width="6rem", **WIDE_ONLY),
+        day_and_time_cell(row["opened_day"], row["opened_time"], **WIDE_ONLY),
         rx.table.cell(
             rx.cond(
                 row["response"] != "",
