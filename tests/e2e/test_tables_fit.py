@@ -86,9 +86,6 @@ def _signed_in(browser: Browser, portal: RunningPortal, role: str, viewport: dic
 
 def _open(page: Page, portal: RunningPortal, address: str, table_id: str):
     page.goto(f"{portal.base_url}{address}")
-    if address == "/orders":  # the demo dealer's orders are its customers'
-        page.click("#orders-side")
-        page.get_by_role("option", name=translate("orders.side.seller", "en")).click()
     table = page.locator(f"#{table_id}")
     expect(table.locator("tbody tr").first).to_be_visible()
     expect(table.locator("tbody tr .rt-Skeleton")).to_have_count(0)
