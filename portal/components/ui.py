@@ -410,7 +410,7 @@ def dialog_actions(submit_label_key: str, submit_id: str) -> rx.Component:
 def counted_text(
     max_length: int,
     *,
-    element_id: str,
+    element_id: str | Var,
     error: Var | None = None,
     error_id: str | None = None,
     value: Var | None = None,
@@ -437,12 +437,18 @@ def counted_text(
         events = {"value": value, "on_change": on_change}
     over = length > max_length
     control = (rx.text_area if area else rx.input)(id=element_id, width="100%", **events, **props)
+    # "<id>-count" and "<id>-too-long" name the counter and the message; a field inside a foreach
+    # (its id a Var) names them by class instead, since an element id there cannot carry a ref.
+    if isinstance(element_id, Var):
+        count_name, too_long_name = {"class_name": "text-count"}, {"class_name": "text-too-long"}
+    else:
+        count_name, too_long_name = {"id": f"{element_id}-count"}, {"id": f"{element_id}-too-long"}
     too_long = rx.text(
         t("text.too_long").replace("{max}", str(max_length)),
         size="1",
         color=rx.color("red", 11),
         role="alert",
-        id=f"{element_id}-too-long",
+        **too_long_name,
     )
     message = (
         rx.cond(over, too_long, field_error(error, error_id))
@@ -457,8 +463,8 @@ def counted_text(
         weight=rx.cond(over, "bold", "regular"),
         white_space="nowrap",
         style={"font-variant-numeric": "tabular-nums"},
-        id=f"{element_id}-count",
         aria_live="polite",
+        **count_name,
     )
     return rx.vstack(
         control,

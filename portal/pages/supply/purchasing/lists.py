@@ -13,7 +13,6 @@ from portal.components.ui import (
     empty_state,
     header_cell,
     link_cell,
-    number_cell,
     page_heading,
     paged_table,
     section,
@@ -39,21 +38,22 @@ def _order_row(row) -> rx.Component:
                 ),
                 align="center",
                 spacing="1",
-            )
+            ),
+            # How many lines, under the number: a column of its own would squeeze the names.
+            rx.text(row["line_count"], size="1", color=rx.color("gray", 10), white_space="nowrap"),
         ),
         # Supplier and ship-to get the room to stay within two lines: the dates and the progress
         # wrap instead. On a phone the number, status and total stay (WIDE_ONLY steps aside).
         rx.cond(
             Orders.role == "manager",
-            rx.table.cell(row["supplier"], min_width="13.5rem", **WIDE_ONLY),
+            rx.table.cell(row["supplier"], min_width="13rem", **WIDE_ONLY),
             rx.fragment(),
         ),
-        rx.table.cell(row["ship_to"], min_width="9rem", **WIDE_ONLY),
+        rx.table.cell(row["ship_to"], min_width="10.5rem", **WIDE_ONLY),
         rx.table.cell(state_badge(row["status_label"], row["colour"])),
         day_and_time_cell(row["issued_day"], row["issued_time"], **WIDE_ONLY),
-        number_cell(row["lines"], wide_only=True),
         rx.table.cell(row["next_due"], white_space="nowrap", **WIDE_ONLY),
-        rx.table.cell(row["progress"], min_width="6.5rem", color=rx.color("gray", 11), **WIDE_ONLY),
+        rx.table.cell(row["progress"], min_width="8.5rem", color=rx.color("gray", 11), **WIDE_ONLY),
         rx.table.cell(
             row["total"],
             text_align="right",
@@ -102,7 +102,6 @@ def _orders_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                     header_cell("purchase.ship_to", wide_only=True),
                     header_cell("purchase.status"),
                     header_cell("purchase.issued", wide_only=True),
-                    header_cell("purchase.lines", "right", wide_only=True),
                     header_cell("purchase.next_due", wide_only=True),
                     header_cell("purchase.progress_header", wide_only=True, wrap=True),
                     header_cell("purchase.total", "right"),
