@@ -106,6 +106,16 @@ class IssueOrderState(AuthState):
         }
 
     @rx.var
+    def issue_blocked(self) -> str:
+        """Why "Issue" cannot act now (empty when it can): no supplier chosen yet, or the chosen
+        one is blocked (the service would refuse). The button is disabled and says this."""
+        if not self._chosen:
+            return self.t("purchase.issue_blocked_no_supplier")
+        if self._chosen["blocked"]:
+            return self.t("purchase.issue_blocked_supplier", supplier=self._chosen["name"])
+        return ""
+
+    @rx.var
     def part_options(self) -> list[dict[str, str]]:
         language = self.language
         return [

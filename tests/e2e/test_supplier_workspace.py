@@ -448,8 +448,9 @@ def test_manager_ranks_filters_drills_in_and_blocks_a_supplier(
         page.click("#line-part-1")
         page.get_by_role("option").first.click()
         page.fill("#line-quantity-1", "10")
-        page.click("#issue-submit")
-        expect(page.locator("#error-supplier")).to_contain_text("cannot receive new purchase orders")
+        # "Issue" cannot act for a blocked supplier: it is disabled and says why beside it.
+        expect(page.locator("#issue-submit")).to_be_disabled()
+        expect(page.locator("#issue-blocked")).to_contain_text("is blocked: lift the block")
         with Session(portal.engine) as session:
             assert (
                 session.exec(
