@@ -428,10 +428,11 @@ def counted_text(
         length = TextCountState.lengths.get(element_id, 0).to(int)
         default = props.get("default_value", "")
         start = default.to(str).length() if isinstance(default, Var) else len(str(default))
-        events = {
-            "on_change": lambda text: TextCountState.count(element_id, text.length()),
-            "on_mount": TextCountState.count(element_id, start),
-        }
+        events = {"on_change": lambda text: TextCountState.count(element_id, text.length())}
+        if not isinstance(element_id, Var):
+            # A field that mounts again (a dialog reopened) starts its count afresh. Not inside a
+            # foreach: the mount hook would run outside the loop, where its id is not defined.
+            events["on_mount"] = TextCountState.count(element_id, start)
     else:
         length = value.to(str).length()
         events = {"value": value, "on_change": on_change}
