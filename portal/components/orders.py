@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
-from portal.components.ui import WIDE_ONLY, data_table, empty_state, header_cell, number_cell, t
+from portal.components.ui import PHONE_ONLY, WIDE_ONLY, data_table, empty_state, header_cell, number_cell, t
 from state.ordering.orders import STATUS_COLOURS
 
 
@@ -26,7 +26,12 @@ def status_badge(status: Var | str, label: Var | str, size: str = "2", **props) 
 
 def _order_row(row) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row["number"], href=row["href"], weight="medium"), white_space="nowrap"),
+        rx.table.cell(
+            rx.link(row["number"], href=row["href"], weight="medium"),
+            # On a phone the total stands under the number instead of in its own column.
+            rx.text(row["total"], size="1", class_name="phone-total", **PHONE_ONLY),
+            white_space="nowrap",
+        ),
         rx.table.cell(status_badge(row["status"], row["status_label"], size="1")),
         rx.table.cell(row["created"], white_space="nowrap", **WIDE_ONLY),
         rx.table.cell(row["location"], **WIDE_ONLY),
@@ -36,6 +41,7 @@ def _order_row(row) -> rx.Component:
             text_align="right",
             white_space="nowrap",
             style={"font-variant-numeric": "tabular-nums"},
+            **WIDE_ONLY,
         ),
         custom_attrs={"data-order": row["number"]},
     )
@@ -59,7 +65,7 @@ def orders_table(
                 header_cell("orders.placed", wide_only=True),
                 header_cell("orders.deliver_to", wide_only=True),
                 header_cell("orders.lines", "right", wide_only=True),
-                header_cell("orders.total", "right"),
+                header_cell("orders.total", "right", wide_only=True),
             ],
             rows,
             _order_row,

@@ -203,6 +203,10 @@ def loading_rows(columns: int, rows: int = 5) -> rx.Component:
 # key columns of a list fit a 390 px screen without a sideways scroll. Give it to the header and
 # to the row's cell alike.
 WIDE_ONLY = {"display": rx.breakpoints(initial="none", md="table-cell")}
+# What a phone shows inside a key cell in place of a column it leaves out (e.g. the total under
+# the order's number).
+PHONE_ONLY = {"display": rx.breakpoints(initial="block", md="none")}
+WIDE_ONLY_TEXT = {"display": rx.breakpoints(initial="none", md="block")}
 
 
 def header_cell(

@@ -119,6 +119,8 @@ def test_a_wide_list_keeps_its_key_columns_on_a_phone(
     measured = table.evaluate(_MEASURE)
     page.screenshot(path=screenshots / f"table-{role}-{table_id}-390.png", full_page=True)
     assert measured["pageScroll"] <= 0, f"{address}: the page scrolls sideways on a phone"
+    if key_headers:  # a list that keeps its key columns shows them whole: no sideways scroll
+        assert measured["scrollers"] == [], f"{address}: sideways scroll on a phone {measured['scrollers']}"
     shown = {h["text"]: h for h in measured["headers"] if h["shown"]}
     for key in key_headers:
         header = shown.get(translate(key, "en"))

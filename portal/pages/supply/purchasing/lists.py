@@ -7,7 +7,9 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.ui import (
+    PHONE_ONLY,
     WIDE_ONLY,
+    WIDE_ONLY_TEXT,
     choice_select,
     day_and_time_cell,
     empty_state,
@@ -39,8 +41,16 @@ def _order_row(row) -> rx.Component:
                 align="center",
                 spacing="1",
             ),
-            # How many lines, under the number: a column of its own would squeeze the names.
-            rx.text(row["line_count"], size="1", color=rx.color("gray", 10), white_space="nowrap"),
+            # How many lines, under the number: a column of its own would squeeze the names. On a
+            # phone the total stands there instead of in its own column.
+            rx.text(
+                row["line_count"],
+                size="1",
+                color=rx.color("gray", 10),
+                white_space="nowrap",
+                **WIDE_ONLY_TEXT,
+            ),
+            rx.text(row["total"], size="1", white_space="nowrap", class_name="phone-total", **PHONE_ONLY),
         ),
         # Supplier and ship-to get the room to stay within two lines: the dates and the progress
         # wrap instead. On a phone the number, status and total stay (WIDE_ONLY steps aside).
@@ -59,6 +69,7 @@ def _order_row(row) -> rx.Component:
             text_align="right",
             white_space="nowrap",
             style={"font-variant-numeric": "tabular-nums"},
+            **WIDE_ONLY,
         ),
         custom_attrs={"data-order": row["number"]},
     )
@@ -104,7 +115,7 @@ def _orders_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                     header_cell("purchase.issued", wide_only=True),
                     header_cell("purchase.next_due", wide_only=True),
                     header_cell("purchase.progress_header", wide_only=True, wrap=True),
-                    header_cell("purchase.total", "right"),
+                    header_cell("purchase.total", "right", wide_only=True),
                 ],
                 _order_row,
                 table_id="orders-table",
