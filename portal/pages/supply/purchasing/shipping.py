@@ -94,7 +94,6 @@ def ship_form() -> rx.Component:
                                     rx.input(
                                         name="lot_" + row["id"],
                                         id="ship-lot-" + row["line_no"],
-                                        max_length=60,
                                         width="11rem",
                                         size="1",
                                         placeholder="L2026-001",
