@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.vars import Var
 
-from portal.components.ui import data_table, empty_state, header_cell, number_cell, t
+from portal.components.ui import PHONE_ONLY, WIDE_ONLY, data_table, empty_state, header_cell, number_cell, t
 from state.ordering.orders import STATUS_COLOURS
 
 
@@ -26,16 +26,22 @@ def status_badge(status: Var | str, label: Var | str, size: str = "2", **props) 
 
 def _order_row(row) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.link(row["number"], href=row["href"], weight="medium"), white_space="nowrap"),
+        rx.table.cell(
+            rx.link(row["number"], href=row["href"], weight="medium"),
+            # On a phone the total stands under the number instead of in its own column.
+            rx.text(row["total"], size="1", class_name="phone-total", **PHONE_ONLY),
+            white_space="nowrap",
+        ),
         rx.table.cell(status_badge(row["status"], row["status_label"], size="1")),
-        rx.table.cell(row["created"], white_space="nowrap"),
-        rx.table.cell(row["location"]),
-        number_cell(row["lines"]),
+        rx.table.cell(row["created"], white_space="nowrap", **WIDE_ONLY),
+        rx.table.cell(row["location"], **WIDE_ONLY),
+        number_cell(row["lines"], wide_only=True),
         rx.table.cell(
             row["total"],
             text_align="right",
             white_space="nowrap",
             style={"font-variant-numeric": "tabular-nums"},
+            **WIDE_ONLY,
         ),
         custom_attrs={"data-order": row["number"]},
     )
@@ -56,10 +62,10 @@ def orders_table(
             [
                 header_cell("orders.number"),
                 header_cell("orders.status"),
-                header_cell("orders.placed"),
-                header_cell("orders.deliver_to"),
-                header_cell("orders.lines", "right"),
-                header_cell("orders.total", "right"),
+                header_cell("orders.placed", wide_only=True),
+                header_cell("orders.deliver_to", wide_only=True),
+                header_cell("orders.lines", "right", wide_only=True),
+                header_cell("orders.total", "right", wide_only=True),
             ],
             rows,
             _order_row,
@@ -74,6 +80,7 @@ def orders_table(
             ),
             size="2",
             min_width="44rem",
+            phone_min_width="0",
         ),
         spacing="3",
         width="100%",

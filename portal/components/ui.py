@@ -9,6 +9,7 @@ from reflex.vars import Var
 
 from services.i18n import KEYS
 from state.shared.auth import AuthState
+from state.shared.text_counts import TextCountState
 
 
 def t(key: str) -> Var:
@@ -198,19 +199,57 @@ def loading_rows(columns: int, rows: int = 5) -> rx.Component:
     )
 
 
-def header_cell(key: str, align: str = "left") -> rx.Component:
-    return rx.table.column_header_cell(t(key), text_align=align, white_space="nowrap")
+# A secondary column: a phone leaves it out (it shows from the md breakpoint, 1024 px, up), so the
+# key columns of a list fit a 390 px screen without a sideways scroll. Give it to the header and
+# to the row's cell alike.
+WIDE_ONLY = {"display": rx.breakpoints(initial="none", md="table-cell")}
+# What a phone shows inside a key cell in place of a column it leaves out (e.g. the total under
+# the order's number).
+PHONE_ONLY = {"display": rx.breakpoints(initial="block", md="none")}
+WIDE_ONLY_TEXT = {"display": rx.breakpoints(initial="none", md="block")}
 
 
-def number_cell(value: Var | str) -> rx.Component:
-    return rx.table.cell(value, text_align="right", style={"font-variant-numeric": "tabular-nums"})
+def header_cell(
+    key: str, align: str = "left", *, wide_only: bool = False, wrap: bool = False
+) -> rx.Component:
+    """A column's header, on one line unless `wrap` (a long header over a narrow column)."""
+    extra = WIDE_ONLY if wide_only else {}
+    return rx.table.column_header_cell(
+        t(key), text_align=align, white_space="normal" if wrap else "nowrap", **extra
+    )
 
 
-def scroll_table(*children: rx.Component, size: str = "2", min_width: str = "36rem", **props) -> rx.Component:
+def day_and_time_cell(day: Var, time: Var, **props) -> rx.Component:
+    """A moment on two short lines (the day, the time of day under it) rather than one long one
+    wrapping anywhere."""
+    return rx.table.cell(
+        rx.vstack(
+            rx.text(day, white_space="nowrap"),
+            rx.text(time, size="1", color=rx.color("gray", 10), white_space="nowrap"),
+            spacing="0",
+        ),
+        **props,
+    )
+
+
+def number_cell(value: Var | str, *, wide_only: bool = False) -> rx.Component:
+    extra = WIDE_ONLY if wide_only else {}
+    return rx.table.cell(value, text_align="right", style={"font-variant-numeric": "tabular-nums"}, **extra)
+
+
+def scroll_table(
+    *children: rx.Component,
+    size: str = "2",
+    min_width: str = "36rem",
+    phone_min_width: str | None = None,
+    **props,
+) -> rx.Component:
     """A table that scrolls sideways on a narrow screen (below `min_width`) instead of squeezing
-    its columns into unreadable slivers."""
+    its columns into unreadable slivers. A list whose secondary columns step aside on a phone
+    (WIDE_ONLY) gives `phone_min_width` (e.g. "0"): what is left fits the phone's width."""
+    width = min_width if phone_min_width is None else rx.breakpoints(initial=phone_min_width, md=min_width)
     return rx.box(
-        rx.table.root(*children, variant="surface", size=size, width="100%", min_width=min_width, **props),
+        rx.table.root(*children, variant="surface", size=size, width="100%", min_width=width, **props),
         overflow_x="auto",
         width="100%",
     )
@@ -228,6 +267,7 @@ def data_table(
     skeleton_columns: int | None = None,
     skeleton_rows: int = 5,
     min_width: str = "36rem",
+    phone_min_width: str | None = None,
     size: str = "1",
 ) -> rx.Component:
     """A list's table: its header, one `row(item)` per item of `rows`, skeleton rows while
@@ -248,6 +288,7 @@ def data_table(
             id=table_id,
             size=size,
             min_width=min_width,
+            phone_min_width=phone_min_width,
         ),
         rx.cond(none_yet, empty) if empty is not None else rx.fragment(),
     )
@@ -264,6 +305,7 @@ def paged_table(
     skeleton_columns: int | None = None,
     rows: Var | None = None,
     size: str = "1",
+    phone_min_width: str | None = None,
 ) -> rx.Component:
     """A paged list's table (`data_table`) with the pager under it. `state` is a paged list state
     (rows, total, loading, pager_label, previous_page, next_page, has_previous, has_next); `rows`
@@ -279,6 +321,7 @@ def paged_table(
             count=state.total,
             skeleton_columns=skeleton_columns,
             min_width=min_width,
+            phone_min_width=phone_min_width,
             size=size,
         ),
         pager(state.pager_label, state.previous_page, state.next_page, state.has_previous, state.has_next),
@@ -365,6 +408,74 @@ def dialog_actions(submit_label_key: str, submit_id: str) -> rx.Component:
         justify="end",
         width="100%",
         spacing="3",
+    )
+
+
+def counted_text(
+    max_length: int,
+    *,
+    element_id: str | Var,
+    error: Var | None = None,
+    error_id: str | None = None,
+    value: Var | None = None,
+    on_change=None,
+    area: bool = True,
+    **props,
+) -> rx.Component:
+    """A free-text field that says how much it holds: a live "480 / 500" counter beside it and,
+    past `max_length`, the message saying so. Nothing is cut (no maxlength): the service refuses
+    too long text naming the field, and `error` (its message) shows under the field.
+
+    With `value`/`on_change` the field is the state's; without, the browser holds it (a form read
+    on submit) and only its length goes to the server, for the counter."""
+    if value is None:
+        length = TextCountState.lengths.get(element_id, 0).to(int)
+        default = props.get("default_value", "")
+        start = default.to(str).length() if isinstance(default, Var) else len(str(default))
+        events = {"on_change": lambda text: TextCountState.count(element_id, text.length())}
+        if not isinstance(element_id, Var):
+            # A field that mounts again (a dialog reopened) starts its count afresh. Not inside a
+            # foreach: the mount hook would run outside the loop, where its id is not defined.
+            events["on_mount"] = TextCountState.count(element_id, start)
+    else:
+        length = value.to(str).length()
+        events = {"value": value, "on_change": on_change}
+    over = length > max_length
+    control = (rx.text_area if area else rx.input)(id=element_id, width="100%", **events, **props)
+    # "<id>-count" and "<id>-too-long" name the counter and the message; a field inside a foreach
+    # (its id a Var) names them by class instead, since an element id there cannot carry a ref.
+    if isinstance(element_id, Var):
+        count_name, too_long_name = {"class_name": "text-count"}, {"class_name": "text-too-long"}
+    else:
+        count_name, too_long_name = {"id": f"{element_id}-count"}, {"id": f"{element_id}-too-long"}
+    too_long = rx.text(
+        t("text.too_long").replace("{max}", str(max_length)),
+        size="1",
+        color=rx.color("red", 11),
+        role="alert",
+        **too_long_name,
+    )
+    message = (
+        rx.cond(over, too_long, field_error(error, error_id))
+        if error is not None
+        else rx.cond(over, too_long)
+    )
+    counter = rx.text(
+        length.to_string(),
+        f" / {max_length}",
+        size="1",
+        color=rx.cond(over, rx.color("red", 11), rx.color("gray", 10)),
+        weight=rx.cond(over, "bold", "regular"),
+        white_space="nowrap",
+        style={"font-variant-numeric": "tabular-nums"},
+        aria_live="polite",
+        **count_name,
+    )
+    return rx.vstack(
+        control,
+        rx.hstack(rx.box(message, flex="1", min_width="0"), counter, width="100%", align="start"),
+        spacing="1",
+        width="100%",
     )
 
 

@@ -261,7 +261,7 @@ def acknowledge(
     if not text:
         raise ValidationFailed("exceptions.note_required", field="note")
     if len(text) > MAX_NOTE_LENGTH:
-        raise ValidationFailed("exceptions.note_too_long", field="note")
+        raise ValidationFailed("exceptions.note_too_long", field="note", max=MAX_NOTE_LENGTH)
     if session.get(Shipment, shipment_id) is None:
         raise NotFound("shipment.not_found", field="shipment_id")
     row = ShipmentAcknowledgement(shipment_id=shipment_id, user_id=principal.user_id, note=text)

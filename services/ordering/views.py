@@ -186,7 +186,9 @@ def list_orders(
     rows = session.exec(
         select(SalesOrder, Location.name, Payment.amount, line_count)
         .join(Location, Location.id == SalesOrder.buyer_location_id)
-        .join(Payment, Payment.order_id == SalesOrder.id)
+        # An order without its payment row (older or seeded ones) is listed all the same: the
+        # count above includes it, so a page must too.
+        .outerjoin(Payment, Payment.order_id == SalesOrder.id)
         .where(scope, *([SalesOrder.status == status] if status is not None else []))
         .order_by(SalesOrder.created_at.desc(), SalesOrder.id.desc())
         .offset(page.offset)
@@ -202,7 +204,7 @@ def list_orders(
             buyer_location_name=location_name,
             currency=o.currency,
             total=o.total,
-            amount_due=amount,
+            amount_due=amount if amount is not None else (o.deposit if o.deposit is not None else o.total),
             line_count=count,
             hold_expires_at=o.hold_expires_at,
             created_at=o.created_at,

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.dates import format_interval, format_skeleton
+from babel.dates import format_time as _babel_time
 from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
@@ -34,6 +35,20 @@ def format_datetime(moment: datetime | str | None, time_zone: str, language: str
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
     return _babel_datetime(moment, format="medium", tzinfo=ZoneInfo(time_zone), locale=locale_for(language))
+
+
+def format_datetime_parts(moment: datetime | str | None, time_zone: str, language: str) -> tuple[str, str]:
+    """The day and the time of day of an aware UTC time in `time_zone`, apart ("Dec 3, 2026",
+    "7:20 AM"): a list shows them on two short lines instead of wrapping one long one."""
+    if moment is None or moment == "":
+        return "", ""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    local = moment.astimezone(ZoneInfo(time_zone))
+    locale = locale_for(language)
+    return _babel_date(local, format="medium", locale=locale), _babel_time(
+        local, format="short", locale=locale
+    )
 
 
 NO_RATE = "—"  # a rate whose base is zero: shown as a dash, never as 0 % or an error

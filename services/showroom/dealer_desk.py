@@ -33,6 +33,9 @@ class MoveRefused(DomainError):
     status = 409
 
 
+MAX_NOTES_LENGTH = 2000  # a drive's notes at check-in: longer is refused, never cut
+
+
 def _own_drive(session: Session, principal: Principal, drive_id: object) -> tuple[TestDrive, StoreRules]:
     require_role(principal, Role.DEALER)
     if not isinstance(drive_id, int) or isinstance(drive_id, bool):
@@ -116,8 +119,10 @@ def check_out(
     require_transition(drive.status, TestDriveStatus.COMPLETED)
     drive.odometer_in_km = _whole(odometer_in_km, "odometer_in_km", drive.odometer_out_km or 0, 10_000_000)
     drive.energy_in_percent = _whole(energy_in_percent, "energy_in_percent", 0, 100)
-    if not isinstance(notes, str) or len(notes) > 2000:
+    if not isinstance(notes, str):
         raise ValidationFailed("test_drive.notes_invalid", field="notes")
+    if len(notes.strip()) > MAX_NOTES_LENGTH:
+        raise ValidationFailed("text.too_long", field="notes", max=MAX_NOTES_LENGTH)
     drive.notes = notes.strip()
     drive.status = TestDriveStatus.COMPLETED
     drive.checked_out_at = now or utcnow()

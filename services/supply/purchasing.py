@@ -80,6 +80,13 @@ from services.supply.access import (
 from services.supply.numbers import asn_number, incident_number, parse_po_number, po_number, receipt_number
 
 MAX_LINES = 200
+MAX_NOTES_LENGTH = 1000  # the order's notes, as the column holds them
+# The free texts of answers, proposals, cancellations, blocks and rejections, and a shipping
+# notice's carrier and tracking number: longer is refused (text.too_long), never cut.
+MAX_REASON_LENGTH = 500
+MAX_NOTE_LENGTH = 500
+MAX_CARRIER_LENGTH = 80
+MAX_TRACKING_LENGTH = 80
 
 
 # ---------------------------------------------------------------- supplier control and standing
@@ -93,7 +100,7 @@ def set_supplier_blocked(
     Managers only. Orders already issued are not touched. Returns the supplier's control state."""
     require_manager(principal)
     supplier = _supplier(session, supplier_id)
-    reason = text_value(reason, "reason", max_length=500, required=blocked)
+    reason = text_value(reason, "reason", max_length=MAX_REASON_LENGTH, required=blocked)
     control = session.get(SupplierControl, supplier.id) or SupplierControl(supplier_id=supplier.id)
     before = {"blocked": control.blocked, "reason": control.reason}
     control.blocked = blocked
@@ -166,44 +173,48 @@ def issue_purchase_order(
     require_manager(principal)
     now = now or utcnow()
     today = today_in(principal.time_zone, now)
+    # Every bad field is named at once (FieldErrors): an unknown part on one line does not hide
+    # a negative quantity on another, nor a bad ship-to or too long notes.
+    problems = FieldCollector()
     supplier = _supplier(session, record_id(supplier_id, "supplier_id"))
     control = session.get(SupplierControl, supplier.id)
     if control is not None and control.blocked:
         raise ValidationFailed(
             "purchase.supplier_blocked", field="supplier_id", supplier=supplier.name, reason=control.reason
         )
-    location = session.get(Location, record_id(ship_to_location_id, "ship_to_location_id"))
-    if (
+    location_id = problems.check(record_id, ship_to_location_id, "ship_to_location_id")
+    location = session.get(Location, location_id) if location_id is not None else None
+    if location_id is not None and (
         location is None
         or location.kind != LocationKind.WAREHOUSE
         or location.organisation_id != principal.organisation_id
     ):
-        raise ValidationFailed("purchase.ship_to_invalid", field="ship_to_location_id")
-    notes = text_value(notes, "notes", max_length=1000)
+        problems.add("ship_to_location_id", "purchase.ship_to_invalid")
+    notes = problems.check(text_value, notes, "notes", max_length=MAX_NOTES_LENGTH)
     if not isinstance(lines, list | tuple) or not lines:
-        raise ValidationFailed("purchase.lines_required", field="lines")
+        problems.add("lines", "purchase.lines_required")
+        problems.raise_if_any()
     if len(lines) > MAX_LINES:
-        raise ValidationFailed("purchase.too_many_lines", field="lines", max=MAX_LINES)
+        problems.add("lines", "purchase.too_many_lines", max=MAX_LINES)
+        problems.raise_if_any()
 
-    parts = _parts_for_lines(session, lines)
+    parts = _parts_for_lines(session, lines, problems)
     clean: list[tuple[Part, int, Decimal, date]] = []
     for index, line in enumerate(lines):
         part = parts[index]
-        if part.supplier_id != supplier.id:
-            raise ValidationFailed(
-                "purchase.part_not_supplied",
-                field=f"lines[{index}].part_id",
-                sku=part.sku,
-                supplier=supplier.name,
+        if part is not None and part.supplier_id != supplier.id:
+            problems.add(
+                f"lines[{index}].part_id", "purchase.part_not_supplied", sku=part.sku, supplier=supplier.name
             )
-        quantity = whole_quantity(line.get("quantity"), f"lines[{index}].quantity")
-        price = unit_price(line.get("unit_price"), f"lines[{index}].unit_price")
-        requested = not_in_past(
-            calendar_date(line.get("requested_date"), f"lines[{index}].requested_date"),
-            today,
-            f"lines[{index}].requested_date",
-        )
-        clean.append((part, quantity, price, requested))
+        if not isinstance(line, dict):
+            continue
+        quantity = problems.check(whole_quantity, line.get("quantity"), f"lines[{index}].quantity")
+        price = problems.check(unit_price, line.get("unit_price"), f"lines[{index}].unit_price")
+        day = problems.check(calendar_date, line.get("requested_date"), f"lines[{index}].requested_date")
+        requested = problems.check(not_in_past, day, today, f"lines[{index}].requested_date") if day else None
+        if part is not None and None not in (quantity, price, requested):
+            clean.append((part, quantity, price, requested))
+    problems.raise_if_any()
     currency = currency_code(currency if currency else clean[0][0].currency)
 
     standing = scorecards.current_standing(session, supplier.id)
@@ -277,32 +288,38 @@ def issue_purchase_order(
     return result
 
 
-def _parts_for_lines(session: Session, lines: list[dict]) -> list[Part]:
+def _parts_for_lines(session: Session, lines: list[dict], problems: FieldCollector) -> list[Part | None]:
+    """Each line's part (by `part_id`, else `sku`), or None with the line's refusal kept in
+    `problems` (`purchase.line_invalid`, `purchase.part_required`, `id.invalid`, `purchase.part_unknown`)."""
     ids, skus = set(), set()
+    wanted: list[tuple[str, object] | None] = []
     for index, line in enumerate(lines):
         if not isinstance(line, dict):
-            raise ValidationFailed("purchase.line_invalid", field=f"lines[{index}]")
-        if line.get("part_id") not in (None, ""):
-            ids.add(record_id(line["part_id"], f"lines[{index}].part_id"))
+            problems.add(f"lines[{index}]", "purchase.line_invalid")
+            wanted.append(None)
+        elif line.get("part_id") not in (None, ""):
+            part_id = problems.check(record_id, line["part_id"], f"lines[{index}].part_id")
+            wanted.append(("id", part_id) if part_id is not None else None)
+            if part_id is not None:
+                ids.add(part_id)
         elif str(line.get("sku") or "").strip():
-            skus.add(str(line["sku"]).strip())
+            sku = str(line["sku"]).strip()
+            skus.add(sku)
+            wanted.append(("sku", sku))
         else:
-            raise ValidationFailed("purchase.part_required", field=f"lines[{index}].part_id")
+            problems.add(f"lines[{index}].part_id", "purchase.part_required")
+            wanted.append(None)
     found = (
         list(session.exec(select(Part).where(or_(Part.id.in_(ids), Part.sku.in_(skus)))))
         if ids or skus
         else []
     )
-    by_id = {part.id: part for part in found}
-    by_sku = {part.sku: part for part in found}
-    parts = []
-    for index, line in enumerate(lines):
-        if line.get("part_id") not in (None, ""):
-            part = by_id.get(int(line["part_id"]))
-        else:
-            part = by_sku.get(str(line["sku"]).strip())
-        if part is None:
-            raise ValidationFailed("purchase.part_unknown", field=f"lines[{index}].part_id")
+    by_key = {("id", part.id): part for part in found} | {("sku", part.sku): part for part in found}
+    parts: list[Part | None] = []
+    for index, key in enumerate(wanted):
+        part = by_key.get(key) if key is not None else None
+        if key is not None and part is None:
+            problems.add(f"lines[{index}].part_id", "purchase.part_unknown")
         parts.append(part)
     return parts
 
@@ -372,7 +389,11 @@ def respond_to_order(
                 planned.append((line, action, {"promised_date": promised}))
         elif action == "reject":
             reason = problems.check(
-                text_value, answer.get("reason"), f"answers[{index}].reason", max_length=500, required=True
+                text_value,
+                answer.get("reason"),
+                f"answers[{index}].reason",
+                max_length=MAX_REASON_LENGTH,
+                required=True,
             )
             if reason is not None:
                 planned.append((line, action, {"reason": reason}))
@@ -388,7 +409,9 @@ def respond_to_order(
                 if raw_date not in (None, "")
                 else None
             )
-            note = problems.check(text_value, answer.get("note"), f"answers[{index}].note", max_length=500)
+            note = problems.check(
+                text_value, answer.get("note"), f"answers[{index}].note", max_length=MAX_NOTE_LENGTH
+            )
             if problems.has(f"answers[{index}].quantity") or problems.has(f"answers[{index}].promised_date"):
                 continue
             if (proposed_quantity is None or proposed_quantity == line.quantity) and (
@@ -563,7 +586,7 @@ def decide_proposal(
     session.refresh(line)
     if line.status != LineStatus.PROPOSED:
         raise po_states.IllegalTransition("purchase.no_proposal", field="line_id", current=line.status)
-    reason = text_value(reason, "reason", max_length=500)
+    reason = text_value(reason, "reason", max_length=MAX_REASON_LENGTH)
     details = {
         "line_no": line.line_no,
         "quantity": line.proposed_quantity,
@@ -634,7 +657,7 @@ def cancel_purchase_order(
     """Cancel an order nothing of which has shipped (issued or acknowledged); managers only,
     with a reason. Its open lines are cancelled with it."""
     require_manager(principal)
-    reason = text_value(reason, "reason", max_length=500, required=True)
+    reason = text_value(reason, "reason", max_length=MAX_REASON_LENGTH, required=True)
     now = now or utcnow()
     order = _order_for_update(session, principal, purchase_order_id)
     po_states.check_move(order.status, Status.CANCELLED)
@@ -661,7 +684,7 @@ def close_purchase_order(
     """Close a received order, or short-close a partly received one (what is missing is no
     longer expected); managers only."""
     require_manager(principal)
-    note = text_value(note, "note", max_length=500)
+    note = text_value(note, "note", max_length=MAX_NOTE_LENGTH)
     now = now or utcnow()
     order = _order_for_update(session, principal, purchase_order_id)
     po_states.check_move(order.status, Status.CLOSED)
@@ -702,9 +725,9 @@ def create_shipping_notice(
     require_supplier(principal)
     shipped_at = shipped_at or utcnow()
     problems = FieldCollector()
-    carrier = problems.check(text_value, carrier, "carrier", max_length=80, required=True)
+    carrier = problems.check(text_value, carrier, "carrier", max_length=MAX_CARRIER_LENGTH, required=True)
     tracking_number = problems.check(
-        text_value, tracking_number, "tracking_number", max_length=80, required=True
+        text_value, tracking_number, "tracking_number", max_length=MAX_TRACKING_LENGTH, required=True
     )
     order = _order_for_update(session, principal, purchase_order_id)
     if order.status not in po_states.SHIPPABLE_STATUSES:
@@ -939,7 +962,7 @@ def receive_goods(
             text_value,
             item.get("reject_reason"),
             field_path("lines", index, "reject_reason"),
-            max_length=500,
+            max_length=MAX_REASON_LENGTH,
             required=bool(rejected),
         )
         if accepted is None or rejected is None or reason is None:

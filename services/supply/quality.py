@@ -36,7 +36,7 @@ from models.types import utcnow
 from services.catalog.lists import Page
 from services.identity.auth import Principal
 from services.notifications import tell
-from services.platform.errors import NotFound, ValidationFailed
+from services.platform.errors import FieldCollector, NotFound, ValidationFailed
 from services.platform.fields import all_or_nothing, lot_number, record_id, text_value, whole_quantity
 from services.supply import scorecards
 from services.supply.access import (
@@ -48,6 +48,13 @@ from services.supply.access import (
 )
 from services.supply.numbers import asn_number, incident_number, po_number, receipt_number
 from services.supply.states import IllegalTransition
+
+MAX_TITLE_LENGTH = 200  # the incident's title column
+MAX_DESCRIPTION_LENGTH = 2000
+# The free texts of answers and decisions: longer is refused (text.too_long), never cut.
+MAX_NOTE_LENGTH = 2000
+MAX_ANALYSIS_LENGTH = 2000  # containment action, root cause
+MAX_EVIDENCE_LENGTH = 4000
 
 INCIDENT_TRANSITIONS: dict[str, frozenset[str]] = {
     IncidentStatus.OPEN: frozenset({IncidentStatus.ACKNOWLEDGED}),
@@ -150,18 +157,28 @@ def report_field_complaint(
     through it to the order, when the lot was received. Returns the incident."""
     require_manager(principal)
     now = now or utcnow()
+    # Every bad field at once (FieldErrors): an unknown part does not hide a bad quantity.
+    problems = FieldCollector()
+    part = None
     if part_id not in (None, ""):
-        part = session.get(Part, record_id(part_id, "part_id"))
+        found_id = problems.check(record_id, part_id, "part_id")
+        part = session.get(Part, found_id) if found_id is not None else None
+        if found_id is not None and part is None:
+            problems.add("part_id", "incident.part_unknown")
     elif sku and str(sku).strip():
         part = session.exec(select(Part).where(Part.sku == str(sku).strip())).first()
+        if part is None:
+            problems.add("part_id", "incident.part_unknown")
     else:
-        raise ValidationFailed("incident.part_required", field="part_id")
-    if part is None:
-        raise ValidationFailed("incident.part_unknown", field="part_id")
-    lot = lot_number(lot, "lot_number")
-    description = text_value(description, "description", max_length=2000, required=True)
-    quantity = whole_quantity(quantity_affected, "quantity_affected", allow_zero=True)
-    title = text_value(title, "title", max_length=200) or f"{part.sku}: field complaint, lot {lot}"[:200]
+        problems.add("part_id", "incident.part_required")
+    lot = problems.check(lot_number, lot, "lot_number")
+    description = problems.check(
+        text_value, description, "description", max_length=MAX_DESCRIPTION_LENGTH, required=True
+    )
+    quantity = problems.check(whole_quantity, quantity_affected, "quantity_affected", allow_zero=True)
+    title = problems.check(text_value, title, "title", max_length=MAX_TITLE_LENGTH)
+    problems.raise_if_any()
+    title = title or f"{part.sku}: field complaint, lot {lot}"[:MAX_TITLE_LENGTH]
     source_line = session.exec(
         select(GoodsReceiptLine)
         .where(GoodsReceiptLine.part_id == part.id, GoodsReceiptLine.lot_number == lot)
@@ -207,7 +224,7 @@ def acknowledge_incident(
     the response time (minutes since opening) that the scorecard measures."""
     require_supplier(principal)
     now = now or utcnow()
-    note = text_value(note, "note", max_length=2000)
+    note = text_value(note, "note", max_length=MAX_NOTE_LENGTH)
     incident = _incident_for_update(session, principal, incident_id)
     check_incident_move(incident.status, IncidentStatus.ACKNOWLEDGED)
     if incident.acknowledged_at is None:
@@ -239,10 +256,12 @@ def record_incident_analysis(
     changes = {}
     if containment_action is not None:
         changes["containment_action"] = text_value(
-            containment_action, "containment_action", max_length=2000, required=True
+            containment_action, "containment_action", max_length=MAX_ANALYSIS_LENGTH, required=True
         )
     if root_cause is not None:
-        changes["root_cause"] = text_value(root_cause, "root_cause", max_length=2000, required=True)
+        changes["root_cause"] = text_value(
+            root_cause, "root_cause", max_length=MAX_ANALYSIS_LENGTH, required=True
+        )
     if not changes:
         raise ValidationFailed("text.required", field="containment_action")
     for key, value in changes.items():
@@ -279,16 +298,16 @@ def resolve_incident(
     record (given now or before): `incident.containment_required` / `incident.root_cause_required`."""
     require_supplier(principal)
     now = now or utcnow()
-    evidence = text_value(evidence, "evidence", max_length=4000, required=True)
+    evidence = text_value(evidence, "evidence", max_length=MAX_EVIDENCE_LENGTH, required=True)
     incident = _incident_for_update(session, principal, incident_id)
     check_incident_move(incident.status, IncidentStatus.RESOLVED)
     containment = (
-        text_value(containment_action, "containment_action", max_length=2000)
+        text_value(containment_action, "containment_action", max_length=MAX_ANALYSIS_LENGTH)
         if containment_action is not None
         else incident.containment_action
     )
     cause = (
-        text_value(root_cause, "root_cause", max_length=2000)
+        text_value(root_cause, "root_cause", max_length=MAX_ANALYSIS_LENGTH)
         if root_cause is not None
         else incident.root_cause
     )
@@ -315,7 +334,7 @@ def accept_resolution(
     message asks for the supplier's scores to be recomputed (as after an acknowledgement)."""
     require_manager(principal)
     now = now or utcnow()
-    note = text_value(note, "note", max_length=2000)
+    note = text_value(note, "note", max_length=MAX_NOTE_LENGTH)
     incident = _incident_for_update(session, principal, incident_id)
     check_incident_move(incident.status, IncidentStatus.CLOSED)
     incident.closed_at = now
@@ -330,7 +349,7 @@ def reopen_incident(
     supplier again (the response time already measured stays)."""
     require_manager(principal)
     now = now or utcnow()
-    reason = text_value(reason, "reason", max_length=2000, required=True)
+    reason = text_value(reason, "reason", max_length=MAX_NOTE_LENGTH, required=True)
     incident = _incident_for_update(session, principal, incident_id)
     check_incident_move(incident.status, IncidentStatus.REOPENED)
     incident.reopened_count += 1

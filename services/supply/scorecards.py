@@ -64,7 +64,7 @@ from models.types import UTCDateTime, utcnow
 from services.catalog.lists import Page
 from services.identity.auth import Principal
 from services.platform import audit, outbox
-from services.platform.errors import NotFound, ValidationFailed
+from services.platform.errors import FieldCollector, NotFound, ValidationFailed
 from services.platform.fields import all_or_nothing, record_id, today_in, whole_quantity
 from services.supply.access import (
     check_visible,
@@ -219,7 +219,10 @@ def update_scorecard_settings(
             raise ValidationFailed(
                 "scorecard.weights_criteria", field="weights", criteria=", ".join(CRITERIA)
             )
-        clean = {name: whole_weight(weights[name], f"weights.{name}") for name in CRITERIA}
+        # Every bad weight is named at once ("abc" for delivery does not hide -5 for quality).
+        problems = FieldCollector()
+        clean = {name: problems.check(whole_weight, weights[name], f"weights.{name}") for name in CRITERIA}
+        problems.raise_if_any()
         total = sum(clean.values())
         if total != WEIGHTS_TOTAL:
             raise ValidationFailed("scorecard.weights_sum", field="weights", total=total)

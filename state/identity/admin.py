@@ -221,7 +221,7 @@ class AdminState(PagedMixin, AuthState):
                     session,
                     principal,
                     email=email,
-                    full_name=str(form_data.get("full_name") or "")[:200],
+                    full_name=str(form_data.get("full_name") or "")[: users.MAX_NAME_LENGTH + 1],
                     password=str(form_data.get("password") or "")[:MAX_PASSWORD_LENGTH],
                     role=self.new_role,
                     organisation_id=int(organisation),
@@ -372,7 +372,9 @@ class OrganisationAdminState(AuthState):
 
     @rx.event
     def set_form_name(self, value: str):
-        self.form_name = value[:MAX_FIELD_LENGTH]
+        # Kept as typed: the field counts it and the service refuses a name past its limit.
+        self.form_name = value[: users.MAX_NAME_LENGTH * 10]
+        self._forget("name")
 
     @rx.event
     def set_form_kind(self, value: str):

@@ -46,6 +46,9 @@ STATUS_COLOURS = {
 }
 
 
+LOOKUP_TYPED = 200  # what a lookup field keeps as typed (each limit is lower, checked by lookup)
+
+
 class GoodsRow(TypedDict):
     code: str
     name: str
@@ -393,7 +396,7 @@ class TrackState(TrackingFormatMixin, AuthState):
 
     @rx.event
     def set_tracking_number(self, value: str):
-        self.tracking_number = value[:80]
+        self.tracking_number = value[:LOOKUP_TYPED]  # past the limit: refused by lookup, not cut
         self.errors = {}
 
     @rx.event
@@ -404,12 +407,12 @@ class TrackState(TrackingFormatMixin, AuthState):
 
     @rx.event
     def set_postcode(self, value: str):
-        self.postcode = value[:20]
+        self.postcode = value[:LOOKUP_TYPED]
         self.errors = {}
 
     @rx.event
     def set_last_name(self, value: str):
-        self.last_name = value[:100]
+        self.last_name = value[:LOOKUP_TYPED]
         self.errors = {}
 
     @rx.event

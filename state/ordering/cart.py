@@ -179,6 +179,16 @@ class CartState(AuthState):
         )
 
     @rx.var
+    def checkout_blocked(self) -> str:
+        """Why "Place order" cannot act now (empty when it can): a line with a refused quantity,
+        or no delivery location. The button is disabled and says this beside it."""
+        if any(line["key"] in self.errors for line in self.lines):
+            return self.t("cart.blocked_by_lines")
+        if self.lines and not self.location_id:
+            return self.t("cart.blocked_by_location")
+        return ""
+
+    @rx.var
     def location_error(self) -> str:
         error = self.errors.get(LOCATION_FIELD)
         return self.t(error[0], **error[1]) if error else ""
@@ -251,10 +261,17 @@ class CartState(AuthState):
         self.loading = False
 
     def _mirror(self, lines: list[dict]) -> None:
-        """Show the server's cart; a line's refusal stays only while its line does."""
+        """Show the server's cart, each line's quantity checked as it stands (a quantity kept as
+        typed in another tab may be refused here at once); a line's refusal stays only while its
+        line does."""
         self.lines = _state_lines(lines)
-        keys = {line["key"] for line in self.lines}
-        self.errors = {k: v for k, v in self.errors.items() if k in keys or k in (FORM_FIELD, LOCATION_FIELD)}
+        errors = {k: v for k, v in self.errors.items() if k in (FORM_FIELD, LOCATION_FIELD)}
+        for line in self.lines:
+            try:
+                self._quantity(line)
+            except DomainError as error:
+                errors[line["key"]] = [error.code, _plain(error.params)]
+        self.errors = errors
 
     @rx.event
     def add_item(self, kind: str, code: str):

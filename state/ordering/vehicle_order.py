@@ -83,6 +83,19 @@ class VehicleOrderState(AuthState):
         return any(store["id"] == self.store_id and store["available"] for store in self.stores)
 
     @rx.var
+    def place_blocked(self) -> str:
+        """Why "Place order" cannot act now (empty when it can): no store holds the vehicle
+        free, none is chosen, or the chosen one has none free (placing would reserve nothing).
+        The button is disabled and says this beside it."""
+        if not any(store["available"] for store in self.stores):
+            return self.t("vehicle_order.blocked_nowhere")
+        if not self.store_id:
+            return self.t("vehicle_order.blocked_no_store")
+        if not self.store_available:
+            return self.t("vehicle_order.blocked_no_stock")
+        return ""
+
+    @rx.var
     def store_error(self) -> str:
         error = self.errors.get(LOCATION_FIELD)
         return self.t(error[0], **error[1]) if error else ""

@@ -18,7 +18,7 @@ from services.identity import auth, users
 from services.identity.access import home_for, may_enter, require_role
 from services.identity.auth import Principal
 from services.platform.errors import DomainError, PermissionDenied
-from services.platform.formatting import format_datetime, format_number
+from services.platform.formatting import format_datetime, format_datetime_parts, format_number
 
 LOGIN_PATH = "/login"
 DEFAULT_LANGUAGE = "en"
@@ -77,6 +77,10 @@ class AuthState(rx.State):
     def fmt_time(self, moment: datetime | str | None) -> str:
         """A stored UTC time in the viewer's zone and language ('' for none)."""
         return format_datetime(moment, self.time_zone or "UTC", self.language)
+
+    def fmt_time_parts(self, moment: datetime | str | None) -> tuple[str, str]:
+        """fmt_time's day and time of day apart, for a list's two short lines."""
+        return format_datetime_parts(moment, self.time_zone or "UTC", self.language)
 
     def _resolve(self, session: Session) -> Principal | None:
         return auth.resolve_token(session, self.token)

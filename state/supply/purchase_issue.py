@@ -15,7 +15,14 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from services.platform.errors import DomainError, PermissionDenied, ValidationFailed, field_path
-from services.platform.fields import calendar_date, not_in_past, today_in, unit_price, whole_quantity
+from services.platform.fields import (
+    calendar_date,
+    not_in_past,
+    text_value,
+    today_in,
+    unit_price,
+    whole_quantity,
+)
 from services.supply import choices as purchase_choices
 from services.supply import purchasing, quote
 from state.shared import routes
@@ -23,6 +30,7 @@ from state.shared.auth import AuthState
 from state.supply.view import (
     STANDING_COLOURS,
     colour,
+    error_entries,
     error_entry,
     fmt_decimal,
     fmt_money,
@@ -34,6 +42,7 @@ from state.supply.view import (
 MAX_LINES = 50
 SEARCH_LIMIT = 100
 MAX_INPUT = 40
+MAX_TYPED = 20_000
 LEAD_DAYS = 14
 
 
@@ -95,6 +104,16 @@ class IssueOrderState(AuthState):
             if standing == "poor"
             else "",
         }
+
+    @rx.var
+    def issue_blocked(self) -> str:
+        """Why "Issue" cannot act now (empty when it can): no supplier chosen yet, or the chosen
+        one is blocked (the service would refuse). The button is disabled and says this."""
+        if not self._chosen:
+            return self.t("purchase.issue_blocked_no_supplier")
+        if self._chosen["blocked"]:
+            return self.t("purchase.issue_blocked_supplier", supplier=self._chosen["name"])
+        return ""
 
     @rx.var
     def part_options(self) -> list[dict[str, str]]:
@@ -211,7 +230,10 @@ class IssueOrderState(AuthState):
 
     @rx.event
     def set_notes(self, value: str):
-        self.notes = value[:1000]
+        # Kept as typed (the field counts it and the service refuses more than its limit); the
+        # cap only bounds what a misbehaving client can park in the state.
+        self.notes = value[:MAX_TYPED]
+        self._errors = {key: entry for key, entry in self._errors.items() if key != "notes"}
 
     @rx.event
     def set_line_field(self, index: int, name: str, value: str):
@@ -256,6 +278,10 @@ class IssueOrderState(AuthState):
             errors["supplier_id"] = ["supplier.required", {}]
         if not self.ship_to:
             errors["ship_to_location_id"] = ["purchase.ship_to_invalid", {}]
+        try:
+            text_value(self.notes, "notes", max_length=purchasing.MAX_NOTES_LENGTH)
+        except ValidationFailed as error:
+            errors["notes"] = error_entry(error)
         today = today_in(self.time_zone)
         for index, line in enumerate(self.lines):
             prefix = field_path("lines", index) + "."
@@ -302,7 +328,7 @@ class IssueOrderState(AuthState):
                     ],
                 )
         except ValidationFailed as error:
-            self._errors = {error.field or "form": error_entry(error)}
+            self._errors = error_entries(error)
             return None
         except DomainError as error:
             return self._denied(error)

@@ -57,7 +57,10 @@ class PurchaseOrderListState(PagedMixin, AuthState):
                 "status_label": label("purchase.status", order["status"], language),
                 "colour": colour(PO_STATUS_COLOURS, order["status"]),
                 "issued": self.fmt_time(order["issued_at"]),
+                "issued_day": self.fmt_time_parts(order["issued_at"])[0],
+                "issued_time": self.fmt_time_parts(order["issued_at"])[1],
                 "lines": fmt_int(order["lines"], language),
+                "line_count": self.t("purchase.line_count", count=order["lines"]),
                 "total": fmt_money(order["total"], order["currency"], language),
                 "next_due": fmt_date(order["next_due"], language),
                 "progress": self.t(

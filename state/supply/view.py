@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from babel.dates import format_date as _babel_date
 
 from services.i18n import translate
-from services.platform.errors import DomainError
+from services.platform.errors import DomainError, FieldErrors, ValidationFailed
 from services.platform.formatting import format_money, format_number, locale_for
 
 EMPTY = "—"
@@ -39,6 +39,17 @@ def plain(value: object) -> object:
 def error_entry(error: DomainError) -> list:
     """What a state keeps of a refusal: [message key, plain params]."""
     return [error.code, plain(dict(error.params))]
+
+
+def error_entries(error: ValidationFailed) -> dict[str, list]:
+    """Every refused field of `error` as {field: [message key, plain params]} (a FieldErrors
+    names several; the first error of a field is the one shown)."""
+    if isinstance(error, FieldErrors):
+        entries: dict[str, list] = {}
+        for item in error.errors:
+            entries.setdefault(item.field or "form", [item.code, plain(dict(item.params))])
+        return entries
+    return {error.field or "form": error_entry(error)}
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -34,7 +34,7 @@ from models import (
 )
 from models.types import CENTS
 from services.identity.auth import normalize_email
-from services.ordering.cart_pricing import customer_deposit
+from services.ordering.cart_pricing import customer_deposit, stores_holding
 from services.ordering.gateway import SimulatedGateway
 from services.platform.formatting import format_datetime, format_money, format_number
 from tests.e2e.conftest import DESKTOP, PHONE, RunningPortal
@@ -184,11 +184,14 @@ def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
     first_line.locator(".cart-quantity input").fill("2.5")
     expect(first_line.locator(".cart-line-error")).to_have_text("The quantity must be a whole number.")
     expect(first_line.locator(".cart-line-total")).to_have_text("—")
-    page.click("#checkout")  # refused, and it says why where the click was
-    expect(page.locator("#cart-error")).to_contain_text("Fix the lines marked in red first")
+    # Never a silent no-op: "Place order" cannot act with a blocked line, and says why beside it.
+    expect(page.locator("#checkout")).to_be_disabled()
+    expect(page.locator("#checkout-blocked")).to_have_text("Fix the lines marked in red to place the order.")
+    page.screenshot(path=screenshots / "cart-blocked-line.png", full_page=True)
     first_line.locator(".cart-quantity input").fill("3")
     expect(first_line.locator(".cart-line-error")).to_have_count(0)
-    expect(page.locator("#cart-error")).to_have_count(0)  # the answer to a cart that changed is gone
+    expect(page.locator("#checkout-blocked")).to_have_count(0)
+    expect(page.locator("#checkout")).to_be_enabled()
     expect(first_line.locator(".cart-line-total")).to_have_text(
         format_money(first.list_price * 3, "CNY", "en")
     )
@@ -348,3 +351,33 @@ def test_customer_orders_a_vehicle_with_a_deposit_and_sees_it_paid(
         phone.screenshot(path=screenshots / "order-customer-phone.png", full_page=True)
     finally:
         context.close()
+
+
+def test_order_with_deposit_at_a_store_without_the_vehicle_is_disabled_and_says_why(
+    page: Page, portal: RunningPortal, buyers, screenshots
+) -> None:
+    with Session(portal.engine) as session:
+        trims = session.exec(select(Trim).order_by(Trim.price)).all()[1:]  # not the other test's
+        stores = session.exec(
+            select(Location)
+            .join(Organisation, Organisation.id == Location.organisation_id)
+            .where(Location.kind == LocationKind.STORE, Organisation.kind == OrganisationKind.DEALER)
+        ).all()
+        trim, empty_store = next(
+            (trim, store)
+            for trim in trims
+            if stores_holding(session, trim.id)
+            for store in stores
+            if store.id not in stores_holding(session, trim.id)
+        )
+    sign_in(page, portal, CUSTOMER_EMAIL, "/showroom")
+    page.locator(f'[data-trim="{trim.code}"] .order-with-deposit').click()
+    expect(page.locator("#deposit-trim")).to_have_text(trim.name)
+    expect(page.locator("#place-deposit-order")).to_be_enabled()  # a store with the car is chosen
+    page.click("#deposit-store")
+    page.get_by_role("option", name=f"{empty_store.name} · {empty_store.city} · not in stock").click()
+    expect(page.locator("#place-deposit-order")).to_be_disabled()
+    expect(page.locator("#deposit-blocked")).to_have_text(
+        "This store has no free vehicle of this trim: choose a store marked in stock."
+    )
+    page.screenshot(path=screenshots / "deposit-store-without-stock.png")

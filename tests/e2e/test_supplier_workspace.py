@@ -129,7 +129,14 @@ def test_an_order_from_issue_to_receipt_incident_and_a_changed_scorecard(
         # It ships 30 of the 40 in one lot; shipping more than is open is refused beside the field.
         seller.click("#ship-open")
         seller.fill("#ship-carrier", "DHL")
+        # A tracking number longer than its field is counted and kept whole, never cut to 80.
+        too_long = "JD" + "0" * 90
+        seller.fill("#ship-tracking", too_long)
+        expect(seller.locator("#ship-tracking-count")).to_have_text("92 / 80")
+        expect(seller.locator("#ship-tracking-too-long")).to_have_text("At most 80 characters.")
+        assert seller.input_value("#ship-tracking") == too_long
         seller.fill("#ship-tracking", "JD0001-E2E")
+        expect(seller.locator("#ship-tracking-count")).to_have_text("10 / 80")
         seller.fill("#ship-qty-1", "50")
         seller.fill("#ship-lot-1", lot)
         seller.click("#ship-submit")
@@ -441,8 +448,9 @@ def test_manager_ranks_filters_drills_in_and_blocks_a_supplier(
         page.click("#line-part-1")
         page.get_by_role("option").first.click()
         page.fill("#line-quantity-1", "10")
-        page.click("#issue-submit")
-        expect(page.locator("#error-supplier")).to_contain_text("cannot receive new purchase orders")
+        # "Issue" cannot act for a blocked supplier: it is disabled and says why beside it.
+        expect(page.locator("#issue-submit")).to_be_disabled()
+        expect(page.locator("#issue-blocked")).to_contain_text("is blocked: lift the block")
         with Session(portal.engine) as session:
             assert (
                 session.exec(

@@ -8,6 +8,7 @@ import reflex as rx
 from portal.components.frame import framed_page
 from portal.components.ui import (
     choice_select,
+    counted_text,
     data_table,
     dialog_actions,
     empty_state,
@@ -20,6 +21,7 @@ from portal.components.ui import (
     section,
     t,
 )
+from services.identity import users
 from state.identity.admin import CREATE_FORM_ID, AdminState, OrganisationAdminState, ParkedOrderState
 from state.shared import routes
 
@@ -47,11 +49,16 @@ def create_user_form() -> rx.Component:
                 "email",
                 errors,
             ),
-            _labelled(
+            labelled(
                 "admin.full_name",
-                _text_input("full_name", "new-full-name", max_length=200),
-                "full_name",
-                errors,
+                counted_text(
+                    users.MAX_NAME_LENGTH,
+                    area=False,
+                    name="full_name",
+                    element_id="new-full-name",
+                    error=errors["full_name"],
+                    error_id="error-full_name",
+                ),
             ),
             _labelled(
                 "admin.role",
@@ -272,17 +279,18 @@ def organisation_dialog() -> rx.Component:
             rx.dialog.title(state.dialog_title),
             rx.form(
                 rx.vstack(
-                    _labelled(
+                    labelled(
                         "admin.name",
-                        _text_input(
-                            "name",
-                            "org-name",
+                        counted_text(
+                            users.MAX_NAME_LENGTH,
+                            area=False,
+                            name="name",
+                            element_id="org-name",
                             value=state.form_name,
                             on_change=state.set_form_name,
-                            max_length=200,
+                            error=errors["name"],
+                            error_id="error-name",
                         ),
-                        "name",
-                        errors,
                     ),
                     _labelled(
                         "admin.kind",

@@ -8,6 +8,7 @@ import reflex as rx
 from portal.components.frame import framed_page
 from portal.components.ui import (
     choice_select,
+    counted_text,
     empty_state,
     header_cell,
     page_heading,
@@ -15,6 +16,7 @@ from portal.components.ui import (
     section,
     t,
 )
+from services.logistics import exceptions
 from state.logistics.lists import ExceptionsState, ShipmentListState
 from state.shared import routes
 
@@ -197,16 +199,13 @@ def _acknowledge_dialog() -> rx.Component:
             rx.dialog.description(ExceptionsState.ack_label, size="2", color_scheme="gray"),
             rx.form(
                 rx.vstack(
-                    rx.text_area(
+                    counted_text(
+                        exceptions.MAX_NOTE_LENGTH,
                         name="note",
                         placeholder=t("exceptions.note_hint"),
-                        id="queue-note",
-                        max_length=500,
-                        width="100%",
-                    ),
-                    rx.cond(
-                        ExceptionsState.note_error != "",
-                        rx.text(ExceptionsState.note_error, color_scheme="red", size="2", id="error-note"),
+                        element_id="queue-note",
+                        error=ExceptionsState.note_error,
+                        error_id="error-note",
                     ),
                     rx.hstack(
                         rx.dialog.close(

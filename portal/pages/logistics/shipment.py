@@ -240,7 +240,6 @@ def _track_field(label_key: str, name: str, value, on_change, error) -> rx.Compo
             on_change=on_change,
             size="3",
             width="100%",
-            max_length=80,
             auto_complete="off",
         ),
         field_error(error, f"{name}-error"),

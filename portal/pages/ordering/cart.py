@@ -187,10 +187,21 @@ def _checkout() -> rx.Component:
             width="100%",
             on_click=CartState.checkout,
             loading=CartState.placing,
-            disabled=CartState.placing,
+            disabled=CartState.placing | (CartState.checkout_blocked != ""),
             id="checkout",
+            aria_describedby="checkout-blocked",
         ),
-        rx.text(t("cart.checkout_hint"), size="1", color_scheme="gray"),
+        rx.cond(
+            CartState.checkout_blocked != "",
+            rx.text(
+                CartState.checkout_blocked,
+                size="2",
+                color=rx.color("red", 11),
+                role="status",
+                id="checkout-blocked",
+            ),
+            rx.text(t("cart.checkout_hint"), size="1", color_scheme="gray"),
+        ),
         spacing="4",
         width="100%",
     )

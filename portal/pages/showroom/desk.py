@@ -7,6 +7,7 @@ import reflex as rx
 from portal.components.frame import framed_page
 from portal.components.ui import (
     choice_select,
+    counted_text,
     empty_state,
     fact,
     facts,
@@ -17,6 +18,7 @@ from portal.components.ui import (
     state_badge,
     t,
 )
+from services.showroom import dealer_desk
 from state.shared import routes
 from state.showroom.desk import Block, CalendarRow, DeskState, ListItem, Tick
 
@@ -278,12 +280,13 @@ def _actions() -> rx.Component:
                 ),
                 labelled(
                     "desk.notes",
-                    rx.text_area(
+                    counted_text(
+                        dealer_desk.MAX_NOTES_LENGTH,
+                        element_id="desk-notes",
                         value=DeskState.notes,
                         on_change=lambda v: DeskState.set_field("notes", v),
-                        id="desk-notes",
+                        error=DeskState.errors.get("notes", ""),
                     ),
-                    DeskState.errors.get("notes", ""),
                 ),
                 rx.button(t("desk.check_out"), on_click=DeskState.check_out, id="desk-check-out"),
                 width="100%",

@@ -35,6 +35,8 @@ class IncidentRow(TypedDict):
     status: str
     colour: str
     opened: str
+    opened_day: str
+    opened_time: str
     quantity: str
     response: str
     awaiting: bool  # waiting for the supplier's answer

@@ -20,7 +20,7 @@ from state.supply.quality.common import (
     IncidentRow,
     response_text,
 )
-from state.supply.view import INCIDENT_STATUS_COLOURS, colour, error_entry, fmt_int, label, messages, plain
+from state.supply.view import INCIDENT_STATUS_COLOURS, colour, error_entries, fmt_int, label, messages, plain
 
 
 class IncidentListState(PagedMixin, AuthState):
@@ -61,6 +61,8 @@ class IncidentListState(PagedMixin, AuthState):
                 "status": label("incident.status", row["status"], language),
                 "colour": colour(INCIDENT_STATUS_COLOURS, row["status"]),
                 "opened": self.fmt_time(row["opened_at"]),
+                "opened_day": self.fmt_time_parts(row["opened_at"])[0],
+                "opened_time": self.fmt_time_parts(row["opened_at"])[1],
                 "quantity": fmt_int(row["quantity_affected"], language),
                 "response": response_text(row["response_minutes"], self.t),
                 "awaiting": bool(row["awaiting_supplier"]),
@@ -115,12 +117,12 @@ class IncidentListState(PagedMixin, AuthState):
                     principal,
                     sku=str(form_data.get("sku") or "")[:60],
                     lot=str(form_data.get("lot_number") or "")[:80],
-                    description=str(form_data.get("description") or "")[:2001],
+                    description=str(form_data.get("description") or "")[: quality.MAX_DESCRIPTION_LENGTH + 1],
                     quantity_affected=str(form_data.get("quantity_affected") or "0").strip()[:20],
-                    title=str(form_data.get("title") or "")[:201],
+                    title=str(form_data.get("title") or "")[: quality.MAX_TITLE_LENGTH + 1],
                 )
         except ValidationFailed as error:
-            self._errors = {error.field or "form": error_entry(error)}
+            self._errors = error_entries(error)
             return None
         except DomainError as error:
             return self._denied(error)

@@ -93,7 +93,7 @@ class LotTraceState(AuthState):
         ]
 
     def _trace_lot(self, lot: str):
-        self.lot = lot[:80]
+        self.lot = lot[:200]  # past the 60 a lot may have: refused by the lookup, not cut
         self._errors, self._trace, self.searched = {}, {}, False
         try:
             principal = self._principal(*READERS)
@@ -117,7 +117,7 @@ class LotTraceState(AuthState):
 
     @rx.event
     def set_lot(self, text: str):
-        self.lot = text[:80]
+        self.lot = text[:200]
 
     @rx.event
     def search(self, form_data: dict):

@@ -11,7 +11,7 @@ from services.platform.errors import DomainError, PermissionDenied, ValidationFa
 from services.supply import scorecards
 from state.shared.auth import AuthState
 from state.supply.scorecards.views import CRITERIA
-from state.supply.view import error_entry, messages
+from state.supply.view import error_entries, messages
 
 
 class ScorecardSettingsState(AuthState):
@@ -91,7 +91,7 @@ class ScorecardSettingsState(AuthState):
     @rx.event
     def set_weight(self, name: str, value: str):
         if name in CRITERIA:
-            self.weights = {**self.weights, name: value.strip()[:4]}
+            self.weights = {**self.weights, name: value.strip()[:12]}
             self._errors = {
                 key: entry for key, entry in self._errors.items() if key not in (f"weights.{name}", "weights")
             }
@@ -99,7 +99,7 @@ class ScorecardSettingsState(AuthState):
     @rx.event
     def set_band(self, name: str, value: str):
         if name in ("excellent", "good", "watch"):
-            self.bands = {**self.bands, name: value.strip()[:4]}
+            self.bands = {**self.bands, name: value.strip()[:12]}
             self._errors = {key: entry for key, entry in self._errors.items() if not key.startswith("bands")}
 
     @rx.event
@@ -111,7 +111,7 @@ class ScorecardSettingsState(AuthState):
                     session, principal, weights=dict(self.weights), bands=dict(self.bands)
                 )
         except ValidationFailed as error:
-            self._errors = {error.field or "form": error_entry(error)}
+            self._errors = error_entries(error)
             return None
         except DomainError as error:
             return self._denied(error)

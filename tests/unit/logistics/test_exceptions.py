@@ -164,6 +164,7 @@ def test_a_manager_acknowledges_with_a_note_and_the_queue_shows_who_is_on_it(ses
     with pytest.raises(ValidationFailed) as long:
         exceptions.acknowledge(session, manager, late, "x" * 501)
     assert long.value.field == "note"
+    assert long.value.params == {"max": exceptions.MAX_NOTE_LENGTH}  # the message names the limit
     assert session.exec(select(ShipmentAcknowledgement)).all() == []
 
     exceptions.acknowledge(session, manager, late, "Called DHL: truck broke down, new ETA Friday")

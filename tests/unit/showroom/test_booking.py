@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from models.db import get_engine
-from services.platform.errors import DomainError
+from services.platform.errors import DomainError, ValidationFailed
 from services.showroom import booking
 from services.showroom.manage_links import LinkGone
 from tests.showroom_world import make_world, visitor
@@ -110,6 +110,21 @@ def test_a_walk_in_is_checked_in_and_out_and_the_car_remembers_its_odometer(sqli
             odometer_out_km=1000,
             energy_out_percent=90,
             now=at_the_counter,
+        )
+        with pytest.raises(ValidationFailed) as long_notes:  # refused naming the limit, never cut
+            dealer_desk.check_out(
+                session,
+                world.dealer,
+                drive.id,
+                odometer_in_km=1031,
+                energy_in_percent=81,
+                notes="n" * (dealer_desk.MAX_NOTES_LENGTH + 1),
+                now=at_the_counter + timedelta(hours=1),
+            )
+        assert (long_notes.value.field, long_notes.value.code, long_notes.value.params) == (
+            "notes",
+            "text.too_long",
+            {"max": dealer_desk.MAX_NOTES_LENGTH},
         )
         done = dealer_desk.check_out(
             session,

@@ -104,6 +104,46 @@ def test_the_second_line_is_named_when_it_is_the_bad_one(session, world):
     assert raised.value.field == "lines[1].quantity" and raised.value.code == "quantity.not_whole"
 
 
+def test_an_unknown_part_does_not_hide_a_negative_quantity_on_another_line(session, world):
+    with pytest.raises(FieldErrors) as raised:
+        purchasing.issue_purchase_order(
+            session,
+            world.manager,
+            supplier_id=world.first.organisation.id,
+            ship_to_location_id=world.warehouse.id,
+            lines=[
+                {**_line(world), "part_id": None, "sku": "NO-SUCH-PART"},
+                _line(world, quantity="-3"),
+                _line(world, unit_price="abc", requested_date="31/12/2026"),
+            ],
+            notes="n" * 1001,
+            now=NOW,
+        )
+    named = {(error.field, error.code) for error in raised.value.errors}
+    assert named == {
+        ("notes", "text.too_long"),
+        ("lines[0].part_id", "purchase.part_unknown"),
+        ("lines[1].quantity", "quantity.negative"),
+        ("lines[2].unit_price", "price.invalid"),
+        ("lines[2].requested_date", "date.invalid"),
+    }
+    assert next(e for e in raised.value.errors if e.field == "notes").params == {"max": 1000}
+    assert _count(session, PurchaseOrder) == 0
+
+
+def test_notes_of_exactly_the_limit_are_kept_whole(session, world):
+    order = purchasing.issue_purchase_order(
+        session,
+        world.manager,
+        supplier_id=world.first.organisation.id,
+        ship_to_location_id=world.warehouse.id,
+        lines=[_line(world)],
+        notes="n" * 1000,
+        now=NOW,
+    )
+    assert session.get(PurchaseOrder, order["id"]).notes == "n" * 1000
+
+
 def test_a_part_of_another_supplier_is_refused(session, world):
     with pytest.raises(ValidationFailed) as raised:
         _issue_lines(session, world, _line(world, part_id=world.second.parts[0].id))
@@ -664,3 +704,74 @@ def test_the_receiving_list_pages_the_awaited_notices_oldest_first(session, worl
     assert total == 2
     assert [row["number"] for row in first + second] == [notices[0]["number"], notices[1]["number"]]
     assert [row["status"] for row in first + second] == ["in_transit", "partly_received"]
+
+
+# ---------------------------------------------------------------- free text: refused, never cut
+
+
+@pytest.mark.parametrize(
+    ("act", "field", "limit"),
+    [
+        (
+            lambda s, w, order: purchasing.reject_line(
+                s, w.first.principal, order["lines"][0]["id"], reason="r" * 501, now=NOW
+            ),
+            "reason",
+            purchasing.MAX_REASON_LENGTH,
+        ),
+        (
+            lambda s, w, order: purchasing.propose_line_change(
+                s, w.first.principal, order["lines"][0]["id"], quantity=5, note="n" * 501, now=NOW
+            ),
+            "note",
+            purchasing.MAX_NOTE_LENGTH,
+        ),
+        (
+            lambda s, w, order: purchasing.cancel_purchase_order(
+                s, w.manager, order["id"], reason="r" * 501, now=NOW
+            ),
+            "reason",
+            purchasing.MAX_REASON_LENGTH,
+        ),
+        (
+            lambda s, w, order: purchasing.set_supplier_blocked(
+                s, w.manager, w.first.organisation.id, blocked=True, reason="r" * 501
+            ),
+            "reason",
+            purchasing.MAX_REASON_LENGTH,
+        ),
+    ],
+    ids=["reject reason", "proposal note", "cancel reason", "block reason"],
+)
+def test_a_free_text_past_its_limit_is_refused_naming_the_field_and_the_limit(
+    session, world, act, field, limit
+):
+    order = issue(session, world, [10])
+    with pytest.raises(ValidationFailed) as raised:
+        act(session, world, order)
+    assert (raised.value.code, raised.value.params) == ("text.too_long", {"max": limit})
+    assert raised.value.field == field
+    after = purchasing.get_purchase_order(session, world.manager, order["id"])
+    assert after["status"] == "issued" and after["lines"][0]["status"] == "open"
+
+
+def test_a_tracking_number_past_80_characters_is_refused_and_80_are_kept_whole(session, world):
+    order = acknowledge_all(session, world, issue(session, world, [10]))
+    line = {"line_id": order["lines"][0]["id"], "quantity": 5, "lot_number": "LOT-1"}
+    with pytest.raises(FieldErrors) as raised:
+        purchasing.create_shipping_notice(
+            session,
+            world.first.principal,
+            order["id"],
+            carrier="C" * 81,
+            tracking_number="T" * 81,
+            lines=[line],
+        )
+    assert {(e.field, e.code, e.params["max"]) for e in raised.value.errors} == {
+        ("carrier", "text.too_long", 80),
+        ("tracking_number", "text.too_long", 80),
+    }
+    notice = purchasing.create_shipping_notice(
+        session, world.first.principal, order["id"], carrier="DHL", tracking_number="T" * 80, lines=[line]
+    )
+    assert notice["tracking_number"] == "T" * 80

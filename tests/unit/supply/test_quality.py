@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from services.catalog.lists import Page
-from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
+from services.platform.errors import FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from services.supply import quality
 from services.supply.states import IllegalTransition
 from tests.supply_world import NOW, acknowledge_all, issue, receive, ship
@@ -152,6 +152,40 @@ def test_a_field_complaint_is_linked_to_the_lots_receipt_and_order(session, worl
     with pytest.raises(ValidationFailed) as raised:
         quality.report_field_complaint(session, world.manager, sku="NO-SUCH", lot="L", description="x")
     assert raised.value.field == "part_id"
+
+
+def test_a_field_complaint_names_every_bad_field_at_once(session, world):
+    with pytest.raises(FieldErrors) as raised:
+        quality.report_field_complaint(
+            session,
+            world.manager,
+            sku="NO-SUCH",
+            lot="L1",
+            description="d" * 2001,
+            quantity_affected="-3",
+            title="t" * 201,
+        )
+    assert {(error.field, error.code, tuple(error.params.items())) for error in raised.value.errors} == {
+        ("part_id", "incident.part_unknown", ()),
+        ("description", "text.too_long", (("max", 2000),)),
+        ("quantity_affected", "quantity.negative", ()),
+        ("title", "text.too_long", (("max", 200),)),
+    }
+
+
+def test_a_long_acknowledgement_note_is_refused_not_cut(session, world):
+    _order, _notice, _receipt, incident_id = _rejected(session, world, lot="LOT-N1")
+    with pytest.raises(ValidationFailed) as raised:
+        quality.acknowledge_incident(session, world.first.principal, incident_id, note="n" * 2001, now=NOW)
+    assert (raised.value.field, raised.value.code, raised.value.params) == (
+        "note",
+        "text.too_long",
+        {"max": 2000},
+    )
+    answered = quality.acknowledge_incident(
+        session, world.first.principal, incident_id, note="n" * 2000, now=NOW
+    )
+    assert answered["status"] == "acknowledged"
 
 
 def test_a_lot_shows_every_order_notice_receipt_and_incident_it_touched(session, world):

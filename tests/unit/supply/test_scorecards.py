@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from models import OutboxMessage, SupplierScorecard
 from services.i18n import translate
-from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
+from services.platform.errors import FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing, scorecards
 from state.supply.scorecards.views import criterion_cards
 from tests.factories import make_part
@@ -195,6 +195,26 @@ def test_weights_must_be_whole_and_add_up_to_100(session, world):
     # (75 * 50 + 60 * 50) / 100 = 67.5: below Good (70), so Watch.
     card = _card(session, world.first.organisation.id)
     assert (card.score, card.standing) == (Decimal("67.5"), "watch")
+
+
+def test_every_bad_weight_is_named_at_once_in_words_about_a_weight(session, world):
+    with pytest.raises(FieldErrors) as raised:
+        scorecards.update_scorecard_settings(
+            session,
+            world.manager,
+            weights={"on_time": "abc", "fill_rate": -5, "quality": "7.5", "response": 10, "cost": 10},
+        )
+    assert [(error.field, error.code) for error in raised.value.errors] == [
+        ("weights.on_time", "scorecard.weight_not_a_number"),
+        ("weights.fill_rate", "scorecard.weight_range"),
+        ("weights.quality", "scorecard.weight_not_whole"),
+    ]
+    for error in raised.value.errors:
+        for language in ("en", "zh"):
+            text = translate(error.code, language, **error.params)
+            assert "{" not in text
+        english = translate(error.code, "en", **error.params).lower()
+        assert "weight" in english and "quantity" not in english
 
 
 def test_standing_bands_are_configurable(session, world):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.components.ui import dialog_actions, field_error, labelled, t
+from portal.components.ui import counted_text, dialog_actions, field_error, labelled, t
+from services.supply import purchasing
 from state.supply.purchase_dialogs import OrderDialogState as Dialog
 from state.supply.purchase_order import PurchaseOrderState as Order
 
@@ -36,8 +37,13 @@ def order_dialog() -> rx.Component:
                                 ),
                                 labelled(
                                     "purchase.note",
-                                    rx.text_area(name="note", id="dialog-note", max_length=500),
-                                    error["dialog.note"],
+                                    counted_text(
+                                        purchasing.MAX_NOTE_LENGTH,
+                                        name="note",
+                                        element_id="dialog-note",
+                                        error=error["dialog.note"],
+                                        error_id="error-dialog-note",
+                                    ),
                                 ),
                                 spacing="3",
                                 width="100%",
@@ -46,9 +52,13 @@ def order_dialog() -> rx.Component:
                         rx.vstack(
                             labelled(
                                 "purchase.reason",
-                                rx.text_area(name="reason", id="dialog-reason", max_length=500),
-                                error["dialog.reason"],
-                                "error-dialog-reason",
+                                counted_text(
+                                    purchasing.MAX_REASON_LENGTH,
+                                    name="reason",
+                                    element_id="dialog-reason",
+                                    error=error["dialog.reason"],
+                                    error_id="error-dialog-reason",
+                                ),
                             ),
                             spacing="3",
                             width="100%",

@@ -9,6 +9,7 @@ from portal.components.ui import (
     back_link,
     callout,
     choice_select,
+    counted_text,
     field_error,
     labelled,
     page_heading,
@@ -16,6 +17,7 @@ from portal.components.ui import (
     state_badge,
     t,
 )
+from services.supply import purchasing
 from state.shared import routes
 from state.supply.purchase_issue import IssueOrderState
 
@@ -189,25 +191,41 @@ def manager_new_order() -> rx.Component:
                 ),
                 labelled(
                     "purchase.notes",
-                    rx.text_area(
+                    counted_text(
+                        purchasing.MAX_NOTES_LENGTH,
+                        element_id="order-notes",
                         value=IssueOrderState.notes,
-                        max_length=1000,
                         on_change=IssueOrderState.set_notes.debounce(300),
-                        id="order-notes",
+                        error=error["notes"],
+                        error_id="error-order-notes",
                     ),
                 ),
                 field_error(error["form"], "error-issue-form"),
                 field_error(error["lines"], "error-issue-lines"),
                 rx.hstack(
+                    rx.cond(
+                        IssueOrderState.issue_blocked != "",
+                        rx.text(
+                            IssueOrderState.issue_blocked,
+                            size="2",
+                            color=rx.color("red", 11),
+                            role="status",
+                            id="issue-blocked",
+                        ),
+                    ),
                     rx.button(
                         rx.icon("send", size=16),
                         t("purchase.issue"),
                         size="3",
                         on_click=IssueOrderState.submit,
+                        disabled=IssueOrderState.issue_blocked != "",
                         id="issue-submit",
                     ),
                     justify="end",
+                    align="center",
+                    spacing="3",
                     width="100%",
+                    wrap="wrap",
                 ),
             ),
         ),

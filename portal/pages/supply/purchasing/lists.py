@@ -7,11 +7,14 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.ui import (
+    PHONE_ONLY,
+    WIDE_ONLY,
+    WIDE_ONLY_TEXT,
     choice_select,
+    day_and_time_cell,
     empty_state,
     header_cell,
     link_cell,
-    number_cell,
     page_heading,
     paged_table,
     section,
@@ -37,16 +40,37 @@ def _order_row(row) -> rx.Component:
                 ),
                 align="center",
                 spacing="1",
-            )
+            ),
+            # How many lines, under the number: a column of its own would squeeze the names. On a
+            # phone the total stands there instead of in its own column.
+            rx.text(
+                row["line_count"],
+                size="1",
+                color=rx.color("gray", 10),
+                white_space="nowrap",
+                **WIDE_ONLY_TEXT,
+            ),
+            rx.text(row["total"], size="1", white_space="nowrap", class_name="phone-total", **PHONE_ONLY),
         ),
-        rx.cond(Orders.role == "manager", rx.table.cell(row["supplier"]), rx.fragment()),
-        rx.table.cell(row["ship_to"]),
+        # Supplier and ship-to get the room to stay within two lines: the dates and the progress
+        # wrap instead. On a phone the number, status and total stay (WIDE_ONLY steps aside).
+        rx.cond(
+            Orders.role == "manager",
+            rx.table.cell(row["supplier"], min_width="13rem", **WIDE_ONLY),
+            rx.fragment(),
+        ),
+        rx.table.cell(row["ship_to"], min_width="10.5rem", **WIDE_ONLY),
         rx.table.cell(state_badge(row["status_label"], row["colour"])),
-        rx.table.cell(row["issued"], white_space="nowrap"),
-        number_cell(row["lines"]),
-        rx.table.cell(row["next_due"], white_space="nowrap"),
-        rx.table.cell(row["progress"], white_space="nowrap", color=rx.color("gray", 11)),
-        number_cell(row["total"]),
+        day_and_time_cell(row["issued_day"], row["issued_time"], **WIDE_ONLY),
+        rx.table.cell(row["next_due"], white_space="nowrap", **WIDE_ONLY),
+        rx.table.cell(row["progress"], min_width="8.5rem", color=rx.color("gray", 11), **WIDE_ONLY),
+        rx.table.cell(
+            row["total"],
+            text_align="right",
+            white_space="nowrap",
+            style={"font-variant-numeric": "tabular-nums"},
+            **WIDE_ONLY,
+        ),
         custom_attrs={"data-order": row["number"]},
     )
 
@@ -81,18 +105,22 @@ def _orders_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                 Orders,
                 [
                     header_cell("purchase.number"),
-                    rx.cond(Orders.role == "manager", header_cell("catalogue.supplier"), rx.fragment()),
-                    header_cell("purchase.ship_to"),
+                    rx.cond(
+                        Orders.role == "manager",
+                        header_cell("catalogue.supplier", wide_only=True),
+                        rx.fragment(),
+                    ),
+                    header_cell("purchase.ship_to", wide_only=True),
                     header_cell("purchase.status"),
-                    header_cell("purchase.issued"),
-                    header_cell("purchase.lines", "right"),
-                    header_cell("purchase.next_due"),
-                    header_cell("purchase.progress_header"),
-                    header_cell("purchase.total", "right"),
+                    header_cell("purchase.issued", wide_only=True),
+                    header_cell("purchase.next_due", wide_only=True),
+                    header_cell("purchase.progress_header", wide_only=True, wrap=True),
+                    header_cell("purchase.total", "right", wide_only=True),
                 ],
                 _order_row,
                 table_id="orders-table",
-                min_width="62rem",
+                min_width="56rem",
+                phone_min_width="0",
                 skeleton_columns=8,
                 empty=empty_state("inbox", t("purchase.none"), t("purchase.none_hint")),
             ),

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.components.ui import cell_input, field_error, header_cell, number_cell, scroll_table, section, t
+from portal.components.ui import (
+    cell_input,
+    counted_text,
+    field_error,
+    header_cell,
+    number_cell,
+    scroll_table,
+    section,
+    t,
+)
+from services.supply import purchasing
 from state.supply.purchase_order import PurchaseOrderState as Order
 from state.supply.purchase_receiving import ReceiptState as Receipt
 
@@ -50,12 +60,17 @@ def receive_form() -> rx.Component:
                                     input_mode="numeric",
                                     aria_label=t("purchase.rejected"),
                                 ),
-                                cell_input(
-                                    row["error_reason"],
-                                    name="why_" + row["id"],
-                                    width="14rem",
-                                    max_length=500,
-                                    aria_label=t("purchase.reject_reason"),
+                                rx.table.cell(
+                                    counted_text(
+                                        purchasing.MAX_REASON_LENGTH,
+                                        area=False,
+                                        size="1",
+                                        name="why_" + row["id"],
+                                        element_id="why-" + row["id"],
+                                        error=row["error_reason"],
+                                        aria_label=t("purchase.reject_reason"),
+                                    ),
+                                    min_width="14rem",
                                 ),
                                 custom_attrs={"data-receive-lot": row["lot"]},
                             ),

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import reflex as rx
 
-from portal.components.ui import field_error, header_cell, labelled, number_cell, scroll_table, section, t
+from portal.components.ui import (
+    counted_text,
+    field_error,
+    header_cell,
+    labelled,
+    number_cell,
+    scroll_table,
+    section,
+    t,
+)
 from portal.pages.supply.purchasing.receiving import receive_form
+from services.supply import purchasing
 from state.supply.purchase_order import PurchaseOrderState as Order
 from state.supply.purchase_receiving import ReceiptState as Receipt
 from state.supply.purchase_shipping import ShipmentState as Shipment
@@ -18,15 +28,25 @@ def ship_form() -> rx.Component:
             rx.grid(
                 labelled(
                     "purchase.carrier",
-                    rx.input(name="carrier", id="ship-carrier", max_length=80),
-                    error["carrier"],
-                    "error-ship-carrier",
+                    counted_text(
+                        purchasing.MAX_CARRIER_LENGTH,
+                        area=False,
+                        name="carrier",
+                        element_id="ship-carrier",
+                        error=error["carrier"],
+                        error_id="error-ship-carrier",
+                    ),
                 ),
                 labelled(
                     "purchase.tracking",
-                    rx.input(name="tracking_number", id="ship-tracking", max_length=80),
-                    error["tracking_number"],
-                    "error-ship-tracking",
+                    counted_text(
+                        purchasing.MAX_TRACKING_LENGTH,
+                        area=False,
+                        name="tracking_number",
+                        element_id="ship-tracking",
+                        error=error["tracking_number"],
+                        error_id="error-ship-tracking",
+                    ),
                 ),
                 columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="4",
@@ -74,7 +94,6 @@ def ship_form() -> rx.Component:
                                     rx.input(
                                         name="lot_" + row["id"],
                                         id="ship-lot-" + row["line_no"],
-                                        max_length=60,
                                         width="11rem",
                                         size="1",
                                         placeholder="L2026-001",

@@ -8,6 +8,7 @@ from portal.components.frame import framed_page
 from portal.components.timeline import timeline
 from portal.components.ui import (
     back_link,
+    counted_text,
     fact,
     facts,
     labelled,
@@ -16,6 +17,7 @@ from portal.components.ui import (
     state_badge,
     t,
 )
+from services.supply import quality
 from state.shared import routes
 from state.supply.quality import IncidentState as Incident
 
@@ -69,8 +71,9 @@ def _supplier_forms() -> rx.Component:
                     Incident.acknowledge,
                     labelled(
                         "incident.note",
-                        rx.text_area(name="note", id="ack-note", max_length=2000),
-                        error["note"],
+                        counted_text(
+                            quality.MAX_NOTE_LENGTH, name="note", element_id="ack-note", error=error["note"]
+                        ),
                     ),
                     buttons=("incident.acknowledge", "incident-acknowledge"),
                 ),
@@ -84,25 +87,25 @@ def _supplier_forms() -> rx.Component:
                     Incident.save_analysis,
                     labelled(
                         "incident.containment",
-                        rx.text_area(
+                        counted_text(
+                            quality.MAX_ANALYSIS_LENGTH,
                             name="containment_action",
-                            id="containment",
-                            max_length=2000,
+                            element_id="containment",
                             default_value=view["containment"],
+                            error=error["containment_action"],
+                            error_id="error-containment",
                         ),
-                        error["containment_action"],
-                        "error-containment",
                     ),
                     labelled(
                         "incident.root_cause",
-                        rx.text_area(
+                        counted_text(
+                            quality.MAX_ANALYSIS_LENGTH,
                             name="root_cause",
-                            id="root-cause",
-                            max_length=2000,
+                            element_id="root-cause",
                             default_value=view["root_cause"],
+                            error=error["root_cause"],
+                            error_id="error-root-cause",
                         ),
-                        error["root_cause"],
-                        "error-root-cause",
                     ),
                     buttons=("incident.save_analysis", "incident-save-analysis"),
                 ),
@@ -117,9 +120,14 @@ def _supplier_forms() -> rx.Component:
                     Incident.resolve,
                     labelled(
                         "incident.evidence",
-                        rx.text_area(name="evidence", id="evidence", max_length=4000, rows="4"),
-                        error["evidence"],
-                        "error-evidence",
+                        counted_text(
+                            quality.MAX_EVIDENCE_LENGTH,
+                            name="evidence",
+                            element_id="evidence",
+                            rows="4",
+                            error=error["evidence"],
+                            error_id="error-evidence",
+                        ),
                     ),
                     buttons=("incident.resolve", "incident-resolve", "grass"),
                 ),
@@ -143,8 +151,12 @@ def _manager_forms() -> rx.Component:
                         Incident.accept,
                         labelled(
                             "incident.note",
-                            rx.text_area(name="note", id="accept-note", max_length=2000),
-                            error["note"],
+                            counted_text(
+                                quality.MAX_NOTE_LENGTH,
+                                name="note",
+                                element_id="accept-note",
+                                error=error["note"],
+                            ),
                         ),
                         buttons=("incident.accept", "incident-accept", "grass"),
                     ),
@@ -155,9 +167,13 @@ def _manager_forms() -> rx.Component:
                         Incident.reopen,
                         labelled(
                             "incident.reopen_reason",
-                            rx.text_area(name="reason", id="reopen-reason", max_length=2000),
-                            error["reason"],
-                            "error-reopen-reason",
+                            counted_text(
+                                quality.MAX_NOTE_LENGTH,
+                                name="reason",
+                                element_id="reopen-reason",
+                                error=error["reason"],
+                                error_id="error-reopen-reason",
+                            ),
                         ),
                         buttons=("incident.reopen", "incident-reopen", "orange"),
                     ),

@@ -6,7 +6,10 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.ui import (
+    WIDE_ONLY,
     choice_select,
+    counted_text,
+    day_and_time_cell,
     dialog_actions,
     empty_state,
     field_error,
@@ -20,6 +23,7 @@ from portal.components.ui import (
     state_badge,
     t,
 )
+from services.supply import quality
 from state.shared import routes
 from state.supply.quality import IncidentListState as Incidents
 
@@ -27,6 +31,8 @@ from state.supply.quality import IncidentListState as Incidents
 
 
 def _incident_row(row) -> rx.Component:
+    # At 1440 px every column shows: the title and the supplier wrap (two lines at most), the
+    # order sits over its lot; on a phone the number, what and status stay (WIDE_ONLY steps aside).
     return rx.table.row(
         link_cell(row["number"], row["href"]),
         rx.table.cell(
@@ -35,20 +41,28 @@ def _incident_row(row) -> rx.Component:
                 rx.text(row["source"], size="1", color_scheme="gray"),
                 spacing="0",
             ),
-            min_width="14rem",
+            min_width=rx.breakpoints(initial="7rem", md="10rem"),
         ),
         rx.cond(
-            Incidents.role == "manager", rx.table.cell(row["supplier"], min_width="12rem"), rx.fragment()
+            Incidents.role == "manager",
+            rx.table.cell(row["supplier"], min_width="11rem", **WIDE_ONLY),
+            rx.fragment(),
         ),
-        rx.cond(
-            row["order"] != "",
-            link_cell(row["order"], row["order_href"]),
-            rx.table.cell("—", color=rx.color("gray", 9)),
+        rx.table.cell(
+            rx.vstack(
+                rx.cond(
+                    row["order"] != "",
+                    rx.link(row["order"], href=row["order_href"], weight="medium", white_space="nowrap"),
+                    rx.text("—", color=rx.color("gray", 9)),
+                ),
+                rx.code(row["lot"], size="1", white_space="nowrap"),
+                spacing="1",
+            ),
+            **WIDE_ONLY,
         ),
-        rx.table.cell(rx.code(row["lot"], size="2"), white_space="nowrap"),
-        number_cell(row["quantity"]),
+        number_cell(row["quantity"], wide_only=True),
         rx.table.cell(state_badge(row["status"], row["colour"])),
-        rx.table.cell(row["opened"], white_space="nowrap"),
+        day_and_time_cell(row["opened_day"], row["opened_time"], **WIDE_ONLY),
         rx.table.cell(
             rx.cond(
                 row["response"] != "",
@@ -56,6 +70,7 @@ def _incident_row(row) -> rx.Component:
                 rx.text(t("incident.waiting_short"), size="2", color=rx.color("red", 11)),
             ),
             white_space="nowrap",
+            **WIDE_ONLY,
         ),
         custom_attrs={"data-incident": row["number"]},
     )
@@ -79,13 +94,13 @@ def _complaint_dialog() -> rx.Component:
                     rx.grid(
                         labelled(
                             "incident.sku",
-                            rx.input(name="sku", id="complaint-sku", max_length=40),
+                            rx.input(name="sku", id="complaint-sku"),
                             error["part_id"],
                             "error-complaint-sku",
                         ),
                         labelled(
                             "purchase.lot",
-                            rx.input(name="lot_number", id="complaint-lot", max_length=60),
+                            rx.input(name="lot_number", id="complaint-lot"),
                             error["lot_number"],
                             "error-complaint-lot",
                         ),
@@ -102,8 +117,14 @@ def _complaint_dialog() -> rx.Component:
                         ),
                         labelled(
                             "incident.title_field",
-                            rx.input(name="title", id="complaint-title", max_length=200),
-                            error["title"],
+                            counted_text(
+                                quality.MAX_TITLE_LENGTH,
+                                area=False,
+                                name="title",
+                                element_id="complaint-title",
+                                error=error["title"],
+                                error_id="error-complaint-title",
+                            ),
                         ),
                         columns=rx.breakpoints(initial="1", sm="2"),
                         spacing="3",
@@ -111,11 +132,14 @@ def _complaint_dialog() -> rx.Component:
                     ),
                     labelled(
                         "incident.description",
-                        rx.text_area(
-                            name="description", id="complaint-description", max_length=2000, rows="4"
+                        counted_text(
+                            quality.MAX_DESCRIPTION_LENGTH,
+                            name="description",
+                            element_id="complaint-description",
+                            rows="4",
+                            error=error["description"],
+                            error_id="error-complaint-description",
                         ),
-                        error["description"],
-                        "error-complaint-description",
                     ),
                     field_error(error["form"]),
                     dialog_actions("incident.open_incident", "complaint-submit"),
@@ -149,18 +173,22 @@ def _incidents_list(subtitle_key: str, *actions: rx.Component) -> rx.Component:
                 [
                     header_cell("incident.number"),
                     header_cell("incident.what"),
-                    rx.cond(Incidents.role == "manager", header_cell("catalogue.supplier"), rx.fragment()),
-                    header_cell("stock.code"),
-                    header_cell("purchase.lot"),
-                    header_cell("incident.quantity", "right"),
+                    rx.cond(
+                        Incidents.role == "manager",
+                        header_cell("catalogue.supplier", wide_only=True),
+                        rx.fragment(),
+                    ),
+                    header_cell("incident.order_lot", wide_only=True),
+                    header_cell("incident.quantity", "right", wide_only=True),
                     header_cell("purchase.status"),
-                    header_cell("incident.opened"),
-                    header_cell("incident.response"),
+                    header_cell("incident.opened", wide_only=True),
+                    header_cell("incident.response", wide_only=True),
                 ],
                 _incident_row,
                 table_id="incidents-table",
-                min_width="62rem",
-                skeleton_columns=8,
+                min_width="56rem",
+                phone_min_width="0",
+                skeleton_columns=7,
                 empty=empty_state("shield-check", t("incident.none")),
             ),
         ),

@@ -57,7 +57,6 @@ def _lots_page() -> rx.Component:
                         id="lot-input",
                         value=Lots.lot,
                         on_change=Lots.set_lot,
-                        max_length=60,
                         placeholder=t("lots.placeholder"),
                         width=rx.breakpoints(initial="100%", sm="20rem"),
                     ),

@@ -10,6 +10,7 @@ from portal.components.score_card import chart, criterion_tile, score_block
 from portal.components.ui import (
     back_link,
     choice_select,
+    counted_text,
     dialog_actions,
     labelled,
     missing_notice,
@@ -17,6 +18,7 @@ from portal.components.ui import (
     section,
     t,
 )
+from services.supply import purchasing
 from state.shared import routes
 from state.supply.scorecards import ScorecardState as Card
 
@@ -125,9 +127,13 @@ def _block_dialog() -> rx.Component:
                 rx.vstack(
                     labelled(
                         "purchase.reason",
-                        rx.text_area(name="reason", id="block-reason", max_length=500),
-                        Card.error["reason"],
-                        "error-block-reason",
+                        counted_text(
+                            purchasing.MAX_REASON_LENGTH,
+                            name="reason",
+                            element_id="block-reason",
+                            error=Card.error["reason"],
+                            error_id="error-block-reason",
+                        ),
                     ),
                     dialog_actions("common.save", "block-submit"),
                     spacing="4",

@@ -25,7 +25,6 @@ def _number_input(row, on_change, element_prefix: str) -> rx.Component:
             value=row["value"],
             on_change=on_change,
             input_mode="numeric",
-            max_length=4,
             id=element_prefix + row["name"],
             width="100%",
         ),
