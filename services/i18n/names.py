@@ -1,0 +1,39 @@
+"""Names people read (a part, a company, a model), in the viewer's language.
+
+A named row keeps its English `name` and, where one exists, a Chinese `name_zh`; a name with no
+translation (a person's surname, a name a user typed) has no `name_zh` and shows as stored.
+"""
+
+from __future__ import annotations
+
+import re
+
+from services.i18n import KEYS, translate
+
+
+def localized_name(name: str | None, name_zh: str | None, language: str) -> str:
+    """`name_zh` for a Chinese viewer when there is one, else `name` ('' for neither)."""
+    if language == "zh" and name_zh:
+        return name_zh
+    return name or name_zh or ""
+
+
+def _key_part(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+
+
+def category_label(category: str | None, language: str) -> str:
+    """A part category (stored as its English name) in `language`; one without a message (a
+    category someone typed) shows as stored."""
+    if not category:
+        return ""
+    key = f"part_category.{_key_part(category)}"
+    return translate(key, language) if key in KEYS else category
+
+
+def unit_label(unit: str | None, language: str) -> str:
+    """A unit of measure ('pc', 'set', 'kit') in `language`; an unknown one as stored."""
+    if not unit:
+        return ""
+    key = f"part_unit.{_key_part(unit)}"
+    return translate(key, language) if key in KEYS else unit
