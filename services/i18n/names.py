@@ -37,3 +37,8 @@ def unit_label(unit: str | None, language: str) -> str:
         return ""
     key = f"part_unit.{_key_part(unit)}"
     return translate(key, language) if key in KEYS else unit
+
+
+def row_name(row: dict, key: str, language: str) -> str:
+    """`row[key]` in `language`, where the row carries the Chinese name as `row[key + "_zh"]`."""
+    return localized_name(row.get(key), row.get(f"{key}_zh"), language)

@@ -45,6 +45,7 @@ from services.supply.access import (
     require_supplier,
     scoped_supplier_id,
 )
+from services.supply.incident_titles import FIELD_COMPLAINT, RECEIPT_REJECT, title_fields
 from services.supply.numbers import asn_number, incident_number, po_number, receipt_number
 from services.supply.states import IllegalTransition
 
@@ -93,7 +94,9 @@ def open_receipt_incident(
         receipt_line_id=receipt_line.id,
         source=IncidentSource.RECEIPT_REJECT,
         status=IncidentStatus.OPEN,
-        title=f"{part.sku}: {receipt_line.rejected_quantity} rejected at receipt"[:200],
+        title="",
+        title_key=RECEIPT_REJECT,
+        title_params={"sku": part.sku, "count": receipt_line.rejected_quantity},
         description=receipt_line.reject_reason,
         quantity_affected=receipt_line.rejected_quantity,
         opened_at=at,
@@ -135,7 +138,9 @@ def report_field_complaint(
     lot = lot_number(lot, "lot_number")
     description = text_value(description, "description", max_length=2000, required=True)
     quantity = whole_quantity(quantity_affected, "quantity_affected", allow_zero=True)
-    title = text_value(title, "title", max_length=200) or f"{part.sku}: field complaint, lot {lot}"[:200]
+    title = text_value(title, "title", max_length=200)
+    # No title typed: the system's, kept as a key and its arguments (translated when shown).
+    title_key, title_params = (None, {}) if title else (FIELD_COMPLAINT, {"sku": part.sku, "lot": lot})
     source_line = session.exec(
         select(GoodsReceiptLine)
         .where(GoodsReceiptLine.part_id == part.id, GoodsReceiptLine.lot_number == lot)
@@ -154,6 +159,8 @@ def report_field_complaint(
         source=IncidentSource.FIELD_COMPLAINT,
         status=IncidentStatus.OPEN,
         title=title,
+        title_key=title_key,
+        title_params=title_params,
         description=description,
         quantity_affected=quantity,
         opened_at=now,
@@ -379,7 +386,7 @@ def list_incidents(
     the supplier's move (open, acknowledged, reopened). Returns (rows, total)."""
     supplier_id = scoped_supplier_id(principal, supplier_id)
     statement = (
-        select(QualityIncident, Part.sku, Part.name, Organisation.name)
+        select(QualityIncident, Part.sku, Part.name, Organisation.name, Part.name_zh, Organisation.name_zh)
         .join(Part, Part.id == QualityIncident.part_id)
         .join(Organisation, Organisation.id == QualityIncident.supplier_id)
         .order_by(QualityIncident.opened_at.desc(), QualityIncident.id.desc())
@@ -394,8 +401,8 @@ def list_incidents(
     total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
     rows = session.exec(statement.offset(page.offset).limit(page.size)).all()
     return [
-        _incident_row(incident, sku, part_name, supplier_name)
-        for incident, sku, part_name, supplier_name in rows
+        _incident_row(incident, sku, part_name, supplier_name, part_zh, supplier_zh)
+        for incident, sku, part_name, supplier_name, part_zh, supplier_zh in rows
     ], total
 
 
@@ -414,14 +421,14 @@ def get_incident(session: Session, principal: Principal, incident_id: int) -> di
         receipt_line = session.get(GoodsReceiptLine, incident.receipt_line_id)
         receipt_id = receipt_line.receipt_id if receipt_line else None
     events = session.exec(
-        select(QualityIncidentEvent, User.full_name, Organisation.name)
+        select(QualityIncidentEvent, User.full_name, Organisation.name, Organisation.name_zh)
         .outerjoin(User, User.id == QualityIncidentEvent.actor_user_id)
         .outerjoin(Organisation, Organisation.id == QualityIncidentEvent.actor_organisation_id)
         .where(QualityIncidentEvent.incident_id == incident.id)
         .order_by(QualityIncidentEvent.at, QualityIncidentEvent.id)
     ).all()
     return {
-        **_incident_row(incident, part.sku, part.name, supplier.name),
+        **_incident_row(incident, part.sku, part.name, supplier.name, part.name_zh, supplier.name_zh),
         "description": incident.description,
         "po_line_id": incident.po_line_id,
         "receipt_line_id": incident.receipt_line_id,
@@ -442,21 +449,31 @@ def get_incident(session: Session, principal: Principal, incident_id: int) -> di
                 "note": event.note,
                 "actor_name": actor or "",
                 "actor_organisation": organisation or "",
+                "actor_organisation_zh": organisation_zh or "",
             }
-            for event, actor, organisation in events
+            for event, actor, organisation, organisation_zh in events
         ],
     }
 
 
-def _incident_row(incident: QualityIncident, sku: str, part_name: str, supplier_name: str) -> dict:
+def _incident_row(
+    incident: QualityIncident,
+    sku: str,
+    part_name: str,
+    supplier_name: str,
+    part_name_zh: str | None = None,
+    supplier_name_zh: str | None = None,
+) -> dict:
     return {
         "id": incident.id,
         "number": incident_number(incident.id),
         "supplier_id": incident.supplier_id,
         "supplier_name": supplier_name,
+        "supplier_name_zh": supplier_name_zh,
         "part_id": incident.part_id,
         "sku": sku,
         "part_name": part_name,
+        "part_name_zh": part_name_zh,
         "lot_number": incident.lot_number,
         "purchase_order_id": incident.purchase_order_id,
         "purchase_order_number": (
@@ -464,7 +481,7 @@ def _incident_row(incident: QualityIncident, sku: str, part_name: str, supplier_
         ),
         "source": incident.source,
         "status": incident.status,
-        "title": incident.title,
+        **title_fields(incident),
         "quantity_affected": incident.quantity_affected,
         "opened_at": incident.opened_at,
         "acknowledged_at": incident.acknowledged_at,
@@ -487,7 +504,14 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
 
     shipped = session.exec(
         scoped(
-            select(ShippingNoticeLine, ShippingNotice, PurchaseOrderLine, Part.sku, Organisation.name)
+            select(
+                ShippingNoticeLine,
+                ShippingNotice,
+                PurchaseOrderLine,
+                Part.sku,
+                Organisation.name,
+                Organisation.name_zh,
+            )
             .join(ShippingNotice, ShippingNotice.id == ShippingNoticeLine.notice_id)
             .join(PurchaseOrderLine, PurchaseOrderLine.id == ShippingNoticeLine.po_line_id)
             .join(Part, Part.id == PurchaseOrderLine.part_id)
@@ -500,7 +524,7 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
     ).all()
     received = session.exec(
         scoped(
-            select(GoodsReceiptLine, GoodsReceipt, Part.sku, Location.name)
+            select(GoodsReceiptLine, GoodsReceipt, Part.sku, Location.name, Location.name_zh)
             .join(GoodsReceipt, GoodsReceipt.id == GoodsReceiptLine.receipt_id)
             .join(Part, Part.id == GoodsReceiptLine.part_id)
             .join(Location, Location.id == GoodsReceipt.location_id)
@@ -512,7 +536,9 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
     ).all()
     incidents = session.exec(
         scoped(
-            select(QualityIncident, Part.sku, Part.name, Organisation.name)
+            select(
+                QualityIncident, Part.sku, Part.name, Organisation.name, Part.name_zh, Organisation.name_zh
+            )
             .join(Part, Part.id == QualityIncident.part_id)
             .join(Organisation, Organisation.id == QualityIncident.supplier_id)
             .where(QualityIncident.lot_number == lot),
@@ -523,7 +549,7 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
     ).all()
 
     order_lines: dict[int, dict] = {}
-    for _notice_line, notice, order_line, sku, supplier_name in shipped:
+    for _notice_line, notice, order_line, sku, supplier_name, supplier_zh in shipped:
         order_lines.setdefault(
             order_line.id,
             {
@@ -534,6 +560,7 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
                 "sku": sku,
                 "supplier_id": notice.supplier_id,
                 "supplier_name": supplier_name,
+                "supplier_name_zh": supplier_zh,
                 "quantity": order_line.quantity,
                 "promised_date": order_line.promised_date,
             },
@@ -554,8 +581,9 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
                 "tracking_number": notice.tracking_number,
                 "shipped_at": notice.shipped_at,
                 "supplier_name": supplier_name,
+                "supplier_name_zh": supplier_zh,
             }
-            for notice_line, notice, _order_line, sku, supplier_name in shipped
+            for notice_line, notice, _order_line, sku, supplier_name, supplier_zh in shipped
         ],
         "receipt_lines": [
             {
@@ -564,16 +592,17 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
                 "purchase_order_id": receipt.purchase_order_id,
                 "sku": sku,
                 "location_name": location_name,
+                "location_name_zh": location_zh,
                 "received_at": receipt.received_at,
                 "accepted_quantity": line.accepted_quantity,
                 "rejected_quantity": line.rejected_quantity,
                 "reject_reason": line.reject_reason,
             }
-            for line, receipt, sku, location_name in received
+            for line, receipt, sku, location_name, location_zh in received
         ],
         "incidents": [
-            _incident_row(incident, sku, part_name, supplier_name)
-            for incident, sku, part_name, supplier_name in incidents
+            _incident_row(incident, sku, part_name, supplier_name, part_zh, supplier_zh)
+            for incident, sku, part_name, supplier_name, part_zh, supplier_zh in incidents
         ],
         "found": bool(shipped or received or incidents),
     }

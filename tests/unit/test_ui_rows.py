@@ -29,6 +29,7 @@ def test_a_stock_row_is_low_at_or_under_the_threshold() -> None:
         "display_rows",
         low_threshold=5,
         fmt_number=str,
+        language="en",
         rows=[
             {
                 "location_name": "Central",
