@@ -42,3 +42,17 @@ def unit_label(unit: str | None, language: str) -> str:
 def row_name(row: dict, key: str, language: str) -> str:
     """`row[key]` in `language`, where the row carries the Chinese name as `row[key + "_zh"]`."""
     return localized_name(row.get(key), row.get(f"{key}_zh"), language)
+
+
+def city_label(city: str | None, language: str) -> str:
+    """A city (stored in English) in `language`, where the catalogue has it; else as stored."""
+    if not city:
+        return ""
+    key = f"city.{_key_part(city)}"
+    return translate(key, language) if key in KEYS else city
+
+
+def model_description(model_code: str, description: str, language: str) -> str:
+    """A vehicle model's description: the catalogue's text for the model's code, else as stored."""
+    key = f"model.description.{_key_part(model_code)}"
+    return translate(key, language) if key in KEYS else description

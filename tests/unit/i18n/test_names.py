@@ -1,4 +1,11 @@
-from services.i18n.names import category_label, localized_name, unit_label
+from services.i18n.names import (
+    category_label,
+    city_label,
+    localized_name,
+    model_description,
+    row_name,
+    unit_label,
+)
 
 
 def test_a_chinese_viewer_reads_the_chinese_name():
@@ -31,3 +38,18 @@ def test_a_typed_category_or_unit_shows_as_typed():
     assert category_label("Custom widgets", "zh") == "Custom widgets"
     assert unit_label("drum", "zh") == "drum"
     assert category_label(None, "zh") == "" and unit_label("", "en") == ""
+
+
+def test_a_city_and_a_model_description_read_in_the_viewers_language():
+    assert city_label("Shanghai", "zh") == "上海" and city_label("Shanghai", "en") == "Shanghai"
+    assert city_label("Springfield", "zh") == "Springfield"
+    assert model_description("aurora", "stored", "zh").startswith("安静的长续航")
+    assert model_description("aurora", "stored", "en").startswith("A quiet, long-range")
+    assert model_description("custom", "As typed", "zh") == "As typed"
+
+
+def test_row_name_reads_the_chinese_beside_the_key():
+    row = {"supplier_name": "Hengxin Brake Systems Co., Ltd.", "supplier_name_zh": "恒鑫制动系统有限公司"}
+    assert row_name(row, "supplier_name", "zh") == "恒鑫制动系统有限公司"
+    assert row_name(row, "supplier_name", "en") == "Hengxin Brake Systems Co., Ltd."
+    assert row_name({"name": "Li Wei"}, "name", "zh") == "Li Wei"
