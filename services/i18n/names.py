@@ -56,3 +56,8 @@ def model_description(model_code: str, description: str, language: str) -> str:
     """A vehicle model's description: the catalogue's text for the model's code, else as stored."""
     key = f"model.description.{_key_part(model_code)}"
     return translate(key, language) if key in KEYS else description
+
+
+def place_label(row: dict, language: str) -> str:
+    """A location as a choice reads: 'name · city', both in `language`."""
+    return f"{row_name(row, 'name', language)} · {city_label(row.get('city'), language)}"
