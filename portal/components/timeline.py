@@ -75,6 +75,8 @@ def _entry(entry) -> rx.Component:
                     color=rx.color("gray", 11),
                     white_space="pre-wrap",
                     word_break="break-word",
+                    # A note as a person typed it: shown as written, in no language of ours.
+                    custom_attrs={"data-verbatim": "typed"},
                 ),
             ),
             rx.cond(entry["code"], rx.code(entry["code"], size="1", variant="ghost", color_scheme="gray")),

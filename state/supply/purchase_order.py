@@ -27,7 +27,7 @@ from models import Role
 from models.db import session_scope
 from models.supply import PurchaseOrderLineStatus as LineStatus
 from models.supply import PurchaseOrderStatus as Status
-from services.i18n.names import row_name
+from services.i18n.names import row_name, unit_label
 from services.platform.errors import DomainError, FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing
 from services.supply import states as po_states
@@ -174,7 +174,7 @@ class PurchaseOrderState(AuthState):
                 request=self.t(
                     "purchase.line_request",
                     quantity=fmt_int(line["quantity"], language),
-                    unit=line["unit"],
+                    unit=unit_label(line["unit"], self.language),
                     date=fmt_date(line["requested_date"], language),
                 ),
             )

@@ -23,7 +23,9 @@ WIDE = {"width": 1440, "height": 900}
 ROLES = ("admin", "manager", "supplier", "dealer", "customer")
 LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]+(?:['’][A-Za-zÀ-ÖØ-öø-ɏ]+)*")
 # Where a token ends: white space and the punctuation of both scripts.
-TOKEN_SPLIT = re.compile(r"[\s,;:!?()\[\]{}<>\"“”‘’'、，。；：！？（）【】《》·•|/…]+")
+TOKEN_SPLIT = re.compile(r"[\s,;:!?()\[\]{}<>\"“”‘’'、，。；：！？（）【】《》·•|…]+")
+# An IANA time zone ('Asia/Shanghai', 'America/Indiana/Indianapolis'): an identifier, not prose.
+TIME_ZONE = re.compile(r"^[A-Z][A-Za-z]+(/[A-Z][A-Za-z_]+)+$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 URL = re.compile(r"^(https?://|www\.)|\.(test|com|cn|org)(/|$)")
 SCREENSHOTS = {
@@ -35,6 +37,16 @@ SCREENSHOTS = {
 }
 # A page's text is taken once it has stopped changing for this long (its data has arrived).
 SETTLED_MS = 800
+# The page's text without what is shown as written (`data-verbatim`: what a person typed, a
+# carrier's own event text, a file's column names), which no translation applies to.
+PAGE_TEXT = """() => {
+    let text = document.body.innerText;
+    for (const element of document.querySelectorAll("[data-verbatim]")) {
+        const verbatim = element.innerText.trim();
+        if (verbatim) text = text.split(verbatim).join(" ");
+    }
+    return text;
+}"""
 WAIT_SETTLED = """([settledMs]) => {
     const text = document.body.innerText;
     const now = performance.now();
@@ -70,11 +82,11 @@ def untranslated(page_text: str, allowed: set[str]) -> list[str]:
         token = token.strip(".-–—+*#%&=_~")
         if not token or not LATIN_WORD.search(token):
             continue
-        if EMAIL.match(token) or URL.search(token):
+        if EMAIL.match(token) or URL.search(token) or TIME_ZONE.match(token):
             continue
         if re.search(r"[\d-]", token):  # SKUs, ids, VINs with digits, 'PO-12', '4x4', '150kW'
             continue
-        for word in LATIN_WORD.findall(token):
+        for word in LATIN_WORD.findall(token.replace("/", " ")):
             if word.isupper() or word in allowed:  # VIN, EUR, SUV, LED; a person's name
                 continue
             found.append(word)
@@ -82,9 +94,9 @@ def untranslated(page_text: str, allowed: set[str]) -> list[str]:
 
 
 def _settle(page: Page) -> str:
-    expect(page.locator("#page-title")).to_be_visible()
+    expect(page.locator("h1").first).to_be_visible()
     page.wait_for_function(WAIT_SETTLED, arg=[SETTLED_MS], polling=200, timeout=20_000)
-    return page.evaluate("document.body.innerText")
+    return page.evaluate(PAGE_TEXT)
 
 
 def _nav_paths(page: Page) -> list[str]:
