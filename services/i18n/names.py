@@ -61,3 +61,8 @@ def model_description(model_code: str, description: str, language: str) -> str:
 def place_label(row: dict, language: str) -> str:
     """A location as a choice reads: 'name · city', both in `language`."""
     return f"{row_name(row, 'name', language)} · {city_label(row.get('city'), language)}"
+
+
+def date_tick_format(language: str) -> str | None:
+    """The d3 format a chart's date axis uses in `language` (None: the chart's own English months)."""
+    return "%m月%d日" if language == "zh" else None
