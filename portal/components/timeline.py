@@ -79,7 +79,17 @@ def _entry(entry) -> rx.Component:
                     custom_attrs={"data-verbatim": "typed"},
                 ),
             ),
-            rx.cond(entry["code"], rx.code(entry["code"], size="1", variant="ghost", color_scheme="gray")),
+            rx.cond(
+                entry["code"],
+                # The carrier's own status code, as the carrier sent it.
+                rx.code(
+                    entry["code"],
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    custom_attrs={"data-verbatim": "carrier"},
+                ),
+            ),
             rx.cond(entry["actor"], rx.text(entry["actor"], size="1", color_scheme="gray")),
             spacing="1",
             padding_bottom="1.1rem",
