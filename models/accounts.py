@@ -38,6 +38,7 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=80, unique=True, index=True)
     name: str = Field(max_length=200)
+    name_zh: str | None = Field(default=None, max_length=200, description="Chinese name (None: none)")
     kind: str = Field(max_length=20, index=True)
     country: str = Field(max_length=2, description="ISO 3166-1 alpha-2")
     currency: str = Field(max_length=3, description="ISO 4217")

@@ -26,6 +26,7 @@ class Location(SQLModel, table=True):
     )
     kind: str = Field(max_length=20)
     name: str = Field(max_length=200)
+    name_zh: str | None = Field(default=None, max_length=200, description="Chinese name (None: none)")
     address: str = Field(max_length=300)
     city: str = Field(max_length=100)
     country: str = Field(max_length=2)

@@ -274,7 +274,15 @@ class QualityIncident(SQLModel, table=True):
     )
     source: str = Field(max_length=20)
     status: str = Field(default=IncidentStatus.OPEN, max_length=20)
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=200, description="as typed; '' when the system wrote it (title_key)")
+    title_key: str | None = Field(
+        default=None,
+        max_length=80,
+        description="i18n key of a title the system wrote, e.g. incident.title.receipt_reject",
+    )
+    title_params: dict = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False, server_default="{}")
+    )
     description: str = Field(default="", max_length=2000)
     quantity_affected: int = 0
     opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

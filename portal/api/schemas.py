@@ -75,12 +75,14 @@ class PartOut(BaseModel):
     id: int
     sku: str
     name: str
+    name_zh: str | None = Field(default=None, description="The Chinese name, where there is one.")
     category: str
     unit: str
     list_price: str = Field(description='Exact decimal, e.g. "123.40", in `currency`.')
     currency: str = Field(description="ISO 4217 code.")
     supplier_id: int
     supplier_name: str
+    supplier_name_zh: str | None = Field(default=None, description="The Chinese name, where there is one.")
     available: int | None = Field(
         default=None,
         description="Dealers only: the units one order can get now (the most free at one OEM warehouse).",
@@ -91,9 +93,11 @@ class TrimOut(BaseModel):
     id: int
     code: str
     model: str
+    model_zh: str | None = Field(default=None, description="The Chinese name, where there is one.")
     model_code: str
     body: str
     name: str
+    name_zh: str | None = Field(default=None, description="The Chinese name, where there is one.")
     powertrain: str
     range_km: int | None
     consumption_l_per_100km: str | None
@@ -107,10 +111,12 @@ class StockOut(BaseModel):
     location_id: int
     location_code: str
     location_name: str
+    location_name_zh: str | None = Field(default=None, description="The Chinese name, where there is one.")
     organisation_id: int
     item_kind: str = Field(description='"part" or "trim".')
     item_code: str
     item_name: str
+    item_name_zh: str | None = Field(default=None, description="The Chinese name, where there is one.")
     on_hand: int
     reserved: int
     available: int

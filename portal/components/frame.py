@@ -190,7 +190,7 @@ def _mobile_menu() -> rx.Component:
 def _organisation_badge() -> rx.Component:
     return rx.hstack(
         rx.text(
-            AuthState.organisation_name,
+            AuthState.organisation_label,
             size="2",
             weight="medium",
             id="header-organisation",

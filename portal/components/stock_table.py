@@ -74,7 +74,7 @@ def stock_filters() -> rx.Component:
             [
                 rx.select.item(t("stock.all_locations"), value=ALL),
                 rx.foreach(
-                    StockState.locations,
+                    StockState.location_choices,
                     lambda choice: rx.select.item(choice["label"], value=choice["value"]),
                 ),
             ],
@@ -86,7 +86,10 @@ def stock_filters() -> rx.Component:
             StockState.set_category,
             [
                 rx.select.item(t("stock.all_categories"), value=ALL),
-                rx.foreach(StockState.categories, lambda name: rx.select.item(name, value=name)),
+                rx.foreach(
+                    StockState.category_choices,
+                    lambda choice: rx.select.item(choice["label"], value=choice["value"]),
+                ),
             ],
         ),
         rx.el.label(

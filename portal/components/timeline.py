@@ -75,9 +75,21 @@ def _entry(entry) -> rx.Component:
                     color=rx.color("gray", 11),
                     white_space="pre-wrap",
                     word_break="break-word",
+                    # A note as a person typed it: shown as written, in no language of ours.
+                    custom_attrs={"data-verbatim": "typed"},
                 ),
             ),
-            rx.cond(entry["code"], rx.code(entry["code"], size="1", variant="ghost", color_scheme="gray")),
+            rx.cond(
+                entry["code"],
+                # The carrier's own status code, as the carrier sent it.
+                rx.code(
+                    entry["code"],
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    custom_attrs={"data-verbatim": "carrier"},
+                ),
+            ),
             rx.cond(entry["actor"], rx.text(entry["actor"], size="1", color_scheme="gray")),
             spacing="1",
             padding_bottom="1.1rem",

@@ -58,7 +58,7 @@ def vehicle_order_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(t("vehicle_order.title")),
-            rx.dialog.description(VehicleOrderState.trim_name, size="3", weight="medium", id="deposit-trim"),
+            rx.dialog.description(VehicleOrderState.trim_label, size="3", weight="medium", id="deposit-trim"),
             rx.vstack(
                 _store_select(),
                 rx.card(

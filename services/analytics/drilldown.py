@@ -45,6 +45,7 @@ from services.analytics.scope import scoped_filter
 from services.catalog.lists import Page
 from services.identity.auth import Principal
 from services.platform.errors import PermissionDenied, ValidationFailed
+from services.supply.incident_titles import title_fields
 
 MAX_EXPORT_ROWS = 100_000
 
@@ -487,7 +488,7 @@ def incident_rows(session: Session, flt: KpiFilter) -> list[dict]:
                 "supplier_id": incident.supplier_id,
                 "part_id": incident.part_id,
                 "category": category,
-                "title": incident.title,
+                **title_fields(incident),
                 "status": incident.status,
                 "opened_at": opened.isoformat(),
                 "response_minutes": incident.response_minutes,

@@ -67,7 +67,7 @@ def list_parts(
 ) -> tuple[list[dict], int]:
     """Parts the principal may read (a supplier: its own), filtered, by SKU; and the total count."""
     statement = (
-        select(Part, Organisation.name)
+        select(Part, Organisation.name, Organisation.name_zh)
         .join(Organisation, Organisation.id == Part.supplier_id)
         .where(part_scope(principal))
         .order_by(Part.sku)
@@ -80,11 +80,12 @@ def list_parts(
             or_(
                 func.lower(Part.sku).like(pattern, escape="\\"),
                 func.lower(Part.name).like(pattern, escape="\\"),
+                func.lower(Part.name_zh).like(pattern, escape="\\"),
             )
         )
     rows, total = _paged(session, statement, page)
     available = (
-        orderable_from_warehouses(session, [part.id for part, _ in rows])
+        orderable_from_warehouses(session, [part.id for part, *_ in rows])
         if principal.role == Role.DEALER
         else {}
     )
@@ -93,16 +94,18 @@ def list_parts(
             "id": part.id,
             "sku": part.sku,
             "name": part.name,
+            "name_zh": part.name_zh,
             "category": part.category,
             "unit": part.unit,
             "list_price": part.list_price,
             "currency": part.currency,
             "supplier_id": part.supplier_id,
             "supplier_name": supplier_name,
+            "supplier_name_zh": supplier_name_zh,
             # Dealers only: what one order can get (an order ships from one OEM warehouse).
             "available": available.get(part.id, 0) if principal.role == Role.DEALER else None,
         }
-        for part, supplier_name in rows
+        for part, supplier_name, supplier_name_zh in rows
     ], total
 
 
@@ -159,6 +162,8 @@ def list_trims(
             or_(
                 func.lower(Trim.name).like(pattern, escape="\\"),
                 func.lower(VehicleModel.name).like(pattern, escape="\\"),
+                func.lower(Trim.name_zh).like(pattern, escape="\\"),
+                func.lower(VehicleModel.name_zh).like(pattern, escape="\\"),
             )
         )
     rows, total = _paged(session, statement, page)
@@ -167,9 +172,11 @@ def list_trims(
             "id": trim.id,
             "code": trim.code,
             "model": model.name,
+            "model_zh": model.name_zh,
             "model_code": model.code,
             "body": model.body,
             "name": trim.name,
+            "name_zh": trim.name_zh,
             "powertrain": trim.powertrain,
             "range_km": trim.range_km,
             "consumption_l_per_100km": trim.consumption_l_per_100km,
@@ -197,7 +204,7 @@ def list_stock(
     `category` keeps the part rows of that part category (whole match); `low_only` keeps the rows
     whose available units are at or under the low-stock threshold (the homes' low-stock rule)."""
     statement = (
-        select(StockLevel, Location, Part.sku, Part.name, Trim.code, Trim.name)
+        select(StockLevel, Location, Part.sku, Part.name, Part.name_zh, Trim.code, Trim.name, Trim.name_zh)
         .join(Location, Location.id == StockLevel.location_id)
         .outerjoin(Part, Part.id == StockLevel.part_id)
         .outerjoin(Trim, Trim.id == StockLevel.trim_id)
@@ -218,6 +225,8 @@ def list_stock(
                 func.lower(Part.sku).like(pattern, escape="\\"),
                 func.lower(Part.name).like(pattern, escape="\\"),
                 func.lower(Trim.name).like(pattern, escape="\\"),
+                func.lower(Part.name_zh).like(pattern, escape="\\"),
+                func.lower(Trim.name_zh).like(pattern, escape="\\"),
             )
         )
     rows, total = _paged(session, statement, page)
@@ -226,26 +235,31 @@ def list_stock(
             "location_id": location.id,
             "location_code": location.code,
             "location_name": location.name,
+            "location_name_zh": location.name_zh,
             "organisation_id": location.organisation_id,
             "item_kind": "part" if stock.part_id else "trim",
             "item_code": part_sku or trim_code,
             "item_name": part_name or trim_name,
+            "item_name_zh": part_name_zh if part_sku else trim_name_zh,
             "on_hand": stock.on_hand,
             "reserved": stock.reserved,
             "available": stock.on_hand - stock.reserved,
         }
-        for stock, location, part_sku, part_name, trim_code, trim_name in rows
+        for stock, location, part_sku, part_name, part_name_zh, trim_code, trim_name, trim_name_zh in rows
     ], total
 
 
 def stock_locations(session: Session, principal: Principal) -> list[dict]:
     """The locations the principal may read stock at (the stock list's location filter), by code."""
     rows = session.exec(
-        select(Location.id, Location.code, Location.name)
+        select(Location.id, Location.code, Location.name, Location.name_zh)
         .where(location_scope(principal))
         .order_by(Location.code)
     ).all()
-    return [{"id": location_id, "code": code, "name": name} for location_id, code, name in rows]
+    return [
+        {"id": location_id, "code": code, "name": name, "name_zh": name_zh}
+        for location_id, code, name, name_zh in rows
+    ]
 
 
 def stock_categories(session: Session, principal: Principal) -> list[str]:

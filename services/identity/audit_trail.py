@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import ColumnElement, and_, func
@@ -63,11 +63,12 @@ class AuditEntry:
     entity_id: str
     before: dict | None
     after: dict | None
+    organisation_zh: str = ""  # the organisation's Chinese name ('' for none)
 
 
 def _query(filters: AuditFilter):
     return (
-        select(AuditLog, User.email, Organisation.name)
+        select(AuditLog, User.email, Organisation.name, Organisation.name_zh)
         .outerjoin(User, User.id == AuditLog.actor_user_id)
         .outerjoin(Organisation, Organisation.id == AuditLog.organisation_id)
         .where(filters.clause())
@@ -76,7 +77,7 @@ def _query(filters: AuditFilter):
 
 
 def _entry(row) -> AuditEntry:
-    log, email, organisation = row
+    log, email, organisation, organisation_zh = row
     return AuditEntry(
         id=log.id,
         at=log.at,
@@ -87,6 +88,7 @@ def _entry(row) -> AuditEntry:
         entity_id=log.entity_id,
         before=log.before,
         after=log.after,
+        organisation_zh=organisation_zh or "",
     )
 
 
@@ -143,13 +145,18 @@ class FilterChoices:
     organisations: list[tuple[int, str]]
     users: list[tuple[int, str]]
     actions: list[str]
+    organisation_names_zh: dict[int, str] = field(default_factory=dict)
 
 
 def filter_choices(session: Session, principal: Principal) -> FilterChoices:
     """What the filters offer: organisations and users by name, and every action recorded."""
     require_role(principal, Role.ADMIN)
-    organisations = session.exec(select(Organisation.id, Organisation.name).order_by(Organisation.name)).all()
+    named = session.exec(
+        select(Organisation.id, Organisation.name, Organisation.name_zh).order_by(Organisation.name)
+    ).all()
+    organisations = [(organisation_id, name) for organisation_id, name, _ in named]
+    names_zh = {organisation_id: name_zh for organisation_id, _, name_zh in named if name_zh}
     users = session.exec(select(User.id, User.email).order_by(User.email)).all()
     actions = session.exec(select(AuditLog.action).distinct().order_by(AuditLog.action)).all()
     session.commit()
-    return FilterChoices(list(organisations), list(users), list(actions))
+    return FilterChoices(organisations, list(users), list(actions), names_zh)

@@ -38,6 +38,7 @@ class Principal:
     organisation_kind: str
     language: str
     time_zone: str
+    organisation_name_zh: str = ""  # the organisation's Chinese name ('' for none)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -58,6 +59,7 @@ def principal_for(user: User, organisation: Organisation) -> Principal:
         organisation_kind=organisation.kind,
         language=user.language,
         time_zone=user.time_zone or organisation.time_zone,
+        organisation_name_zh=organisation.name_zh or "",
     )
 
 
@@ -207,6 +209,7 @@ def resolve_token(session: Session, token: str | None, now: datetime | None = No
         organisation_name,
         organisation_kind,
         organisation_zone,
+        organisation_name_zh,
     ) = row
     if revoked or expires_at <= now or not is_active:
         return None
@@ -228,6 +231,7 @@ def resolve_token(session: Session, token: str | None, now: datetime | None = No
         organisation_kind=organisation_kind,
         language=language,
         time_zone=user_zone or organisation_zone,
+        organisation_name_zh=organisation_name_zh or "",
     )
 
 
@@ -248,6 +252,7 @@ _TOKEN_QUERY = (
         Organisation.name,
         Organisation.kind,
         Organisation.time_zone,
+        Organisation.name_zh,
     )
     .join(User, User.id == UserSession.user_id)
     .join(Organisation, Organisation.id == User.organisation_id)

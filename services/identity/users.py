@@ -231,6 +231,7 @@ def list_organisations(session: Session, actor: Principal) -> list[dict]:
             "id": o.id,
             "slug": o.slug,
             "name": o.name,
+            "name_zh": o.name_zh or "",
             "kind": o.kind,
             "country": o.country,
             "currency": o.currency,
@@ -258,7 +259,7 @@ def search_users(
     (`user.role_invalid` for an unknown one). Paged in SQL (LIMIT/OFFSET and a count)."""
     require_role(actor, Role.ADMIN)
     statement = (
-        select(User, Organisation.name)
+        select(User, Organisation.name, Organisation.name_zh)
         .join(Organisation, Organisation.id == User.organisation_id)
         .order_by(User.email_normalized, User.id)
     )
@@ -274,6 +275,7 @@ def search_users(
                 User.email_normalized.like(pattern, escape="\\"),
                 func.lower(User.email).like(pattern, escape="\\"),
                 func.lower(Organisation.name).like(pattern, escape="\\"),
+                func.lower(Organisation.name_zh).like(pattern, escape="\\"),
             )
         )
     total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
@@ -285,12 +287,13 @@ def search_users(
             "full_name": u.full_name,
             "role": u.role,
             "organisation": organisation_name,
+            "organisation_zh": organisation_zh or "",
             "organisation_id": u.organisation_id,
             "is_active": u.is_active,
             "locked_until": u.locked_until.isoformat() if u.locked_until else "",
             "last_login_at": u.last_login_at.isoformat() if u.last_login_at else "",
         }
-        for u, organisation_name in rows
+        for u, organisation_name, organisation_zh in rows
     ], total
 
 

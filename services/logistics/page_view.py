@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models import Location, Role, SalesOrderLine, Shipment
+from models import Location, Part, Role, SalesOrderLine, Shipment, Trim
 from services.identity.auth import Principal
 from services.logistics import dealer_steps, views
 from services.showroom.places import find_city, find_postcode
@@ -40,6 +40,7 @@ def _place(location: Location | None) -> dict | None:
         return None
     return {
         "name": location.name,
+        "name_zh": location.name_zh or "",
         "city": location.city,
         "latitude": location.latitude,
         "longitude": location.longitude,
@@ -101,7 +102,10 @@ def shipment_page(session: Session, principal: Principal, shipment_id: int) -> d
             SalesOrderLine.item_name,
             SalesOrderLine.quantity,
             SalesOrderLine.trim_id,
+            func.coalesce(Trim.name_zh, Part.name_zh).label("name_zh"),
         )
+        .outerjoin(Trim, Trim.id == SalesOrderLine.trim_id)
+        .outerjoin(Part, Part.id == SalesOrderLine.part_id)
         .where(SalesOrderLine.order_id == detail.summary.order_id)
         .order_by(SalesOrderLine.line_no)
     ).all()
@@ -112,6 +116,7 @@ def shipment_page(session: Session, principal: Principal, shipment_id: int) -> d
             {
                 "code": line.item_code,
                 "name": line.item_name,
+                "name_zh": line.name_zh or "",
                 "quantity": line.quantity,
                 "kind": "trim" if line.trim_id is not None else "part",
             }

@@ -34,6 +34,7 @@ class PricedItem:
     name: str
     unit_price: Decimal
     currency: str
+    name_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -129,12 +130,14 @@ def _items(
         statement = select(Part)
         statement = statement.where(Part.id.in_(ids) if ids else Part.sku.in_(codes))
         return [
-            PricedItem("part", part.id, part.sku, part.name, part.list_price, part.currency)
+            PricedItem(
+                "part", part.id, part.sku, part.name, part.list_price, part.currency, part.name_zh or ""
+            )
             for part in session.exec(statement).all()
         ]
     statement = select(Trim)
     statement = statement.where(Trim.id.in_(ids) if ids else Trim.code.in_(codes))
     return [
-        PricedItem("trim", trim.id, trim.code, trim.name, trim.price, trim.currency)
+        PricedItem("trim", trim.id, trim.code, trim.name, trim.price, trim.currency, trim.name_zh or "")
         for trim in session.exec(statement).all()
     ]

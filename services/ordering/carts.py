@@ -33,15 +33,17 @@ def cart_lines(session: Session, principal: Principal) -> list[dict]:
     "quantity"} (quantity as typed). Items since removed from the catalogue drop out."""
     _require_dealer(principal)
     rows = session.exec(
-        select(CartLine, Part.sku, Part.name, Trim.code, Trim.name)
+        select(CartLine, Part.sku, Part.name, Trim.code, Trim.name, Part.name_zh, Trim.name_zh)
         .outerjoin(Part, (CartLine.item_kind == "part") & (Part.id == CartLine.item_id))
         .outerjoin(Trim, (CartLine.item_kind == "trim") & (Trim.id == CartLine.item_id))
         .where(CartLine.user_id == principal.user_id)
         .order_by(CartLine.added_at, CartLine.id)
     ).all()
     lines = []
-    for line, sku, part_name, trim_code, trim_name in rows:
-        code, name = (sku, part_name) if line.item_kind == "part" else (trim_code, trim_name)
+    for line, sku, part_name, trim_code, trim_name, part_zh, trim_zh in rows:
+        code, name, name_zh = (
+            (sku, part_name, part_zh) if line.item_kind == "part" else (trim_code, trim_name, trim_zh)
+        )
         if code is None:
             continue
         lines.append(
@@ -50,6 +52,7 @@ def cart_lines(session: Session, principal: Principal) -> list[dict]:
                 "item_id": line.item_id,
                 "code": code,
                 "name": name,
+                "name_zh": name_zh or "",
                 "quantity": line.quantity,
             }
         )
@@ -90,9 +93,14 @@ def add_to_cart(session: Session, principal: Principal, kind: str, code: str) ->
     except IntegrityError:  # the same item added at the same moment from another tab: add once more
         session.rollback()
         return add_to_cart(session, principal, kind, code)
-    return {"kind": item.kind, "item_id": item.id, "code": item.code, "name": item.name}, cart_lines(
-        session, principal
-    )
+    added = {
+        "kind": item.kind,
+        "item_id": item.id,
+        "code": item.code,
+        "name": item.name,
+        "name_zh": item.name_zh,
+    }
+    return added, cart_lines(session, principal)
 
 
 @all_or_nothing

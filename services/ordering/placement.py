@@ -680,7 +680,7 @@ def delivery_locations(session: Session, principal: Principal) -> list[dict]:
     """The locations the principal may choose as `buyer_location_id` at checkout, by name:
     [{"id", "code", "name", "city", "country", "organisation_name"}]. Empty for other roles."""
     rows = session.exec(
-        select(Location, Organisation.name)
+        select(Location, Organisation.name, Organisation.name_zh)
         .join(Organisation, Organisation.id == Location.organisation_id)
         .where(_buyer_location_rule(principal))
         .order_by(Location.name, Location.id)
@@ -693,8 +693,10 @@ def delivery_locations(session: Session, principal: Principal) -> list[dict]:
             "city": location.city,
             "country": location.country,
             "organisation_name": organisation_name,
+            "name_zh": location.name_zh or "",
+            "organisation_name_zh": organisation_zh or "",
         }
-        for location, organisation_name in rows
+        for location, organisation_name, organisation_zh in rows
     ]
 
 

@@ -22,12 +22,14 @@ from models import (
     Location,
     OrderStatus,
     OrderTransition,
+    Part,
     Payment,
     Refund,
     Role,
     SalesOrder,
     SalesOrderLine,
     Shipment,
+    Trim,
 )
 from services.catalog.lists import Page
 from services.identity.auth import Principal
@@ -45,6 +47,7 @@ class OrderLineView:
     unit_price: Decimal
     currency: str
     line_total: Decimal
+    item_name_zh: str = ""  # the part's or trim's Chinese name now ('' for none)
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ class OrderView:
     shipment: ShipmentView | None = None
     refunded_amount: Decimal | None = None
     test_drive_id: int | None = None  # a vehicle order: the test drive it came from
+    buyer_location_name_zh: str = ""
+    source_location_name_zh: str = ""
 
     def as_dict(self) -> dict:
         """JSON-ready: money as strings ("12.50"), times as ISO 8601 UTC."""
@@ -120,6 +125,7 @@ class OrderSummary:
     line_count: int
     hold_expires_at: datetime
     created_at: datetime
+    buyer_location_name_zh: str = ""
 
     def as_dict(self) -> dict:
         return _jsonable(self)
@@ -184,7 +190,7 @@ def list_orders(
         .scalar_subquery()
     )
     rows = session.exec(
-        select(SalesOrder, Location.name, Payment.amount, line_count)
+        select(SalesOrder, Location.name, Payment.amount, line_count, Location.name_zh)
         .join(Location, Location.id == SalesOrder.buyer_location_id)
         # An order without its payment row (older or seeded ones) is listed all the same: the
         # count above includes it, so a page must too.
@@ -208,8 +214,9 @@ def list_orders(
             line_count=count,
             hold_expires_at=o.hold_expires_at,
             created_at=o.created_at,
+            buyer_location_name_zh=location_name_zh or "",
         )
-        for o, location_name, amount, count in rows
+        for o, location_name, amount, count, location_name_zh in rows
     ], total
 
 
@@ -219,19 +226,20 @@ def load_order_view(session: Session, order_id: int) -> OrderView:
     if order is None:
         raise NotFound("order.not_found", field="order_id")
     payment = session.exec(select(Payment).where(Payment.order_id == order_id)).one()
-    names = dict(
-        session.exec(
-            select(Location.id, Location.name).where(
-                Location.id.in_([order.buyer_location_id, order.source_location_id])
-            )
-        ).all()
-    )
+    located = session.exec(
+        select(Location.id, Location.name, Location.name_zh).where(
+            Location.id.in_([order.buyer_location_id, order.source_location_id])
+        )
+    ).all()
+    names = {location_id: name for location_id, name, _ in located}
+    names_zh = {location_id: name_zh or "" for location_id, _, name_zh in located}
     lines = session.exec(
         select(SalesOrderLine).where(SalesOrderLine.order_id == order_id).order_by(SalesOrderLine.line_no)
     ).all()
     transitions = session.exec(
         select(OrderTransition).where(OrderTransition.order_id == order_id).order_by(OrderTransition.id)
     ).all()
+    items_zh = _item_names_zh(session, lines)
     shipment = session.exec(select(Shipment).where(Shipment.order_id == order_id)).first()
     refund = session.exec(select(Refund).where(Refund.payment_id == payment.id)).first()
     return build_view(
@@ -239,18 +247,39 @@ def load_order_view(session: Session, order_id: int) -> OrderView:
         payment,
         names.get(order.buyer_location_id, ""),
         names.get(order.source_location_id, ""),
-        lines=[line_view(line) for line in lines],
+        lines=[line_view(line, items_zh) for line in lines],
         transitions=transitions,
         shipment=shipment,
         refunded_amount=refund.amount if refund is not None else None,
+        location_names_zh=(
+            names_zh.get(order.buyer_location_id, ""),
+            names_zh.get(order.source_location_id, ""),
+        ),
     )
 
 
-def line_view(line: SalesOrderLine) -> OrderLineView:
+def _item_names_zh(session: Session, lines: Sequence[SalesOrderLine]) -> dict[tuple[str, int], str]:
+    """The Chinese names of the lines' parts and trims, by (kind, id)."""
+    part_ids = [line.part_id for line in lines if line.part_id is not None]
+    trim_ids = [line.trim_id for line in lines if line.trim_id is not None]
+    names: dict[tuple[str, int], str] = {}
+    if part_ids:
+        for part_id, name_zh in session.exec(select(Part.id, Part.name_zh).where(Part.id.in_(part_ids))):
+            names[("part", part_id)] = name_zh or ""
+    if trim_ids:
+        for trim_id, name_zh in session.exec(select(Trim.id, Trim.name_zh).where(Trim.id.in_(trim_ids))):
+            names[("trim", trim_id)] = name_zh or ""
+    return names
+
+
+def line_view(line: SalesOrderLine, names_zh: dict[tuple[str, int], str] | None = None) -> OrderLineView:
+    kind = "part" if line.part_id is not None else "trim"
+    item_id = line.part_id if line.part_id is not None else line.trim_id
     return OrderLineView(
         line_no=line.line_no,
-        item_kind="part" if line.part_id is not None else "trim",
-        item_id=line.part_id if line.part_id is not None else line.trim_id,
+        item_kind=kind,
+        item_id=item_id,
+        item_name_zh=(names_zh or {}).get((kind, item_id), ""),
         item_code=line.item_code,
         item_name=line.item_name,
         quantity=line.quantity,
@@ -270,6 +299,7 @@ def build_view(
     transitions: Sequence[OrderTransition],
     shipment: Shipment | None = None,
     refunded_amount: Decimal | None = None,
+    location_names_zh: tuple[str, str] = ("", ""),
 ) -> OrderView:
     return OrderView(
         id=order.id,
@@ -311,6 +341,8 @@ def build_view(
             shipment.tracking_status,
         ),
         refunded_amount=refunded_amount,
+        buyer_location_name_zh=location_names_zh[0],
+        source_location_name_zh=location_names_zh[1],
     )
 
 

@@ -46,6 +46,16 @@ from services.seed.reference import (
     Dealer,
     SupplierCountry,
 )
+from services.seed.reference_zh import (
+    CITIES_ZH,
+    CN_SYLLABLES_ZH,
+    DEALER_NAMES_ZH,
+    KR_COMPANY_WORDS_ZH,
+    SUPPLIER_NAME_STYLES_ZH,
+    TRADES_ZH,
+    join_zh,
+    part_word_zh,
+)
 
 CENTS = Decimal("0.01")
 WHOLE = Decimal("1")
@@ -175,6 +185,8 @@ class SupplierPlan:
     address: str
     latitude: float
     longitude: float
+    name_zh: str = ""
+    short_name_zh: str = ""  # the brand in Chinese, or the founder's surname as written
 
 
 def _allocate(total: int, weights: Sequence[int]) -> list[int]:
@@ -193,6 +205,29 @@ def _invented_cn_brand(rng: random.Random) -> str:
         first, second = rng.sample(CN_BRAND_SYLLABLES, 2)
         if (brand := first + second.lower()) not in CN_REAL_BRANDS:
             return brand
+
+
+def _brand_zh(country: SupplierCountry, short: str) -> str:
+    """A supplier's brand in Chinese: the characters of a Chinese brand's syllables, a Korean
+    company's Chinese name, else the founder's surname as written (a name with no translation)."""
+    if country.code == "CN":
+        syllables = re.findall(r"[A-Z][a-z]*", short[0] + short[1:].title())
+        joined = "".join(CN_SYLLABLES_ZH.get(s) or "" for s in syllables)
+        if len(syllables) == 2 and all(s in CN_SYLLABLES_ZH for s in syllables):
+            return joined
+        for i in range(1, len(short)):  # 'Huaxin' -> 'Hua' + 'Xin'
+            first, second = short[:i], short[i:].title()
+            if first in CN_SYLLABLES_ZH and second in CN_SYLLABLES_ZH:
+                return CN_SYLLABLES_ZH[first] + CN_SYLLABLES_ZH[second]
+    if country.code == "KR":
+        return KR_COMPANY_WORDS_ZH.get(short, short)
+    return short
+
+
+def _company_name_zh(country: SupplierCountry, city: City, main: Category, short: str) -> str:
+    trade = TRADES_ZH[TRADES[main.code]]
+    style = SUPPLIER_NAME_STYLES_ZH[country.code]
+    return style.format(city=CITIES_ZH.get(city.name, ""), brand=_brand_zh(country, short), trade=trade)
 
 
 def _company_name(
@@ -268,6 +303,8 @@ def plan_suppliers(streams: Streams, fakers: Fakers, count: int) -> list[Supplie
                 address=_street_address(fakers, rng, country, city),
                 latitude=round(city.latitude + rng.uniform(-0.06, 0.06), 4),
                 longitude=round(city.longitude + rng.uniform(-0.06, 0.06), 4),
+                name_zh=_company_name_zh(country, city, primary, short),
+                short_name_zh=_brand_zh(country, short),
             )
         )
     return suppliers
@@ -278,18 +315,20 @@ def plan_suppliers(streams: Streams, fakers: Fakers, count: int) -> list[Supplie
 
 @dataclass
 class PartsPlan:
-    """Parts as row tuples (sku, name, category, unit, list_price, currency) plus who makes each."""
+    """Parts as row tuples (sku, name, category, unit, list_price, currency, name_zh) plus who makes
+    each."""
 
-    rows: list[tuple[str, str, str, str, Decimal, str]] = field(default_factory=list)
+    rows: list[tuple[str, str, str, str, Decimal, str, str]] = field(default_factory=list)
     owner: list[int] = field(default_factory=list)  # index into the suppliers list, per part
     service: list[int] = field(default_factory=list)  # indices of parts a dealer workshop stocks
 
 
-def _names(category: Category) -> list[str]:
+def _names(category: Category) -> list[tuple[str, str]]:
+    """Every (English, Chinese) name the category's word lists make."""
     names = []
     for words in itertools.product(*category.forms):
         text = " ".join(w for w in words if w)
-        names.append(text[0].upper() + text[1:])
+        names.append((text[0].upper() + text[1:], join_zh([part_word_zh(w) for w in words if w])))
     return names
 
 
@@ -321,15 +360,9 @@ def plan_parts(streams: Streams, suppliers: Sequence[SupplierPlan], count: int) 
         currency = supplier.country.currency
         step = WHOLE if currency in WHOLE_UNIT_CURRENCIES else CENTS
         price = (cny / CNY_PER_UNIT[currency]).quantize(step).quantize(CENTS)
+        name, name_zh = rng.choice(names[category.code])
         plan.rows.append(
-            (
-                f"{category.code}-{index + 1:06d}",
-                rng.choice(names[category.code]),
-                category.name,
-                category.unit,
-                price,
-                currency,
-            )
+            (f"{category.code}-{index + 1:06d}", name, category.name, category.unit, price, currency, name_zh)
         )
         if category.service:
             plan.service.append(index)
@@ -343,6 +376,7 @@ def plan_parts(streams: Streams, suppliers: Sequence[SupplierPlan], count: int) 
 class DealerPlan:
     reference: Dealer
     name: str
+    name_zh: str = ""
 
     @property
     def slug(self) -> str:
@@ -351,10 +385,13 @@ class DealerPlan:
 
 def plan_dealers(streams: Streams, fakers: Fakers) -> list[DealerPlan]:
     """The fixed dealer network; a '{last}' in a dealer's name becomes a local surname."""
-    return [
-        DealerPlan(dealer, dealer.name.format(last=family_name(fakers, streams.people, dealer.locale)))
-        for dealer in DEALERS
-    ]
+    plans = []
+    for dealer in DEALERS:
+        last = family_name(fakers, streams.people, dealer.locale)
+        plans.append(
+            DealerPlan(dealer, dealer.name.format(last=last), DEALER_NAMES_ZH[dealer.slug].format(last=last))
+        )
+    return plans
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,14 @@ from services.seed.reference import (
     WAREHOUSES,
     Site,
 )
+from services.seed.reference_zh import (
+    CITIES_ZH,
+    CONSUMER_NAME_ZH,
+    OEM_NAME_ZH,
+    SITE_NAMES_ZH,
+    TRIM_NAMES_ZH,
+    VEHICLE_MODEL_NAMES_ZH,
+)
 
 ORGANISATION = Organisation.__table__
 LOCATION = Location.__table__
@@ -49,17 +57,19 @@ VEHICLE_MODEL = VehicleModel.__table__
 OEM = {
     "slug": OEM_SLUG,
     "name": f"{BRAND} Automobile Co., Ltd.",
+    "name_zh": OEM_NAME_ZH,
     "kind": "oem",
     "country": "CN",
     "currency": "CNY",
     "time_zone": "Asia/Shanghai",
 }
-ORG_COLUMNS = ("slug", "name", "kind", "country", "currency", "time_zone", "created_at")
+ORG_COLUMNS = ("slug", "name", "name_zh", "kind", "country", "currency", "time_zone", "created_at")
 LOCATION_COLUMNS = (
     "code",
     "organisation_id",
     "kind",
     "name",
+    "name_zh",
     "address",
     "city",
     "country",
@@ -68,7 +78,7 @@ LOCATION_COLUMNS = (
     "time_zone",
     "opening_hours",
 )
-PART_COLUMNS = ("sku", "name", "category", "unit", "list_price", "currency", "supplier_id")
+PART_COLUMNS = ("sku", "name", "category", "unit", "list_price", "currency", "name_zh", "supplier_id")
 STOCK_COLUMNS = ("location_id", "part_id", "trim_id", "on_hand", "reserved")
 USER_COLUMNS = (
     "email",
@@ -214,15 +224,18 @@ def _write_world(session: Session, scale: str, progress: Callable[[str], None]) 
 
     suppliers = plan_suppliers(streams, fakers, size.suppliers)
     dealers = plan_dealers(streams, fakers)
-    organisations = [(CONSUMER_SLUG, "Retail customers", "consumer", "CN", "CNY", "Asia/Shanghai", now)]
+    organisations = [
+        (CONSUMER_SLUG, "Retail customers", CONSUMER_NAME_ZH, "consumer", "CN", "CNY", "Asia/Shanghai", now)
+    ]
     organisations += [
-        (s.slug, s.name, "supplier", s.country.code, s.country.currency, s.city.time_zone, now)
+        (s.slug, s.name, s.name_zh, "supplier", s.country.code, s.country.currency, s.city.time_zone, now)
         for s in suppliers
     ]
     organisations += [
         (
             d.slug,
             d.name,
+            d.name_zh,
             "dealer",
             d.reference.store.country,
             d.reference.currency,
@@ -237,8 +250,11 @@ def _write_world(session: Session, scale: str, progress: Callable[[str], None]) 
 
     writer.insert(
         VEHICLE_MODEL,
-        ("code", "name", "body", "description", "image"),
-        [(m.code, m.name, m.body, m.description, f"vehicles/{m.code}.svg") for m in VEHICLE_MODELS],
+        ("code", "name", "name_zh", "body", "description", "image"),
+        [
+            (m.code, m.name, VEHICLE_MODEL_NAMES_ZH[m.code], m.body, m.description, f"vehicles/{m.code}.svg")
+            for m in VEHICLE_MODELS
+        ],
     )
     model_ids = writer.ids(VEHICLE_MODEL, "code")
     trims = [
@@ -246,6 +262,7 @@ def _write_world(session: Session, scale: str, progress: Callable[[str], None]) 
             t.code,
             model_ids[m.code],
             t.name,
+            TRIM_NAMES_ZH[t.code],
             t.powertrain,
             t.range_km,
             t.consumption,
@@ -263,6 +280,7 @@ def _write_world(session: Session, scale: str, progress: Callable[[str], None]) 
             "code",
             "model_id",
             "name",
+            "name_zh",
             "powertrain",
             "range_km",
             "consumption_l_per_100km",
@@ -282,6 +300,7 @@ def _write_world(session: Session, scale: str, progress: Callable[[str], None]) 
             org_ids[organisation_slug],
             kind,
             place.name,
+            SITE_NAMES_ZH[place.code],
             place.address,
             place.city,
             place.country,
@@ -299,6 +318,7 @@ def _write_world(session: Session, scale: str, progress: Callable[[str], None]) 
             org_ids[s.slug],
             "plant",
             f"{s.short_name} {s.city.name} Plant",
+            f"{s.short_name_zh}{CITIES_ZH[s.city.name]}工厂",
             s.address,
             s.city.name,
             s.country.code,

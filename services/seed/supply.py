@@ -55,6 +55,7 @@ from models.supply import PurchaseOrderStatus as Status
 from models.types import CENTS, utcnow
 from services.seed.bulk import BulkWriter
 from services.supply import scorecards
+from services.supply.incident_titles import RECEIPT_REJECT
 from services.supply.numbers import asn_number, receipt_number
 
 DEMO_SUPPLIER_EMAIL = "supplier@demo.test"
@@ -232,6 +233,8 @@ _INCIDENT_COLUMNS = (
     "source",
     "status",
     "title",
+    "title_key",
+    "title_params",
     "description",
     "quantity_affected",
     "opened_at",
@@ -917,7 +920,9 @@ def _write_incident(
             receipt_line_id,
             IncidentSource.RECEIPT_REJECT,
             status,
-            f"{sku}: {quantity} rejected at receipt"[:200],
+            "",  # the system's title: a key and its arguments, translated when shown
+            RECEIPT_REJECT,
+            {"sku": sku, "count": quantity},
             reason,
             quantity,
             opened_at,
@@ -947,8 +952,12 @@ def _flush(session: Session, rows: _Rows) -> dict:
         from psycopg.types.json import Jsonb
 
         events = [(*row[:-1], Jsonb(row[-1])) for row in rows.events]
+        params_at = _INCIDENT_COLUMNS.index("title_params")
+        incidents = [
+            (*row[:params_at], Jsonb(row[params_at]), *row[params_at + 1 :]) for row in rows.incidents
+        ]
     else:
-        events = rows.events
+        events, incidents = rows.events, rows.incidents
     plan = (
         (PurchaseOrder, _ORDER_COLUMNS, rows.orders),
         (PurchaseOrderLine, _LINE_COLUMNS, rows.lines),
@@ -957,7 +966,7 @@ def _flush(session: Session, rows: _Rows) -> dict:
         (ShippingNoticeLine, _NOTICE_LINE_COLUMNS, rows.notice_lines),
         (GoodsReceipt, _RECEIPT_COLUMNS, rows.receipts),
         (GoodsReceiptLine, _RECEIPT_LINE_COLUMNS, rows.receipt_lines),
-        (QualityIncident, _INCIDENT_COLUMNS, rows.incidents),
+        (QualityIncident, _INCIDENT_COLUMNS, incidents),
         (QualityIncidentEvent, _INCIDENT_EVENT_COLUMNS, rows.incident_events),
     )
     counts = {}

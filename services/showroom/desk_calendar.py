@@ -21,12 +21,12 @@ def own_stores(session: Session, principal: Principal) -> list[dict]:
     """The dealer's stores that take test drives: [{"id", "name", "city"}] by name."""
     require_role(principal, Role.DEALER)
     rows = session.exec(
-        select(Location.id, Location.name, Location.city)
+        select(Location.id, Location.name, Location.city, Location.name_zh)
         .where(Location.organisation_id == principal.organisation_id, Location.kind == "store")
         .order_by(Location.name, Location.id)
     ).all()
     session.commit()
-    return [{"id": i, "name": n, "city": c} for i, n, c in rows]
+    return [{"id": i, "name": n, "city": c, "name_zh": z or ""} for i, n, c, z in rows]
 
 
 def calendar_view(
@@ -60,7 +60,7 @@ def calendar_view(
         .order_by(Salesperson.full_name, Salesperson.id)
     ).all()
     drives = session.exec(
-        select(TestDrive, Trim.code, Trim.name)
+        select(TestDrive, Trim.code, Trim.name, Trim.name_zh)
         .join(Trim, Trim.id == TestDrive.trim_id)
         .where(TestDrive.location_id == store.id, TestDrive.ends_at > start, TestDrive.starts_at < end)
         .order_by(TestDrive.starts_at, TestDrive.id)
@@ -92,6 +92,7 @@ def calendar_view(
                 "status": drive.status,
                 "trim": code,
                 "trim_name": trim_name,
+                "trim_name_zh": trim_name_zh or "",
                 "car_id": drive.car_id,
                 "car": plates.get(drive.car_id, ""),
                 "salesperson_id": drive.salesperson_id,
@@ -106,7 +107,7 @@ def calendar_view(
                 "odometer_out_km": drive.odometer_out_km,
                 "notes": drive.notes,
             }
-            for drive, code, trim_name in drives
+            for drive, code, trim_name, trim_name_zh in drives
         ],
         "holds": [
             {

@@ -80,7 +80,7 @@ def list_leads(
         ).all()
     ]
     rows = session.exec(
-        select(TestDrive, Trim.code, Trim.name, SalesOrder.id, SalesOrder.number)
+        select(TestDrive, Trim.code, Trim.name, SalesOrder.id, SalesOrder.number, Trim.name_zh)
         .join(Trim, Trim.id == TestDrive.trim_id)
         .join(SalesOrder, SalesOrder.test_drive_id == TestDrive.id, isouter=True)
         .where(TestDrive.location_id.in_(stores or [-1]), email.in_(emails or [""]))
@@ -88,7 +88,7 @@ def list_leads(
     ).all()
     session.commit()
     leads: dict[str, dict] = {key: {"email": key, "name": "", "phone": "", "drives": []} for key in emails}
-    for drive, code, trim_name, order_id, number in rows:
+    for drive, code, trim_name, order_id, number, trim_name_zh in rows:
         lead = leads[drive.visitor_email.lower()]
         lead["name"] = lead["name"] or drive.visitor_name
         lead["phone"] = lead["phone"] or drive.visitor_phone
@@ -98,6 +98,7 @@ def list_leads(
                 "status": drive.status,
                 "trim": code,
                 "trim_name": trim_name,
+                "trim_name_zh": trim_name_zh or "",
                 "starts_at": drive.starts_at.isoformat(),
                 "order_id": order_id,
                 "order_number": number,

@@ -215,6 +215,8 @@ class DealerFunnel(_Rates):
     bookings: int
     show_ups: int
     orders: int
+    store_name_zh: str = ""
+    dealer_name_zh: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self) | {
@@ -292,6 +294,8 @@ def dealer_funnel(
             func.coalesce(drives.c.bookings, 0),
             func.coalesce(drives.c.show_ups, 0),
             func.coalesce(drives.c.orders, 0),
+            Location.name_zh,
+            Organisation.name_zh,
         )
         .join(Organisation, Organisation.id == Location.organisation_id)
         .outerjoin(views, views.c.location_id == Location.id)
@@ -309,6 +313,8 @@ def dealer_funnel(
             bookings=int(row[5]),
             show_ups=int(row[6]),
             orders=int(row[7]),
+            store_name_zh=row[8] or "",
+            dealer_name_zh=row[9] or "",
         )
         for row in session.exec(query).all()
     ]

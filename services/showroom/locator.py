@@ -42,6 +42,7 @@ class NearbyDealer:
     opening_hours: dict[str, str | None]  # weekday -> "09:00-18:00" local, None when closed
     open_now: bool
     local_time: str  # the store's clock now, "HH:MM" with the zone's abbreviation
+    name_zh: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -130,6 +131,7 @@ def nearest_dealers(
                 opening_hours={day: hours[day] for day in WEEKDAYS},
                 open_now=bool(today and today[0] <= local_now < today[1]),
                 local_time=f"{local_now:%H:%M} {local_now.tzname()}",
+                name_zh=location.name_zh or "",
             )
         )
     found.sort(key=lambda dealer: (dealer.distance_km, dealer.name))

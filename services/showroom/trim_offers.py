@@ -28,10 +28,12 @@ def _trim_row(trim: Trim, model: VehicleModel) -> dict:
         "id": trim.id,
         "code": trim.code,
         "model": model.name,
+        "model_zh": model.name_zh or "",
         "model_code": model.code,
         "model_description": model.description,
         "body": model.body,
         "name": trim.name,
+        "name_zh": trim.name_zh or "",
         "powertrain": trim.powertrain,
         "range_km": trim.range_km,
         "consumption": str(trim.consumption_l_per_100km or ""),
@@ -109,6 +111,7 @@ class TrimOffer:
     open_now: bool
     today_hours: str | None  # "09:00-18:00" in the store's zone, None when closed today
     local_time: str
+    name_zh: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -188,6 +191,7 @@ def trim_offers(
                 open_now=open_now,
                 today_hours=today,
                 local_time=clock,
+                name_zh=location.name_zh or "",
             )
         )
     if origin is not None:
@@ -202,13 +206,13 @@ def demo_trims_at(session: Session, location_ids: list[int]) -> dict[int, list[d
     if not location_ids:
         return {}
     rows = session.exec(
-        select(DemoCar.location_id, Trim.id, Trim.name)
+        select(DemoCar.location_id, Trim.id, Trim.name, Trim.name_zh)
         .join(Trim, Trim.id == DemoCar.trim_id)
         .where(DemoCar.location_id.in_(location_ids), DemoCar.active)
         .distinct()
         .order_by(DemoCar.location_id, Trim.name)
     ).all()
     found: dict[int, list[dict]] = {}
-    for location_id, trim_id, name in rows:
-        found.setdefault(location_id, []).append({"id": trim_id, "name": name})
+    for location_id, trim_id, name, name_zh in rows:
+        found.setdefault(location_id, []).append({"id": trim_id, "name": name, "name_zh": name_zh or ""})
     return found

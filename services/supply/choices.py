@@ -71,13 +71,19 @@ def supplier_choices(
         .limit(limit)
     )
     if text and text.strip():
-        statement = statement.where(func.lower(Organisation.name).like(_like(text), escape="\\"))
+        statement = statement.where(
+            or_(
+                func.lower(Organisation.name).like(_like(text), escape="\\"),
+                func.lower(Organisation.name_zh).like(_like(text), escape="\\"),
+            )
+        )
     if supplier_id is not None:
         statement = statement.where(Organisation.id == record_id(supplier_id, "supplier_id"))
     return [
         {
             "id": organisation.id,
             "name": organisation.name,
+            "name_zh": organisation.name_zh or "",
             "country": organisation.country,
             "currency": organisation.currency,
             "blocked": bool(blocked),
@@ -104,6 +110,7 @@ def supplier_parts(
             or_(
                 func.lower(Part.sku).like(pattern, escape="\\"),
                 func.lower(Part.name).like(pattern, escape="\\"),
+                func.lower(Part.name_zh).like(pattern, escape="\\"),
             )
         )
     return [
@@ -111,6 +118,7 @@ def supplier_parts(
             "id": part.id,
             "sku": part.sku,
             "name": part.name,
+            "name_zh": part.name_zh or "",
             "unit": part.unit,
             "list_price": part.list_price,
             "currency": part.currency,
@@ -131,6 +139,7 @@ def ship_to_warehouses(session: Session, principal: Principal) -> list[dict]:
         {
             "id": location.id,
             "name": location.name,
+            "name_zh": location.name_zh or "",
             "code": location.code,
             "city": location.city,
             "time_zone": location.time_zone,

@@ -77,6 +77,7 @@ from services.supply.access import (
     require_supplier,
     scoped_supplier_id,
 )
+from services.supply.incident_titles import title_fields
 from services.supply.numbers import asn_number, incident_number, parse_po_number, po_number, receipt_number
 
 MAX_LINES = 200
@@ -812,7 +813,7 @@ def get_shipping_notice(session: Session, principal: Principal, notice_id: int) 
         raise NotFound("purchase.notice_not_found", field="notice_id")
     check_visible(principal, notice.supplier_id, "purchase.notice_not_found", "notice_id")
     rows = session.exec(
-        select(ShippingNoticeLine, PurchaseOrderLine.line_no, Part.sku, Part.name)
+        select(ShippingNoticeLine, PurchaseOrderLine.line_no, Part.sku, Part.name, Part.name_zh)
         .join(PurchaseOrderLine, PurchaseOrderLine.id == ShippingNoticeLine.po_line_id)
         .join(Part, Part.id == PurchaseOrderLine.part_id)
         .where(ShippingNoticeLine.notice_id == notice.id)
@@ -840,7 +841,7 @@ def list_shipping_notices(
         else (ShippingNotice.shipped_at.desc(), ShippingNotice.id.desc())
     )
     statement = (
-        select(ShippingNotice, Organisation.name)
+        select(ShippingNotice, Organisation.name, Organisation.name_zh)
         .join(Organisation, Organisation.id == ShippingNotice.supplier_id)
         .order_by(*order)
     )
@@ -859,12 +860,13 @@ def list_shipping_notices(
             "purchase_order_number": po_number(notice.purchase_order_id),
             "supplier_id": notice.supplier_id,
             "supplier_name": name,
+            "supplier_name_zh": name_zh,
             "carrier": notice.carrier,
             "tracking_number": notice.tracking_number,
             "shipped_at": notice.shipped_at,
             "status": notice.status,
         }
-        for notice, name in rows
+        for notice, name, name_zh in rows
     ], total
 
 
@@ -886,12 +888,13 @@ def _notice_dict(notice: ShippingNotice, rows) -> dict:
                 "line_no": line_no,
                 "sku": sku,
                 "part_name": name,
+                "part_name_zh": name_zh,
                 "quantity": line.quantity,
                 "lot_number": line.lot_number,
                 "received_quantity": line.received_quantity,
                 "open_quantity": line.quantity - line.received_quantity,
             }
-            for line, line_no, sku, name in rows
+            for line, line_no, sku, name, name_zh in rows
         ],
     }
 
@@ -1100,7 +1103,7 @@ def get_receipt(session: Session, principal: Principal, receipt_id: int) -> dict
         raise NotFound("purchase.receipt_not_found", field="receipt_id")
     check_visible(principal, receipt.supplier_id, "purchase.receipt_not_found", "receipt_id")
     rows = session.exec(
-        select(GoodsReceiptLine, PurchaseOrderLine.line_no, Part.sku, Part.name)
+        select(GoodsReceiptLine, PurchaseOrderLine.line_no, Part.sku, Part.name, Part.name_zh)
         .join(PurchaseOrderLine, PurchaseOrderLine.id == GoodsReceiptLine.po_line_id)
         .join(Part, Part.id == GoodsReceiptLine.part_id)
         .where(GoodsReceiptLine.receipt_id == receipt.id)
@@ -1134,13 +1137,14 @@ def _receipt_dict(receipt: GoodsReceipt, rows, incidents: dict[int, int]) -> dic
                 "line_no": line_no,
                 "sku": sku,
                 "part_name": name,
+                "part_name_zh": name_zh,
                 "lot_number": line.lot_number,
                 "accepted_quantity": line.accepted_quantity,
                 "rejected_quantity": line.rejected_quantity,
                 "reject_reason": line.reject_reason,
                 "incident_id": incidents.get(line.id),
             }
-            for line, line_no, sku, name in rows
+            for line, line_no, sku, name, name_zh in rows
         ],
         "incident_ids": sorted(incidents.values()),
     }
@@ -1185,6 +1189,8 @@ def list_purchase_orders(
             PurchaseOrder,
             Organisation.name,
             Location.name,
+            Organisation.name_zh,
+            Location.name_zh,
             totals.c.lines,
             totals.c.ordered,
             totals.c.shipped,
@@ -1214,8 +1220,10 @@ def list_purchase_orders(
             "number": po_number(order.id),
             "supplier_id": order.supplier_id,
             "supplier_name": supplier_name,
+            "supplier_name_zh": supplier_zh,
             "ship_to_location_id": order.ship_to_location_id,
             "ship_to_name": ship_to,
+            "ship_to_name_zh": ship_to_zh,
             "status": order.status,
             "issued_at": order.issued_at,
             "currency": order.currency,
@@ -1228,7 +1236,19 @@ def list_purchase_orders(
             "next_due": _as_date(next_due),
             "standing_at_issue": order.standing_at_issue,
         }
-        for order, supplier_name, ship_to, lines, ordered, shipped, accepted, rejected, next_due in rows
+        for (
+            order,
+            supplier_name,
+            ship_to,
+            supplier_zh,
+            ship_to_zh,
+            lines,
+            ordered,
+            shipped,
+            accepted,
+            rejected,
+            next_due,
+        ) in rows
     ], total
 
 
@@ -1261,13 +1281,13 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
     supplier = session.get(Organisation, order.supplier_id)
     location = session.get(Location, order.ship_to_location_id)
     line_rows = session.exec(
-        select(PurchaseOrderLine, Part.sku, Part.name, Part.unit)
+        select(PurchaseOrderLine, Part.sku, Part.name, Part.unit, Part.name_zh)
         .join(Part, Part.id == PurchaseOrderLine.part_id)
         .where(PurchaseOrderLine.purchase_order_id == order.id)
         .order_by(PurchaseOrderLine.line_no)
     ).all()
     lines = []
-    for line, sku, name, unit in line_rows:
+    for line, sku, name, unit, name_zh in line_rows:
         received = line.accepted_quantity + line.rejected_quantity
         lines.append(
             {
@@ -1276,6 +1296,7 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
                 "part_id": line.part_id,
                 "sku": sku,
                 "part_name": name,
+                "part_name_zh": name_zh,
                 "unit": unit,
                 "quantity": line.quantity,
                 "unit_price": line.unit_price,
@@ -1298,7 +1319,9 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
             }
         )
     notice_rows = session.exec(
-        select(ShippingNoticeLine, PurchaseOrderLine.line_no, Part.sku, Part.name, ShippingNotice)
+        select(
+            ShippingNoticeLine, PurchaseOrderLine.line_no, Part.sku, Part.name, Part.name_zh, ShippingNotice
+        )
         .join(ShippingNotice, ShippingNotice.id == ShippingNoticeLine.notice_id)
         .join(PurchaseOrderLine, PurchaseOrderLine.id == ShippingNoticeLine.po_line_id)
         .join(Part, Part.id == PurchaseOrderLine.part_id)
@@ -1306,10 +1329,10 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
         .order_by(ShippingNotice.id, PurchaseOrderLine.line_no, ShippingNoticeLine.id)
     ).all()
     notices: dict[int, tuple[ShippingNotice, list]] = {}
-    for notice_line, line_no, sku, name, notice in notice_rows:
-        notices.setdefault(notice.id, (notice, []))[1].append((notice_line, line_no, sku, name))
+    for notice_line, line_no, sku, name, name_zh, notice in notice_rows:
+        notices.setdefault(notice.id, (notice, []))[1].append((notice_line, line_no, sku, name, name_zh))
     receipt_rows = session.exec(
-        select(GoodsReceiptLine, PurchaseOrderLine.line_no, Part.sku, Part.name, GoodsReceipt)
+        select(GoodsReceiptLine, PurchaseOrderLine.line_no, Part.sku, Part.name, Part.name_zh, GoodsReceipt)
         .join(GoodsReceipt, GoodsReceipt.id == GoodsReceiptLine.receipt_id)
         .join(PurchaseOrderLine, PurchaseOrderLine.id == GoodsReceiptLine.po_line_id)
         .join(Part, Part.id == GoodsReceiptLine.part_id)
@@ -1317,8 +1340,8 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
         .order_by(GoodsReceipt.id, GoodsReceiptLine.id)
     ).all()
     receipts: dict[int, tuple[GoodsReceipt, list]] = {}
-    for receipt_line, line_no, sku, name, receipt in receipt_rows:
-        receipts.setdefault(receipt.id, (receipt, []))[1].append((receipt_line, line_no, sku, name))
+    for receipt_line, line_no, sku, name, name_zh, receipt in receipt_rows:
+        receipts.setdefault(receipt.id, (receipt, []))[1].append((receipt_line, line_no, sku, name, name_zh))
     incident_rows = session.exec(
         select(QualityIncident)
         .where(QualityIncident.purchase_order_id == order.id)
@@ -1330,9 +1353,11 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
         "number": po_number(order.id),
         "supplier_id": order.supplier_id,
         "supplier_name": supplier.name,
+        "supplier_name_zh": supplier.name_zh,
         "buyer_organisation_id": order.buyer_organisation_id,
         "ship_to_location_id": order.ship_to_location_id,
         "ship_to_name": location.name,
+        "ship_to_name_zh": location.name_zh,
         "ship_to_time_zone": location.time_zone,
         "currency": order.currency,
         "status": order.status,
@@ -1351,7 +1376,7 @@ def get_purchase_order(session: Session, principal: Principal, purchase_order_id
                 "number": incident_number(incident.id),
                 "status": incident.status,
                 "lot_number": incident.lot_number,
-                "title": incident.title,
+                **title_fields(incident),
                 "opened_at": incident.opened_at,
             }
             for incident in incident_rows
@@ -1364,7 +1389,7 @@ def order_timeline(session: Session, purchase_order_id: int) -> list[dict]:
     """The order's timeline entries, oldest first, with the actor's name and organisation
     (the caller has already checked the reader may see this order)."""
     rows = session.exec(
-        select(PurchaseOrderEvent, User.full_name, Organisation.name)
+        select(PurchaseOrderEvent, User.full_name, Organisation.name, Organisation.name_zh)
         .outerjoin(User, User.id == PurchaseOrderEvent.actor_user_id)
         .outerjoin(Organisation, Organisation.id == PurchaseOrderEvent.actor_organisation_id)
         .where(PurchaseOrderEvent.purchase_order_id == purchase_order_id)
@@ -1380,8 +1405,9 @@ def order_timeline(session: Session, purchase_order_id: int) -> list[dict]:
             "details": event.details,
             "actor_name": actor or "",
             "actor_organisation": organisation or "",
+            "actor_organisation_zh": organisation_zh or "",
         }
-        for event, actor, organisation in rows
+        for event, actor, organisation, organisation_zh in rows
     ]
 
 

@@ -46,6 +46,7 @@ from services.supply.access import (
     require_supplier,
     scoped_supplier_id,
 )
+from services.supply.incident_titles import FIELD_COMPLAINT, RECEIPT_REJECT, title_fields
 from services.supply.numbers import asn_number, incident_number, po_number, receipt_number
 from services.supply.states import IllegalTransition
 
@@ -101,7 +102,9 @@ def open_receipt_incident(
         receipt_line_id=receipt_line.id,
         source=IncidentSource.RECEIPT_REJECT,
         status=IncidentStatus.OPEN,
-        title=f"{part.sku}: {receipt_line.rejected_quantity} rejected at receipt"[:200],
+        title="",
+        title_key=RECEIPT_REJECT,
+        title_params={"sku": part.sku, "count": receipt_line.rejected_quantity},
         description=receipt_line.reject_reason,
         quantity_affected=receipt_line.rejected_quantity,
         opened_at=at,
@@ -176,9 +179,10 @@ def report_field_complaint(
         text_value, description, "description", max_length=MAX_DESCRIPTION_LENGTH, required=True
     )
     quantity = problems.check(whole_quantity, quantity_affected, "quantity_affected", allow_zero=True)
-    title = problems.check(text_value, title, "title", max_length=MAX_TITLE_LENGTH)
+    title = problems.check(text_value, title, "title", max_length=MAX_TITLE_LENGTH) or ""
     problems.raise_if_any()
-    title = title or f"{part.sku}: field complaint, lot {lot}"[:MAX_TITLE_LENGTH]
+    # No title typed: the system's, kept as a key and its arguments (translated when shown).
+    title_key, title_params = (None, {}) if title else (FIELD_COMPLAINT, {"sku": part.sku, "lot": lot})
     source_line = session.exec(
         select(GoodsReceiptLine)
         .where(GoodsReceiptLine.part_id == part.id, GoodsReceiptLine.lot_number == lot)
@@ -197,6 +201,8 @@ def report_field_complaint(
         source=IncidentSource.FIELD_COMPLAINT,
         status=IncidentStatus.OPEN,
         title=title,
+        title_key=title_key,
+        title_params=title_params,
         description=description,
         quantity_affected=quantity,
         opened_at=now,
@@ -428,7 +434,7 @@ def list_incidents(
     the supplier's move (open, acknowledged, reopened). Returns (rows, total)."""
     supplier_id = scoped_supplier_id(principal, supplier_id)
     statement = (
-        select(QualityIncident, Part.sku, Part.name, Organisation.name)
+        select(QualityIncident, Part.sku, Part.name, Organisation.name, Part.name_zh, Organisation.name_zh)
         .join(Part, Part.id == QualityIncident.part_id)
         .join(Organisation, Organisation.id == QualityIncident.supplier_id)
         .order_by(QualityIncident.opened_at.desc(), QualityIncident.id.desc())
@@ -443,8 +449,8 @@ def list_incidents(
     total = session.exec(select(func.count()).select_from(statement.order_by(None).subquery())).one()
     rows = session.exec(statement.offset(page.offset).limit(page.size)).all()
     return [
-        _incident_row(incident, sku, part_name, supplier_name)
-        for incident, sku, part_name, supplier_name in rows
+        _incident_row(incident, sku, part_name, supplier_name, part_zh, supplier_zh)
+        for incident, sku, part_name, supplier_name, part_zh, supplier_zh in rows
     ], total
 
 
@@ -463,14 +469,14 @@ def get_incident(session: Session, principal: Principal, incident_id: int) -> di
         receipt_line = session.get(GoodsReceiptLine, incident.receipt_line_id)
         receipt_id = receipt_line.receipt_id if receipt_line else None
     events = session.exec(
-        select(QualityIncidentEvent, User.full_name, Organisation.name)
+        select(QualityIncidentEvent, User.full_name, Organisation.name, Organisation.name_zh)
         .outerjoin(User, User.id == QualityIncidentEvent.actor_user_id)
         .outerjoin(Organisation, Organisation.id == QualityIncidentEvent.actor_organisation_id)
         .where(QualityIncidentEvent.incident_id == incident.id)
         .order_by(QualityIncidentEvent.at, QualityIncidentEvent.id)
     ).all()
     return {
-        **_incident_row(incident, part.sku, part.name, supplier.name),
+        **_incident_row(incident, part.sku, part.name, supplier.name, part.name_zh, supplier.name_zh),
         "description": incident.description,
         "po_line_id": incident.po_line_id,
         "receipt_line_id": incident.receipt_line_id,
@@ -491,21 +497,31 @@ def get_incident(session: Session, principal: Principal, incident_id: int) -> di
                 "note": event.note,
                 "actor_name": actor or "",
                 "actor_organisation": organisation or "",
+                "actor_organisation_zh": organisation_zh or "",
             }
-            for event, actor, organisation in events
+            for event, actor, organisation, organisation_zh in events
         ],
     }
 
 
-def _incident_row(incident: QualityIncident, sku: str, part_name: str, supplier_name: str) -> dict:
+def _incident_row(
+    incident: QualityIncident,
+    sku: str,
+    part_name: str,
+    supplier_name: str,
+    part_name_zh: str | None = None,
+    supplier_name_zh: str | None = None,
+) -> dict:
     return {
         "id": incident.id,
         "number": incident_number(incident.id),
         "supplier_id": incident.supplier_id,
         "supplier_name": supplier_name,
+        "supplier_name_zh": supplier_name_zh,
         "part_id": incident.part_id,
         "sku": sku,
         "part_name": part_name,
+        "part_name_zh": part_name_zh,
         "lot_number": incident.lot_number,
         "purchase_order_id": incident.purchase_order_id,
         "purchase_order_number": (
@@ -513,7 +529,7 @@ def _incident_row(incident: QualityIncident, sku: str, part_name: str, supplier_
         ),
         "source": incident.source,
         "status": incident.status,
-        "title": incident.title,
+        **title_fields(incident),
         "quantity_affected": incident.quantity_affected,
         "opened_at": incident.opened_at,
         "acknowledged_at": incident.acknowledged_at,
@@ -536,7 +552,14 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
 
     shipped = session.exec(
         scoped(
-            select(ShippingNoticeLine, ShippingNotice, PurchaseOrderLine, Part.sku, Organisation.name)
+            select(
+                ShippingNoticeLine,
+                ShippingNotice,
+                PurchaseOrderLine,
+                Part.sku,
+                Organisation.name,
+                Organisation.name_zh,
+            )
             .join(ShippingNotice, ShippingNotice.id == ShippingNoticeLine.notice_id)
             .join(PurchaseOrderLine, PurchaseOrderLine.id == ShippingNoticeLine.po_line_id)
             .join(Part, Part.id == PurchaseOrderLine.part_id)
@@ -549,7 +572,7 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
     ).all()
     received = session.exec(
         scoped(
-            select(GoodsReceiptLine, GoodsReceipt, Part.sku, Location.name)
+            select(GoodsReceiptLine, GoodsReceipt, Part.sku, Location.name, Location.name_zh)
             .join(GoodsReceipt, GoodsReceipt.id == GoodsReceiptLine.receipt_id)
             .join(Part, Part.id == GoodsReceiptLine.part_id)
             .join(Location, Location.id == GoodsReceipt.location_id)
@@ -561,7 +584,9 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
     ).all()
     incidents = session.exec(
         scoped(
-            select(QualityIncident, Part.sku, Part.name, Organisation.name)
+            select(
+                QualityIncident, Part.sku, Part.name, Organisation.name, Part.name_zh, Organisation.name_zh
+            )
             .join(Part, Part.id == QualityIncident.part_id)
             .join(Organisation, Organisation.id == QualityIncident.supplier_id)
             .where(QualityIncident.lot_number == lot),
@@ -572,7 +597,7 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
     ).all()
 
     order_lines: dict[int, dict] = {}
-    for _notice_line, notice, order_line, sku, supplier_name in shipped:
+    for _notice_line, notice, order_line, sku, supplier_name, supplier_zh in shipped:
         order_lines.setdefault(
             order_line.id,
             {
@@ -583,6 +608,7 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
                 "sku": sku,
                 "supplier_id": notice.supplier_id,
                 "supplier_name": supplier_name,
+                "supplier_name_zh": supplier_zh,
                 "quantity": order_line.quantity,
                 "promised_date": order_line.promised_date,
             },
@@ -603,8 +629,9 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
                 "tracking_number": notice.tracking_number,
                 "shipped_at": notice.shipped_at,
                 "supplier_name": supplier_name,
+                "supplier_name_zh": supplier_zh,
             }
-            for notice_line, notice, _order_line, sku, supplier_name in shipped
+            for notice_line, notice, _order_line, sku, supplier_name, supplier_zh in shipped
         ],
         "receipt_lines": [
             {
@@ -613,16 +640,17 @@ def lot_trace(session: Session, principal: Principal, lot: str) -> dict:
                 "purchase_order_id": receipt.purchase_order_id,
                 "sku": sku,
                 "location_name": location_name,
+                "location_name_zh": location_zh,
                 "received_at": receipt.received_at,
                 "accepted_quantity": line.accepted_quantity,
                 "rejected_quantity": line.rejected_quantity,
                 "reject_reason": line.reject_reason,
             }
-            for line, receipt, sku, location_name in received
+            for line, receipt, sku, location_name, location_zh in received
         ],
         "incidents": [
-            _incident_row(incident, sku, part_name, supplier_name)
-            for incident, sku, part_name, supplier_name in incidents
+            _incident_row(incident, sku, part_name, supplier_name, part_zh, supplier_zh)
+            for incident, sku, part_name, supplier_name, part_zh, supplier_zh in incidents
         ],
         "found": bool(shipped or received or incidents),
     }

@@ -73,6 +73,7 @@ from services.supply.access import (
     require_reader,
     scoped_supplier_id,
 )
+from services.supply.incident_titles import title_fields
 from services.supply.numbers import incident_number, po_number, receipt_number
 
 SCORECARD_STALE = "scorecard.stale"
@@ -715,6 +716,7 @@ def supplier_scorecard(
     return {
         "supplier_id": supplier_id,
         "supplier_name": supplier.name,
+        "supplier_name_zh": supplier.name_zh,
         "blocked": bool(control and control.blocked),
         "blocked_reason": control.reason if control else "",
         "currency": supplier.currency,
@@ -774,9 +776,11 @@ def explain_criterion(
     start, end = period_bounds(period, period_kind)
     today = today or (row.computed_at.date() if row else utcnow().date())
     items, items_total = _EXPLAINERS[criterion](session, supplier_id, start, end, today, limit)
+    _add_part_names_zh(session, items)
     return {
         "supplier_id": supplier_id,
         "supplier_name": supplier.name,
+        "supplier_name_zh": supplier.name_zh,
         "period": period,
         "period_kind": str(period_kind),
         "period_start": start,
@@ -805,6 +809,17 @@ def explain_criterion(
         "items": items,
         "items_total": items_total,
     }
+
+
+def _add_part_names_zh(session: Session, items: list[dict]) -> None:
+    """Give every item with a part (by its SKU) the part's Chinese name beside `part_name`."""
+    skus = {item["sku"] for item in items if item.get("sku")}
+    if not skus:
+        return
+    names = dict(session.exec(select(Part.sku, Part.name_zh).where(Part.sku.in_(skus))).all())
+    for item in items:
+        if item.get("sku"):
+            item["part_name_zh"] = names.get(item["sku"])
 
 
 def _due_lines(session: Session, supplier_id: int, start: date, end: date, today: date):
@@ -920,7 +935,7 @@ def _explain_response(session, supplier_id, start, end, today, limit):
                 "number": incident_number(incident.id),
                 "sku": sku,
                 "lot_number": incident.lot_number,
-                "title": incident.title,
+                **title_fields(incident),
                 "status": incident.status,
                 "opened_at": incident.opened_at,
                 "acknowledged_at": incident.acknowledged_at,
@@ -1087,10 +1102,13 @@ def supplier_dashboard(
             "days_late": max((today - due_date).days, 0),
         }
 
+    due_lines, late_lines = [line(row) for row in due_rows], [line(row) for row in late_rows]
+    _add_part_names_zh(session, due_lines + late_lines)
     current = card["current"]
     return {
         "supplier_id": supplier_id,
         "supplier_name": card["supplier_name"],
+        "supplier_name_zh": card["supplier_name_zh"],
         "today": today,
         "blocked": card["blocked"],
         "blocked_reason": card["blocked_reason"],
@@ -1099,8 +1117,8 @@ def supplier_dashboard(
         "awaiting_answer": orders_by_status.get(Status.ISSUED, 0),
         "due_this_week": int(counts[0]),
         "late": int(counts[1]),
-        "due_lines": [line(row) for row in due_rows],
-        "late_lines": [line(row) for row in late_rows],
+        "due_lines": due_lines,
+        "late_lines": late_lines,
         "incidents_awaiting": sum(incidents.values()),
         "incidents_by_status": {status.value: incidents.get(status, 0) for status in _AWAITING_SUPPLIER},
         "score": current["score"] if current else None,
@@ -1143,7 +1161,14 @@ def manager_ranking(
     page = page or Page(1, 50)
     card = SupplierScorecard
     statement = (
-        select(Organisation.id, Organisation.name, Organisation.country, SupplierControl.blocked, card)
+        select(
+            Organisation.id,
+            Organisation.name,
+            Organisation.country,
+            SupplierControl.blocked,
+            card,
+            Organisation.name_zh,
+        )
         .outerjoin(
             card,
             (card.supplier_id == Organisation.id)
@@ -1176,6 +1201,7 @@ def manager_ranking(
             card.rejected_ppm,
             card.score_quality,
             card.standing,
+            Organisation.name_zh,
         ).where(card.on_time_pct.is_not(None), card.score_quality.is_not(None))
     ).all()
     computed_at = session.exec(
@@ -1192,6 +1218,7 @@ def manager_ranking(
                 "rank": page.offset + index + 1,
                 "supplier_id": supplier_id,
                 "supplier_name": name,
+                "supplier_name_zh": name_zh,
                 "country": country,
                 "blocked": bool(blocked),
                 **(
@@ -1200,17 +1227,18 @@ def manager_ranking(
                     else {column: None for column in _SCORE_COLUMNS}
                 ),
             }
-            for index, (supplier_id, name, country, blocked, row) in enumerate(rows)
+            for index, (supplier_id, name, country, blocked, row, name_zh) in enumerate(rows)
         ],
         "scatter": [
             {
                 "supplier_id": supplier_id,
                 "supplier_name": name,
+                "supplier_name_zh": name_zh,
                 "on_time_pct": on_time,
                 "rejected_ppm": ppm,
                 "score_quality": quality,
                 "standing": row_standing,
             }
-            for supplier_id, name, on_time, ppm, quality, row_standing in scatter
+            for supplier_id, name, on_time, ppm, quality, row_standing, name_zh in scatter
         ],
     }

@@ -9,6 +9,7 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from services.catalog.lists import Page, list_parts, part_categories
+from services.i18n.names import category_label, localized_name, unit_label
 from services.platform.formatting import format_money
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
@@ -42,16 +43,21 @@ class CatalogueState(PagedMixin, AuthState):
         return [
             {
                 "sku": row["sku"],
-                "name": row["name"],
-                "category": row["category"],
-                "unit": row["unit"],
+                "name": localized_name(row["name"], row.get("name_zh"), self.language),
+                "category": category_label(row["category"], self.language),
+                "unit": unit_label(row["unit"], self.language),
                 "price": format_money(row["list_price"], row["currency"], self.language),
-                "supplier": row["supplier_name"],
+                "supplier": localized_name(row["supplier_name"], row.get("supplier_name_zh"), self.language),
                 "available": self.fmt_number(row["available"]) if row.get("available") is not None else "",
                 "out_of_stock": row.get("available") == 0,
             }
             for row in self.rows
         ]
+
+    @rx.var
+    def category_choices(self) -> list[dict[str, str]]:
+        """The category filter's choices: the stored category, shown in the viewer's language."""
+        return [{"value": name, "label": category_label(name, self.language)} for name in self.categories]
 
     def _fetch(self) -> None:
         principal = self._principal(*CATALOGUE_ROLES)

@@ -8,6 +8,7 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from services.catalog import dashboards
+from services.i18n.names import category_label
 from services.platform.errors import PermissionDenied
 from state.shared.auth import AuthState
 from state.shared.figures import FiguresMixin
@@ -103,7 +104,7 @@ class ManagerState(FiguresMixin, AuthState):
         figure = go.Figure(
             go.Bar(
                 x=[row["units"] for row in rows],
-                y=[row["category"] for row in rows],
+                y=[category_label(row["category"], self.language) for row in rows],
                 orientation="h",
                 marker_color=PARTS_COLOUR,
             )

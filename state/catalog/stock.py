@@ -13,6 +13,7 @@ from models import Role
 from models.db import session_scope
 from models.settings import get_settings
 from services.catalog.lists import Page, list_stock, stock_categories, stock_locations
+from services.i18n.names import category_label, localized_name
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
 
@@ -56,10 +57,10 @@ class StockState(PagedMixin, AuthState):
     def display_rows(self) -> list[StockRow]:
         return [
             {
-                "location": row["location_name"],
+                "location": localized_name(row["location_name"], row.get("location_name_zh"), self.language),
                 "location_code": row["location_code"],
                 "code": row["item_code"] or "",
-                "item": row["item_name"] or "",
+                "item": localized_name(row["item_name"], row.get("item_name_zh"), self.language),
                 "kind": row["item_kind"],
                 "on_hand": self.fmt_number(row["on_hand"]),
                 "reserved": self.fmt_number(row["reserved"]),
@@ -69,13 +70,32 @@ class StockState(PagedMixin, AuthState):
             for row in self.rows
         ]
 
+    @rx.var
+    def location_choices(self) -> list[dict[str, str]]:
+        """The location filter's choices, named in the viewer's language."""
+        choices = []
+        for choice in self.locations:
+            name = localized_name(choice["name"], choice["name_zh"], self.language)
+            choices.append({"value": choice["value"], "label": f"{name} · {choice['code']}"})
+        return choices
+
+    @rx.var
+    def category_choices(self) -> list[dict[str, str]]:
+        """The category filter's choices: the stored category, shown in the viewer's language."""
+        return [{"value": name, "label": category_label(name, self.language)} for name in self.categories]
+
     def _fetch(self) -> None:
         principal = self._principal(*STOCK_ROLES)
         self.low_threshold = get_settings().low_stock_threshold
         with session_scope() as session:
             if not self.locations:
                 self.locations = [
-                    {"value": str(row["id"]), "label": f"{row['name']} · {row['code']}"}
+                    {
+                        "value": str(row["id"]),
+                        "name": row["name"],
+                        "name_zh": row["name_zh"] or "",
+                        "code": row["code"],
+                    }
                     for row in stock_locations(session, principal)
                 ]
                 self.categories = stock_categories(session, principal)

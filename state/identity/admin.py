@@ -18,6 +18,7 @@ from models import OrganisationKind, Role
 from models.db import session_scope
 from models.settings import get_settings
 from services.catalog.lists import Page
+from services.i18n.names import row_name
 from services.identity import users
 from services.identity.users import ROLE_ORGANISATION_KINDS
 from services.ordering import attention as order_attention
@@ -102,7 +103,7 @@ class AdminState(PagedMixin, AuthState):
                 "email": user["email"],
                 "full_name": user["full_name"],
                 "role": self.t(f"role.{user['role']}"),
-                "organisation": user["organisation"],
+                "organisation": row_name(user, "organisation", self.language),
                 "active": bool(user["is_active"]),
                 "locked_until": self.fmt_time(user["locked_until"]) if user["locked_until"] else "",
                 "last_login": self.fmt_time(user["last_login_at"])
@@ -140,7 +141,7 @@ class AdminState(PagedMixin, AuthState):
         """Organisations the chosen role may belong to (all of them before a role is chosen)."""
         kinds = ROLE_ORGANISATION_KINDS.get(Role(self.new_role)) if self.new_role in set(Role) else None
         return [
-            {"value": str(org["id"]), "label": org["name"]}
+            {"value": str(org["id"]), "label": row_name(org, "name", self.language)}
             for org in self.organisations
             if kinds is None or org["kind"] in kinds
         ]
@@ -305,7 +306,11 @@ class OrganisationAdminState(AuthState):
     @rx.var
     def organisation_rows(self) -> list[OrganisationRow]:
         return [
-            {**{key: str(value) for key, value in org.items()}, "kind": self.t(f"org_kind.{org['kind']}")}
+            {
+                **{key: str(value) for key, value in org.items() if key in OrganisationRow.__annotations__},
+                "name": row_name(org, "name", self.language),
+                "kind": self.t(f"org_kind.{org['kind']}"),
+            }
             for org in self.organisations
         ]
 

@@ -11,6 +11,8 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from services.catalog.lists import Page
+from services.i18n import KEYS
+from services.i18n.names import localized_name, row_name
 from services.identity import audit_trail
 from services.identity.audit_trail import AuditFilter
 from services.platform.errors import DomainError
@@ -51,6 +53,7 @@ class AuditTrailState(PagedMixin, AuthState):
     range_error: str = ""
     _entries: list[dict] = []
     _organisations: list[tuple[int, str]] = []
+    _organisation_names_zh: dict[str, str] = {}
     _users: list[tuple[int, str]] = []
     _actions: list[str] = []
 
@@ -61,19 +64,32 @@ class AuditTrailState(PagedMixin, AuthState):
                 "id": entry["id"],
                 "at": self.fmt_time(entry["at"]),
                 "actor": entry["actor"] or self.t("audit.system"),
-                "organisation": entry["organisation"],
-                "action": entry["action"],
-                "entity": f"{entry['entity']} {entry['entity_id']}".strip(),
+                "organisation": row_name(entry, "organisation", self.language),
+                "action": self._action_label(entry["action"]),
+                "entity": f"{self._entity_label(entry['entity'])} {entry['entity_id']}".strip(),
                 "before": _pretty(entry["before"]),
                 "after": _pretty(entry["after"]),
             }
             for entry in self._entries
         ]
 
+    def _action_label(self, action: str) -> str:
+        """A recorded action ('login.succeeded') in the viewer's language; an unknown one as stored."""
+        key = f"audit.action.{action}"
+        return self.t(key) if key in KEYS else action
+
+    def _entity_label(self, entity: str) -> str:
+        key = f"audit.entity.{entity}"
+        return self.t(key) if key in KEYS else entity
+
     @rx.var
     def organisation_options(self) -> list[dict[str, str]]:
         return [{"value": ALL, "label": self.t("audit.any_organisation")}] + [
-            {"value": str(key), "label": name} for key, name in self._organisations
+            {
+                "value": str(key),
+                "label": localized_name(name, self._organisation_names_zh.get(str(key)), self.language),
+            }
+            for key, name in self._organisations
         ]
 
     @rx.var
@@ -85,7 +101,7 @@ class AuditTrailState(PagedMixin, AuthState):
     @rx.var
     def action_options(self) -> list[dict[str, str]]:
         return [{"value": ALL, "label": self.t("audit.any_action")}] + [
-            {"value": action, "label": action} for action in self._actions
+            {"value": action, "label": self._action_label(action)} for action in self._actions
         ]
 
     @rx.var
@@ -115,6 +131,7 @@ class AuditTrailState(PagedMixin, AuthState):
                 "at": entry.at.isoformat(),
                 "actor": entry.actor,
                 "organisation": entry.organisation,
+                "organisation_zh": entry.organisation_zh,
                 "action": entry.action,
                 "entity": entry.entity,
                 "entity_id": entry.entity_id,
@@ -152,6 +169,7 @@ class AuditTrailState(PagedMixin, AuthState):
             choices.users,
             choices.actions,
         )
+        self._organisation_names_zh = {str(key): name for key, name in choices.organisation_names_zh.items()}
         self.page = 1
         yield from self._reload()
 

@@ -53,7 +53,7 @@ class ShipmentListState(PagedMixin, TrackingFormatMixin, AuthState):
                 "tracking_number": row["tracking_number"] or "",
                 "order_number": row["order_number"] or "",
                 "vin": row["vin"] or "",
-                "carrier": row["carrier"] or "",
+                "carrier": (row["carrier"] or "").upper(),
                 "status": self._status_label(row["status"]),
                 "reason": self._label(f"shipment.reason.{row['exception_reason']}")
                 if row["exception_reason"]
@@ -75,7 +75,7 @@ class ShipmentListState(PagedMixin, TrackingFormatMixin, AuthState):
     @rx.var
     def carrier_options(self) -> list[dict[str, str]]:
         return [{"value": ALL, "label": self.t("shipments.any_carrier")}] + [
-            {"value": name, "label": name} for name in sorted(get_settings().carriers)
+            {"value": name, "label": name.upper()} for name in sorted(get_settings().carriers)
         ]
 
     @rx.var

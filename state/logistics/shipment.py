@@ -20,6 +20,7 @@ from babel.dates import format_date
 from models import Role
 from models.db import session_scope
 from services.i18n import KEYS
+from services.i18n.names import city_label, row_name
 from services.logistics import dealer_steps, page_view
 from services.logistics.public_limits import take_public_lookup
 from services.platform.errors import DomainError, NotFound, PermissionDenied
@@ -110,7 +111,8 @@ class TrackingFormatMixin(rx.State, mixin=True):
         }
 
     def _place_text(self, event: dict) -> str:
-        return ", ".join(part for part in (event.get("locality"), event.get("country")) if part)
+        locality = city_label(event.get("locality"), self.language)
+        return ", ".join(part for part in (locality, event.get("country")) if part)
 
     def _public_rows(self, events: list[dict]) -> list[TimelineRow]:
         return [
@@ -151,13 +153,13 @@ class ShipmentState(TrackingFormatMixin, AuthState):
         destination = view.get("destination") or {}
         origin = view.get("origin") or {}
         return self._eta(shipment) | {
-            "title": vehicle["name"] if vehicle else self.t("shipment.parts_title"),
+            "title": row_name(vehicle, "name", self.language) if vehicle else self.t("shipment.parts_title"),
             "vin": shipment.get("vin") or "",
             "trim": vehicle["code"] if vehicle else "",
             "order_number": shipment.get("order_number") or "",
             "order_href": routes.order_page(shipment["order_id"]),
-            "from": origin.get("name", ""),
-            "to": destination.get("name", ""),
+            "from": row_name(origin, "name", self.language),
+            "to": row_name(destination, "name", self.language),
             "carrier": (shipment.get("carrier") or "").upper(),
             "last_event": self.fmt_time(shipment.get("last_event_at")),
         }
@@ -167,7 +169,7 @@ class ShipmentState(TrackingFormatMixin, AuthState):
         return [
             {
                 "code": line["code"],
-                "name": line["name"],
+                "name": row_name(line, "name", self.language),
                 "kind": self.t(f"cart.kind.{line['kind']}"),
                 "quantity": self.fmt_number(line["quantity"]),
             }
@@ -234,9 +236,17 @@ class ShipmentState(TrackingFormatMixin, AuthState):
         travelled += [(event["latitude"], event["longitude"]) for event in located]
         points = []
         if origin:
-            points.append(MapPoint(origin["latitude"], origin["longitude"], origin["name"]))
+            points.append(
+                MapPoint(origin["latitude"], origin["longitude"], row_name(origin, "name", self.language))
+            )
         if destination:
-            points.append(MapPoint(destination["latitude"], destination["longitude"], destination["name"]))
+            points.append(
+                MapPoint(
+                    destination["latitude"],
+                    destination["longitude"],
+                    row_name(destination, "name", self.language),
+                )
+            )
         routes_ = [MapRoute(travelled, self.t("shipment.travelled"))]
         if destination and travelled:
             routes_.append(
@@ -247,7 +257,14 @@ class ShipmentState(TrackingFormatMixin, AuthState):
             label = f"{self._status_label(last['status'])} · {self._place_text(last)}"
             points.append(MapPoint(last["latitude"], last["longitude"], label, highlighted=True))
         elif origin:
-            points.append(MapPoint(origin["latitude"], origin["longitude"], origin["name"], highlighted=True))
+            points.append(
+                MapPoint(
+                    origin["latitude"],
+                    origin["longitude"],
+                    row_name(origin, "name", self.language),
+                    highlighted=True,
+                )
+            )
         return geo_figure(MapView(points=points, routes=routes_), height=360)
 
     # --- dealer steps -------------------------------------------------------------------

@@ -19,6 +19,7 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from models.settings import get_settings
+from services.i18n.names import place_label, row_name
 from services.ordering import carts
 from services.ordering.cart_pricing import ITEM_KINDS, quote_cart
 from services.ordering.placement import OutOfStock, delivery_locations, place_order
@@ -61,6 +62,7 @@ def _state_lines(lines: list[dict]) -> list[dict[str, str]]:
             "item_id": str(line["item_id"]),
             "code": line["code"],
             "name": line["name"],
+            "name_zh": line.get("name_zh") or "",
             "quantity": line["quantity"],
         }
         for line in lines
@@ -120,7 +122,7 @@ class CartState(AuthState):
                 {
                     "key": key,
                     "code": line["code"],
-                    "name": line["name"],
+                    "name": row_name(line, "name", self.language),
                     "quantity": line["quantity"],
                     "kind": self.t(f"cart.kind.{line['kind']}"),
                     "unit_price": format_money(price["unit_price"], price["currency"], self.language)
@@ -161,7 +163,10 @@ class CartState(AuthState):
     @rx.var
     def location_options(self) -> list[dict[str, str]]:
         return [
-            {"value": location["id"], "label": f"{location['name']} · {location['city']}"}
+            {
+                "value": location["id"],
+                "label": place_label(location, self.language),
+            }
             for location in self.locations
         ]
 
@@ -246,7 +251,12 @@ class CartState(AuthState):
                 locations = delivery_locations(session, principal)
                 self._mirror(carts.cart_lines(session, principal))
             self.locations = [
-                {"id": str(location["id"]), "name": location["name"], "city": location["city"]}
+                {
+                    "id": str(location["id"]),
+                    "name": location["name"],
+                    "name_zh": location["name_zh"],
+                    "city": location["city"],
+                }
                 for location in locations
             ]
             if self.location_id not in {location["id"] for location in self.locations}:
@@ -291,7 +301,9 @@ class CartState(AuthState):
             if error.code == "order.too_many_lines":
                 return rx.toast.error(self.t("order.too_many_lines", max=MAX_CART_LINES))
             return self._denied(error)
-        return rx.toast.success(self.t("cart.added", item=item["name"]), id=f"cart-added-{key}")
+        return rx.toast.success(
+            self.t("cart.added", item=row_name(item, "name", self.language)), id=f"cart-added-{key}"
+        )
 
     @rx.event
     def set_quantity(self, key: str, text: str):

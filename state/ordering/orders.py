@@ -17,6 +17,7 @@ from models import OrderStatus, Role
 from models.db import session_scope
 from services.catalog.lists import Page
 from services.i18n import KEYS
+from services.i18n.names import row_name
 from services.ordering.placement import cancel_order, get_order, list_orders
 from services.platform.errors import DomainError, NotFound, PermissionDenied
 from services.platform.formatting import format_day, format_money
@@ -94,7 +95,7 @@ class OrderFormatMixin(rx.State, mixin=True):
             "status_label": self._label("order.status", row["status"]),
             "kind": self._label("order.kind", row["kind"]),
             "created": self.fmt_time(row["created_at"]),
-            "location": row["buyer_location_name"],
+            "location": row_name(row, "buyer_location_name", self.language),
             "lines": self.fmt_number(row["line_count"]),
             "total": self._money(row["total"], row["currency"]),
         }
@@ -132,8 +133,8 @@ class OrderState(OrderFormatMixin, AuthState):
             "kind": self._label("order.kind", order["kind"]),
             "created": self.fmt_time(order["created_at"]),
             "updated": self.fmt_time(order["updated_at"]),
-            "buyer_location": order["buyer_location_name"],
-            "source_location": "" if same_place else order["source_location_name"],
+            "buyer_location": row_name(order, "buyer_location_name", self.language),
+            "source_location": "" if same_place else row_name(order, "source_location_name", self.language),
             "total": self._money(order["total"], currency),
             "deposit": self._money(deposit, currency),
             "balance": self._money(str(Decimal(order["total"]) - Decimal(deposit)), currency)
@@ -181,7 +182,7 @@ class OrderState(OrderFormatMixin, AuthState):
             {
                 "line_no": str(line["line_no"]),
                 "code": line["item_code"],
-                "name": line["item_name"],
+                "name": row_name(line, "item_name", self.language),
                 "kind": self.t(f"cart.kind.{line['item_kind']}"),
                 "quantity": self.fmt_number(line["quantity"]),
                 "unit_price": self._money(line["unit_price"], line["currency"]),
@@ -223,9 +224,11 @@ class OrderState(OrderFormatMixin, AuthState):
             "reference": shipment.get("carrier_reference") or "",
             "created": self.fmt_time(shipment["created_at"]),
             "href": routes.shipment(shipment["id"]),
-            "from": self._order["source_location_name"],
-            "to": self._order["buyer_location_name"],
-            "handover": self.t("orders.handover_at", store=self._order["buyer_location_name"])
+            "from": row_name(self._order, "source_location_name", self.language),
+            "to": row_name(self._order, "buyer_location_name", self.language),
+            "handover": self.t(
+                "orders.handover_at", store=row_name(self._order, "buyer_location_name", self.language)
+            )
             if handover
             else "",
         }

@@ -16,6 +16,7 @@ import reflex as rx
 
 from models import Role
 from models.db import session_scope
+from services.i18n.names import localized_name, place_label, row_name
 from services.ordering.cart_pricing import customer_deposit, find_item, stores_holding
 from services.ordering.placement import OutOfStock, delivery_locations, place_order
 from services.platform.errors import DomainError
@@ -42,6 +43,7 @@ class VehicleOrderState(AuthState):
     trim_id: int = 0
     trim_code: str = ""
     trim_name: str = ""
+    trim_name_zh: str = ""
     currency: str = ""
     # Decimal strings, from the server's price list.
     price: str = ""
@@ -68,11 +70,16 @@ class VehicleOrderState(AuthState):
         return format_money(Decimal(self.price) - Decimal(self.deposit), self.currency, self.language)
 
     @rx.var
+    def trim_label(self) -> str:
+        """The trim's name in the viewer's language."""
+        return localized_name(self.trim_name, self.trim_name_zh, self.language)
+
+    @rx.var
     def store_options(self) -> list[dict[str, str]]:
         return [
             {
                 "value": store["id"],
-                "label": f"{store['name']} · {store['city']}"
+                "label": place_label(store, self.language)
                 + ("" if store["available"] else f" · {self.t('vehicle_order.not_in_stock')}"),
             }
             for store in self.stores
@@ -117,6 +124,7 @@ class VehicleOrderState(AuthState):
         except DomainError as error:
             return self._denied(error)
         self.trim_id, self.trim_code, self.trim_name = trim.id, trim.code, trim.name
+        self.trim_name_zh = trim.name_zh
         self.currency, self.price = trim.currency, str(trim.unit_price)
         self.deposit = str(customer_deposit(trim.unit_price))
         # Stores with the vehicle free come first; the first of them is chosen for the customer.
@@ -125,9 +133,10 @@ class VehicleOrderState(AuthState):
                 {
                     "id": str(store["id"]),
                     "name": store["name"],
+                    "name_zh": store["name_zh"],
                     "city": store["city"],
                     "country": store["country"],
-                    "dealer": store["organisation_name"],
+                    "dealer": row_name(store, "organisation_name", self.language),
                     "available": store["id"] in holding,
                 }
                 for store in stores

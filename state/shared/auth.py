@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from models.db import session_scope
 from services.i18n import LANGUAGES, catalogue, translate
+from services.i18n.names import localized_name
 from services.identity import auth, users
 from services.identity.access import home_for, may_enter, require_role
 from services.identity.auth import Principal
@@ -39,6 +40,7 @@ class AuthState(rx.State):
     full_name: str = ""
     role: str = ""
     organisation_name: str = ""
+    organisation_name_zh: str = ""
     organisation_kind: str = ""
     time_zone: str = "UTC"
     # True once the guard has let the principal onto the current page.
@@ -56,6 +58,11 @@ class AuthState(rx.State):
     def tr(self) -> dict[str, str]:
         """Every message in the current language (no database here: the catalogue is in code)."""
         return catalogue(self.language)
+
+    @rx.var
+    def organisation_label(self) -> str:
+        """The viewer's organisation, named in the viewer's language."""
+        return localized_name(self.organisation_name, self.organisation_name_zh, self.language)
 
     @rx.var
     def role_label(self) -> str:
@@ -101,6 +108,7 @@ class AuthState(rx.State):
         self.full_name = principal.full_name
         self.role = principal.role
         self.organisation_name = principal.organisation_name
+        self.organisation_name_zh = principal.organisation_name_zh
         self.organisation_kind = principal.organisation_kind
         self.time_zone = principal.time_zone or "UTC"
         if principal.language in LANGUAGES:
@@ -113,6 +121,7 @@ class AuthState(rx.State):
         self.full_name = ""
         self.role = ""
         self.organisation_name = ""
+        self.organisation_name_zh = ""
         self.organisation_kind = ""
         self.time_zone = "UTC"
         self.allowed = False

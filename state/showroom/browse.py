@@ -12,6 +12,7 @@ from models import Role
 from models.db import session_scope
 from services.catalog import dashboards
 from services.catalog.lists import MAX_PAGE_SIZE, Page, list_trims
+from services.i18n.names import row_name
 from services.platform.errors import PermissionDenied
 from services.platform.formatting import format_money, format_number
 from state.shared import routes
@@ -74,8 +75,8 @@ class ShowroomState(AuthState):
                     "id": str(trim["id"]),
                     "code": trim["code"],
                     "href": routes.trim_page(trim["id"]),
-                    "model": trim["model"],
-                    "name": trim["name"],
+                    "model": row_name(trim, "model", language),
+                    "name": row_name(trim, "name", language),
                     "image": f"/vehicles/{trim['model_code']}.svg",
                     "body": self.t(f"body.{trim['body']}"),
                     "powertrain": self.t(f"powertrain.{trim['powertrain']}"),

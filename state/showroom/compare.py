@@ -9,6 +9,7 @@ from typing import TypedDict
 import reflex as rx
 
 from models.db import session_scope
+from services.i18n.names import row_name
 from services.platform.formatting import format_money, format_number
 from services.showroom.trim_offers import parse_trim_id, trims_by_ids
 from state.shared import routes
@@ -63,8 +64,8 @@ class CompareState(AuthState):
         return [
             {
                 "id": str(trim["id"]),
-                "model": trim["model"],
-                "name": trim["name"],
+                "model": row_name(trim, "model", self.language),
+                "name": row_name(trim, "name", self.language),
                 "image": f"/vehicles/{trim['model_code']}.svg",
                 "href": routes.trim_page(trim["id"]),
                 "without": routes.trim_compare([item for item in ids if item != str(trim["id"])]),

@@ -17,9 +17,10 @@ from typing import TypedDict
 
 import reflex as rx
 
-from models import Role
+from models import Role, Trim
 from models.db import session_scope
 from models.settings import get_settings
+from services.i18n.names import city_label, localized_name, row_name
 from services.ordering.placement import OutOfStock
 from services.platform.errors import DomainError
 from services.platform.formatting import format_money
@@ -85,6 +86,7 @@ class ConfiguratorState(AuthState):
     _built_at: list[int] = []  # stores with a car built in the current choice
     trim_id: int = 0
     trim_name: str = ""
+    trim_name_zh: str = ""
     currency: str = ""
     colour: str = ""
     packs: list[str] = []
@@ -174,12 +176,17 @@ class ConfiguratorState(AuthState):
         return format_money(self.deposit, self.currency, self.language) if self.deposit else "—"
 
     @rx.var
+    def trim_label(self) -> str:
+        """The trim's name in the viewer's language."""
+        return localized_name(self.trim_name, self.trim_name_zh, self.language)
+
+    @rx.var
     def stores(self) -> list[StoreRow]:
         return [
             {
                 "id": str(s["location_id"]),
-                "name": s["name"],
-                "city": s["city"],
+                "name": row_name(s, "name", self.language),
+                "city": city_label(s["city"], self.language),
                 "built": s["location_id"] in self._built_at,
             }
             for s in self._stores
@@ -204,7 +211,11 @@ class ConfiguratorState(AuthState):
             return ""
         settings = get_settings()
         if store["location_id"] in self._built_at:
-            return self.t("configurator.in_stock_at", store=store["name"], count=settings.store_ready_days)
+            return self.t(
+                "configurator.in_stock_at",
+                store=row_name(store, "name", self.language),
+                count=settings.store_ready_days,
+            )
         return self.t("configurator.built_for_you", count=-(-settings.plant_build_days // 7))
 
     @rx.var
@@ -248,6 +259,7 @@ class ConfiguratorState(AuthState):
         try:
             with session_scope() as session:
                 options = configurator.load_options(session, trim_id)
+                self.trim_name_zh = session.get(Trim, options.trim_id).name_zh or ""
                 # Every store of the trim: without a car built as chosen, the plant builds one.
                 stores = [o.as_dict() for o in trim_offers(session, options.trim_id)]
         except DomainError:

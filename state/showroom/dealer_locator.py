@@ -14,6 +14,7 @@ import reflex as rx
 
 from models.db import session_scope
 from models.types import utcnow
+from services.i18n.names import city_label, row_name
 from services.platform.errors import DomainError
 from services.platform.formatting import format_number
 from services.showroom import places
@@ -87,8 +88,8 @@ class DealerLocatorState(AuthState):
             rows.append(
                 {
                     "location_id": location_id,
-                    "name": dealer["name"],
-                    "city": dealer["city"],
+                    "name": row_name(dealer, "name", language),
+                    "city": city_label(dealer["city"], language),
                     "distance": self.t(
                         "showroom.distance", km=format_number(Decimal(str(dealer["distance_km"])), language)
                     ),
@@ -108,7 +109,7 @@ class DealerLocatorState(AuthState):
                     ],
                     "trims": [
                         {
-                            "name": trim["name"],
+                            "name": row_name(trim, "name", language),
                             "href": routes.trim_page(trim["id"], location_id),
                             "book": routes.test_drive_booking(trim["id"], location_id),
                         }

@@ -14,6 +14,7 @@ import reflex as rx
 
 from models import Role
 from models.db import session_scope
+from services.i18n.names import row_name
 from services.platform.errors import DomainError, NotFound, PermissionDenied
 from services.platform.formatting import format_day_range, format_weekday_date, format_weekday_short
 from services.showroom import dealer_desk, desk_calendar
@@ -119,12 +120,12 @@ class DeskState(AuthState):
 
     @rx.var
     def store_options(self) -> list[dict[str, str]]:
-        return [{"value": s["id"], "label": s["name"]} for s in self.stores]
+        return [{"value": s["id"], "label": row_name(s, "name", self.language)} for s in self.stores]
 
     @rx.var
     def store_name(self) -> str:
         """The name of the store the calendar shows (and a walk-in is booked at)."""
-        return next((s["name"] for s in self.stores if s["id"] == self.store_id), "")
+        return next((row_name(s, "name", self.language) for s in self.stores if s["id"] == self.store_id), "")
 
     @rx.var
     def view_options(self) -> list[dict[str, str]]:
@@ -251,7 +252,7 @@ class DeskState(AuthState):
             {
                 "id": str(d["id"]),
                 "time": f"{self._local(d['starts_at'], week)}–{self._local(d['drive_ends_at'])}",
-                "label": f"{d['visitor_name']} · {d['trim_name']}",
+                "label": f"{d['visitor_name']} · {row_name(d, 'trim_name', self.language)}",
                 "detail": f"{d['car']} · {d['salesperson']}",
                 "status": d["status"],
                 "status_label": self.t(f"desk.status.{d['status']}"),
@@ -272,7 +273,7 @@ class DeskState(AuthState):
             "id": str(drive["id"]),
             "visitor": drive["visitor_name"],
             "contact": f"{drive['visitor_phone']} · {drive['visitor_email']}",
-            "trim": drive["trim_name"],
+            "trim": row_name(drive, "trim_name", self.language),
             "car": drive["car"],
             "salesperson": drive["salesperson"],
             "time": f"{self._local(drive['starts_at'], True)}–{self._local(drive['drive_ends_at'])}",
@@ -325,7 +326,7 @@ class DeskState(AuthState):
             with session_scope() as session:
                 principal = self._principal(Role.DEALER)
                 self.stores = [
-                    {"id": str(s["id"]), "name": s["name"]}
+                    {"id": str(s["id"]), "name": s["name"], "name_zh": s["name_zh"]}
                     for s in desk_calendar.own_stores(session, principal)
                 ]
             if self.store_id not in {s["id"] for s in self.stores}:

@@ -11,6 +11,7 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from models.showroom import TestDriveStatus
+from services.i18n.names import row_name
 from services.platform.errors import DomainError
 from services.showroom import drive_orders
 from state.shared import routes
@@ -65,7 +66,7 @@ class LeadsState(PagedMixin, AuthState):
                         "status": d["status"],
                         "status_label": self.t(f"desk.status.{d['status']}"),
                         "colour": STATUS_COLOURS.get(d["status"], "gray"),
-                        "trim": d["trim_name"],
+                        "trim": row_name(d, "trim_name", self.language),
                         "date": self.fmt_time(datetime.fromisoformat(d["starts_at"])),
                         "order_number": d["order_number"] or "",
                         "order_href": routes.order_page(d["order_id"]) if d["order_id"] else "",

@@ -8,6 +8,7 @@ import reflex as rx
 
 from models import Role, Trim
 from models.db import session_scope
+from services.i18n.names import date_tick_format, row_name
 from services.platform.errors import PermissionDenied
 from services.showroom import funnel
 from state.shared.auth import AuthState
@@ -21,7 +22,13 @@ class FunnelState(AuthState):
 
     @rx.var
     def trim_options(self) -> list[dict]:
-        return [{"value": "all", "label": self.t("funnel.all_trims")}, *self._trims]
+        return [
+            {"value": "all", "label": self.t("funnel.all_trims")},
+            *[
+                {"value": trim["value"], "label": row_name(trim, "label", self.language)}
+                for trim in self._trims
+            ],
+        ]
 
     @rx.var
     def empty(self) -> bool:
@@ -51,7 +58,12 @@ class FunnelState(AuthState):
             figure.add_scatter(
                 x=x, y=[getattr(week, attr) for week in weeks], name=self.t(key), mode="lines+markers"
             )
-        figure.update_layout(margin={"l": 10, "r": 10, "t": 10, "b": 10}, height=300, yaxis_tickformat=".0%")
+        figure.update_layout(
+            margin={"l": 10, "r": 10, "t": 10, "b": 10},
+            height=300,
+            yaxis_tickformat=".0%",
+            xaxis_tickformat=date_tick_format(self.language),
+        )
         return figure
 
     @rx.event
@@ -70,8 +82,16 @@ class FunnelState(AuthState):
             rows = funnel.funnel_rows(session, principal)
             ids = sorted({row.trim_id for row in rows})
             names = (
-                {trim.id: trim.name for trim in session.query(Trim).filter(Trim.id.in_(ids))} if ids else {}
+                {
+                    trim.id: (trim.name, trim.name_zh or "")
+                    for trim in session.query(Trim).filter(Trim.id.in_(ids))
+                }
+                if ids
+                else {}
             )
         self._rows = [{**row.__dict__} for row in rows]
-        self._trims = [{"value": str(i), "label": names.get(i, str(i))} for i in ids]
+        self._trims = [
+            {"value": str(i), "label": names.get(i, (str(i), ""))[0], "label_zh": names.get(i, ("", ""))[1]}
+            for i in ids
+        ]
         self.loading = False

@@ -15,6 +15,7 @@ import reflex as rx
 
 from models import Role, Trim
 from models.db import session_scope
+from services.i18n.names import city_label, date_tick_format, row_name
 from services.platform.errors import DomainError, PermissionDenied
 from services.platform.formatting import format_day, format_rate
 from services.showroom import funnel
@@ -77,9 +78,9 @@ def display_row(dealer: dict, language: str, fmt_number, selected: bool) -> Deal
     '—' where the base is zero."""
     return {
         "id": str(dealer["location_id"]),
-        "dealer_name": dealer["dealer_name"],
-        "store_name": dealer["store_name"],
-        "city": dealer["city"],
+        "dealer_name": row_name(dealer, "dealer_name", language),
+        "store_name": row_name(dealer, "store_name", language),
+        "city": city_label(dealer["city"], language),
         **{name: fmt_number(dealer[name]) for name in ("views", "bookings", "show_ups", "orders")},
         **{name: format_rate(dealer[name], language) for name in RATES},
         "selected": selected,
@@ -107,7 +108,13 @@ class ManagerFunnelState(AuthState):
 
     @rx.var
     def trim_options(self) -> list[dict[str, str]]:
-        return [{"value": ALL, "label": self.t("funnel.all_trims")}, *self._trims]
+        return [
+            {"value": ALL, "label": self.t("funnel.all_trims")},
+            *[
+                {"value": trim["value"], "label": row_name(trim, "label", self.language)}
+                for trim in self._trims
+            ],
+        ]
 
     @rx.var
     def empty(self) -> bool:
@@ -134,7 +141,8 @@ class ManagerFunnelState(AuthState):
         chosen = self._chosen()
         if chosen is None:
             return self.t("manager_funnel.network")
-        return f"{chosen['dealer_name']} · {chosen['store_name']}"
+        language = self.language
+        return f"{row_name(chosen, 'dealer_name', language)} · {row_name(chosen, 'store_name', language)}"
 
     @rx.var
     def funnel_figure(self) -> go.Figure:
@@ -164,7 +172,11 @@ class ManagerFunnelState(AuthState):
                 x=x, y=[getattr(week, attr) for week in weeks], name=self.t(key), mode="lines+markers"
             )
         figure.update_layout(
-            margin=_MARGIN, height=300, yaxis_tickformat=".0%", legend={"orientation": "h", "y": -0.2}
+            margin=_MARGIN,
+            height=300,
+            yaxis_tickformat=".0%",
+            xaxis_tickformat=date_tick_format(self.language),
+            legend={"orientation": "h", "y": -0.2},
         )
         return figure
 
@@ -222,7 +234,10 @@ class ManagerFunnelState(AuthState):
             with session_scope() as session:
                 if not self._trims:
                     trims = session.query(Trim).order_by(Trim.name).all()
-                    self._trims = [{"value": str(trim.id), "label": trim.name} for trim in trims]
+                    self._trims = [
+                        {"value": str(trim.id), "label": trim.name, "label_zh": trim.name_zh or ""}
+                        for trim in trims
+                    ]
                 result = funnel.network_funnel(
                     session,
                     principal,

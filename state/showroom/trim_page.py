@@ -10,6 +10,7 @@ from typing import TypedDict
 import reflex as rx
 
 from models.db import session_scope
+from services.i18n.names import city_label, model_description, row_name
 from services.platform.errors import DomainError, NotFound
 from services.platform.formatting import format_money, format_number
 from services.showroom import funnel, places
@@ -91,9 +92,9 @@ class TrimPageState(AuthState):
         return {
             "id": str(trim["id"]),
             "code": trim["code"],
-            "model": trim["model"],
-            "name": trim["name"],
-            "description": trim["model_description"],
+            "model": row_name(trim, "model", language),
+            "name": row_name(trim, "name", language),
+            "description": model_description(trim["model_code"], trim["model_description"], language),
             "image": f"/vehicles/{trim['model_code']}.svg",
             "body": self.t(f"body.{trim['body']}"),
             "powertrain": self.t(f"powertrain.{trim['powertrain']}"),
@@ -150,8 +151,8 @@ class TrimPageState(AuthState):
             rows.append(
                 {
                     "location_id": str(offer["location_id"]),
-                    "name": offer["name"],
-                    "city": offer["city"],
+                    "name": row_name(offer, "name", language),
+                    "city": city_label(offer["city"], language),
                     "distance": self.t(
                         "showroom.distance", km=format_number(Decimal(str(distance)), language)
                     )

@@ -14,6 +14,7 @@ import reflex as rx
 
 from models import Role
 from models.db import session_scope
+from services.i18n.names import place_label, row_name
 from services.platform.errors import DomainError, PermissionDenied, ValidationFailed, field_path
 from services.platform.fields import (
     calendar_date,
@@ -72,9 +73,14 @@ class IssueOrderState(AuthState):
 
     @rx.var
     def supplier_options(self) -> list[dict[str, str]]:
-        options = [{"value": str(supplier["id"]), "label": supplier["name"]} for supplier in self._suppliers]
+        options = [
+            {"value": str(supplier["id"]), "label": row_name(supplier, "name", self.language)}
+            for supplier in self._suppliers
+        ]
         if self._chosen and all(option["value"] != self.supplier_id for option in options):
-            options.insert(0, {"value": self.supplier_id, "label": self._chosen["name"]})
+            options.insert(
+                0, {"value": self.supplier_id, "label": row_name(self._chosen, "name", self.language)}
+            )
         return options
 
     @rx.var
@@ -86,7 +92,7 @@ class IssueOrderState(AuthState):
         language = self.language
         standing = found["standing"]
         return {
-            "name": found["name"],
+            "name": row_name(found, "name", language),
             "country": found["country"],
             "standing": label("scorecard.standing", standing, language)
             if standing
@@ -94,12 +100,16 @@ class IssueOrderState(AuthState):
             "colour": colour(STANDING_COLOURS, standing),
             "score": fmt_decimal(found["score"], language),
             "blocked_message": self.t(
-                "purchase.supplier_blocked", supplier=found["name"], reason=found["blocked_reason"]
+                "purchase.supplier_blocked",
+                supplier=row_name(found, "name", language),
+                reason=found["blocked_reason"],
             )
             if found["blocked"]
             else "",
             "poor_message": self.t(
-                "purchase.poor_warning", supplier=found["name"], score=fmt_decimal(found["score"], language)
+                "purchase.poor_warning",
+                supplier=row_name(found, "name", language),
+                score=fmt_decimal(found["score"], language),
             )
             if standing == "poor"
             else "",
@@ -121,7 +131,7 @@ class IssueOrderState(AuthState):
         return [
             {
                 "value": str(part["id"]),
-                "label": f"{part['sku']} · {part['name']} "
+                "label": f"{part['sku']} · {row_name(part, 'name', language)} "
                 f"({fmt_money(part['list_price'], part['currency'], language)})",
             }
             for part in self._parts
@@ -129,7 +139,7 @@ class IssueOrderState(AuthState):
 
     @rx.var
     def warehouse_options(self) -> list[dict[str, str]]:
-        return [{"value": str(w["id"]), "label": f"{w['name']} · {w['city']}"} for w in self._warehouses]
+        return [{"value": str(w["id"]), "label": place_label(w, self.language)} for w in self._warehouses]
 
     @rx.var
     def currency(self) -> str:

@@ -27,9 +27,11 @@ from models import Role
 from models.db import session_scope
 from models.supply import PurchaseOrderLineStatus as LineStatus
 from models.supply import PurchaseOrderStatus as Status
+from services.i18n.names import row_name, unit_label
 from services.platform.errors import DomainError, FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing
 from services.supply import states as po_states
+from services.supply.incident_titles import localized_title
 from state.shared import routes
 from state.shared.auth import AuthState
 from state.shared.timeline import TimelineRow, actor_label, timeline_row
@@ -110,16 +112,18 @@ class PurchaseOrderState(AuthState):
             status=order["status"],
             status_label=label("purchase.status", order["status"], language),
             colour=colour(PO_STATUS_COLOURS, order["status"]),
-            supplier=order["supplier_name"],
+            supplier=row_name(order, "supplier_name", self.language),
             supplier_href=routes.supplier_card(order["supplier_id"]),
-            ship_to=order["ship_to_name"],
+            ship_to=row_name(order, "ship_to_name", self.language),
             issued=self.fmt_time(order["issued_at"]),
             changed=self.fmt_time(order["status_changed_at"]),
             total=fmt_money(order["total"], order["currency"], language),
             currency=order["currency"],
             notes=order["notes"] or "",
             cancel_reason=order["cancel_reason"] or "",
-            poor_warning=self.t("purchase.issued_in_poor", supplier=order["supplier_name"])
+            poor_warning=self.t(
+                "purchase.issued_in_poor", supplier=row_name(order, "supplier_name", self.language)
+            )
             if order.get("standing_at_issue") == "poor"
             else "",
         )
@@ -148,7 +152,7 @@ class PurchaseOrderState(AuthState):
                 id=str(line["id"]),
                 line_no=str(line["line_no"]),
                 sku=line["sku"],
-                part=line["part_name"],
+                part=row_name(line, "part_name", self.language),
                 quantity=fmt_int(line["quantity"], language),
                 price=fmt_money(line["unit_price"], order["currency"], language),
                 amount=fmt_money(line["amount"], order["currency"], language),
@@ -170,7 +174,7 @@ class PurchaseOrderState(AuthState):
                 request=self.t(
                     "purchase.line_request",
                     quantity=fmt_int(line["quantity"], language),
-                    unit=line["unit"],
+                    unit=unit_label(line["unit"], self.language),
                     date=fmt_date(line["requested_date"], language),
                 ),
             )
@@ -203,7 +207,7 @@ class PurchaseOrderState(AuthState):
             {
                 "number": incident["number"],
                 "href": f"{base}/{incident['id']}",
-                "title": incident["title"],
+                "title": localized_title(incident, self.language),
                 "lot": incident["lot_number"],
                 "status": label("incident.status", incident["status"], self.language),
                 "colour": colour(INCIDENT_STATUS_COLOURS, incident["status"]),
@@ -227,7 +231,9 @@ class PurchaseOrderState(AuthState):
                     at=self.fmt_time(event["at"]),
                     title=label("purchase.event", event["kind"], language),
                     change=change,
-                    actor=actor_label(event["actor_name"], event["actor_organisation"]),
+                    actor=actor_label(
+                        event["actor_name"], row_name(event, "actor_organisation", self.language)
+                    ),
                     detail=timeline_detail(event["kind"], event["details"] or {}, self.t, language),
                 )
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from models import Role
+from services.i18n.names import row_name
 from services.supply import purchasing
 from services.supply.states import RECEIVABLE_STATUSES, SHIPPABLE_STATUSES
 from state.supply.purchase_order import PurchaseOrderState
@@ -47,7 +48,7 @@ class ShipmentState(PurchaseOrderState):
                 id=str(line["id"]),
                 line_no=str(line["line_no"]),
                 sku=line["sku"],
-                part=line["part_name"],
+                part=row_name(line, "part_name", self.language),
                 open=str(line["open_to_ship"]),
                 open_text=fmt_int(line["open_to_ship"], language),
                 error_qty=errors.get(f"qty.{line['id']}", ""),

@@ -13,6 +13,7 @@ from models import Role
 from models.db import session_scope
 from models.supply import PurchaseOrderStatus, ShippingNoticeStatus
 from services.catalog.lists import Page
+from services.i18n.names import row_name
 from services.supply import purchasing
 from services.supply.states import OPEN_STATUSES
 from state.shared import routes
@@ -51,8 +52,8 @@ class PurchaseOrderListState(PagedMixin, AuthState):
                 "id": str(order["id"]),
                 "number": order["number"],
                 "href": f"{base}/{order['id']}",
-                "supplier": order["supplier_name"],
-                "ship_to": order["ship_to_name"],
+                "supplier": row_name(order, "supplier_name", self.language),
+                "ship_to": row_name(order, "ship_to_name", self.language),
                 "status": order["status"],
                 "status_label": label("purchase.status", order["status"], language),
                 "colour": colour(PO_STATUS_COLOURS, order["status"]),
@@ -119,7 +120,7 @@ class ReceivingState(PagedMixin, AuthState):
                 number=notice["number"],
                 order=notice["purchase_order_number"],
                 href=routes.purchase_order(Role.MANAGER, notice["purchase_order_id"]),
-                supplier=notice["supplier_name"],
+                supplier=row_name(notice, "supplier_name", self.language),
                 carrier=notice["carrier"],
                 tracking=notice["tracking_number"],
                 shipped=self.fmt_time(notice["shipped_at"]),

@@ -9,6 +9,7 @@ import reflex as rx
 
 from models import Role
 from models.db import session_scope
+from services.i18n.names import row_name
 from services.platform.errors import DomainError, PermissionDenied
 from services.supply import scorecards
 from state.shared import routes
@@ -67,7 +68,7 @@ class SupplierState(FiguresMixin, AuthState):
                 "href": routes.purchase_order(Role.SUPPLIER, line["purchase_order_id"]),
                 "line_no": str(line["line_no"]),
                 "sku": line["sku"],
-                "part": line["part_name"],
+                "part": row_name(line, "part_name", self.language),
                 "due": fmt_date(line["due_date"], language),
                 "open": fmt_int(line["open_quantity"], language),
                 "shipped": fmt_int(line["shipped_quantity"], language),

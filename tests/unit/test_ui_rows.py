@@ -29,6 +29,7 @@ def test_a_stock_row_is_low_at_or_under_the_threshold() -> None:
         "display_rows",
         low_threshold=5,
         fmt_number=str,
+        language="en",
         rows=[
             {
                 "location_name": "Central",
@@ -62,7 +63,9 @@ def test_the_admin_sees_who_is_active_and_which_account_is_their_own() -> None:
         }
         for user_id, active in ((1, True), (2, False))
     ]
-    rows = _computed(AdminState, "user_rows", users=users, user_id=1, t=lambda key, **_: key, fmt_time=str)
+    rows = _computed(
+        AdminState, "user_rows", users=users, user_id=1, t=lambda key, **_: key, fmt_time=str, language="en"
+    )
     flags = [(row["id"], row["active"], row["is_self"]) for row in rows]
     assert flags == [(1, True, True), (2, False, False)]
     assert set(rows[0]) == set(get_type_hints(UserRow))

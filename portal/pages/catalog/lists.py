@@ -65,7 +65,10 @@ def _category_filter() -> rx.Component:
         rx.select.trigger(id="category-filter", min_width="12rem"),
         rx.select.content(
             rx.select.item(t("common.all"), value=ALL),
-            rx.foreach(CatalogueState.categories, lambda name: rx.select.item(name, value=name)),
+            rx.foreach(
+                CatalogueState.category_choices,
+                lambda choice: rx.select.item(choice["label"], value=choice["value"]),
+            ),
         ),
         value=CatalogueState.category,
         on_change=CatalogueState.set_category,

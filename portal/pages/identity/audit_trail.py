@@ -22,7 +22,15 @@ from state.shared import routes
 def _change(text) -> rx.Component:
     return rx.cond(
         text != "",
-        rx.code(text, size="1", variant="ghost", white_space="pre-wrap", word_break="break-word"),
+        # The record's fields as stored (data, not prose): shown as written.
+        rx.code(
+            text,
+            size="1",
+            variant="ghost",
+            white_space="pre-wrap",
+            word_break="break-word",
+            custom_attrs={"data-verbatim": "record"},
+        ),
         rx.text("—", color_scheme="gray", size="1"),
     )
 

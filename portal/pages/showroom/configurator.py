@@ -208,7 +208,7 @@ def configurator_page() -> rx.Component:
                 back_link(ConfiguratorState.trim_href, "configurator.back_to_trim"),
                 rx.vstack(
                     rx.heading(
-                        ConfiguratorState.trim_name,
+                        ConfiguratorState.trim_label,
                         size=rx.breakpoints(initial="6", md="8"),
                         as_="h1",
                         id="config-trim-name",

@@ -10,8 +10,10 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from models.supply import IncidentStatus
+from services.i18n.names import row_name
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.supply import quality
+from services.supply.incident_titles import localized_title
 from state.shared import routes
 from state.shared.auth import AuthState
 from state.shared.timeline import TimelineRow, actor_label, timeline_row
@@ -55,14 +57,14 @@ class IncidentState(AuthState):
         return {
             "id": str(incident["id"]),
             "number": incident["number"],
-            "title": incident["title"],
+            "title": localized_title(incident, self.language),
             "status": status,
             "status_label": label("incident.status", status, language),
             "colour": colour(INCIDENT_STATUS_COLOURS, status),
             "source": label("incident.source", incident["source"], language),
-            "supplier": incident["supplier_name"],
+            "supplier": row_name(incident, "supplier_name", self.language),
             "sku": incident["sku"],
-            "part": incident["part_name"],
+            "part": row_name(incident, "part_name", self.language),
             "lot": incident["lot_number"],
             "lot_href": f"{'/manager' if manager else '/supplier'}/lots?lot={incident['lot_number']}"
             if incident["lot_number"]
@@ -108,7 +110,9 @@ class IncidentState(AuthState):
                     at=self.fmt_time(event["at"]),
                     title=label("incident.event", event["kind"], self.language),
                     change=change,
-                    actor=actor_label(event["actor_name"], event["actor_organisation"]),
+                    actor=actor_label(
+                        event["actor_name"], row_name(event, "actor_organisation", self.language)
+                    ),
                     detail=self._note(event["kind"], event["note"] or ""),
                 )
             )

@@ -7,8 +7,10 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from services.catalog.lists import Page
+from services.i18n.names import row_name
 from services.platform.errors import DomainError, ValidationFailed
 from services.supply import quality
+from services.supply.incident_titles import localized_title
 from state.shared import routes
 from state.shared.auth import AuthState
 from state.shared.paging import PAGE_SIZE, PagedMixin
@@ -49,8 +51,8 @@ class IncidentListState(PagedMixin, AuthState):
                 "id": str(row["id"]),
                 "number": row["number"],
                 "href": f"{base}/{row['id']}",
-                "title": row["title"],
-                "supplier": row["supplier_name"],
+                "title": localized_title(row, self.language),
+                "supplier": row_name(row, "supplier_name", self.language),
                 "sku": row["sku"],
                 "lot": row["lot_number"],
                 "order": row["purchase_order_number"] or "",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from models.db import session_scope
+from services.i18n.names import row_name
 from services.platform.errors import DomainError, ValidationFailed
 from services.supply import quality
+from services.supply.incident_titles import localized_title
 from state.shared import routes
 from state.shared.auth import AuthState
 from state.supply.quality.common import (
@@ -41,7 +43,7 @@ class LotTraceState(AuthState):
                 "href": f"{base}/{row['purchase_order_id']}",
                 "line_no": str(row["line_no"]),
                 "sku": row["sku"],
-                "supplier": row["supplier_name"],
+                "supplier": row_name(row, "supplier_name", self.language),
                 "quantity": fmt_int(row["quantity"], self.language),
             }
             for row in self._trace.get("purchase_order_lines", [])
@@ -57,7 +59,7 @@ class LotTraceState(AuthState):
                 "received": fmt_int(row["received_quantity"], self.language),
                 "carrier": f"{row['carrier']} · {row['tracking_number']}",
                 "shipped": self.fmt_time(row["shipped_at"]),
-                "supplier": row["supplier_name"],
+                "supplier": row_name(row, "supplier_name", self.language),
             }
             for row in self._trace.get("shipping_notice_lines", [])
         ]
@@ -68,7 +70,7 @@ class LotTraceState(AuthState):
             {
                 "number": row["receipt_number"],
                 "sku": row["sku"],
-                "location": row["location_name"],
+                "location": row_name(row, "location_name", self.language),
                 "received": self.fmt_time(row["received_at"]),
                 "accepted": fmt_int(row["accepted_quantity"], self.language),
                 "rejected": fmt_int(row["rejected_quantity"], self.language),
@@ -84,7 +86,7 @@ class LotTraceState(AuthState):
             {
                 "number": row["number"],
                 "href": f"{base}/{row['id']}",
-                "title": row["title"],
+                "title": localized_title(row, self.language),
                 "status": label("incident.status", row["status"], self.language),
                 "colour": colour(INCIDENT_STATUS_COLOURS, row["status"]),
                 "opened": self.fmt_time(row["opened_at"]),

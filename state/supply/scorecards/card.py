@@ -15,6 +15,7 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from models.supply import PeriodKind
+from services.i18n.names import row_name
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing, scorecards
 from state.shared import routes
@@ -81,7 +82,7 @@ class ScorecardState(AuthState):
         standing = current.get("standing")
         return {
             "supplier_id": str(card["supplier_id"]),
-            "name": card["supplier_name"],
+            "name": row_name(card, "supplier_name", self.language),
             "score": fmt_decimal(current.get("score"), language),
             "standing": label("scorecard.standing", standing, language)
             if standing
@@ -339,6 +340,6 @@ class ScorecardState(AuthState):
         return rx.toast.success(
             self.t(
                 "scorecard.blocked_toast" if blocked else "scorecard.unblocked_toast",
-                supplier=card["supplier_name"],
+                supplier=row_name(card, "supplier_name", self.language),
             )
         )

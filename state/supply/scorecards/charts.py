@@ -7,6 +7,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from models.supply import Standing
+from services.i18n.names import row_name
 from services.supply import scorecards
 from state.catalog.manager_home import chart_layout
 from state.supply.scorecards.views import (
@@ -84,7 +85,7 @@ def ranking_scatter(points: list[dict], translate, language: str) -> go.Figure:
             go.Scatter(
                 x=[float(point["on_time_pct"]) for point in chosen],
                 y=[float(point["score_quality"]) for point in chosen],
-                text=[point["supplier_name"] for point in chosen],
+                text=[row_name(point, "supplier_name", language) for point in chosen],
                 customdata=[
                     [point["supplier_id"], fmt_decimal(point["rejected_ppm"], language, 0)]
                     for point in chosen

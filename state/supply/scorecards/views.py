@@ -13,6 +13,7 @@ from typing import TypedDict
 
 from babel.dates import format_date
 
+from services.i18n.names import row_name
 from services.platform.formatting import format_money, locale_for
 from services.supply import scorecards
 from services.supply.numbers import incident_number
@@ -319,7 +320,7 @@ def ranking_rows(rows: list[dict], translate, language: str) -> list[RankingRow]
             "rank": fmt_int(row["rank"], language),
             "supplier_id": str(row["supplier_id"]),
             "href": routes.supplier_card(row["supplier_id"]),
-            "name": row["supplier_name"],
+            "name": row_name(row, "supplier_name", language),
             "country": row["country"],
             "score": fmt_decimal(row["score"], language),
             "standing": label("scorecard.standing", row["standing"], language)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
@@ -31,6 +32,7 @@ from models import (
 from models.db import engine_for
 from models.migrate import upgrade
 from models.settings import PROJECT_ROOT
+from services.i18n.names import category_label, localized_name, unit_label
 from services.identity.auth import login
 from services.platform import outbox
 from services.seed import DEMO_PASSWORD, seed
@@ -457,3 +459,32 @@ def test_postgresql_bulk_copy_gives_the_same_data_as_sqlite(pg_url, seeded_templ
     engine_for(f"sqlite:///{seeded_template[0]}").dispose()
     for table, rows in reference.items():
         assert copied[table] == rows, f"{table} differ between PostgreSQL and SQLite"
+
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_seeded_name_people_read_has_a_chinese_name(seeded_url):
+    with Session(engine_for(seeded_url)) as session:
+        named = {
+            "organisation": session.exec(select(Organisation.name, Organisation.name_zh)).all(),
+            "part": session.exec(select(Part.name, Part.name_zh)).all(),
+            "vehicle model": session.exec(select(VehicleModel.name, VehicleModel.name_zh)).all(),
+            "trim": session.exec(select(Trim.name, Trim.name_zh)).all(),
+            "location": session.exec(select(Location.name, Location.name_zh)).all(),
+        }
+        categories = session.exec(select(Part.category).distinct()).all()
+        units = session.exec(select(Part.unit).distinct()).all()
+
+    for table, rows in named.items():
+        missing = [name for name, name_zh in rows if not name_zh or not HAN.search(name_zh)]
+        assert not missing, f"{table} without a Chinese name: {missing[:5]}"
+    assert (
+        localized_name("Retail customers", dict(named["organisation"])["Retail customers"], "zh")
+        == "零售客户"
+    )
+    assert dict(named["part"]).get("Front ceramic brake pad set") in (None, "前陶瓷制动片套装")
+    for category in categories:
+        assert HAN.search(category_label(category, "zh")), f"category {category!r} has no Chinese name"
+        assert category_label(category, "en") == category
+    assert all(HAN.search(unit_label(unit, "zh")) for unit in units)

@@ -122,7 +122,7 @@ def test_stores_offering_a_trim_nearest_first_with_demo_cars_and_stock(sqlite_ur
         assert unsorted[0].name == "Test Store München"  # test-drive stores first without a place
         assert unsorted[0].distance_km is None
         assert demo_trims_at(session, [world.store_id, berlin.id]) == {
-            world.store_id: [{"id": world.trim_id, "name": "Aura Long Range"}]
+            world.store_id: [{"id": world.trim_id, "name": "Aura Long Range", "name_zh": ""}]
         }
 
 

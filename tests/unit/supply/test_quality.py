@@ -7,9 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from models import QualityIncident
 from services.catalog.lists import Page
 from services.platform.errors import FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from services.supply import quality
+from services.supply.incident_titles import incident_title, localized_title
 from services.supply.states import IllegalTransition
 from tests.supply_world import NOW, acknowledge_all, issue, receive, ship
 
@@ -217,3 +219,32 @@ def test_a_second_supplier_sees_none_of_the_firsts_incidents_or_lots(session, wo
     assert trace["found"] is False and trace["incidents"] == [] and trace["receipt_lines"] == []
     rows, total = quality.list_incidents(session, world.first.principal, page=Page(), awaiting_supplier=True)
     assert total == 1 and rows[0]["id"] == incident_id
+
+
+def test_the_title_of_a_reject_incident_is_kept_as_a_key_and_reads_in_each_language(session, world):
+    _order, _notice, _receipt, incident_id = _rejected(session, world, lot="LOT-Z1", rejected=3)
+    stored = session.get(QualityIncident, incident_id)
+    sku = world.first.parts[0].sku
+    assert stored.title == "" and stored.title_key == "incident.title.receipt_reject"
+    assert stored.title_params == {"sku": sku, "count": 3}
+    incident = quality.get_incident(session, world.manager, incident_id)
+    assert incident["title"] == f"{sku}: 3 rejected at receipt"  # the API and exports: English
+    assert localized_title(incident, "en") == f"{sku}: 3 rejected at receipt"
+    assert localized_title(incident, "zh") == f"{sku}：收货时拒收 3 件"
+    listed, _total = quality.list_incidents(session, world.manager, page=Page(1, 10))
+    assert localized_title(next(row for row in listed if row["id"] == incident_id), "zh") == incident_title(
+        "", "incident.title.receipt_reject", {"sku": sku, "count": 3}, "zh"
+    )
+
+
+def test_a_field_complaint_keeps_a_typed_title_as_typed_and_translates_its_own(session, world):
+    sku = world.first.parts[0].sku
+    typed = quality.report_field_complaint(
+        session, world.manager, sku=sku, lot="LOT-Q", description="rattle", title="Rattle at 80 km/h"
+    )
+    assert localized_title(typed, "zh") == "Rattle at 80 km/h" == localized_title(typed, "en")
+    untitled = quality.report_field_complaint(session, world.manager, sku=sku, lot="LOT-Q", description="x")
+    assert localized_title(untitled, "en") == f"{sku}: field complaint, lot LOT-Q"
+    assert localized_title(untitled, "zh") == f"{sku}：现场投诉，批次 LOT-Q"
+    # Names read in the viewer's language where the row has a Chinese one.
+    assert untitled["part_name_zh"] == world.first.parts[0].name_zh

@@ -181,7 +181,7 @@ def _notice_row(row) -> rx.Component:
         rx.table.cell(row["supplier"]),
         rx.table.cell(
             rx.vstack(
-                rx.text(row["carrier"], size="2"),
+                rx.text(row["carrier"], size="2", custom_attrs={"data-verbatim": "typed"}),
                 rx.text(row["tracking"], size="1", color_scheme="gray"),
                 spacing="0",
             )

@@ -234,7 +234,13 @@ def _line_row(row) -> rx.Component:
             rx.vstack(
                 state_badge(row["status_label"], row["colour"]),
                 rx.cond(
-                    row["reject_reason"] != "", rx.text(row["reject_reason"], size="1", color_scheme="red")
+                    row["reject_reason"] != "",
+                    rx.text(
+                        row["reject_reason"],
+                        size="1",
+                        color_scheme="red",
+                        custom_attrs={"data-verbatim": "typed"},
+                    ),
                 ),
                 rx.cond(
                     row["proposal"] != "", rx.text(row["proposal"], size="1", color=rx.color("amber", 11))

@@ -150,7 +150,7 @@ def receipts_section() -> rx.Component:
                                 ),
                                 text_align="right",
                             ),
-                            rx.table.cell(row["reason"]),
+                            rx.table.cell(row["reason"], custom_attrs={"data-verbatim": "typed"}),
                             rx.table.cell(
                                 rx.cond(
                                     row["incident"] != "", rx.link(row["incident"], href=row["incident_href"])

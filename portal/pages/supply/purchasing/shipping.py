@@ -175,7 +175,7 @@ def shipments_section() -> rx.Component:
                                 )
                             ),
                             rx.table.cell(row["shipped"], white_space="nowrap"),
-                            rx.table.cell(row["carrier"]),
+                            rx.table.cell(row["carrier"], custom_attrs={"data-verbatim": "typed"}),
                             rx.table.cell(row["line_no"]),
                             rx.table.cell(
                                 rx.code(row["sku"], variant="ghost", size="2"), white_space="nowrap"

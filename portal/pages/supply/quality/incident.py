@@ -29,7 +29,14 @@ def _text_block(label_key: str, value, element_id: str) -> rx.Component:
         rx.text(t(label_key), size="1", color_scheme="gray", weight="medium"),
         rx.cond(
             value != "",
-            rx.text(value, size="2", white_space="pre-wrap", id=element_id),
+            # Typed by a person: shown as written.
+            rx.text(
+                value,
+                size="2",
+                white_space="pre-wrap",
+                id=element_id,
+                custom_attrs={"data-verbatim": "typed"},
+            ),
             rx.text("—", size="2", color_scheme="gray"),
         ),
         spacing="1",
