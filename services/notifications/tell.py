@@ -16,9 +16,13 @@ from models import OrderStatus, Organisation, Role, SalesOrder, User
 from services.notifications.inbox import Recipient, managers, notify, users_of
 
 
-def _name(session: Session, organisation_id: int) -> str:
+def _names(session: Session, organisation_id: int, key: str) -> dict:
+    """`{key: English name, key_zh: Chinese name}` of an organisation, for an entry's arguments
+    (the reader's language picks one when shown: kinds.text_params)."""
     organisation = session.get(Organisation, organisation_id)
-    return organisation.name if organisation else ""
+    if organisation is None:
+        return {key: ""}
+    return {key: organisation.name, f"{key}_zh": organisation.name_zh}
 
 
 def purchase_order_issued(
@@ -36,7 +40,12 @@ def purchase_order_issued(
         session,
         Kind.PURCHASE_ORDER_ISSUED,
         users_of(session, supplier_id, Role.SUPPLIER),
-        {"purchase_order_id": order_id, "number": number, "buyer": _name(session, buyer_id), "count": lines},
+        {
+            "purchase_order_id": order_id,
+            "number": number,
+            **_names(session, buyer_id, "buyer"),
+            "count": lines,
+        },
         event=f"po:{order_id}:issued",
         now=now,
     )
@@ -54,7 +63,7 @@ def purchase_order_answered(
     now: datetime,
 ) -> None:
     """The supplier acknowledged and/or counter-proposed lines: the buyer's managers hear of each."""
-    supplier = _name(session, supplier_id)
+    supplier = _names(session, supplier_id, "supplier")
     recipients = managers(session, buyer_id)
     stamp = now.isoformat()
     for kind, count in (
@@ -66,7 +75,7 @@ def purchase_order_answered(
                 session,
                 kind,
                 recipients,
-                {"purchase_order_id": order_id, "number": number, "supplier": supplier, "count": count},
+                {"purchase_order_id": order_id, "number": number, **supplier, "count": count},
                 event=f"po:{order_id}:{kind}:{stamp}",
                 now=now,
             )
@@ -106,7 +115,7 @@ def incident_answered(
             "incident_id": incident_id,
             "number": number,
             "sku": sku,
-            "supplier": _name(session, supplier_id),
+            **_names(session, supplier_id, "supplier"),
             "step": step,
         },
         event=f"incident:{incident_id}:{step}:{now.isoformat()}",
