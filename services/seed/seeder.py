@@ -179,6 +179,10 @@ def seed(
             day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
             counts["pricing"] = seed_pricing(session, rng_seed=2026, now=day_start)
         counts["analytics"] = _seed_analytics(session)
+        if scale == "demo":
+            from services.seed.notifications import seed_notifications  # (import order: see above)
+
+            counts["notifications"] = seed_notifications(session)
         return counts
     except BaseException:
         session.rollback()

@@ -488,3 +488,27 @@ def test_every_seeded_name_people_read_has_a_chinese_name(seeded_url):
         assert HAN.search(category_label(category, "zh")), f"category {category!r} has no Chinese name"
         assert category_label(category, "en") == category
     assert all(HAN.search(unit_label(unit, "zh")) for unit in units)
+
+
+def test_the_demo_inboxes_hold_what_the_seeded_history_would_have_told(seeded_url, seeded_template):
+    """Every demo role with notification kinds finds entries in its bell, each linking to an object
+    in its own workspace, the newest unread and anything older than a day read."""
+    from datetime import timedelta
+
+    from models import Notification
+    from models.types import utcnow
+
+    assert seeded_template[1]["notifications"]["entries"] > 0
+    with Session(engine_for(seeded_url)) as session:
+        for email, prefixes in (
+            ("supplier@demo.test", ("/supplier/",)),
+            ("manager@demo.test", ("/manager/", "/shipments/")),  # shipments at risk, seen by the ETA
+            ("dealer@demo.test", ("/orders/",)),
+        ):
+            user = session.exec(select(User).where(User.email_normalized == email)).one()
+            entries = session.exec(select(Notification).where(Notification.user_id == user.id)).all()
+            assert entries, f"{email} has an empty inbox"
+            for entry in entries:
+                assert entry.link.startswith(prefixes), (email, entry.link)
+                old = entry.created_at < utcnow() - timedelta(days=1, minutes=5)
+                assert not old or entry.read_at is not None
