@@ -15,6 +15,7 @@ from portal.api import api
 from portal.api.security import same_origin_or_listed
 from portal.components.frame import PAGES
 from portal.live_updates import push_order_changes
+from portal.pages.analytics import dashboard as kpi_dashboard  # noqa: F401  (declare pages)
 from portal.pages.catalog import (
     dealer_home,  # noqa: F401  (declare pages)
     lists,  # noqa: F401  (declare pages)

@@ -25,6 +25,7 @@ SIDEBAR_WIDTH = "15rem"
 SECTIONS: dict[str, list[tuple[str, str, str]]] = {
     "manager": [
         ("nav.overview", routes.MANAGER, "layout-dashboard"),
+        ("nav.kpis", routes.MANAGER_KPIS, "chart-no-axes-combined"),
         ("nav.purchase_orders", routes.MANAGER_ORDERS, "clipboard-list"),
         ("nav.receiving", routes.MANAGER_RECEIVING, "truck"),
         ("nav.incidents", routes.MANAGER_INCIDENTS, "shield-alert"),
@@ -50,6 +51,7 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
     "dealer": [
         ("nav.orders_stock", routes.DEALER, "clipboard-list"),
         ("nav.orders", routes.ORDERS, "receipt"),
+        ("nav.kpis", routes.DEALER_KPIS, "chart-no-axes-combined"),
         ("nav.cart", routes.CART, "shopping-cart"),
         ("nav.showroom", routes.SHOWROOM, "car"),
         ("nav.parts", routes.CATALOGUE, "cog"),

@@ -65,6 +65,9 @@ MANAGER_LOTS = "/manager/lots"
 # The showroom funnel per dealer store (issue 9): in the managers' area, open to admins too
 # (services/identity/access.PAGE_ROLES), hence not a MANAGER_ route.
 NETWORK_FUNNEL = "/manager/funnel"
+# The KPI dashboard (issue 11): the network for managers, its own stores for a dealer.
+MANAGER_KPIS = "/manager/kpis"
+DEALER_KPIS = "/dealer/kpis"
 
 
 def _workspace(role: str) -> str:
