@@ -5,6 +5,7 @@ recolours its tile; a dealer sees its own stores only; the page fits a 390 px ph
 
 from __future__ import annotations
 
+import io
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -61,10 +62,10 @@ def test_a_manager_filters_drills_exports_and_sets_a_target(
     assert dealer_name
 
     # The shared address opens the same view in a fresh page.
-    shared = page.url
+    shared, dealer_orders = page.url, _values(page)["orders"]
     page.goto(f"{portal.base_url}/manager")
     page.goto(shared)
-    expect(page.locator('.kpi-tile[data-tile="orders"] .tile-value')).to_have_text(_values(page)["orders"])
+    expect(page.locator('.kpi-tile[data-tile="orders"] .tile-value')).to_have_text(dealer_orders)
 
     page.locator('.kpi-tile[data-tile="orders"] .tile-drill[data-kind="orders"]').click()
     expect(page.locator("#drill-dialog")).to_be_visible()
@@ -74,7 +75,11 @@ def test_a_manager_filters_drills_exports_and_sets_a_target(
     expect(page.locator("#drill-table tbody tr").first).to_be_visible()
     with page.expect_download() as download:
         page.click("#drill-xlsx")
-    workbook = load_workbook(download.value.path(), read_only=True)
+    assert download.value.suggested_filename.startswith(
+        "orders-"
+    ) and download.value.suggested_filename.endswith(".xlsx")
+    with open(download.value.path(), "rb") as file:
+        workbook = load_workbook(io.BytesIO(file.read()), read_only=True)
     sheet = workbook.active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "order_number" and len(rows) - 1 == total
