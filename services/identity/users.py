@@ -316,6 +316,7 @@ def _org_snapshot(organisation: Organisation) -> dict:
     return {
         "slug": organisation.slug,
         "name": organisation.name,
+        "name_zh": organisation.name_zh or "",
         "kind": organisation.kind,
         "country": organisation.country,
         "currency": organisation.currency,
@@ -324,11 +325,14 @@ def _org_snapshot(organisation: Organisation) -> dict:
 
 
 def _clean_organisation(
-    *, name: str, kind: str, country: str, currency: str, time_zone: str
+    *, name: str, kind: str, country: str, currency: str, time_zone: str, name_zh: str = ""
 ) -> dict[str, str]:
     """The organisation's fields tidied, or FieldErrors naming every bad one at once."""
     errors = FieldCollector()
     name = (name or "").strip()
+    name_zh = (name_zh or "").strip()
+    if len(name_zh) > MAX_NAME_LENGTH:
+        errors.add("name_zh", "organisation.name_too_long", max=MAX_NAME_LENGTH)
     country = (country or "").strip().upper()
     currency = (currency or "").strip().upper()
     time_zone = (time_zone or "").strip()
@@ -345,7 +349,14 @@ def _clean_organisation(
     if time_zone not in TIME_ZONES:
         errors.add("time_zone", "organisation.time_zone_invalid")
     errors.raise_if_any()
-    return {"name": name, "kind": kind, "country": country, "currency": currency, "time_zone": time_zone}
+    return {
+        "name": name,
+        "name_zh": name_zh or None,
+        "kind": kind,
+        "country": country,
+        "currency": currency,
+        "time_zone": time_zone,
+    }
 
 
 def _free_slug(session: Session, name: str) -> str:
@@ -366,14 +377,22 @@ def _free_slug(session: Session, name: str) -> str:
 
 
 def create_organisation(
-    session: Session, actor: Principal, *, name: str, kind: str, country: str, currency: str, time_zone: str
+    session: Session,
+    actor: Principal,
+    *,
+    name: str,
+    kind: str,
+    country: str,
+    currency: str,
+    time_zone: str,
+    name_zh: str = "",
 ) -> Organisation:
     """Create an organisation (admins only) and audit it (`organisation.created`). Bad fields are
     refused together (FieldErrors: name, kind, country ISO 3166-1 alpha-2, currency ISO 4217,
-    IANA time zone)."""
+    IANA time zone). `name_zh` is its Chinese name, if it has one."""
     require_role(actor, Role.ADMIN)
     fields = _clean_organisation(
-        name=name, kind=kind, country=country, currency=currency, time_zone=time_zone
+        name=name, kind=kind, country=country, currency=currency, time_zone=time_zone, name_zh=name_zh
     )
     for attempt in range(3):
         organisation = Organisation(slug=_free_slug(session, fields["name"]), **fields)
@@ -409,8 +428,10 @@ def update_organisation(
     country: str,
     currency: str,
     time_zone: str,
+    name_zh: str | None = None,
 ) -> Organisation:
-    """Edit an organisation (admins only; the slug stays) and audit it (`organisation.updated`, before
+    """Edit an organisation (admins only; the slug stays; `name_zh` None keeps the Chinese name) and
+    audit it (`organisation.updated`, before
     and after). The same checks as creating; besides, the kind may not change while the
     organisation has users whose role needs the old kind (`organisation.kind_in_use`)."""
     require_role(actor, Role.ADMIN)
@@ -418,7 +439,12 @@ def update_organisation(
     if organisation is None:
         raise NotFound("organisation.not_found", field="organisation_id")
     fields = _clean_organisation(
-        name=name, kind=kind, country=country, currency=currency, time_zone=time_zone
+        name=name,
+        kind=kind,
+        country=country,
+        currency=currency,
+        time_zone=time_zone,
+        name_zh=organisation.name_zh or "" if name_zh is None else name_zh,
     )
     if fields["kind"] != organisation.kind:
         roles = set(session.exec(select(User.role).where(User.organisation_id == organisation.id)).all())

@@ -21,6 +21,7 @@ from models import (
     Location,
     Organisation,
     OutboxMessage,
+    Part,
     Role,
     SalesOrder,
     SalesOrderLine,
@@ -267,12 +268,9 @@ def _order_and_shipment(
         stock, trim = trim_row
         item_code, item_name, price = trim.code, trim.name, trim.price
     else:
-        stock, item_code, item_name, price = (
-            part_stock,
-            f"PART-{part_stock.part_id}",
-            "Parts",
-            Decimal("1250.00"),
-        )
+        # The part's own SKU and name, as a placed order keeps them (never a made-up English text).
+        part = session.get(Part, part_stock.part_id)
+        stock, item_code, item_name, price = (part_stock, part.sku, part.name, Decimal("1250.00"))
     order = SalesOrder(
         kind="customer_vehicle" if vehicle else "dealer_purchase",
         buyer_organisation_id=buyer.organisation_id,

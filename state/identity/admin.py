@@ -297,6 +297,7 @@ class OrganisationAdminState(AuthState):
     dialog_open: bool = False
     editing_id: int = 0  # 0: a new organisation
     form_name: str = ""
+    form_name_zh: str = ""
     form_kind: str = ""
     form_country: str = ""
     form_currency: str = ""
@@ -352,6 +353,7 @@ class OrganisationAdminState(AuthState):
     def _fill(self, editing_id: int, org: dict) -> None:
         self.editing_id, self.form_errors = editing_id, {}
         self.form_name, self.form_kind = org.get("name", ""), org.get("kind", "")
+        self.form_name_zh = org.get("name_zh") or ""
         self.form_country, self.form_currency = org.get("country", ""), org.get("currency", "")
         self.form_time_zone = org.get("time_zone", "")
         self.dialog_open = True
@@ -382,6 +384,10 @@ class OrganisationAdminState(AuthState):
         self._forget("name")
 
     @rx.event
+    def set_form_name_zh(self, value: str):
+        self.form_name_zh = value[:MAX_FIELD_LENGTH]
+
+    @rx.event
     def set_form_kind(self, value: str):
         self.form_kind = value
         self._forget("kind")
@@ -404,6 +410,7 @@ class OrganisationAdminState(AuthState):
         """Create or edit the organisation; every refused field shows its message at once."""
         fields = {
             "name": self.form_name,
+            "name_zh": self.form_name_zh,
             "kind": self.form_kind,
             "country": self.form_country,
             "currency": self.form_currency,

@@ -172,7 +172,7 @@ class ExceptionsState(TrackingFormatMixin, AuthState):
                 "href": routes.shipment(entry["shipment_id"]),
                 "tracking_number": entry["tracking_number"] or "",
                 "order_number": entry["order_number"] or "",
-                "carrier": entry["carrier"] or "",
+                "carrier": (entry["carrier"] or "").upper(),
                 "lane": entry["lane"] or "",
                 "kind": self.t(f"exceptions.kind.{entry['kind']}")
                 + (f" · {self._label('shipment.reason.' + entry['reason'])}" if entry["reason"] else ""),

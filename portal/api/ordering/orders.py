@@ -67,6 +67,7 @@ class OrderLineOut(BaseModel):
     item_id: int
     item_code: str
     item_name: str
+    item_name_zh: str = Field(default="", description="The Chinese name, where there is one.")
     quantity: int
     unit_price: str
     currency: str
@@ -106,8 +107,10 @@ class OrderOut(BaseModel):
     buyer_user_id: int
     buyer_location_id: int
     buyer_location_name: str
+    buyer_location_name_zh: str = Field(default="", description="The Chinese name, where there is one.")
     source_location_id: int
     source_location_name: str
+    source_location_name_zh: str = Field(default="", description="The Chinese name, where there is one.")
     seller_organisation_id: int
     currency: str
     total: str = Field(description="Exact decimal in `currency`.")
@@ -133,6 +136,7 @@ class OrderSummaryOut(BaseModel):
     status: str
     buyer_location_id: int
     buyer_location_name: str
+    buyer_location_name_zh: str = Field(default="", description="The Chinese name, where there is one.")
     currency: str
     total: str
     amount_due: str

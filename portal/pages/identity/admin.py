@@ -293,6 +293,18 @@ def organisation_dialog() -> rx.Component:
                         ),
                     ),
                     _labelled(
+                        "admin.name_zh",
+                        _text_input(
+                            "name_zh",
+                            "org-name-zh",
+                            value=state.form_name_zh,
+                            on_change=state.set_form_name_zh,
+                            max_length=200,
+                        ),
+                        "name_zh",
+                        errors,
+                    ),
+                    _labelled(
                         "admin.kind",
                         _select(state.form_kind, state.kind_options, state.set_form_kind, "org-kind"),
                         "kind",

@@ -251,3 +251,20 @@ def test_a_non_admin_may_not_search_users_or_create_or_edit_organisations(sessio
     assert session.exec(select(func.count()).select_from(Organisation)).one() == count
     assert session.get(Organisation, orgs[kind].id).name != GOOD["name"]
     assert _audit(session, "organisation.created") + _audit(session, "organisation.updated") == []
+
+
+def test_an_organisation_keeps_a_chinese_name_beside_its_english_one(session, orgs, admin):
+    org = users.create_organisation(session, admin, **{**GOOD, "name_zh": " 上海车桥有限公司 "})
+    assert session.get(Organisation, org.id).name_zh == "上海车桥有限公司"
+    listed = next(row for row in users.list_organisations(session, admin) if row["id"] == org.id)
+    assert listed["name_zh"] == "上海车桥有限公司"
+    # Editing without naming it keeps it; an empty one clears it; a long one is refused.
+    users.update_organisation(session, admin, organisation_id=org.id, **{**GOOD, "name": "Axle Co."})
+    assert session.get(Organisation, org.id).name_zh == "上海车桥有限公司"
+    users.update_organisation(session, admin, organisation_id=org.id, **GOOD, name_zh="")
+    assert session.get(Organisation, org.id).name_zh is None
+    with pytest.raises(FieldErrors) as refused:
+        users.update_organisation(session, admin, organisation_id=org.id, **GOOD, name_zh="车" * 201)
+    assert [error.field for error in refused.value.errors] == ["name_zh"]
+    [entry, *_] = _audit(session, "organisation.created")
+    assert entry.after["name_zh"] == "上海车桥有限公司"

@@ -32,7 +32,7 @@ from models import (
 from models.db import engine_for
 from models.migrate import upgrade
 from models.settings import PROJECT_ROOT
-from services.i18n.names import category_label, localized_name, unit_label
+from services.i18n.names import category_label, city_label, localized_name, unit_label
 from services.identity.auth import login
 from services.platform import outbox
 from services.seed import DEMO_PASSWORD, seed
@@ -488,6 +488,13 @@ def test_every_seeded_name_people_read_has_a_chinese_name(seeded_url):
         assert HAN.search(category_label(category, "zh")), f"category {category!r} has no Chinese name"
         assert category_label(category, "en") == category
     assert all(HAN.search(unit_label(unit, "zh")) for unit in units)
+    cities = {city for (city,) in session_cities(seeded_url)}
+    assert all(HAN.search(city_label(city, "zh")) for city in cities), cities
+
+
+def session_cities(url: str) -> list[tuple[str]]:
+    with Session(engine_for(url)) as session:
+        return [(city,) for city in session.exec(select(Location.city).distinct()).all()]
 
 
 def test_the_demo_inboxes_hold_what_the_seeded_history_would_have_told(seeded_url, seeded_template):
