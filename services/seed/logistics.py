@@ -22,6 +22,8 @@ from models import (
     Organisation,
     OutboxMessage,
     Part,
+    Payment,
+    PaymentStatus,
     Role,
     SalesOrder,
     SalesOrderLine,
@@ -35,6 +37,23 @@ from services.logistics import eta
 from services.logistics.ingest import SHIPMENT_CHANGED, ingest_payload
 from services.logistics.shipments import lane_of
 from services.logistics.vin import build_vin, plant_and_serial
+
+
+def captured_payment(order: SalesOrder, at: datetime) -> Payment:
+    """The captured payment of a seeded paid order (its deposit, else its total), as placement and
+    the gateway leave it: every order has one, which its page and the lists read."""
+    return Payment(
+        order_id=order.id,
+        idempotency_key=f"pay-{order.idempotency_key}",
+        amount=order.deposit if order.deposit is not None else order.total,
+        currency=order.currency,
+        status=PaymentStatus.CAPTURED,
+        gateway_reference=f"SEED-{order.id:06d}",
+        captured_at=at,
+        created_at=at,
+        updated_at=at,
+    )
+
 
 PAST_SHIPMENTS = 36
 IN_FLIGHT_SHIPMENTS = 12
@@ -291,6 +310,7 @@ def _order_and_shipment(
     session.add(order)
     session.flush()
     order.number = f"SO-{order.id:06d}"
+    session.add(captured_payment(order, created))
     session.add(
         SalesOrderLine(
             order_id=order.id,

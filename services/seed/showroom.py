@@ -397,6 +397,7 @@ def _orders(session: Session, rng: random.Random, store_ids: list[int]) -> int:
     """Some completed drives turn into customer vehicle orders (from the carmaker's warehouse stock of
     the trim driven, placed and paid an hour or two after the drive) linked by `test_drive_id`."""
     from models import Organisation, SalesOrder, SalesOrderLine, User  # noqa: PLC0415 - keeps the import list short
+    from services.seed.logistics import captured_payment  # noqa: PLC0415
 
     warehouse = session.execute(
         select(Location)
@@ -447,6 +448,7 @@ def _orders(session: Session, rng: random.Random, store_ids: list[int]) -> int:
         session.add(order)
         session.flush()
         order.number = f"SO-{order.id:06d}"
+        session.add(captured_payment(order, created))
         session.add(
             SalesOrderLine(
                 order_id=order.id,

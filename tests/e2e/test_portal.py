@@ -11,7 +11,17 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import Location, LocationKind, OrderAttention, Organisation, Role, StockLevel, Trim, User
+from models import (
+    Location,
+    LocationKind,
+    OrderAttention,
+    Organisation,
+    Role,
+    SalesOrder,
+    StockLevel,
+    Trim,
+    User,
+)
 from models.types import utcnow
 from services.catalog.lists import Page as CatalogPage
 from services.catalog.lists import list_stock
@@ -130,13 +140,18 @@ def test_supplier_sees_only_its_own_figures_and_stock(page: Page, portal: Runnin
     expect(page.locator("#stock-table tbody tr").first).to_contain_text(first_sku)
 
 
-def test_dealer_sees_its_store_vehicles_and_an_honest_empty_order_list(
+def test_dealer_sees_its_store_vehicles_and_its_orders(
     page: Page, portal: RunningPortal, screenshots
 ) -> None:
     with Session(portal.engine) as session:
         summary = compute_summary(session)
         organisation = organisation_of(session, "dealer@demo.test")
         trims = session.exec(select(func.count()).select_from(Trim)).one()
+        newest = session.exec(
+            select(SalesOrder)
+            .where(SalesOrder.buyer_organisation_id == organisation.id)
+            .order_by(SalesOrder.created_at.desc(), SalesOrder.id.desc())
+        ).first()
     own = summary["by_organisation"][str(organisation.id)]
     sign_in_as(page, portal, "dealer")
     expect(page.locator("#kpi-vehicle_units_on_hand")).to_have_text(
@@ -145,7 +160,9 @@ def test_dealer_sees_its_store_vehicles_and_an_honest_empty_order_list(
     expect(page.locator("#kpi-part_units_on_hand")).to_have_text(
         format_number(own["part_units_on_hand"], "en")
     )
-    expect(page.locator("#orders-empty")).to_contain_text("No orders yet")
+    # The seeded orders it placed are listed (they were counted but left off the list before).
+    expect(page.locator(f'#recent-orders [data-order="{newest.number}"]')).to_be_visible()
+    expect(page.locator("#orders-empty")).to_have_count(0)
     expect(page.locator("[data-trim]")).to_have_count(trims)
     shown = sum(
         int(text.split()[0].replace(",", "")) for text in page.locator(".trim-stock").all_inner_texts()
@@ -171,8 +188,17 @@ def test_customer_browses_the_showroom_with_prices_and_filters(
     page.click("#filter-powertrain")
     page.get_by_role("option", name="Electric").click()
     expect(page.locator("[data-trim]")).to_have_count(len(electric))
+    with Session(portal.engine) as session:
+        customer = session.exec(select(User).where(User.email_normalized == "customer@demo.test")).one()
+        newest = session.exec(
+            select(SalesOrder)
+            .where(SalesOrder.buyer_user_id == customer.id)
+            .order_by(SalesOrder.created_at.desc(), SalesOrder.id.desc())
+        ).first()
     page.goto(f"{portal.base_url}/my-orders")
-    expect(page.locator("#orders-empty")).to_contain_text("No orders yet")
+    expect(page.locator(f'#orders-table [data-order="{newest.number}"]')).to_be_visible()
+    page.locator(f'#orders-table [data-order="{newest.number}"] a').click()  # a seeded order opens
+    expect(page.locator("#order-status")).to_be_visible()
 
 
 def test_admin_sees_every_user_and_organisation(page: Page, portal: RunningPortal, screenshots) -> None:

@@ -21,8 +21,10 @@ from models import (
     Organisation,
     OutboxMessage,
     Part,
+    Payment,
     PurchaseOrder,
     PurchaseOrderLine,
+    SalesOrder,
     StockLevel,
     SupplierScorecard,
     Trim,
@@ -34,6 +36,7 @@ from models.migrate import upgrade
 from models.settings import PROJECT_ROOT
 from services.i18n.names import category_label, city_label, localized_name, unit_label
 from services.identity.auth import login
+from services.ordering.views import load_order_view
 from services.platform import outbox
 from services.seed import DEMO_PASSWORD, seed
 from services.seed.__main__ import main as seed_cli
@@ -519,3 +522,16 @@ def test_the_demo_inboxes_hold_what_the_seeded_history_would_have_told(seeded_ur
                 assert entry.link.startswith(prefixes), (email, entry.link)
                 old = entry.created_at < utcnow() - timedelta(days=1, minutes=5)
                 assert not old or entry.read_at is not None
+
+
+def test_every_seeded_order_has_its_captured_payment_and_opens(seeded_url):
+    # An order without its payment row was counted in the orders list but left off its page, and
+    # its own page failed: the demo dealer saw "4 rows" over an empty table.
+    with Session(engine_for(seeded_url)) as session:
+        orders = session.exec(select(SalesOrder)).all()
+        payments = {payment.order_id: payment for payment in session.exec(select(Payment)).all()}
+        assert orders and set(payments) == {order.id for order in orders}
+        for order in orders[:: max(1, len(orders) // 20)]:
+            view = load_order_view(session, order.id)
+            assert view.payment_status == "captured"
+            assert view.amount_due == (order.deposit if order.deposit is not None else order.total)
