@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ import psycopg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, pool
+from sqlalchemy import create_engine, inspect, pool, text
 from sqlmodel import SQLModel
 
 import models  # noqa: F401  (registers every table)
@@ -81,3 +82,63 @@ def test_upgrading_a_database_already_at_head_changes_nothing(empty_db_url):
     upgrade(empty_db_url)
     upgrade(empty_db_url)
     assert _tables(empty_db_url) == set(SQLModel.metadata.tables)
+
+
+def test_the_localized_names_migration_turns_system_incident_titles_into_keys_and_back(empty_db_url):
+    upgrade(empty_db_url, "0019_cart_lines")
+    engine = create_engine(empty_db_url, poolclass=pool.NullPool)
+    now = "2026-12-01 08:00:00+00:00"
+    incident = (
+        "INSERT INTO quality_incident (id, supplier_id, part_id, lot_number, source, status, title,"
+        " description, quantity_affected, opened_at, containment_action, root_cause, evidence,"
+        " reopened_count, status_changed_at) VALUES (:id, 1, 1, 'L-1', :source, 'open', :title, '', 3,"
+        " :now, '', '', '', 0, :now)"
+    )
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO organisation (id, slug, name, kind, country, currency, time_zone,"
+                    " created_at) VALUES (1, 's', 'Supplier', 'supplier', 'CN', 'CNY', 'Asia/Shanghai', :now)"
+                ),
+                {"now": now},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO part (id, sku, name, category, unit, list_price, currency, supplier_id)"
+                    " VALUES (1, 'BRP-000001', 'Pad', 'Brake pads', 'set', 10, 'CNY', 1)"
+                )
+            )
+            for incident_id, source, title in (
+                (1, "receipt_reject", "BRP-000001: 3 rejected at receipt"),
+                (2, "field_complaint", "BRP-000001: field complaint, lot L-1"),
+                (3, "field_complaint", "Squeal at low speed"),
+            ):
+                connection.execute(
+                    text(incident), {"id": incident_id, "source": source, "title": title, "now": now}
+                )
+        upgrade(empty_db_url)
+        query = text("SELECT id, title, title_key, title_params FROM quality_incident ORDER BY id")
+        with engine.connect() as connection:
+            rows = [(i, title, key, _json(params)) for i, title, key, params in connection.execute(query)]
+        assert rows == [
+            (1, "", "incident.title.receipt_reject", {"sku": "BRP-000001", "count": 3}),
+            (2, "", "incident.title.field_complaint", {"sku": "BRP-000001", "lot": "L-1"}),
+            (3, "Squeal at low speed", None, {}),
+        ]
+        downgrade(empty_db_url, "0019_cart_lines")
+        with engine.connect() as connection:
+            titles = (
+                connection.execute(text("SELECT title FROM quality_incident ORDER BY id")).scalars().all()
+            )
+        assert titles == [
+            "BRP-000001: 3 rejected at receipt",
+            "BRP-000001: field complaint, lot L-1",
+            "Squeal at low speed",
+        ]
+    finally:
+        engine.dispose()
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
