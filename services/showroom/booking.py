@@ -28,7 +28,7 @@ from models.showroom import ACTIVE_STATUSES, ShowroomStore, TestDrive, TestDrive
 from models.types import UTCDateTime, column_length, utcnow
 from services.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from services.platform import outbox
-from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from services.platform.errors import DomainError, FieldCollector, NotFound, PermissionDenied, ValidationFailed
 from services.showroom import availability, guard, manage_links
 from services.showroom.availability import Slot
 from services.showroom.manage_links import LinkGone
@@ -69,9 +69,10 @@ class Visitor:
 
 
 def visitor_from(raw: dict) -> Visitor:
-    """The visitor's details from untrusted input, or ValidationFailed naming the first bad field
+    """The visitor's details from untrusted input, or FieldErrors naming every bad field at once
     (visitor_name, phone, email, licence_number, licence_expires_on, language: "en" or "zh",
-    "en" when not given)."""
+    "en" when not given): a bad name does not hide a bad phone number."""
+    problems = FieldCollector()
 
     def text(name: str, pattern: re.Pattern | None, code: str, max_length: int) -> str:
         value = raw.get(name)
@@ -82,25 +83,36 @@ def visitor_from(raw: dict) -> Visitor:
             raise ValidationFailed(code, field=name)
         return value
 
-    name = text("visitor_name", None, "test_drive.name_invalid", column_length(TestDrive, "visitor_name"))
-    phone = text("phone", _PHONE, "test_drive.phone_invalid", column_length(TestDrive, "visitor_phone"))
-    email = text("email", _EMAIL, "test_drive.email_invalid", column_length(TestDrive, "visitor_email"))
-    licence = text(
+    def expiry() -> date:
+        expires = raw.get("licence_expires_on")
+        try:
+            return expires if isinstance(expires, date) else date.fromisoformat(expires)
+        except (TypeError, ValueError):
+            raise ValidationFailed("test_drive.licence_expiry_invalid", field="licence_expires_on") from None
+
+    name = problems.check(
+        text, "visitor_name", None, "test_drive.name_invalid", column_length(TestDrive, "visitor_name")
+    )
+    phone = problems.check(
+        text, "phone", _PHONE, "test_drive.phone_invalid", column_length(TestDrive, "visitor_phone")
+    )
+    email = problems.check(
+        text, "email", _EMAIL, "test_drive.email_invalid", column_length(TestDrive, "visitor_email")
+    )
+    licence = problems.check(
+        text,
         "licence_number",
         _LICENCE,
         "test_drive.licence_number_invalid",
         column_length(TestDrive, "licence_number"),
     )
-    expires = raw.get("licence_expires_on")
-    try:
-        expires_on = expires if isinstance(expires, date) else date.fromisoformat(expires)
-    except (TypeError, ValueError):
-        raise ValidationFailed("test_drive.licence_expiry_invalid", field="licence_expires_on") from None
+    expires_on = problems.check(expiry)
     language = raw.get("language")
     if language is None:
         language = DEFAULT_LANGUAGE
     if language not in LANGUAGES:
-        raise ValidationFailed("test_drive.language_invalid", field="language", allowed=", ".join(LANGUAGES))
+        problems.add("language", "test_drive.language_invalid", allowed=", ".join(LANGUAGES))
+    problems.raise_if_any()
     return Visitor(name, phone, email, licence.upper(), expires_on, language)
 
 

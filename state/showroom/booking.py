@@ -23,7 +23,7 @@ from models.db import session_scope
 from models.inventory import Location
 from models.showroom import DemoCar, Salesperson, ShowroomStore, TestDriveStatus
 from models.types import utcnow
-from services.platform.errors import DomainError, PermissionDenied
+from services.platform.errors import DomainError, FieldErrors, PermissionDenied
 from services.showroom import availability, booking
 from services.showroom.booking import SlotTaken
 from services.showroom.manage_links import LinkGone
@@ -439,6 +439,16 @@ class BookingState(_PublicState):
         except LinkGone:
             self.submitting = False
             self._expire_hold()
+            return None
+        except FieldErrors as refused:  # every bad field of the visitor's details at once
+            self.submitting = False
+            self.errors = {
+                item.field: self.t(item.code, **item.params)
+                for item in refused.errors
+                if item.field in VISITOR_FIELDS
+            }
+            others = [item for item in refused.errors if item.field not in VISITOR_FIELDS]
+            self.form_error = self.t(others[0].code, **others[0].params) if others else ""
             return None
         except DomainError as error:
             self.submitting = False

@@ -15,7 +15,7 @@ import reflex as rx
 from models import Role
 from models.db import session_scope
 from services.i18n.names import row_name
-from services.platform.errors import DomainError, NotFound, PermissionDenied
+from services.platform.errors import DomainError, FieldErrors, NotFound, PermissionDenied
 from services.platform.formatting import format_day_range, format_weekday_date, format_weekday_short
 from services.showroom import dealer_desk, desk_calendar
 from services.showroom.booking import SlotTaken
@@ -502,9 +502,14 @@ class DeskState(AuthState):
             self.errors = {"starts_at": self.t("desk.walk_in_none_free")}
             return rx.toast.error(self.t("desk.walk_in_none_free"))
         except DomainError as error:
-            message = self.t(error.code, **{k: str(v) for k, v in error.params.items()})
-            self.errors = {error.field or "form": message}
-            return rx.toast.error(message)
+            refused = error.errors if isinstance(error, FieldErrors) else [error]
+            messages = {}
+            for item in refused:  # every bad field of the visitor at once, each under its field
+                messages.setdefault(
+                    item.field or "form", self.t(item.code, **{k: str(v) for k, v in item.params.items()})
+                )
+            self.errors = messages
+            return rx.toast.error(next(iter(messages.values())))
         self.walk_in_open = False
         self.refresh()
         return rx.toast.success(self.t("desk.walk_in_booked"))

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import Session
 
 from models.db import get_engine
-from services.platform.errors import DomainError, ValidationFailed
+from services.platform.errors import DomainError, FieldErrors, ValidationFailed
 from services.showroom import booking
 from services.showroom.manage_links import LinkGone
 from tests.showroom_world import make_world, visitor
@@ -138,3 +138,24 @@ def test_a_walk_in_is_checked_in_and_out_and_the_car_remembers_its_odometer(sqli
         assert done.status == "completed"
         car = session.get(DemoCar, drive.car_id)
         assert (car.odometer_km, car.energy_percent) == (1031, 81)
+
+
+def test_the_visitors_details_name_every_bad_field_at_once():
+    with pytest.raises(FieldErrors) as raised:
+        booking.visitor_from(
+            {
+                "visitor_name": "",
+                "phone": "call me",
+                "email": "not-an-address",
+                "licence_number": "B1234567",
+                "licence_expires_on": "someday",
+                "language": "fr",
+            }
+        )
+    assert [(error.field, error.code) for error in raised.value.errors] == [
+        ("visitor_name", "test_drive.field_required"),
+        ("phone", "test_drive.phone_invalid"),
+        ("email", "test_drive.email_invalid"),
+        ("licence_expires_on", "test_drive.licence_expiry_invalid"),
+        ("language", "test_drive.language_invalid"),
+    ]
