@@ -12,6 +12,7 @@ same addresses; tests/unit/notifications checks that every link here is a page o
 from __future__ import annotations
 
 from models import NotificationKind, Role
+from services.i18n.names import localized_name
 
 Kind = NotificationKind
 
@@ -85,10 +86,8 @@ def link(kind: str, role: str, params: dict) -> str:
 def text_params(params: dict, language: str) -> dict:
     """An entry's arguments for `language`: a name stored with its Chinese form beside it
     (`buyer` and `buyer_zh`) reads in Chinese for a Chinese reader, else as stored."""
-    shown = {key: value for key, value in params.items() if not key.endswith("_zh")}
-    if language == "zh":
-        for key in shown:
-            chinese = params.get(f"{key}_zh")
-            if chinese:
-                shown[key] = chinese
-    return shown
+    return {
+        key: localized_name(value, params.get(f"{key}_zh"), language) if f"{key}_zh" in params else value
+        for key, value in params.items()
+        if not key.endswith("_zh")
+    }

@@ -33,7 +33,7 @@ from services.platform.mail import Mail, MailNotSent
 SEND_WITHIN = timedelta(days=2)
 
 
-def _claim(session: Session, statement_where, now: datetime) -> list[int]:
+def _claim(session: Session, statement_where) -> list[int]:
     table = Notification.__table__
     claimed = session.execute(
         update(table)
@@ -106,7 +106,7 @@ def compose(entries: list[Notification], user: User, settings: Settings, *, dige
 
 def _deliver(
     session: Session, ids: list[int], user: User, settings: Settings, *, digest: bool, now: datetime
-) -> bool:
+) -> None:
     entries = list(
         session.exec(select(Notification).where(Notification.id.in_(ids)).order_by(Notification.id))
     )
@@ -118,7 +118,6 @@ def _deliver(
         _mark(session, ids, NotificationMail.FAILED, now)
         raise
     _mark(session, ids, NotificationMail.SENT, now)
-    return True
 
 
 def send_immediate(session: Session, *, now: datetime | None = None, settings: Settings | None = None) -> int:
@@ -138,7 +137,7 @@ def send_immediate(session: Session, *, now: datetime | None = None, settings: S
     ).all()
     sent = 0
     for entry_id in waiting:
-        if not _claim(session, [table.c.id == entry_id], now):
+        if not _claim(session, [table.c.id == entry_id]):
             continue  # another sender took it
         entry = session.get(Notification, entry_id)
         user = session.get(User, entry.user_id)
@@ -184,7 +183,7 @@ def send_digests(session: Session, *, now: datetime | None = None, settings: Set
         record = session.get(NotificationDigest, user_id)
         if not digest_due(user, record.sent_at if record else None, now, settings.notification_digest_hour):
             continue
-        ids = _claim(session, [table.c.user_id == user_id, table.c.delivery == Delivery.DIGEST], now)
+        ids = _claim(session, [table.c.user_id == user_id, table.c.delivery == Delivery.DIGEST])
         if not ids:
             continue
         _deliver(session, ids, user, settings, digest=True, now=now)

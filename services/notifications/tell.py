@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session
 
 from models import NotificationKind as Kind
-from models import OrderStatus, Organisation, Role, SalesOrder, User
+from models import OrderStatus, Organisation, OrganisationKind, Role, SalesOrder, User
 from services.notifications.inbox import Recipient, managers, notify, users_of
 
 
@@ -146,7 +146,7 @@ def order_moved(session: Session, order_id: int, status: str, *, now: datetime) 
     if kind is None or order is None:
         return []
     buyer = session.get(Organisation, order.buyer_organisation_id)
-    if buyer is not None and buyer.kind == "dealer":
+    if buyer is not None and buyer.kind == OrganisationKind.DEALER:
         recipients = users_of(session, buyer.id, Role.DEALER)
     else:
         buyer_user = session.get(User, order.buyer_user_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlalchemy import delete, update
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from models import (
     IncidentStatus,
@@ -108,5 +108,4 @@ def seed_notifications(session: Session) -> dict:
         update(Notification).where(Notification.created_at < now - timedelta(days=1)).values(read_at=now)
     )
     session.commit()
-    total = len(session.exec(select(Notification.id)).all())
-    return {"entries": total}
+    return {"entries": session.exec(select(func.count()).select_from(Notification)).one()}

@@ -101,10 +101,6 @@ class KpiState(AuthState):
         return self.query.get("period", PeriodKind.MONTH)
 
     @rx.var
-    def day(self) -> str:
-        return self.query.get("day", "")
-
-    @rx.var
     def range_from(self) -> str:
         return self.query.get("from", "")
 
@@ -115,10 +111,6 @@ class KpiState(AuthState):
     @rx.var
     def region(self) -> str:
         return self.query.get("region", ANY)
-
-    @rx.var
-    def country(self) -> str:
-        return self.query.get("country", "")
 
     @rx.var
     def dealer(self) -> str:

@@ -85,7 +85,8 @@ class BellState(EntryRowsMixin, AuthState):
     def load(self):
         """on_load of every framed page (after the guard): show the bell and keep it live."""
         token = self.router.session.client_token
-        if self.refresh():
+        # The guard just ran: a visitor it turned away has no bell to fill (and no second lookup).
+        if self.allowed and self.refresh():
             WATCHERS.watch(token, self.user_id)
         else:
             WATCHERS.forget(token)

@@ -11,8 +11,6 @@ from portal.components.ui import choice_select, empty_state, field_error, page_h
 from state.analytics.dashboard import SPARK_HEIGHT, SPARK_WIDTH, KpiState
 from state.shared import routes
 
-_TONE_COLOUR = {"good": "grass", "bad": "red", "flat": "gray", "none": "gray"}
-
 
 def _tone_text(text, tone, element_class: str) -> rx.Component:
     return rx.text(

@@ -30,6 +30,19 @@ PARAMS = {
 }
 
 
+def _manager(email: str = "a@example.test", **fields) -> User:
+    """A manager to write to (not stored)."""
+    return User(
+        email=email,
+        email_normalized=email,
+        full_name="A",
+        password_hash="x",
+        role="manager",
+        organisation_id=1,
+        **fields,
+    )
+
+
 def _principal(role: str) -> Principal:
     return Principal(1, "x@example.test", "X", role, 1, "Org", "oem", "en", "UTC")
 
@@ -86,15 +99,7 @@ def test_every_kind_is_told_to_some_role_and_has_an_icon():
     ],
 )
 def test_a_digest_is_due_once_a_day_from_the_digest_hour_of_the_readers_zone(zone, now, last, due):
-    user = User(
-        email="a@b.c",
-        email_normalized="a@b.c",
-        full_name="A",
-        password_hash="x",
-        role="manager",
-        organisation_id=1,
-        time_zone=zone,
-    )
+    user = _manager(time_zone=zone)
     assert digest_due(user, last, now, hour=7) is due
 
 
@@ -111,16 +116,7 @@ def _entry(kind: str, **params) -> Notification:
 
 
 def test_an_immediate_mail_is_the_entry_in_the_readers_language_with_its_absolute_link():
-    user = User(
-        email="li@example.test",
-        email_normalized="li@example.test",
-        full_name="Li",
-        password_hash="x",
-        role="manager",
-        organisation_id=1,
-        language="zh",
-        time_zone="Asia/Shanghai",
-    )
+    user = _manager(email="li@example.test", language="zh", time_zone="Asia/Shanghai")
     entry = _entry(
         "purchase_order.acknowledged", purchase_order_id=7, number="PO-000007", supplier="ACME", count=2
     )
@@ -133,16 +129,7 @@ def test_an_immediate_mail_is_the_entry_in_the_readers_language_with_its_absolut
 
 
 def test_a_digest_lists_every_entry_and_counts_them():
-    user = User(
-        email="a@example.test",
-        email_normalized="a@example.test",
-        full_name="A",
-        password_hash="x",
-        role="manager",
-        organisation_id=1,
-        language="en",
-        time_zone="UTC",
-    )
+    user = _manager(email="a@example.test", language="en", time_zone="UTC")
     entries = [
         _entry("purchase_order.proposed", purchase_order_id=7, number="PO-000007", supplier="ACME", count=1),
         _entry("shipment.late", shipment_id=5, tracking_number="JD014600"),
