@@ -4,7 +4,9 @@ One function derives the facts of a set of days from the source rows (`derive_or
 per-order records, shared with the drill-down, so a figure and its rows are computed the same way);
 a full rebuild runs it over every day with orders, an incremental refresh over the days that changed.
 Both delete the days' facts and insert them again in one transaction, so incremental == rebuild by
-construction (a property test checks it), and a rerun writes the same rows.
+construction (a property test checks it), and a rerun writes the same rows. On PostgreSQL the same
+rules run as set-based SQL (services/analytics/facts_sql.py; a test compares the two on random
+worlds): a year of millions of orders rebuilds in one pass instead of a week at a time in Python.
 
 Which order belongs to which day: its placement time, as a calendar day in the reporting time zone.
 An order stands when it is paid or allocated and has no refund; one cancelled (declined, expired,
@@ -406,14 +408,37 @@ def _write_days(
             if dealer_ids is not None:
                 statement = statement.where(table.dealer_organisation_id.in_(list(dealer_ids)))
             session.execute(statement)
-        order_rows, line_rows = _fact_rows(derive_orders(session, start, end, dealer_ids=dealer_ids))
-        if order_rows:
-            session.execute(insert(OrderFactDaily), order_rows)
-        if line_rows:
-            session.execute(insert(LineFactDaily), line_rows)
-        written_orders += len(order_rows)
-        written_lines += len(line_rows)
+        orders, lines = _derive_and_insert(session, first, last, start, end, dealer_ids)
+        written_orders += orders
+        written_lines += lines
     return written_orders, written_lines
+
+
+def _in_sql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _derive_and_insert(
+    session: Session,
+    first: date,
+    last: date,
+    start: datetime,
+    end: datetime,
+    dealer_ids: Collection[int] | None = None,
+) -> tuple[int, int]:
+    """Insert the facts of the days `first`..`last` ([start, end) in UTC): in PostgreSQL by
+    set-based statements (services/analytics/facts_sql.py), elsewhere derived here in Python.
+    Returns (order fact rows, line fact rows)."""
+    if _in_sql(session):
+        from services.analytics import facts_sql  # local: only PostgreSQL needs it
+
+        return facts_sql.write_range(session, first, last, start, end, dealer_ids)
+    order_rows, line_rows = _fact_rows(derive_orders(session, start, end, dealer_ids=dealer_ids))
+    if order_rows:
+        session.execute(insert(OrderFactDaily), order_rows)
+    if line_rows:
+        session.execute(insert(LineFactDaily), line_rows)
+    return len(order_rows), len(line_rows)
 
 
 def _runs(days: list[date]) -> list[list[date]]:
@@ -500,15 +525,13 @@ def rebuild(session: Session) -> dict:
     if first is not None:
         zone = reporting_zone()
         day, last_day = _aware(first).astimezone(zone).date(), _aware(last).astimezone(zone).date()
+        # PostgreSQL derives the whole range in one pass; Python a week at a time (bounded memory).
+        per_pass = (last_day - day).days + 1 if _in_sql(session) else REBUILD_DAYS_PER_PASS
         while day <= last_day:
-            run_last = min(day + timedelta(days=REBUILD_DAYS_PER_PASS - 1), last_day)
+            run_last = min(day + timedelta(days=per_pass - 1), last_day)
             start, end = day_bounds(day, run_last, zone)
-            orders, lines = _fact_rows(derive_orders(session, start, end))
-            if orders:
-                session.execute(insert(OrderFactDaily), orders)
-            if lines:
-                session.execute(insert(LineFactDaily), lines)
-            order_rows, line_rows = order_rows + len(orders), line_rows + len(lines)
+            orders, lines = _derive_and_insert(session, day, run_last, start, end)
+            order_rows, line_rows = order_rows + orders, line_rows + lines
             days += (run_last - day).days + 1
             day = run_last + timedelta(days=1)
     _bump(session, marker, started_at, full=True)
