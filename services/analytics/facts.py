@@ -9,6 +9,9 @@ rules run as set-based SQL (services/analytics/facts_sql.py; a test compares the
 worlds): a year of millions of orders rebuilds in one pass instead of a week at a time in Python.
 
 Which order belongs to which day: its placement time, as a calendar day in the reporting time zone.
+Which store and dealer: the store the buyer ordered at (`buyer_location_id`) and the dealer that owns
+it, for a dealer's own purchase and for a customer's order alike (a customer's car built at the plant
+is sold by the carmaker's warehouse, but it was sold at that dealer's store).
 An order stands when it is paid or allocated and has no refund; one cancelled (declined, expired,
 cancelled by the buyer) or refunded is counted apart; one still waiting for payment is in neither.
 """
@@ -31,6 +34,7 @@ from models import (
     FactsRefresh,
     ItemKind,
     LineFactDaily,
+    Location,
     OrderFactDaily,
     OrderKind,
     OrderStatus,
@@ -180,12 +184,12 @@ def derive_orders(
             SalesOrder.test_drive_id,
             SalesOrder.buyer_organisation_id,
             SalesOrder.buyer_location_id,
-            SalesOrder.seller_organisation_id,
-            SalesOrder.source_location_id,
+            Location.organisation_id.label("store_organisation_id"),
             Payment.captured_at,
             Refund.id.label("refund_id"),
             delivered.c.delivered_at,
         )
+        .join(Location, Location.id == SalesOrder.buyer_location_id)
         .outerjoin(Payment, Payment.order_id == SalesOrder.id)
         .outerjoin(Refund, Refund.payment_id == Payment.id)
         .outerjoin(delivered, delivered.c.order_id == SalesOrder.id)
@@ -195,8 +199,7 @@ def derive_orders(
     wanted = None if dealer_ids is None else set(dealer_ids)
     records: list[OrderRecord] = []
     for row in session.execute(query).all():
-        is_dealer_order = row.kind == OrderKind.DEALER_PURCHASE
-        dealer_id = row.buyer_organisation_id if is_dealer_order else row.seller_organisation_id
+        dealer_id = row.store_organisation_id
         if wanted is not None and dealer_id not in wanted:
             continue
         created_at = _aware(row.created_at)
@@ -207,7 +210,7 @@ def derive_orders(
                 day=created_at.astimezone(zone).date(),
                 created_at=created_at,
                 dealer_organisation_id=dealer_id,
-                store_location_id=row.buyer_location_id if is_dealer_order else row.source_location_id,
+                store_location_id=row.buyer_location_id,
                 channel=channel_of(row.kind, row.test_drive_id),
                 kind=row.kind,
                 status=row.status,
