@@ -36,7 +36,7 @@ from models import (
 )
 from models.settings import get_settings
 from models.types import utcnow
-from services.analytics import drilldown, facts, fx
+from services.analytics import anomalies, drilldown, facts, fx
 from services.analytics.filters import KpiFilter
 from services.analytics.scope import scoped_filter, tile_allowed
 from services.identity.auth import Principal
@@ -294,7 +294,13 @@ def compute_tiles(session: Session, principal: Principal, flt: KpiFilter) -> dic
         if tile["status"] == "ok" and values["value"] is None:
             tile["status"] = "empty"
         out.append(tile)
-    return {"version": version, "refreshed_at": refreshed, "filter": flt.to_query(), "tiles": out}
+    return {
+        "version": version,
+        "refreshed_at": refreshed,
+        "filter": flt.to_query(),
+        "tiles": out,
+        "attention": anomalies.attention(session, flt, facts.local_day(utcnow())),
+    }
 
 
 def _change(value: Decimal | None, before: Decimal | None, step: Decimal) -> dict | None:

@@ -117,6 +117,7 @@ def seed(
     logistics_history: bool = True,
     showroom: bool = True,
     pricing: bool = True,
+    sales_history: bool = True,
 ) -> dict:
     """Fill an empty portal with the deterministic demo world of `scale` ("demo" or "large").
 
@@ -135,8 +136,10 @@ def seed(
     is False) every dealer store's showroom: settings, demo cars, salespeople and three months of
     test drives (`services.seed.showroom`), under "showroom". Then (at demo scale, unless `pricing` is
     False) the market indices, quotes and price agreements (`services.seed.pricing`), under "pricing".
-    Last (every scale) thirteen months of demo FX rates and the KPI facts of the orders so far
-    (`services.analytics`), under "analytics".
+    Then (unless `sales_history` is False) twelve months of sales orders with their payments,
+    refunds and deliveries (`services.seed.sales_history`: 8,000 at demo scale, 3,000,000 at large),
+    under "sales_history". Last (every scale) thirteen months of demo FX rates and the KPI facts of
+    the orders so far (`services.analytics`), under "analytics".
     Raises ValueError for an unknown scale.
     """
     if scale not in SCALES:
@@ -178,6 +181,21 @@ def seed(
 
             day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
             counts["pricing"] = seed_pricing(session, rng_seed=2026, now=day_start)
+        if sales_history:
+            from services.seed.sales_history import (  # (import order: see above)
+                DEMO_ORDERS,
+                LARGE_ORDERS,
+                seed_sales_history,
+            )
+
+            day_start = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+            counts["sales_history"] = seed_sales_history(
+                session,
+                rng_seed=2026,
+                now=day_start,
+                orders=DEMO_ORDERS if scale == "demo" else LARGE_ORDERS,
+                progress=progress,
+            )
         counts["analytics"] = _seed_analytics(session)
         if scale == "demo":
             from services.seed.notifications import seed_notifications  # (import order: see above)

@@ -52,6 +52,13 @@ class TileRow(TypedDict):
     breakdown: str
 
 
+class AttentionRow(TypedDict):
+    index: str
+    who: str  # the dealer, or the whole view
+    text: str  # "Orders 5, usually 14 to 28 (median 24)"
+    direction: str  # low, high
+
+
 class DrillColumn(TypedDict):
     key: str
     label: str
@@ -171,6 +178,39 @@ class KpiState(AuthState):
     @rx.var
     def tile_rows(self) -> list[TileRow]:
         return [self._tile_row(tile) for tile in self._result.get("tiles", [])]
+
+    @rx.var
+    def attention_rows(self) -> list[AttentionRow]:
+        flags = (self._result.get("attention") or {}).get("flags", [])
+        rows = []
+        for index, flag in enumerate(flags):
+            unit = "money" if flag["metric"] == "gmv" else "count"
+            rows.append(
+                AttentionRow(
+                    index=str(index),
+                    who=flag["dealer_name"] or self.t("kpi.attention.whole_view"),
+                    text=self.t(
+                        f"kpi.attention.{flag['metric']}_{flag['direction']}",
+                        value=self._figure(unit, flag["value"]),
+                        low=self._figure(unit, flag["low"]),
+                        high=self._figure(unit, flag["high"]),
+                        median=self._figure(unit, flag["median"]),
+                    ),
+                    direction=flag["direction"],
+                )
+            )
+        return rows
+
+    @rx.var
+    def attention_week(self) -> str:
+        week = (self._result.get("attention") or {}).get("week")
+        if not week:
+            return ""
+        return self.t(
+            "kpi.attention.week",
+            first=format_day(week["from"], self.language),
+            last=format_day(week["to"], self.language),
+        )
 
     @rx.var
     def drill_title(self) -> str:
@@ -307,6 +347,8 @@ class KpiState(AuthState):
         yield
         try:
             self._fetch()
+            if self.query.get("drill") == "orders" and self._result:
+                yield KpiState.open_drill("orders", "orders")
         except PermissionDenied as error:
             self._result = {}
             yield self._denied(error)
@@ -314,10 +356,11 @@ class KpiState(AuthState):
             yield self._denied(error)
         self.loading = False
 
-    def _go(self, query: dict[str, str]):
-        """Move to the address of `query` (its on_load reloads the tiles)."""
+    def _go(self, query: dict[str, str], *, open_rows: bool = False):
+        """Move to the address of `query` (its on_load reloads the tiles); with `open_rows` its
+        `drill` parameter opens the orders there (an attention flag's link)."""
         path = self.router.url.path.rstrip("/") or "/"
-        clean = {k: v for k, v in query.items() if v not in ("", ANY)}
+        clean = {k: v for k, v in query.items() if v not in ("", ANY) and (k != "drill" or open_rows)}
         return rx.redirect(f"{path}?{urlencode(clean)}" if clean else path)
 
     @rx.event
@@ -355,6 +398,16 @@ class KpiState(AuthState):
             else date.fromisoformat(last) + timedelta(days=1)
         )
         return self._go(dict(self.query) | {"day": anchor.isoformat()})
+
+    @rx.event
+    def open_attention(self, index: str):
+        """The flagged week's orders of that dealer: the dashboard at that week, its rows open."""
+        flags = (self._result.get("attention") or {}).get("flags", [])
+        try:
+            flag = flags[int(index)]
+        except (ValueError, IndexError):
+            return None
+        return self._go(flag["drill"], open_rows=True)
 
     @rx.event
     def clear_filters(self):

@@ -355,6 +355,65 @@ def _target_dialog() -> rx.Component:
     )
 
 
+def _attention_row(row) -> rx.Component:
+    low = row["direction"] == "low"
+    return rx.hstack(
+        rx.icon(
+            rx.cond(low, "trending-down", "trending-up"),
+            size=18,
+            color=rx.cond(low, rx.color("red", 10), rx.color("amber", 10)),
+            flex_shrink="0",
+        ),
+        rx.vstack(
+            rx.text(row["who"], size="2", weight="medium"),
+            rx.text(row["text"], size="1", color_scheme="gray"),
+            spacing="0",
+            min_width="0",
+            flex="1",
+        ),
+        rx.button(
+            t("kpi.attention.show_orders"),
+            size="1",
+            variant="soft",
+            on_click=KpiState.open_attention(row["index"]),
+            class_name="attention-open",
+        ),
+        align="center",
+        spacing="3",
+        width="100%",
+        class_name="attention-flag",
+        custom_attrs={"data-direction": row["direction"]},
+    )
+
+
+def _attention() -> rx.Component:
+    """The figures of the last complete week that left their usual band, each opening its orders."""
+    return rx.cond(
+        KpiState.attention_week != "",
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("bell-ring", size=18, color=rx.color("amber", 10)),
+                    rx.heading(t("kpi.attention.title"), size="3"),
+                    rx.text(KpiState.attention_week, size="1", color_scheme="gray"),
+                    align="center",
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                rx.cond(
+                    KpiState.attention_rows.length() == 0,
+                    rx.text(t("kpi.attention.none"), size="2", color_scheme="gray", id="attention-none"),
+                    rx.vstack(rx.foreach(KpiState.attention_rows, _attention_row), spacing="3", width="100%"),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            width="100%",
+            id="kpi-attention",
+        ),
+    )
+
+
 def _dashboard() -> rx.Component:
     return rx.vstack(
         page_heading("kpi.page.title", "kpi.page.subtitle"),
@@ -370,12 +429,17 @@ def _dashboard() -> rx.Component:
             rx.cond(
                 KpiState.tile_rows.length() == 0,
                 empty_state("chart-no-axes-combined", t("kpi.page.no_tiles")),
-                rx.grid(
-                    rx.foreach(KpiState.tile_rows, _tile),
-                    columns=rx.breakpoints(initial="1", sm="2", lg="3", xl="4"),
-                    gap="1rem",
+                rx.vstack(
+                    _attention(),
+                    rx.grid(
+                        rx.foreach(KpiState.tile_rows, _tile),
+                        columns=rx.breakpoints(initial="1", sm="2", lg="3", xl="4"),
+                        gap="1rem",
+                        width="100%",
+                        id="kpi-tiles",
+                    ),
+                    spacing="4",
                     width="100%",
-                    id="kpi-tiles",
                 ),
             ),
         ),
