@@ -90,6 +90,14 @@ class KpiFilter:
     def last_year(self) -> KpiFilter:
         return replace(self, first=_year_before(self.first), last=_year_before(self.last))
 
+    def to_date(self, today: date) -> KpiFilter:
+        """The period up to `today` while it is running (this month so far), else all of it."""
+        return replace(self, last=today) if self.first <= today < self.last else self
+
+    def first_days(self, days: int) -> KpiFilter:
+        """The first `days` days of this period (a running period's comparison: the same days)."""
+        return replace(self, last=min(self.last, self.first + timedelta(days=days - 1)))
+
     def scope_key(self) -> str:
         """The scope without the period, canonical: what a target is set for."""
         params = self.to_query()

@@ -218,7 +218,9 @@ def _units_out_channels(flt: KpiFilter) -> set[str] | None:
 def compute_tiles(session: Session, principal: Principal, flt: KpiFilter) -> dict:
     """Every tile `principal` may see for `flt` (already scoped), without targets: see `dashboard`."""
     version, refreshed_at = facts.facts_version(session)
-    previous, last_year = flt.previous(), flt.last_year()
+    # A running period (this month so far) is compared with the same days of the periods before.
+    flt = flt.to_date(today_for(principal))
+    previous, last_year = flt.previous().first_days(flt.days), flt.last_year().first_days(flt.days)
     days = daily_sums(session, flt, min(previous.first, last_year.first), flt.last)
     out: list[dict] = []
     periods = {"value": flt, "previous": previous, "last_year": last_year}
@@ -298,6 +300,9 @@ def compute_tiles(session: Session, principal: Principal, flt: KpiFilter) -> dic
         "version": version,
         "refreshed_at": refreshed,
         "filter": flt.to_query(),
+        "compared": {
+            name: {"from": p.first.isoformat(), "to": p.last.isoformat()} for name, p in periods.items()
+        },
         "tiles": out,
         "attention": anomalies.attention(session, flt, facts.local_day(utcnow())),
     }
@@ -363,8 +368,9 @@ def rates_used(session: Session, flt: KpiFilter) -> list[dict]:
 
 
 def _cache_key(principal: Principal, flt: KpiFilter, version: int) -> str:
+    """Per viewer, filter, facts version and day (a running period's figures end today)."""
     viewer = f"dealer-{principal.organisation_id}" if principal.role == "dealer" else "network"
-    return f"analytics:tiles:v{version}:{viewer}:{flt.query_string()}"
+    return f"analytics:tiles:v{version}:{viewer}:{today_for(principal).isoformat()}:{flt.query_string()}"
 
 
 def dashboard(

@@ -160,9 +160,24 @@ class KpiState(AuthState):
         text = format_day(first, self.language)
         if last and last != first:
             text += " – " + format_day(last, self.language)
-        return self.t(
+        shown = self.t(
             "kpi.page.period_shown", period=self.t(f"kpi.period.{flt.get('period', 'month')}"), days=text
         )
+        compared = self._result.get("compared") or {}
+        if compared.get("value", {}).get("to", last) != last:  # a running period: so far, same days
+            previous, last_year = compared["previous"], compared["last_year"]
+            shown += self.t(
+                "kpi.page.so_far",
+                last=format_day(compared["value"]["to"], self.language),
+                previous=self._span(previous["from"], previous["to"]),
+                last_year=self._span(last_year["from"], last_year["to"]),
+            )
+        return shown
+
+    def _span(self, first: str, last: str) -> str:
+        if first == last:
+            return format_day(first, self.language)
+        return format_day(first, self.language) + " – " + format_day(last, self.language)
 
     @rx.var
     def refreshed_label(self) -> str:

@@ -1,7 +1,8 @@
 """The KPI dashboard in Chromium, as the demo manager: the tiles for this month; another period and a
 dealer change every tile and the address keeps the filters (a shared link opens the same view); a
 figure opens its rows and exports them as XLSX (the file opens and holds the same rows); a target
-recolours its tile; a dealer sees its own stores only; the page fits a 390 px phone."""
+recolours its tile; the attention panel's flag opens its week's orders; a dealer sees its own stores
+only; the page fits a 390 px phone."""
 
 from __future__ import annotations
 
@@ -104,6 +105,20 @@ def test_a_manager_filters_drills_exports_and_sets_a_target(
     page.fill("#target-input", "")
     page.click("#target-save")
     expect(page.locator('.kpi-tile[data-tile="orders"]')).to_have_attribute("data-tone", "none")
+
+    # The attention panel: the demo dealer whose orders collapsed last week comes first; its link
+    # opens that week's orders of that dealer.
+    page.goto(f"{portal.base_url}/manager/kpis")
+    flag = page.locator("#kpi-attention .attention-flag").first
+    expect(flag).to_have_attribute("data-direction", "low")
+    expect(flag).to_contain_text("below the usual")
+    page.screenshot(path=screenshots / "kpis-attention-1440.png")
+    flag.locator(".attention-open").click()
+    page.wait_for_url("**period=custom**")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["dealer"][0].isdigit() and query["from"] and query["to"]
+    expect(page.locator("#drill-dialog")).to_be_visible()
+    expect(page.locator("#drill-table tbody tr").first).to_be_visible()
 
 
 def test_a_dealer_sees_its_own_stores_on_a_phone(

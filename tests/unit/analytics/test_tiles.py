@@ -107,3 +107,21 @@ def test_a_dealer_sees_its_own_stores_only_and_never_another_dealers_rows(world)
         _tiles(world.supplier_user)
     with pytest.raises(PermissionDenied):
         _rows(world.supplier_user, "orders")
+
+
+def test_a_running_month_is_compared_with_the_same_days_before(world, monkeypatch):
+    """Looked at on 10 March, March so far (1-10) stands against 1-10 February and 1-10 March
+    2025: February's only order (the 28th) is not in its first ten days."""
+    from services.analytics import tiles as tiles_module
+
+    monkeypatch.setattr(tiles_module, "today_for", lambda _principal, now=None: date(2026, 3, 10))
+    with Session(get_engine()) as session:
+        result = dashboard(session, world.manager, parse_filter(MARCH, today=date(2026, 3, 10)))
+    assert result["compared"] == {
+        "value": {"from": "2026-03-01", "to": "2026-03-10"},
+        "previous": {"from": "2026-02-01", "to": "2026-02-10"},
+        "last_year": {"from": "2025-03-01", "to": "2025-03-10"},
+    }
+    gmv = next(tile for tile in result["tiles"] if tile["key"] == "gmv")
+    assert gmv["previous"] == "0.00"  # the whole of February: 1000.00
+    assert len(gmv["sparkline"]) == 10  # the days so far, none of the future
