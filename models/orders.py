@@ -89,6 +89,8 @@ class SalesOrder(SQLModel, table=True):
             "deposit IS NULL OR (deposit >= 0 AND deposit <= total)", name="ck_sales_order_deposit"
         ),
         Index("ix_sales_order_status_hold", "status", "hold_expires_at"),
+        # the KPI facts, their drill-down and the stock-out tile read orders by placement time
+        Index("ix_sales_order_created_at", "created_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

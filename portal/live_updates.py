@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable
 import reflex as rx
 
 from models.db import session_scope
+from services.analytics.facts import FACTS_CHANGED
 from services.logistics.eta import ETA_CHANGED
 from services.logistics.ingest import SHIPMENT_CHANGED
 from services.notifications.inbox import NOTIFICATION_CREATED
@@ -37,6 +38,9 @@ from services.platform.errors import NotFound
 from services.showroom import booking as showroom_booking
 from services.showroom import dealer_desk
 from services.supply.scorecards import SCORECARDS_CHANGED
+from state.analytics.dashboard import KpiState
+from state.analytics.watchers import DASHBOARDS, KpiWatchers
+from state.analytics.watchers import WATCHERS as KPI_WATCHERS
 from state.logistics.shipment import ShipmentState
 from state.logistics.shipment_watchers import WATCHERS as SHIPMENT_WATCHERS
 from state.logistics.shipment_watchers import ShipmentWatchers
@@ -211,6 +215,27 @@ async def push_notifications(app: rx.App, event: dict, watchers: BellWatchers = 
     return updated
 
 
+async def push_kpis(app: rx.App, event: dict, watchers: KpiWatchers = KPI_WATCHERS) -> int:
+    """A facts refresh began or landed: reload every open dashboard of this process (each reads
+    with its own viewer's scope and filter, so it shows "refreshing", then the new figures);
+    returns how many tabs were reloaded."""
+    updated = 0
+    for token in watchers.tokens_for(DASHBOARDS):
+        if not await _is_connected(app, token):
+            watchers.forget(token)
+            continue
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=KpiState)) as root:
+                shown = await root.get_state(KpiState)
+                if not await asyncio.to_thread(shown.refresh):
+                    watchers.forget(token)
+                    continue
+            updated += 1
+        except Exception:  # one broken tab must not stop the others' updates
+            log.exception("live: could not reload a KPI dashboard")
+    return updated
+
+
 Push = Callable[[rx.App, dict], Awaitable[int]]
 # topic -> the push that shows a notice of it (returns how many tabs it updated).
 PUSHES: dict[str, Push] = {
@@ -231,6 +256,7 @@ PUSHES: dict[str, Push] = {
     SHIPMENT_CHANGED: push_shipment,
     ETA_CHANGED: push_shipment,
     NOTIFICATION_CREATED: push_notifications,
+    FACTS_CHANGED: push_kpis,
 }
 
 

@@ -382,6 +382,50 @@ def facts_version(session: Session) -> tuple[int, datetime | None]:
     return (0, None) if row is None else (row.version, _aware(row.refreshed_at))
 
 
+# A refresh stamped running longer ago than this died with its worker: the page stops saying so.
+RUNNING_STALE = timedelta(minutes=15)
+
+
+def refresh_state(session: Session, now: datetime | None = None) -> dict:
+    """{"version", "refreshed_at", "refreshing"}: whether a refresh is running now (the page shows a
+    progress state meanwhile, and keeps showing the figures it has)."""
+    row = session.execute(
+        select(FactsRefresh.version, FactsRefresh.refreshed_at, FactsRefresh.running_since).where(
+            FactsRefresh.id == 1
+        )
+    ).first()
+    if row is None:
+        return {"version": 0, "refreshed_at": None, "refreshing": False}
+    running = _aware(row.running_since)
+    return {
+        "version": row.version,
+        "refreshed_at": _aware(row.refreshed_at),
+        "refreshing": running is not None and running > (now or utcnow()) - RUNNING_STALE,
+    }
+
+
+def already_served(session: Session, requested_at: datetime | None) -> bool:
+    """True when the latest refresh began after `requested_at`: it saw every change committed
+    before the request (no need to start another, nor to say one is running)."""
+    if requested_at is None:
+        return False
+    refreshed_at = facts_version(session)[1]
+    return refreshed_at is not None and refreshed_at >= requested_at
+
+
+def mark_running(session: Session) -> None:
+    """Stamp the marker "running since now" and leave a FACTS_CHANGED notice saying so, so open
+    dashboards show their progress state; the refresh's bump clears it. The caller commits, before
+    the refresh starts (waiting, on PostgreSQL, for one already running to finish)."""
+    session.execute(text("INSERT INTO facts_refresh (id, version) VALUES (1, 0) ON CONFLICT (id) DO NOTHING"))
+    session.execute(
+        FactsRefresh.__table__.update().where(FactsRefresh.id == 1).values(running_since=utcnow())
+    )
+    from services.platform import outbox  # local: keeps the import list of this module short
+
+    outbox.enqueue(session, FACTS_CHANGED, {"refreshing": True})
+
+
 def _bump(session: Session, marker: FactsRefresh, started_at: datetime, *, full: bool) -> None:
     marker.version += 1
     marker.refreshed_at = started_at

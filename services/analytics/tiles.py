@@ -384,7 +384,8 @@ def dashboard(
     suppliers, customers and another dealer's filter), each tile with its target and whether it is
     met. Tile values are read from the cache under the current facts version, computed and stored
     when missing; targets are read fresh (setting one shows at once).
-    Returns {"version", "refreshed_at", "filter", "cached", "tiles": [...]}."""
+    Returns {"version", "refreshed_at", "filter", "compared", "cached", "refreshing", "attention",
+    "tiles": [...]}; "refreshing" says a refresh is running (the figures are the previous ones)."""
     flt = scoped_filter(principal, flt)
     version, _ = facts.facts_version(session)
     key = _cache_key(principal, flt, version)
@@ -397,6 +398,8 @@ def dashboard(
             key = _cache_key(principal, flt, result["version"])
         cache.put(key, result, ttl_seconds=get_settings().kpi_cache_seconds, session=session)
         result = result | {"cached": False}
+    state = facts.refresh_state(session)
+    result["refreshing"] = state["refreshing"]  # read fresh: a refresh may have begun since caching
     targets = targets_for(session, flt)
     for tile in result["tiles"]:
         target = targets.get(tile["key"])

@@ -26,6 +26,7 @@ from services.analytics.filters import REGIONS, PeriodKind, parse_filter
 from services.catalog.lists import Page
 from services.platform.errors import DomainError, FieldErrors, PermissionDenied
 from services.platform.formatting import format_day, format_money, format_number
+from state.analytics.watchers import DASHBOARDS, WATCHERS
 from state.shared.auth import AuthState
 
 DRILL_PAGE_SIZE = 20
@@ -178,6 +179,10 @@ class KpiState(AuthState):
         if first == last:
             return format_day(first, self.language)
         return format_day(first, self.language) + " – " + format_day(last, self.language)
+
+    @rx.var
+    def refreshing(self) -> bool:
+        return bool(self._result.get("refreshing"))
 
     @rx.var
     def refreshed_label(self) -> str:
@@ -362,6 +367,7 @@ class KpiState(AuthState):
         yield
         try:
             self._fetch()
+            WATCHERS.watch(self.router.session.client_token, DASHBOARDS)
             if self.query.get("drill") == "orders" and self._result:
                 yield KpiState.open_drill("orders", "orders")
         except PermissionDenied as error:
@@ -370,6 +376,17 @@ class KpiState(AuthState):
         except DomainError as error:
             yield self._denied(error)
         self.loading = False
+
+    def refresh(self) -> bool:
+        """Reload the tiles of the view shown (a facts change: portal/live_updates.py runs it in a
+        thread); False when this tab shows no dashboard any more (signed out, no access)."""
+        if not self._result:
+            return False
+        try:
+            self._fetch()
+        except DomainError:
+            return False
+        return bool(self._result)
 
     def _go(self, query: dict[str, str], *, open_rows: bool = False):
         """Move to the address of `query` (its on_load reloads the tiles); with `open_rows` its

@@ -26,6 +26,12 @@ def refresh_facts(requested_at: str | None = None) -> dict:
     served it. Idempotent: a rerun writes the same rows. Returns facts.refresh_changed's dict."""
     when = None if requested_at is None else datetime.fromisoformat(requested_at)
     with session_scope() as session:
+        served = facts.already_served(session, when)
+        if not served:
+            facts.mark_running(session)  # open dashboards show "refreshing" meanwhile
+    if not served:
+        _relay_facts_changed()
+    with session_scope() as session:
         result = facts.refresh_changed(session, requested_at=when)
     _relay_facts_changed()
     return result
@@ -34,6 +40,9 @@ def refresh_facts(requested_at: str | None = None) -> dict:
 @app.task(name=REBUILD_FACTS)
 def rebuild_facts() -> dict:
     """Beat, nightly: every fact derived again from the order tables. Returns facts.rebuild's dict."""
+    with session_scope() as session:
+        facts.mark_running(session)
+    _relay_facts_changed()
     with session_scope() as session:
         result = facts.rebuild(session)
     _relay_facts_changed()

@@ -221,6 +221,16 @@ def _filters() -> rx.Component:
             rx.flex(
                 rx.text(KpiState.period_label, size="2", weight="medium", id="kpi-period-label"),
                 rx.text(KpiState.refreshed_label, size="1", color_scheme="gray", id="kpi-refreshed"),
+                rx.cond(
+                    KpiState.refreshing,
+                    rx.badge(
+                        rx.spinner(size="1"),
+                        t("kpi.page.refreshing"),
+                        color_scheme="amber",
+                        variant="soft",
+                        id="kpi-refreshing",
+                    ),
+                ),
                 rx.text(KpiState.currency_note, size="1", color_scheme="gray"),
                 gap="3",
                 wrap="wrap",
