@@ -36,7 +36,7 @@ from models import (
 )
 from models.settings import get_settings
 from models.types import utcnow
-from services.analytics import anomalies, drilldown, facts, fx
+from services.analytics import anomalies, drilldown, facts, fx, projection
 from services.analytics.filters import KpiFilter
 from services.analytics.scope import scoped_filter, tile_allowed
 from services.identity.auth import Principal
@@ -219,9 +219,11 @@ def compute_tiles(session: Session, principal: Principal, flt: KpiFilter) -> dic
     """Every tile `principal` may see for `flt` (already scoped), without targets: see `dashboard`."""
     version, refreshed_at = facts.facts_version(session)
     # A running period (this month so far) is compared with the same days of the periods before.
-    flt = flt.to_date(today_for(principal))
+    today = today_for(principal)
+    whole, flt = flt, flt.to_date(today)
     previous, last_year = flt.previous().first_days(flt.days), flt.last_year().first_days(flt.days)
-    days = daily_sums(session, flt, min(previous.first, last_year.first), flt.last)
+    history_first = today - timedelta(weeks=projection.WEEKS)
+    days = daily_sums(session, flt, min(previous.first, last_year.first, history_first), flt.last)
     out: list[dict] = []
     periods = {"value": flt, "previous": previous, "last_year": last_year}
     totals = {name: _total(days, p.first, p.last) for name, p in periods.items()}
@@ -265,6 +267,12 @@ def compute_tiles(session: Session, principal: Principal, flt: KpiFilter) -> dic
                 }
             if spec.unit == "money":
                 tile["rates_used"] = rates_used(session, flt)
+            if spec.key == "gmv":
+                gmv_by_day = {
+                    day: sum((Decimal(sums["value"]) for sums in by_channel.values()), Decimal("0"))
+                    for day, by_channel in days.items()
+                }
+                tile["projection"] = projection.month_end(gmv_by_day, whole, today)
         elif spec.source == "stock":
             values = {
                 "value": _stock_value(

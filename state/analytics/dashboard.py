@@ -51,6 +51,7 @@ class TileRow(TypedDict):
     explain: str
     drills: list[dict[str, str]]
     breakdown: str
+    projection: str  # GMV's month-end projection on a running month, else ""
 
 
 class AttentionRow(TypedDict):
@@ -305,6 +306,16 @@ class KpiState(AuthState):
         shown = sign + format_number(percent.quantize(Decimal("0.1")), self.language)
         return self.t(f"kpi.page.vs_{against}", change=shown), tone
 
+    def _projection(self, projected: dict | None) -> str:
+        if not projected:
+            return ""
+        return self.t(
+            "kpi.page.projection",
+            value=self._figure("money", projected["value"]),
+            low=self._figure("money", projected["low"]),
+            high=self._figure("money", projected["high"]),
+        )
+
     def _tile_row(self, tile: dict) -> TileRow:
         change_previous = self._change(tile.get("change_previous"), tile["higher_is_better"], "previous")
         change_last_year = self._change(tile.get("change_last_year"), tile["higher_is_better"], "last_year")
@@ -332,6 +343,7 @@ class KpiState(AuthState):
             drills=[
                 {"kind": kind, "label": self.t(f"kpi.rows.{kind}")} for kind in tile.get("drilldown", [])
             ],
+            projection=self._projection(tile.get("projection")),
             breakdown=" · ".join(
                 f"{self.t(f'kpi.channel.{channel}')} {self._figure(tile['unit'], value)}"
                 for channel, value in breakdown.items()

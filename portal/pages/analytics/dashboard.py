@@ -77,6 +77,15 @@ def _tile(row) -> rx.Component:
             ),
             _sparkline(row["spark"]),
             rx.cond(row["breakdown"] != "", rx.text(row["breakdown"], size="1", color_scheme="gray")),
+            rx.cond(
+                row["projection"] != "",
+                rx.hstack(
+                    rx.icon("calendar-range", size=14, color=rx.color("accent", 10), flex_shrink="0"),
+                    rx.text(row["projection"], size="1", weight="medium", class_name="tile-projection"),
+                    spacing="1",
+                    align="center",
+                ),
+            ),
             rx.flex(
                 rx.cond(
                     row["target"] != "",
