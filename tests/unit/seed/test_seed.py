@@ -546,3 +546,61 @@ def test_every_seeded_order_has_its_captured_payment_and_opens(seeded_url):
             }[order.status]
             assert payment.status in expected, (order.number, order.status, payment.status)
             assert (payment.captured_at is not None) == (payment.status in ("captured", "refunded"))
+
+
+def test_the_demo_year_of_sales_has_its_seasons_growth_and_outcomes(seeded_template, seeded_url):
+    """Twelve months of orders: every month has some; February (the Spring Festival) sells less per
+    day than October; the second half of the year outsells the first; each delivered order was
+    paid first; nothing waiting for payment or cancelled was shipped."""
+    from datetime import timedelta
+
+    from models import Payment, SalesOrder, Shipment, ShipmentEvent
+    from models.types import utcnow
+
+    history = seeded_template[1]["sales_history"]
+    assert history["orders"] > 7_000 and history["cancelled"] > 0 and history["refunds"] > 0
+    now = utcnow()
+    with Session(engine_for(seeded_url)) as session:
+        placed = [
+            created.replace(tzinfo=None)
+            for created in session.exec(
+                select(SalesOrder.created_at).where(SalesOrder.idempotency_key.like("seed-history-%"))
+            ).all()
+        ]
+        months = Counter((moment.year, moment.month) for moment in placed)
+        assert len(months) >= 12
+        per_day = {month: count / 28 if month[1] == 2 else count / 31 for month, count in months.items()}
+        february = next(v for (year, month), v in per_day.items() if month == 2)
+        october = next(v for (year, month), v in per_day.items() if month == 10)
+        assert february < 0.85 * october
+        half = now.replace(tzinfo=None) - timedelta(days=182)
+        assert sum(moment >= half for moment in placed) > 1.1 * sum(moment < half for moment in placed)
+        shipped = session.exec(
+            select(SalesOrder.status, Payment.captured_at, ShipmentEvent.occurred_at)
+            .join(Payment, Payment.order_id == SalesOrder.id)
+            .join(Shipment, Shipment.order_id == SalesOrder.id)
+            .join(ShipmentEvent, ShipmentEvent.shipment_id == Shipment.id)
+            .where(SalesOrder.idempotency_key.like("seed-history-%"))
+        ).all()
+        assert shipped and {status for status, _, _ in shipped} == {"allocated"}
+        assert all(paid is not None and delivered > paid for _, paid, delivered in shipped)
+
+
+def test_the_demo_year_gives_the_attention_panel_its_collapse(seeded_url):
+    """The seed's story: one dealer's orders fell to a fraction last week; the manager's dashboard
+    for this month flags it first, with that week's orders behind the flag."""
+    from services.analytics.filters import parse_filter
+    from services.analytics.tiles import dashboard, today_for
+    from services.identity.auth import principal_for
+
+    with Session(engine_for(seeded_url)) as session:
+        user = session.exec(select(User).where(User.email_normalized == "manager@demo.test")).one()
+        manager = principal_for(user, session.get(Organisation, user.organisation_id))
+        result = dashboard(session, manager, parse_filter({"period": "month"}, today=today_for(manager)))
+    flags = result["attention"]["flags"]
+    assert flags, "the demo's collapse is flagged"
+    first = flags[0]
+    assert first["metric"] in ("orders", "gmv") and first["direction"] == "low" and first["dealer_id"]
+    assert Decimal(first["value"]) < Decimal(first["median"]) / 2
+    gmv = next(tile for tile in result["tiles"] if tile["key"] == "gmv")
+    assert gmv["previous"] is not None and gmv["last_year"] is not None
