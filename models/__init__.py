@@ -1,7 +1,16 @@
 """SQLModel tables, the engine and the session factory."""
 
 from models.accounts import Organisation, OrganisationKind, Role, User, UserSession
-from models.analytics import Channel, FactsRefresh, FxRate, ItemKind, KpiTarget, LineFactDaily, OrderFactDaily
+from models.analytics import (
+    Channel,
+    FactsRefresh,
+    FxRate,
+    ItemKind,
+    KpiTarget,
+    LineFactDaily,
+    OrderFactDaily,
+    StockDemandDaily,
+)
 from models.audit import AuditLog
 from models.catalog import Part, Trim, VehicleModel
 from models.configurator import BuiltVehicle, OptionPack, OrderConfiguration, TrimColour
@@ -176,6 +185,7 @@ __all__ = [
     "ItemKind",
     "KpiTarget",
     "LineFactDaily",
+    "StockDemandDaily",
     "OrderFactDaily",
     "Delivery",
     "Notification",

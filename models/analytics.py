@@ -151,6 +151,24 @@ class LineFactDaily(SQLModel, table=True):
     value_reporting: Decimal = Field(default=Decimal("0"), sa_type=REPORTING_MONEY)
 
 
+class StockDemandDaily(SQLModel, table=True):
+    """The stock rows ordered from on one day, per dealer: any order placed (waiting, paid,
+    allocated, cancelled: the demand was there), `orders` the distinct orders with a line on the
+    row. What the stock-out tile reads ("item-locations with demand in the period")."""
+
+    __tablename__ = "stock_demand_daily"
+    __table_args__ = (
+        UniqueConstraint("day", "stock_level_id", "dealer_organisation_id", name="uq_stock_demand"),
+        Index("ix_stock_demand_day_stock", "day", "stock_level_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    stock_level_id: int = Field(sa_column=_fk("stock_level.id"))
+    dealer_organisation_id: int = Field(sa_column=_fk("organisation.id"))
+    orders: int = 0
+
+
 class KpiTarget(SQLModel, table=True):
     """A manager's target for one tile under one filter scope (`scope` is the filter's canonical
     query string without the period, "" for the whole network)."""

@@ -22,17 +22,17 @@ from collections import defaultdict
 from datetime import UTC, date
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlmodel import Session
 
 from models import (
+    FxRate,
     Location,
     LocationKind,
     Organisation,
     Part,
     QualityIncident,
-    SalesOrder,
-    SalesOrderLine,
+    StockDemandDaily,
     StockLevel,
     SupplierScorecard,
     Trim,
@@ -293,10 +293,35 @@ def line_rows(session: Session, flt: KpiFilter) -> list[dict]:
     return rows
 
 
+def _stock_scope(query, flt: KpiFilter):
+    """The stock rows of the network in `flt`'s scope (OEM warehouses and dealer stores)."""
+    query = (
+        query.select_from(StockLevel)
+        .join(Location, Location.id == StockLevel.location_id)
+        .outerjoin(Part, Part.id == StockLevel.part_id)
+        .outerjoin(Trim, Trim.id == StockLevel.trim_id)
+        .outerjoin(VehicleModel, VehicleModel.id == Trim.model_id)
+        .where(Location.kind.in_([LocationKind.WAREHOUSE, LocationKind.STORE]))
+    )
+    if flt.dealer_id is not None:
+        query = query.where(Location.organisation_id == flt.dealer_id)
+    if flt.countries is not None:
+        query = query.where(Location.country.in_(sorted(flt.countries)))
+    if flt.item_kind == "part":
+        query = query.where(StockLevel.part_id.is_not(None))
+    elif flt.item_kind == "vehicle":
+        query = query.where(StockLevel.trim_id.is_not(None))
+    if flt.category:
+        query = query.where(or_(Part.category == flt.category, VehicleModel.code == flt.category))
+    if flt.supplier_id is not None:
+        query = query.where(Part.supplier_id == flt.supplier_id)
+    return query
+
+
 def stock_rows(session: Session, flt: KpiFilter, *, today: date | None = None) -> list[dict]:
     """The network's stock now (OEM warehouses and dealer stores; suppliers' plants are theirs) in
     scope, each row valued at list price and converted at today's rate (reporting zone)."""
-    query = (
+    query = _stock_scope(
         select(
             StockLevel.id,
             StockLevel.on_hand,
@@ -315,26 +340,9 @@ def stock_rows(session: Session, flt: KpiFilter, *, today: date | None = None) -
             Trim.price,
             Trim.currency.label("trim_currency"),
             VehicleModel.code.label("model_code"),
-        )
-        .join(Location, Location.id == StockLevel.location_id)
-        .outerjoin(Part, Part.id == StockLevel.part_id)
-        .outerjoin(Trim, Trim.id == StockLevel.trim_id)
-        .outerjoin(VehicleModel, VehicleModel.id == Trim.model_id)
-        .where(Location.kind.in_([LocationKind.WAREHOUSE, LocationKind.STORE]))
-        .order_by(StockLevel.id)
-    )
-    if flt.dealer_id is not None:
-        query = query.where(Location.organisation_id == flt.dealer_id)
-    if flt.countries is not None:
-        query = query.where(Location.country.in_(sorted(flt.countries)))
-    if flt.item_kind == "part":
-        query = query.where(StockLevel.part_id.is_not(None))
-    elif flt.item_kind == "vehicle":
-        query = query.where(StockLevel.trim_id.is_not(None))
-    if flt.category:
-        query = query.where(or_(Part.category == flt.category, VehicleModel.code == flt.category))
-    if flt.supplier_id is not None:
-        query = query.where(Part.supplier_id == flt.supplier_id)
+        ),
+        flt,
+    ).order_by(StockLevel.id)
     result = session.execute(query).all()
     today = today or utcnow().astimezone(facts.reporting_zone()).date()
     currencies = {(row.part_currency if row.part_id is not None else row.trim_currency) for row in result}
@@ -372,16 +380,9 @@ def stock_rows(session: Session, flt: KpiFilter, *, today: date | None = None) -
 
 def stockout_rows(session: Session, flt: KpiFilter, stock: list[dict] | None = None) -> list[dict]:
     """The stock rows in scope ordered from in the period (any order placed, cancelled ones too:
-    the demand was there), each marked stocked out when nothing is free now."""
-    start, end = facts.day_bounds(flt.first, flt.last)
-    demanded = set(
-        session.execute(
-            select(SalesOrderLine.stock_level_id)
-            .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
-            .where(SalesOrder.created_at >= start, SalesOrder.created_at < end)
-            .distinct()
-        ).scalars()
-    )
+    the demand was there; from the facts' stock_demand_daily), each marked stocked out when nothing
+    is free now."""
+    demanded = set(session.execute(_demanded_ids(flt)).scalars())
     stock = stock_rows(session, flt) if stock is None else stock
     return [
         {key: row[key] for key in COLUMNS["stockouts"] if key in row} | {"stocked_out": row["free"] <= 0}
@@ -390,8 +391,57 @@ def stockout_rows(session: Session, flt: KpiFilter, stock: list[dict] | None = N
     ]
 
 
+def _demanded_ids(flt: KpiFilter):
+    return (
+        select(StockDemandDaily.stock_level_id)
+        .where(StockDemandDaily.day >= flt.first, StockDemandDaily.day <= flt.last)
+        .distinct()
+    )
+
+
+def _stock_summary_sql(session: Session, flt: KpiFilter) -> dict:
+    """stock_summary in one aggregate query (PostgreSQL: a network's millions of stock rows are
+    summed where they are): the same per-row rounding and rates as the rows' `value_reporting`."""
+    today = utcnow().astimezone(facts.reporting_zone()).date()
+    currencies = session.execute(select(FxRate.currency).distinct()).scalars().all()
+    book = fx.load_rates(session, currencies, today)
+    currency = func.coalesce(Part.currency, Trim.currency)
+    price = func.coalesce(Part.list_price, Trim.price)
+    known = [c for c in currencies if c != book.reporting_currency and book.has(c, today)]
+    rate = case(*((currency == c, literal(book.rate(c, today))) for c in known), else_=literal(Decimal("1")))
+    demanded = StockLevel.id.in_(_demanded_ids(flt))
+    free_none = (StockLevel.on_hand - StockLevel.reserved) <= 0
+    query = _stock_scope(
+        select(
+            currency,
+            func.count(),
+            func.sum(func.round(price * StockLevel.on_hand * rate, 2)),
+            func.sum(StockLevel.on_hand),
+            func.count().filter(demanded),
+            func.count().filter(demanded & free_none),
+        ),
+        flt,
+    ).group_by(currency)
+    rows = session.execute(query).all()
+    missing = [row[0] for row in rows if row[0] != book.reporting_currency and row[0] not in known]
+    if missing:
+        raise ValidationFailed(
+            "fx.rate_missing", field="currency", currency=missing[0], day=today.isoformat()
+        )
+    return {
+        "value": sum((Decimal(row[2]) for row in rows), Decimal("0")) if rows else None,
+        "on_hand": sum(int(row[3] or 0) for row in rows),
+        "with_demand": sum(int(row[4]) for row in rows),
+        "stocked_out": sum(int(row[5]) for row in rows),
+        "rates_used": fx.rates_used(book, {(row[0], today) for row in rows}),
+    }
+
+
 def stock_summary(session: Session, flt: KpiFilter) -> dict:
-    """What the stock tiles read: value, units on hand, item-locations with demand and stocked out."""
+    """What the stock tiles read: value, units on hand, item-locations with demand and stocked out.
+    On PostgreSQL summed in SQL (`_stock_summary_sql`); elsewhere from the rows themselves."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _stock_summary_sql(session, flt)
     stock = stock_rows(session, flt)
     outs = stockout_rows(session, flt, stock)
     book_pairs = {row["_rate_pair"] for row in stock}

@@ -45,6 +45,7 @@ from models import (
     SalesOrderLine,
     Shipment,
     ShipmentEvent,
+    StockDemandDaily,
     TrackingStatus,
     Trim,
     VehicleModel,
@@ -58,6 +59,8 @@ FACTS_CHANGED = "analytics.facts_changed"
 # A refresh re-derives the days of rows changed since the previous refresh began, less this much:
 # a transaction that stamped its rows just before and committed just after that start is caught.
 WATERMARK_MARGIN = timedelta(minutes=5)
+# Every table the facts write (a refresh deletes and re-derives their days).
+FACT_TABLES = (OrderFactDaily, LineFactDaily, StockDemandDaily)
 # Days per pass of a full rebuild (bounded memory on a year of orders).
 REBUILD_DAYS_PER_PASS = 7
 _DELIVERED = (TrackingStatus.DELIVERED.value, TrackingStatus.HANDED_OVER.value)
@@ -361,6 +364,18 @@ def _fact_rows(records: Iterable[OrderRecord]) -> tuple[list[dict], list[dict]]:
     return list(orders.values()), list(lines.values())
 
 
+def _demand_rows(records: Iterable[OrderRecord]) -> list[dict]:
+    """The stock rows ordered from per day and dealer: every order placed, whatever became of it."""
+    demanded: dict[tuple, set[int]] = defaultdict(set)
+    for record in records:
+        for line in record.lines:
+            demanded[(record.day, line.stock_level_id, record.dealer_organisation_id)].add(record.order_id)
+    return [
+        {"day": day, "stock_level_id": stock_id, "dealer_organisation_id": dealer_id, "orders": len(ids)}
+        for (day, stock_id, dealer_id), ids in demanded.items()
+    ]
+
+
 # ---------------------------------------------------------------- the marker
 
 
@@ -450,7 +465,7 @@ def _write_days(
     for run in _runs(sorted(set(days))):
         first, last = run[0], run[-1]
         start, end = day_bounds(first, last)
-        for table in (OrderFactDaily, LineFactDaily):
+        for table in FACT_TABLES:
             statement = delete(table).where(table.day >= first, table.day <= last)
             if dealer_ids is not None:
                 statement = statement.where(table.dealer_organisation_id.in_(list(dealer_ids)))
@@ -480,11 +495,15 @@ def _derive_and_insert(
         from services.analytics import facts_sql  # local: only PostgreSQL needs it
 
         return facts_sql.write_range(session, first, last, start, end, dealer_ids)
-    order_rows, line_rows = _fact_rows(derive_orders(session, start, end, dealer_ids=dealer_ids))
-    if order_rows:
-        session.execute(insert(OrderFactDaily), order_rows)
-    if line_rows:
-        session.execute(insert(LineFactDaily), line_rows)
+    records = derive_orders(session, start, end, dealer_ids=dealer_ids)
+    order_rows, line_rows = _fact_rows(records)
+    for table, rows in (
+        (OrderFactDaily, order_rows),
+        (LineFactDaily, line_rows),
+        (StockDemandDaily, _demand_rows(records)),
+    ):
+        if rows:
+            session.execute(insert(table), rows)
     return len(order_rows), len(line_rows)
 
 
@@ -563,8 +582,8 @@ def rebuild(session: Session) -> dict:
     began = time.perf_counter()
     started_at = utcnow()
     marker = _locked_marker(session)
-    session.execute(delete(OrderFactDaily))
-    session.execute(delete(LineFactDaily))
+    for table in FACT_TABLES:
+        session.execute(delete(table))
     first, last = session.execute(
         select(func.min(SalesOrder.created_at), func.max(SalesOrder.created_at))
     ).one()

@@ -12,7 +12,8 @@ random worlds both ways and compares every fact row):
 - money converts order by order (and line by line) at the rate of the order's day or the latest
   earlier one, rounded half-up to cents; a currency without such a rate raises `fx.rate_missing`
   before anything is written;
-- order-to-paid and paid-to-delivered are whole minutes (floored, never negative).
+- order-to-paid and paid-to-delivered are whole minutes (floored, never negative);
+- the stock rows ordered from per day and dealer count every order placed, whatever became of it.
 
 Used on PostgreSQL only; SQLite (the embedded default, a small portal) keeps the Python path.
 """
@@ -128,6 +129,17 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """
 
 
+_DEMAND = """
+INSERT INTO stock_demand_daily (day, stock_level_id, dealer_organisation_id, orders)
+SELECT (o.created_at AT TIME ZONE :zone)::date, l.stock_level_id, b.organisation_id, count(DISTINCT o.id)
+FROM sales_order o
+JOIN location b ON b.id = o.buyer_location_id
+JOIN sales_order_line l ON l.order_id = o.id
+WHERE o.created_at >= :start AND o.created_at < :end {dealer_clause}
+GROUP BY 1, 2, 3
+"""
+
+
 def write_range(
     session: Session,
     first: date,
@@ -149,9 +161,10 @@ def write_range(
         "end": end,
     }
     if dealer_ids is None:
-        dealer_clause = "TRUE"
+        dealer_clause, demand_clause = "TRUE", ""
     else:
         dealer_clause = "dealer_organisation_id = ANY(:dealers)"
+        demand_clause = "AND b.organisation_id = ANY(:dealers)"
         params["dealers"] = sorted(dealer_ids)
     session.execute(text(f"DROP TABLE IF EXISTS {name}"))
     session.execute(text(_ORDERS.format(name=name, dealer_clause=dealer_clause)), params)
@@ -163,4 +176,5 @@ def write_range(
     order_rows = session.execute(text(_ORDER_FACTS.format(name=name))).rowcount
     line_rows = session.execute(text(_LINE_FACTS.format(name=name))).rowcount
     session.execute(text(f"DROP TABLE {name}"))
+    session.execute(text(_DEMAND.format(dealer_clause=demand_clause)), params)
     return order_rows, line_rows

@@ -66,6 +66,10 @@ class RateBook:
             )
         return self._rates[currency][at - 1], days[at - 1]
 
+    def has(self, currency: str, day: date) -> bool:
+        """True when `currency` has a rate on or before `day` (always for the reporting currency)."""
+        return currency == self.reporting_currency or bisect_right(self._days.get(currency, []), day) > 0
+
     def rate(self, currency: str, day: date) -> Decimal:
         return self.lookup(currency, day)[0]
 

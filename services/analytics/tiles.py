@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from models import (
@@ -96,7 +96,9 @@ def store_ids_of(session: Session, flt: KpiFilter) -> list[int] | None:
     return list(session.execute(select(Location.id).where(Location.country.in_(sorted(countries)))).scalars())
 
 
-def daily_sums(session: Session, flt: KpiFilter, first: date, last: date) -> dict[date, dict[str, dict]]:
+def daily_sums(
+    session: Session, flt: KpiFilter, first: date, last: date, *, only: list[tuple[date, date]] | None = None
+) -> dict[date, dict[str, dict]]:
     """day -> channel -> sums of the facts in scope between `first` and `last`: orders, value,
     cancelled, paid and delivered minutes (order facts), units and units allocated (line facts).
     With a line-level filter (item kind, category, supplier) orders and value come from the line
@@ -106,6 +108,8 @@ def daily_sums(session: Session, flt: KpiFilter, first: date, last: date) -> dic
 
     def scoped(query, table):
         query = query.where(table.day >= first, table.day <= last)
+        if only:  # just these spans of the range (a year apart: not the whole year between)
+            query = query.where(or_(*(table.day.between(a, b) for a, b in _merged(only))))
         if flt.dealer_id is not None:
             query = query.where(table.dealer_organisation_id == flt.dealer_id)
         if stores is not None:
@@ -159,6 +163,16 @@ def daily_sums(session: Session, flt: KpiFilter, first: date, last: date) -> dic
             sums["value"] += Decimal(row[3])
         sums["units"] += row[4]
         sums["units_allocated"] += row[5]
+    return out
+
+
+def _merged(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    out: list[tuple[date, date]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1] + timedelta(days=1):
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
     return out
 
 
@@ -223,13 +237,15 @@ def compute_tiles(session: Session, principal: Principal, flt: KpiFilter) -> dic
     whole, flt = flt, flt.to_date(today)
     previous, last_year = flt.previous().first_days(flt.days), flt.last_year().first_days(flt.days)
     history_first = today - timedelta(weeks=projection.WEEKS)
-    days = daily_sums(session, flt, min(previous.first, last_year.first, history_first), flt.last)
+    spans = [(p.first, p.last) for p in (flt, previous, last_year)] + [(history_first, today)]
+    days = daily_sums(session, flt, min(a for a, _ in spans), flt.last, only=spans)
     out: list[dict] = []
     periods = {"value": flt, "previous": previous, "last_year": last_year}
     totals = {name: _total(days, p.first, p.last) for name, p in periods.items()}
     refreshed = None if refreshed_at is None else refreshed_at.isoformat()
     now = utcnow().isoformat()
     stock = drilldown.stock_summary(session, flt)
+    money_rates: list[dict] | None = None
     for spec in TILES:
         if not tile_allowed(principal, spec.key):
             continue
@@ -266,7 +282,9 @@ def compute_tiles(session: Session, principal: Principal, flt: KpiFilter) -> dic
                     for channel in Channel
                 }
             if spec.unit == "money":
-                tile["rates_used"] = rates_used(session, flt)
+                if money_rates is None:
+                    money_rates = rates_used(session, flt)
+                tile["rates_used"] = money_rates
             if spec.key == "gmv":
                 gmv_by_day = {
                     day: sum((Decimal(sums["value"]) for sums in by_channel.values()), Decimal("0"))

@@ -1,5 +1,5 @@
 """KPIs at a year of millions of orders: orders by placement time (the facts' rebuild and refresh of a
-range of days, the drill-down, the stock-out tile)
+range of days, the drill-down); the stock rows ordered from per day (the stock-out tile)
 
 Revision ID: 0022_kpi_indexes
 Revises: 0021_localized_names
@@ -7,6 +7,7 @@ Create Date: 2026-12-03 12:00:00
 """
 
 from alembic import op
+import sqlalchemy as sa
 
 
 revision = '0022_kpi_indexes'
@@ -17,7 +18,25 @@ depends_on = None
 
 def upgrade() -> None:
     op.create_index('ix_sales_order_created_at', 'sales_order', ['created_at'])
+    op.create_table(
+        'stock_demand_daily',
+        sa.Column('id', sa.Integer(), primary_key=True),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column(
+            'stock_level_id', sa.Integer(), sa.ForeignKey('stock_level.id', ondelete='CASCADE'), nullable=False
+        ),
+        sa.Column(
+            'dealer_organisation_id',
+            sa.Integer(),
+            sa.ForeignKey('organisation.id', ondelete='CASCADE'),
+            nullable=False,
+        ),
+        sa.Column('orders', sa.Integer(), nullable=False),
+        sa.UniqueConstraint('day', 'stock_level_id', 'dealer_organisation_id', name='uq_stock_demand'),
+    )
+    op.create_index('ix_stock_demand_day_stock', 'stock_demand_daily', ['day', 'stock_level_id'])
 
 
 def downgrade() -> None:
+    op.drop_table('stock_demand_daily')
     op.drop_index('ix_sales_order_created_at', table_name='sales_order')

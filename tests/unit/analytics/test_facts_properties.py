@@ -12,8 +12,6 @@ from sqlalchemy import delete, select
 from sqlmodel import Session
 
 from models import (
-    LineFactDaily,
-    OrderFactDaily,
     Payment,
     Refund,
     SalesOrder,
@@ -50,7 +48,7 @@ def parties(sqlite_url):
 
 def _facts(session: Session) -> list[tuple]:
     rows = []
-    for table in (OrderFactDaily, LineFactDaily):
+    for table in facts.FACT_TABLES:
         columns = [c for c in table.__table__.columns if c.name != "id"]
         rows += sorted(
             (table.__tablename__, *(str(value) for value in row))
@@ -130,8 +128,7 @@ def _apply(session: Session, world, step: tuple, orders: list[int]) -> set:
 def test_incremental_refreshes_give_the_facts_a_full_rebuild_gives(parties, steps):
     with Session(get_engine(), expire_on_commit=False) as session:
         for table in (
-            OrderFactDaily,
-            LineFactDaily,
+            *facts.FACT_TABLES,
             ShipmentEvent,
             Shipment,
             Refund,

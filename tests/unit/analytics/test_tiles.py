@@ -125,3 +125,50 @@ def test_a_running_month_is_compared_with_the_same_days_before(world, monkeypatc
     gmv = next(tile for tile in result["tiles"] if tile["key"] == "gmv")
     assert gmv["previous"] == "0.00"  # the whole of February: 1000.00
     assert len(gmv["sparkline"]) == 10  # the days so far, none of the future
+
+
+def test_postgresql_sums_the_stock_tiles_in_sql_as_the_rows_add_up(pg_url):
+    """The stock tiles' aggregate query (PostgreSQL) gives what the drill-down rows add up to, with
+    parts in several currencies converted row by row at today's rate, per filter."""
+    from datetime import timedelta
+
+    from models import FxRate
+    from models.types import utcnow
+    from tests.analytics_world import add_order, local
+    from tests.factories import make_part, make_stock
+
+    with Session(get_engine(), expire_on_commit=False) as session:
+        world = build_world(session)
+        today = utcnow().astimezone(facts.reporting_zone()).date()
+        session.add(
+            FxRate(day=today - timedelta(days=3), currency="EUR", rate=Decimal("7.77777777"), source="t")
+        )
+        for n, (price, on_hand) in enumerate((("12.34", 7), ("0.99", 13), ("1001.01", 0))):
+            part = make_part(session, world.supplier, price=price, currency="EUR", category="Filters")
+            stock = make_stock(session, world.warehouse, part, on_hand=on_hand)
+            if n == 2:  # demanded in March and stocked out
+                add_order(
+                    session,
+                    world,
+                    dealer="a",
+                    created_at=local(2026, 3, 12),
+                    status="pending_payment",
+                    lines=[(stock, 1, price)],
+                )
+        session.commit()
+        facts.rebuild(session)
+        session.commit()
+        for query in (MARCH, MARCH + "&category=Filters", MARCH + f"&dealer={world.dealer_a.id}"):
+            flt = parse_filter(query, today=date(2026, 3, 10))
+            in_sql = drilldown.stock_summary(session, flt)
+            rows = drilldown.stock_rows(session, flt)  # the drill-down's rows, summed in Python
+            outs = drilldown.stockout_rows(session, flt, rows)
+            assert in_sql["value"] == (sum(r["value_reporting"] for r in rows) if rows else None), query
+            assert in_sql["on_hand"] == sum(r["on_hand"] for r in rows)
+            assert (in_sql["with_demand"], in_sql["stocked_out"]) == (
+                len(outs),
+                sum(1 for r in outs if r["stocked_out"]),
+            )
+        assert (
+            drilldown.stock_summary(session, parse_filter(MARCH, today=date(2026, 3, 10)))["stocked_out"] >= 1
+        )
