@@ -103,6 +103,8 @@ class OrderFactDaily(SQLModel, table=True):
     paid_minutes: int = 0
     delivered_orders: int = 0
     delivered_minutes: int = 0
+    units: int = 0  # the standing orders' units (their lines' quantities), as the line facts sum them
+    units_allocated: int = 0
 
 
 class LineFactDaily(SQLModel, table=True):
@@ -159,7 +161,7 @@ class StockDemandDaily(SQLModel, table=True):
     __tablename__ = "stock_demand_daily"
     __table_args__ = (
         UniqueConstraint("day", "stock_level_id", "dealer_organisation_id", name="uq_stock_demand"),
-        Index("ix_stock_demand_day_stock", "day", "stock_level_id"),
+        Index("ix_stock_demand_stock_day", "stock_level_id", "day"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

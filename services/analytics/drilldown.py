@@ -409,7 +409,15 @@ def _stock_summary_sql(session: Session, flt: KpiFilter) -> dict:
     price = func.coalesce(Part.list_price, Trim.price)
     known = [c for c in currencies if c != book.reporting_currency and book.has(c, today)]
     rate = case(*((currency == c, literal(book.rate(c, today))) for c in known), else_=literal(Decimal("1")))
-    demanded = StockLevel.id.in_(_demanded_ids(flt))
+    demanded = (  # an index probe per stock row (stock_level_id, day), not a scan of the period
+        select(StockDemandDaily.id)
+        .where(
+            StockDemandDaily.stock_level_id == StockLevel.id,
+            StockDemandDaily.day >= flt.first,
+            StockDemandDaily.day <= flt.last,
+        )
+        .exists()
+    )
     free_none = (StockLevel.on_hand - StockLevel.reserved) <= 0
     query = _stock_scope(
         select(

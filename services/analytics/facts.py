@@ -319,6 +319,8 @@ def _fact_rows(records: Iterable[OrderRecord]) -> tuple[list[dict], list[dict]]:
                 "paid_minutes": 0,
                 "delivered_orders": 0,
                 "delivered_minutes": 0,
+                "units": 0,
+                "units_allocated": 0,
             },
         )
         if record.cancelled:
@@ -334,6 +336,9 @@ def _fact_rows(records: Iterable[OrderRecord]) -> tuple[list[dict], list[dict]]:
         if record.delivered_minutes is not None:
             fact["delivered_orders"] += 1
             fact["delivered_minutes"] += record.delivered_minutes
+        units = sum(line.quantity for line in record.lines)
+        fact["units"] += units
+        fact["units_allocated"] += units if record.allocated else 0
         for line in record.lines:
             line_key = (*key[:4], line.item_kind, line.category, line.supplier_organisation_id, key[4])
             line_fact = lines.setdefault(

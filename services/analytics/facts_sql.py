@@ -61,6 +61,11 @@ WITH placed AS (
                WHERE f.currency = k.currency AND f.day <= k.day
                ORDER BY f.day DESC LIMIT 1) END AS rate
     FROM (SELECT DISTINCT currency, day FROM with_dealer) k
+), units AS (
+    SELECT l.order_id, sum(l.quantity) AS units
+    FROM sales_order_line l
+    WHERE l.order_id IN (SELECT id FROM with_dealer)
+    GROUP BY l.order_id
 ), delivered AS (
     SELECT s.order_id, min(e.occurred_at) AS delivered_at
     FROM shipment s JOIN shipment_event e ON e.shipment_id = s.id
@@ -78,10 +83,12 @@ SELECT w.id, w.day, w.dealer_organisation_id, w.store_location_id, w.channel, w.
        END AS paid_minutes,
        CASE WHEN w.captured_at IS NULL OR v.delivered_at IS NULL THEN NULL
             ELSE greatest(0, floor(extract(epoch FROM v.delivered_at - w.captured_at) / 60))::bigint
-       END AS delivered_minutes
+       END AS delivered_minutes,
+       coalesce(u.units, 0) AS units
 FROM with_dealer w
 JOIN day_rates d ON d.currency = w.currency AND d.day = w.day
 LEFT JOIN delivered v ON v.order_id = w.id
+LEFT JOIN units u ON u.order_id = w.id
 """
 
 _MISSING_RATE = "SELECT currency, day FROM {name} WHERE rate IS NULL ORDER BY day, currency LIMIT 1"
@@ -90,7 +97,7 @@ _ORDER_FACTS = """
 INSERT INTO order_fact_daily (
     day, dealer_organisation_id, store_location_id, channel, currency, orders, value, value_reporting,
     cancelled_orders, cancelled_value_reporting, paid_orders, paid_minutes, delivered_orders,
-    delivered_minutes)
+    delivered_minutes, units, units_allocated)
 SELECT day, dealer_organisation_id, store_location_id, channel, currency,
        count(*) FILTER (WHERE standing),
        coalesce(sum(total) FILTER (WHERE standing), 0),
@@ -100,7 +107,9 @@ SELECT day, dealer_organisation_id, store_location_id, channel, currency,
        count(paid_minutes) FILTER (WHERE standing),
        coalesce(sum(paid_minutes) FILTER (WHERE standing), 0),
        count(delivered_minutes) FILTER (WHERE standing),
-       coalesce(sum(delivered_minutes) FILTER (WHERE standing), 0)
+       coalesce(sum(delivered_minutes) FILTER (WHERE standing), 0),
+       coalesce(sum(units) FILTER (WHERE standing), 0),
+       coalesce(sum(units) FILTER (WHERE allocated), 0)
 FROM {name}
 GROUP BY day, dealer_organisation_id, store_location_id, channel, currency
 """

@@ -100,8 +100,8 @@ def daily_sums(
     session: Session, flt: KpiFilter, first: date, last: date, *, only: list[tuple[date, date]] | None = None
 ) -> dict[date, dict[str, dict]]:
     """day -> channel -> sums of the facts in scope between `first` and `last`: orders, value,
-    cancelled, paid and delivered minutes (order facts), units and units allocated (line facts).
-    With a line-level filter (item kind, category, supplier) orders and value come from the line
+    cancelled, paid and delivered minutes, units and units allocated (order facts). With a
+    line-level filter (item kind, category, supplier) orders, value and units come from the line
     facts; the order-to-paid and paid-to-delivered sums stay the order facts' (not per category)."""
     stores = store_ids_of(session, flt)
     out: dict[date, dict[str, dict]] = defaultdict(lambda: defaultdict(lambda: defaultdict(Decimal)))
@@ -129,6 +129,8 @@ def daily_sums(
             func.sum(o.paid_minutes),
             func.sum(o.delivered_orders),
             func.sum(o.delivered_minutes),
+            func.sum(o.units),
+            func.sum(o.units_allocated),
         ).group_by(o.day, o.channel),
         o,
     )
@@ -143,6 +145,11 @@ def daily_sums(
         sums["paid_minutes"] += row[7]
         sums["delivered_orders"] += row[8]
         sums["delivered_minutes"] += row[9]
+        if not flt.line_level:  # the units of the whole orders: no need to read the line facts
+            sums["units"] += row[10]
+            sums["units_allocated"] += row[11]
+    if not flt.line_level:
+        return out
     line = LineFactDaily
     line_query = scoped(
         select(
@@ -158,9 +165,8 @@ def daily_sums(
     line_query = drilldown.line_filters(line_query, line, flt)
     for row in session.execute(line_query).all():
         sums = out[row[0]][row[1]]
-        if flt.line_level:
-            sums["orders"] += row[2]
-            sums["value"] += Decimal(row[3])
+        sums["orders"] += row[2]
+        sums["value"] += Decimal(row[3])
         sums["units"] += row[4]
         sums["units_allocated"] += row[5]
     return out
