@@ -37,6 +37,12 @@ from portal.pages.ordering import (
     orders,  # noqa: F401  (declare pages)
 )
 from portal.pages.platform import not_found  # noqa: F401  (declare pages)
+from portal.pages.pricing import (  # noqa: F401  (declare pages)
+    agreement as price_agreement,
+    inbox as price_inbox,
+    indices as price_indices,
+    queue as price_queue,
+)
 from portal.pages.showroom import (  # noqa: F401  (declare pages)
     booking,
     browse,
