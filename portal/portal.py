@@ -37,12 +37,10 @@ from portal.pages.ordering import (
     orders,  # noqa: F401  (declare pages)
 )
 from portal.pages.platform import not_found  # noqa: F401  (declare pages)
-from portal.pages.pricing import (  # noqa: F401  (declare pages)
-    agreement as price_agreement,
-    inbox as price_inbox,
-    indices as price_indices,
-    queue as price_queue,
-)
+from portal.pages.pricing import agreement as price_agreement  # noqa: F401  (declare pages)
+from portal.pages.pricing import inbox as price_inbox  # noqa: F401  (declare pages)
+from portal.pages.pricing import indices as price_indices  # noqa: F401  (declare pages)
+from portal.pages.pricing import queue as price_queue  # noqa: F401  (declare pages)
 from portal.pages.showroom import (  # noqa: F401  (declare pages)
     booking,
     browse,
