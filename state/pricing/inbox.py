@@ -67,7 +67,7 @@ class PriceChangesState(AuthState):
     def detail(self) -> dict[str, str]:
         row = self._open_row()
         if row is None:
-            return {}
+            return dict.fromkeys(("title", "prices", "status", "status_colour", "effective", "answer"), "")
         shown = self._row(row, self.language)
         return {
             "title": f"{shown['sku']} · {shown['part']}",

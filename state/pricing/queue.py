@@ -37,6 +37,20 @@ _STATUSES = {
 }
 
 
+DETAIL_KEYS = (
+    "title",
+    "supplier",
+    "prices",
+    "money",
+    "approvals",
+    "status",
+    "status_colour",
+    "effective",
+    "counter",
+    "agreement_href",
+)
+
+
 class QueueRow(TypedDict):
     id: str
     sku: str
@@ -116,7 +130,7 @@ class SuggestionQueueState(AuthState):
     def detail(self) -> dict[str, str]:
         row = self._open_row()
         if row is None:
-            return {}
+            return dict.fromkeys(DETAIL_KEYS, "")
         language = self.language
         shown = self._row(row, language, set())
         return {
@@ -137,6 +151,11 @@ class SuggestionQueueState(AuthState):
             else "",
             "agreement_href": shown["agreement_href"],
         }
+
+    @rx.var
+    def has_counter(self) -> bool:
+        row = self._open_row()
+        return row is not None and bool(row.get("counter_price"))
 
     @rx.var
     def detail_open_for_decision(self) -> bool:

@@ -177,6 +177,7 @@ def dealers_near(place: str = "") -> str:
 # agreement's price page, the savings backtest; the supplier's inbox of proposed price changes.
 MANAGER_PRICES = "/manager/prices"
 MANAGER_PRICE_INDICES = "/manager/prices/indices"
+MANAGER_PRICE_SAVINGS = "/manager/prices/savings"
 MANAGER_PRICE_AGREEMENT = "/manager/prices/agreements/[agreement_ref]"
 SUPPLIER_PRICE_CHANGES = "/supplier/price-changes"
 

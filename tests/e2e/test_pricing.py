@@ -170,6 +170,7 @@ def test_index_import_repricing_four_eyes_and_the_suppliers_new_price(
                 User.role == "manager",
                 User.organisation_id == oem.id,
                 User.email_normalized != "manager@demo.test",
+                User.language == "en",
             )
             .order_by(User.id)
         ).first()

@@ -29,12 +29,13 @@ def _row(row: InboxRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.vstack(
-                rx.link(
+                rx.button(
                     row["sku"],
                     on_click=Inbox.open_change(row["id"]),
-                    cursor="pointer",
-                    weight="medium",
+                    variant="ghost",
+                    size="2",
                     white_space="nowrap",
+                    style={"padding": "0", "height": "auto", "margin": "0", "cursor": "pointer"},
                     class_name="open-change",
                 ),
                 rx.text(row["part"], size="1", color_scheme="gray"),

@@ -24,6 +24,9 @@ from state.pricing.queue import QueueRow
 from state.pricing.queue import SuggestionQueueState as Queue
 from state.shared import routes
 
+# A row's SKU opens its explanation: a button that reads as a link (an <a href="#"> would navigate).
+_LINK_BUTTON = {"padding": "0", "height": "auto", "margin": "0", "cursor": "pointer"}
+
 
 def _row(row: QueueRow) -> rx.Component:
     return rx.table.row(
@@ -39,20 +42,22 @@ def _row(row: QueueRow) -> rx.Component:
         ),
         rx.table.cell(
             rx.vstack(
-                rx.link(
+                rx.button(
                     row["sku"],
                     on_click=Queue.open_explanation(row["id"]),
-                    cursor="pointer",
-                    weight="medium",
+                    variant="ghost",
+                    size="2",
                     white_space="nowrap",
+                    style=_LINK_BUTTON,
                     class_name="open-suggestion",
                 ),
                 rx.text(row["part"], size="1", color_scheme="gray"),
                 rx.text(row["supplier"], size="1", color_scheme="gray", style=PHONE_ONLY),
                 spacing="0",
             ),
+            min_width=rx.breakpoints(initial="0", md="11rem"),
         ),
-        rx.table.cell(row["supplier"], style=WIDE_ONLY),
+        rx.table.cell(row["supplier"], style=WIDE_ONLY, min_width="9rem"),
         rx.table.cell(
             rx.text(row["current"], " → ", row["proposed"], white_space="nowrap"),
             style=WIDE_ONLY,
@@ -103,7 +108,6 @@ def _headers() -> list[rx.Component]:
         header_cell("pricing.col.current_proposed", wide_only=True),
         header_cell("pricing.col.change", "right"),
         header_cell("pricing.col.money", "right"),
-        header_cell("pricing.col.approvals", wide_only=True),
         header_cell("pricing.col.status", wide_only=True),
     ]
 
@@ -204,6 +208,10 @@ def price_queue() -> rx.Component:
                 rx.link(
                     rx.button(rx.icon("file-up", size=16), t("pricing.nav.indices"), variant="soft"),
                     href=routes.MANAGER_PRICE_INDICES,
+                ),
+                rx.link(
+                    rx.button(rx.icon("piggy-bank", size=16), t("pricing.nav.savings"), variant="soft"),
+                    href=routes.MANAGER_PRICE_SAVINGS,
                 ),
                 gap="0.5rem",
                 wrap="wrap",
