@@ -5,6 +5,7 @@ ceiling lines), the agreement's terms beside it, its open suggestions and every 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TypedDict
 
 import plotly.graph_objects as go
@@ -53,6 +54,12 @@ class DecisionRow(TypedDict):
     reason: str
 
 
+def _share(value: object) -> str:
+    """0.4500 -> '0.45' (a share as the formula writes it)."""
+    text = format(Decimal(str(value)).normalize(), "f")
+    return text if "." in text else f"{text}.0"
+
+
 def agreement_id_from_path(path: str) -> int | None:
     """The id in "/manager/prices/agreements/12" (None for anything else)."""
     parts = path.strip("/").split("/")
@@ -96,7 +103,7 @@ class AgreementPageState(AuthState):
                 day=fmt_date(agreement["base_date"], language),
             ),
             "corridor": f"{money(agreement['floor_price'])} – {money(agreement['ceiling_price'])}",
-            "fixed_share": str(agreement["fixed_share"]),
+            "fixed_share": _share(agreement["fixed_share"]),
             "step": signed_pct(agreement["max_change_pct"], language, places=2).lstrip("+"),
             "bands": self.t(
                 "pricing.agreement.bands_value",
@@ -116,7 +123,7 @@ class AgreementPageState(AuthState):
             {
                 "code": term["index"],
                 "name": index_name(term["index"], names.get(term["index"], term["index"]), language),
-                "weight": str(term["weight"]),
+                "weight": _share(term["weight"]),
                 "window": self.t(
                     "pricing.agreement.window_value", window=term["window_months"], lag=term["lag_months"]
                 ),

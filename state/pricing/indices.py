@@ -16,9 +16,9 @@ from models import Role
 from models.db import session_scope
 from services.platform.errors import DomainError, PermissionDenied, ValidationFailed
 from services.pricing import indices
-from state.pricing.view import index_name
+from state.pricing.view import index_level, index_name
 from state.shared.auth import AuthState
-from state.supply.view import error_entry, fmt_date, fmt_decimal, messages, plain
+from state.supply.view import error_entry, fmt_date, messages, plain
 
 UPLOAD_ID = "index-csv"
 MAX_BYTES = indices.MAX_CSV_BYTES
@@ -57,7 +57,7 @@ class IndexImportState(AuthState):
                 "name": index_name(row["code"], row["name"], language),
                 "unit": self._unit(row),
                 "latest_period": fmt_date(row["latest_period"], language) if row["latest_period"] else "—",
-                "latest_value": fmt_decimal(row["latest_value"], language, places=2),
+                "latest_value": index_level(row["latest_value"], language),
             }
             for row in self._indices
         ]

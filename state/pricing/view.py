@@ -148,3 +148,14 @@ def explanation_lines(explanation: dict, proposed: object, current: object, lang
             }
         )
     return lines
+
+
+def index_level(value: object, language: str) -> str:
+    """An index value with the decimals it has, at least two, at most six: 9,123.50, 0.0054."""
+    if value in (None, ""):
+        return EMPTY
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return EMPTY
+    return format_decimal(number, format="#,##0.00####", locale=locale_for(language))

@@ -284,7 +284,12 @@ def test_pricing_pages_fit_a_phone_and_read_in_chinese(
     for role, paths in (
         (
             "manager",
-            ["/manager/prices", "/manager/prices/indices", f"/manager/prices/agreements/{agreement_id}"],
+            [
+                "/manager/prices",
+                "/manager/prices/indices",
+                "/manager/prices/savings",
+                f"/manager/prices/agreements/{agreement_id}",
+            ],
         ),
         ("supplier", ["/supplier/price-changes"]),
     ):

@@ -64,7 +64,7 @@ def _terms() -> rx.Component:
                 rx.table.row(
                     header_cell("pricing.col.index"),
                     header_cell("pricing.col.weight", "right"),
-                    header_cell("pricing.col.window"),
+                    header_cell("pricing.col.window", wrap=True),
                 )
             ),
             rx.table.body(

@@ -70,6 +70,7 @@ def _row(row: QueueRow) -> rx.Component:
                     white_space="nowrap",
                     weight="medium",
                 ),
+                rx.text(row["money"], size="1", white_space="nowrap", style=PHONE_ONLY),
                 rx.text(
                     row["approvals"], size="1", color_scheme="gray", white_space="nowrap", style=PHONE_ONLY
                 ),
@@ -90,12 +91,17 @@ def _row(row: QueueRow) -> rx.Component:
                 align="end",
             ),
             text_align="right",
-            style={"font-variant-numeric": "tabular-nums"},
+            style={"font-variant-numeric": "tabular-nums", **WIDE_ONLY},
         ),
         rx.table.cell(
-            rx.text(row["approvals"], white_space="nowrap"), style=WIDE_ONLY, class_name="approvals"
+            rx.vstack(
+                state_badge(row["status"], row["status_colour"]),
+                rx.text(row["approvals"], size="1", color_scheme="gray", white_space="nowrap"),
+                spacing="1",
+            ),
+            style=WIDE_ONLY,
+            class_name="approvals",
         ),
-        rx.table.cell(state_badge(row["status"], row["status_colour"]), style=WIDE_ONLY),
         custom_attrs={"data-suggestion": row["id"], "data-sku": row["sku"]},
     )
 
@@ -107,7 +113,7 @@ def _headers() -> list[rx.Component]:
         header_cell("pricing.col.supplier", wide_only=True),
         header_cell("pricing.col.current_proposed", wide_only=True),
         header_cell("pricing.col.change", "right"),
-        header_cell("pricing.col.money", "right"),
+        header_cell("pricing.col.money", "right", wide_only=True),
         header_cell("pricing.col.status", wide_only=True),
     ]
 
