@@ -46,7 +46,9 @@ from services.platform.errors import ValidationFailed
 from services.pricing.formula import (
     MissingIndexValue,
     TermLevels,
-    price_from_formula,
+    bounded_price,
+    formula_factor,
+    round_money,
     window_average,
     window_months,
 )
@@ -66,77 +68,179 @@ class _Term:
     lag: int
 
 
+@dataclass(frozen=True)
+class _Agreement:
+    """What the replay reads of an agreement (plain values: loading 500,000 ORM objects costs more
+    than replaying them)."""
+
+    id: int
+    currency: str
+    base_price: Decimal
+    base_date: date
+    fixed_share: Decimal
+    floor_price: Decimal | None
+    ceiling_price: Decimal | None
+    max_change_pct: Decimal
+    review_period_days: int
+
+
+def _chunks(ids: list[int], size: int = 5000):
+    for begin in range(0, len(ids), size):
+        yield ids[begin : begin + size]
+
+
 def terms_of(session: Session, agreement_ids: list[int]) -> dict[int, list[_Term]]:
     """The formula terms of the agreements, by agreement, in their order."""
     terms: dict[int, list[_Term]] = defaultdict(list)
-    for chunk_start in range(0, len(agreement_ids), 5000):
-        chunk = agreement_ids[chunk_start : chunk_start + 5000]
-        for term, code in session.exec(
-            select(AgreementTerm, MarketIndex.code)
+    for chunk in _chunks(agreement_ids):
+        for agreement_id, index_id, code, weight, window, lag in session.exec(
+            select(
+                AgreementTerm.agreement_id,
+                AgreementTerm.index_id,
+                MarketIndex.code,
+                AgreementTerm.weight,
+                AgreementTerm.window_months,
+                AgreementTerm.lag_months,
+            )
             .join(MarketIndex, MarketIndex.id == AgreementTerm.index_id)
             .where(AgreementTerm.agreement_id.in_(chunk))
             .order_by(AgreementTerm.agreement_id, AgreementTerm.position)
         ):
-            terms[term.agreement_id].append(
-                _Term(term.index_id, code, Decimal(term.weight), term.window_months, term.lag_months)
-            )
+            terms[agreement_id].append(_Term(index_id, code, Decimal(weight), window, lag))
     return terms
+
+
+def _agreements(session: Session, agreement_ids: list[int]) -> dict[int, _Agreement]:
+    found: dict[int, _Agreement] = {}
+    columns = (
+        PriceAgreement.id,
+        PriceAgreement.currency,
+        PriceAgreement.base_price,
+        PriceAgreement.base_date,
+        PriceAgreement.fixed_share,
+        PriceAgreement.floor_price,
+        PriceAgreement.ceiling_price,
+        PriceAgreement.max_change_pct,
+        PriceAgreement.review_period_days,
+    )
+    for chunk in _chunks(agreement_ids):
+        for row in session.exec(select(*columns).where(PriceAgreement.id.in_(chunk))):
+            found[row[0]] = _Agreement(
+                row[0],
+                row[1],
+                Decimal(row[2]),
+                row[3],
+                Decimal(row[4]),
+                None if row[5] is None else Decimal(row[5]),
+                None if row[6] is None else Decimal(row[6]),
+                Decimal(row[7]),
+                row[8],
+            )
+    return found
 
 
 def _moment(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time()).replace(tzinfo=UTC)
 
 
+class _Levels:
+    """Window averages of the stored index values, each computed once: a backtest over many
+    agreements asks the same (index, window, lag, month) again and again."""
+
+    def __init__(self, levels: dict[int, dict[date, Decimal]]) -> None:
+        self._levels = levels
+        self._averages: dict[tuple[int, int, int, date], Decimal | None] = {}
+
+    def average(self, term: _Term, on: date) -> Decimal:
+        key = (term.index_id, term.window, term.lag, on.replace(day=1))
+        if key not in self._averages:
+            try:
+                self._averages[key] = window_average(
+                    self._levels.get(term.index_id, {}), window_months(on, term.window, term.lag), term.code
+                )
+            except MissingIndexValue:
+                self._averages[key] = None
+        value = self._averages[key]
+        if value is None:
+            raise MissingIndexValue(term.code, on.replace(day=1))
+        return value
+
+
+class _Schedules:
+    """Per formula (fixed share and terms), base date and review period: the review days and the
+    factor P0 is multiplied by on each. Agreements of the same formula share them, so each window
+    average and factor is computed once however many agreements follow it."""
+
+    def __init__(self, levels: _Levels) -> None:
+        self._levels = levels
+        self._cache: dict[tuple, list[tuple[date, Decimal]] | None] = {}
+
+    def factors(self, agreement, terms: list[_Term], until: date) -> list[tuple[date, Decimal]] | None:
+        """[(review day, factor)] up to `until`, reviews lacking an index month left out; None
+        when a base level is missing (the formula cannot say anything)."""
+        fixed_share = Decimal(agreement.fixed_share)
+        key = (fixed_share, tuple(terms), agreement.base_date, agreement.review_period_days, until)
+        if key in self._cache:
+            return self._cache[key]
+        try:
+            bases = [self._levels.average(term, agreement.base_date) for term in terms]
+        except MissingIndexValue:
+            self._cache[key] = None
+            return None
+        schedule = []
+        step = timedelta(days=max(1, agreement.review_period_days))
+        review = agreement.base_date + step
+        while review <= until:
+            try:
+                levels = [
+                    TermLevels(term.code, term.weight, base, self._levels.average(term, review))
+                    for term, base in zip(terms, bases, strict=True)
+                ]
+            except MissingIndexValue:
+                review += step
+                continue
+            schedule.append((review, formula_factor(fixed_share, levels)))
+            review += step
+        self._cache[key] = schedule
+        return schedule
+
+
 def replay_prices(
-    agreement: PriceAgreement, terms: list[_Term], levels: dict[int, dict[date, Decimal]], until: date
+    agreement,
+    terms: list[_Term],
+    levels: dict[int, dict[date, Decimal]] | _Levels | _Schedules,
+    until: date,
 ) -> list[tuple[date, Decimal]]:
     """The agreement's replayed price path up to `until`: [(day from which it holds, price)], P0 on
-    the base date first, then one entry per review that changed the price."""
-    price = Decimal(agreement.base_price)
+    the base date first, then one entry per review that changed the price. Each review is the
+    agreement's own formula (services/pricing/formula.py: the factor, the rounding, the corridor and
+    the step limit from the price the previous review left)."""
+    if isinstance(levels, _Schedules):
+        schedules = levels
+    else:
+        schedules = _Schedules(levels if isinstance(levels, _Levels) else _Levels(levels))
+    base_price = Decimal(agreement.base_price)
+    price = base_price
     path = [(agreement.base_date, price)]
-    try:
-        base_levels = [
-            window_average(
-                levels.get(term.index_id, {}),
-                window_months(agreement.base_date, term.window, term.lag),
-                term.code,
-            )
-            for term in terms
-        ]
-    except MissingIndexValue:
-        return path  # no base level: the formula cannot say anything, the price stays P0
-    step = timedelta(days=max(1, agreement.review_period_days))
-    review = agreement.base_date + step
-    while review <= until:
-        try:
-            term_levels = [
-                TermLevels(
-                    term.code,
-                    term.weight,
-                    base,
-                    window_average(
-                        levels.get(term.index_id, {}), window_months(review, term.window, term.lag), term.code
-                    ),
-                )
-                for term, base in zip(terms, base_levels, strict=True)
-            ]
-        except MissingIndexValue:
-            review += step
-            continue
-        result = price_from_formula(
-            base_price=Decimal(agreement.base_price),
-            fixed_share=Decimal(agreement.fixed_share),
-            terms=term_levels,
+    schedule = schedules.factors(agreement, terms, until)
+    if not schedule:
+        return path
+    currency = agreement.currency
+    floor_price = None if agreement.floor_price is None else Decimal(agreement.floor_price)
+    ceiling_price = None if agreement.ceiling_price is None else Decimal(agreement.ceiling_price)
+    max_change_pct = Decimal(agreement.max_change_pct)
+    for review, factor in schedule:
+        proposed, _, _ = bounded_price(
+            round_money(base_price * factor, currency),
             current_price=price,
-            currency=agreement.currency,
-            floor_price=agreement.floor_price,
-            ceiling_price=agreement.ceiling_price,
-            max_change_pct=Decimal(agreement.max_change_pct),
+            currency=currency,
+            floor_price=floor_price,
+            ceiling_price=ceiling_price,
+            max_change_pct=max_change_pct,
         )
-        if result.proposed_price != price:
-            price = result.proposed_price
+        if proposed != price:
+            price = proposed
             path.append((review, price))
-        review += step
     return path
 
 
@@ -182,15 +286,13 @@ def savings_report(session: Session, principal: Principal, *, start: date, end: 
         )
     ).all()
     agreement_ids = sorted({line[-1] for line in lines})
-    agreements: dict[int, PriceAgreement] = {}
-    for chunk_start in range(0, len(agreement_ids), 5000):
-        chunk = agreement_ids[chunk_start : chunk_start + 5000]
-        for agreement in session.exec(select(PriceAgreement).where(PriceAgreement.id.in_(chunk))):
-            agreements[agreement.id] = agreement
+    agreements = _agreements(session, agreement_ids)
     terms = terms_of(session, agreement_ids)
-    levels = monthly_levels(session, {term.index_id for rows in terms.values() for term in rows})
+    schedules = _Schedules(
+        _Levels(monthly_levels(session, {term.index_id for rows in terms.values() for term in rows}))
+    )
     paths = {
-        agreement_id: replay_prices(agreement, terms[agreement_id], levels, end)
+        agreement_id: replay_prices(agreement, terms[agreement_id], schedules, end)
         for agreement_id, agreement in agreements.items()
     }
     currencies = {line[2] for line in lines} | {agreement.currency for agreement in agreements.values()}
