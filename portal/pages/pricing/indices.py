@@ -7,6 +7,7 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.ui import (
+    PHONE_ONLY,
     WIDE_ONLY,
     back_link,
     callout,
@@ -90,8 +91,15 @@ def _errors() -> rx.Component:
 
 def _index_row(row: IndexRow) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.code(row["code"], variant="ghost", size="2"), white_space="nowrap"),
-        rx.table.cell(row["name"]),
+        rx.table.cell(
+            rx.vstack(
+                rx.code(row["code"], variant="ghost", size="2"),
+                rx.text(row["name"], size="1", color_scheme="gray", style=PHONE_ONLY),
+                spacing="0",
+            ),
+            white_space="nowrap",
+        ),
+        rx.table.cell(row["name"], style=WIDE_ONLY),
         rx.table.cell(row["unit"], style=WIDE_ONLY, white_space="nowrap"),
         rx.table.cell(row["latest_period"], white_space="nowrap", style=WIDE_ONLY),
         number_cell(row["latest_value"]),
@@ -129,7 +137,7 @@ def price_indices() -> rx.Component:
             data_table(
                 [
                     header_cell("pricing.col.code"),
-                    header_cell("pricing.col.index"),
+                    header_cell("pricing.col.index", wide_only=True),
                     header_cell("pricing.col.unit", wide_only=True),
                     header_cell("pricing.col.latest_period", wide_only=True),
                     header_cell("pricing.col.latest_value", "right"),

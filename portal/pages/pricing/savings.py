@@ -12,7 +12,6 @@ from portal.components.ui import (
     empty_state,
     header_cell,
     kpi_card,
-    kpi_grid,
     number_cell,
     page_heading,
     section,
@@ -68,7 +67,7 @@ def price_savings() -> rx.Component:
             choice_select(Savings.months, Savings.period_options, Savings.set_months, "savings-period"),
         ),
         rx.text(totals["period"], size="2", color_scheme="gray", id="savings-period-text"),
-        kpi_grid(
+        rx.grid(
             kpi_card(
                 t("pricing.savings.paid"),
                 totals["paid"],
@@ -97,6 +96,10 @@ def price_savings() -> rx.Component:
                 loading=Savings.loading,
                 element_id="savings-share",
             ),
+            # Amounts in the millions: two cards a row until the screen is wide.
+            columns=rx.breakpoints(initial="1", sm="2", xl="4"),
+            spacing=rx.breakpoints(initial="3", sm="4"),
+            width="100%",
         ),
         rx.cond(totals["left_out"] != "", rx.text(totals["left_out"], size="1", color_scheme="gray")),
         section(
