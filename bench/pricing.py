@@ -246,6 +246,8 @@ def main() -> int:
             service_seconds = time.perf_counter() - begun
 
         # 3. SQL baseline of the same formula, rolled back; and how many prices agree with the service.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE price_suggestion"))  # the service's rows, for the check's plan
         with engine.connect() as conn:
             transaction = conn.begin()
             begun = time.perf_counter()
@@ -253,8 +255,11 @@ def main() -> int:
             baseline_seconds = time.perf_counter() - begun
             same = conn.execute(
                 text(
-                    "SELECT count(*) FROM price_agreement a WHERE a.current_price = (SELECT s.proposed_price "
-                    "FROM price_suggestion s WHERE s.agreement_id = a.id ORDER BY s.id DESC LIMIT 1)"
+                    # One sort of the suggestions, not a subquery per agreement (at 100,000 agreements
+                    # the correlated form ran for over eight minutes).
+                    "SELECT count(*) FROM price_agreement a JOIN (SELECT DISTINCT ON (agreement_id) "
+                    "agreement_id, proposed_price FROM price_suggestion ORDER BY agreement_id, id DESC) s "
+                    "ON s.agreement_id = a.id WHERE a.current_price = s.proposed_price"
                 )
             ).scalar_one()
             transaction.rollback()

@@ -97,7 +97,7 @@ def _open_row(row: OpenRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row["proposed"], white_space="nowrap"),
         number_cell(row["change"]),
-        rx.table.cell(row["approvals"], white_space="nowrap"),
+        rx.table.cell(row["approvals"], white_space="nowrap", style=WIDE_ONLY),
         rx.table.cell(state_badge(row["status"], row["status_colour"])),
         custom_attrs={"data-suggestion": row["id"]},
     )
@@ -131,7 +131,7 @@ def _content() -> rx.Component:
                 [
                     header_cell("pricing.col.proposed"),
                     header_cell("pricing.col.change", "right"),
-                    header_cell("pricing.col.approvals"),
+                    header_cell("pricing.col.approvals", wide_only=True),
                     header_cell("pricing.col.status"),
                 ],
                 Agreement.open_rows,

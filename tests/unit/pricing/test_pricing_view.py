@@ -55,7 +55,9 @@ def test_a_chinese_explanation_names_the_index_and_the_company_in_chinese():
     lines = explanation_lines(EXPLANATION, "5200.00", "5075.46", "zh")
     assert lines[0]["text"].startswith("铜 +7.3 %")
     assert lines[5]["text"].startswith("重庆福安雨刮系统有限公司")
-    assert not any(word in " ".join(line["text"] for line in lines) for word in ("Copper", "Poor", "Chongqing"))
+    assert not any(
+        word in " ".join(line["text"] for line in lines) for word in ("Copper", "Poor", "Chongqing")
+    )
 
 
 def test_percentages_levels_and_approvals_as_a_manager_reads_them():
