@@ -59,7 +59,12 @@ def _row(row: QueueRow) -> rx.Component:
         ),
         rx.table.cell(row["supplier"], style=WIDE_ONLY, min_width="9rem"),
         rx.table.cell(
-            rx.text(row["current"], " → ", row["proposed"], white_space="nowrap"),
+            # Two short lines rather than one long one: the queue fits a laptop's width.
+            rx.vstack(
+                rx.text(row["current"], size="1", color_scheme="gray", white_space="nowrap"),
+                rx.text("→ ", row["proposed"], white_space="nowrap", weight="medium"),
+                spacing="0",
+            ),
             style=WIDE_ONLY,
         ),
         rx.table.cell(
