@@ -57,7 +57,7 @@ def _row(row: QueueRow) -> rx.Component:
             ),
             min_width=rx.breakpoints(initial="0", md="11rem"),
         ),
-        rx.table.cell(row["supplier"], style=WIDE_ONLY, min_width="9rem"),
+        rx.table.cell(row["supplier"], style=WIDE_ONLY, min_width="8rem"),
         rx.table.cell(
             # Two short lines rather than one long one: the queue fits a laptop's width.
             rx.vstack(
@@ -101,7 +101,7 @@ def _row(row: QueueRow) -> rx.Component:
         rx.table.cell(
             rx.vstack(
                 state_badge(row["status"], row["status_colour"]),
-                rx.text(row["approvals"], size="1", color_scheme="gray", white_space="nowrap"),
+                rx.text(row["approvals"], size="1", color_scheme="gray"),
                 spacing="1",
             ),
             style=WIDE_ONLY,
