@@ -37,6 +37,11 @@ from portal.pages.ordering import (
     orders,  # noqa: F401  (declare pages)
 )
 from portal.pages.platform import not_found  # noqa: F401  (declare pages)
+from portal.pages.pricing import agreement as price_agreement  # noqa: F401  (declare pages)
+from portal.pages.pricing import inbox as price_inbox  # noqa: F401  (declare pages)
+from portal.pages.pricing import indices as price_indices  # noqa: F401  (declare pages)
+from portal.pages.pricing import queue as price_queue  # noqa: F401  (declare pages)
+from portal.pages.pricing import savings as price_savings  # noqa: F401  (declare pages)
 from portal.pages.showroom import (  # noqa: F401  (declare pages)
     booking,
     browse,

@@ -100,6 +100,34 @@ def _result(
     return suggestion_dict(suggestion, agreement, session.get(Part, agreement.part_id), principal.language)
 
 
+def _approve_loaded(
+    session: Session,
+    principal: Principal,
+    suggestion: PriceSuggestion,
+    agreement: PriceAgreement,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Add this manager's approval to an open suggestion (not committed); completes it and applies
+    it when the approvals needed are there and its effective date has come."""
+    approvals = list(suggestion.approvals or [])
+    if principal.user_id in approvals:
+        raise SuggestionConflict("pricing.already_approved", field="suggestion_id")
+    approvals.append(principal.user_id)
+    suggestion.approvals = approvals
+    price = Decimal(suggestion.counter_price or suggestion.proposed_price)
+    _decide(session, principal, suggestion, agreement, DecisionAction.APPROVED, price, reason, now)
+    if len(approvals) >= max(suggestion.required_approvals, 1):
+        suggestion.status = SuggestionStatus.APPROVED
+        suggestion.agreed_price = price
+        suggestion.decided_at = now
+        today = today_in(principal.time_zone, now)
+        suggestion.effective_date = max(suggestion.effective_date, today)
+        session.add(suggestion)
+        if suggestion.effective_date <= today:
+            _apply(session, suggestion, agreement, now)
+
+
 @all_or_nothing
 def approve(
     session: Session,
@@ -124,25 +152,60 @@ def approve(
         raise SuggestionConflict(
             "pricing.suggestion_not_open", field="suggestion_id", status=suggestion.status
         )
-    approvals = list(suggestion.approvals or [])
-    if principal.user_id in approvals:
-        raise SuggestionConflict("pricing.already_approved", field="suggestion_id")
-    approvals.append(principal.user_id)
-    suggestion.approvals = approvals
-    price = Decimal(suggestion.counter_price or suggestion.proposed_price)
-    _decide(session, principal, suggestion, agreement, DecisionAction.APPROVED, price, reason, now)
-    if len(approvals) >= max(suggestion.required_approvals, 1):
-        suggestion.status = SuggestionStatus.APPROVED
-        suggestion.agreed_price = price
-        suggestion.decided_at = now
-        today = today_in(principal.time_zone, now)
-        suggestion.effective_date = max(suggestion.effective_date, today)
-        session.add(suggestion)
-        if suggestion.effective_date <= today:
-            _apply(session, suggestion, agreement, now)
+    _approve_loaded(session, principal, suggestion, agreement, reason, now)
     session.add(suggestion)
     session.commit()
     return _result(session, principal, suggestion, agreement)
+
+
+MAX_BULK = 200
+
+
+@all_or_nothing
+def approve_within_band(
+    session: Session,
+    principal: Principal,
+    suggestion_ids: object,
+    *,
+    reason: str = "",
+    now: datetime | None = None,
+) -> list[dict]:
+    """Approve several open suggestions at once, in one transaction: each must need at most one
+    manager's approval (the automatic or single-approval band). All or nothing: a suggestion needing
+    two managers (`pricing.bulk_needs_four_eyes`), one not open (`pricing.suggestion_not_open`) or
+    already approved by this manager, or one the caller may not see (NotFound) refuses the whole
+    batch, field `suggestion_ids`, and nothing is approved. Returns the approved suggestions."""
+    if principal is not None and is_supplier(principal):
+        raise PermissionDenied("pricing.supplier_cannot_approve", field="suggestion_ids")
+    require_manager(principal)
+    now = now or utcnow()
+    reason = text_value(reason, "reason", max_length=1000)
+    if not isinstance(suggestion_ids, list | tuple) or not suggestion_ids:
+        raise ValidationFailed("pricing.bulk_none_selected", field="suggestion_ids")
+    if len(suggestion_ids) > MAX_BULK:
+        raise ValidationFailed("pricing.bulk_too_many", field="suggestion_ids", max=MAX_BULK)
+    numbers = sorted({record_id(value, "suggestion_ids") for value in suggestion_ids})
+    loaded = []
+    for number in numbers:  # ascending ids: the same lock order as every other batch
+        try:
+            suggestion, agreement = _load(session, principal, number)
+        except NotFound:
+            raise NotFound("pricing.suggestion_not_found", field="suggestion_ids", id=number) from None
+        sku = session.get(Part, agreement.part_id).sku
+        if suggestion.status not in OPEN:
+            raise SuggestionConflict(
+                "pricing.suggestion_not_open", field="suggestion_ids", status=suggestion.status, sku=sku
+            )
+        if suggestion.required_approvals > 1:
+            raise ValidationFailed("pricing.bulk_needs_four_eyes", field="suggestion_ids", sku=sku)
+        if principal.user_id in (suggestion.approvals or []):
+            raise SuggestionConflict("pricing.already_approved", field="suggestion_ids", sku=sku)
+        loaded.append((suggestion, agreement))
+    for suggestion, agreement in loaded:
+        _approve_loaded(session, principal, suggestion, agreement, reason, now)
+        session.add(suggestion)
+    session.commit()
+    return [_result(session, principal, suggestion, agreement) for suggestion, agreement in loaded]
 
 
 @all_or_nothing

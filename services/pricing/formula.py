@@ -27,20 +27,26 @@ ONE = Decimal(1)
 HUNDRED = Decimal(100)
 # ISO 4217 minor units of the currencies the portal trades in; the rest have two.
 _ZERO_DECIMAL = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "HUF", "TWD", "IDR"})
+_TWO_DECIMAL = frozenset({"CNY", "EUR", "USD", "GBP", "SEK", "INR", "CZK", "PLN", "MXN", "NOK", "CHF"})
 MAX_WINDOW_MONTHS = 24
 MAX_LAG_MONTHS = 24
 
 
+CENT = Decimal("0.01")
+
+
 def minor_unit(currency: str) -> Decimal:
     """The smallest amount of `currency`: Decimal('1') for JPY, Decimal('0.01') for CNY, EUR, USD."""
-    return ONE if currency.upper() in _ZERO_DECIMAL else Decimal("0.01")
+    return ONE if currency.upper() in _ZERO_DECIMAL else CENT
 
 
 def round_money(amount: Decimal, currency: str, rounding: str = ROUND_HALF_UP) -> Decimal:
     """`amount` rounded to the minor units of `currency` (half up unless `rounding` says otherwise).
     Always two places of scale for storage (MONEY columns), e.g. JPY 1235 -> Decimal('1235.00')."""
-    rounded = amount.quantize(minor_unit(currency), rounding=rounding)
-    return rounded.quantize(Decimal("0.01"))
+    # The common case first, without the upper-casing: a backtest rounds millions of prices.
+    if currency in _TWO_DECIMAL:
+        return amount.quantize(CENT, rounding=rounding)
+    return amount.quantize(minor_unit(currency), rounding=rounding).quantize(CENT)
 
 
 def month_start(day: date) -> date:
@@ -140,8 +146,41 @@ def price_from_formula(
 
     Pure: validation happens before (`check_formula`); a zero base level is refused by the schema
     (index values are positive)."""
-    factor = fixed_share + sum((term.weight * term.ratio for term in terms), Decimal(0))
-    formula_price = round_money(base_price * factor, currency)
+    formula_price = round_money(base_price * formula_factor(fixed_share, terms), currency)
+    proposed, corridor_price, limited = bounded_price(
+        formula_price,
+        current_price=current_price,
+        currency=currency,
+        floor_price=floor_price,
+        ceiling_price=ceiling_price,
+        max_change_pct=max_change_pct,
+    )
+    return PriceResult(
+        formula_price=formula_price,
+        corridor_price=corridor_price,
+        proposed_price=proposed,
+        current_price=current_price,
+        limited_by=limited,
+        terms=tuple(terms),
+    )
+
+
+def formula_factor(fixed_share: Decimal, terms: Sequence[TermLevels]) -> Decimal:
+    """a + sum(w_i x I_i,t / I_i,0): what P0 is multiplied by (1 at the base levels)."""
+    return fixed_share + sum((term.weight * term.ratio for term in terms), Decimal(0))
+
+
+def bounded_price(
+    formula_price: Decimal,
+    *,
+    current_price: Decimal,
+    currency: str,
+    floor_price: Decimal | None = None,
+    ceiling_price: Decimal | None = None,
+    max_change_pct: Decimal | None = None,
+) -> tuple[Decimal, Decimal, tuple[str, ...]]:
+    """(proposed price, price after the corridor, what bounded it) for a rounded formula price: the
+    corridor first, then the step limit from the current price (see the module's rules)."""
     limited: list[str] = []
     price = formula_price
     if floor_price is not None and price < floor_price:
@@ -159,14 +198,7 @@ def price_from_formula(
         elif price < lowest:
             price = lowest
             limited.append("step_down")
-    return PriceResult(
-        formula_price=formula_price,
-        corridor_price=corridor_price,
-        proposed_price=round_money(price, currency),
-        current_price=current_price,
-        limited_by=tuple(limited),
-        terms=tuple(terms),
-    )
+    return round_money(price, currency), corridor_price, tuple(limited)
 
 
 # ---------------------------------------------------------------- validation

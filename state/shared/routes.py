@@ -171,3 +171,17 @@ def trim_compare(trim_ids) -> str:
 def dealers_near(place: str = "") -> str:
     """The dealer locator, searching `place` (a city or a postcode) when given."""
     return f"{DEALERS}?place={quote(place)}" if place else DEALERS
+
+
+# Procurement pricing (issue 13): the managers' queue of price suggestions, the index import, one
+# agreement's price page, the savings backtest; the supplier's inbox of proposed price changes.
+MANAGER_PRICES = "/manager/prices"
+MANAGER_PRICE_INDICES = "/manager/prices/indices"
+MANAGER_PRICE_SAVINGS = "/manager/prices/savings"
+MANAGER_PRICE_AGREEMENT = "/manager/prices/agreements/[agreement_ref]"
+SUPPLIER_PRICE_CHANGES = "/supplier/price-changes"
+
+
+def price_agreement(agreement_id: int | str) -> str:
+    """One price agreement's page (price history, indices, corridor): `/manager/prices/agreements/3`."""
+    return f"/manager/prices/agreements/{agreement_id}"

@@ -25,6 +25,14 @@ LISTS = [
     ("manager", "/stock", "stock-table", ()),
     ("admin", "/admin", "users-table", ()),
     ("admin", "/admin/audit", "audit-table", ()),
+    ("manager", "/manager/prices", "suggestions-table", ("pricing.col.part", "pricing.col.change")),
+    (
+        "supplier",
+        "/supplier/price-changes",
+        "price-changes-table",
+        ("pricing.col.part", "pricing.col.status"),
+    ),
+    ("manager", "/manager/prices/indices", "indices-table", ("pricing.col.code", "pricing.col.latest_value")),
 ]
 
 # What a table measures in the page: how far it reaches past its box, and where each header is.

@@ -1,4 +1,6 @@
-"""Pricing's pages (raw-material indices, supplier agreements, market price lists, with guardrails and
-approval). Empty until the domain lands.
+"""Pricing's pages: /manager/prices (the suggestion queue), /manager/prices/indices (index import),
+/manager/prices/agreements/<id> (one agreement's price history), /manager/prices/savings (the
+backtest), /supplier/price-changes (the supplier's inbox); `explanation` draws a suggestion's
+explanation. Market price lists come later.
 
 May import: `portal.components`, `state.shared`, `state.pricing`, and what those may."""
