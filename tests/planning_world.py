@@ -61,3 +61,76 @@ def synthetic_history(
     )
     frame["unique_id"] = frame["part_id"].astype(str) + "@" + str(location.id)
     return frame[["unique_id", "part_id", "location_id", "ds", "y", "censored"]]
+
+
+@dataclass
+class OrderedHistory:
+    """An ordering world (tests/ordering_world.py) whose dealer ordered parts from the warehouse for
+    `months` months up to last month, and the carmaker's planner."""
+
+    planner: Principal
+    parts: list[Part]
+    warehouse: Location
+    order_count: int
+
+
+def build_order_history(session: Session, parts: int = 8, months: int = 24, seed: int = 5) -> OrderedHistory:
+    """Dealer purchase orders shaped by `synthetic_demand`: one order per month holding a line per
+    part ordered that month (mid-month, UTC), committed."""
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from models import OrderKind, OrderStatus, SalesOrder, SalesOrderLine
+    from tests.ordering_world import build_world, new_key
+
+    world = build_world(session, part_prices=tuple(f"{10 + index}.00" for index in range(parts)))
+    planner = principal_for(make_user(session, "manager", world.oem), world.oem)
+    now = datetime.now(UTC)
+    first = (pd.Timestamp(now.date()).to_period("M") - months).start_time
+    demand = synthetic_demand(parts, periods=months, seed=seed, start=first.strftime("%Y-%m-%d"))
+    ids = sorted(demand["unique_id"].unique())
+    orders = 0
+    for ds, month in demand.groupby("ds"):
+        at = datetime(ds.year, ds.month, 15, 9, tzinfo=UTC)
+        lines = [
+            (ids.index(uid), int(y)) for uid, y in zip(month["unique_id"], month["y"], strict=True) if y > 0
+        ]
+        if not lines:
+            continue
+        order = SalesOrder(
+            kind=OrderKind.DEALER_PURCHASE.value,
+            buyer_organisation_id=world.dealer_org.id,
+            buyer_user_id=world.dealer.user_id,
+            buyer_location_id=world.store.id,
+            seller_organisation_id=world.oem.id,
+            source_location_id=world.warehouse.id,
+            status=OrderStatus.PAID.value,
+            currency="CNY",
+            total=Decimal("1.00"),
+            idempotency_key=new_key(),
+            request_fingerprint="f" * 64,
+            hold_expires_at=at + timedelta(minutes=15),
+            created_at=at,
+            updated_at=at,
+        )
+        session.add(order)
+        session.flush()
+        for number, (index, quantity) in enumerate(lines, start=1):
+            part = world.parts[index]
+            session.add(
+                SalesOrderLine(
+                    order_id=order.id,
+                    line_no=number,
+                    part_id=part.id,
+                    stock_level_id=world.part_stock[index],
+                    item_code=part.sku,
+                    item_name=part.name,
+                    quantity=quantity,
+                    unit_price=Decimal("1.00"),
+                    currency="CNY",
+                    line_total=Decimal(quantity),
+                )
+            )
+        orders += 1
+    session.commit()
+    return OrderedHistory(planner=planner, parts=world.parts, warehouse=world.warehouse, order_count=orders)
