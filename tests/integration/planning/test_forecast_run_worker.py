@@ -21,7 +21,7 @@ from tests.integration.ordering.order_api_helpers import kill_hard
 from tests.integration.worker_helpers import running, start_beat, start_worker, wait_for
 from tests.planning_world import FAST_CANDIDATES, build_order_history
 from workers.celery_app import make_celery
-from workers.schedule import RELAY_OUTBOX
+from workers.schedule import FORECAST_CHUNK, RELAY_OUTBOX
 
 SERIES = 12
 HORIZON = 3
@@ -82,6 +82,12 @@ def _each_series_once(run_id: int, part_ids: list[int]) -> None:
     )
 
 
+def _holds_an_unwritten_chunk(log: str, run_id: int) -> bool:
+    finished = sum(1 for line in log.splitlines() if FORECAST_CHUNK in line and " succeeded in " in line)
+    started = sum(1 for line in log.splitlines() if FORECAST_CHUNK in line and " received" in line)
+    return _run(run_id).series_done >= 1 and started > finished
+
+
 def test_a_requested_run_is_chunked_forecast_once_and_closed_by_the_chord(mode, tmp_path: Path):
     run_id, part_ids = _request_run(chunk_size=5)  # chunks of 5, 5 and 2
     settings = get_settings()
@@ -99,7 +105,9 @@ def test_a_worker_killed_mid_run_leaves_a_run_a_new_worker_finishes_with_every_s
     settings = get_settings()
     with running(settings, tmp_path / "first", start_worker) as (first,), make_celery(settings) as client:
         client.signature(RELAY_OUTBOX, args=([runs.FORECAST_RUN_REQUESTED],)).delay()
-        wait_for(lambda: _run(run_id).series_done >= 1, timeout=TIMEOUT, interval=0.02)
+        # Killed while it holds a chunk it has not written (received, not finished): that message
+        # is what the broker keeps from the next worker.
+        wait_for(lambda: _holds_an_unwritten_chunk(first.log(), run_id), timeout=TIMEOUT, interval=0.02)
         kill_hard(first)
 
     before = _run(run_id)
