@@ -49,6 +49,9 @@ from services.platform import audit, outbox
 from services.platform.errors import DomainError, NotFound, ValidationFailed
 
 FORECAST_RUN_REQUESTED = "forecast_run.requested"
+# A run moved (prepared, a chunk written, closed): the open planning pages show its progress
+# (services/platform/live.py; one message per step, in the step's transaction).
+FORECAST_RUN_PROGRESS = "forecast_run.progress"
 DEFAULT_HORIZON = 6
 MAX_HORIZON = 24
 DEFAULT_CHUNK_SIZE = 200
@@ -179,6 +182,7 @@ def prepare_run(session: Session, run_id: int, *, history: pd.DataFrame | None =
     if not rows:
         run.finished_at = now
     session.add(run)
+    _announce(session, run_id)
     session.flush()
     return sorted({row["chunk"] for row in rows})
 
@@ -346,7 +350,12 @@ def _claim(
     return True
 
 
+def _announce(session: Session, run_id: int) -> None:
+    outbox.enqueue(session, FORECAST_RUN_PROGRESS, {"run_id": run_id})
+
+
 def _progress(session: Session, run_id: int, *, done: int = 0, failed: int = 0) -> None:
+    _announce(session, run_id)
     session.execute(
         update(ForecastRun)
         .where(ForecastRun.id == run_id)
@@ -417,6 +426,7 @@ def close_run(session: Session, run_id: int) -> str:
     else:
         run.status = ForecastRunStatus.FINISHED.value
     session.add(run)
+    _announce(session, run_id)
     session.flush()
     return run.status
 

@@ -27,7 +27,7 @@ from services.logistics.ingest import SHIPMENT_CHANGED
 from services.notifications.inbox import NOTIFICATION_CREATED
 from services.notifications.tell import ORDER_KINDS
 from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED
-from services.planning.runs import FORECAST_RUN_REQUESTED
+from services.planning.runs import FORECAST_RUN_PROGRESS, FORECAST_RUN_REQUESTED
 from services.platform import live, outbox
 from services.pricing.indices import INDEX_VALUES_CHANGED
 from services.showroom import booking, dealer_desk
@@ -202,6 +202,12 @@ ROUTES: dict[str, Route] = {
     FACTS_CHANGED: Route(lambda payload: live.publish(payload, FACTS_CHANGED)),
     # A planner asked for a forecast run: a worker prepares it and sends its chunks (a chord).
     FORECAST_RUN_REQUESTED: Route(lambda payload: prepare_forecast_run.delay(payload["run_id"])),
+    # A forecast run moved: the open planning pages show its progress (Redis mode; embedded mode reads
+    # the row). One notice per run per relay batch: the page reads the run afresh.
+    FORECAST_RUN_PROGRESS: Route(
+        lambda payload: live.publish(payload, FORECAST_RUN_PROGRESS),
+        coalesce_by=lambda payload: payload["run_id"],
+    ),
     # The dealer's desk changed a drive: the other open desk pages reload (Redis mode).
     **{
         topic: Route(_desk_notice(topic))
