@@ -48,9 +48,8 @@ from state.notifications.watchers import WATCHERS as BELL_WATCHERS
 from state.notifications.watchers import BellWatchers
 from state.ordering.order_watchers import WATCHERS, OrderWatchers
 from state.ordering.orders import OrderState
-from state.planning.watchers import RUNS
+from state.planning.watchers import RUNS, PlanningWatchers
 from state.planning.watchers import WATCHERS as PLANNING_WATCHERS
-from state.planning.watchers import PlanningWatchers
 from state.planning.worklist import PlanningState
 from state.showroom.desk import DeskState
 from state.showroom.desk_watchers import WATCHERS as DESK_WATCHERS
