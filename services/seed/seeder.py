@@ -117,6 +117,7 @@ def seed(
     logistics_history: bool = True,
     showroom: bool = True,
     pricing: bool = True,
+    planning: bool = True,
 ) -> dict:
     """Fill an empty portal with the deterministic demo world of `scale` ("demo" or "large").
 
@@ -135,6 +136,8 @@ def seed(
     is False) every dealer store's showroom: settings, demo cars, salespeople and three months of
     test drives (`services.seed.showroom`), under "showroom". Then (at demo scale, unless `pricing` is
     False) the market indices, quotes and price agreements (`services.seed.pricing`), under "pricing".
+    At demo scale (unless `planning` is False), after the rest, one stored forecast run of the first
+    warehouse's parts (`services.seed.planning`), under "planning".
     Last (every scale) thirteen months of demo FX rates and the KPI facts of the orders so far
     (`services.analytics`), under "analytics".
     Raises ValueError for an unknown scale.
@@ -183,6 +186,10 @@ def seed(
             from services.seed.notifications import seed_notifications  # (import order: see above)
 
             counts["notifications"] = seed_notifications(session)
+        if scale == "demo" and planning:
+            from services.seed.planning import seed_forecast_run  # (import order: see above)
+
+            counts["planning"] = seed_forecast_run(session)
         return counts
     except BaseException:
         session.rollback()
