@@ -30,7 +30,7 @@ import pandas as pd
 from sqlalchemy import and_, case, func, insert, update
 from sqlmodel import Session, select
 
-from models import Location, Part, Role, StockLevel
+from models import FxRate, Location, Part, Role, StockLevel
 from models.planning import (
     ForecastBacktestPoint,
     ForecastHistoryPoint,
@@ -579,7 +579,8 @@ def worklist(
     """The forecast series of the shown run (`shown_run_id`), highest value at risk first, one page,
     with the total count. Value at risk: the forecast demand of the next RISK_PERIODS periods that
     today's free stock at the location (on hand - reserved) does not cover, times the part's list
-    price, in the part's currency. Filters: a stock location, a demand class."""
+    price, in the part's currency (ranked in the reporting currency at the newest stored FX rate).
+    Filters: a stock location, a demand class."""
     _planner(principal)
     run_id = shown_run_id(session)
     if run_id is None:
@@ -593,7 +594,15 @@ def worklist(
         StockLevel.part_id == ForecastSeries.part_id, StockLevel.location_id == ForecastSeries.location_id
     )
     total = session.exec(select(func.count()).select_from(ForecastSeries).where(*conditions)).one()
-    value = _shortfall() * Part.list_price
+    # Ranked in the reporting currency (each currency's newest stored rate; the reporting currency
+    # itself, or one without a rate, at 1), shown in the part's own.
+    newest = select(FxRate.currency, func.max(FxRate.day).label("day")).group_by(FxRate.currency).subquery()
+    rates = (
+        select(FxRate.currency, FxRate.rate)
+        .join(newest, and_(FxRate.currency == newest.c.currency, FxRate.day == newest.c.day))
+        .subquery()
+    )
+    value = _shortfall() * Part.list_price * func.coalesce(rates.c.rate, 1)
     rows = session.exec(
         select(
             ForecastSeries.id,
@@ -617,6 +626,7 @@ def worklist(
         .join(Part, Part.id == ForecastSeries.part_id)
         .join(Location, Location.id == ForecastSeries.location_id)
         .outerjoin(StockLevel, stock_join)
+        .outerjoin(rates, rates.c.currency == Part.currency)
         .where(*conditions)
         .order_by(value.desc(), ForecastSeries.risk_demand.desc(), ForecastSeries.id)
         .offset((page_number - 1) * page_size)

@@ -5,13 +5,14 @@ is found with the chunks still to do. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from models import OutboxMessage
+from models import FxRate, OutboxMessage
 from models.db import get_engine
 from models.planning import ForecastPoint, ForecastRun, ForecastSeries
 from services.planning import runs
@@ -166,3 +167,23 @@ def test_a_run_without_progress_is_found_with_the_chunks_left(world):
     assert found == [runs.Resumption(run_id=run_id, prepare=False, chunks=(0, 2))]
     session.commit()
     assert runs.resumable_runs(session, stalled_for=timedelta(minutes=5)) == []  # marked as resumed
+
+
+def test_the_worklist_ranks_values_in_different_currencies_at_their_exchange_rate(world):
+    session, world = world
+    run_id, chunks = _prepared(session, world)
+    for chunk in chunks:
+        runs.forecast_chunk(session, run_id, chunk)
+    runs.close_run(session, run_id)
+    for part in world.parts[::2]:
+        part.currency = "KRW"  # the same figures, in won: worth 0.5 % as much
+        session.add(part)
+    session.add(FxRate(day=date(2026, 1, 1), currency="KRW", rate=Decimal("0.01"), source="seed"))
+    session.add(FxRate(day=date(2026, 2, 1), currency="KRW", rate=Decimal("0.005"), source="seed"))
+    session.commit()
+
+    rows, _ = runs.worklist(session, world.planner)
+    rate = {"KRW": Decimal("0.005"), "CNY": Decimal(1)}
+    in_yuan = [row.value_at_risk * rate[row.currency] for row in rows]
+    assert in_yuan == sorted(in_yuan, reverse=True)
+    assert {row.currency for row in rows if row.value_at_risk > 0} == {"KRW", "CNY"}
