@@ -11,8 +11,12 @@ from decimal import Decimal
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
+from sqlmodel import Session, select
 
+from models import Organisation, User
 from services.i18n import translate
+from services.identity.auth import principal_for
+from services.planning import runs
 from tests.e2e.conftest import PHONE, RunningPortal
 from tests.e2e.test_portal import sign_in_as
 
@@ -23,6 +27,13 @@ WIDE = {"width": 1440, "height": 900}
 
 def _money(text: str) -> Decimal:
     return Decimal(re.sub(r"[^\d.]", "", text) or "0")
+
+
+def _ranked(portal: RunningPortal) -> list:
+    with Session(portal.engine) as session:
+        user = session.exec(select(User).where(User.email_normalized == "manager@demo.test")).one()
+        manager = principal_for(user, session.get(Organisation, user.organisation_id))
+        return runs.worklist(session, manager, page_size=100)[0]
 
 
 def _open_worklist(page: Page, portal: RunningPortal) -> None:
@@ -38,8 +49,10 @@ def test_a_planner_opens_the_riskiest_item_and_sees_history_forecast_and_the_cho
     page.click('[data-nav="/manager/planning"]')
     expect(page.locator("#planning-table tbody tr[data-series]").first).to_be_visible()
     rows = page.locator("#planning-table tbody tr[data-series]")
-    values = [_money(text) for text in rows.locator("td:last-child").all_inner_texts()]
-    assert len(values) >= 10 and values == sorted(values, reverse=True) and values[0] > 0
+    skus = rows.locator(".planning-series-link").all_inner_texts()
+    ranked = _ranked(portal)  # by value at risk in the reporting currency (services/planning/runs.py)
+    assert len(skus) >= 10 and skus == [row.sku for row in ranked][: len(skus)]
+    assert ranked[0].value_at_risk > 0 and _money(rows.first.locator(".planning-value").inner_text()) > 0
     expect(page.locator("#planning-run-status")).to_contain_text("finished")
     page.screenshot(path=screenshots / "planning-worklist-1440.png", full_page=True)
 

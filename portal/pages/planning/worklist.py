@@ -7,6 +7,7 @@ import reflex as rx
 
 from portal.components.frame import framed_page
 from portal.components.ui import (
+    PHONE_ONLY,
     WIDE_ONLY,
     choice_select,
     empty_state,
@@ -54,13 +55,27 @@ def _row(row) -> rx.Component:
         ),
         number_cell(row["demand"], wide_only=True),
         number_cell(row["free_stock"], wide_only=True),
-        number_cell(row["shortfall"]),
+        number_cell(row["shortfall"], wide_only=True),
         rx.table.cell(
-            rx.text(
-                row["value_at_risk"],
-                weight=rx.cond(row["at_risk"], "bold", "regular"),
-                color_scheme=rx.cond(row["at_risk"], "red", "gray"),
-                white_space="nowrap",
+            rx.vstack(
+                rx.text(
+                    row["value_at_risk"],
+                    weight=rx.cond(row["at_risk"], "bold", "regular"),
+                    color_scheme=rx.cond(row["at_risk"], "red", "gray"),
+                    white_space="nowrap",
+                    class_name="planning-value",
+                ),
+                # A phone leaves the shortfall column out: the units short sit under the value.
+                rx.text(
+                    t("planning.shortfall"),
+                    " ",
+                    row["shortfall"],
+                    size="1",
+                    color_scheme="gray",
+                    **PHONE_ONLY,
+                ),
+                spacing="0",
+                align="end",
             ),
             text_align="right",
         ),
@@ -139,7 +154,7 @@ def planning_worklist() -> rx.Component:
                     header_cell("planning.model", wide_only=True),
                     header_cell("planning.forecast_demand", "right", wide_only=True),
                     header_cell("planning.free_stock", "right", wide_only=True),
-                    header_cell("planning.shortfall", "right"),
+                    header_cell("planning.shortfall", "right", wide_only=True),
                     header_cell("planning.value_at_risk", "right"),
                 ],
                 _row,
