@@ -25,8 +25,13 @@ def _chart() -> rx.Component:
 
 def _error_row(row) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(row["role"], weight="medium"), white_space="nowrap"),
-        rx.table.cell(row["model"]),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row["role"], size="1", color_scheme="gray"),
+                rx.text(row["model"], weight="medium"),
+                spacing="0",
+            )
+        ),
         number_cell(row["mase"]),
         number_cell(row["rmsse"]),
         number_cell(row["bias"]),
@@ -53,7 +58,6 @@ def _why() -> rx.Component:
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
-                            header_cell("planning.errors.role"),
                             header_cell("planning.model"),
                             header_cell("planning.errors.mase", "right"),
                             header_cell("planning.errors.rmsse", "right"),
