@@ -1,18 +1,19 @@
-"""The demo's stored forecast run, so the planner's worklist and series pages have something to show
+"""The demo's stored forecast runs, so the planner's worklist and series pages have something to show
 from the first start: the parts stocked at the carmaker's first warehouse get 36 months of synthetic
 monthly demand shaped like car parts (services/planning/forecast/synthetic.py: trend, seasonality,
-promotions, intermittent and lumpy slow movers, RNG seed 2026) up to last month, and one run forecasts
-them through the same functions a worker's run uses (services/planning/runs.py), with the quick
+promotions, intermittent and lumpy slow movers, RNG seed 2026) up to last month, forecast
+them through the same functions a worker's run uses (services/planning/runs.py), twice: as of half a
+year ago (so the accuracy of stored forecasts has months to be measured on) and today, with the quick
 candidates only (no ARIMA, no global models: the seed stays fast). The demo has no dealer part-order
 history of that length, so this run's source is "seed"; a planner's own run reads the orders."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, select
 
 from models import Location, LocationKind, Organisation, OrganisationKind, OutboxMessage, StockLevel
@@ -28,8 +29,9 @@ CANDIDATES = ("SeasonalNaive", "AutoETS", "CrostonSBA", "TSB", "ADIDA")
 
 
 def seed_forecast_run(session: Session, *, rng_seed: int = 2026, now: datetime | None = None) -> dict:
-    """Write and forecast the demo run (committed); returns {"series": n, "run_id": id}. Nothing when
-    a run exists already or the carmaker has no warehouse with stocked parts."""
+    """Write and forecast the demo runs (committed): one dated half a year ago on the history up to
+    then, and today's; returns {"series": n, "run_id": today's id, "earlier_run_id": id}. Nothing
+    when a run exists already or the carmaker has no warehouse with stocked parts."""
     if session.exec(select(ForecastRun.id)).first() is not None:
         return {"series": 0}
     warehouse = session.exec(
@@ -66,6 +68,21 @@ def seed_forecast_run(session: Session, *, rng_seed: int = 2026, now: datetime |
         for part_id in part_ids
     }
     history["y"] = (history["y"] * history["part_id"].map(factor)).round()
+    # Half a year ago's run (its forecasts meet the demand that then happened: the accuracy the KPI
+    # tile reads, services/planning/accuracy.py), then today's.
+    as_of = pd.Timestamp(now.date()).to_period("M") - HORIZON
+    earlier = history[history["ds"] < as_of.start_time]
+    decided = as_of.start_time.to_pydatetime().replace(tzinfo=UTC) - timedelta(days=1)
+    earlier_id = _forecast(session, earlier, at=decided)
+    run_id = _forecast(session, history)
+    # No page watches a run being seeded: its progress notices would only wake the relay.
+    session.execute(delete(OutboxMessage).where(OutboxMessage.topic == runs.FORECAST_RUN_PROGRESS))
+    session.commit()
+    return {"series": len(part_ids), "run_id": run_id, "earlier_run_id": earlier_id}
+
+
+def _forecast(session: Session, history: pd.DataFrame, at: datetime | None = None) -> int:
+    """One seeded run of `history` through the worker's functions, dated `at` (default now)."""
     run = ForecastRun(
         source="seed", horizon=HORIZON, frequency="month", candidates=list(CANDIDATES), chunk_size=SERIES
     )
@@ -77,7 +94,11 @@ def seed_forecast_run(session: Session, *, rng_seed: int = 2026, now: datetime |
     for chunk in chunks:
         runs.forecast_chunk(session, run_id, chunk)
     runs.close_run(session, run_id)
-    # No page watches a run being seeded: its progress notices would only wake the relay.
-    session.execute(delete(OutboxMessage).where(OutboxMessage.topic == runs.FORECAST_RUN_PROGRESS))
+    if at is not None:
+        session.execute(
+            update(ForecastRun)
+            .where(ForecastRun.id == run_id)
+            .values(requested_at=at, started_at=at, finished_at=at, progress_at=at)
+        )
     session.commit()
-    return {"series": len(part_ids), "run_id": run_id}
+    return run_id
