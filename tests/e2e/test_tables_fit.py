@@ -25,6 +25,7 @@ LISTS = [
     ("manager", "/stock", "stock-table", ()),
     ("admin", "/admin", "users-table", ()),
     ("admin", "/admin/audit", "audit-table", ()),
+    ("manager", "/manager/planning", "planning-table", ("planning.part", "planning.value_at_risk")),
 ]
 
 # What a table measures in the page: how far it reaches past its box, and where each header is.
