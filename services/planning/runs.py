@@ -431,6 +431,22 @@ def close_run(session: Session, run_id: int) -> str:
     return run.status
 
 
+def fail_run(session: Session, run_id: int, error: str) -> None:
+    """Mark a queued or running run failed with `error` (it could not be prepared: the page says so
+    and a planner may start another); a closed run is left alone."""
+    session.execute(
+        update(ForecastRun)
+        .where(ForecastRun.id == run_id, ForecastRun.status.in_(ACTIVE))
+        .values(
+            status=ForecastRunStatus.FAILED.value,
+            error=error[:500],
+            finished_at=utcnow(),
+            progress_at=utcnow(),
+        )
+    )
+    _announce(session, run_id)
+
+
 @dataclass(frozen=True)
 class Resumption:
     """A run the sweep must move again: `prepare` (queued, never prepared), else its `chunks` to

@@ -42,9 +42,16 @@ def _send_chunks(run_id: int, chunks: list[int] | tuple[int, ...]) -> None:
 @app.task(name=PREPARE_FORECAST_RUN, acks_late=True)
 def prepare_forecast_run(run_id: int) -> dict:
     """Write a queued run's series from the demand history and send its chunks. A second delivery
-    finds the run prepared and sends its pending chunks again (each is skipped once written)."""
-    with session_scope() as session:
-        chunks = runs.prepare_run(session, run_id)
+    finds the run prepared and sends its pending chunks again (each is skipped once written). A run
+    that cannot be prepared is marked failed with the error (a planner may start another)."""
+    try:
+        with session_scope() as session:
+            chunks = runs.prepare_run(session, run_id)
+    except Exception as error:  # the history could not be read into the run: the page says why
+        log.exception("forecast run %s could not be prepared", run_id)
+        with session_scope() as session:
+            runs.fail_run(session, run_id, f"{type(error).__name__}: {error}")
+        return {"run_id": run_id, "chunks": 0, "failed": True}
     _send_chunks(run_id, chunks)
     return {"run_id": run_id, "chunks": len(chunks)}
 

@@ -187,3 +187,17 @@ def test_the_worklist_ranks_values_in_different_currencies_at_their_exchange_rat
     in_yuan = [row.value_at_risk * rate[row.currency] for row in rows]
     assert in_yuan == sorted(in_yuan, reverse=True)
     assert {row.currency for row in rows if row.value_at_risk > 0} == {"KRW", "CNY"}
+
+
+def test_a_run_that_cannot_be_prepared_fails_with_its_error_and_another_may_start(world):
+    session, world = world
+    run_id = _start(session, world)
+    runs.fail_run(session, run_id, "OperationalError: the history could not be read")
+    session.commit()
+    failed = runs.run_progress(session, world.planner, run_id)
+    assert (failed.status, failed.error, failed.active) == (
+        "failed",
+        "OperationalError: the history could not be read",
+        False,
+    )
+    assert runs.start_run(session, world.planner, candidates=FAST_CANDIDATES) != run_id
