@@ -49,6 +49,15 @@ from models.orders import (
     SalesOrderLine,
     Shipment,
 )
+from models.planning import (
+    ForecastBacktestPoint,
+    ForecastHistoryPoint,
+    ForecastPoint,
+    ForecastRun,
+    ForecastRunStatus,
+    ForecastSeries,
+    SeriesStatus,
+)
 from models.pricing import (
     AgreementStatus,
     AgreementTerm,
@@ -193,4 +202,11 @@ __all__ = [
     "NotificationKind",
     "NotificationMail",
     "NotificationPreference",
+    "ForecastBacktestPoint",
+    "ForecastHistoryPoint",
+    "ForecastPoint",
+    "ForecastRun",
+    "ForecastRunStatus",
+    "ForecastSeries",
+    "SeriesStatus",
 ]

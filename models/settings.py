@@ -96,6 +96,11 @@ class Settings(BaseSettings):
     # An order a sweep fails to settle this many times in a row is parked (services/ordering/attention.py):
     # left out of the sweeps, shown to admins with its error, until an admin retries it.
     order_sweep_max_failures: int = Field(default=5, ge=1)
+    # Planning's forecast runs (services/planning/runs.py, workers/tasks/planning.py): beat looks this
+    # often for runs without progress for `planning_stalled_seconds` (a killed worker's chunk: the broker
+    # may not redeliver it for an hour) and sends their unwritten chunks again.
+    planning_sweep_seconds: float = Field(default=60.0, gt=0)
+    planning_stalled_seconds: float = Field(default=900.0, gt=0)
     # The placing process hands a new order to the worker itself; the beat relay sends an
     # "order.placed" message only once it is this old and still unsent (that hand-off failed).
     order_relay_grace_seconds: float = Field(default=5.0, ge=0)

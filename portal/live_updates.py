@@ -14,7 +14,9 @@ a tab that has disconnected is dropped from its registry the first time a change
   calendars of that drive's store reload (state/showroom/desk_watchers.py);
 - "shipment.changed" / "shipment.eta_changed": the shipment pages showing it reload
   (state/logistics/shipment_watchers.py);
-- "notification.created": the bells of the users it names reload (state/notifications/watchers.py).
+- "notification.created": the bells of the users it names reload (state/notifications/watchers.py);
+- "forecast_run.progress": the open planning worklists show the run's progress, and the new
+  worklist once it has finished (state/planning/watchers.py).
 
 A notice of a topic with no push is ignored.
 """
@@ -33,6 +35,7 @@ from services.logistics.eta import ETA_CHANGED
 from services.logistics.ingest import SHIPMENT_CHANGED
 from services.notifications.inbox import NOTIFICATION_CREATED
 from services.ordering.placement import load_order_view
+from services.planning.runs import FORECAST_RUN_PROGRESS
 from services.platform import live
 from services.platform.errors import NotFound
 from services.showroom import booking as showroom_booking
@@ -49,6 +52,9 @@ from state.notifications.watchers import WATCHERS as BELL_WATCHERS
 from state.notifications.watchers import BellWatchers
 from state.ordering.order_watchers import WATCHERS, OrderWatchers
 from state.ordering.orders import OrderState
+from state.planning.watchers import RUNS, PlanningWatchers
+from state.planning.watchers import WATCHERS as PLANNING_WATCHERS
+from state.planning.worklist import PlanningState
 from state.showroom.desk import DeskState
 from state.showroom.desk_watchers import WATCHERS as DESK_WATCHERS
 from state.showroom.desk_watchers import DeskWatchers
@@ -236,6 +242,27 @@ async def push_kpis(app: rx.App, event: dict, watchers: KpiWatchers = KPI_WATCHE
     return updated
 
 
+async def push_forecast_run(app: rx.App, event: dict, watchers: PlanningWatchers = PLANNING_WATCHERS) -> int:
+    """A forecast run moved: every connected planning worklist of this process reads the run again
+    (and its worklist once the run has finished), each with its own viewer's scoping; returns how
+    many tabs were updated."""
+    updated = 0
+    for token in watchers.tokens_for(RUNS):
+        if not await _is_connected(app, token):
+            watchers.forget(token)
+            continue
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=PlanningState)) as root:
+                page = await root.get_state(PlanningState)
+                if not await asyncio.to_thread(page.refresh_progress):
+                    watchers.forget(token)
+                    continue
+            updated += 1
+        except Exception:  # one broken tab must not stop the others' updates
+            log.exception("live: could not update a planning worklist")
+    return updated
+
+
 Push = Callable[[rx.App, dict], Awaitable[int]]
 # topic -> the push that shows a notice of it (returns how many tabs it updated).
 PUSHES: dict[str, Push] = {
@@ -257,6 +284,7 @@ PUSHES: dict[str, Push] = {
     ETA_CHANGED: push_shipment,
     NOTIFICATION_CREATED: push_notifications,
     FACTS_CHANGED: push_kpis,
+    FORECAST_RUN_PROGRESS: push_forecast_run,
 }
 
 

@@ -36,6 +36,8 @@ from portal.pages.ordering import (
     cart,  # noqa: F401  (declare pages)
     orders,  # noqa: F401  (declare pages)
 )
+from portal.pages.planning import series as planning_series  # noqa: F401  (declare pages)
+from portal.pages.planning import worklist as planning_worklist  # noqa: F401  (declare pages)
 from portal.pages.platform import not_found  # noqa: F401  (declare pages)
 from portal.pages.pricing import agreement as price_agreement  # noqa: F401  (declare pages)
 from portal.pages.pricing import inbox as price_inbox  # noqa: F401  (declare pages)

@@ -25,6 +25,10 @@ REBUILD_FACTS = "workers.tasks.rebuild_facts"
 TELL_ORDER_MOVED = "workers.tasks.tell_order_moved"
 SEND_NOTIFICATION_MAILS = "workers.tasks.send_notification_mails"
 SEND_NOTIFICATION_DIGESTS = "workers.tasks.send_notification_digests"
+PREPARE_FORECAST_RUN = "workers.tasks.planning.prepare_forecast_run"
+FORECAST_CHUNK = "workers.tasks.planning.forecast_chunk"
+CLOSE_FORECAST_RUN = "workers.tasks.planning.close_forecast_run"
+RESUME_STALLED_FORECAST_RUNS = "workers.tasks.planning.resume_stalled_forecast_runs"
 # How often beat looks for test drives that are due their reminder (24 h before they start).
 TEST_DRIVE_REMINDER_SECONDS = 300.0
 
@@ -80,6 +84,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
             "task": SEND_NOTIFICATION_DIGESTS,
             "schedule": 900.0,
             "options": {"expires": 900.0},
+        },
+        # Forecast runs without progress (a killed worker's chunks) get their unwritten chunks again.
+        "resume-stalled-forecast-runs": {
+            "task": RESUME_STALLED_FORECAST_RUNS,
+            "schedule": settings.planning_sweep_seconds,
+            "options": {"expires": max(settings.planning_sweep_seconds, 10.0)},
         },
         # Every supplier's scores, nightly at 02:00 UTC (receipts and incidents also ask for their
         # supplier's within seconds, through the relay); a missed night is not made up twice.

@@ -26,6 +26,7 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
     "manager": [
         ("nav.overview", routes.MANAGER, "layout-dashboard"),
         ("nav.kpis", routes.MANAGER_KPIS, "chart-no-axes-combined"),
+        ("nav.planning", routes.MANAGER_PLANNING, "chart-spline"),
         ("nav.purchase_orders", routes.MANAGER_ORDERS, "clipboard-list"),
         ("nav.receiving", routes.MANAGER_RECEIVING, "truck"),
         ("nav.incidents", routes.MANAGER_INCIDENTS, "shield-alert"),

@@ -118,6 +118,7 @@ def seed(
     showroom: bool = True,
     pricing: bool = True,
     sales_history: bool = True,
+    planning: bool = True,
 ) -> dict:
     """Fill an empty portal with the deterministic demo world of `scale` ("demo" or "large").
 
@@ -138,8 +139,10 @@ def seed(
     False) the market indices, quotes and price agreements (`services.seed.pricing`), under "pricing".
     Then (unless `sales_history` is False) twelve months of sales orders with their payments,
     refunds and deliveries (`services.seed.sales_history`: 8,000 at demo scale, 3,000,000 at large),
-    under "sales_history". Last (every scale) thirteen months of demo FX rates and the KPI facts of
-    the orders so far (`services.analytics`), under "analytics".
+    under "sales_history". At demo scale (unless `planning` is False), after the rest, one stored
+    forecast run of the first warehouse's parts (`services.seed.planning`), under "planning".
+    Last (every scale) thirteen months of demo FX rates and the KPI facts of the orders so far
+    (`services.analytics`), under "analytics".
     Raises ValueError for an unknown scale.
     """
     if scale not in SCALES:
@@ -201,6 +204,10 @@ def seed(
             from services.seed.notifications import seed_notifications  # (import order: see above)
 
             counts["notifications"] = seed_notifications(session)
+        if scale == "demo" and planning:
+            from services.seed.planning import seed_forecast_run  # (import order: see above)
+
+            counts["planning"] = seed_forecast_run(session)
         return counts
     except BaseException:
         session.rollback()

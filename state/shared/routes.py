@@ -68,6 +68,14 @@ NETWORK_FUNNEL = "/manager/funnel"
 # The KPI dashboard (issue 11): the network for managers, its own stores for a dealer.
 MANAGER_KPIS = "/manager/kpis"
 DEALER_KPIS = "/dealer/kpis"
+# Planning (issue 12): the planner's worklist of forecast series and one series' page.
+MANAGER_PLANNING = "/manager/planning"
+MANAGER_PLANNING_SERIES = "/manager/planning/[series_ref]"
+
+
+def planning_series(series_id: int | str) -> str:
+    """One forecast series (a part at a stock location): `/manager/planning/7`."""
+    return f"{MANAGER_PLANNING}/{series_id}"
 
 
 def _workspace(role: str) -> str:

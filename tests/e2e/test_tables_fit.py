@@ -33,6 +33,7 @@ LISTS = [
         ("pricing.col.part", "pricing.col.status"),
     ),
     ("manager", "/manager/prices/indices", "indices-table", ("pricing.col.code", "pricing.col.latest_value")),
+    ("manager", "/manager/planning", "planning-table", ("planning.part", "planning.value_at_risk")),
 ]
 
 # What a table measures in the page: how far it reaches past its box, and where each header is.

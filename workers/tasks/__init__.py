@@ -27,6 +27,7 @@ from services.logistics.ingest import SHIPMENT_CHANGED
 from services.notifications.inbox import NOTIFICATION_CREATED
 from services.notifications.tell import ORDER_KINDS
 from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED
+from services.planning.runs import FORECAST_RUN_PROGRESS, FORECAST_RUN_REQUESTED
 from services.platform import live, outbox
 from services.pricing.indices import INDEX_VALUES_CHANGED
 from services.showroom import booking, dealer_desk
@@ -46,6 +47,12 @@ from workers.tasks.ordering import (
     process_order,
     retry_stalled_orders,
 )
+from workers.tasks.planning import (
+    close_forecast_run,
+    forecast_chunk,
+    prepare_forecast_run,
+    resume_stalled_forecast_runs,
+)
 from workers.tasks.pricing import reprice_agreements_task, review_prices_task
 from workers.tasks.showroom import send_test_drive_mail, send_test_drive_reminders
 from workers.tasks.supply import recompute_scorecards_task
@@ -56,6 +63,10 @@ __all__ = [
     "Route",
     "announce_changes",
     "announce_notice",
+    "close_forecast_run",
+    "forecast_chunk",
+    "prepare_forecast_run",
+    "resume_stalled_forecast_runs",
     "expire_holds",
     "poll_carriers",
     "prepare_shipment",
@@ -189,6 +200,14 @@ ROUTES: dict[str, Route] = {
     NOTIFICATION_CREATED: Route(_notification_created),
     # The KPI facts changed: open dashboards reload their tiles (Redis mode; embedded reads the row).
     FACTS_CHANGED: Route(lambda payload: live.publish(payload, FACTS_CHANGED)),
+    # A planner asked for a forecast run: a worker prepares it and sends its chunks (a chord).
+    FORECAST_RUN_REQUESTED: Route(lambda payload: prepare_forecast_run.delay(payload["run_id"])),
+    # A forecast run moved: the open planning pages show its progress (Redis mode; embedded mode reads
+    # the row). One notice per run per relay batch: the page reads the run afresh.
+    FORECAST_RUN_PROGRESS: Route(
+        lambda payload: live.publish(payload, FORECAST_RUN_PROGRESS),
+        coalesce_by=lambda payload: payload["run_id"],
+    ),
     # The dealer's desk changed a drive: the other open desk pages reload (Redis mode).
     **{
         topic: Route(_desk_notice(topic))
