@@ -403,5 +403,6 @@ EXPECTED = {
     "incident_response_hours": "1.00",  # (30 + 90) / 2 minutes
     "incident_close_hours": "24.00",
     "test_drive_conversion": None,  # no drives booked: no figure
-    "forecast_accuracy": None,  # planning has not landed
+    "forecast_accuracy": None,  # no stored forecast run in this world
+    "procurement_savings": None,  # no purchase orders in this world
 }

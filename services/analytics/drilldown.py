@@ -156,8 +156,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "close_minutes",
     ),
     "funnel": ("location_id", "store_name", "dealer_name", "city", "views", "bookings", "show_ups", "orders"),
+    "forecasts": ("period", "sku", "location_code", "run_id", "forecast", "actual", "abs_error"),
+    "savings": ("category", "supplier_name", "lines", "quantity", "paid", "with_agreements", "savings"),
 }
-NETWORK_ONLY_KINDS = frozenset({"scorecards", "incidents"})
+NETWORK_ONLY_KINDS = frozenset({"scorecards", "incidents", "forecasts", "savings"})
 
 
 def line_filters(query, table, flt: KpiFilter):
@@ -408,7 +410,8 @@ def _stock_summary_sql(session: Session, flt: KpiFilter) -> dict:
     currency = func.coalesce(Part.currency, Trim.currency)
     price = func.coalesce(Part.list_price, Trim.price)
     known = [c for c in currencies if c != book.reporting_currency and book.has(c, today)]
-    rate = case(*((currency == c, literal(book.rate(c, today))) for c in known), else_=literal(Decimal("1")))
+    one = literal(Decimal("1"))
+    rate = case(*((currency == c, literal(book.rate(c, today))) for c in known), else_=one) if known else one
     demanded = (  # an index probe per stock row (stock_level_id, day), not a scan of the period
         select(StockDemandDaily.id)
         .where(
@@ -599,7 +602,7 @@ def all_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str) 
     PermissionDenied as scope.scoped_filter, and for a dealer asking for the suppliers' rows;
     ValidationFailed `kpi.drilldown_unknown` (field `kind`) for an unknown kind."""
     flt = scoped_filter(principal, flt)
-    if kind not in ("orders", "lines", "stock", "stockouts", "scorecards", "incidents", "funnel"):
+    if kind not in COLUMNS:
         raise ValidationFailed("kpi.drilldown_unknown", field="kind", kind=str(kind)[:40])
     if kind in NETWORK_ONLY_KINDS and principal.role == "dealer":
         raise PermissionDenied("kpi.dealer_denied", field="kind")
@@ -617,7 +620,51 @@ def all_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str) 
         return kind, scorecard_rows(session, flt)
     if kind == "incidents":
         return kind, incident_rows(session, flt)
+    if kind == "forecasts":
+        return kind, forecast_rows(session, flt)
+    if kind == "savings":
+        return kind, savings_rows(session, principal, flt)
     return kind, funnel_rows(session, principal, flt)
+
+
+def forecast_rows(session: Session, flt: KpiFilter) -> list[dict]:
+    """The forecast-accuracy tile's rows: each part, location and planning period starting in the
+    period, with the forecast that counted and the demand that happened."""
+    from services.planning.accuracy import accuracy_for_period  # local: pandas loads on first use
+
+    _value, rows = accuracy_for_period(session, flt.first, flt.last)
+    return [
+        {
+            "period": row.period,
+            "sku": row.sku,
+            "location_code": row.location_code,
+            "run_id": row.run_id,
+            "forecast": Decimal(str(round(row.forecast, 4))),
+            "actual": Decimal(str(round(row.actual, 4))),
+            "abs_error": Decimal(str(round(row.abs_error, 4))),
+        }
+        for row in rows
+    ]
+
+
+def savings_rows(session: Session, principal: Principal, flt: KpiFilter) -> list[dict]:
+    """The savings tile's rows: per part category and supplier, what was paid on the purchase orders
+    issued in the period and what the agreements would have made it (reporting currency)."""
+    from services.pricing.savings import savings_for_period  # local: pricing reads analytics' FX
+
+    _amount, _currency, rows = savings_for_period(session, principal, flt.first, flt.last)
+    return [
+        {
+            "category": row["category"],
+            "supplier_name": row["supplier_name"],
+            "lines": row["lines"],
+            "quantity": row["quantity"],
+            "paid": row["paid"],
+            "with_agreements": row["with_agreements"],
+            "savings": row["savings"],
+        }
+        for row in rows
+    ]
 
 
 def page_of_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str, page: Page) -> dict:

@@ -11,9 +11,17 @@ from services.identity.access import require_role
 from services.identity.auth import Principal
 from services.platform.errors import PermissionDenied
 
-# Tiles a dealer does not get: they are about the carmaker's suppliers, not the dealer's stores.
+# Tiles a dealer does not get: they are about the carmaker's suppliers and planning, not the dealer's
+# stores.
 NETWORK_ONLY_TILES = frozenset(
-    {"supplier_on_time", "supplier_quality_ppm", "incident_response_hours", "incident_close_hours"}
+    {
+        "supplier_on_time",
+        "supplier_quality_ppm",
+        "incident_response_hours",
+        "incident_close_hours",
+        "forecast_accuracy",  # the carmaker's planning
+        "procurement_savings",  # the carmaker's purchasing
+    }
 )
 
 

@@ -72,7 +72,8 @@ TILES: tuple[TileSpec, ...] = (
     TileSpec("incident_response_hours", "hours", False, ("incidents",), "incidents"),
     TileSpec("incident_close_hours", "hours", False, ("incidents",), "incidents"),
     TileSpec("test_drive_conversion", "percent", True, ("funnel",), "funnel"),
-    TileSpec("forecast_accuracy", "percent", True, (), "none"),
+    TileSpec("forecast_accuracy", "percent", True, ("forecasts",), "planning"),
+    TileSpec("procurement_savings", "money", True, ("savings",), "pricing"),
 )
 TILE_BY_KEY = {spec.key: spec for spec in TILES}
 
@@ -315,6 +316,11 @@ def compute_tiles(session: Session, principal: Principal, flt: KpiFilter) -> dic
             funnel = {name: drilldown.funnel_totals(session, principal, p) for name, p in periods.items()}
             values = {name: _ratio(f["orders"], f["bookings"], 100) for name, f in funnel.items()}
             tile["breakdown"] = {key: str(value) for key, value in funnel["value"].items()}
+        elif spec.source == "planning":
+            values = {name: _accuracy_value(session, p) for name, p in periods.items()}
+            tile["refreshed_at"] = _forecasts_finished_at(session)
+        elif spec.source == "pricing":
+            values = {name: _savings_value(session, principal, p) for name, p in periods.items()}
         else:
             values = {"value": None, "previous": None, "last_year": None}
             tile["status"] = "no_data"
@@ -378,6 +384,36 @@ def _incident_value(session: Session, key: str, flt: KpiFilter) -> Decimal | Non
     if key == "incident_response_hours":
         return _ratio(sums["response_minutes"], sums["answered"] * 60)
     return _ratio(sums["close_minutes"], sums["closed"] * 60)
+
+
+def _accuracy_value(session: Session, flt: KpiFilter) -> Decimal | None:
+    """Forecast accuracy (1 - WAPE, in percent) of the planning periods starting in the period
+    (services/planning/accuracy.py: the forecast a period had before it began, against its demand)."""
+    from services.planning.accuracy import accuracy_for_period  # local: pandas loads on first use
+
+    value, _rows = accuracy_for_period(session, flt.first, flt.last)
+    return None if value is None else Decimal(str(round(value, 6))) * 100
+
+
+def _forecasts_finished_at(session: Session) -> str | None:
+    from models.planning import ForecastRun, ForecastRunStatus
+
+    at = session.execute(
+        select(func.max(ForecastRun.finished_at)).where(ForecastRun.status == ForecastRunStatus.FINISHED)
+    ).scalar()
+    if at is None:
+        return None
+    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).isoformat()
+
+
+def _savings_value(session: Session, principal: Principal, flt: KpiFilter) -> Decimal | None:
+    """What the price agreements and their suggestions would have saved on the purchase orders
+    issued in the period against the prices paid (services/pricing/savings.py), in the reporting
+    currency; None without such orders."""
+    from services.pricing.savings import savings_for_period  # local: pricing reads analytics' FX
+
+    amount, _currency, rows = savings_for_period(session, principal, flt.first, flt.last)
+    return amount if rows else None
 
 
 def rates_used(session: Session, flt: KpiFilter) -> list[dict]:

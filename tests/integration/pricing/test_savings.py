@@ -168,3 +168,23 @@ def test_no_one_reads_another_organisations_savings():
         with pytest.raises(ValidationFailed) as refused:
             savings.savings_report(session, world.manager, start=END, end=START)
     assert refused.value.field == "end"
+
+
+def test_the_kpi_dashboard_shows_the_savings_and_its_rows():
+    """The managers' KPI tile reads the same backtest: the half year's 27.60 CNY, its rows the
+    category and supplier; a dealer gets no such tile."""
+    from services.analytics import drilldown
+    from services.analytics.filters import parse_filter
+    from services.analytics.tiles import dashboard
+    from services.catalog.lists import Page
+
+    world = _world()
+    flt = parse_filter("period=custom&from=2026-01-01&to=2026-06-30", today=date(2026, 7, 1))
+    with Session(get_engine()) as session:
+        tiles = {tile["key"]: tile for tile in dashboard(session, world.manager, flt)["tiles"]}
+        rows = drilldown.page_of_rows(session, world.manager, flt, "savings", Page(1, 20))
+        session.commit()
+    assert tiles["procurement_savings"]["value"] == "27.60"
+    assert tiles["procurement_savings"]["drilldown"] == ["savings"]
+    assert rows["total"] == 1 and rows["rows"][0]["savings"] == "27.60"
+    assert rows["rows"][0]["supplier_name"] == "Jiangsu Copper Works"

@@ -86,3 +86,28 @@ def test_only_managers_and_admins_may_ask_when_a_viewer_is_named(runs_over_sprin
         accuracy_for_period(session, date(2026, 3, 1), date(2026, 4, 30), principal=world.dealer)
     value, _ = accuracy_for_period(session, date(2026, 3, 1), date(2026, 4, 30), principal=world.planner)
     assert value is not None
+
+
+def test_the_kpi_dashboards_forecast_accuracy_tile_reads_the_stored_forecasts(runs_over_spring):
+    """The managers' KPI tile is the same 1 - WAPE, in percent, with the rows behind it."""
+    from models import Organisation
+    from services.analytics import drilldown
+    from services.analytics.filters import parse_filter
+    from services.analytics.tiles import dashboard
+    from services.catalog.lists import Page
+    from services.identity.auth import principal_for
+    from tests.factories import make_user
+
+    session, world, first = runs_over_spring
+    oem = session.get(Organisation, world.planner.organisation_id)
+    manager = principal_for(make_user(session, "manager", oem), oem)
+    session.commit()
+    flt = parse_filter("period=custom&from=2026-03-01&to=2026-04-30", today=date(2026, 7, 1))
+    tiles = {tile["key"]: tile for tile in dashboard(session, manager, flt)["tiles"]}
+    assert tiles["forecast_accuracy"]["value"] == f"{(1 - 7 / 33) * 100:.4f}"
+    assert tiles["forecast_accuracy"]["status"] == "ok"
+    rows = drilldown.page_of_rows(session, manager, flt, "forecasts", Page(1, 20))
+    assert [(row["period"], row["forecast"], row["actual"]) for row in rows["rows"]] == [
+        ("2026-03-01", "10.0", "8.0"),
+        ("2026-04-01", "20.0", "25.0"),
+    ]
