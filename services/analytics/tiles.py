@@ -546,6 +546,41 @@ def dealers(session: Session) -> list[dict]:
     return [{"id": id_, "name": name, "country": country} for id_, name, country in rows.all()]
 
 
+def filter_choices(session: Session) -> dict:
+    """The category and supplier filters' choices: the vehicle models (their codes) and the part
+    categories that have facts, and the supplier organisations."""
+    from models import VehicleModel
+
+    categories = sorted(
+        session.execute(select(LineFactDaily.item_kind, LineFactDaily.category).distinct()).all(),
+        key=lambda row: (row[0] != "vehicle", row[1]),
+    )
+    models = {
+        code: (name, name_zh)
+        for code, name, name_zh in session.execute(
+            select(VehicleModel.code, VehicleModel.name, VehicleModel.name_zh)
+        ).all()
+    }
+    suppliers = session.execute(
+        select(Organisation.id, Organisation.name, Organisation.name_zh)
+        .where(Organisation.kind == "supplier")
+        .order_by(Organisation.name)
+    ).all()
+    return {
+        "categories": [
+            {
+                "value": category,
+                "kind": kind,
+                "name": models.get(category, (category, None))[0],
+                "name_zh": models.get(category, (category, None))[1],
+            }
+            for kind, category in categories
+            if category
+        ],
+        "suppliers": [{"id": id_, "name": name, "name_zh": name_zh} for id_, name, name_zh in suppliers],
+    }
+
+
 def today_for(principal: Principal, now: datetime | None = None) -> date:
     """Today in the manager's (principal's) time zone: what "this month" is relative to."""
     from zoneinfo import ZoneInfo

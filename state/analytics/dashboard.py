@@ -24,6 +24,7 @@ from models.settings import get_settings
 from services.analytics import drilldown, tiles
 from services.analytics.filters import REGIONS, PeriodKind, parse_filter
 from services.catalog.lists import Page
+from services.i18n.names import category_label, localized_name
 from services.platform.errors import DomainError, FieldErrors, PermissionDenied
 from services.platform.formatting import format_day, format_money, format_number
 from state.analytics.watchers import DASHBOARDS, WATCHERS
@@ -85,6 +86,7 @@ class KpiState(AuthState):
     loading: bool = True
     _result: dict = {}
     _dealers: list[dict] = []
+    _choices: dict = {}
     # the drill-down dialog
     drill_open: bool = False
     drill_kind: str = ""
@@ -143,6 +145,36 @@ class KpiState(AuthState):
     def dealer_options(self) -> list[dict[str, str]]:
         return [{"value": ANY, "label": self.t("kpi.filter.any_dealer")}] + [
             {"value": str(d["id"]), "label": f"{d['name']} · {d['country']}"} for d in self._dealers
+        ]
+
+    @rx.var
+    def category(self) -> str:
+        return self.query.get("category", ANY)
+
+    @rx.var
+    def supplier(self) -> str:
+        return self.query.get("supplier", ANY)
+
+    @rx.var
+    def category_options(self) -> list[dict[str, str]]:
+        """Vehicle models and part categories (of the item kind chosen, when one is)."""
+        kind = self.query.get("item_kind")
+        options = [{"value": ANY, "label": self.t("kpi.filter.any_category")}]
+        for choice in self._choices.get("categories", []):
+            if kind and choice["kind"] != kind:
+                continue
+            if choice["kind"] == "vehicle":
+                label = localized_name(choice["name"], choice["name_zh"], self.language)
+            else:
+                label = category_label(choice["value"], self.language)
+            options.append({"value": choice["value"], "label": label})
+        return options
+
+    @rx.var
+    def supplier_options(self) -> list[dict[str, str]]:
+        return [{"value": ANY, "label": self.t("kpi.filter.any_supplier")}] + [
+            {"value": str(s["id"]), "label": localized_name(s["name"], s["name_zh"], self.language)}
+            for s in self._choices.get("suppliers", [])
         ]
 
     @rx.var
@@ -369,6 +401,8 @@ class KpiState(AuthState):
             result = tiles.dashboard(session, principal, flt)
             if principal.role != Role.DEALER and not self._dealers:
                 self._dealers = tiles.dealers(session)
+            if not self._choices:
+                self._choices = tiles.filter_choices(session)
         self._result = result | {"first": flt.first.isoformat(), "last": flt.last.isoformat()}
 
     @rx.event
@@ -416,6 +450,8 @@ class KpiState(AuthState):
                 query.pop(stale, None)
         if key == "region":
             query.pop("country", None)
+        if key == "item_kind":  # a model is no part category, and the other way round
+            query.pop("category", None)
         return self._go(query)
 
     @rx.event

@@ -212,6 +212,25 @@ def _filters() -> rx.Component:
                     "kpi.filter.item_kind",
                     width=width,
                 ),
+                choice_select(
+                    KpiState.category,
+                    KpiState.category_options,
+                    lambda v: KpiState.set_filter("category", v),
+                    "kpi-category",
+                    "kpi.filter.category",
+                    width=rx.breakpoints(initial="100%", sm="14rem"),
+                ),
+                rx.cond(
+                    KpiState.is_manager,
+                    choice_select(
+                        KpiState.supplier,
+                        KpiState.supplier_options,
+                        lambda v: KpiState.set_filter("supplier", v),
+                        "kpi-supplier",
+                        "kpi.filter.supplier",
+                        width=rx.breakpoints(initial="100%", sm="16rem"),
+                    ),
+                ),
                 rx.button(
                     rx.icon("rotate-ccw", size=14),
                     t("kpi.page.clear"),

@@ -173,3 +173,17 @@ def test_postgresql_sums_the_stock_tiles_in_sql_as_the_rows_add_up(pg_url):
         assert (
             drilldown.stock_summary(session, parse_filter(MARCH, today=date(2026, 3, 10)))["stocked_out"] >= 1
         )
+
+
+def test_the_category_and_supplier_filters_offer_what_the_facts_hold(world):
+    """The dashboard's category choices are the vehicle models and part categories ordered (models
+    first), its supplier choices the suppliers; choosing one narrows every fact tile."""
+    from services.analytics.tiles import filter_choices
+
+    with Session(get_engine()) as session:
+        choices = filter_choices(session)
+    values = [choice["value"] for choice in choices["categories"]]
+    assert values[0] == world.model_code and set(values) == {world.model_code, "Brakes", "Filters"}
+    assert [s["id"] for s in choices["suppliers"]] == [world.supplier.id]
+    brakes = _tiles(world.manager, MARCH + "&category=Brakes")
+    assert Decimal(brakes["gmv"]["value"]) < Decimal(_tiles(world.manager)["gmv"]["value"])
