@@ -55,6 +55,15 @@ def test_a_manager_filters_drills_exports_and_sets_a_target(
     # Pricing's savings backtest and planning's stored forecasts feed their tiles.
     assert year["procurement_savings"] != "—" and year["forecast_accuracy"] != "—"
 
+    # A vehicle model narrows every sales tile; back to all of them.
+    page.click("#kpi-category")
+    page.get_by_role("option").nth(1).click()
+    page.wait_for_url("**category=**")
+    expect(page.locator('.kpi-tile[data-tile="gmv"] .tile-value')).not_to_have_text(year["gmv"])
+    page.click("#kpi-category")
+    page.get_by_role("option").nth(0).click()
+    expect(page.locator('.kpi-tile[data-tile="gmv"] .tile-value')).to_have_text(year["gmv"])
+
     page.click("#kpi-dealer")
     dealer_option = page.get_by_role("option").nth(1)
     dealer_name = dealer_option.inner_text()
