@@ -51,8 +51,9 @@ def last_complete_week(flt: KpiFilter, today: date) -> Week:
 def attention(session: Session, flt: KpiFilter, today: date) -> dict:
     """The flags of `flt`'s view (already scoped to what the viewer may see), worst first.
 
-    Returns {"week": {"from", "to"}, "flags": [{"metric", "dealer_id", "dealer_name", "direction",
-    "value", "low", "median", "high", "drill": {query of the week's rows}}]}; values are strings."""
+    Returns {"week": {"from", "to"}, "flags": [{"metric", "dealer_id", "dealer_name",
+    "dealer_name_zh", "direction", "value", "low", "median", "high", "severity", "drill": {query of
+    the week's rows}}]}; values are strings."""
     week = last_complete_week(flt, today)
     first = week.first - timedelta(weeks=HISTORY_WEEKS)
     weekly = _weekly(session, flt, first, week.last)
@@ -73,7 +74,8 @@ def attention(session: Session, flt: KpiFilter, today: date) -> dict:
             {
                 "metric": metric,
                 "dealer_id": None if dealer_id == NETWORK else dealer_id,
-                "dealer_name": names.get(dealer_id, ""),
+                "dealer_name": names.get(dealer_id, ("", None))[0],
+                "dealer_name_zh": names.get(dealer_id, ("", None))[1],
                 "direction": direction,
                 "value": _s(value),
                 "low": _s(low),
@@ -125,11 +127,16 @@ def _store_ids(session: Session, flt: KpiFilter) -> list[int] | None:
     return store_ids_of(session, flt)
 
 
-def _dealer_names(session: Session, ids: set[int]) -> dict[int, str]:
+def _dealer_names(session: Session, ids: set[int]) -> dict[int, tuple[str, str | None]]:
+    """id -> (English name, Chinese name or None)."""
     if not ids:
         return {}
-    rows = session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(sorted(ids))))
-    return dict(rows.tuples().all())
+    rows = session.execute(
+        select(Organisation.id, Organisation.name, Organisation.name_zh).where(
+            Organisation.id.in_(sorted(ids))
+        )
+    )
+    return {id_: (name, name_zh) for id_, name, name_zh in rows.all()}
 
 
 def _drill_query(flt: KpiFilter, week: Week, dealer_id: int | None) -> dict[str, str]:

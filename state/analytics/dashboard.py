@@ -241,7 +241,8 @@ class KpiState(AuthState):
             rows.append(
                 AttentionRow(
                     index=str(index),
-                    who=flag["dealer_name"] or self.t("kpi.attention.whole_view"),
+                    who=localized_name(flag["dealer_name"], flag.get("dealer_name_zh"), self.language)
+                    or self.t("kpi.attention.whole_view"),
                     text=self.t(
                         f"kpi.attention.{flag['metric']}_{flag['direction']}",
                         value=self._figure(unit, flag["value"]),
