@@ -30,6 +30,10 @@ RATE_STEP = Decimal("0.00000001")
 MAX_RATE = Decimal("1000000")
 
 
+# Outbox topic of an import: the KPI facts are rebuilt at the new rates (workers/tasks ROUTES).
+RATES_IMPORTED = "analytics.fx_rates_imported"
+
+
 def convert(amount: Decimal, rate: Decimal) -> Decimal:
     """`amount` times `rate`, rounded half-up to cents: one order's value in the reporting currency."""
     return (amount * rate).quantize(CENTS, rounding=ROUND_HALF_UP)
@@ -115,6 +119,7 @@ def import_rates_csv(session: Session, data: bytes, *, user_id: int | None = Non
 
     All or nothing: every bad row is named (`rows[<line>].<column>`) in one FieldErrors and nothing
     is written; a file that is not a readable CSV is refused with field `file`. The caller commits.
+    Leaves a RATES_IMPORTED notice (a worker rebuilds the KPI facts at the new rates).
     Returns {"imported": rows stored, "currencies": [...], "first_day", "last_day"}.
     """
     rows = _read_csv(data)
@@ -155,6 +160,10 @@ def import_rates_csv(session: Session, data: bytes, *, user_id: int | None = Non
     )
     session.flush()
     days = [day for day, _ in keys]
+    from services.platform import outbox  # local: keeps the import list of this module short
+
+    # The facts convert at the rates of their days: a worker rebuilds them at the new ones.
+    outbox.enqueue(session, RATES_IMPORTED, {"imported": len(keys)})
     return {
         "imported": len(keys),
         "currencies": sorted({currency for _, currency in keys}),

@@ -48,6 +48,7 @@ class TileRow(TypedDict):
     target: str
     tone: str  # met, missed, none (no target)
     spark: str  # SVG polyline points
+    spark_target: str  # the y of the target's line on the sparkline, "" without one
     refreshed: str
     explain: str
     drills: list[dict[str, str]]
@@ -67,17 +68,26 @@ class DrillColumn(TypedDict):
     label: str
 
 
-def _points(values: list[Decimal]) -> str:
-    """The sparkline as SVG polyline points in a SPARK_WIDTH x SPARK_HEIGHT box."""
+def _points(values: list[Decimal], target: Decimal | None = None) -> tuple[str, str]:
+    """The sparkline as SVG polyline points in a SPARK_WIDTH x SPARK_HEIGHT box, and the y of the
+    target's line in the same scale ("" without a target); the scale takes the target in."""
     if len(values) < 2:
-        return ""
-    low, high = min(values), max(values)
+        return "", ""
+    scale = [*values, target] if target is not None else values
+    low, high = min(scale), max(scale)
     span = (high - low) or Decimal(1)
     step = Decimal(SPARK_WIDTH) / (len(values) - 1)
-    return " ".join(
-        f"{float(i * step):.1f},{float(SPARK_HEIGHT - 2 - (v - low) / span * (SPARK_HEIGHT - 4)):.1f}"
-        for i, v in enumerate(values)
-    )
+
+    def y(value: Decimal) -> float:
+        return float(SPARK_HEIGHT - 2 - (value - low) / span * (SPARK_HEIGHT - 4))
+
+    points = " ".join(f"{float(i * step):.1f},{y(v):.1f}" for i, v in enumerate(values))
+    return points, "" if target is None else f"{y(target):.1f}"
+
+
+# Tiles whose sparkline points are parts of the period's figure (a day's GMV of the month's): their
+# target line is the period's target shared over the points.
+ADDITIVE_TILES = frozenset({"gmv", "orders"})
 
 
 class KpiState(AuthState):
@@ -357,6 +367,10 @@ class KpiState(AuthState):
         spark = [
             Decimal(point["value"]) for point in tile.get("sparkline", []) if point.get("value") is not None
         ]
+        line = None
+        if target and spark:
+            line = Decimal(target) / (len(spark) if tile["key"] in ADDITIVE_TILES else 1)
+        points, spark_target = _points(spark, line)
         breakdown = tile.get("breakdown") or {}
         return TileRow(
             key=tile["key"],
@@ -370,7 +384,8 @@ class KpiState(AuthState):
             change_last_year_tone=change_last_year[1],
             target=self.t("kpi.page.target", value=self._figure(tile["unit"], target)) if target else "",
             tone="none" if on_target is None else ("met" if on_target else "missed"),
-            spark=_points(spark),
+            spark=points,
+            spark_target=spark_target,
             refreshed=self.fmt_time(tile["refreshed_at"]) if tile.get("refreshed_at") else "",
             explain=self.t(tile["explain_key"]),
             drills=[

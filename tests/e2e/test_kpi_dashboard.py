@@ -107,6 +107,8 @@ def test_a_manager_filters_drills_exports_and_sets_a_target(
     page.click("#target-save")
     expect(page.locator('.kpi-tile[data-tile="orders"]')).to_have_attribute("data-tone", "missed")
     expect(page.locator('.kpi-tile[data-tile="orders"] .tile-target')).to_be_visible()
+    # the target is drawn on the tile's chart
+    expect(page.locator('.kpi-tile[data-tile="orders"] .tile-sparkline-target')).to_have_count(1)
     page.locator('.kpi-tile[data-tile="orders"] .tile-set-target').click()
     page.fill("#target-input", "1")
     page.click("#target-save")
@@ -117,6 +119,22 @@ def test_a_manager_filters_drills_exports_and_sets_a_target(
     page.fill("#target-input", "")
     page.click("#target-save")
     expect(page.locator('.kpi-tile[data-tile="orders"]')).to_have_attribute("data-tone", "none")
+
+    # A manager imports a day's FX rates: a bad row is named and nothing stored, then a good file.
+    page.click("#kpi-fx-open")
+    expect(page.locator("#kpi-fx-dialog")).to_be_visible()
+    for data in (b"day,currency,rate\n2026-11-30,EURO,7.8\n", b"day,currency,rate\n2026-11-30,EUR,7.81\n"):
+        with page.expect_response(lambda response: "/_upload" in response.url) as upload:
+            page.set_input_files(
+                "#fx-upload input[type=file]",
+                files=[{"name": "rates.csv", "mimeType": "text/csv", "buffer": data}],
+            )
+        upload.value.finished()
+        if b"EURO" in data:
+            expect(page.locator("#kpi-fx-errors")).to_contain_text("rows[2].currency")
+    expect(page.locator("#kpi-fx-done")).to_contain_text("EUR")
+    page.screenshot(path=screenshots / "kpis-fx-1440.png")
+    page.keyboard.press("Escape")
 
     # The attention panel: the demo dealer whose orders collapsed last week comes first; its link
     # opens that week's orders of that dealer.

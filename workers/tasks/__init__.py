@@ -21,6 +21,7 @@ from celery.signals import worker_ready
 
 from models.db import session_scope
 from models.settings import get_settings
+from services.analytics import fx
 from services.analytics.facts import FACTS_CHANGED
 from services.logistics.eta import ETA_CHANGED
 from services.logistics.ingest import SHIPMENT_CHANGED
@@ -200,6 +201,8 @@ ROUTES: dict[str, Route] = {
     NOTIFICATION_CREATED: Route(_notification_created),
     # The KPI facts changed: open dashboards reload their tiles (Redis mode; embedded reads the row).
     FACTS_CHANGED: Route(lambda payload: live.publish(payload, FACTS_CHANGED)),
+    # FX rates were imported: one rebuild of the KPI facts at the new rates per relay batch.
+    fx.RATES_IMPORTED: Route(lambda payload: rebuild_facts.delay(), coalesce=True),
     # A planner asked for a forecast run: a worker prepares it and sends its chunks (a chord).
     FORECAST_RUN_REQUESTED: Route(lambda payload: prepare_forecast_run.delay(payload["run_id"])),
     # A forecast run moved: the open planning pages show its progress (Redis mode; embedded mode reads

@@ -9,6 +9,9 @@ import reflex as rx
 from portal.components.frame import framed_page
 from portal.components.ui import choice_select, empty_state, field_error, page_heading, t
 from state.analytics.dashboard import SPARK_HEIGHT, SPARK_WIDTH, KpiState
+from state.analytics.fx_import import MAX_BYTES as FX_MAX_BYTES
+from state.analytics.fx_import import UPLOAD_ID as FX_UPLOAD_ID
+from state.analytics.fx_import import FxImportState
 from state.shared import routes
 
 
@@ -22,10 +25,24 @@ def _tone_text(text, tone, element_class: str) -> rx.Component:
     )
 
 
-def _sparkline(points) -> rx.Component:
+def _sparkline(points, target_y) -> rx.Component:
+    """The figure's course over the period, with the target as a dashed line when one is set."""
     return rx.cond(
         points != "",
         rx.el.svg(
+            rx.cond(
+                target_y != "",
+                rx.el.svg.line(
+                    x1="0",
+                    x2=str(SPARK_WIDTH),
+                    y1=target_y,
+                    y2=target_y,
+                    stroke="var(--gray-9)",
+                    stroke_width="1",
+                    stroke_dasharray="3 3",
+                    class_name="tile-sparkline-target",
+                ),
+            ),
             rx.el.svg.polyline(
                 points=points,
                 fill="none",
@@ -75,7 +92,7 @@ def _tile(row) -> rx.Component:
                     spacing="1",
                 ),
             ),
-            _sparkline(row["spark"]),
+            _sparkline(row["spark"], row["spark_target"]),
             rx.cond(row["breakdown"] != "", rx.text(row["breakdown"], size="1", color_scheme="gray")),
             rx.cond(
                 row["projection"] != "",
@@ -133,6 +150,80 @@ def _tile(row) -> rx.Component:
         border=border,
         class_name="kpi-tile",
         custom_attrs={"data-tile": row["key"], "data-tone": row["tone"]},
+    )
+
+
+def _fx_error(row) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.code(row["field"], size="1"), custom_attrs={"data-verbatim": ""}),
+        rx.table.cell(row["reason"], color=rx.color("red", 11)),
+    )
+
+
+def _fx_dialog() -> rx.Component:
+    """Managers import daily FX rates as a CSV (day, currency, rate): all rows or none."""
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(
+                rx.icon("arrow-left-right", size=14),
+                t("kpi.fx.open"),
+                size="1",
+                variant="soft",
+                id="kpi-fx-open",
+            )
+        ),
+        rx.dialog.content(
+            rx.dialog.title(t("kpi.fx.title")),
+            rx.dialog.description(t("kpi.fx.hint"), size="2", color_scheme="gray"),
+            rx.vstack(
+                rx.upload.root(
+                    rx.vstack(
+                        rx.icon("file-up", size=24, color=rx.color("accent", 10)),
+                        rx.text(t("kpi.fx.drop"), size="2", weight="medium"),
+                        rx.button(t("inventory.choose_file"), variant="soft", size="1", type="button"),
+                        align="center",
+                        spacing="2",
+                    ),
+                    id=FX_UPLOAD_ID,
+                    multiple=False,
+                    max_files=1,
+                    max_size=FX_MAX_BYTES,
+                    on_drop=FxImportState.receive(rx.upload_files(upload_id=FX_UPLOAD_ID)),
+                    border=f"1px dashed {rx.color('accent', 8)}",
+                    border_radius="var(--radius-3)",
+                    padding="1.25rem",
+                    width="100%",
+                    cursor="pointer",
+                ),
+                rx.cond(
+                    FxImportState.summary != "",
+                    rx.callout(
+                        FxImportState.summary, icon="circle-check", color_scheme="grass", id="kpi-fx-done"
+                    ),
+                ),
+                rx.cond(
+                    FxImportState.errors.length() > 0,
+                    rx.table.root(
+                        rx.table.body(rx.foreach(FxImportState.errors, _fx_error)),
+                        size="1",
+                        width="100%",
+                        id="kpi-fx-errors",
+                    ),
+                ),
+                rx.hstack(
+                    rx.dialog.close(rx.button(t("kpi.page.close"), variant="soft", color_scheme="gray")),
+                    justify="end",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+                margin_top="0.75rem",
+            ),
+            max_width="32rem",
+            id="kpi-fx-dialog",
+        ),
+        open=FxImportState.open,
+        on_open_change=FxImportState.set_open,
     )
 
 
@@ -260,6 +351,7 @@ def _filters() -> rx.Component:
                     ),
                 ),
                 rx.text(KpiState.currency_note, size="1", color_scheme="gray"),
+                rx.cond(KpiState.is_manager, _fx_dialog()),
                 gap="3",
                 wrap="wrap",
                 align="center",

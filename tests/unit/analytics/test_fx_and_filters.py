@@ -136,3 +136,58 @@ def test_the_filter_survives_the_url_and_bad_parameters_are_all_named():
             "period=custom&from=2026-03-10&to=nope&country=Germany&dealer=-1&item_kind=boat", today=TODAY
         )
     assert [e.field for e in refused.value.errors] == ["to", "country", "item_kind", "dealer"]
+
+
+def test_an_import_asks_a_worker_to_rebuild_the_facts_at_the_new_rates(sqlite_url):
+    """The rates file's notice goes to a facts rebuild (coalesced: one per relay batch); a refused
+    file leaves no notice."""
+    from models import OutboxMessage
+    from workers.tasks import ROUTES
+
+    with Session(get_engine()) as session:
+        with pytest.raises(FieldErrors):
+            fx.import_rates_csv(session, b"day,currency,rate\n2026-03-01,EUR,-1\n")
+        session.rollback()
+        fx.import_rates_csv(session, b"day,currency,rate\n2026-03-01,EUR,7.8\n2026-03-02,EUR,7.9\n")
+        session.commit()
+        notices = (
+            session.execute(select(OutboxMessage).where(OutboxMessage.topic == fx.RATES_IMPORTED))
+            .scalars()
+            .all()
+        )
+    assert [notice.payload for notice in notices] == [{"imported": 2}]
+    route = ROUTES[fx.RATES_IMPORTED]
+    assert route.coalesce is True
+
+
+def test_the_kpi_page_imports_a_rates_file_or_names_its_bad_rows(sqlite_url, monkeypatch):
+    import asyncio
+
+    import reflex as rx
+
+    from services.identity.auth import principal_for
+    from state.analytics.fx_import import FxImportState
+    from tests.factories import make_org, make_user
+
+    with Session(get_engine(), expire_on_commit=False) as session:
+        oem = make_org(session, "oem")
+        manager = principal_for(make_user(session, "manager", oem), oem)
+        session.commit()
+    monkeypatch.setattr(FxImportState, "_principal", lambda self, *roles: manager)
+    root = rx.State(_reflex_internal_init=True)
+    page = root.get_substate(FxImportState.get_full_name().split(".")[1:])
+
+    class Upload:
+        def __init__(self, data: bytes) -> None:
+            self.data, self.name = data, "rates.csv"
+
+        async def read(self, _size: int) -> bytes:
+            return self.data
+
+    asyncio.run(page.receive([Upload(b"day,currency,rate\n2026-03-01,EURO,7.8\n2026-13-01,USD,7\n")]))
+    assert [error["field"] for error in page.errors] == ["rows[2].currency", "rows[3].day"]
+    assert page.summary == ""
+    asyncio.run(page.receive([Upload(b"day,currency,rate\n2026-03-01,EUR,7.8\n")]))
+    assert page.errors == [] and "1" in page.summary and "EUR" in page.summary
+    with Session(get_engine()) as session:
+        assert len(session.execute(select(FxRate)).scalars().all()) == 1
