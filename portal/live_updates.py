@@ -172,27 +172,48 @@ async def push_test_drive(app: rx.App, event: dict, watchers: DeskWatchers = DES
     return updated
 
 
+async def _reload_tabs(
+    app: rx.App,
+    watchers: OrderWatchers,
+    key: int,
+    state_class: type[rx.State],
+    reload: Callable[[rx.State], bool],
+    what: str,
+) -> int:
+    """Run `reload(page)` (blocking: in a thread, under the tab's lock) on every connected tab the
+    registry has under `key`; a tab gone, or whose page says False (it shows something else now, or
+    nobody is signed in), is forgotten. One broken tab never stops the others. Returns how many."""
+    updated = 0
+    for token in watchers.tokens_for(key):
+        if not await _is_connected(app, token):
+            watchers.forget(token, key)
+            continue
+        try:
+            async with app.modify_state(rx.BaseStateToken(ident=token, cls=state_class)) as root:
+                page = await root.get_state(state_class)
+                if not await asyncio.to_thread(reload, page):
+                    watchers.forget(token, key)
+                    continue
+            updated += 1
+        except Exception:  # one broken tab must not stop the others' updates
+            log.exception("live: could not update a tab showing %s", what)
+    return updated
+
+
 async def push_shipment(app: rx.App, event: dict, watchers: ShipmentWatchers = SHIPMENT_WATCHERS) -> int:
     """A shipment got an event or a new ETA ("shipment.changed", "shipment.eta_changed"): reload it
     on every connected tab showing it, each with its own viewer's scoping; returns how many tabs."""
     shipment_id = event.get("shipment_id")
     if not isinstance(shipment_id, int):
         return 0
-    updated = 0
-    for token in watchers.tokens_for(shipment_id):
-        if not await _is_connected(app, token):
-            watchers.forget(token, shipment_id)
-            continue
-        try:
-            async with app.modify_state(rx.BaseStateToken(ident=token, cls=ShipmentState)) as root:
-                page = await root.get_state(ShipmentState)
-                if page.shipment_id != shipment_id or not await asyncio.to_thread(page.reload):
-                    watchers.forget(token, shipment_id)
-                    continue
-            updated += 1
-        except Exception:  # one broken tab must not stop the others' updates
-            log.exception("live: could not update a tab showing shipment %s", shipment_id)
-    return updated
+    return await _reload_tabs(
+        app,
+        watchers,
+        shipment_id,
+        ShipmentState,
+        lambda page: page.shipment_id == shipment_id and page.reload(),
+        f"shipment {shipment_id}",
+    )
 
 
 async def push_notifications(app: rx.App, event: dict, watchers: BellWatchers = BELL_WATCHERS) -> int:
@@ -203,21 +224,15 @@ async def push_notifications(app: rx.App, event: dict, watchers: BellWatchers = 
         return 0
     updated = 0
     for user_id in user_ids:
-        if not isinstance(user_id, int):
-            continue
-        for token in watchers.tokens_for(user_id):
-            if not await _is_connected(app, token):
-                watchers.forget(token, user_id)
-                continue
-            try:
-                async with app.modify_state(rx.BaseStateToken(ident=token, cls=BellState)) as root:
-                    bell = await root.get_state(BellState)
-                    if bell.user_id != user_id or not await asyncio.to_thread(bell.refresh):
-                        watchers.forget(token, user_id)
-                        continue
-                updated += 1
-            except Exception:  # one broken tab must not stop the others' updates
-                log.exception("live: could not reload the bell of user %s", user_id)
+        if isinstance(user_id, int):
+            updated += await _reload_tabs(
+                app,
+                watchers,
+                user_id,
+                BellState,
+                lambda bell, user_id=user_id: bell.user_id == user_id and bell.refresh(),
+                f"the bell of user {user_id}",
+            )
     return updated
 
 
@@ -225,42 +240,18 @@ async def push_kpis(app: rx.App, event: dict, watchers: KpiWatchers = KPI_WATCHE
     """A facts refresh began or landed: reload every open dashboard of this process (each reads
     with its own viewer's scope and filter, so it shows "refreshing", then the new figures);
     returns how many tabs were reloaded."""
-    updated = 0
-    for token in watchers.tokens_for(DASHBOARDS):
-        if not await _is_connected(app, token):
-            watchers.forget(token)
-            continue
-        try:
-            async with app.modify_state(rx.BaseStateToken(ident=token, cls=KpiState)) as root:
-                shown = await root.get_state(KpiState)
-                if not await asyncio.to_thread(shown.refresh):
-                    watchers.forget(token)
-                    continue
-            updated += 1
-        except Exception:  # one broken tab must not stop the others' updates
-            log.exception("live: could not reload a KPI dashboard")
-    return updated
+    return await _reload_tabs(
+        app, watchers, DASHBOARDS, KpiState, lambda page: page.refresh(), "a KPI dashboard"
+    )
 
 
 async def push_forecast_run(app: rx.App, event: dict, watchers: PlanningWatchers = PLANNING_WATCHERS) -> int:
     """A forecast run moved: every connected planning worklist of this process reads the run again
     (and its worklist once the run has finished), each with its own viewer's scoping; returns how
     many tabs were updated."""
-    updated = 0
-    for token in watchers.tokens_for(RUNS):
-        if not await _is_connected(app, token):
-            watchers.forget(token)
-            continue
-        try:
-            async with app.modify_state(rx.BaseStateToken(ident=token, cls=PlanningState)) as root:
-                page = await root.get_state(PlanningState)
-                if not await asyncio.to_thread(page.refresh_progress):
-                    watchers.forget(token)
-                    continue
-            updated += 1
-        except Exception:  # one broken tab must not stop the others' updates
-            log.exception("live: could not update a planning worklist")
-    return updated
+    return await _reload_tabs(
+        app, watchers, RUNS, PlanningState, lambda page: page.refresh_progress(), "a planning worklist"
+    )
 
 
 Push = Callable[[rx.App, dict], Awaitable[int]]
