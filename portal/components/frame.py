@@ -90,7 +90,7 @@ def _nav_link(label_key: str, href: str, icon: str, in_drawer: bool = False) -> 
             align="center",
             spacing="3",
             padding_x="0.75rem",
-            padding_y="0.55rem",
+            padding_y="0.45rem",
             border_radius="var(--radius-3)",
             width="100%",
             background=rx.cond(active, rx.color("accent", 4), "transparent"),
@@ -127,11 +127,23 @@ def _who() -> rx.Component:
     )
 
 
+def _scrolling_sections(in_drawer: bool = False) -> rx.Component:
+    """The sections in a box that takes the height left and scrolls when a role has more of them
+    than a short window shows (a manager's seventeen do not fit 720 px), so none is out of reach."""
+    return rx.box(
+        _sections(in_drawer),
+        flex="1",
+        min_height="0",
+        overflow_y="auto",
+        width="100%",
+        custom_attrs={"data-nav-list": ""},
+    )
+
+
 def sidebar() -> rx.Component:
     return rx.box(
         rx.vstack(
-            _sections(),
-            rx.spacer(),
+            _scrolling_sections(),
             rx.divider(),
             _who(),
             height="100%",
@@ -172,8 +184,7 @@ def _mobile_menu() -> rx.Component:
                         ),
                         _organisation_badge(),
                         rx.divider(),
-                        _sections(in_drawer=True),
-                        rx.spacer(),
+                        _scrolling_sections(in_drawer=True),
                         _who(),
                         spacing="4",
                         height="100%",

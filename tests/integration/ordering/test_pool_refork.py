@@ -58,12 +58,17 @@ def _worker(concurrency: int, extra: tuple[str, ...] = ()):
     return start_worker_pool
 
 
-def _kill_pool(worker: CeleryProcess) -> int:
-    """SIGKILL every pool child of `worker` (never its main process); returns how many were killed."""
-    children = pool_children(worker)
+def _kill_pool(worker: CeleryProcess, size: int) -> list[int]:
+    """SIGKILL every pool child of `worker` (never its main process) once the pool is full, and wait
+    until the main process has forked `size` new ones; returns the new children's pids."""
+    children = set(wait_for(lambda: (found := pool_children(worker)) and len(found) >= size and found))
     for pid in children:
         os.kill(pid, signal.SIGKILL)
-    return len(children)
+    replaced = wait_for(
+        lambda: (found := set(pool_children(worker)) - children) and len(found) >= size and found,
+        timeout=SETTLE_TIMEOUT,
+    )
+    return [*children, *replaced]
 
 
 def unexpected_errors(log: str) -> list[str]:
@@ -130,7 +135,9 @@ def test_replaced_pool_children_never_share_a_connection_and_every_order_is_paid
             orders.append(shop.place(quantity=1))
             children_seen.update(pool_children(worker))
             if kill and number % KILL_EVERY_ORDERS == KILL_EVERY_ORDERS // 2:
-                kills += _kill_pool(worker)
+                seen = _kill_pool(worker, size=2)
+                kills += len(seen) // 2
+                children_seen.update(seen)
             time.sleep(ORDER_EVERY_SECONDS)  # a steady stream, not a burst
         order_ids = [order["id"] for order in orders]
         wait_for(lambda: _orders_settled(order_ids), timeout=SETTLE_TIMEOUT, interval=0.5)
