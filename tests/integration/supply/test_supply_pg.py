@@ -104,7 +104,9 @@ def test_the_seeded_year_scores_the_same_on_postgresql_and_sqlite(pg_url, tmp_pa
     sqlite = f"sqlite:///{tmp_path / 'same.db'}"
     upgrade(sqlite)
     for url in (pg_url, sqlite):
-        seed(engine_for(url), "demo", supply_history=False)
+        seed(
+            engine_for(url), "demo", supply_history=False, pricing=False, sales_history=False, planning=False
+        )
         with Session(engine_for(url), expire_on_commit=False) as session:
             counts = seed_supply_history(session, rng_seed=2026, now=SEED_NOW)
         assert counts["scorecards"] == 960  # 40 suppliers x 12 months x (month + rolling 12)

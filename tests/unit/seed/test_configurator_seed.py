@@ -21,7 +21,16 @@ from services.showroom.configurator import load_options, quote
 def seeded(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{tmp_path_factory.mktemp('configurator') / 'portal.db'}"
     upgrade(url)
-    seed(engine_for(url), "demo", supply_history=False, logistics_history=False, showroom=False)
+    seed(
+        engine_for(url),
+        "demo",
+        supply_history=False,
+        logistics_history=False,
+        showroom=False,
+        pricing=False,
+        sales_history=False,
+        planning=False,
+    )
     return url
 
 

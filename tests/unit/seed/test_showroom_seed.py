@@ -37,7 +37,16 @@ def unshown_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("showroom") / "portal.db"
     url = f"sqlite:///{path}"
     upgrade(url)
-    seed(engine_for(url), "demo", supply_history=False, logistics_history=False, showroom=False)
+    seed(
+        engine_for(url),
+        "demo",
+        supply_history=False,
+        logistics_history=False,
+        showroom=False,
+        pricing=False,
+        sales_history=False,
+        planning=False,
+    )
     engine_for(url).dispose()
     return path
 
@@ -224,7 +233,15 @@ def test_seeding_twice_changes_nothing_and_the_same_seed_gives_the_same_rows(
 
 
 def test_the_demo_seed_includes_the_showroom_on_both_databases(any_db_url):
-    counts = seed(engine_for(any_db_url), "demo", supply_history=False, logistics_history=False)
+    counts = seed(
+        engine_for(any_db_url),
+        "demo",
+        supply_history=False,
+        logistics_history=False,
+        pricing=False,
+        sales_history=False,
+        planning=False,
+    )
     assert counts["showroom"]["stores"] == counts["stores"]
     assert counts["showroom"]["past_drives"] > 15 * 90
     # PostgreSQL: the exclusion constraints accepted every seeded drive and refuse a clash

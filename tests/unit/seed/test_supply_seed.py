@@ -33,7 +33,7 @@ NOW = datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
 
 @pytest.fixture
 def seeded(sqlite_url):
-    seed(get_engine(), "demo", supply_history=False)
+    seed(get_engine(), "demo", supply_history=False, pricing=False, sales_history=False, planning=False)
     with Session(get_engine(), expire_on_commit=False) as session:
         counts = seed_supply_history(session, rng_seed=2026, now=NOW)
         yield session, counts
@@ -73,7 +73,7 @@ def test_the_same_seed_gives_the_same_history(seeded, tmp_path, monkeypatch):
     other = f"sqlite:///{tmp_path / 'other.db'}"
     upgrade(other)
     configure(monkeypatch, database_url=other)
-    seed(get_engine(), "demo", supply_history=False)
+    seed(get_engine(), "demo", supply_history=False, pricing=False, sales_history=False, planning=False)
     with Session(get_engine()) as second:
         seed_supply_history(second, rng_seed=2026, now=NOW)
         assert _fingerprint(second) == first
