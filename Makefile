@@ -12,7 +12,7 @@ export PATH := $(CURDIR)/.tools/node_modules/.bin:$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install lint bench seed-large browser pgbouncer clean
+.PHONY: run test install lint bench bench-tools seed-large browser pgbouncer clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,8 +57,15 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-bench: install
+bench: install bench-tools
 	@ls bench/*.py
+
+# What bench/orders.py measures with: Debian's wrk (a C load generator) and py-spy (the bench extra).
+bench-tools: install
+	@test -x /usr/bin/wrk || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@$(PY) -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project'] \
+	  ['optional-dependencies']['bench']))" | $(PY) -m pip install --quiet --disable-pip-version-check -r /dev/stdin
 
 clean:
 	rm -rf .web var .states

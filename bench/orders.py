@@ -58,6 +58,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import placement_limit as limit  # noqa: E402
 import psycopg  # noqa: E402
 import redis  # noqa: E402
 
@@ -295,7 +296,10 @@ class Shop:
     spread: list[str]  # SKUs
     hot: str
     stock_rows: list[int]  # the stock_level rows the bench boosted (and checks)
+    spread_ids: list[int] = field(default_factory=list)  # part ids of `spread`
+    hot_id: int = 0
     initial: dict[int, tuple[int, int]] = field(default_factory=dict)  # row -> (on_hand, reserved)
+    seeded_orders_up_to: int = 0  # the seed's own orders (up to this id) are not the bench's
 
 
 def prepare_shop(database: str) -> Shop:
@@ -306,7 +310,8 @@ def prepare_shop(database: str) -> Shop:
 
     url = pg_url(database)
     upgrade(url)
-    seed(engine_for(url), "demo", supply_history=False)
+    # Without the sales history: its orders would count against the bench's stock rows.
+    seed(engine_for(url), "demo", supply_history=False, sales_history=False, planning=False)
     engine_for(url).dispose()
     with psycopg.connect(pg_url(database, "postgresql"), autocommit=True) as conn:
         dealer = conn.execute(
@@ -344,8 +349,12 @@ def prepare_shop(database: str) -> Shop:
         spread=[sku for _, sku in parts[1:]],
         hot=parts[0][1],
         stock_rows=rows,
+        spread_ids=[part_id for part_id, _ in parts[1:]],
+        hot_id=parts[0][0],
     )
     shop.initial = stock_figures(shop)
+    with psycopg.connect(pg_url(database, "postgresql")) as conn:
+        shop.seeded_orders_up_to = conn.execute("SELECT coalesce(max(id), 0) FROM sales_order").fetchone()[0]
     shop.token = DEMO_PASSWORD + "\n" + dealer[1]  # replaced by a bearer token once the API is up
     return shop
 
@@ -383,8 +392,17 @@ def stock_figures(shop: Shop) -> dict[int, tuple[int, int]]:
 
 
 def check_invariants(shop: Shop) -> dict:
-    """Oversell, conservation and double-capture checks; returns the counts (all zero = fine)."""
+    """Oversell, conservation and double-capture checks; returns the counts (all zero = fine). One
+    snapshot (repeatable read) for all of it: a placement the server was still finishing when the
+    load stopped is either wholly in it or wholly out."""
     with psycopg.connect(pg_url(shop.database, "postgresql")) as conn:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        now = {
+            row_id: (on_hand, reserved)
+            for row_id, on_hand, reserved in conn.execute(
+                "SELECT id, on_hand, reserved FROM stock_level WHERE id = ANY(%s)", (shop.stock_rows,)
+            )
+        }
         impossible = conn.execute(
             "SELECT count(*) FROM stock_level WHERE reserved < 0 OR reserved > on_hand"
         ).fetchone()[0]
@@ -395,8 +413,8 @@ def check_invariants(shop: Shop) -> dict:
                 "  coalesce(sum(l.quantity) FILTER (WHERE o.status = 'pending_payment'), 0), "
                 "  coalesce(sum(l.quantity) FILTER (WHERE o.status IN ('paid', 'allocated')), 0) "
                 "FROM sales_order_line l JOIN sales_order o ON o.id = l.order_id "
-                "WHERE l.stock_level_id = ANY(%s) GROUP BY 1",
-                (shop.stock_rows,),
+                "WHERE l.stock_level_id = ANY(%s) AND o.id > %s GROUP BY 1",
+                (shop.stock_rows, shop.seeded_orders_up_to),
             )
         }
         double_timeline = conn.execute(
@@ -410,7 +428,6 @@ def check_invariants(shop: Shop) -> dict:
             "FROM payment p LEFT JOIN gateway_ledger g ON g.idempotency_key = p.idempotency_key"
         ).fetchone()
         orders = dict(conn.execute("SELECT status, count(*) FROM sales_order GROUP BY 1").fetchall())
-    now = stock_figures(shop)
     unbalanced = 0
     for row in shop.stock_rows:
         pending, paid = by_row.get(row, (0, 0))
@@ -555,6 +572,12 @@ class LoadResult:
     p50_ms: float | None
     p95_ms: float | None
     p99_ms: float | None
+    avg_ms: float | None = None  # pgbench reports the mean latency only
+    cpu_app_ms: float | None = None  # CPU milliseconds per placement of the app's processes (/proc)
+    cpu_pg_ms: float | None = None  # and of the database's backends
+    low_per_second: float | None = None  # the lowest and highest rate of the repetitions
+    high_per_second: float | None = None
+    repetitions: int = 1
 
 
 async def api_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadResult:
@@ -748,6 +771,128 @@ def domain_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadResu
     return threaded_load("domain", [place] * clients, shop, skus, seconds)
 
 
+def _fixed(shop: Shop) -> dict[str, int]:
+    return {"store": shop.store_id, "org": shop.dealer_org_id, "user": shop.dealer_user_id}
+
+
+def _part_ids(shop: Shop, skus: str) -> list[int]:
+    return [shop.hot_id] if skus == "hot" else shop.spread_ids
+
+
+def limit_load(shop: Shop, form: str, skus: str, clients: int, seconds: float) -> LoadResult:
+    """pgbench with the service's statements ("pgbench") or the one-statement form ("pgbench1")."""
+    result = limit.pgbench(
+        pg_url(shop.database, "postgresql"),
+        "service statements" if form == "pgbench" else "one statement",
+        _part_ids(shop, skus),
+        skus,
+        clients,
+        seconds,
+        _fixed(shop),
+    )
+    orders = round(result.per_second * seconds)
+    return LoadResult(
+        kind=form,
+        skus=skus,
+        clients=clients,
+        seconds=seconds,
+        orders=orders,
+        errors=result.failed,
+        per_second=result.per_second,
+        p50_ms=None,
+        p95_ms=None,
+        p99_ms=None,
+        avg_ms=result.latency_ms,
+    )
+
+
+def best_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadResult:
+    """The one-statement transaction from Python (psycopg, prepared): the best hand-written form."""
+    placers = [
+        limit.OneStatementPlacement(pg_url(shop.database, "postgresql"), _fixed(shop)) for _ in range(clients)
+    ]
+    ids = _part_ids(shop, skus)
+    try:
+        return threaded_load(
+            "best",
+            [lambda _sku, key, placer=placer: placer.place(random.choice(ids), key) for placer in placers],
+            shop,
+            skus,
+            seconds,
+        )
+    finally:
+        for placer in placers:
+            placer.close()
+
+
+def wrk_load(shop: Shop, skus: str, clients: int, seconds: float) -> LoadResult:
+    result = limit.wrk(
+        f"http://{HOST}:{PORT}",
+        shop.token,
+        shop.store_id,
+        [shop.hot] if skus == "hot" else shop.spread,
+        skus,
+        clients,
+        seconds,
+    )
+    return LoadResult(
+        kind="wrk",
+        skus=skus,
+        clients=clients,
+        seconds=seconds,
+        orders=result.orders,
+        errors=result.errors,
+        per_second=result.per_second,
+        p50_ms=result.p50_ms,
+        p95_ms=result.p95_ms,
+        p99_ms=result.p99_ms,
+    )
+
+
+def metered(measure, meter: limit.CpuMeter | None):
+    """`measure()` with the CPU per placement of the app and the database's backends filled in."""
+    if meter is None:
+        return measure()
+    meter.start()
+    result = measure()
+    used = meter.stop()
+    if result.orders:
+        result.cpu_app_ms = used["app"] * 1000 / result.orders
+        result.cpu_pg_ms = used["postgres"] * 1000 / result.orders
+    return result
+
+
+def median_of(results: list[LoadResult]) -> LoadResult:
+    """One row for the repetitions of a measurement: each figure's median, and the rates' range."""
+    if len(results) == 1:
+        return results[0]
+
+    def middle(name: str) -> float | None:
+        values = [getattr(r, name) for r in results if getattr(r, name) is not None]
+        return statistics.median(values) if values else None
+
+    rates = [r.per_second for r in results]
+    first = results[0]
+    return LoadResult(
+        kind=first.kind,
+        skus=first.skus,
+        clients=first.clients,
+        seconds=first.seconds,
+        orders=sum(r.orders for r in results),
+        errors=sum(r.errors for r in results),
+        per_second=statistics.median(rates),
+        p50_ms=middle("p50_ms"),
+        p95_ms=middle("p95_ms"),
+        p99_ms=middle("p99_ms"),
+        avg_ms=middle("avg_ms"),
+        cpu_app_ms=middle("cpu_app_ms"),
+        cpu_pg_ms=middle("cpu_pg_ms"),
+        low_per_second=min(rates),
+        high_per_second=max(rates),
+        repetitions=len(results),
+    )
+
+
 def threaded_load(kind: str, placers: list, shop: Shop, skus: str, seconds: float) -> LoadResult:
     """Each placer in its own thread, placing one-unit orders back to back for `seconds`."""
     clients = len(placers)
@@ -806,7 +951,9 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
-def report(loads: list[LoadResult], rates: list[RateResult], checks: dict, meta: dict) -> dict:
+def report(
+    loads: list[LoadResult], rates: list[RateResult], checks: dict, meta: dict, profiles: dict | None = None
+) -> dict:
     raw = {(r.skus, r.clients): r for r in loads if r.kind == "raw"}
     domain = {(r.skus, r.clients): r for r in loads if r.kind == "domain"}
     api = [r for r in loads if r.kind == "api"]
@@ -891,11 +1038,32 @@ def report(loads: list[LoadResult], rates: list[RateResult], checks: dict, meta:
             "max",
         ),
     }
+    limit_rows = limit_table(loads)
+    print_profiles(profiles or {})
+    at_150 = next((r for r in rates if r.rate == 150), None)
+    at_8_wrk = next((r for r in loads if r.kind == "wrk" and r.skus == "spread" and r.clients == 8), None)
+    for skus in ("spread", "hot"):
+        row = next((r for r in limit_rows if r["skus"] == skus and r["clients"] == 8), None)
+        targets[f"API at 8 clients >= 25 % of the pgbench limit ({skus})"] = (
+            row and row["api_share_of_limit"],
+            0.25,
+            "ratio",
+        )
+    targets["placement p99 < 50 ms at 8 clients (wrk, spread)"] = (at_8_wrk and at_8_wrk.p99_ms, 50.0, "max")
+    targets["placement -> paid p95 < 200 ms at 150 orders/s"] = (at_150 and at_150.paid_p95_ms, 200.0, "max")
+    targets["highest steady rate >= 200 orders/s"] = (highest, 200.0, "ratio")
     print("\nTargets")
     verdicts = {}
     for name, (value, target, kind) in targets.items():
         met = value is not None and (value >= target if kind == "ratio" else value < target)
-        shown = f"{value * 100:.0f} %" if kind == "ratio" and value is not None else f"{fmt(value)} ms"
+        if value is None:
+            shown = "not measured in this run"
+        elif name.startswith("highest"):
+            shown = f"{fmt(value, 0)} orders/s"
+        elif kind == "ratio" and value is not None:
+            shown = f"{value * 100:.0f} %"
+        else:
+            shown = f"{fmt(value)} ms"
         verdicts[name] = {"value": value, "met": met}
         print(f"  {'met    ' if met else 'NOT met'}  {name}: {shown}")
     print(f"  {'met    ' if clean else 'NOT met'}  zero oversell and zero double capture in every run:")
@@ -910,10 +1078,77 @@ def report(loads: list[LoadResult], rates: list[RateResult], checks: dict, meta:
         "meta": meta,
         "placements": rows,
         "placement_to_paid": [asdict(r) for r in rates],
+        "against_the_limit": limit_rows,
+        "profiles": profiles or {},
         "highest_kept_up_rate": highest,
         "checks": checks,
         "targets": verdicts,
     }
+
+
+def limit_table(loads: list[LoadResult]) -> list[dict]:
+    """Every API figure beside the limit (pgbench with the service's statements) and the other forms,
+    median of the repetitions (lowest-highest rate in brackets), with the CPU per placement."""
+    by = {(r.kind, r.skus, r.clients): r for r in loads}
+    rows = []
+    print(
+        "\nAgainst the limit: pgbench (C) with the service's statements / as one statement; the one "
+        "statement from Python; the raw baseline (the service's statements from Python); the API under "
+        "wrk; the API under the Python client. Orders per second, median of the repetitions "
+        "[lowest-highest]; CPU ms per "
+        "placement of the app's processes and of the database's backends (/proc)"
+    )
+    print(
+        f"{'SKUs':<7}{'clients':>8}{'pgbench':>9}{'pgb 1st':>9}{'1-stmt':>8}{'raw':>7}{'API wrk':>20}"
+        f"{'p99 ms':>8}{'API/lim':>8}{'app ms':>8}{'pg ms':>7}{'API py':>8}"
+    )
+    for skus in ("spread", "hot"):
+        for clients in CLIENTS:
+            pgb = by.get(("pgbench", skus, clients))
+            one = by.get(("pgbench1", skus, clients))
+            best = by.get(("best", skus, clients))
+            raw = by.get(("raw", skus, clients))
+            api = by.get(("wrk", skus, clients))
+            py = by.get(("api", skus, clients))
+            if not any((pgb, one, best, raw, api, py)):
+                continue
+            share = api.per_second / pgb.per_second if api and pgb and pgb.per_second else None
+            span = (
+                f"[{api.low_per_second:.0f}-{api.high_per_second:.0f}]" if api and api.low_per_second else ""
+            )
+            rows.append(
+                {
+                    "skus": skus,
+                    "clients": clients,
+                    **{
+                        name: result and asdict(result)
+                        for name, result in (
+                            ("pgbench", pgb),
+                            ("pgbench_one_statement", one),
+                            ("one_statement_python", best),
+                            ("raw", raw),
+                            ("api_wrk", api),
+                            ("api_python_client", py),
+                        )
+                    },
+                    "api_share_of_limit": share,
+                }
+            )
+            api_text = f"{fmt(api and api.per_second, 0)} {span}"
+            print(
+                f"{skus:<7}{clients:>8}{fmt(pgb and pgb.per_second, 0):>9}{fmt(one and one.per_second, 0):>9}"
+                f"{fmt(best and best.per_second, 0):>8}{fmt(raw and raw.per_second, 0):>7}{api_text:>20}"
+                f"{fmt(api and api.p99_ms):>8}{percent(share):>8}{fmt(api and api.cpu_app_ms, 2):>8}"
+                f"{fmt(api and api.cpu_pg_ms, 2):>7}{fmt(py and py.per_second, 0):>8}"
+            )
+    return rows
+
+
+def print_profiles(profiles: dict[str, list[dict]]) -> None:
+    for name, top in profiles.items():
+        print(f"\nTop costs of the {name} (py-spy, share of the on-CPU samples spent in or under it; own)")
+        for entry in top:
+            print(f"  {entry['share'] * 100:5.1f} %  {entry['own'] * 100:5.1f} %  {entry['function']}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -926,7 +1161,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=4.0, help="length of each placement run")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the scratch database")
     parser.add_argument(
-        "--parts", default="e2e,api,raw,orm", help="which parts to run, comma-separated (default: all)"
+        "--parts",
+        default="e2e,limit,best,wrk,api,raw,orm",
+        help="which parts to run, comma-separated (default: all)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions of each placement run")
+    parser.add_argument(
+        "--profile", action="store_true", help="py-spy profiles of the API (wrk, spread x8) and the worker"
     )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
@@ -955,12 +1196,20 @@ def main() -> int:
 
         rates: list[RateResult] = []
         loads: list[LoadResult] = []
+        profiles: dict[str, list[dict]] = {}
         if "e2e" in parts:
             loads_seen["part 1"] = round(os.getloadavg()[0], 2)
             print("part 1: placement -> paid through Redis and the worker ...", flush=True)
             worker, beat = start_worker(env, var_dir)
             asyncio.run(warm_up(shop))
             rates = rate_search(shop)
+            if args.profile:
+                highest = max((r.rate for r in rates if r.kept_up), default=E2E_RATES[0])
+                wait_until(lambda: pending_orders(shop) == 0, 60, "the worker's backlog")
+                profile = limit.Profile(worker.pid, E2E_SECONDS, var_dir / "worker-profile.txt")
+                asyncio.run(run_rate(shop, highest, E2E_SECONDS))
+                profile.wait()
+                profiles[f"worker at {highest} orders/s"] = profile.top()
             wait_until(lambda: pending_orders(shop) == 0, 60, "the worker's backlog")
             stop(beat)
             stop(worker)
@@ -969,36 +1218,78 @@ def main() -> int:
         else:
             asyncio.run(warm_up(shop))
 
+        meter = limit.CpuMeter(api_process.pid, database)
         placement_parts = [
             (
+                "wrk",
+                "the API under wrk (worker stopped)",
+                lambda sk, c: wrk_load(shop, sk, c, args.seconds),
+                meter,
+            ),
+            (
                 "api",
-                "part 2: placements through the API (worker stopped)",
-                "API placements",
-                lambda skus, clients: asyncio.run(api_load(shop, skus, clients, args.seconds)),
+                "the API under the Python client (worker stopped)",
+                lambda sk, c: asyncio.run(api_load(shop, sk, c, args.seconds)),
+                meter,
             ),
             (
                 "raw",
-                "part 3: the raw SQL baseline",
-                "raw placements",
-                lambda skus, clients: raw_load(shop, skus, clients, args.seconds),
+                "the raw SQL baseline (the service's statements)",
+                lambda sk, c: raw_load(shop, sk, c, args.seconds),
+                None,
             ),
             (
                 "orm",
-                "part 4: the service call in-process (ORM, no HTTP)",
-                "in-process placements",
-                lambda skus, clients: domain_load(shop, skus, clients, args.seconds),
+                "the service call in-process (ORM, no HTTP)",
+                lambda sk, c: domain_load(shop, sk, c, args.seconds),
+                None,
+            ),
+            (
+                "limit",
+                "pgbench: the service's statements",
+                lambda sk, c: limit_load(shop, "pgbench", sk, c, args.seconds),
+                None,
+            ),
+            (
+                "limit",
+                "pgbench: one statement",
+                lambda sk, c: limit_load(shop, "pgbench1", sk, c, args.seconds),
+                None,
+            ),
+            (
+                "best",
+                "the one statement from Python",
+                lambda sk, c: best_load(shop, sk, c, args.seconds),
+                None,
             ),
         ]
-        for name, title, check_name, measure in placement_parts:
+        if "wrk" in parts and not limit.wrk_available():
+            raise SystemExit("wrk is not installed: run `make bench-tools` (Debian's wrk)")
+        for name, title, measure, cpu in placement_parts:
             if name not in parts:
                 continue
-            loads_seen[title.split(":")[0]] = round(os.getloadavg()[0], 2)
+            settle(shop)
+            loads_seen[title] = round(os.getloadavg()[0], 2)
             print(f"{title} ...", flush=True)
             for skus in ("spread", "hot"):
                 for clients in CLIENTS:
-                    loads.append(measure(skus, clients))
-                    print(f"  {name} {skus} x{clients}: {loads[-1].per_second:.0f}/s", flush=True)
-            checks[check_name] = check_invariants(shop)
+                    runs = []
+                    for _ in range(args.repeat):
+                        profile = None
+                        if args.profile and name == "wrk" and skus == "spread" and clients == 8 and not runs:
+                            profile = limit.Profile(
+                                api_process.pid, args.seconds, var_dir / "api-profile.txt"
+                            )
+                        runs.append(metered(lambda: measure(skus, clients), cpu))  # noqa: B023
+                        if profile is not None:
+                            profile.wait()
+                            profiles["api"] = profile.top()
+                    loads.append(median_of(runs))
+                    spread_of = ", ".join(f"{r.per_second:.0f}" for r in runs)
+                    print(
+                        f"  {name} {skus} x{clients}: {loads[-1].per_second:.0f}/s ({spread_of})", flush=True
+                    )
+            checks[title] = check_invariants(shop)
 
         meta = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -1011,7 +1302,7 @@ def main() -> int:
             "runtime_seconds": None,
             "load_average_1min": loads_seen,
         }
-        result = report(loads, rates, checks, meta)
+        result = report(loads, rates, checks, meta, profiles)
         result["meta"]["runtime_seconds"] = round(time.perf_counter() - started, 1)
         out = PROJECT_ROOT / "var" / "bench" / "orders.json"
         out.write_text(json.dumps(result, indent=2, default=str))
@@ -1066,6 +1357,16 @@ def progress(result: RateResult) -> None:
 async def warm_up(shop: Shop) -> None:
     """A few hundred placements so every server process, connection pool and cache is warm."""
     await api_load(shop, "spread", 8, 2.0)
+
+
+def settle(shop: Shop) -> None:
+    """Vacuum and analyse the tables placement writes, so each part starts from the same state and no
+    autovacuum of the previous part's rows runs inside the next one."""
+    with psycopg.connect(pg_url(shop.database, "postgresql"), autocommit=True) as conn:
+        conn.execute(
+            "VACUUM (ANALYZE) sales_order, sales_order_line, order_transition, payment, outbox_message, "
+            "stock_level"
+        )
 
 
 def pending_orders(shop: Shop) -> int:
