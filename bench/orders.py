@@ -300,6 +300,7 @@ class Shop:
     hot_id: int = 0
     initial: dict[int, tuple[int, int]] = field(default_factory=dict)  # row -> (on_hand, reserved)
     seeded_orders_up_to: int = 0  # the seed's own orders (up to this id) are not the bench's
+    pgbench_script: str = ""  # the service's statements for pgbench
 
 
 def prepare_shop(database: str) -> Shop:
@@ -779,6 +780,33 @@ def _part_ids(shop: Shop, skus: str) -> list[int]:
     return [shop.hot_id] if skus == "hot" else shop.spread_ids
 
 
+def service_statements(shop: Shop) -> list[tuple[str, dict]]:
+    """What one place_order call sends to the database, with the parameters: the pgbench limit runs
+    exactly these statements."""
+    from sqlmodel import Session
+
+    from models import Organisation, User
+    from models.db import get_engine
+    from services.identity.auth import principal_for
+    from services.ordering import placement as ordering
+
+    with Session(get_engine()) as session:
+        user = session.get(User, shop.dealer_user_id)
+        principal = principal_for(user, session.get(Organisation, user.organisation_id))
+
+    def place() -> None:
+        with Session(get_engine(), expire_on_commit=False) as session:
+            ordering.place_order(
+                session,
+                principal,
+                lines=[{"item_kind": "part", "sku": shop.spread[0], "quantity": 1}],
+                buyer_location_id=shop.store_id,
+                idempotency_key=f"count-{uuid.uuid4().hex}",
+            )
+
+    return limit.service_statements(place)
+
+
 def limit_load(shop: Shop, form: str, skus: str, clients: int, seconds: float) -> LoadResult:
     """pgbench with the service's statements ("pgbench") or the one-statement form ("pgbench1")."""
     result = limit.pgbench(
@@ -789,6 +817,7 @@ def limit_load(shop: Shop, form: str, skus: str, clients: int, seconds: float) -
         clients,
         seconds,
         _fixed(shop),
+        shop.pgbench_script,
     )
     orders = round(result.per_second * seconds)
     return LoadResult(
@@ -1263,6 +1292,15 @@ def main() -> int:
                 None,
             ),
         ]
+        captured = service_statements(shop)
+        statements = [" ".join(statement.split()[:3]) + " ..." for statement, _ in captured]
+        shop.pgbench_script = limit.service_pgbench_script(captured)
+        (var_dir / "pgbench-service.sql").write_text(shop.pgbench_script)
+        print(
+            f"place_order sends {len(captured)} statements ({'; '.join(statements)}); pgbench runs them: "
+            f"{(var_dir / 'pgbench-service.sql').relative_to(PROJECT_ROOT)}",
+            flush=True,
+        )
         if "wrk" in parts and not limit.wrk_available():
             raise SystemExit("wrk is not installed: run `make bench-tools` (Debian's wrk)")
         for name, title, measure, cpu in placement_parts:
@@ -1301,6 +1339,7 @@ def main() -> int:
             "seconds_per_placement_run": args.seconds,
             "runtime_seconds": None,
             "load_average_1min": loads_seen,
+            "service_statements": statements,
         }
         result = report(loads, rates, checks, meta, profiles)
         result["meta"]["runtime_seconds"] = round(time.perf_counter() - started, 1)

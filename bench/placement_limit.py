@@ -123,23 +123,77 @@ class CpuMeter:
 # --------------------------------------------------------------------------------------------
 # The placement transaction for pgbench and as one statement
 
-# The statements place_order sends for a one-line dealer order (bench/orders.py's RawPlacement, checked
-# against the service by counting its statements), in pgbench's script language. `:pid` is the part,
-# picked per transaction; the rest are fixed per run (-D).
-PGBENCH_SERVICE_FORM = """\\set pid {part_choice}
-BEGIN;
-SELECT id AS part_id, name AS part_name, list_price AS price, currency AS cur FROM part WHERE id = :pid \\gset
-SELECT l.id AS buyer_id FROM location l JOIN organisation o ON o.id = l.organisation_id WHERE l.id = :store AND l.organisation_id = :org \\gset
-SELECT l.id AS source_id, l.organisation_id AS seller_id, s.id AS stock_id FROM location l JOIN organisation o ON o.id = l.organisation_id JOIN stock_level s ON s.location_id = l.id AND s.part_id = :part_id WHERE l.kind = 'warehouse' AND o.kind = 'oem' ORDER BY s.on_hand - s.reserved DESC, l.id LIMIT 1 \\gset
-INSERT INTO sales_order (kind, buyer_organisation_id, buyer_user_id, buyer_location_id, seller_organisation_id, source_location_id, status, currency, total, idempotency_key, request_fingerprint, hold_expires_at, created_at, updated_at) VALUES ('dealer_purchase', :org, :user, :store, :seller_id, :source_id, 'pending_payment', :cur, :price, 'pgb-' || txid_current(), md5(txid_current()::text) || md5(:pid::text), now() + interval '15 minutes', now(), now()) RETURNING id AS order_id \\gset
-UPDATE stock_level SET reserved = reserved + 1 WHERE id = :stock_id AND on_hand - reserved >= 1;
-UPDATE sales_order SET number = 'SO-' || lpad(:order_id::text, 6, '0') WHERE id = :order_id;
-INSERT INTO sales_order_line (order_id, line_no, part_id, stock_level_id, item_code, item_name, quantity, unit_price, currency, line_total) VALUES (:order_id, 1, :part_id, :stock_id, 'sku', :part_name, 1, :price, :cur, :price);
-INSERT INTO order_transition (order_id, from_status, to_status, at, cause, detail, actor_user_id) VALUES (:order_id, NULL, 'pending_payment', now(), 'order.event.placed', '', :user);
-INSERT INTO payment (order_id, idempotency_key, amount, currency, status, created_at, updated_at) VALUES (:order_id, 'PAY-SO-' || lpad(:order_id::text, 6, '0'), :price, :cur, 'pending', now(), now());
-INSERT INTO outbox_message (topic, payload, created_at) VALUES ('order.placed', json_build_object('order_id', :order_id::bigint), now()), ('stock.changed', json_build_object('location_ids', json_build_array(:source_id::bigint)), now());
-END;
-"""
+# How each parameter of the service's statements becomes a pgbench expression: the part is picked per
+# transaction (`:pid`); what statement 1 returns is stored with the prefix b_ (buyer location, new
+# order id, part), what statement 2 returns with s_ (source warehouse and its stock row; the last row
+# \aset keeps is the one with the most free, as the service chooses); strings the service formats in
+# Python (the number, the payment key, the payloads) are formatted by the server; timestamps are now().
+# Any other parameter keeps the value the service sent, as a literal.
+_PGBENCH_PARAMETERS = {
+    "codes_1": "(SELECT sku FROM part WHERE id = :pid)",
+    "part_ids_1": ":b_id_1",
+    "g0r0_id": ":b_nextval_1",
+    "g1r0_order_id": ":b_nextval_1",
+    "g2r0_order_id": ":b_nextval_1",
+    "g3r0_order_id": ":b_nextval_1",
+    "g0r0_number": "('SO-' || lpad(:b_nextval_1::text, 6, '0'))",
+    "g3r0_idempotency_key": "('PAY-SO-' || lpad(:b_nextval_1::text, 6, '0'))",
+    "g0r0_idempotency_key": "('pgb-' || :client_id || '-' || txid_current())",
+    "g0r0_seller_organisation_id": ":s_organisation_id",
+    "g0r0_source_location_id": ":s_id",
+    "g0r0_currency": ":b_currency",
+    "g1r0_currency": ":b_currency",
+    "g3r0_currency": ":b_currency",
+    "g0r0_total": ":b_list_price",
+    "g1r0_unit_price": ":b_list_price",
+    "g1r0_line_total": ":b_list_price",
+    "g3r0_amount": ":b_list_price",
+    "g1r0_part_id": ":b_id_1",
+    "g1r0_stock_level_id": ":s_id_1",
+    "row_id": ":s_id_1",
+    "g1r0_item_code": ":b_sku",
+    "g1r0_item_name": ":b_name_1",
+    "g0r0_hold_expires_at": "(now() + interval '15 minutes')",
+    "g4r0_payload": "json_build_object('location_ids', json_build_array(:s_id::int))",
+    "g4r1_payload": "json_build_object('order_id', :b_nextval_1::int, 'number', 'SO-' || lpad(:b_nextval_1::text, 6, '0'))",
+}
+
+
+def _literal(value) -> str:
+    value = getattr(value, "value", value)  # enums
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)) or type(value).__name__ == "Decimal":
+        return str(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def service_pgbench_script(captured: list[tuple[str, dict]]) -> str:
+    """The pgbench script of the statements the service sent for one one-line order (`captured`:
+    each statement and its parameters, from the engine), with `{part_choice}` for the part."""
+    if len(captured) != 3 or not captured[0][0].lstrip().startswith("WITH buyer_location"):
+        raise RuntimeError(
+            "place_order no longer sends the three statements this script is made of: update "
+            "bench/placement_limit.py's _PGBENCH_PARAMETERS"
+        )
+    endings = [" \\gset b_", " ORDER BY 7 \\aset s_", ";"]
+    lines = ["\\set pid {part_choice}", "BEGIN;"]
+    for (statement, parameters), ending in zip(captured, endings, strict=True):
+
+        def substitute(match: re.Match, parameters=parameters) -> str:
+            name = match.group(1)
+            if name in _PGBENCH_PARAMETERS:
+                return _PGBENCH_PARAMETERS[name]
+            if name.endswith(("_created_at", "_updated_at", "_at")):
+                return "now()"
+            return _literal(parameters[name])
+
+        lines.append(re.sub(r"%\((\w+)\)s", substitute, " ".join(statement.split())) + ending)
+    lines.append("END;")
+    return "\n".join(lines) + "\n"
+
 
 # The same transaction as one statement: one round trip, the reservation conditional (no stock, no
 # order). Parameters: part id, store, buyer organisation, buyer user, idempotency key, fingerprint.
@@ -228,12 +282,19 @@ class LimitResult:
 
 
 def pgbench(
-    dsn: str, form: str, part_ids: list[int], skus: str, clients: int, seconds: float, fixed: dict[str, int]
+    dsn: str,
+    form: str,
+    part_ids: list[int],
+    skus: str,
+    clients: int,
+    seconds: float,
+    fixed: dict[str, int],
+    service_script: str = "",
 ) -> LimitResult:
     """Run pgbench for `seconds` with `clients` connections (two threads: the cores) and prepared
     statements; returns its tps without the connection time."""
     binary = shutil.which("pgbench") or "/usr/lib/postgresql/15/bin/pgbench"
-    template = PGBENCH_SERVICE_FORM if form == "service statements" else PGBENCH_ONE_STATEMENT_FORM
+    template = service_script if form == "service statements" else PGBENCH_ONE_STATEMENT_FORM
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write(template.replace("{part_choice}", part_choice(part_ids)))
     try:
@@ -305,17 +366,17 @@ class OneStatementPlacement:
         self.conn.close()
 
 
-def service_statements(place) -> list[str]:
-    """The statements one call of `place()` sends through the application's engine (their first
-    words), to hold the pgbench script to the service."""
+def service_statements(place) -> list[tuple[str, dict]]:
+    """The statements one call of `place()` sends through the application's engine, with their
+    parameters: what the pgbench script is made of."""
     from sqlalchemy import event
 
     from models.db import get_engine
 
-    sent: list[str] = []
+    sent: list[tuple[str, dict]] = []
 
-    def record(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
-        sent.append(" ".join(statement.split()[:3]))
+    def record(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
+        sent.append((statement, dict(parameters or {})))
 
     engine = get_engine()
     event.listen(engine, "before_cursor_execute", record)
