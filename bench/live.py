@@ -230,7 +230,7 @@ def main() -> int:
         url = order_bench.pg_url(database)
         env = configure(url, key_prefix, var_dir)
         upgrade(url)
-        processes = start_worker(env, var_dir, queue=key_prefix)
+        processes = start_worker(env, var_dir, queue=f"{key_prefix}.orders,{key_prefix}")
         latencies = asyncio.run(measure(arguments.orders))
     finally:
         for process in processes:

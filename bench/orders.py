@@ -186,7 +186,7 @@ def start_worker(env: dict, var_dir: Path) -> tuple[subprocess.Popen, subprocess
             "--pool=prefork",
             f"--concurrency={WORKER_CONCURRENCY}",
             "-Q",
-            "portal",
+            "portal.orders,portal",
             "-n",
             f"bench-{uuid.uuid4().hex[:6]}@%h",
             "--without-gossip",

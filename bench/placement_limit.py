@@ -401,11 +401,11 @@ end
 function request()
   counter = counter + 1
   local sku = skus[math.random(#skus)]
-  local body = '{"lines":[{"item_kind":"part","sku":"' .. sku .. '","quantity":1}],"buyer_location_id":STORE}'
+  local body = '{"lines":[{"item_kind":"part","sku":"' .. sku .. '","quantity":1}],"buyer_location_id":@@STORE@@}'
   return wrk.format("POST", "/api/v1/orders", {
-    ["Authorization"] = "Bearer TOKEN",
+    ["Authorization"] = "Bearer @@TOKEN@@",
     ["Content-Type"] = "application/json",
-    ["Idempotency-Key"] = "RUN-" .. number .. "-" .. counter,
+    ["Idempotency-Key"] = "@@RUN@@-" .. number .. "-" .. counter,
   }, body)
 end
 function done(summary, latency, requests)
@@ -444,10 +444,10 @@ def wrk(
     if binary is None:
         raise RuntimeError("wrk is not installed: run `make bench-tools` (Debian's wrk)")
     lua = (
-        WRK_SCRIPT.replace("{SKUS}", "{" + ",".join(json.dumps(sku) for sku in skus_list) + "}")
-        .replace("STORE", str(store_id))
-        .replace("TOKEN", token)
-        .replace("RUN", f"wrk{time.time_ns()}")
+        WRK_SCRIPT.replace("@@RUN@@", f"wrk{time.time_ns()}")
+        .replace("@@STORE@@", str(store_id))
+        .replace("{SKUS}", "{" + ",".join(json.dumps(sku) for sku in skus_list) + "}")
+        .replace("@@TOKEN@@", token)
     )
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua)

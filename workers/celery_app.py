@@ -1,6 +1,7 @@
 """The portal's Celery app, built from Settings.
 
-`celery -A workers.celery_app worker` runs a worker (its queue is named by Settings.key_prefix) and
+`celery -A workers.celery_app worker` runs a worker (its queues are named by Settings.key_prefix: the
+orders' `<prefix>.orders`, read first, and `<prefix>` for everything else) and
 `celery -A workers.celery_app beat` the scheduler. In services mode broker and results live in
 Redis; in embedded mode the broker is kombu's SQLAlchemy transport on `var/broker.db` and results
 go to `var/celery-results.db`.
@@ -10,17 +11,23 @@ from __future__ import annotations
 
 from celery import Celery
 from celery.signals import beat_init, worker_before_create_process, worker_init, worker_process_init
+from kombu import Queue
 
 from models import db
 from models.connection_budget import refuse_to_start_beyond_budget
 from models.settings import Settings, get_settings
 from services.platform import redis_clients
-from workers.schedule import beat_schedule
+from workers.schedule import PROCESS_ORDER, beat_schedule
 
 RESULT_EXPIRES_SECONDS = 3600
 # SQLite waits this long for a lock held by another process (worker, beat, app) before failing.
 SQLITE_LOCK_TIMEOUT_SECONDS = 30
 SQLITE_POLL_SECONDS = 0.1
+
+
+def orders_queue(settings: Settings) -> str:
+    """The queue of the transaction path (`process_order`), read before the default one."""
+    return f"{settings.key_prefix}.orders"
 
 
 def celery_config(settings: Settings) -> dict:
@@ -44,6 +51,14 @@ def celery_config(settings: Settings) -> dict:
         # The queue and, on Redis, every key of broker and results carry the deployment's prefix,
         # so deployments (and test runs) sharing one Redis server stay apart.
         "task_default_queue": settings.key_prefix,
+        # The transaction path has a queue of its own, read first: an order's payment never waits
+        # behind the follow-up work orders cause (shipments, notifications, the KPI facts' refresh).
+        # A worker started without -Q consumes both.
+        "task_queues": (
+            Queue(orders_queue(settings), routing_key=orders_queue(settings)),
+            Queue(settings.key_prefix, routing_key=settings.key_prefix),
+        ),
+        "task_routes": {PROCESS_ORDER: {"queue": orders_queue(settings)}},
         "timezone": "UTC",
         "enable_utc": True,
         "result_expires": RESULT_EXPIRES_SECONDS,
@@ -53,7 +68,9 @@ def celery_config(settings: Settings) -> dict:
     }
     redis_keys = {"global_keyprefix": f"{settings.key_prefix}:"}
     if settings.broker_url.startswith(("redis://", "rediss://")):
-        config["broker_transport_options"] = redis_keys
+        # "priority": each fetch takes from the first queue that has a message (the orders'),
+        # where the default round robin would alternate.
+        config["broker_transport_options"] = {**redis_keys, "queue_order_strategy": "priority"}
     if settings.result_backend.startswith(("redis://", "rediss://")):
         config["result_backend_transport_options"] = redis_keys
     sqlite_options = {"connect_args": {"timeout": SQLITE_LOCK_TIMEOUT_SECONDS}}
