@@ -16,16 +16,14 @@ from models.planning import (
     ForecastPoint,
     ForecastRun,
     ForecastSeries,
-    PartReplenishment,
     ReplenishmentProposal,
 )
-from models.types import utcnow
 from services.identity.auth import principal_for
 from services.planning import proposals
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.supply import purchasing
 from tests.factories import make_location, make_org, make_stock, make_user
-from tests.planning_world import build_planning_world
+from tests.planning_world import add_flat_forecast, build_planning_world
 
 
 def test_order_up_to_on_hand_checked_numbers():
@@ -55,24 +53,7 @@ def test_quantities_round_up_to_moq_and_pack(needed, moq, pack, quantity):
 def world(any_db_url: str):
     with Session(get_engine(), expire_on_commit=False) as session:
         world = build_planning_world(session, parts=3, on_hand=5)
-        # on hand 0, 5, 10; a flat forecast of 30 a month with no spread, one with spread on part 2.
-        run = ForecastRun(
-            status="finished", horizon=3, frequency="month", finished_at=utcnow(), series_total=3
-        )
-        session.add(run)
-        session.flush()
-        today = date.today()
-        for index, part in enumerate(world.parts):
-            series = ForecastSeries(
-                run_id=run.id, part_id=part.id, location_id=world.warehouse.id, chunk=0, status="done"
-            )
-            session.add(series)
-            session.flush()
-            for month in range(3):
-                lo, hi = (30.0, 30.0) if index < 2 else (20.0, 40.0)
-                period = today.replace(day=1) + timedelta(days=31 * (month + 1))
-                session.add(ForecastPoint(series_id=series.id, period=period, yhat=30.0, lo=lo, hi=hi))
-        session.add(PartReplenishment(part_id=world.parts[1].id, moq=20, pack_size=12, lead_time_days=14))
+        add_flat_forecast(session, world)
         session.commit()
         yield session, world
 
