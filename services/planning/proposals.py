@@ -51,6 +51,7 @@ from services.platform import audit
 from services.platform.errors import DomainError, NotFound, ValidationFailed, field_path
 from services.platform.fields import record_id, today_in, whole_quantity
 from services.pricing.prices import issue_purchase_order_at_prices_in_force, price_in_force
+from services.supply import purchasing
 
 DEFAULT_SERVICE_LEVEL = 0.95
 REVIEW_DAYS = 7
@@ -455,7 +456,12 @@ def approve(session: Session, principal: Principal, proposal_id: object) -> dict
                 moves.append(line)
         order_ids: list[int] = []
         with _one_transaction(session):
-            for (supplier_id, warehouse_id), group in sorted(groups.items()):
+            batches = [
+                (key, group[start : start + purchasing.MAX_LINES])
+                for key, group in sorted(groups.items())
+                for start in range(0, len(group), purchasing.MAX_LINES)
+            ]
+            for (supplier_id, warehouse_id), group in batches:
                 issued = issue_purchase_order_at_prices_in_force(
                     session,
                     principal,
