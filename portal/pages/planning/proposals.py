@@ -161,7 +161,8 @@ def proposal_detail() -> rx.Component:
                                         order["number"], href=order["href"], class_name="proposal-order"
                                     ),
                                 ),
-                                gap="3",
+                                column_gap="1rem",
+                                row_gap="0.5rem",
                                 wrap="wrap",
                             ),
                         ),
