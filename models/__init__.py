@@ -56,6 +56,11 @@ from models.planning import (
     ForecastRun,
     ForecastRunStatus,
     ForecastSeries,
+    PartReplenishment,
+    ProposalLineKind,
+    ProposalStatus,
+    ReplenishmentProposal,
+    ReplenishmentProposalLine,
     SeriesStatus,
 )
 from models.pricing import (
@@ -106,6 +111,11 @@ from models.supply import (
 )
 
 __all__ = [
+    "PartReplenishment",
+    "ProposalLineKind",
+    "ProposalStatus",
+    "ReplenishmentProposal",
+    "ReplenishmentProposalLine",
     "AuditLog",
     "CacheEntry",
     "CartLine",

@@ -154,3 +154,86 @@ class ForecastPoint(SQLModel, table=True):
     yhat: float
     lo: float
     hi: float
+
+
+class ProposalStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    DISCARDED = "discarded"
+
+
+class ProposalLineKind(StrEnum):
+    PURCHASE = "purchase"  # supplier -> warehouse, issued as a purchase order on approval
+    TRANSFER = "transfer"  # warehouse -> dealer store, reserved at the warehouse on approval
+
+
+class PartReplenishment(SQLModel, table=True):
+    """A part's ordering rules for proposals (services/planning/proposals.py): minimum order quantity,
+    pack size, supplier lead time. A part without a row orders in ones with the default lead time."""
+
+    __tablename__ = "part_replenishment"
+    __table_args__ = (
+        CheckConstraint("moq >= 1 AND pack_size >= 1 AND lead_time_days >= 0", name="ck_part_replenishment"),
+    )
+
+    part_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("part.id", ondelete="CASCADE"), primary_key=True)
+    )
+    moq: int = 1
+    pack_size: int = 1
+    lead_time_days: int = 14
+
+
+class ReplenishmentProposal(SQLModel, table=True):
+    """What a planner is asked to approve: purchase and transfer lines built from one forecast run and
+    the stock of the day. Approval (draft -> approved) issues the purchase orders once."""
+
+    __tablename__ = "replenishment_proposal"
+    __table_args__ = (
+        CheckConstraint(_in("status", ProposalStatus), name="ck_replenishment_proposal_status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int | None = Field(default=None, sa_column=_fk("forecast_run.id", "SET NULL", nullable=True))
+    status: str = Field(default=ProposalStatus.DRAFT.value, max_length=12)
+    service_level: float = 0.95
+    created_by_user_id: int | None = Field(
+        default=None, sa_column=_fk("user_account.id", "SET NULL", nullable=True)
+    )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    approved_by_user_id: int | None = Field(
+        default=None, sa_column=_fk("user_account.id", "SET NULL", nullable=True)
+    )
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The purchase orders approval issued (ids), so a page shows them and a retry finds them.
+    purchase_order_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+
+
+class ReplenishmentProposalLine(SQLModel, table=True):
+    """One suggested purchase (supplier -> warehouse) or transfer (warehouse -> store), with the
+    planner's quantity (0 drops it) and the reason: the figures the suggestion came from."""
+
+    __tablename__ = "replenishment_proposal_line"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ProposalLineKind), name="ck_replenishment_line_kind"),
+        CheckConstraint("suggested_quantity >= 0 AND quantity >= 0", name="ck_replenishment_line_quantity"),
+        CheckConstraint(
+            "(kind = 'purchase' AND supplier_id IS NOT NULL) OR "
+            "(kind = 'transfer' AND from_location_id IS NOT NULL)",
+            name="ck_replenishment_line_source",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    proposal_id: int = Field(sa_column=_fk("replenishment_proposal.id", index=True))
+    kind: str = Field(max_length=10)
+    part_id: int = Field(sa_column=_fk("part.id", "RESTRICT"))
+    supplier_id: int | None = Field(default=None, sa_column=_fk("organisation.id", "RESTRICT", nullable=True))
+    from_location_id: int | None = Field(
+        default=None, sa_column=_fk("location.id", "RESTRICT", nullable=True)
+    )
+    to_location_id: int = Field(sa_column=_fk("location.id", "RESTRICT"))
+    suggested_quantity: int
+    quantity: int
+    need_by: date
+    reason: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

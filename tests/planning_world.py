@@ -5,11 +5,14 @@ parts (services/planning/forecast/synthetic.py), in the columns `demand_history`
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlmodel import Session
 
 from models import Location, Part
+from models.planning import ForecastPoint, ForecastRun, ForecastSeries, PartReplenishment
+from models.types import utcnow
 from services.identity.auth import Principal, principal_for
 from services.planning.forecast.synthetic import synthetic_demand
 from tests.factories import make_location, make_org, make_part, make_stock, make_user
@@ -134,3 +137,25 @@ def build_order_history(session: Session, parts: int = 8, months: int = 24, seed
         orders += 1
     session.commit()
     return OrderedHistory(planner=planner, parts=world.parts, warehouse=world.warehouse, order_count=orders)
+
+
+def add_flat_forecast(session: Session, world: PlanningWorld) -> None:
+    """A finished monthly run forecasting 30 a month at the warehouse for every part (no spread on the
+    first two, an interval of 20 .. 40 on the third), and MOQ 20 in packs of 12 for the second part.
+    With `build_planning_world(parts=3, on_hand=5)` the parts have 0, 5 and 10 on hand."""
+    run = ForecastRun(status="finished", horizon=3, frequency="month", finished_at=utcnow(), series_total=3)
+    session.add(run)
+    session.flush()
+    today = date.today()
+    for index, part in enumerate(world.parts):
+        series = ForecastSeries(
+            run_id=run.id, part_id=part.id, location_id=world.warehouse.id, chunk=0, status="done"
+        )
+        session.add(series)
+        session.flush()
+        for month in range(3):
+            lo, hi = (30.0, 30.0) if index < 2 else (20.0, 40.0)
+            period = today.replace(day=1) + timedelta(days=31 * (month + 1))
+            session.add(ForecastPoint(series_id=series.id, period=period, yhat=30.0, lo=lo, hi=hi))
+    session.add(PartReplenishment(part_id=world.parts[1].id, moq=20, pack_size=12, lead_time_days=14))
+    session.flush()

@@ -71,6 +71,13 @@ DEALER_KPIS = "/dealer/kpis"
 # Planning (issue 12): the planner's worklist of forecast series and one series' page.
 MANAGER_PLANNING = "/manager/planning"
 MANAGER_PLANNING_SERIES = "/manager/planning/[series_ref]"
+MANAGER_PROPOSALS = "/manager/planning/proposals"
+MANAGER_PROPOSAL = "/manager/planning/proposals/[proposal_ref]"
+
+
+def proposal(proposal_id: int | str) -> str:
+    """One replenishment proposal: `/manager/planning/proposals/3`."""
+    return f"{MANAGER_PROPOSALS}/{proposal_id}"
 
 
 def planning_series(series_id: int | str) -> str:

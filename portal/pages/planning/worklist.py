@@ -139,7 +139,15 @@ def _filters() -> rx.Component:
 @framed_page(routes.MANAGER_PLANNING, on_load=PlanningState.load)
 def planning_worklist() -> rx.Component:
     return rx.vstack(
-        page_heading("planning.title", "planning.subtitle"),
+        page_heading(
+            "planning.title",
+            "planning.subtitle",
+            rx.link(
+                rx.button(rx.icon("package-plus", size=16), t("proposals.open"), variant="soft"),
+                href=routes.MANAGER_PROPOSALS,
+                id="planning-proposals",
+            ),
+        ),
         section(t("planning.run.title"), _run_panel()),
         section(
             t("planning.worklist.title"),

@@ -1,0 +1,513 @@
+"""Replenishment proposals: what to buy and move, built from the newest finished forecast run and the
+day's stock, which a planner (a manager of the carmaker) reviews, edits and approves.
+
+Order-up-to level of a part at a location = forecast demand over the protection period (supplier lead
+time + review period) + z * sd of that demand, z = the normal quantile of the service level. The
+forecast's per-period sd is read off its stored central interval (runs.py stores the pipeline's 80 %
+interval); periods are taken as independent, so the sd grows with the square root of the periods.
+Needed = target - (on hand - reserved + on order); a purchase is rounded up to the part's MOQ and
+pack size (models.PartReplenishment). A dealer store under its target gets a transfer from the
+warehouse, as far as the warehouse's free stock goes.
+
+Approval issues one purchase order per (supplier, warehouse) through services/pricing/prices.py (the
+manager's PO page's rules, prices and audit) and reserves the transferred units at the warehouse
+(services/ordering/reservations.py), all in one transaction claimed by a status guard
+(draft -> approved), so a second approve creates nothing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from scipy.stats import norm
+from sqlalchemy import func, update
+from sqlmodel import Session, select
+
+from models import Location, LocationKind, Part, PurchaseOrder, PurchaseOrderLine, Role, StockLevel, User
+from models.planning import (
+    ForecastPoint,
+    ForecastRun,
+    ForecastRunStatus,
+    ForecastSeries,
+    PartReplenishment,
+    ProposalLineKind,
+    ProposalStatus,
+    ReplenishmentProposal,
+    ReplenishmentProposalLine,
+    SeriesStatus,
+)
+from models.supply import PurchaseOrderLineStatus, PurchaseOrderStatus
+from models.types import utcnow
+from services.identity.access import require_role
+from services.identity.auth import Principal
+from services.ordering import reservations
+from services.platform import audit
+from services.platform.errors import DomainError, NotFound, ValidationFailed, field_path
+from services.platform.fields import record_id, today_in, whole_quantity
+from services.pricing.prices import issue_purchase_order_at_prices_in_force, price_in_force
+from services.supply import purchasing
+
+DEFAULT_SERVICE_LEVEL = 0.95
+REVIEW_DAYS = 7
+DEFAULT_LEAD_TIME_DAYS = 14
+STORED_INTERVAL_LEVEL = 0.8  # services/planning/forecast/pipeline.py's default, what runs.py stores
+PERIOD_DAYS = {"month": 365.25 / 12, "week": 7.0}
+OPEN_PO = (
+    PurchaseOrderStatus.ISSUED,
+    PurchaseOrderStatus.ACKNOWLEDGED,
+    PurchaseOrderStatus.PARTLY_SHIPPED,
+    PurchaseOrderStatus.SHIPPED,
+    PurchaseOrderStatus.PARTLY_RECEIVED,
+)
+LIVE_LINE = (
+    PurchaseOrderLineStatus.OPEN,
+    PurchaseOrderLineStatus.PROPOSED,
+    PurchaseOrderLineStatus.ACKNOWLEDGED,
+)
+
+
+def _planner(principal: Principal | None) -> Principal:
+    return require_role(principal, Role.MANAGER)
+
+
+# --- numbers ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    demand: float  # forecast mean over the protection period
+    sd: float  # its standard deviation
+    z: float
+    level: float  # demand + z * sd
+
+
+def order_up_to(
+    means: list[float], sds: list[float], periods: float, service_level: float = DEFAULT_SERVICE_LEVEL
+) -> Target:
+    """The order-up-to level over `periods` (fractional) forecast periods: the sum of the first periods'
+    means (the last one pro rata), sd = sqrt(sum of their variances, same weighting)."""
+    if not 0.0 < service_level < 1.0:
+        raise ValidationFailed("replenish.service_level.invalid", field="service_level")
+    demand = variance = 0.0
+    left = periods
+    for mean, sd in zip(means, sds, strict=True):
+        if left <= 0:
+            break
+        share = min(1.0, left)
+        demand += share * mean
+        variance += share * sd * sd
+        left -= share
+    if left > 0 and means:  # beyond the horizon: the last period again
+        demand += left * means[-1]
+        variance += left * sds[-1] ** 2
+    sd = math.sqrt(variance)
+    z = float(norm.ppf(service_level))
+    return Target(demand=demand, sd=sd, z=z, level=demand + z * sd)
+
+
+def interval_sd(lo: float, hi: float, level: float = STORED_INTERVAL_LEVEL) -> float:
+    """The sd of a normal whose central `level` interval is lo .. hi."""
+    return max(0.0, hi - lo) / (2 * float(norm.ppf(0.5 + level / 2)))
+
+
+def rounded_quantity(needed: float, moq: int = 1, pack_size: int = 1) -> int:
+    """Whole units to order for a need: 0 for none, else at least the MOQ, in whole packs."""
+    if needed <= 0:
+        return 0
+    units = max(math.ceil(needed - 1e-9), moq)
+    return math.ceil(units / pack_size) * pack_size
+
+
+# --- building --------------------------------------------------------------------------------------
+
+
+def _latest_finished_run(session: Session) -> ForecastRun | None:
+    return session.exec(
+        select(ForecastRun)
+        .where(ForecastRun.status == ForecastRunStatus.FINISHED.value)
+        .order_by(ForecastRun.finished_at.desc(), ForecastRun.id.desc())
+    ).first()
+
+
+def _on_order(session: Session, part_ids: list[int]) -> dict[tuple[int, int], int]:
+    rows = session.exec(
+        select(
+            PurchaseOrderLine.part_id,
+            PurchaseOrder.ship_to_location_id,
+            func.sum(PurchaseOrderLine.quantity - PurchaseOrderLine.accepted_quantity),
+        )
+        .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
+        .where(
+            PurchaseOrder.status.in_([s.value for s in OPEN_PO]),
+            PurchaseOrderLine.status.in_([s.value for s in LIVE_LINE]),
+            PurchaseOrderLine.part_id.in_(part_ids),
+        )
+        .group_by(PurchaseOrderLine.part_id, PurchaseOrder.ship_to_location_id)
+    ).all()
+    return {(part, location): max(0, int(quantity or 0)) for part, location, quantity in rows}
+
+
+def build_proposal(
+    session: Session,
+    principal: Principal,
+    *,
+    service_level: float = DEFAULT_SERVICE_LEVEL,
+    review_days: int = REVIEW_DAYS,
+    now: datetime | None = None,
+) -> int:
+    """A draft proposal from the newest finished forecast run (DomainError `proposal.no_run` without
+    one) and today's stock; commits and returns its id. Lines whose quantity rounds to 0 are left out."""
+    principal = _planner(principal)
+    if not 0.0 < service_level < 1.0:
+        raise ValidationFailed("replenish.service_level.invalid", field="service_level")
+    now = now or utcnow()
+    today = today_in(principal.time_zone, now)
+    run = _latest_finished_run(session)
+    if run is None:
+        raise DomainError("proposal.no_run")
+    period_days = PERIOD_DAYS[run.frequency]
+    series = session.exec(
+        select(ForecastSeries, Location, Part)
+        .join(Location, Location.id == ForecastSeries.location_id)
+        .join(Part, Part.id == ForecastSeries.part_id)
+        .where(ForecastSeries.run_id == run.id, ForecastSeries.status == SeriesStatus.DONE.value)
+        .order_by(ForecastSeries.id)
+    ).all()
+    # The carmaker's warehouses and the dealer stores they serve.
+    series = [
+        row
+        for row in series
+        if row[1].kind == LocationKind.STORE or row[1].organisation_id == principal.organisation_id
+    ]
+    ids = [row[0].id for row in series]
+    points: dict[int, list[ForecastPoint]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        for point in session.exec(
+            select(ForecastPoint)
+            .where(ForecastPoint.series_id.in_(ids[start : start + 500]))
+            .order_by(ForecastPoint.series_id, ForecastPoint.period)
+        ):
+            points[point.series_id].append(point)
+    part_ids = sorted({row[2].id for row in series})
+    rules = {
+        rule.part_id: rule
+        for rule in session.exec(select(PartReplenishment).where(PartReplenishment.part_id.in_(part_ids)))
+    }
+    stock = {
+        (level.part_id, level.location_id): level
+        for level in session.exec(select(StockLevel).where(StockLevel.part_id.in_(part_ids)))
+    }
+    on_order = _on_order(session, part_ids)
+    proposal = ReplenishmentProposal(
+        run_id=run.id, service_level=service_level, created_by_user_id=principal.user_id, created_at=now
+    )
+    session.add(proposal)
+    session.flush()
+    warehouses = [row for row in series if row[1].kind == LocationKind.WAREHOUSE]
+    stores = [row for row in series if row[1].kind == LocationKind.STORE]
+    # The warehouse a store is served from: the carmaker's warehouse holding the part (the first by id).
+    free_at_warehouse: dict[int, dict[int, int]] = defaultdict(dict)
+    for (part_id, location_id), level in stock.items():
+        location = session.get(Location, location_id)
+        if (
+            location is not None
+            and location.kind == LocationKind.WAREHOUSE
+            and location.organisation_id == principal.organisation_id
+        ):
+            free_at_warehouse[part_id][location_id] = level.on_hand - level.reserved
+    for item, location, part in stores + warehouses:
+        rule = rules.get(part.id)
+        moq, pack = (rule.moq, rule.pack_size) if rule else (1, 1)
+        lead_days = rule.lead_time_days if rule else DEFAULT_LEAD_TIME_DAYS
+        is_store = location.kind == LocationKind.STORE
+        # A store's protection period: the review period plus a week's haul from the warehouse.
+        protection_days = (7 if is_store else lead_days) + review_days
+        forecast = points.get(item.id, [])
+        if not forecast:
+            continue
+        target = order_up_to(
+            [p.yhat for p in forecast],
+            [interval_sd(p.lo, p.hi) for p in forecast],
+            protection_days / period_days,
+            service_level,
+        )
+        level = stock.get((part.id, location.id))
+        on_hand = level.on_hand if level else 0
+        reserved = level.reserved if level else 0
+        incoming = on_order.get((part.id, location.id), 0)
+        needed = target.level - (on_hand - reserved + incoming)
+        reason = {
+            "forecast_demand": round(target.demand, 3),
+            "forecast_sd": round(target.sd, 3),
+            "protection_days": protection_days,
+            "lead_time_days": 7 if is_store else lead_days,
+            "review_days": review_days,
+            "service_level": service_level,
+            "z": round(target.z, 4),
+            "target_level": round(target.level, 3),
+            "on_hand": on_hand,
+            "reserved": reserved,
+            "on_order": incoming,
+            "needed": round(needed, 3),
+            "moq": moq,
+            "pack_size": pack,
+        }
+        if is_store:
+            sources = free_at_warehouse.get(part.id, {})
+            if not sources or needed <= 0:
+                continue
+            source_id, free = max(sources.items(), key=lambda kv: (kv[1], -kv[0]))
+            quantity = min(math.ceil(needed - 1e-9), free)
+            if quantity <= 0:
+                continue
+            sources[source_id] = free - quantity
+            reason["warehouse_free"] = free
+            line = ReplenishmentProposalLine(
+                proposal_id=proposal.id,
+                kind=ProposalLineKind.TRANSFER.value,
+                part_id=part.id,
+                from_location_id=source_id,
+                to_location_id=location.id,
+                suggested_quantity=quantity,
+                quantity=quantity,
+                need_by=today + timedelta(days=7),
+                reason=reason,
+            )
+        else:
+            # Units promised to stores by this proposal's transfers leave the warehouse too.
+            promised = free_at_warehouse.get(part.id, {}).get(location.id)
+            if promised is not None and level is not None:
+                moved = (on_hand - reserved) - promised
+                if moved > 0:
+                    reason["transferred_out"] = moved
+                    needed += moved
+                    reason["needed"] = round(needed, 3)
+            quantity = rounded_quantity(needed, moq, pack)
+            if quantity <= 0:
+                continue
+            line = ReplenishmentProposalLine(
+                proposal_id=proposal.id,
+                kind=ProposalLineKind.PURCHASE.value,
+                part_id=part.id,
+                supplier_id=part.supplier_id,
+                to_location_id=location.id,
+                suggested_quantity=quantity,
+                quantity=quantity,
+                need_by=today + timedelta(days=lead_days),
+                reason=reason,
+            )
+        session.add(line)
+    audit.record(
+        session,
+        action="replenishment_proposal.created",
+        entity="replenishment_proposal",
+        entity_id=proposal.id,
+        actor_user_id=principal.user_id,
+        organisation_id=principal.organisation_id,
+        after={"run_id": run.id, "service_level": service_level},
+    )
+    session.commit()
+    return int(proposal.id)
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+
+def _proposal(session: Session, principal: Principal, proposal_id: object) -> ReplenishmentProposal:
+    proposal = session.get(ReplenishmentProposal, record_id(proposal_id, "proposal_id"))
+    if proposal is None or not _visible(session, principal, proposal):
+        raise NotFound("proposal.not_found", field="proposal_id")
+    return proposal
+
+
+def _visible(session: Session, principal: Principal, proposal: ReplenishmentProposal) -> bool:
+    creator = session.get(User, proposal.created_by_user_id) if proposal.created_by_user_id else None
+    return creator is not None and creator.organisation_id == principal.organisation_id
+
+
+def lines(session: Session, principal: Principal, proposal_id: object) -> list[ReplenishmentProposalLine]:
+    _planner(principal)
+    proposal = _proposal(session, principal, proposal_id)
+    return list(
+        session.exec(
+            select(ReplenishmentProposalLine)
+            .where(ReplenishmentProposalLine.proposal_id == proposal.id)
+            .order_by(ReplenishmentProposalLine.kind, ReplenishmentProposalLine.id)
+        )
+    )
+
+
+def get_proposal(session: Session, principal: Principal, proposal_id: object) -> dict:
+    """The proposal with its lines (each with part, from, to and the unit price in force for purchases)
+    and its value (purchase lines at the planner's quantities)."""
+    _planner(principal)
+    proposal = _proposal(session, principal, proposal_id)
+    today = today_in(principal.time_zone, utcnow())
+    rows = []
+    value = Decimal("0")
+    for line in lines(session, principal, proposal.id):
+        part = session.get(Part, line.part_id)
+        price = (
+            price_in_force(session, line.part_id, line.supplier_id, today)
+            if line.kind == ProposalLineKind.PURCHASE and line.supplier_id
+            else None
+        )
+        if price is not None:
+            value += price * line.quantity
+        rows.append({"line": line, "part": part, "unit_price": price})
+    return {"proposal": proposal, "lines": rows, "value": value}
+
+
+def list_proposals(session: Session, principal: Principal, limit: int = 50) -> list[dict]:
+    """The newest proposals of the planner's organisation: id, created, status, line count."""
+    _planner(principal)
+    found = session.exec(
+        select(ReplenishmentProposal, func.count(ReplenishmentProposalLine.id))
+        .join(User, User.id == ReplenishmentProposal.created_by_user_id)
+        .outerjoin(
+            ReplenishmentProposalLine, ReplenishmentProposalLine.proposal_id == ReplenishmentProposal.id
+        )
+        .where(User.organisation_id == principal.organisation_id)
+        .group_by(ReplenishmentProposal.id)
+        .order_by(ReplenishmentProposal.id.desc())
+        .limit(limit)
+    ).all()
+    return [{"proposal": proposal, "lines": int(count)} for proposal, count in found]
+
+
+# --- editing and approving -------------------------------------------------------------------------
+
+
+def set_quantities(
+    session: Session, principal: Principal, proposal_id: object, quantities: Mapping[object, object]
+) -> None:
+    """The planner's quantities by line id (0 drops a line at approval). Every value is checked first
+    (ValidationFailed naming `quantities[<line id>]` for a negative or non-whole one), then all are
+    written in one commit; a proposal no longer a draft raises DomainError `proposal.not_draft`."""
+    _planner(principal)
+    proposal = _proposal(session, principal, proposal_id)
+    if proposal.status != ProposalStatus.DRAFT:
+        raise DomainError("proposal.not_draft")
+    by_id = {line.id: line for line in lines(session, principal, proposal.id)}
+    checked: dict[int, int] = {}
+    for key, value in quantities.items():
+        line_id = record_id(key, "line_id")
+        if line_id not in by_id:
+            raise NotFound("proposal.line_not_found", field=field_path("quantities", line_id))
+        checked[line_id] = whole_quantity(value, field_path("quantities", line_id), allow_zero=True)
+    for line_id, quantity in checked.items():
+        by_id[line_id].quantity = quantity
+        session.add(by_id[line_id])
+    session.commit()
+
+
+@contextmanager
+def _one_transaction(session: Session) -> Iterator[None]:
+    """The services called inside commit their own work; here their commits only flush, so the
+    proposal's approval and every order it issues are committed (or rolled back) together."""
+    real_commit = session.commit
+    session.commit = session.flush  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        session.commit = real_commit  # type: ignore[method-assign]
+
+
+def approve(session: Session, principal: Principal, proposal_id: object) -> dict:
+    """Approve a draft: one purchase order per (supplier, warehouse) for its purchase lines with a
+    quantity, the transfers' units reserved at their warehouse. Exactly once: the draft -> approved
+    update is the guard (it holds the row's lock until the commit on PostgreSQL); a proposal already
+    approved returns its orders and creates nothing (`created` False). A refused order (a blocked
+    supplier, a missing price, stock gone for a transfer) rolls everything back."""
+    principal = _planner(principal)
+    proposal = _proposal(session, principal, proposal_id)
+    proposal_id = int(proposal.id)
+    now = utcnow()
+    try:
+        claimed = session.exec(
+            update(ReplenishmentProposal)
+            .where(
+                ReplenishmentProposal.id == proposal_id,
+                ReplenishmentProposal.status == ProposalStatus.DRAFT.value,
+            )
+            .values(
+                status=ProposalStatus.APPROVED.value, approved_by_user_id=principal.user_id, approved_at=now
+            )
+        ).rowcount
+        if claimed != 1:
+            session.rollback()
+            session.refresh(proposal)
+            if proposal.status != ProposalStatus.APPROVED:
+                raise DomainError("proposal.not_draft")
+            return {"created": False, "purchase_order_ids": list(proposal.purchase_order_ids)}
+        wanted = [line for line in lines(session, principal, proposal_id) if line.quantity > 0]
+        groups: dict[tuple[int, int], list[ReplenishmentProposalLine]] = defaultdict(list)
+        moves: list[ReplenishmentProposalLine] = []
+        for line in wanted:
+            if line.kind == ProposalLineKind.PURCHASE:
+                groups[(int(line.supplier_id), line.to_location_id)].append(line)
+            else:
+                moves.append(line)
+        order_ids: list[int] = []
+        with _one_transaction(session):
+            batches = [
+                (key, group[start : start + purchasing.MAX_LINES])
+                for key, group in sorted(groups.items())
+                for start in range(0, len(group), purchasing.MAX_LINES)
+            ]
+            for (supplier_id, warehouse_id), group in batches:
+                issued = issue_purchase_order_at_prices_in_force(
+                    session,
+                    principal,
+                    supplier_id=supplier_id,
+                    ship_to_location_id=warehouse_id,
+                    lines=[
+                        {"part_id": line.part_id, "quantity": line.quantity, "requested_date": line.need_by}
+                        for line in group
+                    ],
+                    notes=f"Replenishment proposal {proposal_id}",
+                    now=now,
+                )
+                order_ids.append(int(issued["id"]))
+            _reserve_transfers(session, moves)
+        session.exec(
+            update(ReplenishmentProposal)
+            .where(ReplenishmentProposal.id == proposal_id)
+            .values(purchase_order_ids=order_ids)
+        )
+        audit.record(
+            session,
+            action="replenishment_proposal.approved",
+            entity="replenishment_proposal",
+            entity_id=proposal_id,
+            actor_user_id=principal.user_id,
+            organisation_id=principal.organisation_id,
+            after={"purchase_order_ids": order_ids, "transfers": len(moves)},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return {"created": True, "purchase_order_ids": order_ids}
+
+
+def _reserve_transfers(session: Session, moves: list[ReplenishmentProposalLine]) -> None:
+    """The transferred units are reserved at the warehouse (they wait there for the haul)."""
+    wanted: dict[int, int] = defaultdict(int)
+    for line in moves:
+        level = session.exec(
+            select(StockLevel).where(
+                StockLevel.part_id == line.part_id, StockLevel.location_id == line.from_location_id
+            )
+        ).first()
+        if level is None:
+            raise DomainError("proposal.transfer_short", part_id=line.part_id)
+        wanted[int(level.id)] += line.quantity
+    if wanted and reservations.reserve(session, wanted.items()):
+        raise DomainError("proposal.transfer_short")
