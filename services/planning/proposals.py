@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -407,18 +406,6 @@ def set_quantities(
     session.commit()
 
 
-@contextmanager
-def _one_transaction(session: Session) -> Iterator[None]:
-    """The services called inside commit their own work; here their commits only flush, so the
-    proposal's approval and every order it issues are committed (or rolled back) together."""
-    real_commit = session.commit
-    session.commit = session.flush  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        session.commit = real_commit  # type: ignore[method-assign]
-
-
 def approve(session: Session, principal: Principal, proposal_id: object) -> dict:
     """Approve a draft: one purchase order per (supplier, warehouse) for its purchase lines with a
     quantity, the transfers' units reserved at their warehouse. Exactly once: the draft -> approved
@@ -455,27 +442,28 @@ def approve(session: Session, principal: Principal, proposal_id: object) -> dict
             else:
                 moves.append(line)
         order_ids: list[int] = []
-        with _one_transaction(session):
-            batches = [
-                (key, group[start : start + purchasing.MAX_LINES])
-                for key, group in sorted(groups.items())
-                for start in range(0, len(group), purchasing.MAX_LINES)
-            ]
-            for (supplier_id, warehouse_id), group in batches:
-                issued = issue_purchase_order_at_prices_in_force(
-                    session,
-                    principal,
-                    supplier_id=supplier_id,
-                    ship_to_location_id=warehouse_id,
-                    lines=[
-                        {"part_id": line.part_id, "quantity": line.quantity, "requested_date": line.need_by}
-                        for line in group
-                    ],
-                    notes=f"Replenishment proposal {proposal_id}",
-                    now=now,
-                )
-                order_ids.append(int(issued["id"]))
-            _reserve_transfers(session, moves)
+        # The orders (issued with commit=False) and the approval land in one transaction.
+        batches = [
+            (key, group[start : start + purchasing.MAX_LINES])
+            for key, group in sorted(groups.items())
+            for start in range(0, len(group), purchasing.MAX_LINES)
+        ]
+        for (supplier_id, warehouse_id), group in batches:
+            issued = issue_purchase_order_at_prices_in_force(
+                session,
+                principal,
+                supplier_id=supplier_id,
+                ship_to_location_id=warehouse_id,
+                lines=[
+                    {"part_id": line.part_id, "quantity": line.quantity, "requested_date": line.need_by}
+                    for line in group
+                ],
+                notes=f"Replenishment proposal {proposal_id}",
+                now=now,
+                commit=False,
+            )
+            order_ids.append(int(issued["id"]))
+        _reserve_transfers(session, moves)
         session.exec(
             update(ReplenishmentProposal)
             .where(ReplenishmentProposal.id == proposal_id)

@@ -59,6 +59,7 @@ def issue_purchase_order_at_prices_in_force(
     currency: str | None = None,
     notes: str = "",
     now: datetime | None = None,
+    commit: bool = True,
 ) -> dict:
     """Issue a purchase order (services/supply/purchasing.py `issue_purchase_order`) whose lines are
     priced at the price in force on the order's date, in the manager's time zone.
@@ -110,6 +111,7 @@ def issue_purchase_order_at_prices_in_force(
         currency=currency,
         notes=notes,
         now=now,
+        commit=commit,
     )
 
 

@@ -159,8 +159,11 @@ def issue_purchase_order(
     currency: str | None = None,
     notes: str = "",
     now: datetime | None = None,
+    commit: bool = True,
 ) -> dict:
     """Issue a purchase order to a supplier (managers only) and return it with `warnings`.
+    With `commit=False` the order is only flushed: the caller commits it with its own work (a
+    planner's approval issuing several orders at once).
 
     Each line: `part_id` (or `sku`) of a part that supplier supplies, a whole positive `quantity`,
     a positive `unit_price` (Decimal, 2 decimals) in the order's `currency` (default: the first
@@ -283,7 +286,10 @@ def issue_purchase_order(
         now=now,
     )
     order_id = order.id
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
     result = get_purchase_order(session, principal, order_id)
     result["warnings"] = warnings
     return result
