@@ -41,7 +41,10 @@ def test_propose_edit_approve_and_the_supplier_sees_the_order(
             po_number(order.id) for order in issued if order.notes.startswith("Replenishment proposal")
         }
         own = [o for o in issued if o.supplier_id == supplier.id and po_number(o.id) in numbers]
-        edited = session.exec(select(PurchaseOrderLine.quantity).where(PurchaseOrderLine.id > 0)).all()
+        proposed = [o.id for o in issued if po_number(o.id) in numbers]
+        edited = session.exec(
+            select(PurchaseOrderLine.quantity).where(PurchaseOrderLine.purchase_order_id.in_(proposed))
+        ).all()
     assert set(orders.all_inner_texts()) == numbers and 7 in edited
     assert own, "the demo supplier supplies some of the proposed parts"
     phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
