@@ -1295,7 +1295,9 @@ def main() -> int:
         captured = service_statements(shop)
         statements = [" ".join(statement.split()[:3]) + " ..." for statement, _ in captured]
         shop.pgbench_script = limit.service_pgbench_script(captured)
-        (var_dir / "pgbench-service.sql").write_text(shop.pgbench_script)
+        (var_dir / "pgbench-service.sql").write_text(
+            shop.pgbench_script.replace("{part_choice}", limit.part_choice(shop.spread_ids))
+        )
         print(
             f"place_order sends {len(captured)} statements ({'; '.join(statements)}); pgbench runs them: "
             f"{(var_dir / 'pgbench-service.sql').relative_to(PROJECT_ROOT)}",
