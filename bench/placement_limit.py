@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -581,7 +580,3 @@ def _short(frame: str) -> str:
     """'f (services/ordering/placement.py:120)' -> 'f (services/ordering/placement.py)'."""
     frame = re.sub(r":\d+\)$", ")", frame)
     return re.sub(r"\(/.*?/site-packages/", "(", frame)
-
-
-def median_and_spread(values: list[float]) -> tuple[float, float, float]:
-    return statistics.median(values), min(values), max(values)

@@ -41,7 +41,7 @@ from models.planning import (
     ReplenishmentProposalLine,
     SeriesStatus,
 )
-from models.supply import PurchaseOrderLineStatus, PurchaseOrderStatus
+from models.supply import PurchaseOrderLineStatus
 from models.types import utcnow
 from services.identity.access import require_role
 from services.identity.auth import Principal
@@ -51,19 +51,14 @@ from services.platform.errors import DomainError, NotFound, ValidationFailed, fi
 from services.platform.fields import record_id, today_in, whole_quantity
 from services.pricing.prices import issue_purchase_order_at_prices_in_force, price_in_force
 from services.supply import purchasing
+from services.supply import states as po_states
 
 DEFAULT_SERVICE_LEVEL = 0.95
 REVIEW_DAYS = 7
 DEFAULT_LEAD_TIME_DAYS = 14
 STORED_INTERVAL_LEVEL = 0.8  # services/planning/forecast/pipeline.py's default, what runs.py stores
 PERIOD_DAYS = {"month": 365.25 / 12, "week": 7.0}
-OPEN_PO = (
-    PurchaseOrderStatus.ISSUED,
-    PurchaseOrderStatus.ACKNOWLEDGED,
-    PurchaseOrderStatus.PARTLY_SHIPPED,
-    PurchaseOrderStatus.SHIPPED,
-    PurchaseOrderStatus.PARTLY_RECEIVED,
-)
+STORE_HAUL_DAYS = 7  # warehouse -> dealer store: a store's lead time, and a transfer's need-by
 LIVE_LINE = (
     PurchaseOrderLineStatus.OPEN,
     PurchaseOrderLineStatus.PROPOSED,
@@ -143,7 +138,7 @@ def _on_order(session: Session, part_ids: list[int]) -> dict[tuple[int, int], in
         )
         .join(PurchaseOrder, PurchaseOrder.id == PurchaseOrderLine.purchase_order_id)
         .where(
-            PurchaseOrder.status.in_([s.value for s in OPEN_PO]),
+            PurchaseOrder.status.in_(list(po_states.OPEN_STATUSES)),
             PurchaseOrderLine.status.in_([s.value for s in LIVE_LINE]),
             PurchaseOrderLine.part_id.in_(part_ids),
         )
@@ -198,10 +193,12 @@ def build_proposal(
         rule.part_id: rule
         for rule in session.exec(select(PartReplenishment).where(PartReplenishment.part_id.in_(part_ids)))
     }
-    stock = {
-        (level.part_id, level.location_id): level
-        for level in session.exec(select(StockLevel).where(StockLevel.part_id.in_(part_ids)))
-    }
+    stock_rows = session.exec(
+        select(StockLevel, Location.kind, Location.organisation_id)
+        .join(Location, Location.id == StockLevel.location_id)
+        .where(StockLevel.part_id.in_(part_ids))
+    ).all()
+    stock = {(level.part_id, level.location_id): level for level, _kind, _owner in stock_rows}
     on_order = _on_order(session, part_ids)
     proposal = ReplenishmentProposal(
         run_id=run.id, service_level=service_level, created_by_user_id=principal.user_id, created_at=now
@@ -212,21 +209,16 @@ def build_proposal(
     stores = [row for row in series if row[1].kind == LocationKind.STORE]
     # The warehouse a store is served from: the carmaker's warehouse holding the part (the first by id).
     free_at_warehouse: dict[int, dict[int, int]] = defaultdict(dict)
-    for (part_id, location_id), level in stock.items():
-        location = session.get(Location, location_id)
-        if (
-            location is not None
-            and location.kind == LocationKind.WAREHOUSE
-            and location.organisation_id == principal.organisation_id
-        ):
-            free_at_warehouse[part_id][location_id] = level.on_hand - level.reserved
+    for level, kind, owner in stock_rows:
+        if kind == LocationKind.WAREHOUSE and owner == principal.organisation_id:
+            free_at_warehouse[level.part_id][level.location_id] = level.on_hand - level.reserved
     for item, location, part in stores + warehouses:
         rule = rules.get(part.id)
         moq, pack = (rule.moq, rule.pack_size) if rule else (1, 1)
         lead_days = rule.lead_time_days if rule else DEFAULT_LEAD_TIME_DAYS
         is_store = location.kind == LocationKind.STORE
         # A store's protection period: the review period plus a week's haul from the warehouse.
-        protection_days = (7 if is_store else lead_days) + review_days
+        protection_days = (STORE_HAUL_DAYS if is_store else lead_days) + review_days
         forecast = points.get(item.id, [])
         if not forecast:
             continue
@@ -245,7 +237,7 @@ def build_proposal(
             "forecast_demand": round(target.demand, 3),
             "forecast_sd": round(target.sd, 3),
             "protection_days": protection_days,
-            "lead_time_days": 7 if is_store else lead_days,
+            "lead_time_days": STORE_HAUL_DAYS if is_store else lead_days,
             "review_days": review_days,
             "service_level": service_level,
             "z": round(target.z, 4),
@@ -275,7 +267,7 @@ def build_proposal(
                 to_location_id=location.id,
                 suggested_quantity=quantity,
                 quantity=quantity,
-                need_by=today + timedelta(days=7),
+                need_by=today + timedelta(days=STORE_HAUL_DAYS),
                 reason=reason,
             )
         else:
@@ -344,23 +336,27 @@ def lines(session: Session, principal: Principal, proposal_id: object) -> list[R
 
 def get_proposal(session: Session, principal: Principal, proposal_id: object) -> dict:
     """The proposal with its lines (each with part, from, to and the unit price in force for purchases)
-    and its value (purchase lines at the planner's quantities)."""
+    and its value per currency (purchase lines at the planner's quantities, in the part's currency, as
+    the purchase order will be)."""
     _planner(principal)
     proposal = _proposal(session, principal, proposal_id)
     today = today_in(principal.time_zone, utcnow())
     rows = []
-    value = Decimal("0")
-    for line in lines(session, principal, proposal.id):
-        part = session.get(Part, line.part_id)
+    values: dict[str, Decimal] = defaultdict(Decimal)
+    proposal_lines = lines(session, principal, proposal.id)
+    part_ids = {line.part_id for line in proposal_lines}
+    parts = {part.id: part for part in session.exec(select(Part).where(Part.id.in_(part_ids)))}
+    for line in proposal_lines:
+        part = parts.get(line.part_id)
         price = (
             price_in_force(session, line.part_id, line.supplier_id, today)
             if line.kind == ProposalLineKind.PURCHASE and line.supplier_id
             else None
         )
         if price is not None:
-            value += price * line.quantity
+            values[part.currency] += price * line.quantity
         rows.append({"line": line, "part": part, "unit_price": price})
-    return {"proposal": proposal, "lines": rows, "value": value}
+    return {"proposal": proposal, "lines": rows, "values": dict(sorted(values.items()))}
 
 
 def list_proposals(session: Session, principal: Principal, limit: int = 50) -> list[dict]:

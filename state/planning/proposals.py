@@ -8,12 +8,13 @@ from typing import TypedDict
 
 import reflex as rx
 
-from models import Location, Role
+from models import Location, Organisation, Role
 from models.db import session_scope
 from services.i18n.names import localized_name
 from services.planning import proposals
 from services.platform.errors import DomainError, NotFound, PermissionDenied
 from services.platform.formatting import format_money
+from services.supply.numbers import po_number
 from state.shared import routes
 from state.shared.auth import AuthState
 
@@ -164,8 +165,6 @@ class ProposalsState(AuthState):
                     names[location_id] = session.get(Location, location_id).code
                 return names[location_id]
 
-            from models import Organisation
-
             rows = []
             for item in shown["lines"]:
                 line, part = item["line"], item["part"]
@@ -189,11 +188,16 @@ class ProposalsState(AuthState):
                         "reason": dict(line.reason),
                     }
                 )
-            currency = shown["lines"][0]["part"].currency if shown["lines"] else "CNY"
-            self.value = format_money(shown["value"], currency, self.language)
+            self.value = (
+                " · ".join(
+                    format_money(amount, currency, self.language)
+                    for currency, amount in shown["values"].items()
+                )
+                or "—"
+            )  # no purchase line with a price
             self.status = proposal.status
             self.orders = [
-                {"number": f"PO-{order_id:06d}", "href": routes.purchase_order(Role.MANAGER, order_id)}
+                {"number": po_number(order_id), "href": routes.purchase_order(Role.MANAGER, order_id)}
                 for order_id in proposal.purchase_order_ids
             ]
         self._lines = rows
