@@ -30,8 +30,10 @@ from models import (
     KpiTarget,
     LineFactDaily,
     Location,
+    LocationKind,
     OrderFactDaily,
     Organisation,
+    Role,
     SupplierScorecard,
 )
 from models.settings import get_settings
@@ -544,6 +546,19 @@ def dealers(session: Session) -> list[dict]:
         .order_by(Organisation.name)
     )
     return [{"id": id_, "name": name, "country": country} for id_, name, country in rows.all()]
+
+
+def countries(session: Session, principal: Principal) -> list[str]:
+    """The country filter's choices: the countries of the stores in the viewer's scope (a dealer's
+    own stores; the network's warehouses and stores for a manager), sorted."""
+    query = (
+        select(Location.country)
+        .where(Location.kind.in_([LocationKind.WAREHOUSE, LocationKind.STORE]), Location.country.is_not(None))
+        .distinct()
+    )
+    if principal.role == Role.DEALER:
+        query = query.where(Location.organisation_id == principal.organisation_id)
+    return sorted(country for country in session.execute(query).scalars() if country)
 
 
 def filter_choices(session: Session) -> dict:

@@ -17,6 +17,7 @@ from typing import TypedDict
 from urllib.parse import urlencode
 
 import reflex as rx
+from babel import Locale
 
 from models import Role
 from models.db import session_scope
@@ -97,6 +98,7 @@ class KpiState(AuthState):
     _result: dict = {}
     _dealers: list[dict] = []
     _choices: dict = {}
+    _countries: list[str] = []
     # the drill-down dialog
     drill_open: bool = False
     drill_kind: str = ""
@@ -132,6 +134,22 @@ class KpiState(AuthState):
     @rx.var
     def region(self) -> str:
         return self.query.get("region", ANY)
+
+    @rx.var
+    def country(self) -> str:
+        return self.query.get("country", ANY)
+
+    @rx.var
+    def country_options(self) -> list[dict[str, str]]:
+        """The countries of the stores in view (of the region chosen, when one is), named in the
+        viewer's language."""
+        names = Locale.parse(self.language).territories
+        region = REGIONS.get(self.query.get("region", ""))
+        return [{"value": ANY, "label": self.t("kpi.filter.any_country")}] + [
+            {"value": code, "label": f"{names.get(code, code)} · {code}"}
+            for code in self._countries
+            if region is None or code in region
+        ]
 
     @rx.var
     def dealer(self) -> str:
@@ -419,6 +437,8 @@ class KpiState(AuthState):
                 self._dealers = tiles.dealers(session)
             if not self._choices:
                 self._choices = tiles.filter_choices(session)
+            if not self._countries:
+                self._countries = tiles.countries(session, principal)
         self._result = result | {"first": flt.first.isoformat(), "last": flt.last.isoformat()}
 
     @rx.event

@@ -64,6 +64,15 @@ def test_a_manager_filters_drills_exports_and_sets_a_target(
     page.get_by_role("option").nth(0).click()
     expect(page.locator('.kpi-tile[data-tile="gmv"] .tile-value')).to_have_text(year["gmv"])
 
+    # A country (named in the viewer's language) narrows them too.
+    page.click("#kpi-country")
+    page.get_by_role("option").nth(1).click()
+    page.wait_for_url("**country=**")
+    expect(page.locator('.kpi-tile[data-tile="gmv"] .tile-value')).not_to_have_text(year["gmv"])
+    page.click("#kpi-country")
+    page.get_by_role("option").nth(0).click()
+    expect(page.locator('.kpi-tile[data-tile="gmv"] .tile-value')).to_have_text(year["gmv"])
+
     page.click("#kpi-dealer")
     dealer_option = page.get_by_role("option").nth(1)
     dealer_name = dealer_option.inner_text()

@@ -284,6 +284,14 @@ def _filters() -> rx.Component:
                     "kpi.filter.region",
                     width=width,
                 ),
+                choice_select(
+                    KpiState.country,
+                    KpiState.country_options,
+                    lambda v: KpiState.set_filter("country", v),
+                    "kpi-country",
+                    "kpi.filter.country",
+                    width=width,
+                ),
                 rx.cond(
                     KpiState.is_manager,
                     choice_select(

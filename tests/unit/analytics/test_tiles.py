@@ -187,3 +187,18 @@ def test_the_category_and_supplier_filters_offer_what_the_facts_hold(world):
     assert [s["id"] for s in choices["suppliers"]] == [world.supplier.id]
     brakes = _tiles(world.manager, MARCH + "&category=Brakes")
     assert Decimal(brakes["gmv"]["value"]) < Decimal(_tiles(world.manager)["gmv"]["value"])
+
+
+def test_the_country_filter_offers_the_stores_countries_in_scope_and_narrows_every_tile(world):
+    """A manager chooses among the network's countries, a dealer among its own stores'; choosing the
+    German one shows the German store's figures only (the Berlin dealer's March GMV)."""
+    from services.analytics.tiles import countries
+
+    with Session(get_engine()) as session:
+        assert countries(session, world.manager) == ["CN", "DE"]
+        assert countries(session, world.dealer_b_user) == ["DE"]
+    germany = _tiles(world.manager, MARCH + "&country=DE")
+    assert germany["gmv"]["value"] == "1043.31"
+    assert {row["dealer_organisation_id"] for row in _rows(world.manager, "orders", MARCH + "&country=DE")} == {
+        world.dealer_b.id
+    }
