@@ -22,16 +22,22 @@ from collections import defaultdict
 from datetime import UTC, date
 from decimal import Decimal
 
-from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlmodel import Session
 
 from models import (
     FxRate,
+    ItemKind,
     Location,
     LocationKind,
+    OrderStatus,
     Organisation,
     Part,
+    Payment,
     QualityIncident,
+    Refund,
+    SalesOrder,
+    SalesOrderLine,
     StockDemandDaily,
     StockLevel,
     SupplierScorecard,
@@ -181,18 +187,90 @@ def _line_matches(line: facts.LineRecord, flt: KpiFilter) -> bool:
     )
 
 
-def _orders_in_scope(session: Session, flt: KpiFilter) -> list[facts.OrderRecord]:
-    start, end = facts.day_bounds(flt.first, flt.last)
-    records = facts.derive_orders(
-        session, start, end, dealer_ids=None if flt.dealer_id is None else [flt.dealer_id]
+# A window of rows: (offset, limit); limit None for every row from offset on.
+Window = tuple[int, int | None]
+EVERY: Window = (0, None)
+
+_is_part = SalesOrderLine.part_id.is_not(None)
+_line_kind = case((_is_part, literal(ItemKind.PART.value)), else_=literal(ItemKind.VEHICLE.value))
+_line_category = func.coalesce(case((_is_part, Part.category), else_=VehicleModel.code), literal(""))
+_line_supplier = case((_is_part, Part.supplier_id), else_=None)
+
+
+def _refunded():
+    return (
+        select(Refund.id)
+        .join(Payment, Payment.id == Refund.payment_id)
+        .where(Payment.order_id == SalesOrder.id)
+        .exists()
     )
-    countries = flt.countries
-    if countries is not None:
-        stores = set(
-            session.execute(select(Location.id).where(Location.country.in_(sorted(countries)))).scalars()
-        )
-        records = [record for record in records if record.store_location_id in stores]
-    return records
+
+
+def _standing():
+    """The SQL form of `OrderRecord.standing`: paid or allocated, never refunded."""
+    return and_(SalesOrder.status.in_([OrderStatus.PAID, OrderStatus.ALLOCATED]), ~_refunded())
+
+
+def _counted():
+    """Standing or counted as cancelled (`OrderRecord.cancelled`: cancelled or refunded)."""
+    return or_(
+        SalesOrder.status.in_([OrderStatus.PAID, OrderStatus.ALLOCATED, OrderStatus.CANCELLED]), _refunded()
+    )
+
+
+def _in_scope(query, flt: KpiFilter):
+    """Orders placed in the period at a store of `flt`'s dealer and countries (the store it was
+    ordered at, as the facts count it)."""
+    start, end = facts.day_bounds(flt.first, flt.last)
+    query = query.join(Location, Location.id == SalesOrder.buyer_location_id).where(
+        SalesOrder.created_at >= start, SalesOrder.created_at < end
+    )
+    if flt.dealer_id is not None:
+        query = query.where(Location.organisation_id == flt.dealer_id)
+    if flt.countries is not None:
+        query = query.where(Location.country.in_(sorted(flt.countries)))
+    return query
+
+
+def _lines_in_scope(columns, flt: KpiFilter):
+    """The standing orders' lines in scope that match the item kind, category and supplier."""
+    query = (
+        select(*columns)
+        .select_from(SalesOrderLine)
+        .join(SalesOrder, SalesOrder.id == SalesOrderLine.order_id)
+        .outerjoin(Part, Part.id == SalesOrderLine.part_id)
+        .outerjoin(Trim, Trim.id == SalesOrderLine.trim_id)
+        .outerjoin(VehicleModel, VehicleModel.id == Trim.model_id)
+    )
+    query = _in_scope(query, flt).where(_standing())
+    if flt.item_kind == ItemKind.PART:
+        query = query.where(_is_part)
+    elif flt.item_kind == ItemKind.VEHICLE:
+        query = query.where(SalesOrderLine.part_id.is_(None))
+    if flt.category:
+        query = query.where(_line_category == flt.category)
+    if flt.supplier_id is not None:
+        query = query.where(_is_part, Part.supplier_id == flt.supplier_id)
+    return query
+
+
+def _count(session: Session, statement) -> int:
+    return session.execute(select(func.count()).select_from(statement.order_by(None).subquery())).scalar_one()
+
+
+def _windowed(statement, window: Window):
+    offset, limit = window
+    if offset:
+        statement = statement.offset(offset)
+    return statement if limit is None else statement.limit(limit)
+
+
+def _records(session: Session, flt: KpiFilter, order_ids: list[int]) -> list[facts.OrderRecord]:
+    """The orders of `order_ids` as the facts derive them (same rules, same rates)."""
+    if not order_ids:
+        return []
+    start, end = facts.day_bounds(flt.first, flt.last)
+    return facts.derive_orders(session, start, end, order_ids=order_ids)
 
 
 def _str(value: object) -> object:
@@ -203,96 +281,133 @@ def _str(value: object) -> object:
     return value
 
 
+def _order_row(r: facts.OrderRecord) -> dict:
+    return {
+        "order_number": r.number,
+        "day": r.day,
+        "dealer_organisation_id": r.dealer_organisation_id,
+        "store_location_id": r.store_location_id,
+        "channel": r.channel,
+        "status": r.status,
+        "counted": "standing" if r.standing else "cancelled",
+        "currency": r.currency,
+        "value": r.total,
+        "rate": r.rate,
+        "rate_day": r.rate_day,
+        "value_reporting": r.value_reporting,
+        "paid_minutes": r.paid_minutes if r.standing else None,
+        "delivered_minutes": r.delivered_minutes if r.standing else None,
+    }
+
+
+def _order_parts(r: facts.OrderRecord, flt: KpiFilter) -> dict[tuple, dict]:
+    """The order's (item kind, category, supplier) parts that match `flt`, in their first line's order."""
+    parts: dict[tuple, dict] = {}
+    for line in r.lines:
+        if not _line_matches(line, flt):
+            continue
+        key = (line.item_kind, line.category, line.supplier_organisation_id)
+        part = parts.setdefault(
+            key,
+            {
+                "order_number": r.number,
+                "day": r.day,
+                "dealer_organisation_id": r.dealer_organisation_id,
+                "store_location_id": r.store_location_id,
+                "channel": r.channel,
+                "item_kind": key[0],
+                "category": key[1],
+                "supplier_organisation_id": key[2],
+                "currency": r.currency,
+                "units": 0,
+                "value": Decimal("0"),
+                "rate": r.rate,
+                "value_reporting": Decimal("0"),
+            },
+        )
+        part["units"] += line.quantity
+        part["value"] += line.line_total
+        part["value_reporting"] += line.value_reporting
+    return parts
+
+
+def _line_row(r: facts.OrderRecord, line: facts.LineRecord) -> dict:
+    return {
+        "order_number": r.number,
+        "line_no": line.line_no,
+        "day": r.day,
+        "dealer_organisation_id": r.dealer_organisation_id,
+        "store_location_id": r.store_location_id,
+        "channel": r.channel,
+        "item_kind": line.item_kind,
+        "category": line.category,
+        "supplier_organisation_id": line.supplier_organisation_id,
+        "item_code": line.item_code,
+        "item_name": line.item_name,
+        "quantity": line.quantity,
+        "units_allocated": line.quantity if r.allocated else 0,
+        "currency": r.currency,
+        "line_total": line.line_total,
+        "rate": r.rate,
+        "value_reporting": line.value_reporting,
+    }
+
+
+def _order_window(session: Session, flt: KpiFilter, window: Window, limit_total: int | None = None):
+    """(kind, rows, total) of the orders drill-down (see order_rows), only `window`'s rows read:
+    the database picks and counts the rows, the facts' own derivation fills them in."""
+    if not flt.line_level:
+        ids = _in_scope(select(SalesOrder.id), flt).where(_counted()).order_by(SalesOrder.id)
+        total = _count(session, ids)
+        _check_total(total, limit_total)
+        page = list(session.execute(_windowed(ids, window)).scalars())
+        return "orders", [_order_row(r) for r in _records(session, flt, page)], total
+    groups = _lines_in_scope(
+        [SalesOrderLine.order_id, _line_kind, _line_category, _line_supplier], flt
+    ).group_by(SalesOrderLine.order_id, _line_kind, _line_category, _line_supplier)
+    total = _count(session, groups)
+    _check_total(total, limit_total)
+    picked = session.execute(
+        _windowed(groups.order_by(SalesOrderLine.order_id, func.min(SalesOrderLine.line_no)), window)
+    ).all()
+    keys = {(row[0], row[1], row[2], row[3]) for row in picked}
+    rows = []
+    for r in _records(session, flt, sorted({row[0] for row in picked})):
+        rows.extend(part for key, part in _order_parts(r, flt).items() if (r.order_id, *key) in keys)
+    return "order_parts", rows, total
+
+
+def _line_window(session: Session, flt: KpiFilter, window: Window, limit_total: int | None = None):
+    """(rows, total) of the lines drill-down, only `window`'s rows read."""
+    lines = _lines_in_scope([SalesOrderLine.id, SalesOrderLine.order_id], flt).order_by(
+        SalesOrderLine.order_id, SalesOrderLine.line_no
+    )
+    total = _count(session, lines)
+    _check_total(total, limit_total)
+    picked = session.execute(_windowed(lines, window)).all()
+    wanted = {row.id for row in picked}
+    rows = [
+        _line_row(r, line)
+        for r in _records(session, flt, sorted({row.order_id for row in picked}))
+        for line in r.lines
+        if line.line_id in wanted
+    ]
+    return rows, total
+
+
+def _check_total(total: int, limit_total: int | None) -> None:
+    if limit_total is not None and total > limit_total:
+        raise ValidationFailed("kpi.export_too_large", field="kind", max=limit_total, count=total)
+
+
 def order_rows(session: Session, flt: KpiFilter) -> tuple[str, list[dict]]:
     """(kind, rows): the orders of the period in scope (see the module docstring)."""
-    rows: list[dict] = []
-    records = _orders_in_scope(session, flt)
-    if not flt.line_level:
-        for r in records:
-            if not (r.standing or r.cancelled):
-                continue
-            rows.append(
-                {
-                    "order_number": r.number,
-                    "day": r.day,
-                    "dealer_organisation_id": r.dealer_organisation_id,
-                    "store_location_id": r.store_location_id,
-                    "channel": r.channel,
-                    "status": r.status,
-                    "counted": "standing" if r.standing else "cancelled",
-                    "currency": r.currency,
-                    "value": r.total,
-                    "rate": r.rate,
-                    "rate_day": r.rate_day,
-                    "value_reporting": r.value_reporting,
-                    "paid_minutes": r.paid_minutes if r.standing else None,
-                    "delivered_minutes": r.delivered_minutes if r.standing else None,
-                }
-            )
-        return "orders", rows
-    for r in records:
-        if not r.standing:
-            continue
-        parts: dict[tuple, dict] = {}
-        for line in r.lines:
-            if not _line_matches(line, flt):
-                continue
-            key = (line.item_kind, line.category, line.supplier_organisation_id)
-            part = parts.setdefault(
-                key,
-                {
-                    "order_number": r.number,
-                    "day": r.day,
-                    "dealer_organisation_id": r.dealer_organisation_id,
-                    "store_location_id": r.store_location_id,
-                    "channel": r.channel,
-                    "item_kind": key[0],
-                    "category": key[1],
-                    "supplier_organisation_id": key[2],
-                    "currency": r.currency,
-                    "units": 0,
-                    "value": Decimal("0"),
-                    "rate": r.rate,
-                    "value_reporting": Decimal("0"),
-                },
-            )
-            part["units"] += line.quantity
-            part["value"] += line.line_total
-            part["value_reporting"] += line.value_reporting
-        rows.extend(parts.values())
-    return "order_parts", rows
+    kind, rows, _total = _order_window(session, flt, EVERY)
+    return kind, rows
 
 
 def line_rows(session: Session, flt: KpiFilter) -> list[dict]:
-    rows = []
-    for r in _orders_in_scope(session, flt):
-        if not r.standing:
-            continue
-        for line in r.lines:
-            if not _line_matches(line, flt):
-                continue
-            rows.append(
-                {
-                    "order_number": r.number,
-                    "line_no": line.line_no,
-                    "day": r.day,
-                    "dealer_organisation_id": r.dealer_organisation_id,
-                    "store_location_id": r.store_location_id,
-                    "channel": r.channel,
-                    "item_kind": line.item_kind,
-                    "category": line.category,
-                    "supplier_organisation_id": line.supplier_organisation_id,
-                    "item_code": line.item_code,
-                    "item_name": line.item_name,
-                    "quantity": line.quantity,
-                    "units_allocated": line.quantity if r.allocated else 0,
-                    "currency": r.currency,
-                    "line_total": line.line_total,
-                    "rate": r.rate,
-                    "value_reporting": line.value_reporting,
-                }
-            )
-    return rows
+    return _line_window(session, flt, EVERY)[0]
 
 
 def _stock_scope(query, flt: KpiFilter):
@@ -323,6 +438,20 @@ def _stock_scope(query, flt: KpiFilter):
 def stock_rows(session: Session, flt: KpiFilter, *, today: date | None = None) -> list[dict]:
     """The network's stock now (OEM warehouses and dealer stores; suppliers' plants are theirs) in
     scope, each row valued at list price and converted at today's rate (reporting zone)."""
+    return _stock_window(session, flt, EVERY, today=today)[0]
+
+
+def _stock_window(
+    session: Session,
+    flt: KpiFilter,
+    window: Window,
+    *,
+    today: date | None = None,
+    demanded: bool = False,
+    limit_total: int | None = None,
+) -> tuple[list[dict], int]:
+    """(rows, total) of the stock rows in scope (only those ordered from in the period when
+    `demanded`), only `window`'s rows read and valued."""
     query = _stock_scope(
         select(
             StockLevel.id,
@@ -345,7 +474,15 @@ def stock_rows(session: Session, flt: KpiFilter, *, today: date | None = None) -
         ),
         flt,
     ).order_by(StockLevel.id)
-    result = session.execute(query).all()
+    if demanded:
+        query = query.where(StockLevel.id.in_(_demanded_ids(flt)))
+    if window == EVERY and limit_total is None:
+        result = session.execute(query).all()
+        total = len(result)
+    else:
+        total = _count(session, query)
+        _check_total(total, limit_total)
+        result = session.execute(_windowed(query, window)).all()
     today = today or utcnow().astimezone(facts.reporting_zone()).date()
     currencies = {(row.part_currency if row.part_id is not None else row.trim_currency) for row in result}
     book = fx.load_rates(session, currencies, today)
@@ -377,20 +514,21 @@ def stock_rows(session: Session, flt: KpiFilter, *, today: date | None = None) -
                 "_rate_pair": (currency, today),
             }
         )
-    return rows
+    return rows, total
+
+
+def _stockout_row(row: dict) -> dict:
+    return {key: row[key] for key in COLUMNS["stockouts"] if key in row} | {"stocked_out": row["free"] <= 0}
 
 
 def stockout_rows(session: Session, flt: KpiFilter, stock: list[dict] | None = None) -> list[dict]:
     """The stock rows in scope ordered from in the period (any order placed, cancelled ones too:
     the demand was there; from the facts' stock_demand_daily), each marked stocked out when nothing
     is free now."""
+    if stock is None:
+        return [_stockout_row(row) for row in _stock_window(session, flt, EVERY, demanded=True)[0]]
     demanded = set(session.execute(_demanded_ids(flt)).scalars())
-    stock = stock_rows(session, flt) if stock is None else stock
-    return [
-        {key: row[key] for key in COLUMNS["stockouts"] if key in row} | {"stocked_out": row["free"] <= 0}
-        for row in stock
-        if row["stock_level_id"] in demanded
-    ]
+    return [_stockout_row(row) for row in stock if row["stock_level_id"] in demanded]
 
 
 def _demanded_ids(flt: KpiFilter):
@@ -596,35 +734,63 @@ def funnel_totals(session: Session, principal: Principal, flt: KpiFilter) -> dic
 # ---------------------------------------------------------------- paging and exports
 
 
-def all_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str) -> tuple[str, list[dict]]:
-    """(the kind of rows given, every row) of `kind` for `flt` as `principal` may see it.
-
-    PermissionDenied as scope.scoped_filter, and for a dealer asking for the suppliers' rows;
-    ValidationFailed `kpi.drilldown_unknown` (field `kind`) for an unknown kind."""
+def _checked(principal: Principal, flt: KpiFilter, kind: str) -> KpiFilter:
+    """`flt` as `principal` may see `kind`'s rows (see all_rows)."""
     flt = scoped_filter(principal, flt)
     if kind not in COLUMNS:
         raise ValidationFailed("kpi.drilldown_unknown", field="kind", kind=str(kind)[:40])
     if kind in NETWORK_ONLY_KINDS and principal.role == "dealer":
         raise PermissionDenied("kpi.dealer_denied", field="kind")
+    return flt
+
+
+def _public(row: dict) -> dict:
+    return {k: v for k, v in row.items() if not k.startswith("_")}
+
+
+def _rows_window(
+    session: Session,
+    principal: Principal,
+    flt: KpiFilter,
+    kind: str,
+    window: Window,
+    limit_total: int | None = None,
+) -> tuple[str, list[dict], int]:
+    """(the kind of rows given, `window`'s rows, how many there are in all) of `kind`. Orders, lines
+    and stock are picked, counted and paged by the database (a year of a large network's orders is
+    never read to show fifty of them); the other kinds are small and sliced here."""
+    flt = _checked(principal, flt, kind)
     if kind == "orders":
-        return order_rows(session, flt)
+        return _order_window(session, flt, window, limit_total)
     if kind == "lines":
-        return kind, line_rows(session, flt)
-    if kind == "stock":
-        return kind, [
-            {k: v for k, v in row.items() if not k.startswith("_")} for row in stock_rows(session, flt)
-        ]
-    if kind == "stockouts":
-        return kind, stockout_rows(session, flt)
+        return kind, *_line_window(session, flt, window, limit_total)
+    if kind in ("stock", "stockouts"):
+        rows, total = _stock_window(
+            session, flt, window, demanded=kind == "stockouts", limit_total=limit_total
+        )
+        return kind, [_public(row) if kind == "stock" else _stockout_row(row) for row in rows], total
     if kind == "scorecards":
-        return kind, scorecard_rows(session, flt)
-    if kind == "incidents":
-        return kind, incident_rows(session, flt)
-    if kind == "forecasts":
-        return kind, forecast_rows(session, flt)
-    if kind == "savings":
-        return kind, savings_rows(session, principal, flt)
-    return kind, funnel_rows(session, principal, flt)
+        rows = scorecard_rows(session, flt)
+    elif kind == "incidents":
+        rows = incident_rows(session, flt)
+    elif kind == "forecasts":
+        rows = forecast_rows(session, flt)
+    elif kind == "savings":
+        rows = savings_rows(session, principal, flt)
+    else:
+        rows = funnel_rows(session, principal, flt)
+    _check_total(len(rows), limit_total)
+    offset, limit = window
+    return kind, rows[offset:] if limit is None else rows[offset : offset + limit], len(rows)
+
+
+def all_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str) -> tuple[str, list[dict]]:
+    """(the kind of rows given, every row) of `kind` for `flt` as `principal` may see it.
+
+    PermissionDenied as scope.scoped_filter, and for a dealer asking for the suppliers' rows;
+    ValidationFailed `kpi.drilldown_unknown` (field `kind`) for an unknown kind."""
+    given, rows, _total = _rows_window(session, principal, flt, kind, EVERY)
+    return given, rows
 
 
 def forecast_rows(session: Session, flt: KpiFilter) -> list[dict]:
@@ -670,12 +836,11 @@ def savings_rows(session: Session, principal: Principal, flt: KpiFilter) -> list
 def page_of_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str, page: Page) -> dict:
     """One page of `kind`'s rows (see all_rows): {"kind", "columns", "total", "page", "page_size",
     "rows"}, values JSON-safe (Decimals and dates as strings)."""
-    given, rows = all_rows(session, principal, flt, kind)
-    chunk = rows[page.offset : page.offset + page.size]
+    given, chunk, total = _rows_window(session, principal, flt, kind, (page.offset, page.size))
     return {
         "kind": given,
         "columns": list(COLUMNS[given]),
-        "total": len(rows),
+        "total": total,
         "page": page.number,
         "page_size": page.size,
         "rows": [{column: _str(row.get(column)) for column in COLUMNS[given]} for row in chunk],
@@ -683,9 +848,9 @@ def page_of_rows(session: Session, principal: Principal, flt: KpiFilter, kind: s
 
 
 def _export_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str) -> tuple[str, list[dict]]:
-    given, rows = all_rows(session, principal, flt, kind)
-    if len(rows) > MAX_EXPORT_ROWS:
-        raise ValidationFailed("kpi.export_too_large", field="kind", max=MAX_EXPORT_ROWS, count=len(rows))
+    """Every row of `kind`; ValidationFailed `kpi.export_too_large` past MAX_EXPORT_ROWS, counted
+    before any row is read."""
+    given, rows, _total = _rows_window(session, principal, flt, kind, EVERY, limit_total=MAX_EXPORT_ROWS)
     return given, rows
 
 

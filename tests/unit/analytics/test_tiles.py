@@ -201,3 +201,53 @@ def test_the_country_filter_offers_the_stores_countries_in_scope_and_narrows_eve
     assert germany["gmv"]["value"] == "1043.31"
     german_rows = _rows(world.manager, "orders", MARCH + "&country=DE")
     assert {row["dealer_organisation_id"] for row in german_rows} == {world.dealer_b.id}
+
+
+@pytest.mark.parametrize(
+    "kind, query",
+    [
+        ("orders", MARCH),
+        ("orders", MARCH + "&category=Brakes"),
+        ("orders", MARCH + "&item_kind=vehicle"),
+        ("lines", MARCH),
+        ("lines", MARCH + "&country=DE"),
+        ("stock", MARCH),
+        ("stockouts", MARCH),
+        ("incidents", MARCH),
+    ],
+)
+def test_the_drilldown_pages_are_the_rows_in_order_and_count_them_all(world, kind, query):
+    """The database picks and counts a page's rows: page after page gives every row once, in the
+    order of the whole list, and each page says how many there are in all."""
+    from services.catalog.lists import Page
+
+    flt = parse_filter(query, today=date(2026, 3, 10))
+    with Session(get_engine()) as session:
+        given, every = drilldown.all_rows(session, world.manager, flt, kind)
+        assert every, "the hand-checked month has rows of each kind"
+        paged, number = [], 1
+        while True:
+            page = drilldown.page_of_rows(session, world.manager, flt, kind, Page(number, 2))
+            assert page["total"] == len(every) and page["kind"] == given
+            if not page["rows"]:
+                break
+            paged.extend(page["rows"])
+            number += 1
+    assert paged == [{column: drilldown._str(row.get(column)) for column in page["columns"]} for row in every]
+    assert number - 1 == -(-len(every) // 2)
+
+
+def test_an_export_past_the_limit_is_refused_with_the_count(world, monkeypatch):
+    """More rows than an export holds: refused naming the limit and the count, for the database's
+    kinds (counted before any row is read) and the small ones alike."""
+    from services.platform.errors import ValidationFailed
+
+    monkeypatch.setattr(drilldown, "MAX_EXPORT_ROWS", 1)
+    flt = parse_filter(MARCH, today=date(2026, 3, 10))
+    with Session(get_engine()) as session:
+        for kind in ("orders", "lines", "stock", "incidents"):
+            total = len(drilldown.all_rows(session, world.manager, flt, kind)[1])
+            with pytest.raises(ValidationFailed) as refused:
+                drilldown.export_csv(session, world.manager, flt, kind)
+            assert refused.value.code == "kpi.export_too_large"
+            assert refused.value.params == {"max": 1, "count": total}
