@@ -16,6 +16,8 @@ Then measures, prints as a table and writes as JSON (var/bench/kpis.json):
   and period (value, previous period, last year) for the same filters, p50/p95 of the sum per filter
   (target: cold at least 20x faster); the tiles that read no facts (stock, scorecards, incidents,
   funnel) compute the same way on both sides and are timed once, inside cold;
+- a figure's rows for each filter: the first page of 50 orders, lines and stock rows and the last
+  page of the orders, p50/p95 (the database picks and counts the page);
 - the incremental refresh after 1,000 new orders (target: visible < 10 s).
 Timing figures live here, never in tests.
 """
@@ -41,9 +43,10 @@ from models import Location, Organisation, Part, SalesOrder, StockLevel, User  #
 from models.db import engine_for  # noqa: E402
 from models.migrate import upgrade  # noqa: E402
 from models.settings import get_settings  # noqa: E402
-from services.analytics import facts  # noqa: E402
+from services.analytics import drilldown, facts  # noqa: E402
 from services.analytics.filters import parse_filter  # noqa: E402
 from services.analytics.tiles import compute_tiles, dashboard  # noqa: E402
+from services.catalog.lists import Page  # noqa: E402
 from services.identity.auth import principal_for  # noqa: E402
 from services.seed import seed  # noqa: E402
 from services.seed.bulk import BulkWriter  # noqa: E402
@@ -351,6 +354,9 @@ def main() -> int:
         manager = principal_for(manager_user, session.get(Organisation, manager_user.organisation_id))
         filters = _filters(session, rng, args.filters, now.date())
     cold, warm, baseline, ratios, ratio_filters = [], [], [], [], []
+    drill_kinds = ("orders_first", "orders_last", "lines_first", "stock_first")
+    drill: dict[str, list[float]] = {name: [] for name in drill_kinds}
+    drill_rows: list[int] = []
     for flt in filters:
         with Session(engine) as session:
             began = time.perf_counter()
@@ -358,6 +364,17 @@ def main() -> int:
             cold.append(time.perf_counter() - began)
             dashboard(session, manager, flt)  # stores it
             session.commit()
+        with Session(engine) as session:  # a figure's rows: the first page and the last
+            for kind in ("orders", "lines", "stock"):
+                began = time.perf_counter()
+                first = drilldown.page_of_rows(session, manager, flt, kind, Page(1, 50))
+                drill[f"{kind}_first"].append(time.perf_counter() - began)
+                if kind == "orders":
+                    drill_rows.append(first["total"])
+                    began = time.perf_counter()
+                    last = Page(max(1, -(-first["total"] // 50)), 50)
+                    drilldown.page_of_rows(session, manager, flt, kind, last)
+                    drill["orders_last"].append(time.perf_counter() - began)
         with Session(engine) as session:
             began = time.perf_counter()
             dashboard(session, manager, flt)
@@ -372,6 +389,11 @@ def main() -> int:
     for name, values in (("cold", cold), ("warm", warm), ("baseline_sql_per_tile", baseline)):
         results[f"{name}_p50_ms"] = round(_percentile(values, 0.5) * 1000, 1)
         results[f"{name}_p95_ms"] = round(_percentile(values, 0.95) * 1000, 1)
+    for name, values in drill.items():
+        results[f"drill_{name}_p50_ms"] = round(_percentile(values, 0.5) * 1000, 1)
+        results[f"drill_{name}_p95_ms"] = round(_percentile(values, 0.95) * 1000, 1)
+    results["drill_orders_rows_p50"] = int(_percentile(drill_rows, 0.5))
+    results["drill_orders_rows_max"] = max(drill_rows)
     results["baseline_filters"] = len(baseline)
     # per filter: the baseline's time over cold's for the same filter
     results["baseline_over_cold_min"] = round(min(ratios), 1)
