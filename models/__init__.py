@@ -9,6 +9,7 @@ from models.analytics import (
     KpiTarget,
     LineFactDaily,
     OrderFactDaily,
+    SavingsFactDaily,
     StockDemandDaily,
 )
 from models.audit import AuditLog
@@ -204,6 +205,7 @@ __all__ = [
     "ItemKind",
     "KpiTarget",
     "LineFactDaily",
+    "SavingsFactDaily",
     "StockDemandDaily",
     "OrderFactDaily",
     "Delivery",

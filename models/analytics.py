@@ -171,6 +171,34 @@ class StockDemandDaily(SQLModel, table=True):
     orders: int = 0
 
 
+class SavingsFactDaily(SQLModel, table=True):
+    """The savings backtest (services/pricing/savings.py) of one day's purchase-order lines, per
+    buyer, part category and supplier, in the reporting currency: what was paid and what the price
+    agreements would have made it, each line rounded to cents before it is summed (so a period's
+    sum is the backtest's figure to the cent). The nightly facts rebuild writes it; the KPI savings
+    tile and its rows read it, never the backtest itself."""
+
+    __tablename__ = "savings_fact_daily"
+    __table_args__ = (
+        UniqueConstraint(
+            "day", "buyer_organisation_id", "category", "supplier_organisation_id", name="uq_savings_fact"
+        ),
+        CheckConstraint("lines > 0 AND quantity >= 0", name="ck_savings_fact_counts"),
+        Index("ix_savings_fact_buyer_day", "buyer_organisation_id", "day"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    day: date
+    buyer_organisation_id: int = Field(sa_column=_fk("organisation.id"))
+    category: str = Field(max_length=80)
+    supplier_organisation_id: int = Field(sa_column=_fk("organisation.id"))
+    lines: int
+    quantity: int
+    paid: Decimal = Field(sa_type=REPORTING_MONEY)
+    with_agreements: Decimal = Field(sa_type=REPORTING_MONEY)
+    computed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class KpiTarget(SQLModel, table=True):
     """A manager's target for one tile under one filter scope (`scope` is the filter's canonical
     query string without the period, "" for the whole network)."""

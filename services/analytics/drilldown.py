@@ -22,7 +22,7 @@ from collections import defaultdict
 from datetime import UTC, date
 from decimal import Decimal
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, false, func, literal, or_, select
 from sqlmodel import Session
 
 from models import (
@@ -38,6 +38,7 @@ from models import (
     Refund,
     SalesOrder,
     SalesOrderLine,
+    SavingsFactDaily,
     StockDemandDaily,
     StockLevel,
     SupplierScorecard,
@@ -813,12 +814,50 @@ def forecast_rows(session: Session, flt: KpiFilter) -> list[dict]:
     ]
 
 
+def savings_facts(principal: Principal, flt: KpiFilter, *columns):
+    """The savings facts of the principal's organisation in the period, of the category and
+    supplier filtered on (a vehicle filter has none: purchasing buys parts)."""
+    f = SavingsFactDaily
+    query = select(*columns).where(
+        f.buyer_organisation_id == principal.organisation_id, f.day >= flt.first, f.day <= flt.last
+    )
+    if flt.item_kind == "vehicle":
+        query = query.where(false())
+    if flt.category:
+        query = query.where(f.category == flt.category)
+    if flt.supplier_id is not None:
+        query = query.where(f.supplier_organisation_id == flt.supplier_id)
+    return query
+
+
 def savings_rows(session: Session, principal: Principal, flt: KpiFilter) -> list[dict]:
     """The savings tile's rows: per part category and supplier, what was paid on the purchase orders
-    issued in the period and what the agreements would have made it (reporting currency)."""
-    from services.pricing.savings import savings_for_period  # local: pricing reads analytics' FX
+    issued in the period and what the agreements would have made it (reporting currency), summed
+    from the backtest's daily facts as the tile is."""
+    from services.pricing.savings import savings_rows as named  # local: pricing reads analytics' FX
 
-    _amount, _currency, rows = savings_for_period(session, principal, flt.first, flt.last)
+    f = SavingsFactDaily
+    sums = session.execute(
+        savings_facts(
+            principal,
+            flt,
+            f.category,
+            f.supplier_organisation_id,
+            func.sum(f.lines),
+            func.sum(f.quantity),
+            func.sum(f.paid),
+            func.sum(f.with_agreements),
+        ).group_by(f.category, f.supplier_organisation_id)
+    ).all()
+    groups = {
+        (category, supplier): {
+            "lines": int(lines),
+            "quantity": int(quantity),
+            "paid": Decimal(paid),
+            "with_agreements": Decimal(agreed),
+        }
+        for category, supplier, lines, quantity, paid, agreed in sums
+    }
     return [
         {
             "category": row["category"],
@@ -829,7 +868,7 @@ def savings_rows(session: Session, principal: Principal, flt: KpiFilter) -> list
             "with_agreements": row["with_agreements"],
             "savings": row["savings"],
         }
-        for row in rows
+        for row in named(session, groups)
     ]
 
 

@@ -592,9 +592,10 @@ def refresh_changed(session: Session, *, requested_at: datetime | None = None) -
 
 
 def rebuild(session: Session) -> dict:
-    """Delete every fact and derive them all again from the order tables, week by week, then bump
-    the version. In the caller's transaction. Returns {"days", "order_rows", "line_rows", "version",
-    "seconds", "full": True}."""
+    """Delete every fact and derive them all again from the order tables, week by week, and the
+    savings backtest's daily facts from the purchase orders, then bump the version. In the caller's
+    transaction. Returns {"days", "order_rows", "line_rows", "savings_rows", "version", "seconds",
+    "full": True}."""
     began = time.perf_counter()
     started_at = utcnow()
     marker = _locked_marker(session)
@@ -616,11 +617,15 @@ def rebuild(session: Session) -> dict:
             order_rows, line_rows = order_rows + orders, line_rows + lines
             days += (run_last - day).days + 1
             day = run_last + timedelta(days=1)
+    from services.pricing.savings import write_savings_facts  # local: pricing reads analytics' FX
+
+    savings_rows = write_savings_facts(session)
     _bump(session, marker, started_at, full=True)
     return {
         "days": days,
         "order_rows": order_rows,
         "line_rows": line_rows,
+        "savings_rows": savings_rows,
         "version": marker.version,
         "seconds": round(time.perf_counter() - began, 3),
         "full": True,

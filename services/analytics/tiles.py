@@ -34,6 +34,7 @@ from models import (
     OrderFactDaily,
     Organisation,
     Role,
+    SavingsFactDaily,
     SupplierScorecard,
 )
 from models.settings import get_settings
@@ -323,6 +324,7 @@ def compute_tiles(session: Session, principal: Principal, flt: KpiFilter) -> dic
             tile["refreshed_at"] = _forecasts_finished_at(session)
         elif spec.source == "pricing":
             values = {name: _savings_value(session, principal, p) for name, p in periods.items()}
+            tile["refreshed_at"] = _savings_computed_at(session, principal)
         else:
             values = {"value": None, "previous": None, "last_year": None}
             tile["status"] = "no_data"
@@ -410,12 +412,24 @@ def _forecasts_finished_at(session: Session) -> str | None:
 
 def _savings_value(session: Session, principal: Principal, flt: KpiFilter) -> Decimal | None:
     """What the price agreements and their suggestions would have saved on the purchase orders
-    issued in the period against the prices paid (services/pricing/savings.py), in the reporting
-    currency; None without such orders."""
-    from services.pricing.savings import savings_for_period  # local: pricing reads analytics' FX
+    issued in the period against the prices paid (services/pricing/savings.py, summed from its
+    nightly daily facts), in the reporting currency; None without such orders."""
+    f = SavingsFactDaily
+    paid, agreed = session.execute(
+        drilldown.savings_facts(principal, flt, func.sum(f.paid), func.sum(f.with_agreements))
+    ).one()
+    return None if paid is None else Decimal(paid) - Decimal(agreed)
 
-    amount, _currency, rows = savings_for_period(session, principal, flt.first, flt.last)
-    return amount if rows else None
+
+def _savings_computed_at(session: Session, principal: Principal) -> str | None:
+    at = session.execute(
+        select(func.max(SavingsFactDaily.computed_at)).where(
+            SavingsFactDaily.buyer_organisation_id == principal.organisation_id
+        )
+    ).scalar()
+    if at is None:
+        return None
+    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).isoformat()
 
 
 def rates_used(session: Session, flt: KpiFilter) -> list[dict]:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from sqlalchemy import delete, func, insert
 from sqlmodel import Session, select
 
 from models import (
@@ -37,6 +38,7 @@ from models import (
     PriceAgreement,
     PurchaseOrder,
     PurchaseOrderLine,
+    SavingsFactDaily,
 )
 from models.supply import PurchaseOrderLineStatus
 from models.types import utcnow
@@ -249,16 +251,22 @@ def _price_on(path: list[tuple[date, Decimal]], day: date) -> Decimal:
     return path[max(at, 1) - 1][1]
 
 
-def savings_report(session: Session, principal: Principal, *, start: date, end: date) -> dict:
-    """The backtest over the purchase orders the principal's organisation issued from `start` to
-    `end` (both days included, UTC). Returns {start, end, currency, paid, with_agreements, savings,
-    savings_pct, lines, rows: [{category, supplier_id, supplier_name, supplier_name_zh, lines,
-    quantity, paid, with_agreements, savings, savings_pct}] (largest savings first), left_out:
-    {before_agreement, no_rate}}. Managers only (PermissionDenied otherwise); `end` before `start`
-    is refused (ValidationFailed `pricing.period_inverted`, field `end`)."""
-    require_manager(principal)
-    if end < start:
-        raise ValidationFailed("pricing.period_inverted", field="end")
+@dataclass(frozen=True)
+class _PricedLine:
+    day: date
+    category: str
+    supplier_id: int
+    quantity: int
+    paid: Decimal  # reporting currency, rounded to cents
+    agreed: Decimal
+
+
+def _priced_lines(
+    session: Session, organisation_id: int, start: date, end: date
+) -> tuple[list[_PricedLine], dict[str, int], str]:
+    """(each counted purchase-order line the organisation issued from `start` to `end` with what was
+    paid and what its agreement's replay makes it, the lines left out and why, the reporting
+    currency): the backtest's per-line rule, which its report and its daily facts both sum."""
     lines = session.exec(
         select(
             PurchaseOrderLine.quantity,
@@ -278,7 +286,7 @@ def savings_report(session: Session, principal: Principal, *, start: date, end: 
             & (PriceAgreement.buyer_organisation_id == PurchaseOrder.buyer_organisation_id),
         )
         .where(
-            PurchaseOrder.buyer_organisation_id == principal.organisation_id,
+            PurchaseOrder.buyer_organisation_id == organisation_id,
             PurchaseOrder.issued_at >= _moment(start),
             PurchaseOrder.issued_at < _moment(end + timedelta(days=1)),
             PurchaseOrderLine.status.not_in(list(_SKIPPED_STATUSES)),
@@ -297,7 +305,7 @@ def savings_report(session: Session, principal: Principal, *, start: date, end: 
     }
     currencies = {line[2] for line in lines} | {agreement.currency for agreement in agreements.values()}
     book = load_rates(session, currencies, end)
-    groups: dict[tuple[str, int], dict] = {}
+    priced: list[_PricedLine] = []
     left_out = {"before_agreement": 0, "no_rate": 0}
     for quantity, unit_price, currency, issued_at, supplier_id, category, agreement_id in lines:
         agreement = agreements[agreement_id]
@@ -313,14 +321,51 @@ def savings_report(session: Session, principal: Principal, *, start: date, end: 
         except ValidationFailed:
             left_out["no_rate"] += 1
             continue
+        priced.append(_PricedLine(day, category, supplier_id, int(quantity), paid, agreed))
+    return priced, left_out, book.reporting_currency
+
+
+def savings_report(session: Session, principal: Principal, *, start: date, end: date) -> dict:
+    """The backtest over the purchase orders the principal's organisation issued from `start` to
+    `end` (both days included, UTC). Returns {start, end, currency, paid, with_agreements, savings,
+    savings_pct, lines, rows: [{category, supplier_id, supplier_name, supplier_name_zh, lines,
+    quantity, paid, with_agreements, savings, savings_pct}] (largest savings first), left_out:
+    {before_agreement, no_rate}}. Managers only (PermissionDenied otherwise); `end` before `start`
+    is refused (ValidationFailed `pricing.period_inverted`, field `end`)."""
+    require_manager(principal)
+    if end < start:
+        raise ValidationFailed("pricing.period_inverted", field="end")
+    priced, left_out, currency = _priced_lines(session, principal.organisation_id, start, end)
+    groups: dict[tuple[str, int], dict] = {}
+    for line in priced:
         group = groups.setdefault(
-            (category, supplier_id),
+            (line.category, line.supplier_id),
             {"lines": 0, "quantity": 0, "paid": Decimal(0), "with_agreements": Decimal(0)},
         )
         group["lines"] += 1
-        group["quantity"] += int(quantity)
-        group["paid"] += paid
-        group["with_agreements"] += agreed
+        group["quantity"] += line.quantity
+        group["paid"] += line.paid
+        group["with_agreements"] += line.agreed
+    rows = savings_rows(session, groups)
+    paid = sum((row["paid"] for row in rows), Decimal(0))
+    with_agreements = sum((row["with_agreements"] for row in rows), Decimal(0))
+    return {
+        "start": start,
+        "end": end,
+        "currency": currency,
+        "paid": paid,
+        "with_agreements": with_agreements,
+        "savings": paid - with_agreements,
+        "savings_pct": _pct(paid - with_agreements, paid),
+        "lines": sum(row["lines"] for row in rows),
+        "rows": rows,
+        "left_out": left_out,
+    }
+
+
+def savings_rows(session: Session, groups: dict[tuple[str, int], dict]) -> list[dict]:
+    """The report's rows from sums per (category, supplier id) ({lines, quantity, paid,
+    with_agreements}): named, with savings and their share, largest savings first."""
     names = (
         {
             org.id: org
@@ -347,20 +392,57 @@ def savings_report(session: Session, principal: Principal, *, start: date, end: 
             }
         )
     rows.sort(key=lambda row: (-row["savings"], row["category"], row["supplier_name"]))
-    paid = sum((row["paid"] for row in rows), Decimal(0))
-    with_agreements = sum((row["with_agreements"] for row in rows), Decimal(0))
-    return {
-        "start": start,
-        "end": end,
-        "currency": book.reporting_currency,
-        "paid": paid,
-        "with_agreements": with_agreements,
-        "savings": paid - with_agreements,
-        "savings_pct": _pct(paid - with_agreements, paid),
-        "lines": sum(row["lines"] for row in rows),
-        "rows": rows,
-        "left_out": left_out,
-    }
+    return rows
+
+
+def write_savings_facts(session: Session, today: date | None = None) -> int:
+    """Replace the savings backtest's daily facts (table savings_fact_daily) with the backtest of
+    every buyer's purchase orders from its first issued one to `today` (UTC), summed per day,
+    category and supplier. In the caller's transaction; returns the rows written. Part of the
+    nightly facts rebuild (services/analytics/facts.py)."""
+    today = today or utcnow().date()
+    session.execute(delete(SavingsFactDaily))
+    buyers = session.exec(
+        select(PurchaseOrder.buyer_organisation_id, func.min(PurchaseOrder.issued_at))
+        .join(
+            PriceAgreement,
+            (PriceAgreement.buyer_organisation_id == PurchaseOrder.buyer_organisation_id)
+            & (PriceAgreement.supplier_id == PurchaseOrder.supplier_id),
+        )
+        .where(PurchaseOrder.issued_at.is_not(None), PriceAgreement.status == AgreementStatus.ACTIVE)
+        .group_by(PurchaseOrder.buyer_organisation_id)
+    ).all()
+    now, written = utcnow(), 0
+    for buyer_id, first_issued in buyers:
+        first = first_issued.astimezone(UTC).date() if first_issued.tzinfo else first_issued.date()
+        priced, _left_out, _currency = _priced_lines(session, buyer_id, first, max(today, first))
+        sums: dict[tuple[date, str, int], list] = {}
+        for line in priced:
+            group = sums.setdefault(
+                (line.day, line.category or "", line.supplier_id), [0, 0, Decimal(0), Decimal(0)]
+            )
+            group[0] += 1
+            group[1] += line.quantity
+            group[2] += line.paid
+            group[3] += line.agreed
+        rows = [
+            {
+                "day": day,
+                "buyer_organisation_id": buyer_id,
+                "category": category,
+                "supplier_organisation_id": supplier_id,
+                "lines": lines,
+                "quantity": quantity,
+                "paid": paid,
+                "with_agreements": agreed,
+                "computed_at": now,
+            }
+            for (day, category, supplier_id), (lines, quantity, paid, agreed) in sums.items()
+        ]
+        for begin in range(0, len(rows), 5000):
+            session.execute(insert(SavingsFactDaily), rows[begin : begin + 5000])
+        written += len(rows)
+    return written
 
 
 def _pct(part: Decimal, whole: Decimal) -> Decimal | None:

@@ -29,7 +29,15 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, select
 
-from models import FxRate, MarketIndex, Organisation, PriceAgreement, PurchaseOrder, PurchaseOrderLine
+from models import (
+    FxRate,
+    MarketIndex,
+    Organisation,
+    Part,
+    PriceAgreement,
+    PurchaseOrder,
+    PurchaseOrderLine,
+)
 from models.db import get_engine
 from services.platform.errors import PermissionDenied, ValidationFailed
 from services.pricing import savings
@@ -171,15 +179,18 @@ def test_no_one_reads_another_organisations_savings():
 
 
 def test_the_kpi_dashboard_shows_the_savings_and_its_rows():
-    """The managers' KPI tile reads the same backtest: the half year's 27.60 CNY, its rows the
-    category and supplier; a dealer gets no such tile."""
-    from services.analytics import drilldown
+    """The managers' KPI tile reads the same backtest, from the daily facts the nightly rebuild
+    writes: the half year's 27.60 CNY, its rows the category and supplier."""
+    from services.analytics import drilldown, facts
     from services.analytics.filters import parse_filter
     from services.analytics.tiles import dashboard
     from services.catalog.lists import Page
 
     world = _world()
     flt = parse_filter("period=custom&from=2026-01-01&to=2026-06-30", today=date(2026, 7, 1))
+    with Session(get_engine()) as session:
+        facts.rebuild(session)
+        session.commit()
     with Session(get_engine()) as session:
         tiles = {tile["key"]: tile for tile in dashboard(session, world.manager, flt)["tiles"]}
         rows = drilldown.page_of_rows(session, world.manager, flt, "savings", Page(1, 20))
@@ -188,3 +199,45 @@ def test_the_kpi_dashboard_shows_the_savings_and_its_rows():
     assert tiles["procurement_savings"]["drilldown"] == ["savings"]
     assert rows["total"] == 1 and rows["rows"][0]["savings"] == "27.60"
     assert rows["rows"][0]["supplier_name"] == "Jiangsu Copper Works"
+
+
+def test_the_savings_facts_add_up_to_the_backtest_of_any_period_and_follow_the_filters():
+    """Summed over any days, the daily facts are the backtest of those days to the cent (each line
+    is rounded before it is summed); the category and supplier filters narrow them, a vehicle
+    filter has none."""
+    from services.analytics import facts
+    from services.analytics.filters import parse_filter
+    from services.analytics.tiles import dashboard
+
+    world = _world()
+    with Session(get_engine()) as session:
+        written = facts.rebuild(session)["savings_rows"]
+        session.commit()
+    assert written == 3  # 03-01, 04-20 (the CNY and the EUR line share a day and a group), 05-20
+
+    def tile(query: str) -> str | None:
+        with Session(get_engine()) as session:
+            flt = parse_filter(query, today=date(2026, 7, 1))
+            tiles = {t["key"]: t for t in dashboard(session, world.manager, flt)["tiles"]}
+            session.commit()
+        return tiles["procurement_savings"]["value"]
+
+    for first, last, expected in (
+        (date(2026, 3, 1), date(2026, 3, 31), "-2.80"),
+        (date(2026, 4, 1), date(2026, 4, 30), "17.60"),
+        (date(2026, 5, 1), date(2026, 5, 31), "12.80"),
+        (START, END, "27.60"),
+    ):
+        with Session(get_engine()) as session:
+            backtest, _currency, _rows = savings.savings_for_period(session, world.manager, first, last)
+        assert str(backtest) == expected
+        assert tile(f"period=custom&from={first}&to={last}") == expected
+    half = "period=custom&from=2026-01-01&to=2026-06-30"
+    with Session(get_engine()) as session:
+        category = session.get(Part, session.get(PriceAgreement, world.agreement_id).part_id).category
+    assert tile(f"{half}&category={category}") == "27.60"
+    assert tile(f"{half}&category=No-such-category") is None
+    assert tile(f"{half}&supplier={world.supplier_id}") == "27.60"
+    assert tile(f"{half}&supplier={world.other_supplier_id}") is None
+    assert tile(f"{half}&item_kind=vehicle") is None
+    assert tile("period=custom&from=2025-01-01&to=2025-06-30") is None  # nothing was bought then
