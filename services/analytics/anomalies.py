@@ -20,7 +20,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 from sqlmodel import Session
 
 from models import LineFactDaily, OrderFactDaily, Organisation
@@ -98,12 +98,18 @@ def _weekly(session: Session, flt: KpiFilter, first: date, last: date) -> dict[t
     """(dealer id or NETWORK, metric) -> week index (0 = the oldest, HISTORY_WEEKS = the week looked
     at) -> value, from the order facts (the line facts under a line-level filter)."""
     table = LineFactDaily if flt.line_level else OrderFactDaily
+    # the week's index summed in the database: a row per dealer and week, not per dealer and day
+    week_of = case(
+        *(
+            (table.day <= first + timedelta(days=7 * k + 6), literal(k))
+            for k in range((last - first).days // 7 + 1)
+        ),
+        else_=literal(-1),
+    )
     query = (
-        select(
-            table.dealer_organisation_id, table.day, func.sum(table.orders), func.sum(table.value_reporting)
-        )
+        select(table.dealer_organisation_id, week_of, func.sum(table.orders), func.sum(table.value_reporting))
         .where(table.day >= first, table.day <= last)
-        .group_by(table.dealer_organisation_id, table.day)
+        .group_by(table.dealer_organisation_id, week_of)
     )
     if flt.dealer_id is not None:
         query = query.where(table.dealer_organisation_id == flt.dealer_id)
@@ -113,8 +119,7 @@ def _weekly(session: Session, flt: KpiFilter, first: date, last: date) -> dict[t
     if flt.line_level:
         query = drilldown.line_filters(query, table, flt)
     out: dict[tuple[int, str], dict] = defaultdict(lambda: defaultdict(Decimal))
-    for dealer_id, day, orders, value in session.execute(query).all():
-        week = (day - first).days // 7
+    for dealer_id, week, orders, value in session.execute(query).all():
         for who in (dealer_id, NETWORK) if flt.dealer_id is None else (dealer_id,):
             out[(who, "orders")][week] += Decimal(orders or 0)
             out[(who, "gmv")][week] += Decimal(value or 0)
