@@ -170,40 +170,51 @@ def derive_orders(
     Raises ValidationFailed `fx.rate_missing` when an order's currency has no rate on or before its
     day (no figure is invented)."""
     zone = reporting_zone()
-    delivered = (
-        select(Shipment.order_id, func.min(ShipmentEvent.occurred_at).label("delivered_at"))
-        .join(ShipmentEvent, ShipmentEvent.shipment_id == Shipment.id)
-        .where(ShipmentEvent.status.in_(_DELIVERED))
-        .group_by(Shipment.order_id)
-        .subquery()
+    columns = (
+        SalesOrder.id,
+        SalesOrder.number,
+        SalesOrder.created_at,
+        SalesOrder.kind,
+        SalesOrder.status,
+        SalesOrder.currency,
+        SalesOrder.total,
+        SalesOrder.test_drive_id,
+        SalesOrder.buyer_organisation_id,
+        SalesOrder.buyer_location_id,
+        Location.organisation_id.label("store_organisation_id"),
+        Payment.captured_at,
+        Refund.id.label("refund_id"),
     )
-    query = (
-        select(
-            SalesOrder.id,
-            SalesOrder.number,
-            SalesOrder.created_at,
-            SalesOrder.kind,
-            SalesOrder.status,
-            SalesOrder.currency,
-            SalesOrder.total,
-            SalesOrder.test_drive_id,
-            SalesOrder.buyer_organisation_id,
-            SalesOrder.buyer_location_id,
-            Location.organisation_id.label("store_organisation_id"),
-            Payment.captured_at,
-            Refund.id.label("refund_id"),
-            delivered.c.delivered_at,
+
+    def orders(*delivered_at):
+        return (
+            select(*columns, *delivered_at)
+            .join(Location, Location.id == SalesOrder.buyer_location_id)
+            .outerjoin(Payment, Payment.order_id == SalesOrder.id)
+            .outerjoin(Refund, Refund.payment_id == Payment.id)
+            .where(SalesOrder.created_at >= start, SalesOrder.created_at < end)
+            .order_by(SalesOrder.id)
         )
-        .join(Location, Location.id == SalesOrder.buyer_location_id)
-        .outerjoin(Payment, Payment.order_id == SalesOrder.id)
-        .outerjoin(Refund, Refund.payment_id == Payment.id)
-        .outerjoin(delivered, delivered.c.order_id == SalesOrder.id)
-        .where(SalesOrder.created_at >= start, SalesOrder.created_at < end)
-        .order_by(SalesOrder.id)
-    )
-    if order_ids is None:
+
+    if order_ids is None:  # a range: every delivery grouped once
+        delivered = (
+            select(Shipment.order_id, func.min(ShipmentEvent.occurred_at).label("delivered_at"))
+            .join(ShipmentEvent, ShipmentEvent.shipment_id == Shipment.id)
+            .where(ShipmentEvent.status.in_(_DELIVERED))
+            .group_by(Shipment.order_id)
+            .subquery()
+        )
+        query = orders(delivered.c.delivered_at).outerjoin(delivered, delivered.c.order_id == SalesOrder.id)
         found = session.execute(query).all()
-    else:
+    else:  # a page of orders: each one's delivery looked up by its id, not every delivery grouped
+        delivered_at = (
+            select(func.min(ShipmentEvent.occurred_at))
+            .join(Shipment, Shipment.id == ShipmentEvent.shipment_id)
+            .where(Shipment.order_id == SalesOrder.id, ShipmentEvent.status.in_(_DELIVERED))
+            .scalar_subquery()
+            .label("delivered_at")
+        )
+        query = orders(delivered_at)
         ids = sorted(set(order_ids))
         found = [
             row
