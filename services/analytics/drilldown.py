@@ -45,12 +45,14 @@ from models import (
     Trim,
     VehicleModel,
 )
+from models.settings import get_settings
 from models.types import utcnow
 from services.analytics import facts, fx
 from services.analytics.filters import KpiFilter
 from services.analytics.scope import scoped_filter
 from services.catalog.lists import Page
 from services.identity.auth import Principal
+from services.platform import cache
 from services.platform.errors import PermissionDenied, ValidationFailed
 from services.supply.incident_titles import title_fields
 
@@ -354,19 +356,21 @@ def _line_row(r: facts.OrderRecord, line: facts.LineRecord) -> dict:
     }
 
 
-def _order_window(session: Session, flt: KpiFilter, window: Window, limit_total: int | None = None):
+def _order_window(
+    session: Session, flt: KpiFilter, window: Window, limit_total: int | None = None, count=None
+):
     """(kind, rows, total) of the orders drill-down (see order_rows), only `window`'s rows read:
     the database picks and counts the rows, the facts' own derivation fills them in."""
     if not flt.line_level:
         ids = _in_scope(select(SalesOrder.id), flt).where(_counted()).order_by(SalesOrder.id)
-        total = _count(session, ids)
+        total = (count or _count)(session, ids)
         _check_total(total, limit_total)
         page = list(session.execute(_windowed(ids, window)).scalars())
         return "orders", [_order_row(r) for r in _records(session, flt, page)], total
     groups = _lines_in_scope(
         [SalesOrderLine.order_id, _line_kind, _line_category, _line_supplier], flt
     ).group_by(SalesOrderLine.order_id, _line_kind, _line_category, _line_supplier)
-    total = _count(session, groups)
+    total = (count or _count)(session, groups)
     _check_total(total, limit_total)
     picked = session.execute(
         _windowed(groups.order_by(SalesOrderLine.order_id, func.min(SalesOrderLine.line_no)), window)
@@ -378,12 +382,14 @@ def _order_window(session: Session, flt: KpiFilter, window: Window, limit_total:
     return "order_parts", rows, total
 
 
-def _line_window(session: Session, flt: KpiFilter, window: Window, limit_total: int | None = None):
+def _line_window(
+    session: Session, flt: KpiFilter, window: Window, limit_total: int | None = None, count=None
+):
     """(rows, total) of the lines drill-down, only `window`'s rows read."""
     lines = _lines_in_scope([SalesOrderLine.id, SalesOrderLine.order_id], flt).order_by(
         SalesOrderLine.order_id, SalesOrderLine.line_no
     )
-    total = _count(session, lines)
+    total = (count or _count)(session, lines)
     _check_total(total, limit_total)
     picked = session.execute(_windowed(lines, window)).all()
     wanted = {row.id for row in picked}
@@ -450,6 +456,7 @@ def _stock_window(
     today: date | None = None,
     demanded: bool = False,
     limit_total: int | None = None,
+    count=None,
 ) -> tuple[list[dict], int]:
     """(rows, total) of the stock rows in scope (only those ordered from in the period when
     `demanded`), only `window`'s rows read and valued."""
@@ -481,7 +488,7 @@ def _stock_window(
         result = session.execute(query).all()
         total = len(result)
     else:
-        total = _count(session, query)
+        total = (count or _count)(session, query)
         _check_total(total, limit_total)
         result = session.execute(_windowed(query, window)).all()
     today = today or utcnow().astimezone(facts.reporting_zone()).date()
@@ -756,18 +763,19 @@ def _rows_window(
     kind: str,
     window: Window,
     limit_total: int | None = None,
+    count=None,
 ) -> tuple[str, list[dict], int]:
     """(the kind of rows given, `window`'s rows, how many there are in all) of `kind`. Orders, lines
     and stock are picked, counted and paged by the database (a year of a large network's orders is
     never read to show fifty of them); the other kinds are small and sliced here."""
     flt = _checked(principal, flt, kind)
     if kind == "orders":
-        return _order_window(session, flt, window, limit_total)
+        return _order_window(session, flt, window, limit_total, count)
     if kind == "lines":
-        return kind, *_line_window(session, flt, window, limit_total)
+        return kind, *_line_window(session, flt, window, limit_total, count)
     if kind in ("stock", "stockouts"):
         rows, total = _stock_window(
-            session, flt, window, demanded=kind == "stockouts", limit_total=limit_total
+            session, flt, window, demanded=kind == "stockouts", limit_total=limit_total, count=count
         )
         return kind, [_public(row) if kind == "stock" else _stockout_row(row) for row in rows], total
     if kind == "scorecards":
@@ -875,7 +883,19 @@ def savings_rows(session: Session, principal: Principal, flt: KpiFilter) -> list
 def page_of_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str, page: Page) -> dict:
     """One page of `kind`'s rows (see all_rows): {"kind", "columns", "total", "page", "page_size",
     "rows"}, values JSON-safe (Decimals and dates as strings)."""
-    given, chunk, total = _rows_window(session, principal, flt, kind, (page.offset, page.size))
+    # The count is the slow half of a page of a large period: kept per viewer, filter, kind and facts
+    # version (a refresh bumps it), so paging on costs only the page itself.
+    version, _ = facts.facts_version(session)
+    viewer = f"dealer-{principal.organisation_id}" if principal.role == "dealer" else "network"
+    key = f"analytics:rows:v{version}:{viewer}:{kind}:{flt.query_string()}"
+    known = cache.get(key, session=session)
+
+    def count(session: Session, statement) -> int:
+        return known["total"] if known is not None else _count(session, statement)
+
+    given, chunk, total = _rows_window(session, principal, flt, kind, (page.offset, page.size), count=count)
+    if known is None:
+        cache.put(key, {"total": total}, ttl_seconds=get_settings().kpi_cache_seconds, session=session)
     return {
         "kind": given,
         "columns": list(COLUMNS[given]),

@@ -251,3 +251,26 @@ def test_an_export_past_the_limit_is_refused_with_the_count(world, monkeypatch):
                 drilldown.export_csv(session, world.manager, flt, kind)
             assert refused.value.code == "kpi.export_too_large"
             assert refused.value.params == {"max": 1, "count": total}
+
+
+def test_paging_on_reuses_the_count_until_the_facts_change(world, monkeypatch):
+    """The first page counts the rows; the next pages of the same view reuse that count (the slow
+    half on a large period) until a facts refresh bumps the version."""
+    from services.catalog.lists import Page
+
+    counted = []
+    real = drilldown._count
+    monkeypatch.setattr(
+        drilldown, "_count", lambda session, statement: counted.append(1) or real(session, statement)
+    )
+    flt = parse_filter(MARCH, today=date(2026, 3, 10))
+    with Session(get_engine()) as session:
+        first = drilldown.page_of_rows(session, world.manager, flt, "orders", Page(1, 2))
+        second = drilldown.page_of_rows(session, world.manager, flt, "orders", Page(2, 2))
+        session.commit()
+    assert len(counted) == 1 and first["total"] == second["total"] > 2
+    with Session(get_engine()) as session:
+        facts.rebuild(session)
+        session.commit()
+        again = drilldown.page_of_rows(session, world.manager, flt, "orders", Page(2, 2))
+    assert len(counted) == 2 and again["total"] == first["total"]
