@@ -26,7 +26,7 @@ from models.types import utcnow
 from services.catalog.lists import Page as CatalogPage
 from services.catalog.lists import list_stock
 from services.catalog.summary import compute_summary
-from services.identity.auth import normalize_email, principal_for
+from services.identity.auth import normalize_email, principal_for, resolve_token
 from services.identity.users import set_language
 from services.ordering import placement as ordering
 from services.platform.formatting import format_money, format_number
@@ -58,9 +58,33 @@ def sign_in(page: Page, portal: RunningPortal, email: str, password: str = DEMO_
     page.click("#login-submit")
 
 
+# role -> the session token of its last sign-in through the form, reused while the server still
+# accepts it (a logout, a revocation or a deactivation ends it: the next call signs in again).
+_TOKENS: dict[str, str] = {}
+_TOKEN_KEY = "portal_session"  # state/shared/auth.py: the LocalStorage the portal keeps it in
+
+
+def _still_valid(portal: RunningPortal, token: str) -> bool:
+    with Session(portal.engine) as session:
+        return resolve_token(session, token) is not None
+
+
 def sign_in_as(page: Page, portal: RunningPortal, role: str) -> None:
+    """`role`'s demo user signed in on `page` at its home. The first call per role goes through the
+    sign-in form; later ones put the same session token in the new context's storage (what a
+    returning browser has), which saves a form round per test."""
+    token = _TOKENS.get(role)
+    if token is not None and _still_valid(portal, token):
+        page.goto(f"{portal.base_url}/favicon.svg")  # a light page of the portal's origin
+        page.evaluate("([key, value]) => localStorage.setItem(key, value)", [_TOKEN_KEY, token])
+        page.goto(f"{portal.base_url}{HOMES[role]}")
+        page.wait_for_url(at(HOMES[role]))
+        return
     sign_in(page, portal, f"{role}@demo.test")
     page.wait_for_url(at(HOMES[role]))
+    stored = page.evaluate("(key) => localStorage.getItem(key)", _TOKEN_KEY)
+    if stored:
+        _TOKENS[role] = stored
 
 
 def _set_language(portal: RunningPortal, email: str, language: str) -> None:
