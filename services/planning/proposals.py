@@ -66,7 +66,8 @@ LIVE_LINE = (
 )
 
 
-def _planner(principal: Principal | None) -> Principal:
+def planner(principal: Principal | None) -> Principal:
+    """The principal, if a manager (the carmaker's planner); PermissionDenied otherwise."""
     return require_role(principal, Role.MANAGER)
 
 
@@ -121,7 +122,7 @@ def rounded_quantity(needed: float, moq: int = 1, pack_size: int = 1) -> int:
 # --- building --------------------------------------------------------------------------------------
 
 
-def _latest_finished_run(session: Session) -> ForecastRun | None:
+def latest_finished_run(session: Session) -> ForecastRun | None:
     return session.exec(
         select(ForecastRun)
         .where(ForecastRun.status == ForecastRunStatus.FINISHED.value)
@@ -147,6 +148,78 @@ def _on_order(session: Session, part_ids: list[int]) -> dict[tuple[int, int], in
     return {(part, location): max(0, int(quantity or 0)) for part, location, quantity in rows}
 
 
+@dataclass(frozen=True)
+class ItemTarget:
+    """The order-up-to target of one part at one location and the days it protects."""
+
+    target: Target
+    lead_days: int  # supplier lead time (warehouse) or the store haul
+    protection_days: int  # lead days + review days
+    moq: int
+    pack_size: int
+
+
+def run_series(session: Session, principal: Principal, run: ForecastRun) -> list[tuple]:
+    """(series, location, part) of a run's forecast series at the planner's warehouses and at the dealer
+    stores they serve, by series id."""
+    rows = session.exec(
+        select(ForecastSeries, Location, Part)
+        .join(Location, Location.id == ForecastSeries.location_id)
+        .join(Part, Part.id == ForecastSeries.part_id)
+        .where(ForecastSeries.run_id == run.id, ForecastSeries.status == SeriesStatus.DONE.value)
+        .order_by(ForecastSeries.id)
+    ).all()
+    return [
+        row
+        for row in rows
+        if row[1].kind == LocationKind.STORE or row[1].organisation_id == principal.organisation_id
+    ]
+
+
+def forecast_points(session: Session, series_ids: list[int]) -> dict[int, list[ForecastPoint]]:
+    """The forecast points of the series, by series id, in period order."""
+    points: dict[int, list[ForecastPoint]] = defaultdict(list)
+    for start in range(0, len(series_ids), 500):
+        for point in session.exec(
+            select(ForecastPoint)
+            .where(ForecastPoint.series_id.in_(series_ids[start : start + 500]))
+            .order_by(ForecastPoint.series_id, ForecastPoint.period)
+        ):
+            points[point.series_id].append(point)
+    return points
+
+
+def ordering_rules(session: Session, part_ids: list[int]) -> dict[int, PartReplenishment]:
+    return {
+        rule.part_id: rule
+        for rule in session.exec(select(PartReplenishment).where(PartReplenishment.part_id.in_(part_ids)))
+    }
+
+
+def item_target(
+    forecast: list[ForecastPoint],
+    *,
+    is_store: bool,
+    rule: PartReplenishment | None,
+    period_days: float,
+    service_level: float,
+    review_days: int = REVIEW_DAYS,
+) -> ItemTarget:
+    """The order-up-to target of a part at a location from its forecast points: a store is protected
+    for the review period plus a week's haul from the warehouse, a warehouse for the review period
+    plus the part's supplier lead time."""
+    moq, pack = (rule.moq, rule.pack_size) if rule else (1, 1)
+    lead_days = STORE_HAUL_DAYS if is_store else (rule.lead_time_days if rule else DEFAULT_LEAD_TIME_DAYS)
+    protection_days = lead_days + review_days
+    target = order_up_to(
+        [p.yhat for p in forecast],
+        [interval_sd(p.lo, p.hi) for p in forecast],
+        protection_days / period_days,
+        service_level,
+    )
+    return ItemTarget(target, lead_days, protection_days, moq, pack)
+
+
 def build_proposal(
     session: Session,
     principal: Principal,
@@ -157,42 +230,19 @@ def build_proposal(
 ) -> int:
     """A draft proposal from the newest finished forecast run (DomainError `proposal.no_run` without
     one) and today's stock; commits and returns its id. Lines whose quantity rounds to 0 are left out."""
-    principal = _planner(principal)
+    principal = planner(principal)
     if not 0.0 < service_level < 1.0:
         raise ValidationFailed("replenish.service_level.invalid", field="service_level")
     now = now or utcnow()
     today = today_in(principal.time_zone, now)
-    run = _latest_finished_run(session)
+    run = latest_finished_run(session)
     if run is None:
         raise DomainError("proposal.no_run")
     period_days = PERIOD_DAYS[run.frequency]
-    series = session.exec(
-        select(ForecastSeries, Location, Part)
-        .join(Location, Location.id == ForecastSeries.location_id)
-        .join(Part, Part.id == ForecastSeries.part_id)
-        .where(ForecastSeries.run_id == run.id, ForecastSeries.status == SeriesStatus.DONE.value)
-        .order_by(ForecastSeries.id)
-    ).all()
-    # The carmaker's warehouses and the dealer stores they serve.
-    series = [
-        row
-        for row in series
-        if row[1].kind == LocationKind.STORE or row[1].organisation_id == principal.organisation_id
-    ]
-    ids = [row[0].id for row in series]
-    points: dict[int, list[ForecastPoint]] = defaultdict(list)
-    for start in range(0, len(ids), 500):
-        for point in session.exec(
-            select(ForecastPoint)
-            .where(ForecastPoint.series_id.in_(ids[start : start + 500]))
-            .order_by(ForecastPoint.series_id, ForecastPoint.period)
-        ):
-            points[point.series_id].append(point)
+    series = run_series(session, principal, run)
+    points = forecast_points(session, [row[0].id for row in series])
     part_ids = sorted({row[2].id for row in series})
-    rules = {
-        rule.part_id: rule
-        for rule in session.exec(select(PartReplenishment).where(PartReplenishment.part_id.in_(part_ids)))
-    }
+    rules = ordering_rules(session, part_ids)
     stock_rows = session.exec(
         select(StockLevel, Location.kind, Location.organisation_id)
         .join(Location, Location.id == StockLevel.location_id)
@@ -213,21 +263,20 @@ def build_proposal(
         if kind == LocationKind.WAREHOUSE and owner == principal.organisation_id:
             free_at_warehouse[level.part_id][level.location_id] = level.on_hand - level.reserved
     for item, location, part in stores + warehouses:
-        rule = rules.get(part.id)
-        moq, pack = (rule.moq, rule.pack_size) if rule else (1, 1)
-        lead_days = rule.lead_time_days if rule else DEFAULT_LEAD_TIME_DAYS
-        is_store = location.kind == LocationKind.STORE
-        # A store's protection period: the review period plus a week's haul from the warehouse.
-        protection_days = (STORE_HAUL_DAYS if is_store else lead_days) + review_days
         forecast = points.get(item.id, [])
         if not forecast:
             continue
-        target = order_up_to(
-            [p.yhat for p in forecast],
-            [interval_sd(p.lo, p.hi) for p in forecast],
-            protection_days / period_days,
-            service_level,
+        is_store = location.kind == LocationKind.STORE
+        found = item_target(
+            forecast,
+            is_store=is_store,
+            rule=rules.get(part.id),
+            period_days=period_days,
+            service_level=service_level,
+            review_days=review_days,
         )
+        target, moq, pack, lead_days = found.target, found.moq, found.pack_size, found.lead_days
+        protection_days = found.protection_days
         level = stock.get((part.id, location.id))
         on_hand = level.on_hand if level else 0
         reserved = level.reserved if level else 0
@@ -237,7 +286,7 @@ def build_proposal(
             "forecast_demand": round(target.demand, 3),
             "forecast_sd": round(target.sd, 3),
             "protection_days": protection_days,
-            "lead_time_days": STORE_HAUL_DAYS if is_store else lead_days,
+            "lead_time_days": lead_days,
             "review_days": review_days,
             "service_level": service_level,
             "z": round(target.z, 4),
@@ -310,7 +359,7 @@ def build_proposal(
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def _proposal(session: Session, principal: Principal, proposal_id: object) -> ReplenishmentProposal:
+def find_proposal(session: Session, principal: Principal, proposal_id: object) -> ReplenishmentProposal:
     proposal = session.get(ReplenishmentProposal, record_id(proposal_id, "proposal_id"))
     if proposal is None or not _visible(session, principal, proposal):
         raise NotFound("proposal.not_found", field="proposal_id")
@@ -323,8 +372,8 @@ def _visible(session: Session, principal: Principal, proposal: ReplenishmentProp
 
 
 def lines(session: Session, principal: Principal, proposal_id: object) -> list[ReplenishmentProposalLine]:
-    _planner(principal)
-    proposal = _proposal(session, principal, proposal_id)
+    planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
     return list(
         session.exec(
             select(ReplenishmentProposalLine)
@@ -338,8 +387,8 @@ def get_proposal(session: Session, principal: Principal, proposal_id: object) ->
     """The proposal with its lines (each with part, from, to and the unit price in force for purchases)
     and its value per currency (purchase lines at the planner's quantities, in the part's currency, as
     the purchase order will be)."""
-    _planner(principal)
-    proposal = _proposal(session, principal, proposal_id)
+    planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
     today = today_in(principal.time_zone, utcnow())
     rows = []
     values: dict[str, Decimal] = defaultdict(Decimal)
@@ -361,7 +410,7 @@ def get_proposal(session: Session, principal: Principal, proposal_id: object) ->
 
 def list_proposals(session: Session, principal: Principal, limit: int = 50) -> list[dict]:
     """The newest proposals of the planner's organisation: id, created, status, line count."""
-    _planner(principal)
+    planner(principal)
     found = session.exec(
         select(ReplenishmentProposal, func.count(ReplenishmentProposalLine.id))
         .join(User, User.id == ReplenishmentProposal.created_by_user_id)
@@ -385,8 +434,8 @@ def set_quantities(
     """The planner's quantities by line id (0 drops a line at approval). Every value is checked first
     (ValidationFailed naming `quantities[<line id>]` for a negative or non-whole one), then all are
     written in one commit; a proposal no longer a draft raises DomainError `proposal.not_draft`."""
-    _planner(principal)
-    proposal = _proposal(session, principal, proposal_id)
+    planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
     if proposal.status != ProposalStatus.DRAFT:
         raise DomainError("proposal.not_draft")
     by_id = {line.id: line for line in lines(session, principal, proposal.id)}
@@ -408,8 +457,8 @@ def approve(session: Session, principal: Principal, proposal_id: object) -> dict
     update is the guard (it holds the row's lock until the commit on PostgreSQL); a proposal already
     approved returns its orders and creates nothing (`created` False). A refused order (a blocked
     supplier, a missing price, stock gone for a transfer) rolls everything back."""
-    principal = _planner(principal)
-    proposal = _proposal(session, principal, proposal_id)
+    principal = planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
     proposal_id = int(proposal.id)
     now = utcnow()
     try:

@@ -96,6 +96,10 @@ class ProposalsState(AuthState):
         ]
 
     @rx.var
+    def simulation_href(self) -> str:
+        return routes.simulation(self.proposal_id)
+
+    @rx.var
     def is_draft(self) -> bool:
         return self.status == "draft"
 

@@ -144,6 +144,15 @@ def proposal_detail() -> rx.Component:
                         rx.badge(ProposalsState.status_label, radius="full", id="proposal-status"),
                         rx.text(t("proposals.value"), " ", ProposalsState.value, size="2"),
                         rx.spacer(),
+                        rx.link(
+                            rx.button(
+                                rx.icon("chart-column", size=16),
+                                t("simulation.open_proposal"),
+                                variant="soft",
+                            ),
+                            href=ProposalsState.simulation_href,
+                            id="simulate-proposal",
+                        ),
                         rx.cond(ProposalsState.is_draft, _approve()),
                         gap="3",
                         align="center",
