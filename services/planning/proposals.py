@@ -46,7 +46,7 @@ from models.types import utcnow
 from services.identity.access import require_role
 from services.identity.auth import Principal
 from services.ordering import reservations
-from services.platform import audit
+from services.platform import audit, outbox
 from services.platform.errors import DomainError, NotFound, ValidationFailed, field_path
 from services.platform.fields import record_id, today_in, whole_quantity
 from services.pricing.prices import issue_purchase_order_at_prices_in_force, price_in_force
@@ -544,3 +544,148 @@ def _reserve_transfers(session: Session, moves: list[ReplenishmentProposalLine])
         wanted[int(level.id)] += line.quantity
     if wanted and reservations.reserve(session, wanted.items()):
         raise DomainError("proposal.transfer_short")
+
+
+def discard(session: Session, principal: Principal, proposal_id: object) -> dict:
+    """Discard a draft (it can then never be approved). Exactly once: the draft -> discarded update is
+    the guard, the same as approval's, so of an approval and a discard at once only one wins. A draft
+    holds no reservations (approval makes them), so none are left to release. A proposal already
+    discarded returns `discarded` False; one approved raises DomainError `proposal.not_draft`."""
+    principal = planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
+    proposal_id = int(proposal.id)
+    try:
+        claimed = session.exec(
+            update(ReplenishmentProposal)
+            .where(
+                ReplenishmentProposal.id == proposal_id,
+                ReplenishmentProposal.status == ProposalStatus.DRAFT.value,
+            )
+            .values(
+                status=ProposalStatus.DISCARDED.value,
+                discarded_by_user_id=principal.user_id,
+                discarded_at=utcnow(),
+            )
+        ).rowcount
+        if claimed != 1:
+            session.rollback()
+            session.refresh(proposal)
+            if proposal.status != ProposalStatus.DISCARDED:
+                raise DomainError("proposal.not_draft")
+            return {"discarded": False}
+        audit.record(
+            session,
+            action="replenishment_proposal.discarded",
+            entity="replenishment_proposal",
+            entity_id=proposal_id,
+            actor_user_id=principal.user_id,
+            organisation_id=principal.organisation_id,
+            before={"status": ProposalStatus.DRAFT.value},
+            after={"status": ProposalStatus.DISCARDED.value},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return {"discarded": True}
+
+
+def transfer_state(proposal: ReplenishmentProposal, line: ReplenishmentProposalLine) -> str:
+    """Where a transfer line stands: `proposed` (a draft's), `dropped` (approved with quantity 0, or the
+    proposal discarded), `reserved` (approved, waiting at the warehouse), `shipped` (carried out)."""
+    if line.shipped_at is not None:
+        return "shipped"
+    if proposal.status == ProposalStatus.DRAFT:
+        return "proposed"
+    if proposal.status == ProposalStatus.APPROVED and line.quantity > 0:
+        return "reserved"
+    return "dropped"
+
+
+def ship_transfer(session: Session, principal: Principal, proposal_id: object, line_id: object) -> dict:
+    """Carry out an approved transfer line: its reserved units leave the warehouse (on hand and reserved
+    both go down) and arrive at the store (its on hand goes up; a store without a row of the part gets
+    one), in one transaction with the audit entry and a STOCK_CHANGED message. Exactly once: the line's
+    `shipped_at IS NULL -> now` update is the guard (it holds the line's lock until the commit on
+    PostgreSQL); a line already shipped returns `shipped` False and moves nothing. DomainError
+    `proposal.not_approved` for a draft or discarded proposal, `proposal.transfer_not_reserved` for a
+    line approved with quantity 0; NotFound `proposal.line_not_found` for a line not of this proposal
+    or not a transfer."""
+    principal = planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
+    line = session.get(ReplenishmentProposalLine, record_id(line_id, "line_id"))
+    if line is None or line.proposal_id != proposal.id or line.kind != ProposalLineKind.TRANSFER:
+        raise NotFound("proposal.line_not_found", field="line_id")
+    if proposal.status != ProposalStatus.APPROVED:
+        raise DomainError("proposal.not_approved")
+    if line.quantity <= 0:
+        raise DomainError("proposal.transfer_not_reserved")
+    line_id, quantity = int(line.id), int(line.quantity)
+    source_id, target_id, part_id = int(line.from_location_id), int(line.to_location_id), int(line.part_id)
+    try:
+        claimed = session.exec(
+            update(ReplenishmentProposalLine)
+            .where(ReplenishmentProposalLine.id == line_id, ReplenishmentProposalLine.shipped_at.is_(None))
+            .values(shipped_at=utcnow(), shipped_by_user_id=principal.user_id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            session.rollback()
+            return {"shipped": False}
+        _move_stock(session, part_id, source_id, target_id, quantity)
+        audit.record(
+            session,
+            action="replenishment_proposal.transfer_shipped",
+            entity="replenishment_proposal",
+            entity_id=int(proposal.id),
+            actor_user_id=principal.user_id,
+            organisation_id=principal.organisation_id,
+            after={
+                "line_id": line_id,
+                "part_id": part_id,
+                "from_location_id": source_id,
+                "to_location_id": target_id,
+                "quantity": quantity,
+            },
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(line)
+    return {"shipped": True}
+
+
+def _move_stock(session: Session, part_id: int, source_id: int, target_id: int, quantity: int) -> None:
+    """The reserved units out of the warehouse's row, into the store's, rows touched in ascending id
+    (the lock order of every stock writer, services/ordering/reservations.py)."""
+    rows = {
+        level.location_id: level
+        for level in session.exec(
+            select(StockLevel).where(
+                StockLevel.part_id == part_id, StockLevel.location_id.in_([source_id, target_id])
+            )
+        )
+    }
+    source = rows.get(source_id)
+    if source is None:
+        raise DomainError("proposal.transfer_short", part_id=part_id)
+    target = rows.get(target_id)
+    steps = [(int(source.id), "out")] + ([(int(target.id), "in")] if target is not None else [])
+    for row_id, direction in sorted(steps):
+        if direction == "out":
+            reservations.commit(session, [(row_id, quantity)])
+        else:
+            session.exec(
+                update(StockLevel)
+                .where(StockLevel.id == row_id)
+                .values(on_hand=StockLevel.on_hand + quantity)
+                .execution_options(synchronize_session=False)
+            )
+    if target is None:
+        session.add(StockLevel(location_id=target_id, part_id=part_id, on_hand=quantity))
+    outbox.enqueue(
+        session,
+        outbox.STOCK_CHANGED,
+        {"location_ids": sorted({source_id, target_id}), "part_ids": [part_id], "cause": "transfer"},
+    )
