@@ -13,7 +13,6 @@ from portal.components.ui import (
     back_link,
     empty_state,
     header_cell,
-    number_cell,
     page_heading,
     section,
     t,
@@ -39,8 +38,30 @@ def _pair(proposal, min_max) -> rx.Component:
 def _figure_row(row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row["label"]),
-        number_cell(rx.text(row["proposal"], weight="medium", class_name="simulation-proposal")),
-        number_cell(rx.text(row["min_max"], class_name="simulation-min-max")),
+        rx.table.cell(
+            rx.vstack(
+                rx.text(
+                    row["proposal"], weight="medium", white_space="nowrap", class_name="simulation-proposal"
+                ),
+                # A phone leaves the min/max column out: its figure sits under the proposal's.
+                rx.text(
+                    t("simulation.policy.min_max"),
+                    ": ",
+                    rx.text.span(row["min_max"], white_space="nowrap", class_name="simulation-min-max"),
+                    size="1",
+                    color_scheme="gray",
+                    **PHONE_ONLY,
+                ),
+                spacing="0",
+                align="end",
+            ),
+            text_align="right",
+        ),
+        rx.table.cell(
+            rx.text(row["min_max"], white_space="nowrap", class_name="simulation-min-max"),
+            text_align="right",
+            **WIDE_ONLY,
+        ),
         custom_attrs={"data-figure": row["key"]},
     )
 
@@ -106,7 +127,7 @@ def _result() -> rx.Component:
                     rx.table.row(
                         header_cell("simulation.figure"),
                         header_cell("simulation.policy.proposal", "right", wrap=True),
-                        header_cell("simulation.policy.min_max", "right", wrap=True),
+                        header_cell("simulation.policy.min_max", "right", wide_only=True),
                     )
                 ),
                 rx.table.body(rx.foreach(SimulationState.figure_rows, _figure_row)),
