@@ -12,7 +12,11 @@ warehouse, as far as the warehouse's free stock goes.
 Approval issues one purchase order per (supplier, warehouse) through services/pricing/prices.py (the
 manager's PO page's rules, prices and audit) and reserves the transferred units at the warehouse
 (services/ordering/reservations.py), all in one transaction claimed by a status guard
-(draft -> approved), so a second approve creates nothing.
+(draft -> approved), so a second approve creates nothing. A draft may be discarded instead (the same
+guard, draft -> discarded). An approved transfer is carried out by `ship_transfer`: its reserved
+units leave the warehouse and arrive at the store, once (guard: the line's `shipped_at`).
+
+The target computation (`item_target`) is shared with the policy simulation (comparison.py).
 """
 
 from __future__ import annotations

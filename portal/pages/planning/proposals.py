@@ -226,16 +226,20 @@ def proposal_detail() -> rx.Component:
                         rx.badge(ProposalsState.status_label, radius="full", id="proposal-status"),
                         rx.text(t("proposals.value"), " ", ProposalsState.value, size="2"),
                         rx.spacer(),
-                        rx.link(
-                            rx.button(
-                                rx.icon("chart-column", size=16),
-                                t("simulation.open_proposal"),
-                                variant="soft",
+                        rx.hstack(
+                            rx.link(
+                                rx.button(
+                                    rx.icon("chart-column", size=16),
+                                    t("simulation.open_proposal"),
+                                    variant="soft",
+                                ),
+                                href=ProposalsState.simulation_href,
+                                id="simulate-proposal",
                             ),
-                            href=ProposalsState.simulation_href,
-                            id="simulate-proposal",
+                            rx.cond(ProposalsState.is_draft, rx.fragment(_discard(), _approve())),
+                            spacing="2",
+                            wrap="wrap",
                         ),
-                        rx.cond(ProposalsState.is_draft, rx.fragment(_discard(), _approve())),
                         gap="3",
                         align="center",
                         wrap="wrap",
