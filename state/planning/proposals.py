@@ -22,7 +22,8 @@ from state.shared.auth import AuthState
 class ProposalRow(TypedDict):
     id: int
     href: str
-    created: str
+    created_day: str
+    created_time: str
     lines: str
     status: str
     level: str
@@ -75,7 +76,8 @@ class ProposalsState(AuthState):
             {
                 "id": row["id"],
                 "href": routes.proposal(row["id"]),
-                "created": self.fmt_time(row["created_at"]),
+                "created_day": self.fmt_time_parts(row["created_at"])[0],
+                "created_time": self.fmt_time_parts(row["created_at"])[1],
                 "lines": self.fmt_number(row["lines"]),
                 "status": self.t(f"proposals.status.{row['status']}"),
                 "level": format_rate(row["service_level"], self.language),

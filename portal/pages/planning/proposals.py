@@ -11,6 +11,7 @@ from portal.components.ui import (
     WIDE_ONLY,
     back_link,
     choice_select,
+    day_and_time_cell,
     empty_state,
     header_cell,
     number_cell,
@@ -25,7 +26,7 @@ from state.shared import routes
 def _proposal_row(row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link("#", row["id"], href=row["href"], class_name="proposal-link")),
-        rx.table.cell(row["created"], white_space="nowrap"),
+        day_and_time_cell(row["created_day"], row["created_time"]),
         number_cell(row["lines"]),
         number_cell(row["level"], wide_only=True),
         rx.table.cell(rx.badge(row["status"], variant="soft", radius="full")),
