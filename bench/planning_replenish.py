@@ -42,8 +42,13 @@ import numpy as np  # noqa: E402
 
 from services.planning.exact import optimal_serial_policy, serial_expected_cost  # noqa: E402
 from services.planning.genetic import GASettings, optimise_base_stock  # noqa: E402
-from services.planning.network import Network, parse_network  # noqa: E402
-from services.planning.simulation import draw_scenarios, local_to_echelon, simulate  # noqa: E402
+from services.planning.network import parse_network  # noqa: E402
+from services.planning.simulation import (  # noqa: E402
+    draw_scenarios,
+    local_to_echelon,
+    min_max_rule,
+    simulate,
+)
 
 WEEKS_PER_YEAR = 52
 HOLDING_RATE_PER_YEAR = 0.25
@@ -135,21 +140,6 @@ def item_document(item: int) -> tuple[dict, float]:
                 }
             )
     return {"periods": 104, "nodes": nodes}, value
-
-
-def min_max_rule(network: Network) -> tuple[np.ndarray, np.ndarray]:
-    """Today's rule per node: reorder point = mean demand over the lead time; order up to that plus two
-    weeks of mean demand (a warehouse's demand being its dealers')."""
-    parents = network.parents
-    mean = np.zeros(len(network.nodes))
-    for i in reversed(range(len(network.nodes))):
-        node = network.nodes[i]
-        if node.is_leaf:
-            mean[i] += node.demand_mean or 0.0
-        if parents[i] >= 0:
-            mean[parents[i]] += mean[i]
-    reorder = mean * np.array([node.lead_time for node in network.nodes])
-    return reorder + 2.0 * mean, reorder
 
 
 def run_item(arguments: tuple[int, float]) -> dict:

@@ -186,7 +186,8 @@ class PartReplenishment(SQLModel, table=True):
 
 class ReplenishmentProposal(SQLModel, table=True):
     """What a planner is asked to approve: purchase and transfer lines built from one forecast run and
-    the stock of the day. Approval (draft -> approved) issues the purchase orders once."""
+    the stock of the day. Approval (draft -> approved) issues the purchase orders once; a draft may be
+    discarded instead (draft -> discarded), and then never approved."""
 
     __tablename__ = "replenishment_proposal"
     __table_args__ = (
@@ -205,6 +206,10 @@ class ReplenishmentProposal(SQLModel, table=True):
         default=None, sa_column=_fk("user_account.id", "SET NULL", nullable=True)
     )
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    discarded_by_user_id: int | None = Field(
+        default=None, sa_column=_fk("user_account.id", "SET NULL", nullable=True)
+    )
+    discarded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The purchase orders approval issued (ids), so a page shows them and a retry finds them.
     purchase_order_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
 
@@ -237,3 +242,9 @@ class ReplenishmentProposalLine(SQLModel, table=True):
     quantity: int
     need_by: date
     reason: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # A transfer carried out (services/planning/proposals.py `ship_transfer`): its reserved units left
+    # the warehouse and arrived at the store, once.
+    shipped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    shipped_by_user_id: int | None = Field(
+        default=None, sa_column=_fk("user_account.id", "SET NULL", nullable=True)
+    )

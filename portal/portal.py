@@ -38,6 +38,7 @@ from portal.pages.ordering import (
 )
 from portal.pages.planning import proposals as planning_proposals  # noqa: F401  (declare pages)
 from portal.pages.planning import series as planning_series  # noqa: F401  (declare pages)
+from portal.pages.planning import simulation as planning_simulation  # noqa: F401  (declare pages)
 from portal.pages.planning import worklist as planning_worklist  # noqa: F401  (declare pages)
 from portal.pages.platform import not_found  # noqa: F401  (declare pages)
 from portal.pages.pricing import agreement as price_agreement  # noqa: F401  (declare pages)

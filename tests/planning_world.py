@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 from sqlmodel import Session
 
-from models import Location, Part
+from models import Location, Organisation, Part
 from models.planning import ForecastPoint, ForecastRun, ForecastSeries, PartReplenishment
 from models.types import utcnow
 from services.identity.auth import Principal, principal_for
@@ -159,3 +159,24 @@ def add_flat_forecast(session: Session, world: PlanningWorld) -> None:
             session.add(ForecastPoint(series_id=series.id, period=period, yhat=30.0, lo=lo, hi=hi))
     session.add(PartReplenishment(part_id=world.parts[1].id, moq=20, pack_size=12, lead_time_days=14))
     session.flush()
+
+
+def add_store_forecast(session: Session, world: PlanningWorld) -> Location:
+    """A dealer store with no stock, forecast at 30 a month for every part in the flat run
+    (`add_flat_forecast` first): its proposal gets a transfer from the warehouse of each part the
+    warehouse has free (none of the first part, 5 of the second, 10 of the third)."""
+    from sqlmodel import select
+
+    dealer_org = session.get(Organisation, world.dealer.organisation_id)
+    store = make_location(session, dealer_org, kind="store")
+    run = session.exec(select(ForecastRun).order_by(ForecastRun.id.desc())).first()
+    today = date.today()
+    for part in world.parts:
+        series = ForecastSeries(run_id=run.id, part_id=part.id, location_id=store.id, chunk=0, status="done")
+        session.add(series)
+        session.flush()
+        for month in range(3):
+            period = today.replace(day=1) + timedelta(days=31 * (month + 1))
+            session.add(ForecastPoint(series_id=series.id, period=period, yhat=30.0, lo=30.0, hi=30.0))
+    session.flush()
+    return store

@@ -12,7 +12,11 @@ warehouse, as far as the warehouse's free stock goes.
 Approval issues one purchase order per (supplier, warehouse) through services/pricing/prices.py (the
 manager's PO page's rules, prices and audit) and reserves the transferred units at the warehouse
 (services/ordering/reservations.py), all in one transaction claimed by a status guard
-(draft -> approved), so a second approve creates nothing.
+(draft -> approved), so a second approve creates nothing. A draft may be discarded instead (the same
+guard, draft -> discarded). An approved transfer is carried out by `ship_transfer`: its reserved
+units leave the warehouse and arrive at the store, once (guard: the line's `shipped_at`).
+
+The target computation (`item_target`) is shared with the policy simulation (comparison.py).
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ from models.types import utcnow
 from services.identity.access import require_role
 from services.identity.auth import Principal
 from services.ordering import reservations
-from services.platform import audit
+from services.platform import audit, outbox
 from services.platform.errors import DomainError, NotFound, ValidationFailed, field_path
 from services.platform.fields import record_id, today_in, whole_quantity
 from services.pricing.prices import issue_purchase_order_at_prices_in_force, price_in_force
@@ -66,7 +70,8 @@ LIVE_LINE = (
 )
 
 
-def _planner(principal: Principal | None) -> Principal:
+def planner(principal: Principal | None) -> Principal:
+    """The principal, if a manager (the carmaker's planner); PermissionDenied otherwise."""
     return require_role(principal, Role.MANAGER)
 
 
@@ -121,7 +126,7 @@ def rounded_quantity(needed: float, moq: int = 1, pack_size: int = 1) -> int:
 # --- building --------------------------------------------------------------------------------------
 
 
-def _latest_finished_run(session: Session) -> ForecastRun | None:
+def latest_finished_run(session: Session) -> ForecastRun | None:
     return session.exec(
         select(ForecastRun)
         .where(ForecastRun.status == ForecastRunStatus.FINISHED.value)
@@ -147,6 +152,78 @@ def _on_order(session: Session, part_ids: list[int]) -> dict[tuple[int, int], in
     return {(part, location): max(0, int(quantity or 0)) for part, location, quantity in rows}
 
 
+@dataclass(frozen=True)
+class ItemTarget:
+    """The order-up-to target of one part at one location and the days it protects."""
+
+    target: Target
+    lead_days: int  # supplier lead time (warehouse) or the store haul
+    protection_days: int  # lead days + review days
+    moq: int
+    pack_size: int
+
+
+def run_series(session: Session, principal: Principal, run: ForecastRun) -> list[tuple]:
+    """(series, location, part) of a run's forecast series at the planner's warehouses and at the dealer
+    stores they serve, by series id."""
+    rows = session.exec(
+        select(ForecastSeries, Location, Part)
+        .join(Location, Location.id == ForecastSeries.location_id)
+        .join(Part, Part.id == ForecastSeries.part_id)
+        .where(ForecastSeries.run_id == run.id, ForecastSeries.status == SeriesStatus.DONE.value)
+        .order_by(ForecastSeries.id)
+    ).all()
+    return [
+        row
+        for row in rows
+        if row[1].kind == LocationKind.STORE or row[1].organisation_id == principal.organisation_id
+    ]
+
+
+def forecast_points(session: Session, series_ids: list[int]) -> dict[int, list[ForecastPoint]]:
+    """The forecast points of the series, by series id, in period order."""
+    points: dict[int, list[ForecastPoint]] = defaultdict(list)
+    for start in range(0, len(series_ids), 500):
+        for point in session.exec(
+            select(ForecastPoint)
+            .where(ForecastPoint.series_id.in_(series_ids[start : start + 500]))
+            .order_by(ForecastPoint.series_id, ForecastPoint.period)
+        ):
+            points[point.series_id].append(point)
+    return points
+
+
+def ordering_rules(session: Session, part_ids: list[int]) -> dict[int, PartReplenishment]:
+    return {
+        rule.part_id: rule
+        for rule in session.exec(select(PartReplenishment).where(PartReplenishment.part_id.in_(part_ids)))
+    }
+
+
+def item_target(
+    forecast: list[ForecastPoint],
+    *,
+    is_store: bool,
+    rule: PartReplenishment | None,
+    period_days: float,
+    service_level: float,
+    review_days: int = REVIEW_DAYS,
+) -> ItemTarget:
+    """The order-up-to target of a part at a location from its forecast points: a store is protected
+    for the review period plus a week's haul from the warehouse, a warehouse for the review period
+    plus the part's supplier lead time."""
+    moq, pack = (rule.moq, rule.pack_size) if rule else (1, 1)
+    lead_days = STORE_HAUL_DAYS if is_store else (rule.lead_time_days if rule else DEFAULT_LEAD_TIME_DAYS)
+    protection_days = lead_days + review_days
+    target = order_up_to(
+        [p.yhat for p in forecast],
+        [interval_sd(p.lo, p.hi) for p in forecast],
+        protection_days / period_days,
+        service_level,
+    )
+    return ItemTarget(target, lead_days, protection_days, moq, pack)
+
+
 def build_proposal(
     session: Session,
     principal: Principal,
@@ -157,42 +234,19 @@ def build_proposal(
 ) -> int:
     """A draft proposal from the newest finished forecast run (DomainError `proposal.no_run` without
     one) and today's stock; commits and returns its id. Lines whose quantity rounds to 0 are left out."""
-    principal = _planner(principal)
+    principal = planner(principal)
     if not 0.0 < service_level < 1.0:
         raise ValidationFailed("replenish.service_level.invalid", field="service_level")
     now = now or utcnow()
     today = today_in(principal.time_zone, now)
-    run = _latest_finished_run(session)
+    run = latest_finished_run(session)
     if run is None:
         raise DomainError("proposal.no_run")
     period_days = PERIOD_DAYS[run.frequency]
-    series = session.exec(
-        select(ForecastSeries, Location, Part)
-        .join(Location, Location.id == ForecastSeries.location_id)
-        .join(Part, Part.id == ForecastSeries.part_id)
-        .where(ForecastSeries.run_id == run.id, ForecastSeries.status == SeriesStatus.DONE.value)
-        .order_by(ForecastSeries.id)
-    ).all()
-    # The carmaker's warehouses and the dealer stores they serve.
-    series = [
-        row
-        for row in series
-        if row[1].kind == LocationKind.STORE or row[1].organisation_id == principal.organisation_id
-    ]
-    ids = [row[0].id for row in series]
-    points: dict[int, list[ForecastPoint]] = defaultdict(list)
-    for start in range(0, len(ids), 500):
-        for point in session.exec(
-            select(ForecastPoint)
-            .where(ForecastPoint.series_id.in_(ids[start : start + 500]))
-            .order_by(ForecastPoint.series_id, ForecastPoint.period)
-        ):
-            points[point.series_id].append(point)
+    series = run_series(session, principal, run)
+    points = forecast_points(session, [row[0].id for row in series])
     part_ids = sorted({row[2].id for row in series})
-    rules = {
-        rule.part_id: rule
-        for rule in session.exec(select(PartReplenishment).where(PartReplenishment.part_id.in_(part_ids)))
-    }
+    rules = ordering_rules(session, part_ids)
     stock_rows = session.exec(
         select(StockLevel, Location.kind, Location.organisation_id)
         .join(Location, Location.id == StockLevel.location_id)
@@ -213,21 +267,20 @@ def build_proposal(
         if kind == LocationKind.WAREHOUSE and owner == principal.organisation_id:
             free_at_warehouse[level.part_id][level.location_id] = level.on_hand - level.reserved
     for item, location, part in stores + warehouses:
-        rule = rules.get(part.id)
-        moq, pack = (rule.moq, rule.pack_size) if rule else (1, 1)
-        lead_days = rule.lead_time_days if rule else DEFAULT_LEAD_TIME_DAYS
-        is_store = location.kind == LocationKind.STORE
-        # A store's protection period: the review period plus a week's haul from the warehouse.
-        protection_days = (STORE_HAUL_DAYS if is_store else lead_days) + review_days
         forecast = points.get(item.id, [])
         if not forecast:
             continue
-        target = order_up_to(
-            [p.yhat for p in forecast],
-            [interval_sd(p.lo, p.hi) for p in forecast],
-            protection_days / period_days,
-            service_level,
+        is_store = location.kind == LocationKind.STORE
+        found = item_target(
+            forecast,
+            is_store=is_store,
+            rule=rules.get(part.id),
+            period_days=period_days,
+            service_level=service_level,
+            review_days=review_days,
         )
+        target, moq, pack, lead_days = found.target, found.moq, found.pack_size, found.lead_days
+        protection_days = found.protection_days
         level = stock.get((part.id, location.id))
         on_hand = level.on_hand if level else 0
         reserved = level.reserved if level else 0
@@ -237,7 +290,7 @@ def build_proposal(
             "forecast_demand": round(target.demand, 3),
             "forecast_sd": round(target.sd, 3),
             "protection_days": protection_days,
-            "lead_time_days": STORE_HAUL_DAYS if is_store else lead_days,
+            "lead_time_days": lead_days,
             "review_days": review_days,
             "service_level": service_level,
             "z": round(target.z, 4),
@@ -310,7 +363,7 @@ def build_proposal(
 # --- reading ---------------------------------------------------------------------------------------
 
 
-def _proposal(session: Session, principal: Principal, proposal_id: object) -> ReplenishmentProposal:
+def find_proposal(session: Session, principal: Principal, proposal_id: object) -> ReplenishmentProposal:
     proposal = session.get(ReplenishmentProposal, record_id(proposal_id, "proposal_id"))
     if proposal is None or not _visible(session, principal, proposal):
         raise NotFound("proposal.not_found", field="proposal_id")
@@ -323,8 +376,8 @@ def _visible(session: Session, principal: Principal, proposal: ReplenishmentProp
 
 
 def lines(session: Session, principal: Principal, proposal_id: object) -> list[ReplenishmentProposalLine]:
-    _planner(principal)
-    proposal = _proposal(session, principal, proposal_id)
+    planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
     return list(
         session.exec(
             select(ReplenishmentProposalLine)
@@ -338,8 +391,8 @@ def get_proposal(session: Session, principal: Principal, proposal_id: object) ->
     """The proposal with its lines (each with part, from, to and the unit price in force for purchases)
     and its value per currency (purchase lines at the planner's quantities, in the part's currency, as
     the purchase order will be)."""
-    _planner(principal)
-    proposal = _proposal(session, principal, proposal_id)
+    planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
     today = today_in(principal.time_zone, utcnow())
     rows = []
     values: dict[str, Decimal] = defaultdict(Decimal)
@@ -361,7 +414,7 @@ def get_proposal(session: Session, principal: Principal, proposal_id: object) ->
 
 def list_proposals(session: Session, principal: Principal, limit: int = 50) -> list[dict]:
     """The newest proposals of the planner's organisation: id, created, status, line count."""
-    _planner(principal)
+    planner(principal)
     found = session.exec(
         select(ReplenishmentProposal, func.count(ReplenishmentProposalLine.id))
         .join(User, User.id == ReplenishmentProposal.created_by_user_id)
@@ -385,8 +438,8 @@ def set_quantities(
     """The planner's quantities by line id (0 drops a line at approval). Every value is checked first
     (ValidationFailed naming `quantities[<line id>]` for a negative or non-whole one), then all are
     written in one commit; a proposal no longer a draft raises DomainError `proposal.not_draft`."""
-    _planner(principal)
-    proposal = _proposal(session, principal, proposal_id)
+    planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
     if proposal.status != ProposalStatus.DRAFT:
         raise DomainError("proposal.not_draft")
     by_id = {line.id: line for line in lines(session, principal, proposal.id)}
@@ -408,8 +461,8 @@ def approve(session: Session, principal: Principal, proposal_id: object) -> dict
     update is the guard (it holds the row's lock until the commit on PostgreSQL); a proposal already
     approved returns its orders and creates nothing (`created` False). A refused order (a blocked
     supplier, a missing price, stock gone for a transfer) rolls everything back."""
-    principal = _planner(principal)
-    proposal = _proposal(session, principal, proposal_id)
+    principal = planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
     proposal_id = int(proposal.id)
     now = utcnow()
     try:
@@ -495,3 +548,148 @@ def _reserve_transfers(session: Session, moves: list[ReplenishmentProposalLine])
         wanted[int(level.id)] += line.quantity
     if wanted and reservations.reserve(session, wanted.items()):
         raise DomainError("proposal.transfer_short")
+
+
+def discard(session: Session, principal: Principal, proposal_id: object) -> dict:
+    """Discard a draft (it can then never be approved). Exactly once: the draft -> discarded update is
+    the guard, the same as approval's, so of an approval and a discard at once only one wins. A draft
+    holds no reservations (approval makes them), so none are left to release. A proposal already
+    discarded returns `discarded` False; one approved raises DomainError `proposal.not_draft`."""
+    principal = planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
+    proposal_id = int(proposal.id)
+    try:
+        claimed = session.exec(
+            update(ReplenishmentProposal)
+            .where(
+                ReplenishmentProposal.id == proposal_id,
+                ReplenishmentProposal.status == ProposalStatus.DRAFT.value,
+            )
+            .values(
+                status=ProposalStatus.DISCARDED.value,
+                discarded_by_user_id=principal.user_id,
+                discarded_at=utcnow(),
+            )
+        ).rowcount
+        if claimed != 1:
+            session.rollback()
+            session.refresh(proposal)
+            if proposal.status != ProposalStatus.DISCARDED:
+                raise DomainError("proposal.not_draft")
+            return {"discarded": False}
+        audit.record(
+            session,
+            action="replenishment_proposal.discarded",
+            entity="replenishment_proposal",
+            entity_id=proposal_id,
+            actor_user_id=principal.user_id,
+            organisation_id=principal.organisation_id,
+            before={"status": ProposalStatus.DRAFT.value},
+            after={"status": ProposalStatus.DISCARDED.value},
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return {"discarded": True}
+
+
+def transfer_state(proposal: ReplenishmentProposal, line: ReplenishmentProposalLine) -> str:
+    """Where a transfer line stands: `proposed` (a draft's), `dropped` (approved with quantity 0, or the
+    proposal discarded), `reserved` (approved, waiting at the warehouse), `shipped` (carried out)."""
+    if line.shipped_at is not None:
+        return "shipped"
+    if proposal.status == ProposalStatus.DRAFT:
+        return "proposed"
+    if proposal.status == ProposalStatus.APPROVED and line.quantity > 0:
+        return "reserved"
+    return "dropped"
+
+
+def ship_transfer(session: Session, principal: Principal, proposal_id: object, line_id: object) -> dict:
+    """Carry out an approved transfer line: its reserved units leave the warehouse (on hand and reserved
+    both go down) and arrive at the store (its on hand goes up; a store without a row of the part gets
+    one), in one transaction with the audit entry and a STOCK_CHANGED message. Exactly once: the line's
+    `shipped_at IS NULL -> now` update is the guard (it holds the line's lock until the commit on
+    PostgreSQL); a line already shipped returns `shipped` False and moves nothing. DomainError
+    `proposal.not_approved` for a draft or discarded proposal, `proposal.transfer_not_reserved` for a
+    line approved with quantity 0; NotFound `proposal.line_not_found` for a line not of this proposal
+    or not a transfer."""
+    principal = planner(principal)
+    proposal = find_proposal(session, principal, proposal_id)
+    line = session.get(ReplenishmentProposalLine, record_id(line_id, "line_id"))
+    if line is None or line.proposal_id != proposal.id or line.kind != ProposalLineKind.TRANSFER:
+        raise NotFound("proposal.line_not_found", field="line_id")
+    if proposal.status != ProposalStatus.APPROVED:
+        raise DomainError("proposal.not_approved")
+    if line.quantity <= 0:
+        raise DomainError("proposal.transfer_not_reserved")
+    line_id, quantity = int(line.id), int(line.quantity)
+    source_id, target_id, part_id = int(line.from_location_id), int(line.to_location_id), int(line.part_id)
+    try:
+        claimed = session.exec(
+            update(ReplenishmentProposalLine)
+            .where(ReplenishmentProposalLine.id == line_id, ReplenishmentProposalLine.shipped_at.is_(None))
+            .values(shipped_at=utcnow(), shipped_by_user_id=principal.user_id)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            session.rollback()
+            return {"shipped": False}
+        _move_stock(session, part_id, source_id, target_id, quantity)
+        audit.record(
+            session,
+            action="replenishment_proposal.transfer_shipped",
+            entity="replenishment_proposal",
+            entity_id=int(proposal.id),
+            actor_user_id=principal.user_id,
+            organisation_id=principal.organisation_id,
+            after={
+                "line_id": line_id,
+                "part_id": part_id,
+                "from_location_id": source_id,
+                "to_location_id": target_id,
+                "quantity": quantity,
+            },
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    session.refresh(line)
+    return {"shipped": True}
+
+
+def _move_stock(session: Session, part_id: int, source_id: int, target_id: int, quantity: int) -> None:
+    """The reserved units out of the warehouse's row, into the store's, rows touched in ascending id
+    (the lock order of every stock writer, services/ordering/reservations.py)."""
+    rows = {
+        level.location_id: level
+        for level in session.exec(
+            select(StockLevel).where(
+                StockLevel.part_id == part_id, StockLevel.location_id.in_([source_id, target_id])
+            )
+        )
+    }
+    source = rows.get(source_id)
+    if source is None:
+        raise DomainError("proposal.transfer_short", part_id=part_id)
+    target = rows.get(target_id)
+    steps = [(int(source.id), "out")] + ([(int(target.id), "in")] if target is not None else [])
+    for row_id, direction in sorted(steps):
+        if direction == "out":
+            reservations.commit(session, [(row_id, quantity)])
+        else:
+            session.exec(
+                update(StockLevel)
+                .where(StockLevel.id == row_id)
+                .values(on_hand=StockLevel.on_hand + quantity)
+                .execution_options(synchronize_session=False)
+            )
+    if target is None:
+        session.add(StockLevel(location_id=target_id, part_id=part_id, on_hand=quantity))
+    outbox.enqueue(
+        session,
+        outbox.STOCK_CHANGED,
+        {"location_ids": sorted({source_id, target_id}), "part_ids": [part_id], "cause": "transfer"},
+    )

@@ -56,7 +56,8 @@ class SimulationResult:
     """Per policy (first axis): expected cost per period and its parts, service and inventory.
 
     `fill_rate`: share of demand served from stock on arrival (all leaves; `leaf_fill_rate` per leaf).
-    `stockout_rate`: share of leaf x period pairs in which some demand could not be served from stock.
+    `stockout_rate`: share of leaf x period pairs in which some demand could not be served from stock
+    (`leaf_stockout_rate` per leaf).
     `average_inventory`: units on hand per period, all nodes (`inventory_by_node` per node).
     `demand_per_period`: mean leaf demand per period (the same for every policy)."""
 
@@ -69,6 +70,7 @@ class SimulationResult:
     average_inventory: np.ndarray
     inventory_by_node: np.ndarray
     demand_per_period: float
+    leaf_stockout_rate: np.ndarray | None = None
 
 
 def steps_per_period(lead_times: list[float]) -> int:
@@ -112,6 +114,44 @@ def draw_scenarios(
             node = parents[node]
     orders = np.einsum("nl,tlr->tnr", below, demand)
     return Scenarios(demand, orders, steps, lead_steps, warmup)
+
+
+def replay_scenarios(demand: np.ndarray, steps: int, lead_steps: np.ndarray) -> Scenarios:
+    """One scenario of recorded demand, `demand[period, node]`, for a network of independent single
+    nodes (each its own root and leaf, in the same order): each period's demand spread evenly over its
+    `steps` steps, `lead_steps` per node. No warm-up: every policy starts at its own level with nothing
+    in transit, and every period is measured."""
+    demand = np.asarray(demand, dtype=float)
+    if demand.ndim != 2 or (demand < 0).any():
+        raise ValueError("demand must be a (periods, nodes) array without negative values")
+    per_step = np.repeat(demand / steps, steps, axis=0)[:, :, None]
+    lead = np.maximum(np.asarray(lead_steps, dtype=int), 1)
+    return Scenarios(per_step, per_step, steps, lead, 0)
+
+
+def min_max_levels(
+    mean_per_step: np.ndarray, lead_steps: np.ndarray, cover_steps: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Today's min/max rule: (order-up-to level, reorder point) per node: reorder when the inventory
+    position falls to the mean demand over the lead time, order up to that plus `cover_steps` of mean
+    demand."""
+    mean = np.asarray(mean_per_step, dtype=float)
+    reorder = mean * np.asarray(lead_steps, dtype=float)
+    return reorder + cover_steps * mean, reorder
+
+
+def min_max_rule(network: Network, cover_periods: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    """`min_max_levels` for every node of a network: a node's demand is its subtree's (a warehouse's
+    demand is its dealers'), its lead time the node's own."""
+    parents = network.parents
+    mean = np.zeros(len(network.nodes))
+    for i in reversed(range(len(network.nodes))):
+        node = network.nodes[i]
+        if node.is_leaf:
+            mean[i] += node.demand_mean or 0.0
+        if parents[i] >= 0:
+            mean[parents[i]] += mean[i]
+    return min_max_levels(mean, np.array([node.lead_time for node in network.nodes]), cover_periods)
 
 
 def local_to_echelon(network: Network, local: np.ndarray) -> np.ndarray:
@@ -277,4 +317,5 @@ def simulate(
         average_inventory=inventory_sum.sum(axis=0) / (runs * measured),
         inventory_by_node=(inventory_sum / (runs * measured)).T,
         demand_per_period=float(demand_sum.sum() / (runs * periods)),
+        leaf_stockout_rate=(short_periods / (runs * measured)).T,
     )

@@ -13,7 +13,7 @@ from models.db import session_scope
 from services.i18n.names import localized_name
 from services.planning import proposals
 from services.platform.errors import DomainError, NotFound, PermissionDenied
-from services.platform.formatting import format_money
+from services.platform.formatting import format_money, format_rate
 from services.supply.numbers import po_number
 from state.shared import routes
 from state.shared.auth import AuthState
@@ -22,9 +22,11 @@ from state.shared.auth import AuthState
 class ProposalRow(TypedDict):
     id: int
     href: str
-    created: str
+    created_day: str
+    created_time: str
     lines: str
     status: str
+    level: str
 
 
 class LineRow(TypedDict):
@@ -37,6 +39,17 @@ class LineRow(TypedDict):
     quantity: str
     need_by: str
     reason: str
+    state: str
+    state_label: str
+    can_ship: bool
+
+
+class Choice(TypedDict):
+    value: str
+    label: str
+
+
+SERVICE_LEVELS = ("0.90", "0.95", "0.98", "0.99")
 
 
 def _reference(path: str) -> int | None:
@@ -47,6 +60,8 @@ def _reference(path: str) -> int | None:
 class ProposalsState(AuthState):
     loading: bool = True
     busy: bool = False
+    shipping: str = ""  # the transfer line being shipped
+    service_level: str = "0.95"
     proposal_id: int = 0
     status: str = ""
     value: str = ""
@@ -61,11 +76,19 @@ class ProposalsState(AuthState):
             {
                 "id": row["id"],
                 "href": routes.proposal(row["id"]),
-                "created": self.fmt_time(row["created_at"]),
+                "created_day": self.fmt_time_parts(row["created_at"])[0],
+                "created_time": self.fmt_time_parts(row["created_at"])[1],
                 "lines": self.fmt_number(row["lines"]),
                 "status": self.t(f"proposals.status.{row['status']}"),
+                "level": format_rate(row["service_level"], self.language),
             }
             for row in self._list
+        ]
+
+    @rx.var
+    def service_level_options(self) -> list[Choice]:
+        return [
+            {"value": level, "label": format_rate(float(level), self.language)} for level in SERVICE_LEVELS
         ]
 
     @rx.var
@@ -82,6 +105,8 @@ class ProposalsState(AuthState):
                 "need_by": row["need_by"],
                 "reason": self.t(
                     "proposals.reason",
+                    level=format_rate(row["reason"].get("service_level", 0.95), self.language),
+                    z=self.fmt_number(round(row["reason"].get("z", 0), 3)),
                     demand=self.fmt_number(row["reason"].get("forecast_demand", 0)),
                     days=row["reason"].get("protection_days", 0),
                     target=self.fmt_number(row["reason"].get("target_level", 0)),
@@ -91,9 +116,16 @@ class ProposalsState(AuthState):
                     moq=row["reason"].get("moq", 1),
                     pack=row["reason"].get("pack_size", 1),
                 ),
+                "state": row["state"],
+                "state_label": self.t(f"proposals.transfer.{row['state']}") if row["state"] else "",
+                "can_ship": row["state"] == "reserved",
             }
             for row in self._lines
         ]
+
+    @rx.var
+    def simulation_href(self) -> str:
+        return routes.simulation(self.proposal_id)
 
     @rx.var
     def is_draft(self) -> bool:
@@ -114,6 +146,7 @@ class ProposalsState(AuthState):
                     "created_at": row["proposal"].created_at.isoformat(),
                     "lines": row["lines"],
                     "status": row["proposal"].status,
+                    "service_level": row["proposal"].service_level,
                 }
                 for row in proposals.list_proposals(session, principal)
             ]
@@ -131,6 +164,11 @@ class ProposalsState(AuthState):
         self.loading = False
 
     @rx.event
+    def set_service_level(self, value: str):
+        if value in SERVICE_LEVELS:
+            self.service_level = value
+
+    @rx.event
     def propose(self):
         if self.busy:
             return
@@ -139,7 +177,9 @@ class ProposalsState(AuthState):
         try:
             principal = self._principal(Role.MANAGER)
             with session_scope() as session:
-                proposal_id = proposals.build_proposal(session, principal)
+                proposal_id = proposals.build_proposal(
+                    session, principal, service_level=float(self.service_level)
+                )
             self._fetch_list()
         except DomainError as error:
             self.busy = False
@@ -186,6 +226,7 @@ class ProposalsState(AuthState):
                         "quantity": line.quantity,
                         "need_by": line.need_by.isoformat(),
                         "reason": dict(line.reason),
+                        "state": proposals.transfer_state(proposal, line) if line.kind == "transfer" else "",
                     }
                 )
             self.value = (
@@ -244,3 +285,45 @@ class ProposalsState(AuthState):
             return
         self.busy = False
         yield rx.toast.success(self.t("proposals.approved", count=len(done["purchase_order_ids"])))
+
+    @rx.event
+    def discard(self):
+        if self.busy or not self.is_draft:
+            return
+        self.busy = True
+        yield
+        try:
+            principal = self._principal(Role.MANAGER)
+            with session_scope() as session:
+                done = proposals.discard(session, principal, self.proposal_id)
+            self._fetch_one(self.proposal_id)
+        except DomainError as error:
+            self.busy = False
+            yield rx.toast.error(self.t(error.code, **error.params))
+            return
+        self.busy = False
+        if done["discarded"]:
+            yield rx.toast.success(self.t("proposals.discarded"))
+        else:
+            yield rx.toast.info(self.t("proposals.already_discarded"))
+
+    @rx.event
+    def ship(self, line_id: str):
+        if self.shipping:
+            return
+        self.shipping = line_id
+        yield
+        try:
+            principal = self._principal(Role.MANAGER)
+            with session_scope() as session:
+                done = proposals.ship_transfer(session, principal, self.proposal_id, line_id)
+            self._fetch_one(self.proposal_id)
+        except DomainError as error:
+            self.shipping = ""
+            yield rx.toast.error(self.t(error.code, **error.params))
+            return
+        self.shipping = ""
+        if done["shipped"]:
+            yield rx.toast.success(self.t("proposals.transfer_shipped"))
+        else:
+            yield rx.toast.info(self.t("proposals.transfer_already_shipped"))

@@ -73,6 +73,13 @@ MANAGER_PLANNING = "/manager/planning"
 MANAGER_PLANNING_SERIES = "/manager/planning/[series_ref]"
 MANAGER_PROPOSALS = "/manager/planning/proposals"
 MANAGER_PROPOSAL = "/manager/planning/proposals/[proposal_ref]"
+MANAGER_SIMULATION = "/manager/planning/simulation"
+
+
+def simulation(proposal_id: int | str | None = None) -> str:
+    """The policy simulation of a proposal (`/manager/planning/simulation?proposal=3`), or of the newest
+    forecast run without one."""
+    return f"{MANAGER_SIMULATION}?proposal={proposal_id}" if proposal_id else MANAGER_SIMULATION
 
 
 def proposal(proposal_id: int | str) -> str:

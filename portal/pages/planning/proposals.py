@@ -10,6 +10,8 @@ from portal.components.frame import framed_page
 from portal.components.ui import (
     WIDE_ONLY,
     back_link,
+    choice_select,
+    day_and_time_cell,
     empty_state,
     header_cell,
     number_cell,
@@ -24,8 +26,9 @@ from state.shared import routes
 def _proposal_row(row) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.link("#", row["id"], href=row["href"], class_name="proposal-link")),
-        rx.table.cell(row["created"], white_space="nowrap"),
+        day_and_time_cell(row["created_day"], row["created_time"]),
         number_cell(row["lines"]),
+        number_cell(row["level"], wide_only=True),
         rx.table.cell(rx.badge(row["status"], variant="soft", radius="full")),
     )
 
@@ -37,12 +40,26 @@ def proposals_list() -> rx.Component:
         page_heading(
             "proposals.title",
             "proposals.subtitle",
-            rx.button(
-                rx.icon("list-plus", size=16),
-                t("proposals.propose"),
-                on_click=ProposalsState.propose,
-                loading=ProposalsState.busy,
-                id="propose-replenishment",
+            rx.flex(
+                choice_select(
+                    ProposalsState.service_level,
+                    ProposalsState.service_level_options,
+                    ProposalsState.set_service_level,
+                    "proposal-service-level",
+                    width="8rem",
+                ),
+                rx.button(
+                    rx.icon("list-plus", size=16),
+                    t("proposals.propose"),
+                    on_click=ProposalsState.propose,
+                    loading=ProposalsState.busy,
+                    id="propose-replenishment",
+                ),
+                rx.text(t("proposals.service_level_hint"), size="1", color_scheme="gray", width="100%"),
+                gap="2",
+                align="center",
+                wrap="wrap",
+                max_width="24rem",
             ),
         ),
         section(
@@ -58,6 +75,7 @@ def proposals_list() -> rx.Component:
                                 header_cell("proposals.number"),
                                 header_cell("proposals.created_at"),
                                 header_cell("proposals.lines", "right"),
+                                header_cell("proposals.service_level", "right", wide_only=True),
                                 header_cell("proposals.status"),
                             )
                         ),
@@ -81,6 +99,38 @@ def _line_row(row) -> rx.Component:
                 rx.text(row["sku"], weight="medium"),
                 rx.text(row["part"], size="1", color_scheme="gray"),
                 rx.text(row["kind"], " · ", row["route"], size="1", color_scheme="gray"),
+                rx.cond(
+                    row["state"] != "",
+                    rx.flex(
+                        rx.badge(
+                            row["state_label"],
+                            variant="soft",
+                            radius="full",
+                            color_scheme=rx.match(
+                                row["state"], ("shipped", "green"), ("reserved", "amber"), "gray"
+                            ),
+                            class_name="transfer-state",
+                            custom_attrs={"data-line": row["id"]},
+                        ),
+                        rx.cond(
+                            row["can_ship"],
+                            rx.button(
+                                rx.icon("truck", size=14),
+                                t("proposals.ship"),
+                                size="1",
+                                variant="soft",
+                                on_click=ProposalsState.ship(row["id"]),
+                                loading=ProposalsState.shipping == row["id"],
+                                class_name="ship-transfer",
+                                custom_attrs={"data-line": row["id"]},
+                            ),
+                        ),
+                        gap="2",
+                        align="center",
+                        wrap="wrap",
+                        margin_top="1",
+                    ),
+                ),
                 spacing="0",
             ),
             min_width="9rem",
@@ -99,6 +149,39 @@ def _line_row(row) -> rx.Component:
         ),
         rx.table.cell(row["need_by"], white_space="nowrap", **WIDE_ONLY),
         rx.table.cell(rx.text(row["reason"], size="1", color_scheme="gray"), **WIDE_ONLY),
+    )
+
+
+def _discard() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(
+            rx.button(
+                rx.icon("trash-2", size=16),
+                t("proposals.discard"),
+                variant="soft",
+                color_scheme="red",
+                loading=ProposalsState.busy,
+                id="discard-proposal",
+            )
+        ),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(t("proposals.discard")),
+            rx.alert_dialog.description(t("proposals.discard_confirm")),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button(t("proposals.cancel"), variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        t("proposals.discard"),
+                        color_scheme="red",
+                        on_click=ProposalsState.discard,
+                        id="confirm-discard",
+                    )
+                ),
+                gap="3",
+                justify="end",
+                margin_top="4",
+            ),
+        ),
     )
 
 
@@ -144,7 +227,20 @@ def proposal_detail() -> rx.Component:
                         rx.badge(ProposalsState.status_label, radius="full", id="proposal-status"),
                         rx.text(t("proposals.value"), " ", ProposalsState.value, size="2"),
                         rx.spacer(),
-                        rx.cond(ProposalsState.is_draft, _approve()),
+                        rx.hstack(
+                            rx.link(
+                                rx.button(
+                                    rx.icon("chart-column", size=16),
+                                    t("simulation.open_proposal"),
+                                    variant="soft",
+                                ),
+                                href=ProposalsState.simulation_href,
+                                id="simulate-proposal",
+                            ),
+                            rx.cond(ProposalsState.is_draft, rx.fragment(_discard(), _approve())),
+                            spacing="2",
+                            wrap="wrap",
+                        ),
                         gap="3",
                         align="center",
                         wrap="wrap",

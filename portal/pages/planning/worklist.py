@@ -142,10 +142,19 @@ def planning_worklist() -> rx.Component:
         page_heading(
             "planning.title",
             "planning.subtitle",
-            rx.link(
-                rx.button(rx.icon("package-plus", size=16), t("proposals.open"), variant="soft"),
-                href=routes.MANAGER_PROPOSALS,
-                id="planning-proposals",
+            rx.flex(
+                rx.link(
+                    rx.button(rx.icon("package-plus", size=16), t("proposals.open"), variant="soft"),
+                    href=routes.MANAGER_PROPOSALS,
+                    id="planning-proposals",
+                ),
+                rx.link(
+                    rx.button(rx.icon("chart-column", size=16), t("simulation.open"), variant="soft"),
+                    href=routes.MANAGER_SIMULATION,
+                    id="planning-simulation",
+                ),
+                gap="2",
+                wrap="wrap",
             ),
         ),
         section(t("planning.run.title"), _run_panel()),
