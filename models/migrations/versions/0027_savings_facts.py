@@ -1,7 +1,7 @@
 """analytics: the savings backtest's daily facts (what the KPI savings tile and its rows read)
 
 Revision ID: 0027_savings_facts
-Revises: 0024_replenishment_proposals
+Revises: 0026_planning_simulation
 Create Date: 2026-12-06 22:10:00
 """
 
@@ -12,7 +12,7 @@ import models.types
 
 
 revision = '0027_savings_facts'
-down_revision = '0024_replenishment_proposals'
+down_revision = '0026_planning_simulation'
 branch_labels = None
 depends_on = None
 
