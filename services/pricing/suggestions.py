@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import func, insert, text, update
+from sqlalchemy import Integer, any_, bindparam, func, insert, text, update
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, select
 
 from models import (
@@ -229,7 +230,9 @@ def reprice_agreements(
     history are each read once; the new suggestions are inserted together."""
     now = now or utcnow()
     on_date = on_date or now.date()
-    query = select(PriceAgreement).where(PriceAgreement.status == AgreementStatus.ACTIVE)
+    # Plain rows, not ORM objects: building 500,000 agreements and their terms as objects cost more
+    # than their formulas (the rows read the same attributes).
+    query = select(*PriceAgreement.__table__.c).where(PriceAgreement.status == AgreementStatus.ACTIVE)
     if agreement_ids is not None:
         query = query.where(PriceAgreement.id.in_(sorted(agreement_ids)))
     if index_codes is not None:
@@ -239,19 +242,30 @@ def reprice_agreements(
             .where(MarketIndex.code.in_(sorted(index_codes)))
         )
         query = query.where(PriceAgreement.id.in_(affected))
-    agreements = list(session.exec(query.order_by(PriceAgreement.id)))
+    agreements = session.execute(query.order_by(PriceAgreement.id)).all()
     wanted = {agreement.id for agreement in agreements}
-    terms: dict[int, list[tuple[AgreementTerm, MarketIndex]]] = defaultdict(list)
+    terms: dict[int, list[tuple]] = defaultdict(list)
     if agreements:
         term_query = (
-            select(AgreementTerm, MarketIndex)
+            select(
+                AgreementTerm.agreement_id,
+                AgreementTerm.window_months,
+                AgreementTerm.lag_months,
+                AgreementTerm.weight,
+                MarketIndex.id,
+                MarketIndex.code,
+                MarketIndex.name,
+            )
             .join(MarketIndex, MarketIndex.id == AgreementTerm.index_id)
             .order_by(AgreementTerm.agreement_id, AgreementTerm.position)
         )
-        for term, index in session.exec(_filtered(term_query, AgreementTerm.agreement_id, wanted)):
-            if term.agreement_id in wanted:
-                terms[term.agreement_id].append((term, index))
+        indices: dict[int, _Index] = {}
+        for row in session.execute(_filtered(term_query, AgreementTerm.agreement_id, wanted)):
+            if row[0] in wanted:
+                index = indices.get(row[4]) or indices.setdefault(row[4], _Index(row[4], row[5], row[6]))
+                terms[row[0]].append((_Term(row[1], row[2], row[3]), index))
     levels = monthly_levels(session, {index.id for rows in terms.values() for _, index in rows})
+    averages = _Averages(levels)
     known_keys: set[tuple[int, str]] = set()
     key_query = select(PriceSuggestion.agreement_id, PriceSuggestion.inputs_key)
     for agreement_id, key in session.exec(_filtered(key_query, PriceSuggestion.agreement_id, wanted)):
@@ -262,7 +276,7 @@ def reprice_agreements(
     unchanged, skipped, reviewed = 0, [], []
     for agreement in agreements:
         try:
-            suggestion = _suggest(session, agreement, terms[agreement.id], levels, known_keys, context, now)
+            suggestion = _suggest(session, agreement, terms[agreement.id], averages, known_keys, context, now)
         except MissingIndexValue as missing:
             skipped.append(
                 {
@@ -281,17 +295,18 @@ def reprice_agreements(
     # Written set-based, not through each ORM object: the review day, the superseded open
     # suggestions, then the new suggestions in one batch and the automatic approvals' decisions.
     agreement_table, suggestion_table = PriceAgreement.__table__, PriceSuggestion.__table__
-    for start in range(0, len(reviewed), 5000):
-        chunk = reviewed[start : start + 5000]
+    for chunk in _id_chunks(session, reviewed):
         session.execute(
-            update(agreement_table).where(agreement_table.c.id.in_(chunk)).values(last_reviewed_on=on_date)
+            update(agreement_table)
+            .where(_among(session, agreement_table.c.id, chunk))
+            .values(last_reviewed_on=on_date)
         )
     replaced = [row["agreement_id"] for row in made]
-    for start in range(0, len(replaced), 5000):
+    for chunk in _id_chunks(session, replaced):
         session.execute(
             update(suggestion_table)
             .where(
-                suggestion_table.c.agreement_id.in_(replaced[start : start + 5000]),
+                _among(session, suggestion_table.c.agreement_id, chunk),
                 suggestion_table.c.status.in_([status.value for status in OPEN]),
             )
             .values(status=SuggestionStatus.SUPERSEDED)
@@ -319,6 +334,26 @@ def reprice_agreements(
         session.execute(insert(PriceDecision.__table__), auto)
     session.commit()
     return RepriceOutcome(len(made), unchanged, skipped).as_dict()
+
+
+def _id_chunks(session: Session, ids: list[int]):
+    """`ids` in chunks for `_among`: all at once on PostgreSQL (one array parameter, however many),
+    5,000 placeholders at a time elsewhere."""
+    size = max(len(ids), 1) if _on_postgresql(session) else 5000
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def _on_postgresql(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _among(session: Session, column, ids: list[int]):
+    """`column IN ids`; on PostgreSQL `= ANY(array)`, one parameter instead of one per id (the
+    driver's parsing of a statement with 5,000 placeholders cost more than the update itself)."""
+    if _on_postgresql(session):
+        return column == any_(bindparam(None, ids, type_=postgresql.ARRAY(Integer)))
+    return column.in_(ids)
 
 
 _COPY_COLUMNS = (
@@ -391,27 +426,61 @@ def _inputs_key(agreement: PriceAgreement, term_levels: list[TermLevels]) -> str
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class _Index:
+    id: int
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _Term:
+    window_months: int
+    lag_months: int
+    weight: Decimal
+
+
+class _Averages:
+    """The window averages of one run, each computed once: agreements that share an index, a window,
+    a lag and a base month (most of them) share the average."""
+
+    def __init__(self, levels: dict[int, dict[date, Decimal]]) -> None:
+        self.levels = levels
+        self.known: dict[tuple, Decimal | MissingIndexValue] = {}
+
+    def of(self, index: _Index, on: date, window: int, lag: int) -> Decimal:
+        key = (index.id, on.year, on.month, window, lag)
+        found = self.known.get(key)
+        if found is None:
+            try:
+                found = window_average(
+                    self.levels.get(index.id, {}), window_months(on, window, lag), index.code
+                )
+            except MissingIndexValue as missing:
+                found = missing
+            self.known[key] = found
+        if isinstance(found, MissingIndexValue):
+            raise found
+        return found
+
+
 def _suggest(
     session: Session,
-    agreement: PriceAgreement,
-    terms: list[tuple[AgreementTerm, MarketIndex]],
-    levels: dict[int, dict[date, Decimal]],
+    agreement,
+    terms: list[tuple[_Term, _Index]],
+    averages: _Averages,
     known_keys: set[tuple[int, str]],
     context: _Context,
     now: datetime,
 ) -> dict | None:
-    """The new suggestion for one agreement as a row to insert, or None when nothing changes."""
+    """The new suggestion for one agreement (a row of price_agreement) as a row to insert, or None
+    when nothing changes."""
     on_date = context.on_date
     term_levels = []
     names = {}
     for term, index in terms:
-        values = levels.get(index.id, {})
-        base = window_average(
-            values, window_months(agreement.base_date, term.window_months, term.lag_months), index.code
-        )
-        current = window_average(
-            values, window_months(on_date, term.window_months, term.lag_months), index.code
-        )
+        base = averages.of(index, agreement.base_date, term.window_months, term.lag_months)
+        current = averages.of(index, on_date, term.window_months, term.lag_months)
         term_levels.append(TermLevels(index.code, Decimal(term.weight), base, current))
         names[index.code] = index.name
     key = _inputs_key(agreement, term_levels)
@@ -568,59 +637,66 @@ def _explanation(
         "money_next_quarter": str(money),
         "currency": agreement.currency,
     }
-    structured["text"] = {
-        language: explanation_text(structured, result.proposed_price, current, language)
-        for language in LANGUAGES
-    }
+    structured["text"] = explanation_texts(structured, result.proposed_price, current, LANGUAGES)
     return structured
 
 
 def explanation_text(explanation: dict, proposed: Decimal, current: Decimal, language: str) -> str:
     """The explanation in one language, term by term: "Copper +8.1 % × weight 0.35 = +2.8 %; corridor
     caps at 10.25 CNY (+2.5 %); ..."."""
+    return explanation_texts(explanation, proposed, current, (language,))[language]
+
+
+def explanation_texts(
+    explanation: dict, proposed: Decimal, current: Decimal, languages: Collection[str]
+) -> dict[str, str]:
+    """explanation_text in each of `languages`; the numbers are formatted once for all of them."""
     currency = explanation["currency"]
     pieces = [
-        translate(
+        (
             "pricing.explain.term",
-            language,
-            index=term["name"],
-            change=_pct(Decimal(term["index_change_pct"])),
-            weight=term["weight"],
-            effect=_pct(Decimal(term["effect_pct"])),
+            {
+                "index": term["name"],
+                "change": _pct(Decimal(term["index_change_pct"])),
+                "weight": term["weight"],
+                "effect": _pct(Decimal(term["effect_pct"])),
+            },
         )
         for term in explanation["terms"]
     ]
-    pieces.append(translate("pricing.explain.fixed", language, share=explanation["fixed_share"]))
+    pieces.append(("pricing.explain.fixed", {"share": explanation["fixed_share"]}))
     pieces.append(
-        translate(
+        (
             "pricing.explain.formula",
-            language,
-            price=f"{explanation['formula_price']} {currency}",
-            change=_pct(Decimal(explanation["formula_change_pct"])),
+            {
+                "price": f"{explanation['formula_price']} {currency}",
+                "change": _pct(Decimal(explanation["formula_change_pct"])),
+            },
         )
     )
     for limit in explanation["limits"]:
         pieces.append(
-            translate(
+            (
                 f"pricing.explain.{limit['kind']}",
-                language,
-                price=f"{limit['price']} {currency}",
-                change=_pct(Decimal(limit["change_pct"])),
+                {"price": f"{limit['price']} {currency}", "change": _pct(Decimal(limit["change_pct"]))},
             )
         )
     pieces.append(
-        translate(
+        (
             "pricing.explain.proposal",
-            language,
-            price=f"{proposed} {currency}",
-            change=_pct((proposed / current - 1) * 100),
-            money=f"{explanation['money_next_quarter']} {currency}",
-            volume=explanation["quarter_volume"],
+            {
+                "price": f"{proposed} {currency}",
+                "change": _pct((proposed / current - 1) * 100),
+                "money": f"{explanation['money_next_quarter']} {currency}",
+                "volume": explanation["quarter_volume"],
+            },
         )
     )
-    for item in explanation["advice"]:
-        pieces.append(translate(item["code"], language, **item["params"]))
-    return "; ".join(pieces)
+    pieces.extend((item["code"], item["params"]) for item in explanation["advice"])
+    return {
+        language: "; ".join(translate(key, language, **params) for key, params in pieces)
+        for language in languages
+    }
 
 
 def list_suggestions(
