@@ -53,7 +53,7 @@ from services.ordering import reservations
 from services.platform import audit, outbox
 from services.platform.errors import DomainError, NotFound, ValidationFailed, field_path
 from services.platform.fields import record_id, today_in, whole_quantity
-from services.pricing.prices import issue_purchase_order_at_prices_in_force, price_in_force
+from services.pricing.prices import issue_purchase_order_at_prices_in_force, prices_in_force
 from services.supply import purchasing
 from services.supply import states as po_states
 
@@ -399,10 +399,19 @@ def get_proposal(session: Session, principal: Principal, proposal_id: object) ->
     proposal_lines = lines(session, principal, proposal.id)
     part_ids = {line.part_id for line in proposal_lines}
     parts = {part.id: part for part in session.exec(select(Part).where(Part.id.in_(part_ids)))}
+    by_supplier: dict[int, set[int]] = defaultdict(set)
+    for line in proposal_lines:
+        if line.kind == ProposalLineKind.PURCHASE and line.supplier_id:
+            by_supplier[line.supplier_id].add(line.part_id)
+    in_force = {  # (supplier, part) -> price: one batched look-up per supplier, not one per line
+        (supplier_id, part_id): price
+        for supplier_id, ids in by_supplier.items()
+        for part_id, price in prices_in_force(session, supplier_id, ids, today).items()
+    }
     for line in proposal_lines:
         part = parts.get(line.part_id)
         price = (
-            price_in_force(session, line.part_id, line.supplier_id, today)
+            in_force.get((line.supplier_id, line.part_id))
             if line.kind == ProposalLineKind.PURCHASE and line.supplier_id
             else None
         )

@@ -24,6 +24,7 @@ from services.platform.fields import (
     unit_price,
     whole_quantity,
 )
+from services.pricing.prices import issue_purchase_order_at_prices_in_force, prices_in_force
 from services.supply import choices as purchase_choices
 from services.supply import purchasing, quote
 from state.shared import routes
@@ -132,7 +133,7 @@ class IssueOrderState(AuthState):
             {
                 "value": str(part["id"]),
                 "label": f"{part['sku']} · {row_name(part, 'name', language)} "
-                f"({fmt_money(part['list_price'], part['currency'], language)})",
+                f"({fmt_money(part['price'], part['currency'], language)})",
             }
             for part in self._parts
         ]
@@ -225,7 +226,15 @@ class IssueOrderState(AuthState):
                 )
                 if not found:
                     return None
-                self._parts = plain(purchase_choices.supplier_parts(session, principal, int(supplier_id)))
+                parts = purchase_choices.supplier_parts(session, principal, int(supplier_id))
+                # each part at the price in force from this supplier today (its agreement's, else
+                # its list price): what the line starts at and what the order is issued at
+                in_force = prices_in_force(
+                    session, int(supplier_id), [part["id"] for part in parts], today_in(principal.time_zone)
+                )
+                self._parts = plain(
+                    [part | {"price": in_force.get(part["id"], part["list_price"])} for part in parts]
+                )
         except DomainError as error:
             return self._denied(error)
         self._chosen = plain(found[0])
@@ -260,7 +269,7 @@ class IssueOrderState(AuthState):
         if name == "part_id":
             part = next((p for p in self._parts if str(p["id"]) == value), None)
             if part is not None:
-                lines[index]["unit_price"] = part["list_price"]
+                lines[index]["unit_price"] = part["price"]
         self.lines = lines
         edited = field_path("lines", index, name)
         self._errors = {key: entry for key, entry in self._errors.items() if key != edited}
@@ -321,7 +330,7 @@ class IssueOrderState(AuthState):
         try:
             principal = self._principal(Role.MANAGER)
             with session_scope() as session:
-                order = purchasing.issue_purchase_order(
+                order = issue_purchase_order_at_prices_in_force(
                     session,
                     principal,
                     supplier_id=int(self.supplier_id),

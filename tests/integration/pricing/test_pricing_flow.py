@@ -13,6 +13,7 @@ from models import (
     IndexValue,
     Location,
     MarketIndex,
+    Organisation,
     OutboxMessage,
     Part,
     PriceAgreement,
@@ -26,7 +27,7 @@ from services.platform.errors import FieldErrors, NotFound, PermissionDenied, Va
 from services.pricing import agreements, approvals, indices, prices, suggestions
 from services.pricing.approvals import SuggestionConflict
 from services.pricing.indices import INDEX_VALUES_CHANGED
-from tests.factories import make_org, make_stock
+from tests.factories import make_org, make_part, make_stock
 from tests.pricing_world import REVIEW_AT, REVIEW_DAY, build_world
 
 pytestmark = pytest.mark.usefixtures("any_db_url")
@@ -300,6 +301,15 @@ def test_a_purchase_order_keeps_its_price_and_a_later_one_gets_the_approved_pric
         assert prices.price_in_force(
             session, world.part_id, world.supplier_id, REVIEW_DAY - timedelta(days=1)
         ) == (Decimal("100.00"))
+        # the purchase-order page's batched look-up: the agreed price, a part's own list price from
+        # its own supplier, nothing for a part this supplier does not sell
+        own = make_part(session, session.get(Organisation, world.supplier_id), price="42.50")
+        other = make_part(session, session.get(Organisation, world.other_supplier_id), price="9.99")
+        session.commit()
+        in_force = prices.prices_in_force(
+            session, world.supplier_id, [world.part_id, own.id, other.id], REVIEW_DAY + timedelta(days=1)
+        )
+        assert in_force == {world.part_id: Decimal("103.85"), own.id: Decimal("42.50")}
     with _session() as session, pytest.raises(ValidationFailed) as off_agreement:
         prices.issue_purchase_order_at_prices_in_force(
             session,
