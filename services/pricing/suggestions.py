@@ -55,6 +55,7 @@ from models import (
 )
 from models.supply import PurchaseOrderLineStatus, Standing
 from models.types import utcnow
+from services.analytics.fx import RateBook, load_rates
 from services.i18n import LANGUAGES, translate
 from services.identity.auth import Principal
 from services.pricing.formula import (
@@ -118,6 +119,20 @@ class _Context:
     history: dict[int, list[PriceSuggestion]]  # agreement -> applied changes of the last 12 months
     names: dict[int, str]  # organisation -> name
     standings: dict[int, str | None] = field(default_factory=dict)
+    rates: RateBook | None = None  # the quotes' and agreements' currencies, on the review day
+
+    def in_currency(self, amount: Decimal, currency: str, wanted: str) -> Decimal | None:
+        """`amount` of `currency` in `wanted` at the review day's rates (cross through the reporting
+        currency), rounded to `wanted`'s minor units; None without a rate for one of them (a quote
+        that cannot be compared is left out, never guessed)."""
+        if currency == wanted:
+            return Decimal(amount)
+        book = self.rates
+        if book is None or not (book.has(currency, self.on_date) and book.has(wanted, self.on_date)):
+            return None
+        return round_money(
+            Decimal(amount) * book.rate(currency, self.on_date) / book.rate(wanted, self.on_date), wanted
+        )
 
     def standing(self, session: Session, supplier_id: int) -> str | None:
         if supplier_id not in self.standings:
@@ -193,6 +208,9 @@ def _context(session: Session, agreements: list[PriceAgreement], on_date: date) 
     history: dict[int, list[PriceSuggestion]] = defaultdict(list)
     for suggestion in session.exec(_filtered(history_query, PriceSuggestion.agreement_id, agreement_ids)):
         history[suggestion.agreement_id].append(suggestion)
+    currencies = {quote.currency for rows in quotes.values() for quote in rows} | {
+        agreement.currency for agreement in agreements
+    }
     return _Context(
         on_date=on_date,
         volumes=_quarter_volumes(session, part_ids, on_date),
@@ -209,6 +227,7 @@ def _context(session: Session, agreements: list[PriceAgreement], on_date: date) 
         quotes=quotes,
         history=history,
         names=dict(session.exec(select(Organisation.id, Organisation.name)).all()),
+        rates=load_rates(session, currencies, on_date) if len(currencies) > 1 else None,
     )
 
 
@@ -590,12 +609,19 @@ def _explanation(
         advice.append({"code": "pricing.explain.cover_high", "params": {"days": cover}})
     elif cover is not None and cover < COVER_LOW_DAYS:
         advice.append({"code": "pricing.explain.cover_low", "params": {"days": cover}})
+    rivals = []
     for quote in context.quotes.get(agreement.part_id, []):
-        if quote.supplier_id == agreement.supplier_id or quote.currency != agreement.currency:
-            continue
-        if quote.price >= result.proposed_price:
+        converted = context.in_currency(quote.price, quote.currency, agreement.currency)
+        if quote.supplier_id != agreement.supplier_id and converted is not None:
+            rivals.append((converted, quote))
+    rivals.sort(key=lambda pair: (pair[0], pair[1].id))
+    for converted, quote in rivals[:1]:  # the cheapest rival, in the agreement's currency
+        if converted >= result.proposed_price:
             break
         standing = context.standing(session, quote.supplier_id)
+        price = f"{quote.price} {quote.currency}"
+        if quote.currency != agreement.currency:
+            price += f" (≈ {converted} {agreement.currency})"
         advice.append(
             {
                 "code": "pricing.explain.quote_poor"
@@ -603,7 +629,7 @@ def _explanation(
                 else "pricing.explain.quote_cheaper",
                 "params": {
                     "supplier": context.names.get(quote.supplier_id, str(quote.supplier_id)),
-                    "price": f"{quote.price} {quote.currency}",
+                    "price": price,
                     "standing": standing or "unscored",
                     "lead_time_days": quote.lead_time_days,
                 },
@@ -611,7 +637,6 @@ def _explanation(
                 "flagged": standing == Standing.POOR,
             }
         )
-        break  # the cheapest undercutting quote is the one that matters
     history = _history(agreement, context)
     if history:
         advice.append(

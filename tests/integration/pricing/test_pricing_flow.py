@@ -190,6 +190,37 @@ def test_a_cheaper_quote_from_a_poor_supplier_is_flagged_not_chosen(monkeypatch)
     assert [(a["code"], a["flagged"]) for a in advice] == [("pricing.explain.quote_poor", True)]
 
 
+def test_a_quote_in_another_currency_is_compared_at_the_review_days_rates(monkeypatch):
+    """A rival's EUR quote is converted into the agreement's CNY (through the reporting currency at
+    the review day's rates) before it is compared: 12.50 EUR at 7.80 is 97.50 CNY, under the
+    proposed 103.85, so the advice names it with both prices; one in a currency without a rate is
+    left out, never guessed."""
+    from models import FxRate
+
+    world = build_world()
+    with _session() as session:
+        session.add(FxRate(day=date(2026, 1, 2), currency="EUR", rate=Decimal("7.80"), source="test"))
+        for price, currency in (("12.50", "EUR"), ("1.00", "XAU")):
+            session.add(
+                SupplierQuote(
+                    part_id=world.part_id,
+                    supplier_id=world.other_supplier_id,
+                    price=Decimal(price),
+                    currency=currency,
+                    valid_from=date(2026, 1, 1),
+                )
+            )
+        session.commit()
+    monkeypatch.setattr(
+        suggestions.scorecards, "current_standing", lambda session, supplier_id: {"standing": Standing.GOOD}
+    )
+    _reprice()
+    advice = _open_suggestion(world).explanation["advice"]
+    assert [(a["code"], a["params"]["price"]) for a in advice] == [
+        ("pricing.explain.quote_cheaper", "12.50 EUR (≈ 97.50 CNY)")
+    ]
+
+
 def test_four_eyes_two_different_managers_must_approve():
     world = build_world()
     _reprice()
