@@ -17,16 +17,21 @@ from models import (
     MarketIndex,
     Organisation,
     Part,
+    PriceAgreement,
     PriceDecision,
     PriceSuggestion,
     SuggestionStatus,
 )
+from models.supply import Standing
 from models.types import utcnow
+from services.analytics.fx import load_rates
 from services.identity.auth import Principal
 from services.pricing import agreements as agreement_rules
-from services.pricing.formula import add_months, month_start
+from services.pricing.formula import add_months, month_start, round_money
 from services.pricing.indices import monthly_levels
 from services.pricing.suggestions import OPEN, suggestion_dict
+from services.supply import scorecards
+from services.supply.access import is_supplier
 
 HISTORY_MONTHS_BEFORE_BASE = 3
 MAX_DECISIONS = 100
@@ -111,6 +116,7 @@ def agreement_history(
     ).all()
     return {
         "agreement": detail,
+        "sourcing": [] if is_supplier(principal) else sourcing(session, agreement, today),
         "prices": prices,
         "indices": indices,
         "suggestions": [
@@ -132,3 +138,61 @@ def agreement_history(
             for decision in decisions
         ],
     }
+
+
+def sourcing(session: Session, agreement: PriceAgreement, today: date) -> list[dict]:
+    """The part's approved suppliers today: each valid quote (price, currency, lead time, minimum
+    quantity, validity) with the quoting supplier's scorecard standing, and its price in the
+    agreement's currency at today's rates (None without a rate: not compared), cheapest first. The
+    cheapest one is `flagged` when its supplier stands Poor (shown, never silently chosen); `ours`
+    marks the agreement's own supplier. A buyer's view: suppliers never see each other's quotes."""
+    quotes = agreement_rules.valid_quotes(session, agreement.part_id, today)
+    if not quotes:
+        return []
+    book = load_rates(session, {q.currency for q in quotes} | {agreement.currency}, today)
+    names = {
+        org.id: org
+        for org in session.exec(
+            select(Organisation).where(Organisation.id.in_({q.supplier_id for q in quotes}))
+        )
+    }
+    rows = []
+    for quote in quotes:
+        converted = None
+        if quote.currency == agreement.currency:
+            converted = Decimal(quote.price)
+        elif book.has(quote.currency, today) and book.has(agreement.currency, today):
+            converted = round_money(
+                Decimal(quote.price)
+                * book.rate(quote.currency, today)
+                / book.rate(agreement.currency, today),
+                agreement.currency,
+            )
+        supplier = names.get(quote.supplier_id)
+        rows.append(
+            {
+                "supplier_id": quote.supplier_id,
+                "supplier_name": supplier.name if supplier else "",
+                "supplier_name_zh": supplier.name_zh if supplier else None,
+                "price": Decimal(quote.price),
+                "currency": quote.currency,
+                "price_in_agreement_currency": converted,
+                "lead_time_days": quote.lead_time_days,
+                "min_quantity": quote.min_quantity,
+                "valid_to": quote.valid_to,
+                "standing": scorecards.current_standing(session, quote.supplier_id)["standing"],
+                "ours": quote.supplier_id == agreement.supplier_id,
+                "flagged": False,
+            }
+        )
+    rows.sort(
+        key=lambda row: (row["price_in_agreement_currency"] is None, row["price_in_agreement_currency"] or 0)
+    )
+    if rows[0]["price_in_agreement_currency"] is not None and rows[0]["standing"] == Standing.POOR:
+        rows[0]["flagged"] = True
+    return rows
+
+
+def _cheapest_first(row: dict) -> tuple:
+    price = row["price_in_agreement_currency"]
+    return (price is None, price or 0, row["supplier_name"])

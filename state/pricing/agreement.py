@@ -45,6 +45,22 @@ class OpenRow(TypedDict):
     status_colour: str
 
 
+class SourcingRow(TypedDict):
+    supplier: str
+    price: str
+    converted: str
+    lead_time: str
+    min_quantity: str
+    valid_to: str
+    standing: str
+    standing_colour: str
+    ours: bool
+    flagged: bool
+
+
+STANDING_COLOURS = {"excellent": "green", "good": "teal", "watch": "amber", "poor": "red"}
+
+
 class DecisionRow(TypedDict):
     id: str
     at: str
@@ -146,6 +162,34 @@ class AgreementPageState(AuthState):
                 "status_colour": STATUS_COLOURS.get(row["status"], "gray"),
             }
             for row in self._data.get("suggestions", [])
+        ]
+
+    @rx.var
+    def sourcing_rows(self) -> list[SourcingRow]:
+        """The part's valid quotes, cheapest first in the agreement's currency, each supplier's
+        standing beside its price (the cheapest flagged when it stands Poor)."""
+        agreement = self._data.get("agreement") or {}
+        currency, language = agreement.get("currency", ""), self.language
+        return [
+            {
+                "supplier": localized_name(row["supplier_name"], row["supplier_name_zh"], language),
+                "price": fmt_money(row["price"], row["currency"], language),
+                "converted": EMPTY
+                if row["price_in_agreement_currency"] is None
+                else fmt_money(row["price_in_agreement_currency"], currency, language),
+                "lead_time": self.t("pricing.sourcing.days", count=row["lead_time_days"]),
+                "min_quantity": str(row["min_quantity"]),
+                "valid_to": fmt_date(row["valid_to"], language)
+                if row["valid_to"]
+                else self.t("pricing.sourcing.open"),
+                "standing": self.t(f"scorecard.standing.{row['standing']}")
+                if row["standing"]
+                else self.t("pricing.sourcing.unscored"),
+                "standing_colour": STANDING_COLOURS.get(row["standing"] or "", "gray"),
+                "ours": bool(row["ours"]),
+                "flagged": bool(row["flagged"]),
+            }
+            for row in self._data.get("sourcing", [])
         ]
 
     @rx.var

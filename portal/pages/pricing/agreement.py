@@ -20,7 +20,7 @@ from portal.components.ui import (
     t,
 )
 from state.pricing.agreement import AgreementPageState as Agreement
-from state.pricing.agreement import DecisionRow, OpenRow
+from state.pricing.agreement import DecisionRow, OpenRow, SourcingRow
 from state.shared import routes
 
 _CONFIG = {"displaylogo": False, "responsive": True}
@@ -103,6 +103,32 @@ def _open_row(row: OpenRow) -> rx.Component:
     )
 
 
+def _sourcing_row(row: SourcingRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.hstack(
+                rx.text(row["supplier"], size="2"),
+                rx.cond(row["ours"], rx.badge(t("pricing.sourcing.ours"), color_scheme="indigo", size="1")),
+                rx.cond(
+                    row["flagged"],
+                    rx.badge(
+                        t("pricing.sourcing.flagged"), color_scheme="red", size="1", class_name="flagged"
+                    ),
+                ),
+                spacing="2",
+                wrap="wrap",
+                align="center",
+            )
+        ),
+        rx.table.cell(row["price"], white_space="nowrap"),
+        rx.table.cell(row["converted"], white_space="nowrap", style=WIDE_ONLY),
+        rx.table.cell(state_badge(row["standing"], row["standing_colour"])),
+        rx.table.cell(row["lead_time"], white_space="nowrap", style=WIDE_ONLY),
+        number_cell(row["min_quantity"], wide_only=True),
+        rx.table.cell(row["valid_to"], white_space="nowrap", style=WIDE_ONLY),
+    )
+
+
 def _decision_row(row: DecisionRow) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row["at"], white_space="nowrap"),
@@ -142,6 +168,27 @@ def _content() -> rx.Component:
                 size="2",
             ),
             actions=rx.link(t("pricing.nav.queue"), href=routes.MANAGER_PRICES, size="2"),
+        ),
+        section(
+            t("pricing.sourcing.title"),
+            data_table(
+                [
+                    header_cell("pricing.sourcing.supplier"),
+                    header_cell("pricing.sourcing.price"),
+                    header_cell("pricing.sourcing.converted", wide_only=True),
+                    header_cell("pricing.sourcing.standing"),
+                    header_cell("pricing.sourcing.lead_time", wide_only=True),
+                    header_cell("pricing.sourcing.min_quantity", "right", wide_only=True),
+                    header_cell("pricing.sourcing.valid_to", wide_only=True),
+                ],
+                Agreement.sourcing_rows,
+                _sourcing_row,
+                table_id="agreement-sourcing",
+                empty=empty_state("package-search", t("pricing.sourcing.none")),
+                min_width="44rem",
+                phone_min_width="0",
+                size="1",
+            ),
         ),
         section(
             t("pricing.agreement.decisions"),

@@ -402,3 +402,52 @@ def test_an_agreement_whose_window_lacks_a_month_is_skipped_with_the_month_named
         "month": "2026-02",
     }
     assert _count(PriceSuggestion) == 0
+
+
+def test_the_agreement_page_lists_every_approved_suppliers_quote_with_its_standing(monkeypatch):
+    """Sourcing on the agreement's page: each valid quote with the supplier's standing, cheapest
+    first in the agreement's currency (a EUR quote at the day's rate), the cheapest flagged when its
+    supplier stands Poor; the supplier itself never sees its rivals' quotes."""
+    from models import FxRate
+    from services.pricing import history
+
+    world = build_world()
+    with _session() as session:
+        session.add(FxRate(day=date(2026, 1, 2), currency="EUR", rate=Decimal("7.80"), source="test"))
+        for supplier_id, price, currency in (
+            (world.supplier_id, "100.00", "CNY"),
+            (world.other_supplier_id, "12.50", "EUR"),
+        ):
+            session.add(
+                SupplierQuote(
+                    part_id=world.part_id,
+                    supplier_id=supplier_id,
+                    price=Decimal(price),
+                    currency=currency,
+                    lead_time_days=21,
+                    min_quantity=50,
+                    valid_from=date(2026, 1, 1),
+                )
+            )
+        session.commit()
+    standings = {world.supplier_id: Standing.GOOD, world.other_supplier_id: Standing.POOR}
+    monkeypatch.setattr(
+        history.scorecards,
+        "current_standing",
+        lambda session, supplier_id: {"standing": standings[supplier_id]},
+    )
+    with _session() as session:
+        rows = history.agreement_history(session, world.manager, world.agreement_id, today=REVIEW_DAY)[
+            "sourcing"
+        ]
+        seen_by_supplier = history.agreement_history(
+            session, world.supplier_user, world.agreement_id, today=REVIEW_DAY
+        )["sourcing"]
+    assert [
+        (row["supplier_id"], row["price_in_agreement_currency"], row["standing"], row["flagged"], row["ours"])
+        for row in rows
+    ] == [
+        (world.other_supplier_id, Decimal("97.50"), Standing.POOR, True, False),
+        (world.supplier_id, Decimal("100.00"), Standing.GOOD, False, True),
+    ]
+    assert seen_by_supplier == []
