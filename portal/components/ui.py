@@ -487,8 +487,17 @@ def cell_input(error: Var, **input_props) -> rx.Component:
 # --- detail pages --------------------------------------------------------------------------------
 
 
-def state_badge(text: Var, colour: Var, **props) -> rx.Component:
-    return rx.badge(text, color_scheme=colour, variant="soft", radius="full", white_space="nowrap", **props)
+def state_badge(text: Var, colour: Var, *, wrap: bool = False, **props) -> rx.Component:
+    """A status pill; `wrap` lets a long one ("Resolved, awaiting acceptance") break over two lines
+    where a table's width is tight."""
+    return rx.badge(
+        text,
+        color_scheme=colour,
+        variant="soft",
+        radius="full",
+        white_space="normal" if wrap else "nowrap",
+        **props,
+    )
 
 
 def back_link(href: Var | str, label_key: str) -> rx.Component:

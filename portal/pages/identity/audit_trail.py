@@ -45,7 +45,7 @@ def _row(row) -> rx.Component:
                 spacing="0",
             )
         ),
-        rx.table.cell(rx.badge(row["action"], variant="soft", radius="full"), white_space="nowrap"),
+        rx.table.cell(rx.badge(row["action"], variant="soft", radius="full", white_space="normal")),
         rx.table.cell(row["entity"], white_space="nowrap"),
         rx.table.cell(_change(row["before"]), min_width="12rem", max_width="22rem"),
         rx.table.cell(_change(row["after"]), min_width="12rem", max_width="22rem"),

@@ -61,7 +61,7 @@ def _incident_row(row) -> rx.Component:
             **WIDE_ONLY,
         ),
         number_cell(row["quantity"], wide_only=True),
-        rx.table.cell(state_badge(row["status"], row["colour"])),
+        rx.table.cell(state_badge(row["status"], row["colour"], wrap=True)),
         day_and_time_cell(row["opened_day"], row["opened_time"], **WIDE_ONLY),
         rx.table.cell(
             rx.cond(
