@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -224,7 +225,8 @@ def order_configuration(
             idempotency_key=idempotency_key,
             configured=ConfiguredVehicle(
                 options.trim_id,
-                chosen.total,
+                chosen.colour.price + sum((p.price for p in chosen.packs), Decimal("0")),
+                options.currency,
                 f"{chosen.colour.key}|{packs_signature}",
                 write,
                 plant_build=not built_here,
