@@ -44,7 +44,7 @@ from models import (
 from models.types import utcnow
 from services.analytics import fx
 from services.identity.auth import Principal
-from services.platform import audit
+from services.platform import audit, outbox
 from services.platform.errors import DomainError, NotFound, ValidationFailed
 from services.platform.fields import all_or_nothing, record_id, text_value, today_in, unit_price
 from services.pricing.formula import HUNDRED
@@ -55,6 +55,9 @@ from services.supply.access import require_manager
 
 ITEM_KINDS = ("part", "trim")
 MAX_PAGE = 100
+# Outbox topic: the lists should be rebuilt (a manager asked; workers/tasks ROUTES runs one
+# coalesced `reprice_markets` task per relay batch).
+MARKET_LISTS_CHANGED = "pricing.market_lists_changed"
 
 
 class ChangeConflict(DomainError):
@@ -636,3 +639,11 @@ def pending_changes(
     if market is None:
         raise NotFound("market.not_found", field="market_id")
     return _rows(session, market, MarketPriceStatus.PENDING, "", offset, limit)
+
+
+def request_repricing(session: Session, principal: Principal) -> None:
+    """A manager asks for the lists to be rebuilt now: an outbox message, committed; the worker's
+    run follows within seconds (coalesced with any other request)."""
+    require_manager(principal)
+    outbox.enqueue(session, MARKET_LISTS_CHANGED, {"user_id": principal.user_id})
+    session.commit()
