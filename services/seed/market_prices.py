@@ -1,6 +1,6 @@
 """The demo's market price lists: one market per currency the carmaker sells in, the demo world's
 dealer countries in each, markup rules, two dealer tiers per market, one running and one expired
-promotion, then the lists built by the repricing run itself (services/pricing/market_lists.py) from
+promotion (on parts), then the lists built by the repricing run itself (services/pricing/market_lists.py) from
 the parts' and trims' costs at the day's FX rates, so the seed is priced exactly as a real run
 prices. Needs the FX rates (seeded before it: services/seed/seeder.py `_seed_analytics`).
 """
@@ -13,7 +13,7 @@ from decimal import Decimal
 from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from models import DealerTier, Market, MarketCountry, Part, Promotion, Trim
+from models import DealerTier, Market, MarketCountry, Part, Promotion
 from services.pricing.market_lists import reprice_markets
 
 # (code, name, Chinese name, currency, countries, markup rules: percent over cost)
@@ -59,31 +59,27 @@ def seed_market_prices(session: Session, *, today: date) -> dict:
             insert(DealerTier.__table__),
             [{"market_id": market.id, "min_quantity": q, "discount_pct": pct} for q, pct in TIERS],
         )
-    first_part = session.exec(select(Part.id).order_by(Part.id)).first()
-    first_trim = session.exec(select(Trim.id).order_by(Trim.id)).first()
+    # The running offer is on a part, not a car: the configurator quotes a car at its base price
+    # (the CN list price at markup 0), which a car promotion would contradict.
+    parts = session.exec(select(Part.id).order_by(Part.id).limit(2)).all()
     promotions = 0
     for market in markets:
-        if first_trim is not None:
-            session.add(
-                Promotion(
-                    market_id=market.id,
-                    trim_id=first_trim,
-                    name="Launch offer",
-                    percent=Decimal("5"),
-                    valid_from=today - timedelta(days=10),
-                    valid_to=today + timedelta(days=20),
-                )
+        for part_id, name, percent, start, end in (
+            (
+                (parts[-1], "Winter service weeks", "10", -10, 20),
+                (parts[0], "Autumn brake check", "15", -90, -30),
             )
-            promotions += 1
-        if first_part is not None:
+            if parts
+            else ()
+        ):
             session.add(
                 Promotion(
                     market_id=market.id,
-                    part_id=first_part,
-                    name="Winter service weeks",
-                    percent=Decimal("15"),
-                    valid_from=today - timedelta(days=90),
-                    valid_to=today - timedelta(days=30),
+                    part_id=part_id,
+                    name=name,
+                    percent=Decimal(percent),
+                    valid_from=today + timedelta(days=start),
+                    valid_to=today + timedelta(days=end),
                 )
             )
             promotions += 1
