@@ -34,6 +34,12 @@ LISTS = [
     ),
     ("manager", "/manager/prices/indices", "indices-table", ("pricing.col.code", "pricing.col.latest_value")),
     ("manager", "/manager/planning", "planning-table", ("planning.part", "planning.value_at_risk")),
+    (
+        "manager",
+        "/manager/pricing/markets",
+        "market-prices-table",
+        ("market_lists.col.item", "market_lists.col.price"),
+    ),
 ]
 
 # What a table measures in the page: how far it reaches past its box, and where each header is.
