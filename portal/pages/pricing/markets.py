@@ -28,11 +28,17 @@ State = MarketListsState
 def _item_cell(row) -> rx.Component:
     return rx.table.cell(
         rx.vstack(
-            rx.code(row["code"], variant="ghost", size="2", custom_attrs={"data-verbatim": ""}),
+            rx.code(
+                row["code"],
+                variant="ghost",
+                size="2",
+                word_break="break-all",
+                custom_attrs={"data-verbatim": ""},
+            ),
             rx.text(row["name"], size="1", color_scheme="gray"),
             spacing="0",
         ),
-        min_width="9rem",
+        min_width=rx.breakpoints(initial="0", md="9rem"),
     )
 
 
