@@ -222,3 +222,18 @@ def test_rejecting_a_change_keeps_the_price(session, world):
     market_lists.reject_change(session, world.manager, change.id, reason="wait for the quarter")
     assert active(session, world.cn, world.jpy_part).list_price == D("672.00")
     assert session.get(MarketPrice, change.id).status == MarketPriceStatus.REJECTED
+
+
+def test_a_customer_buys_a_car_at_its_stores_market_price_without_dealer_tiers(session, world):
+    from models import StockLevel
+    from tests.ordering_world import make_customer
+
+    customer = make_customer(session)
+    session.add(StockLevel(location_id=world.oslo_store, trim_id=world.trim.id, on_hand=1))
+    session.commit()
+    shown = find_item(session, customer, "trim", world.trim.code, location_id=world.oslo_store)
+    order = place(
+        session, customer, world.oslo_store, [{"item_kind": "trim", "item_id": world.trim.id, "quantity": 1}]
+    )
+    assert (shown.currency, shown.unit_price) == ("NOK", D("333333.99"))
+    assert (order.currency, order.total) == ("NOK", D("333333.99"))
