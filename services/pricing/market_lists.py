@@ -8,13 +8,14 @@ changes.
   best of the dealer tier reached at the line's quantity (dealers only) and the promotion valid on
   the day (percent off, or a price), in the market's currency. Orders keep the prices they were
   placed at (sales_order_line.unit_price); a list change never touches them.
-- The repricing run (`reprice_markets`): each item's cost (a part's purchase price in its supplier's
-  currency, a trim's base price) converted into the market currency at the day's FX rates (cross via
-  the reporting currency, services/analytics/fx.py), times the markup rule, rounded to the currency's
-  price points. A manual price is left alone. A change inside the market's automatic band applies at
-  once; above it one manager approves; above the four-eyes threshold two different managers (the
-  thresholds of procurement: services/pricing/suggestions.py `required_approvals`). An item's first
-  price applies at once.
+- The repricing run (`reprice_markets`): each item's cost (a part's price in force under an active
+  agreement with its supplier, else its purchase price, in that currency; a trim's base price)
+  converted into the market currency at the day's FX rates (cross via the reporting currency,
+  services/analytics/fx.py), times the markup rule, rounded to the currency's price points. A manual
+  price is left alone. A change inside the market's automatic band applies at once; above it one
+  manager approves; above the four-eyes threshold two different managers (the thresholds of
+  procurement: services/pricing/suggestions.py `required_approvals`). An item's first price applies
+  at once.
 - Only managers read the lists and decide; everything is audited.
 """
 
@@ -25,10 +26,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import func, insert, or_, update
+from sqlalchemy import and_, func, insert, or_, update
 from sqlmodel import Session, select
 
 from models import (
+    AgreementStatus,
     DealerTier,
     Location,
     Market,
@@ -37,6 +39,7 @@ from models import (
     MarketPriceStatus,
     Organisation,
     Part,
+    PriceAgreement,
     Promotion,
     Trim,
     VehicleModel,
@@ -197,7 +200,21 @@ def markup_for(market: Market, kind: str, rule_key: str) -> Decimal:
 
 
 def _costs(session: Session) -> list[_Cost]:
-    parts = session.exec(select(Part.id, Part.category, Part.list_price, Part.currency)).all()
+    """Each item's cost: a part's price in force under an active agreement with its supplier (in the
+    agreement's currency), else its purchase price; a trim's base price."""
+    agreement = and_(
+        PriceAgreement.part_id == Part.id,
+        PriceAgreement.supplier_id == Part.supplier_id,
+        PriceAgreement.status == AgreementStatus.ACTIVE,
+    )
+    parts = session.exec(
+        select(
+            Part.id,
+            Part.category,
+            func.coalesce(PriceAgreement.current_price, Part.list_price),
+            func.coalesce(PriceAgreement.currency, Part.currency),
+        ).outerjoin(PriceAgreement, agreement)
+    ).all()
     trims = session.exec(
         select(Trim.id, VehicleModel.code, Trim.price, Trim.currency).join(
             VehicleModel, VehicleModel.id == Trim.model_id

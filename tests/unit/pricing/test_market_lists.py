@@ -237,3 +237,24 @@ def test_a_customer_buys_a_car_at_its_stores_market_price_without_dealer_tiers(s
     )
     assert (shown.currency, shown.unit_price) == ("NOK", D("333333.99"))
     assert (order.currency, order.total) == ("NOK", D("333333.99"))
+
+
+def test_the_run_costs_a_part_at_its_agreements_price_in_force(session, world):
+    from models import PriceAgreement
+    from tests.factories import make_org
+
+    session.add(
+        PriceAgreement(
+            part_id=world.cny_part.id,
+            supplier_id=world.cny_part.supplier_id,
+            buyer_organisation_id=make_org(session, "oem").id,
+            currency="CNY",
+            base_price=D("100.00"),
+            base_date=utcnow().date(),
+            fixed_share=D("1"),
+            current_price=D("100.50"),  # the procurement price moved; the part's catalogue price did not
+        )
+    )
+    session.commit()
+    market_lists.reprice_markets(session, market_ids=[world.cn.id])
+    assert active(session, world.cn, world.cny_part).list_price == D("141.00")  # 100.50 x 1.40, whole yuan
