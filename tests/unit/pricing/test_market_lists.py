@@ -258,3 +258,31 @@ def test_the_run_costs_a_part_at_its_agreements_price_in_force(session, world):
     session.commit()
     market_lists.reprice_markets(session, market_ids=[world.cn.id])
     assert active(session, world.cn, world.cny_part).list_price == D("141.00")  # 100.50 x 1.40, whole yuan
+
+
+def test_a_configured_car_at_an_oslo_store_is_priced_in_nok_with_its_options_converted(session, world):
+    from models import StockLevel, TrimColour
+    from services.showroom.configurator import load_options, quote
+    from services.showroom.configured_orders import options_at_store, order_configuration
+    from tests.ordering_world import make_customer
+
+    customer = make_customer(session)
+    session.add(TrimColour(trim_id=world.trim.id, key="red", label="Red", hex="#aa0000", price=D("4500")))
+    session.add(StockLevel(location_id=world.oslo_store, trim_id=world.trim.id, on_hand=1))
+    session.commit()
+    shown = quote(
+        options_at_store(session, load_options(session, world.trim.id), world.oslo_store), "red", []
+    )
+    session.rollback()
+    ordered = order_configuration(
+        session,
+        customer,
+        trim_id=world.trim.id,
+        colour="red",
+        packs=[],
+        location_id=world.oslo_store,
+        idempotency_key=new_key(),
+    )
+    # 333,333.99 NOK for the car + 4,500 CNY / 0.66 = 6,818.18 NOK for the colour
+    assert (shown.currency, shown.total) == ("NOK", D("340152.17"))
+    assert (ordered.placed.order.currency, ordered.placed.order.total) == ("NOK", D("340152.17"))
