@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from sqlmodel import Session, select
 
-from models import Location, MarketPrice, MarketPriceStatus, Part, User
+from models import Location, MarketPrice, MarketPriceStatus, Part, PriceAgreement, User
 from services.identity.auth import principal_for
 from services.ordering import carts
 from services.platform.formatting import format_money
@@ -25,8 +25,8 @@ DEALER_EMAIL = "dealer@demo.test"
 
 def _pending_change(portal: RunningPortal) -> tuple[str, int, Decimal, str]:
     """Raise one listed part's cost 2 % and reprice the dealer's market: (SKU, change id, new price,
-    currency). The part is one priced high enough that whole-yuan rounding keeps the change inside
-    the one-manager band."""
+    currency). The part is one without a price agreement (its cost is its purchase price), priced
+    high enough that whole-yuan rounding keeps the change inside the one-manager band."""
     with Session(portal.engine, expire_on_commit=False) as session:
         dealer_org = organisation_of(session, DEALER_EMAIL)
         country = session.exec(
@@ -41,6 +41,7 @@ def _pending_change(portal: RunningPortal) -> tuple[str, int, Decimal, str]:
                 MarketPrice.status == MarketPriceStatus.ACTIVE,
                 MarketPrice.list_price > 800,
                 MarketPrice.manual.is_(False),
+                Part.id.not_in(select(PriceAgreement.part_id)),  # costed at its own purchase price
             )
             .order_by(Part.id)
         ).first()
