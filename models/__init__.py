@@ -26,6 +26,7 @@ from models.logistics import (
     ShipmentLeg,
     TrackingStatus,
 )
+from models.market_prices import DealerTier, Market, MarketCountry, MarketPrice, MarketPriceStatus, Promotion
 from models.messaging import CacheEntry, OutboxMessage, RateLimitEntry
 from models.notifications import (
     Delivery,
@@ -112,6 +113,12 @@ from models.supply import (
 )
 
 __all__ = [
+    "DealerTier",
+    "Market",
+    "MarketCountry",
+    "MarketPrice",
+    "MarketPriceStatus",
+    "Promotion",
     "PartReplenishment",
     "ProposalLineKind",
     "ProposalStatus",

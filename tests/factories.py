@@ -5,9 +5,20 @@ from __future__ import annotations
 import itertools
 from decimal import Decimal
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from models import Location, Organisation, Part, StockLevel, Trim, User, VehicleModel
+from models import (
+    Location,
+    Market,
+    MarketCountry,
+    MarketPrice,
+    Organisation,
+    Part,
+    StockLevel,
+    Trim,
+    User,
+    VehicleModel,
+)
 from services.identity.auth import normalize_email
 from services.identity.passwords import hash_password
 
@@ -93,6 +104,7 @@ def make_part(session: Session, supplier: Organisation, price: str = "10.00", **
     )
     session.add(part)
     session.flush()
+    list_in_market(session, part)
     return part
 
 
@@ -133,6 +145,7 @@ def make_trim(session: Session, model: VehicleModel, price: str = "200000.00", *
     )
     session.add(trim)
     session.flush()
+    list_in_market(session, trim)
     return trim
 
 
@@ -143,3 +156,42 @@ def make_trim_stock(
     session.add(stock)
     session.flush()
     return stock
+
+
+def list_in_market(
+    session: Session, item: Part | Trim, country: str = "CN", price: str | Decimal | None = None
+) -> MarketPrice | None:
+    """Give the item an active price in the market serving `country` (made when none does: a test
+    market in the item's currency), by default its own price, so orders in the test worlds are
+    priced as before the market lists. Nothing for an item priced 0 or already listed there."""
+    market = session.exec(
+        select(Market)
+        .join(MarketCountry, MarketCountry.market_id == Market.id)
+        .where(MarketCountry.country == country)
+    ).first()
+    if market is None:
+        market = Market(code=f"T-{country}", name=f"Test {country}", currency=item.currency)
+        session.add(market)
+        session.flush()
+        session.add(MarketCountry(country=country, market_id=market.id))
+    amount = Decimal(
+        price if price is not None else (item.list_price if isinstance(item, Part) else item.price)
+    )
+    column = MarketPrice.part_id if isinstance(item, Part) else MarketPrice.trim_id
+    listed = session.exec(
+        select(MarketPrice.id).where(
+            MarketPrice.market_id == market.id, column == item.id, MarketPrice.status == "active"
+        )
+    ).first()
+    if amount <= 0 or listed is not None:
+        return None
+    row = MarketPrice(
+        market_id=market.id,
+        part_id=item.id if isinstance(item, Part) else None,
+        trim_id=item.id if isinstance(item, Trim) else None,
+        list_price=amount,
+        manual=True,
+    )
+    session.add(row)
+    session.flush()
+    return row

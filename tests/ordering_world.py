@@ -23,7 +23,7 @@ from models import (
     VehicleModel,
 )
 from services.identity.auth import Principal, principal_for
-from tests.factories import make_location, make_org, make_part, make_stock, make_user
+from tests.factories import list_in_market, make_location, make_org, make_part, make_stock, make_user
 
 _keys = itertools.count(1)
 
@@ -67,6 +67,7 @@ def make_trim(session: Session, price: str = "200000.00") -> Trim:
     )
     session.add(trim)
     session.flush()
+    list_in_market(session, trim)
     return trim
 
 

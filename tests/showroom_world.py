@@ -13,6 +13,7 @@ from sqlmodel import Session
 from models import Location, Organisation, Role, Trim, User, VehicleModel
 from models.showroom import DemoCar, Salesperson, ShowroomStore
 from services.identity.auth import Principal, principal_for
+from tests.factories import list_in_market
 
 WEEK = {day: ["09:00", "18:00"] for day in ("mon", "tue", "wed", "thu", "fri")} | {
     "sat": ["10:00", "16:00"],
@@ -77,6 +78,7 @@ def make_world(
     )
     session.add_all([trim, store])
     session.flush()
+    list_in_market(session, trim, country="DE")
     session.add(
         ShowroomStore(
             location_id=store.id,

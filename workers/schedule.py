@@ -20,6 +20,7 @@ SEND_TEST_DRIVE_MAIL = "workers.tasks.send_test_drive_mail"
 SEND_TEST_DRIVE_REMINDERS = "workers.tasks.send_test_drive_reminders"
 REPRICE_AGREEMENTS = "workers.tasks.reprice_agreements"
 REVIEW_PRICES = "workers.tasks.review_prices"
+REPRICE_MARKETS = "workers.tasks.reprice_markets"
 REFRESH_FACTS = "workers.tasks.refresh_facts"
 REBUILD_FACTS = "workers.tasks.rebuild_facts"
 TELL_ORDER_MOVED = "workers.tasks.tell_order_moved"
@@ -103,6 +104,13 @@ def beat_schedule(settings: Settings) -> dict[str, dict]:
         "review-prices-daily": {
             "task": REVIEW_PRICES,
             "schedule": crontab(hour=3, minute=0),
+            "options": {"expires": 3600.0},
+        },
+        # The market price lists rebuilt daily at 03:30 UTC, after the procurement review (a manager's
+        # "reprice now" and an FX import also rebuild them within seconds, through the relay).
+        "reprice-markets-daily": {
+            "task": REPRICE_MARKETS,
+            "schedule": crontab(hour=3, minute=30),
             "options": {"expires": 3600.0},
         },
         # The KPI facts rebuilt from the order tables nightly at 03:00 UTC, after the scorecards (the

@@ -22,6 +22,7 @@ from portal.api.errors import API_PREFIX, BUSY_RESPONSE, install_error_handlers
 from portal.api.identity import auth
 from portal.api.logistics import carriers, shipments
 from portal.api.ordering import orders, payments
+from portal.api.pricing import markets as pricing_markets
 from portal.api.pricing import prices as pricing_prices
 from portal.api.security import SecurityHeaders
 from portal.api.showroom import configurator as showroom_configurator
@@ -143,6 +144,8 @@ def create_api() -> FastAPI:
         v1.include_router(module.router)
     # Procurement pricing: index values, agreements, suggestions and decisions.
     v1.include_router(pricing_prices.router)
+    # Market price lists: markets, list prices, pending changes and decisions.
+    v1.include_router(pricing_markets.router)
 
     # Managers' (and a dealer's own) KPIs, their rows and exports.
     v1.include_router(kpis.router)

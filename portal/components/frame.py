@@ -34,6 +34,7 @@ SECTIONS: dict[str, list[tuple[str, str, str]]] = {
         ("nav.price_suggestions", routes.MANAGER_PRICES, "tags"),
         ("nav.price_indices", routes.MANAGER_PRICE_INDICES, "chart-line"),
         ("nav.price_savings", routes.MANAGER_PRICE_SAVINGS, "piggy-bank"),
+        ("nav.market_prices", routes.MANAGER_MARKET_PRICES, "globe"),
         ("nav.lots", routes.MANAGER_LOTS, "scan-search"),
         ("nav.scorecard_settings", routes.MANAGER_SCORECARD_SETTINGS, "sliders-horizontal"),
         ("nav.catalogue", routes.CATALOGUE, "book-open"),

@@ -1,7 +1,10 @@
-"""What a cart costs before it is placed: the server's current price list, line by line.
+"""What a cart costs before it is placed: the buyer's market price list, line by line.
 
-The checkout pages show these figures; `services.ordering.placement.place_order` prices the order again
-itself at placement (from the same columns), so nothing the page holds is ever trusted as money.
+Every line is priced from the buyer's market list in that market's currency (services/pricing/
+market_lists.py: list price less the best of the dealer tier at the line's quantity and today's
+promotion), exactly as placement prices it. The checkout pages show these figures;
+`services.ordering.placement.place_order` prices the order again itself at placement (from the same
+rows, by the same rule), so nothing the page holds is ever trusted as money.
 
 Framework-free: plain Decimals and dicts, no reflex.
 """
@@ -9,7 +12,7 @@ Framework-free: plain Decimals and dicts, no reflex.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlmodel import Session, select
@@ -19,7 +22,8 @@ from models.settings import get_settings
 from models.types import CENTS
 from services.identity.access import part_scope
 from services.identity.auth import Principal
-from services.platform.errors import NotFound, PermissionDenied
+from services.platform.errors import NotFound, PermissionDenied, ValidationFailed
+from services.pricing import market_lists
 
 ITEM_KINDS = ("part", "trim")
 
@@ -51,6 +55,8 @@ class CartQuote:
 
     lines: tuple[PricedLine, ...]
     totals: dict[str, Decimal]
+    # Items the buyer's market does not list, (kind, id, code): placement refuses them.
+    unpriced: tuple[tuple[str, int, str], ...] = ()
 
 
 def _check_buyer(principal: Principal, kinds: set[str]) -> None:
@@ -60,11 +66,16 @@ def _check_buyer(principal: Principal, kinds: set[str]) -> None:
         part_scope(principal)  # customers are outside the parts catalogue: PermissionDenied
 
 
-def find_item(session: Session, principal: Principal, kind: str, code: str) -> PricedItem:
-    """The part (by SKU) or trim (by code) at its list price, for a cart.
+def find_item(
+    session: Session, principal: Principal, kind: str, code: str, *, location_id: int | None = None
+) -> PricedItem:
+    """The part (by SKU) or trim (by code) at one unit's price in the buyer's market (the market of
+    `location_id`'s country, else of the buyer's organisation), for a cart.
 
     Raises PermissionDenied when the principal may not buy it (only dealers and customers buy;
-    customers buy vehicles only), NotFound "order.item_unknown" when there is no such item.
+    customers buy vehicles only), NotFound "order.item_unknown" when there is no such item,
+    ValidationFailed "order.no_market" / "order.item_no_market_price" (naming the item) when the
+    buyer's market does not sell it.
     """
     if kind not in ITEM_KINDS:
         raise NotFound("order.item_unknown", field="item", line=1, item=str(code)[:40])
@@ -72,14 +83,28 @@ def find_item(session: Session, principal: Principal, kind: str, code: str) -> P
     items = _items(session, kind, codes=[code])
     if not items:
         raise NotFound("order.item_unknown", field="item", line=1, item=str(code)[:40])
-    return items[0]
+    quote = quote_cart(session, principal, [(kind, items[0].id, 1)], location_id=location_id)
+    if quote.unpriced:
+        raise ValidationFailed(
+            "order.item_no_market_price", field="item", line=1, item=items[0].code, currency=""
+        )
+    return quote.lines[0].item
 
 
-def quote_cart(session: Session, principal: Principal, lines: Sequence[tuple[str, int, int]]) -> CartQuote:
-    """Price `lines` ((kind, item id, quantity) each) from the current price list.
+def quote_cart(
+    session: Session,
+    principal: Principal,
+    lines: Sequence[tuple[str, int, int]],
+    *,
+    location_id: int | None = None,
+) -> CartQuote:
+    """Price `lines` ((kind, item id, quantity) each) from the buyer's market list (see `find_item`
+    for which market), all in its currency: one total.
 
-    Each line total is unit price x quantity, to the cent, as `place_order` computes it. Lines
-    whose item no longer exists are left out. Raises PermissionDenied as `find_item` does.
+    Each line's unit price is the rule placement applies at that quantity (dealer tiers for
+    dealers only, today's promotion), its total unit price x quantity to the cent. Lines whose item
+    no longer exists are left out; items the market does not list are left out and named in
+    `unpriced`. Raises PermissionDenied as `find_item` does, ValidationFailed "order.no_market".
     """
     kinds = {kind for kind, _, _ in lines if kind in ITEM_KINDS}
     _check_buyer(principal, kinds)
@@ -87,16 +112,25 @@ def quote_cart(session: Session, principal: Principal, lines: Sequence[tuple[str
     for kind in kinds:
         ids = [item_id for line_kind, item_id, _ in lines if line_kind == kind]
         found.update({(kind, item.id): item for item in _items(session, kind, ids=ids)})
-    priced = []
+    market = market_lists.buyer_market(session, principal, location_id)
+    listed = market_lists.market_items(session, market.id, found, market_lists.pricing_day())
+    tiers = market_lists.market_tiers(session, market.id) if principal.role == Role.DEALER else ()
+    priced, unpriced = [], []
     totals: dict[str, Decimal] = {}
     for kind, item_id, quantity in lines:
         item = found.get((kind, item_id))
         if item is None:
             continue
-        line_total = (item.unit_price * quantity).quantize(CENTS)
+        entry = listed.get((kind, item_id))
+        if entry is None:
+            unpriced.append((kind, item_id, item.code))
+            continue
+        unit = market_lists.price_of(entry, market.currency, max(quantity, 1), tiers)
+        item = replace(item, unit_price=unit, currency=market.currency)
+        line_total = (unit * quantity).quantize(CENTS)
         priced.append(PricedLine(item, quantity, line_total))
-        totals[item.currency] = totals.get(item.currency, Decimal("0.00")) + line_total
-    return CartQuote(tuple(priced), totals)
+        totals[market.currency] = totals.get(market.currency, Decimal("0.00")) + line_total
+    return CartQuote(tuple(priced), totals, tuple(unpriced))
 
 
 def customer_deposit(total: Decimal) -> Decimal:

@@ -10,8 +10,11 @@ Who buys what, from where:
   (`settings.customer_deposit_percent` of the price, rounded half-up to the cent) now; the rest
   is settled at handover, outside the portal.
 
-Prices always come from the server's price list (`Part.list_price`, `Trim.price`), never from the
-client; all lines must share one currency.
+Prices always come from the buyer's market price list (services/pricing/market_lists.py: the market
+of the buyer location's country, its active list price less the best of the dealer tier reached at the
+line's quantity and the promotion valid today), never from the client, and always in that market's
+currency: one currency per order, whatever parts and trims it mixes. The market price is read in the
+same statement as the items (a LEFT JOIN on market and item), so pricing adds no round trip.
 
 Every state-changing function here runs ONE transaction on the session it is given and commits it
 (or rolls it back and raises: nothing is half-written), and leaves no transaction open behind it.
@@ -41,8 +44,10 @@ from sqlalchemy import (
     ColumnElement,
     Insert,
     Select,
+    String,
     and_,
     bindparam,
+    cast,
     false,
     func,
     insert,
@@ -51,12 +56,18 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.functions import aggregate_strings
 from sqlmodel import Session, select
 
 from models import (
     BuiltVehicle,
+    DealerTier,
     Location,
     LocationKind,
+    Market,
+    MarketCountry,
+    MarketPrice,
+    MarketPriceStatus,
     OrderKind,
     OrderStatus,
     OrderTransition,
@@ -66,6 +77,7 @@ from models import (
     Part,
     Payment,
     PaymentStatus,
+    Promotion,
     Role,
     SalesOrder,
     SalesOrderLine,
@@ -93,6 +105,9 @@ from services.ordering.views import (
 from services.platform import outbox, row_writes
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.platform.live import ORDER_CHANGED  # payload: see `order_changed_payload`
+from services.pricing.market_lists import pricing_day
+from services.pricing.market_prices import parse_tiers
+from services.pricing.market_prices import unit_price as market_unit_price
 
 __all__ = [  # the ordering API in one place (views and reads live in services/ordering/views.py)
     "ORDER_CHANGED",
@@ -199,8 +214,9 @@ class PlacedOrder:
 class ConfiguredVehicle:
     """A customer's vehicle line in a chosen configuration (services/showroom/configured_orders.py).
 
-    `unit_price` is the server's quote of the configuration (trim + colour + packs): the line, the
-    total and the deposit are priced from it instead of the bare trim. `signature` names the
+    The line is the trim's price in the buyer's market plus `options_price` (the colour and packs):
+    the line, the total and the deposit are priced from it instead of the bare trim. The options
+    must be priced in the market's currency (`order.configuration_currency` otherwise). `signature` names the
     configuration in the request fingerprint, so the same key with another configuration is a
     conflict. `write(session, order_id)` adds the configuration's own rows in the placing
     transaction, after the stock is reserved and before the commit: they land with the order or
@@ -208,7 +224,8 @@ class ConfiguredVehicle:
     """
 
     trim_id: int
-    unit_price: Decimal
+    options_price: Decimal  # the colour and packs, in `options_currency`; the trim is priced by the market
+    options_currency: str
     signature: str
     write: Callable[[Session, int], None]
     # No car of this configuration stands free at the store: the plant builds it, so the unit comes
@@ -224,8 +241,9 @@ class _Item:
     id: int
     code: str  # SKU or trim code
     name: str
-    price: Decimal  # the current list price
-    currency: str
+    price: Decimal | None  # the market's list price (None: not listed there); the unit price once priced
+    promo_pct: Decimal | None = None  # today's best promotion on it in the buyer's market
+    promo_price: Decimal | None = None
 
 
 @dataclass
@@ -256,6 +274,10 @@ class _BuyerLocation:
     id: int
     name: str
     organisation_id: int
+    country: str
+    market_id: int | None  # the market serving the location's country (None: none does)
+    currency: str | None  # that market's
+    tiers: str | None  # its dealer tiers, "10:3.00,50:6.00" (dealers only)
     # PostgreSQL: the new order's id, taken from the order sequence by the same query (saves a
     # round trip; an id taken by a placement that then fails is never used, like a rolled-back one).
     new_order_id: int | None = None
@@ -297,9 +319,11 @@ def place_order(
     Raises (nothing written in every case):
     - PermissionDenied "order.place_denied": only dealers and customers place orders;
     - ValidationFailed naming the field (e.g. "lines[2].quantity"): empty cart, unknown item, bad or
-      too large quantity, duplicate item, mixed currencies, a buyer location not the buyer's own (a
-      dealer) or not a dealer store (a customer), a source that is not an OEM warehouse, a customer
-      ordering anything but one vehicle, a missing or too long idempotency key;
+      too large quantity, duplicate item, an item the buyer's market does not list
+      (`order.item_no_market_price`), a buyer location no market serves (`order.no_market`), a buyer
+      location not the buyer's own (a dealer) or not a dealer store (a customer), a source that is
+      not an OEM warehouse, a customer ordering anything but one vehicle, a missing or too long
+      idempotency key;
     - IdempotencyConflict: the key was used before with different lines or locations;
     - OutOfStock: some line is short at the source; lists each short line and how many are free.
     """
@@ -349,12 +373,20 @@ def _place(
     settings = get_settings()
     customer = principal.role == Role.CUSTOMER
     buyer_location = _check_location_and_items(session, principal, buyer_location_id, requested)
+    _price_lines(requested, buyer_location, dealer=not customer)
     if configured is not None:
         line = requested[0]
         if line.item.id != configured.trim_id:
             raise ValidationFailed("order.configuration_other_trim", field="lines[0].item_id")
-        line.item = replace(line.item, price=configured.unit_price)
-    currency = _check_currency(requested)
+        if configured.options_currency != buyer_location.currency:
+            raise ValidationFailed(
+                "order.configuration_currency",
+                field="lines[0]",
+                currency=configured.options_currency,
+                expected=buyer_location.currency,
+            )
+        line.item = replace(line.item, price=line.item.price + configured.options_price)
+    currency = buyer_location.currency
     if customer:
         if source_location_id not in (None, buyer_location.id):
             raise ValidationFailed("order.source_location_invalid", field="source_location_id")
@@ -722,12 +754,33 @@ def _buyer_location_statement(role: str, new_order_id: bool) -> Select:
     """The buyer location check for one role, built once (parameters location_id, organisation_id);
     with `new_order_id` (PostgreSQL) also the next id of the order sequence."""
     rule = _buyer_location_rule(SimpleNamespace(role=role, organisation_id=bindparam("organisation_id")))
-    columns = [Location.id, Location.name, Location.organisation_id]
+    tiers = (
+        select(
+            aggregate_strings(
+                cast(DealerTier.min_quantity, String) + ":" + cast(DealerTier.discount_pct, String), ","
+            )
+        )
+        .where(DealerTier.market_id == MarketCountry.market_id)
+        .scalar_subquery()
+        if role == Role.DEALER
+        else null()
+    )
+    columns = [
+        Location.id,
+        Location.name,
+        Location.organisation_id,
+        Location.country,
+        MarketCountry.market_id,
+        Market.currency,
+        tiers,
+    ]
     if new_order_id:
         columns.append(func.nextval(func.pg_get_serial_sequence(SalesOrder.__tablename__, "id")))
     return (
         select(*columns)
         .join(Organisation, Organisation.id == Location.organisation_id)
+        .outerjoin(MarketCountry, MarketCountry.country == Location.country)
+        .outerjoin(Market, Market.id == MarketCountry.market_id)
         .where(Location.id == bindparam("location_id"), rule)
     )
 
@@ -739,7 +792,7 @@ def _check_location_and_items(
     kinds = _kinds(lines)
     if len(kinds) != 1 or not _is_id(location_id):
         buyer_location = _check_buyer_location(session, principal, location_id)
-        _resolve_items(session, lines)
+        _resolve_items(session, lines, buyer_location.market_id)
         return buyer_location
     kind = kinds[0]
     ids, codes = _references(lines)
@@ -752,11 +805,12 @@ def _check_location_and_items(
             "organisation_id": principal.organisation_id,
             "ids": list(ids),
             "codes": list(codes),
+            "today": pricing_day(),
         },
     ).all()
     if not rows:
         raise ValidationFailed("order.buyer_location_invalid", field="buyer_location_id")
-    width = 4 if postgresql else 3
+    width = 8 if postgresql else 7
     _assign_items(kind, lines, [_Item(*row[width:]) for row in rows if row[width] is not None])
     _refuse_duplicates(lines)
     return _BuyerLocation(*rows[0][:width])
@@ -781,14 +835,47 @@ def _location_and_items_statement(
     """The buyer location check (one row, or none) joined to the cart's items of one kind: one row
     per item found, or one row with NULL item columns when none is."""
     location = _buyer_location_statement(role, new_order_id).cte("buyer_location")
-    model, code_column, price_column = _item_columns(kind)
-    return select(*location.c, model.id, code_column, model.name, price_column, model.currency).select_from(
-        location.outerjoin(model, _item_match(kind, by_id, by_code))
+    model, code_column = _item_columns(kind)
+    market_id = location.c.market_id
+    return select(
+        *location.c, model.id, code_column, model.name, *_market_price_columns(kind, market_id)
+    ).select_from(
+        location.outerjoin(model, _item_match(kind, by_id, by_code)).outerjoin(
+            MarketPrice, _market_price_match(kind, market_id)
+        )
     )
 
 
-def _resolve_items(session: Session, lines: list[_Line]) -> None:
-    """Find each line's part or trim (by id or code); refuse unknown and repeated items."""
+def _market_price_match(kind: str, market_id) -> ColumnElement[bool]:
+    """The item's active price in the market (`market_id`: a column or a parameter)."""
+    model, _ = _item_columns(kind)
+    return and_(
+        MarketPrice.market_id == market_id,
+        (MarketPrice.part_id if kind == "part" else MarketPrice.trim_id) == model.id,
+        MarketPrice.status == MarketPriceStatus.ACTIVE,
+    )
+
+
+def _market_price_columns(kind: str, market_id) -> tuple:
+    """The market's list price of the item and today's best promotion on it (parameter `today`):
+    the largest percent off and the lowest promotional price valid on the day."""
+    model, _ = _item_columns(kind)
+    valid = and_(
+        Promotion.market_id == market_id,
+        (Promotion.part_id if kind == "part" else Promotion.trim_id) == model.id,
+        Promotion.valid_from <= bindparam("today"),
+        Promotion.valid_to >= bindparam("today"),
+    )
+    return (
+        MarketPrice.list_price,
+        select(func.max(Promotion.percent)).where(valid).scalar_subquery(),
+        select(func.min(Promotion.price)).where(valid).scalar_subquery(),
+    )
+
+
+def _resolve_items(session: Session, lines: list[_Line], market_id: int | None) -> None:
+    """Find each line's part or trim (by id or code) with its price in the market; refuse unknown
+    and repeated items."""
     for kind in ITEM_KINDS:
         of_kind = [line for line in lines if line.kind == kind]
         if not of_kind:
@@ -797,7 +884,8 @@ def _resolve_items(session: Session, lines: list[_Line]) -> None:
         found = [
             _Item(*row)
             for row in session.connection().execute(
-                _items_statement(kind, bool(ids), bool(codes)), {"ids": list(ids), "codes": list(codes)}
+                _items_statement(kind, bool(ids), bool(codes)),
+                {"ids": list(ids), "codes": list(codes), "market_id": market_id, "today": pricing_day()},
             )
         ]
         _assign_items(kind, of_kind, found)
@@ -843,37 +931,57 @@ def _refuse_duplicates(lines: list[_Line]) -> None:
 
 @functools.cache
 def _items_statement(kind: str, by_id: bool, by_code: bool) -> Select:
-    """Parts or trims by id and/or code (expanding parameters ids, codes), as _Item columns."""
-    model, code_column, price_column = _item_columns(kind)
-    return select(model.id, code_column, model.name, price_column, model.currency).where(
-        _item_match(kind, by_id, by_code)
+    """Parts or trims by id and/or code (expanding parameters ids, codes) with their price in the
+    market (parameters market_id, today), as _Item columns."""
+    model, code_column = _item_columns(kind)
+    market_id = bindparam("market_id")
+    return (
+        select(model.id, code_column, model.name, *_market_price_columns(kind, market_id))
+        .select_from(model)
+        .outerjoin(MarketPrice, _market_price_match(kind, market_id))
+        .where(_item_match(kind, by_id, by_code))
     )
 
 
 def _item_columns(kind: str) -> tuple:
-    return (Part, Part.sku, Part.list_price) if kind == "part" else (Trim, Trim.code, Trim.price)
+    return (Part, Part.sku) if kind == "part" else (Trim, Trim.code)
 
 
 def _item_match(kind: str, by_id: bool, by_code: bool) -> ColumnElement[bool]:
-    model, code_column, _ = _item_columns(kind)
+    model, code_column = _item_columns(kind)
     return or_(
         model.id.in_(bindparam("ids", expanding=True)) if by_id else false(),
         code_column.in_(bindparam("codes", expanding=True)) if by_code else false(),
     )
 
 
-def _check_currency(lines: list[_Line]) -> str:
-    currency = lines[0].item.currency
-    for line in lines[1:]:
-        if line.item.currency != currency:
+def _price_lines(lines: list[_Line], buyer_location: _BuyerLocation, *, dealer: bool) -> None:
+    """Price every line from the buyer's market list, in its currency (the rule:
+    services/pricing/market_prices.py `unit_price`; tiers for dealers only). Refuses a buyer
+    location no market serves (`order.no_market`) and an item the market does not list
+    (`order.item_no_market_price`, naming the line and the item)."""
+    if buyer_location.market_id is None:
+        raise ValidationFailed("order.no_market", field="buyer_location_id", country=buyer_location.country)
+    tiers = parse_tiers(buyer_location.tiers) if dealer else ()
+    for line in lines:
+        item = line.item
+        if item.price is None:
             raise ValidationFailed(
-                "order.currency_mixed",
+                "order.item_no_market_price",
                 field=f"lines[{line.index}]",
                 line=line.index + 1,
-                currency=line.item.currency,
-                expected=currency,
+                item=item.code,
+                currency=buyer_location.currency,
             )
-    return currency
+        price = market_unit_price(
+            Decimal(item.price),
+            buyer_location.currency,
+            quantity=line.quantity,
+            tiers=tiers,
+            promo_pct=None if item.promo_pct is None else Decimal(item.promo_pct),
+            promo_price=None if item.promo_price is None else Decimal(item.promo_price),
+        )
+        line.item = replace(item, price=price)
 
 
 def _item_column(kind: str):

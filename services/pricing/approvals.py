@@ -28,11 +28,12 @@ from sqlmodel import Session, select
 from models import DecisionAction, Part, PriceAgreement, PriceDecision, PriceSuggestion, SuggestionStatus
 from models.types import utcnow
 from services.identity.auth import Principal
-from services.platform import audit
+from services.platform import audit, outbox
 from services.platform.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from services.platform.fields import all_or_nothing, record_id, text_value, today_in, unit_price
 from services.pricing import agreements as agreement_rules
 from services.pricing.formula import HUNDRED, round_money
+from services.pricing.market_lists import MARKET_LISTS_CHANGED
 from services.pricing.suggestions import required_approvals, suggestion_dict
 from services.supply.access import is_supplier, require_manager, require_reader, require_supplier
 
@@ -324,6 +325,8 @@ def _apply(session: Session, suggestion: PriceSuggestion, agreement: PriceAgreem
     suggestion.status = SuggestionStatus.APPLIED
     session.add(agreement)
     session.add(suggestion)
+    # A part's cost moved: the market lists follow (one coalesced repricing run per relay batch).
+    outbox.enqueue(session, MARKET_LISTS_CHANGED, {"agreement_id": agreement.id})
 
 
 def apply_due(session: Session, *, today: date | None = None, now: datetime | None = None) -> int:

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 MINOR_UNITS = {"CNY": 2, "JPY": 0, "EUR": 2, "NOK": 2, "USD": 2}
@@ -49,3 +50,35 @@ def line_price(
 ) -> Decimal:
     best = max(tier_pct, promo_pct)
     return _minor(list_ * (1 - best / 100), currency)
+
+
+def tier_at(quantity: int, tiers: Iterable[tuple[int, Decimal]]) -> Decimal:
+    """The dealer discount (percent) of a line of `quantity` units: the largest discount among the
+    tiers (min quantity, percent) the quantity reaches; 0 below every tier."""
+    return max((pct for min_quantity, pct in tiers if quantity >= min_quantity), default=Decimal(0))
+
+
+def unit_price(
+    list_: Decimal,
+    currency: str,
+    *,
+    quantity: int,
+    tiers: Iterable[tuple[int, Decimal]] = (),
+    promo_pct: Decimal | None = None,
+    promo_price: Decimal | None = None,
+) -> Decimal:
+    """What one unit of a line costs the buyer: the list price less the best of the tier reached at
+    `quantity` and the promotion (a percent off, or a promotional price); never above the list
+    price. Best-of, never stacked (see `line_price`)."""
+    price = line_price(list_, currency, tier_pct=tier_at(quantity, tiers), promo_pct=promo_pct or Decimal(0))
+    if promo_price is not None:
+        price = min(price, _minor(promo_price, currency))
+    return min(price, list_)
+
+
+def parse_tiers(text: str | None) -> tuple[tuple[int, Decimal], ...]:
+    """Tiers as the placement read returns them ("10:3.00,50:5.00"; None or "" for none)."""
+    if not text:
+        return ()
+    pairs = (part.split(":") for part in text.split(","))
+    return tuple((int(quantity), Decimal(pct).quantize(Decimal("0.01"))) for quantity, pct in pairs)

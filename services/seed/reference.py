@@ -494,6 +494,7 @@ CNY_PER_UNIT: dict[str, Decimal] = {
     "CZK": Decimal("0.31"),
     "PLN": Decimal("1.80"),
     "INR": Decimal("0.086"),
+    "NOK": Decimal("0.66"),  # a market currency (services/seed/market_prices.py), no supplier's
 }
 # Currencies priced in whole units in practice (no minor unit in use).
 WHOLE_UNIT_CURRENCIES = frozenset({"JPY", "KRW"})

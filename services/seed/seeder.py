@@ -119,6 +119,7 @@ def seed(
     pricing: bool = True,
     sales_history: bool = True,
     planning: bool = True,
+    market_prices: bool = True,
 ) -> dict:
     """Fill an empty portal with the deterministic demo world of `scale` ("demo" or "large").
 
@@ -141,8 +142,10 @@ def seed(
     refunds and deliveries (`services.seed.sales_history`: 8,000 at demo scale, 3,000,000 at large),
     under "sales_history". At demo scale (unless `planning` is False), after the rest, one stored
     forecast run of the first warehouse's parts (`services.seed.planning`), under "planning".
-    Last (every scale) thirteen months of demo FX rates and the KPI facts of the orders so far
-    (`services.analytics`), under "analytics".
+    Then (every scale) thirteen months of demo FX rates and the KPI facts of the orders so far
+    (`services.analytics`), under "analytics". Then (at demo scale, unless `market_prices` is False)
+    the market price lists built from costs at those rates (`services.seed.market_prices`), under
+    "market_prices".
     Raises ValueError for an unknown scale.
     """
     if scale not in SCALES:
@@ -200,6 +203,10 @@ def seed(
                 progress=progress,
             )
         counts["analytics"] = _seed_analytics(session)
+        if scale == "demo" and market_prices:
+            from services.seed.market_prices import seed_market_prices  # (import order: see above)
+
+            counts["market_prices"] = seed_market_prices(session, today=utcnow().date())
         if scale == "demo":
             from services.seed.notifications import seed_notifications  # (import order: see above)
 

@@ -2,4 +2,5 @@
 funnel from lead to order. Empty until the domain lands.
 
 May import: `models`, `services.platform`, `services.i18n`, `services.identity`, `services.catalog`,
-`services.ordering`. No reflex, no celery."""
+`services.ordering`, `services.pricing.market_lists` / `market_prices` (a store's market prices) and
+`services.analytics.fx` (exchange rates). No reflex, no celery."""

@@ -21,23 +21,66 @@ car back (placement's `release_and_cancel`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from sqlmodel import Session
 
-from models import BuiltVehicle, OrderConfiguration
+from models import BuiltVehicle, Location, OrderConfiguration
 from models.settings import get_settings
 from models.types import utcnow
+from services.analytics import fx
 from services.identity.auth import Principal
 from services.ordering.placement import ConfiguredVehicle, PlacedOrder, place_order, require_may_place
-from services.platform.errors import DomainError
-from services.showroom.configurator import load_options, quote, signature
+from services.platform.errors import DomainError, ValidationFailed
+from services.pricing import market_lists
+from services.pricing.market_prices import MINOR_UNITS
+from services.showroom.configurator import TrimOptions, load_options, quote, signature
 
 # The ordering rules name the store `buyer_location_id`; here it is the store to order at.
 _FIELDS = {"buyer_location_id": "location_id"}
+
+
+def options_at_store(session: Session, options: TrimOptions, location_id: Any) -> TrimOptions:
+    """The trim's options priced in the store's market, as placing the order there charges them: the
+    base is the trim's unit price in the market's list (today's promotion included; no dealer tiers
+    for a customer's car), colours and packs are converted from the trim's currency at today's FX
+    rates to the currency's minor units. Raises ValidationFailed naming `location_id`
+    ("order.no_market", "order.item_no_market_price") or "fx.rate_missing"."""
+    country = session.execute(select(Location.country).where(Location.id == location_id)).scalar()
+    market = market_lists.market_of_country(session, country) if country else None
+    if market is None:
+        raise ValidationFailed("order.no_market", field="location_id", country=country or "")
+    today = market_lists.pricing_day()
+    listed = market_lists.market_items(session, market.id, [("trim", options.trim_id)], today)
+    if ("trim", options.trim_id) not in listed:
+        raise ValidationFailed(
+            "order.item_no_market_price",
+            field="location_id",
+            line=1,
+            item=options.trim_code,
+            currency=market.currency,
+        )
+    base = market_lists.price_of(listed[("trim", options.trim_id)], market.currency, 1)
+    rate = Decimal(1)
+    if options.currency != market.currency:
+        book = fx.load_rates(session, {options.currency, market.currency}, today)
+        rate = book.rate(options.currency, today) / book.rate(market.currency, today)
+    step = Decimal(1).scaleb(-MINOR_UNITS.get(market.currency, 2))
+
+    def converted(amount: Decimal) -> Decimal:
+        return (Decimal(amount) * rate).quantize(step)
+
+    return replace(
+        options,
+        base_price=base,
+        currency=market.currency,
+        colours=tuple(replace(c, price=converted(c.price)) for c in options.colours),
+        packs=tuple(replace(p, price=converted(p.price)) for p in options.packs),
+    )
 
 
 @dataclass(frozen=True)
@@ -177,6 +220,8 @@ def order_configuration(
     require_may_place(principal)
     try:
         options = load_options(session, trim_id)
+        if isinstance(location_id, int) and not isinstance(location_id, bool):
+            options = options_at_store(session, options, location_id)
         chosen = quote(options, colour, packs)
     finally:
         session.rollback()  # end the read: placement runs its own transaction
@@ -224,7 +269,8 @@ def order_configuration(
             idempotency_key=idempotency_key,
             configured=ConfiguredVehicle(
                 options.trim_id,
-                chosen.total,
+                chosen.total - chosen.base_price,  # the colour and packs, in the store's market currency
+                options.currency,
                 f"{chosen.colour.key}|{packs_signature}",
                 write,
                 plant_build=not built_here,

@@ -213,7 +213,7 @@ class CartState(AuthState):
         return whole_quantity(line["quantity"], line["key"], maximum=_maximum(line["kind"]))
 
     def _reprice(self, principal) -> None:
-        """Price every line from the current price list; a line whose quantity is not valid yet
+        """Price every line from the buyer's market list; a line whose quantity is not valid yet
         counts as none (its unit price still shows, its total does not)."""
         requested = []
         for line in self.lines:
@@ -222,8 +222,10 @@ class CartState(AuthState):
             except DomainError:
                 quantity = 0
             requested.append((line["kind"], int(line["item_id"]), quantity))
+        # Priced in the market of the chosen delivery location, where placement prices it.
+        location_id = int(self.location_id) if self.location_id else None
         with session_scope() as session:
-            quote = quote_cart(session, principal, requested)
+            quote = quote_cart(session, principal, requested, location_id=location_id)
         self.prices = {
             line_key(priced.item.kind, priced.item.id): {
                 "unit_price": str(priced.item.unit_price),
@@ -352,6 +354,11 @@ class CartState(AuthState):
         if location_id in {location["id"] for location in self.locations}:
             self.location_id = location_id
             self._changed()
+            try:
+                self._reprice(self._principal(Role.DEALER))
+            except DomainError as error:
+                return self._denied(error)
+        return None
 
     @rx.event
     def checkout(self):

@@ -145,6 +145,8 @@ class VehicleOrderState(AuthState):
         )
         self.store_id = self.stores[0]["id"] if self.stores and self.stores[0]["available"] else ""
         self.errors, self.placing = {}, False
+        if self.store_id:
+            self._price_at_store(principal)
         self.checkout_key = uuid.uuid4().hex
         self.dialog_open = True
         return None
@@ -154,12 +156,35 @@ class VehicleOrderState(AuthState):
         if not self.placing:
             self.dialog_open = is_open
 
+    def _price_at_store(self, principal) -> None:
+        """The price and deposit in the chosen store's market (what placing there charges); a store
+        whose market does not list the trim says so under the store choice."""
+        try:
+            with session_scope() as session:
+                trim = find_item(session, principal, "trim", self.trim_code, location_id=int(self.store_id))
+        except DomainError as error:
+            self.errors = {
+                LOCATION_FIELD: [
+                    error.code,
+                    {k: v for k, v in error.params.items() if isinstance(v, str | int)},
+                ]
+            }
+            return
+        self.currency, self.price = trim.currency, str(trim.unit_price)
+        self.deposit = str(customer_deposit(trim.unit_price))
+
     @rx.event
     def set_store(self, store_id: str):
         if store_id in {store["id"] for store in self.stores}:
             self.store_id = store_id
             self.errors = {}
             self.checkout_key = uuid.uuid4().hex
+            try:
+                principal = self._principal(Role.CUSTOMER)
+            except DomainError as error:
+                return self._denied(error)
+            self._price_at_store(principal)
+        return None
 
     @rx.event
     def place(self):

@@ -202,6 +202,8 @@ MANAGER_PRICE_INDICES = "/manager/prices/indices"
 MANAGER_PRICE_SAVINGS = "/manager/prices/savings"
 MANAGER_PRICE_AGREEMENT = "/manager/prices/agreements/[agreement_ref]"
 SUPPLIER_PRICE_CHANGES = "/supplier/price-changes"
+# Market price lists (what dealers and customers pay, per market and currency).
+MANAGER_MARKET_PRICES = "/manager/pricing/markets"
 
 
 def price_agreement(agreement_id: int | str) -> str:

@@ -25,7 +25,7 @@ from services.ordering.placement import OutOfStock
 from services.platform.errors import DomainError
 from services.platform.formatting import format_money
 from services.showroom import configurator
-from services.showroom.configured_orders import order_configuration, stores_with_built
+from services.showroom.configured_orders import options_at_store, order_configuration, stores_with_built
 from services.showroom.trim_offers import trim_offers
 from state.shared import routes
 from state.shared.auth import AuthState
@@ -81,7 +81,8 @@ def _options_from(data: dict) -> configurator.TrimOptions:
 
 
 class ConfiguratorState(AuthState):
-    _options: dict = {}
+    _options: dict = {}  # priced in the chosen store's market (what ordering there charges)
+    _trim_options: dict = {}  # as the catalogue prices them, in the trim's currency
     _stores: list[dict] = []
     _built_at: list[int] = []  # stores with a car built in the current choice
     trim_id: int = 0
@@ -233,9 +234,18 @@ class ConfiguratorState(AuthState):
     # --- events --------------------------------------------------------------------------
 
     def _refresh(self) -> None:
-        """Price the current choice and find the stores that have it built; a new order key."""
-        options = _options_from(self._options)
+        """Price the current choice in the chosen store's market and find the stores that have it
+        built; a new order key."""
         self.choice_error, self.order_error = "", ""
+        if self.store_id:
+            try:
+                with session_scope() as session:
+                    priced = options_at_store(session, _options_from(self._trim_options), int(self.store_id))
+            except DomainError as error:
+                self.order_error = self.t(error.code, **error.params)
+            else:
+                self._options, self.currency = asdict(priced), priced.currency
+        options = _options_from(self._options)
         try:
             quote = configurator.quote(options, self.colour, self.packs)
         except DomainError as error:
@@ -255,6 +265,7 @@ class ConfiguratorState(AuthState):
         self.loading, self.missing, self.placing = True, False, False
         if trim_id != self.trim_id:
             self._options, self._stores, self.packs, self.colour, self.store_id = {}, [], [], "", ""
+            self._trim_options = {}
         yield
         try:
             with session_scope() as session:
@@ -265,7 +276,7 @@ class ConfiguratorState(AuthState):
         except DomainError:
             self.missing, self.loading = True, False
             return
-        self._options = asdict(options)
+        self._options, self._trim_options = asdict(options), asdict(options)
         self.trim_id, self.trim_name, self.currency = options.trim_id, options.trim_name, options.currency
         self._stores = sorted(stores, key=lambda s: (s["name"], s["location_id"]))
         if self.colour not in {c.key for c in options.colours}:
@@ -298,6 +309,7 @@ class ConfiguratorState(AuthState):
         if store_id in {str(s["location_id"]) for s in self._stores}:
             self.store_id = store_id
             self.order_error = ""
+            self._refresh()  # the store's market prices the car
             self._order_key = uuid.uuid4().hex
 
     @rx.event

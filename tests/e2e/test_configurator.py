@@ -25,6 +25,7 @@ from models import (
 )
 from services.platform.formatting import format_money
 from services.showroom.configurator import load_options, pack_states, quote
+from services.showroom.configured_orders import options_at_store
 from tests.e2e.conftest import PHONE, RunningPortal
 from tests.factories import PASSWORD, make_user
 
@@ -64,6 +65,7 @@ def car(portal: RunningPortal) -> dict:
         make_user(session, Role.CUSTOMER, consumers, email=CUSTOMER_EMAIL)
         session.commit()
         options = load_options(session, built.trim_id)
+        at_store = options_at_store(session, options, store.id)  # the store's market prices the car
         found = {
             "id": built.id,
             "vin": built.vin,
@@ -73,13 +75,14 @@ def car(portal: RunningPortal) -> dict:
             "store_id": store.id,
             "store": store.name,
             "options": options,
+            "store_options": at_store,
         }
         session.commit()  # end the read: the app writes to the same SQLite file
     return found
 
 
-def _money(amount, car: dict) -> str:
-    return format_money(amount, car["options"].currency, "en")
+def _money(amount, car: dict, key: str = "options") -> str:
+    return format_money(amount, car[key].currency, "en")
 
 
 def test_a_visitor_configures_and_is_asked_to_sign_in(page: Page, portal: RunningPortal, car: dict) -> None:
@@ -112,7 +115,7 @@ def test_a_visitor_configures_and_is_asked_to_sign_in(page: Page, portal: Runnin
 def test_a_customer_orders_the_car_built_in_that_configuration(
     page: Page, portal: RunningPortal, car: dict, screenshots
 ) -> None:
-    options = car["options"]
+    options = car["store_options"]  # priced in the store's market, as the page shows it there
     _sign_in(page, portal)
     page.goto(f"{portal.base_url}/showroom/trims/{car['trim_id']}/configure?dealer={car['store_id']}")
     expect(page.locator("#config-trim-name")).to_have_text(options.trim_name)
@@ -123,8 +126,8 @@ def test_a_customer_orders_the_car_built_in_that_configuration(
         page.click(f"#pack-{code}")
         expect(page.locator(f"#pack-{code}")).to_have_attribute("data-state", "checked")
     chosen = quote(options, car["colour"], car["packs"])
-    expect(page.locator("#config-total")).to_have_text(_money(chosen.total, car))
-    expect(page.locator("#config-deposit")).to_have_text(_money(chosen.deposit, car))
+    expect(page.locator("#config-total")).to_have_text(_money(chosen.total, car, "store_options"))
+    expect(page.locator("#config-deposit")).to_have_text(_money(chosen.deposit, car, "store_options"))
     expect(page.locator("#config-delivery")).to_have_text(
         re.compile(rf"In stock at {re.escape(car['store'])}")
     )
@@ -143,15 +146,15 @@ def test_a_customer_orders_the_car_built_in_that_configuration(
     if extra is not None:
         page.click(f"#pack-{extra}")
         more = quote(options, car["colour"], [*car["packs"], extra])
-        expect(page.locator("#config-total")).to_have_text(_money(more.total, car))
+        expect(page.locator("#config-total")).to_have_text(_money(more.total, car, "store_options"))
         expect(page.locator("#config-delivery")).to_contain_text("Built for you at the plant")
         page.click(f"#pack-{extra}")
         expect(page.locator("#config-delivery")).to_contain_text("In stock at")
 
     page.click("#config-order")
     page.wait_for_url(re.compile(r"/orders/\d+/?$"))
-    expect(page.locator("#order-deposit")).to_have_text(_money(chosen.deposit, car))
-    expect(page.locator("#order-total")).to_have_text(_money(chosen.total, car))
+    expect(page.locator("#order-deposit")).to_have_text(_money(chosen.deposit, car, "store_options"))
+    expect(page.locator("#order-total")).to_have_text(_money(chosen.total, car, "store_options"))
     colour = next(c for c in options.colours if c.key == car["colour"])
     expect(page.locator("#order-colour")).to_have_text(colour.label)
     expect(page.locator("#order-delivery")).to_contain_text(f"Already built (VIN {car['vin']})")

@@ -32,9 +32,8 @@ from models import (
     Trim,
     User,
 )
-from models.types import CENTS
-from services.identity.auth import normalize_email
-from services.ordering.cart_pricing import customer_deposit, stores_holding
+from services.identity.auth import normalize_email, principal_for
+from services.ordering.cart_pricing import customer_deposit, quote_cart, stores_holding
 from services.ordering.gateway import SimulatedGateway
 from services.platform.formatting import format_datetime, format_money, format_number
 from tests.e2e.conftest import DESKTOP, PHONE, RunningPortal
@@ -157,6 +156,17 @@ def _order_id(page: Page) -> int:
     return int(urlparse(page.url).path.rstrip("/").rsplit("/", 1)[1])
 
 
+def _quoted(portal: RunningPortal, lines: list[tuple[Part, int]]):
+    """The server's quote of these part lines for the demo dealer (its market list, tiers and
+    promotions): what the cart must show."""
+    with Session(portal.engine) as session:
+        user = session.exec(select(User).where(User.email_normalized == DEALER_EMAIL)).one()
+        dealer = principal_for(user, session.get(Organisation, user.organisation_id))
+        quote = quote_cart(session, dealer, [("part", part.id, quantity) for part, quantity in lines])
+        session.commit()
+    return quote
+
+
 def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
     page: Page, browser: Browser, portal: RunningPortal, buyers, screenshots
 ) -> None:
@@ -192,10 +202,11 @@ def test_dealer_checks_out_a_cart_and_sees_it_paid_without_reloading(
     expect(first_line.locator(".cart-line-error")).to_have_count(0)
     expect(page.locator("#checkout-blocked")).to_have_count(0)
     expect(page.locator("#checkout")).to_be_enabled()
+    quoted = _quoted(portal, [(first, 3), (second, 1)])  # the dealer's market list prices them
     expect(first_line.locator(".cart-line-total")).to_have_text(
-        format_money(first.list_price * 3, "CNY", "en")
+        format_money(quoted.lines[0].line_total, "CNY", "en")
     )
-    total = (first.list_price * 3 + second.list_price).quantize(CENTS)
+    total = quoted.totals["CNY"]
     expect(page.locator(".cart-total")).to_have_text(format_money(total, "CNY", "en"))
     page.screenshot(path=screenshots / "cart-dealer.png", full_page=True)
 
@@ -273,7 +284,7 @@ def test_a_cart_the_warehouses_cannot_fill_names_the_short_line_and_reserves_not
     scarce_line = page.locator(f'[data-line="{scarce.sku}"]')
     scarce_line.locator(".cart-quantity input").fill(str(asked))
     expect(scarce_line.locator(".cart-line-total")).to_have_text(
-        format_money(scarce.list_price * asked, "CNY", "en")
+        format_money(_quoted(portal, [(scarce, asked)]).lines[0].line_total, "CNY", "en")
     )
 
     page.click("#checkout")

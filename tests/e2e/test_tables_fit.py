@@ -40,6 +40,12 @@ LISTS = [
         "simulation-locations",
         ("simulation.location", "simulation.figure.fill_rate", "simulation.figure.stockout_rate"),
     ),
+    (
+        "manager",
+        "/manager/pricing/markets",
+        "market-prices-table",
+        ("market_lists.col.item", "market_lists.col.price"),
+    ),
 ]
 
 # What a table measures in the page: how far it reaches past its box, and where each header is.

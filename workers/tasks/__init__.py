@@ -31,6 +31,7 @@ from services.ordering.placement import ORDER_CHANGED, ORDER_PLACED
 from services.planning.runs import FORECAST_RUN_PROGRESS, FORECAST_RUN_REQUESTED
 from services.platform import live, outbox
 from services.pricing.indices import INDEX_VALUES_CHANGED
+from services.pricing.market_lists import MARKET_LISTS_CHANGED
 from services.showroom import booking, dealer_desk
 from services.supply import scorecards
 from workers import outbox_listener
@@ -54,7 +55,7 @@ from workers.tasks.planning import (
     prepare_forecast_run,
     resume_stalled_forecast_runs,
 )
-from workers.tasks.pricing import reprice_agreements_task, review_prices_task
+from workers.tasks.pricing import reprice_agreements_task, reprice_markets_task, review_prices_task
 from workers.tasks.showroom import send_test_drive_mail, send_test_drive_reminders
 from workers.tasks.supply import recompute_scorecards_task
 
@@ -84,6 +85,7 @@ __all__ = [
     "relay_now",
     "relay_outbox",
     "reprice_agreements_task",
+    "reprice_markets_task",
     "review_prices_task",
     "retry_stalled_orders",
     "send_test_drive_mail",
@@ -195,6 +197,8 @@ ROUTES: dict[str, Route] = {
     ETA_CHANGED: Route(lambda payload: live.publish(payload, ETA_CHANGED)),
     # Index values arrived: one re-pricing run per relay batch, however many imports it holds.
     INDEX_VALUES_CHANGED: Route(lambda payload: reprice_agreements_task.delay(), coalesce=True),
+    # A manager asked for the market lists to be rebuilt (rules or costs changed): one run per batch.
+    MARKET_LISTS_CHANGED: Route(lambda payload: reprice_markets_task.delay(), coalesce=True),
     # A visitor's test drive changed: the desk reloads, the visitor gets the e-mail with the invite.
     **{topic: Route(_test_drive_changed(topic)) for topic in _DRIVE_MAIL_KINDS},
     # New notification-centre entries: the bells reload and the e-mails wanted at once go out.
@@ -202,7 +206,10 @@ ROUTES: dict[str, Route] = {
     # The KPI facts changed: open dashboards reload their tiles (Redis mode; embedded reads the row).
     FACTS_CHANGED: Route(lambda payload: live.publish(payload, FACTS_CHANGED)),
     # FX rates were imported: one rebuild of the KPI facts at the new rates per relay batch.
-    fx.RATES_IMPORTED: Route(lambda payload: rebuild_facts.delay(), coalesce=True),
+    # (The market lists follow the new rates too: a market's cost in its currency moved.)
+    fx.RATES_IMPORTED: Route(
+        lambda payload: (rebuild_facts.delay(), reprice_markets_task.delay()), coalesce=True
+    ),
     # A planner asked for a forecast run: a worker prepares it and sends its chunks (a chord).
     FORECAST_RUN_REQUESTED: Route(lambda payload: prepare_forecast_run.delay(payload["run_id"])),
     # A forecast run moved: the open planning pages show its progress (Redis mode; embedded mode reads

@@ -5,9 +5,9 @@ messages and the beat schedule send."""
 from __future__ import annotations
 
 from models.db import session_scope
-from services.pricing import approvals, suggestions
+from services.pricing import approvals, market_lists, suggestions
 from workers.celery_app import app
-from workers.schedule import REPRICE_AGREEMENTS, REVIEW_PRICES
+from workers.schedule import REPRICE_AGREEMENTS, REPRICE_MARKETS, REVIEW_PRICES
 
 
 @app.task(name=REPRICE_AGREEMENTS)
@@ -33,3 +33,13 @@ def review_prices_task() -> dict:
         result = suggestions.reprice_agreements(session)
         result["applied"] = applied + approvals.apply_due(session)
     return result
+
+
+@app.task(name=REPRICE_MARKETS)
+def reprice_markets_task() -> dict:
+    """Rebuild every market price list from today's costs, FX rates and markup rules: changes inside
+    a market's automatic band apply, bigger ones wait for managers. Beat daily, and sent by the relay
+    (coalesced) for `pricing.market_lists_changed` and FX imports. Idempotent: a rerun over the same
+    inputs changes nothing. Returns the run's counts (services/pricing/market_lists.py)."""
+    with session_scope() as session:
+        return market_lists.reprice_markets(session)

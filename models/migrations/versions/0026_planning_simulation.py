@@ -1,7 +1,7 @@
 """planning: a discarded proposal's who and when; a transfer line carried out (shipped at, by whom)
 
 Revision ID: 0026_planning_simulation
-Revises: 0024_replenishment_proposals
+Revises: 0025_market_price_lists
 Create Date: 2026-12-06 22:00:00
 """
 
@@ -12,7 +12,7 @@ import models.types
 
 
 revision = '0026_planning_simulation'
-down_revision = '0024_replenishment_proposals'
+down_revision = '0025_market_price_lists'
 branch_labels = None
 depends_on = None
 

@@ -1,5 +1,6 @@
 """Pricing's JSON API endpoints (`prices.py`: market indices and their values, price agreements,
-suggestions and the decisions on them; market price lists come later).
+suggestions and the decisions on them; `markets.py`: the market price lists, their pending changes
+and managers' decisions).
 
 May import: `portal.api` (deps, errors, schemas), `services.pricing` and the domains it may import,
 `models`."""

@@ -157,3 +157,52 @@ class SupplierResponseIn(_Body):
     accept: StrictBool
     counter_price: ExactNumber | None = None
     reason: StrictStr = Field(default="", max_length=1000)
+
+
+# ---------------------------------------------------------------- market price lists
+
+
+class MarketOut(BaseModel):
+    id: int
+    code: str
+    name: str
+    name_zh: str
+    currency: str
+    countries: list[str]
+    prices: int
+    pending: int
+
+
+class MarketPriceOut(BaseModel):
+    id: int
+    market_id: int
+    market_code: str
+    currency: str
+    item_kind: str
+    item_id: int
+    code: str
+    name: str
+    name_zh: str
+    list_price: DecimalText
+    previous_price: DecimalText | None
+    change_pct: DecimalText | None
+    manual: bool
+    status: str
+    required_approvals: int
+    approvals: list[int]
+    effective_from: date | None
+
+
+class MarketPricePageOut(BaseModel):
+    rows: list[MarketPriceOut]
+    total: int
+
+
+class ManualPriceIn(_Body):
+    item_kind: Annotated[StrictStr, Field(pattern="^(part|trim)$")]
+    item_id: Annotated[StrictInt, Field(ge=1, le=MAX_ID)]
+    price: ExactNumber
+
+
+class RepricingOut(BaseModel):
+    queued: bool

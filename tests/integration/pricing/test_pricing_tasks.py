@@ -62,3 +62,23 @@ def test_the_periodic_price_review_is_on_the_beat_schedule():
 
     entries = {entry["task"] for entry in beat_schedule(get_settings()).values()}
     assert REVIEW_PRICES in entries
+
+
+def test_repricing_requests_are_relayed_as_one_market_run_and_the_run_is_idempotent(monkeypatch):
+    from models.settings import get_settings
+    from services.pricing import market_lists
+    from tests.market_world import build_market_world
+    from workers.schedule import REPRICE_MARKETS
+
+    with Session(get_engine()) as session:
+        world = build_market_world(session)
+        for _ in range(3):
+            market_lists.request_repricing(session, world.manager)
+    recorder = _Recorder()
+    monkeypatch.setattr(tasks, "reprice_markets_task", recorder)
+    result = tasks.relay_outbox([market_lists.MARKET_LISTS_CHANGED])
+    assert result["deliveries"] == {market_lists.MARKET_LISTS_CHANGED: 1} and recorder.calls == 1
+    monkeypatch.undo()
+    assert tasks.reprice_markets_task.run()["unchanged"] == 6  # the lists are already built
+    entries = {entry["task"] for entry in beat_schedule(get_settings()).values()}
+    assert REPRICE_MARKETS in entries

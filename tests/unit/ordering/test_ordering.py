@@ -173,14 +173,24 @@ def test_the_same_item_on_two_lines_is_refused(session, world):
     assert raised.value.params == {"line": 3, "other": 1, "item": world.parts[0].sku}
 
 
-def test_lines_in_different_currencies_are_refused(session, world):
-    euro_part = make_part(session, world.supplier, currency="EUR")
+def test_parts_costed_in_other_currencies_are_priced_in_the_buyers_market_currency(session, world):
+    euro_part = make_part(session, world.supplier, price="8.00", currency="EUR")  # listed at 8.00 CNY
     make_stock(session, world.warehouse, euro_part, on_hand=10)
     session.commit()
+    order = place(session, world, [part_line(world.parts[0], 1), part_line(euro_part, 2)]).order
+    assert order.currency == "CNY" and {line.currency for line in order.lines} == {"CNY"}
+    assert order.total == Decimal("26.00")
+
+
+def test_an_item_the_buyers_market_does_not_list_is_refused_naming_it(session, world):
+    unlisted = make_part(session, world.supplier, price="0.00")  # a zero price is never listed
+    make_stock(session, world.warehouse, unlisted, on_hand=10)
+    session.commit()
     with pytest.raises(ValidationFailed) as raised:
-        place(session, world, [part_line(world.parts[0], 1), part_line(euro_part, 1)])
-    assert raised.value.field == "lines[1]" and raised.value.code == "order.currency_mixed"
-    assert raised.value.params == {"line": 2, "currency": "EUR", "expected": "CNY"}
+        place(session, world, [part_line(world.parts[0], 1), part_line(unlisted, 1)])
+    assert raised.value.field == "lines[1]" and raised.value.code == "order.item_no_market_price"
+    assert raised.value.params["item"] == unlisted.sku
+    assert order_count(session) == 0
 
 
 def test_a_dealer_can_only_buy_for_its_own_locations(session, world):
