@@ -120,8 +120,9 @@ def test_the_openapi_gives_every_request_text_its_columns_length_and_every_body_
     # token, orders, notify, stock, 2 orders answers, 3 incidents, carrier events, and the showroom's
     # holds, bookings, reschedules, walk-ins, check-ins, check-outs and moves, the configurator's price
     # and its order, pricing's index values (JSON and CSV), agreements and three decisions on a
-    # suggestion, and the KPI targets and FX rates
-    assert len(with_body) == 27
+    # suggestion, the KPI targets and FX rates, and a market's manual price and a decision on a
+    # pending list price
+    assert len(with_body) == 29
     for path, method, operation in with_body:
         assert "request.malformed" in operation["responses"]["400"]["description"], (method, path)
 
