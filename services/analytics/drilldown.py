@@ -880,14 +880,18 @@ def savings_rows(session: Session, principal: Principal, flt: KpiFilter) -> list
     ]
 
 
+def viewer_key(principal: Principal) -> str:
+    """Whose view a cached figure is: a dealer's own, or the network's (managers and admins share it)."""
+    return f"dealer-{principal.organisation_id}" if principal.role == "dealer" else "network"
+
+
 def page_of_rows(session: Session, principal: Principal, flt: KpiFilter, kind: str, page: Page) -> dict:
     """One page of `kind`'s rows (see all_rows): {"kind", "columns", "total", "page", "page_size",
     "rows"}, values JSON-safe (Decimals and dates as strings)."""
     # The count is the slow half of a page of a large period: kept per viewer, filter, kind and facts
     # version (a refresh bumps it), so paging on costs only the page itself.
     version, _ = facts.facts_version(session)
-    viewer = f"dealer-{principal.organisation_id}" if principal.role == "dealer" else "network"
-    key = f"analytics:rows:v{version}:{viewer}:{kind}:{flt.query_string()}"
+    key = f"analytics:rows:v{version}:{viewer_key(principal)}:{kind}:{flt.query_string()}"
     known = cache.get(key, session=session)
 
     def count(session: Session, statement) -> int:

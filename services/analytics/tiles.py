@@ -376,11 +376,17 @@ def _scorecard_value(session: Session, key: str, flt: KpiFilter) -> Decimal | No
     return _ratio(sums["quantity_rejected"], sums["quantity_received"], 1_000_000)
 
 
-def _scorecards_computed_at(session: Session) -> str | None:
-    at = session.execute(select(func.max(SupplierScorecard.computed_at))).scalar()
+def _latest(session: Session, query) -> str | None:
+    """The moment a `select(func.max(...))` reads, as ISO in UTC (None when there is none): when a
+    tile's source was last computed."""
+    at = session.execute(query).scalar()
     if at is None:
         return None
     return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).isoformat()
+
+
+def _scorecards_computed_at(session: Session) -> str | None:
+    return _latest(session, select(func.max(SupplierScorecard.computed_at)))
 
 
 def _incident_value(session: Session, key: str, flt: KpiFilter) -> Decimal | None:
@@ -402,12 +408,10 @@ def _accuracy_value(session: Session, flt: KpiFilter) -> Decimal | None:
 def _forecasts_finished_at(session: Session) -> str | None:
     from models.planning import ForecastRun, ForecastRunStatus
 
-    at = session.execute(
-        select(func.max(ForecastRun.finished_at)).where(ForecastRun.status == ForecastRunStatus.FINISHED)
-    ).scalar()
-    if at is None:
-        return None
-    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).isoformat()
+    return _latest(
+        session,
+        select(func.max(ForecastRun.finished_at)).where(ForecastRun.status == ForecastRunStatus.FINISHED),
+    )
 
 
 def _savings_value(session: Session, principal: Principal, flt: KpiFilter) -> Decimal | None:
@@ -422,14 +426,12 @@ def _savings_value(session: Session, principal: Principal, flt: KpiFilter) -> De
 
 
 def _savings_computed_at(session: Session, principal: Principal) -> str | None:
-    at = session.execute(
+    return _latest(
+        session,
         select(func.max(SavingsFactDaily.computed_at)).where(
             SavingsFactDaily.buyer_organisation_id == principal.organisation_id
-        )
-    ).scalar()
-    if at is None:
-        return None
-    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).isoformat()
+        ),
+    )
 
 
 def rates_used(session: Session, flt: KpiFilter) -> list[dict]:
@@ -453,7 +455,7 @@ def rates_used(session: Session, flt: KpiFilter) -> list[dict]:
 
 def _cache_key(principal: Principal, flt: KpiFilter, version: int) -> str:
     """Per viewer, filter, facts version and day (a running period's figures end today)."""
-    viewer = f"dealer-{principal.organisation_id}" if principal.role == "dealer" else "network"
+    viewer = drilldown.viewer_key(principal)
     return f"analytics:tiles:v{version}:{viewer}:{today_for(principal).isoformat()}:{flt.query_string()}"
 
 

@@ -475,21 +475,13 @@ def approve(session: Session, principal: Principal, proposal_id: object) -> dict
     proposal_id = int(proposal.id)
     now = utcnow()
     try:
-        claimed = session.exec(
-            update(ReplenishmentProposal)
-            .where(
-                ReplenishmentProposal.id == proposal_id,
-                ReplenishmentProposal.status == ProposalStatus.DRAFT.value,
-            )
-            .values(
-                status=ProposalStatus.APPROVED.value, approved_by_user_id=principal.user_id, approved_at=now
-            )
-        ).rowcount
-        if claimed != 1:
-            session.rollback()
-            session.refresh(proposal)
-            if proposal.status != ProposalStatus.APPROVED:
-                raise DomainError("proposal.not_draft")
+        if not _claim_draft(
+            session,
+            proposal,
+            ProposalStatus.APPROVED,
+            approved_by_user_id=principal.user_id,
+            approved_at=now,
+        ):
             return {"created": False, "purchase_order_ids": list(proposal.purchase_order_ids)}
         wanted = [line for line in lines(session, principal, proposal_id) if line.quantity > 0]
         groups: dict[tuple[int, int], list[ReplenishmentProposalLine]] = defaultdict(list)
@@ -543,6 +535,27 @@ def approve(session: Session, principal: Principal, proposal_id: object) -> dict
     return {"created": True, "purchase_order_ids": order_ids}
 
 
+def _claim_draft(session: Session, proposal: ReplenishmentProposal, status: ProposalStatus, **values) -> bool:
+    """Move the draft to `status` (with `values`) by a conditional update, the exactly-once guard of
+    approval and discard alike. False (rolled back) when it was already in `status`; DomainError
+    `proposal.not_draft` when it had left draft another way."""
+    claimed = session.exec(
+        update(ReplenishmentProposal)
+        .where(
+            ReplenishmentProposal.id == proposal.id,
+            ReplenishmentProposal.status == ProposalStatus.DRAFT.value,
+        )
+        .values(status=status.value, **values)
+    ).rowcount
+    if claimed == 1:
+        return True
+    session.rollback()
+    session.refresh(proposal)
+    if proposal.status != status:
+        raise DomainError("proposal.not_draft")
+    return False
+
+
 def _reserve_transfers(session: Session, moves: list[ReplenishmentProposalLine]) -> None:
     """The transferred units are reserved at the warehouse (they wait there for the haul)."""
     wanted: dict[int, int] = defaultdict(int)
@@ -568,23 +581,13 @@ def discard(session: Session, principal: Principal, proposal_id: object) -> dict
     proposal = find_proposal(session, principal, proposal_id)
     proposal_id = int(proposal.id)
     try:
-        claimed = session.exec(
-            update(ReplenishmentProposal)
-            .where(
-                ReplenishmentProposal.id == proposal_id,
-                ReplenishmentProposal.status == ProposalStatus.DRAFT.value,
-            )
-            .values(
-                status=ProposalStatus.DISCARDED.value,
-                discarded_by_user_id=principal.user_id,
-                discarded_at=utcnow(),
-            )
-        ).rowcount
-        if claimed != 1:
-            session.rollback()
-            session.refresh(proposal)
-            if proposal.status != ProposalStatus.DISCARDED:
-                raise DomainError("proposal.not_draft")
+        if not _claim_draft(
+            session,
+            proposal,
+            ProposalStatus.DISCARDED,
+            discarded_by_user_id=principal.user_id,
+            discarded_at=utcnow(),
+        ):
             return {"discarded": False}
         audit.record(
             session,

@@ -27,9 +27,9 @@ from models.types import utcnow
 from services.analytics.fx import load_rates
 from services.identity.auth import Principal
 from services.pricing import agreements as agreement_rules
-from services.pricing.formula import add_months, month_start, round_money
+from services.pricing.formula import add_months, month_start
 from services.pricing.indices import monthly_levels
-from services.pricing.suggestions import OPEN, suggestion_dict
+from services.pricing.suggestions import OPEN, in_currency, suggestion_dict
 from services.supply import scorecards
 from services.supply.access import is_supplier
 
@@ -158,16 +158,7 @@ def sourcing(session: Session, agreement: PriceAgreement, today: date) -> list[d
     }
     rows = []
     for quote in quotes:
-        converted = None
-        if quote.currency == agreement.currency:
-            converted = Decimal(quote.price)
-        elif book.has(quote.currency, today) and book.has(agreement.currency, today):
-            converted = round_money(
-                Decimal(quote.price)
-                * book.rate(quote.currency, today)
-                / book.rate(agreement.currency, today),
-                agreement.currency,
-            )
+        converted = in_currency(book, quote.price, quote.currency, agreement.currency, today)
         supplier = names.get(quote.supplier_id)
         rows.append(
             {

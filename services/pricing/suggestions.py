@@ -107,6 +107,19 @@ def required_approvals(agreement: PriceAgreement, change_pct: Decimal) -> int:
     return 2
 
 
+def in_currency(
+    book: RateBook | None, amount: Decimal, currency: str, wanted: str, day: date
+) -> Decimal | None:
+    """`amount` of `currency` in `wanted` at `day`'s rates in `book` (cross through the reporting
+    currency), rounded to `wanted`'s minor units; None without a rate for one of them (a quote that
+    cannot be compared is left out, never guessed)."""
+    if currency == wanted:
+        return Decimal(amount)
+    if book is None or not (book.has(currency, day) and book.has(wanted, day)):
+        return None
+    return round_money(Decimal(amount) * book.rate(currency, day) / book.rate(wanted, day), wanted)
+
+
 @dataclass
 class _Context:
     """What one re-pricing run reads once, set-based, for all its agreements (never per agreement)."""
@@ -122,17 +135,8 @@ class _Context:
     rates: RateBook | None = None  # the quotes' and agreements' currencies, on the review day
 
     def in_currency(self, amount: Decimal, currency: str, wanted: str) -> Decimal | None:
-        """`amount` of `currency` in `wanted` at the review day's rates (cross through the reporting
-        currency), rounded to `wanted`'s minor units; None without a rate for one of them (a quote
-        that cannot be compared is left out, never guessed)."""
-        if currency == wanted:
-            return Decimal(amount)
-        book = self.rates
-        if book is None or not (book.has(currency, self.on_date) and book.has(wanted, self.on_date)):
-            return None
-        return round_money(
-            Decimal(amount) * book.rate(currency, self.on_date) / book.rate(wanted, self.on_date), wanted
-        )
+        """`amount` of `currency` in `wanted` at the review day's rates (see `in_currency`)."""
+        return in_currency(self.rates, amount, currency, wanted, self.on_date)
 
     def standing(self, session: Session, supplier_id: int) -> str | None:
         if supplier_id not in self.standings:
